@@ -1,0 +1,3 @@
+import type { GlobalOptions } from '../types.js'
+
+export type DoctorOptions = GlobalOptions

@@ -1,0 +1,32 @@
+/**
+ * Hex, bytes and address helpers: viem's, re-exported so every package uses
+ * one implementation (no hand-written hex codecs in rollup-mesh).
+ */
+export {
+  type Address,
+  bytesToBigInt,
+  bytesToHex,
+  concat,
+  concatHex,
+  getAddress,
+  type Hash,
+  type Hex,
+  hexToBigInt,
+  hexToBytes,
+  hexToNumber,
+  isAddress,
+  isAddressEqual,
+  isHex,
+  keccak256,
+  numberToHex,
+  pad,
+  padHex,
+  sha256,
+  size,
+  slice,
+  sliceHex,
+  toBytes,
+  toHex,
+  zeroAddress,
+  zeroHash,
+} from 'viem'

@@ -1,0 +1,58 @@
+export { DEV_MNEMONIC, type DevAccount, devAccounts } from './accounts.js'
+export {
+  addressSchema,
+  bigintSchema,
+  fixedHexSchema,
+  hexSchema,
+  parseConfig,
+  portSchema,
+  privateKeySchema,
+  z,
+} from './config.js'
+export { BaseError, type BaseErrorParameters } from './errors/base.js'
+export {
+  type ConfigIssue,
+  describe,
+  InvalidConfigError,
+  InvalidParameterError,
+  NotStartedError,
+} from './errors/common.js'
+export {
+  type Address,
+  bytesToBigInt,
+  bytesToHex,
+  concat,
+  concatHex,
+  getAddress,
+  type Hash,
+  type Hex,
+  hexToBigInt,
+  hexToBytes,
+  hexToNumber,
+  isAddress,
+  isAddressEqual,
+  isHex,
+  keccak256,
+  numberToHex,
+  pad,
+  padHex,
+  sha256,
+  size,
+  slice,
+  sliceHex,
+  toBytes,
+  toHex,
+  zeroAddress,
+  zeroHash,
+} from './hex.js'
+export type { Startable } from './interfaces/lifecycle.js'
+export type {
+  AttestationMode,
+  Attestor,
+  Groth16Proof,
+  ProgressEvent,
+  ProveOptions,
+  Prover,
+} from './interfaces/proving.js'
+export type { AccountState, StateView, VmKind } from './interfaces/state.js'
+export { createLogger, createSilentLogger, type Logger, type LoggerOptions } from './logger.js'

@@ -1,0 +1,30 @@
+/**
+ * Node 20 lacks `Promise.withResolvers` (Node 22 has it); libp2p 3.x calls it
+ * from it-queue and crashes without it. Process entry points import this module
+ * first: `import '@rollup-mesh/core/polyfill'`.
+ */
+type Resolvers<T> = {
+  promise: Promise<T>
+  resolve: (value: T | PromiseLike<T>) => void
+  reject: (reason?: unknown) => void
+}
+
+const P = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> }
+
+if (typeof P.withResolvers !== 'function') {
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    writable: true,
+    value: function withResolvers<T>(): Resolvers<T> {
+      let resolve!: Resolvers<T>['resolve']
+      let reject!: Resolvers<T>['reject']
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res
+        reject = rej
+      })
+      return { promise, resolve, reject }
+    },
+  })
+}
+
+export {}
