@@ -45,6 +45,16 @@ export {
   zeroAddress,
   zeroHash,
 } from './hex.js'
+export type {
+  BlockContext,
+  BlockExecutionResult,
+  ExecutableTx,
+  Executor,
+  Log,
+  Receipt,
+  SkippedTx,
+  WriteSet,
+} from './interfaces/execution.js'
 export type { Startable } from './interfaces/lifecycle.js'
 export type {
   AttestationMode,
