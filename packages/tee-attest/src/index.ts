@@ -1,6 +1,93 @@
-/** Sizes of the Intel DCAP quote v4 parts, in bytes. */
-export const QUOTE_HEADER_SIZE = 48
-export const SGX_REPORT_BODY_SIZE = 384
-
-/** TEE type field of the quote header. */
-export const TEE_TYPE = { sgx: 0x00000000, tdx: 0x00000081 } as const
+export {
+  bytesEqual,
+  type CertificateInput,
+  derToPem,
+  INTEL_SGX_ROOT_CA_DER,
+  SIMULATED_CERT_MARKER,
+  splitPemChain,
+} from './certificates.js'
+export { type Collateral, createDcapQvlBackend, type DcapQvlBackendOptions } from './dcap-backend.js'
+export {
+  createSimulatedEnclave,
+  ENCLAVE_FILES,
+  type EnclaveStatus,
+  SIMULATED_MR_SIGNER,
+  SIMULATED_QE,
+  SIMULATED_USER_DATA,
+  type SimulatedEnclave,
+  type SimulatedEnclaveOptions,
+} from './enclave.js'
+export {
+  CertificateFormatError,
+  EnclaveStateError,
+  QuoteFormatError,
+  QuoteVerificationError,
+  UnsupportedQuoteError,
+} from './errors.js'
+export {
+  ATTESTATION_KEY_TYPE_ECDSA_P256,
+  CERT_DATA_TYPE,
+  ECDSA_PUBLIC_KEY_SIZE,
+  ECDSA_SIGNATURE_SIZE,
+  INTEL_QE_VENDOR_ID,
+  QUOTE_HEADER_SIZE,
+  REPORT_DATA_SIZE,
+  SGX_ATTRIBUTE_DEBUG,
+  SGX_REPORT_BODY_SIZE,
+  TD_REPORT_BODY_SIZE,
+  TEE_TYPE,
+} from './layout.js'
+export {
+  canonicalJson,
+  computeExecutorMeasurement,
+  type ExecutorMeasurement,
+  MEASUREMENT_DOMAIN,
+  type MeasuredFile,
+} from './measurement.js'
+export {
+  decodeQuoteVerifierOutput,
+  encodeQuoteVerifierInput,
+  PRECOMPILE_STATUS_BAD_INPUT,
+  type PrecompilePolicy,
+  type PrecompileResult,
+  QUOTE_VERIFIER_BASE_GAS,
+  QUOTE_VERIFIER_MAX_INPUT,
+  QUOTE_VERIFIER_WORD_GAS,
+  type QuoteVerifierOutput,
+  quoteVerifierGas,
+  runQuoteVerifierPrecompile,
+  statusCode,
+  statusFromCode,
+} from './precompile.js'
+export {
+  type CertificationData,
+  decodeQuote,
+  decodeQuoteWithLayout,
+  decodeSgxReport,
+  encodeQuote,
+  encodeSgxReport,
+  isDebugQuote,
+  type Quote,
+  type QuoteBody,
+  type QuoteHeader,
+  type QuoteLayout,
+  type QuoteSignatureData,
+  quoteMeasurement,
+  quoteReportData,
+  type SgxReportBody,
+  stripQuotePadding,
+  type TdReportBody,
+} from './quote.js'
+export { reportDataForSettlement, reportDataFromHash } from './report-data.js'
+export {
+  type AttestationPolicy,
+  assertQuoteVerified,
+  type CollateralBackend,
+  type CollateralOutcome,
+  formatVerificationResult,
+  VERIFY_STATUSES,
+  type VerificationResult,
+  type VerifyFailureStatus,
+  type VerifyStatus,
+  verifyQuote,
+} from './verifier.js'

@@ -1,0 +1,400 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  sign,
+  webcrypto,
+  X509Certificate,
+} from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Attestor, Hex, Logger } from '@rollup-mesh/core'
+import { bytesToHex, createSilentLogger, hexToBytes, InvalidParameterError } from '@rollup-mesh/core'
+import { derToPem, SIMULATED_CERT_MARKER, splitPemChain } from './certificates.js'
+import { EnclaveStateError } from './errors.js'
+import {
+  ATTESTATION_KEY_TYPE_ECDSA_P256,
+  CERT_DATA_TYPE,
+  INTEL_QE_VENDOR_ID,
+  REPORT_DATA_SIZE,
+  SGX_ATTRIBUTE_DEBUG,
+  TEE_TYPE,
+} from './layout.js'
+import {
+  encodeQuoteSignedPart,
+  encodeSgxReport,
+  encodeSignatureData,
+  type QuoteHeader,
+  type QuoteSignatureData,
+  type SgxReportBody,
+} from './quote.js'
+
+/**
+ * The simulated enclave: no SGX hardware, but everything a verifier sees is
+ * real. At first start it creates, in `<dataDir>/enclave/`:
+ * - a dev root CA (self-signed, P-256; its private key is discarded after use,
+ *   like an offline root),
+ * - a PCK-like chain: intermediate "platform CA" and PCK leaf (leaf key kept to
+ *   sign QE reports, as Intel's Quoting Enclave does),
+ * - an attestation key (P-256) that signs quotes.
+ * Its quotes are byte-exact SGX ECDSA v4 quotes with certification data type 6
+ * (QE report, QE auth data, type-5 PEM chain), signed through the same chain a
+ * hardware quote uses; verifiers tell them apart only by the root.
+ */
+
+export const ENCLAVE_FILES = {
+  chain: 'pck-chain.pem',
+  pckKey: 'pck-key.pem',
+  attestationKey: 'attestation-key.pem',
+} as const
+
+/** What the simulated Quoting Enclave puts in its own report (fixed, documented values). */
+export const SIMULATED_QE = {
+  mrEnclave: sha256Text('rollup-mesh simulated quoting enclave v1'),
+  mrSigner: sha256Text('rollup-mesh simulated quoting enclave signer v1'),
+  isvProdId: 1,
+  isvSvn: 1,
+  /** The 32 bytes of QE auth data bound into the QE report with the attestation key. */
+  authData: sha256Text('rollup-mesh simulated qe auth data v1'),
+} as const
+
+/** Default enclave signer (`mr_signer`) of simulated executor enclaves. */
+export const SIMULATED_MR_SIGNER: Uint8Array = sha256Text('rollup-mesh simulated executor signer v1')
+
+/** `header.userData` of simulated quotes: says so in ASCII (20 bytes). */
+export const SIMULATED_USER_DATA: Uint8Array = new TextEncoder().encode('SIMULATED rollupmesh')
+
+export type SimulatedEnclaveOptions = {
+  /** The SPN's data dir; keys and certificates live in `<dataDir>/enclave/`. */
+  dataDir: string
+  /** `mr_enclave`, 32 bytes: see `computeExecutorMeasurement`. */
+  measurement: Uint8Array | Hex
+  /** `mr_signer`, 32 bytes; default `SIMULATED_MR_SIGNER`. */
+  mrSigner?: Uint8Array | Hex
+  isvProdId?: number
+  isvSvn?: number
+  /** Set the SGX DEBUG attribute in quotes (for tests: verifiers must refuse them). */
+  debug?: boolean
+  /** Validity start of newly created certificates; default now minus one hour. */
+  notBefore?: Date
+  /** Validity of newly created certificates in years; default 20. */
+  validityYears?: number
+  logger?: Logger
+}
+
+/** Shown wherever the enclave's status is displayed. */
+export type EnclaveStatus = {
+  mode: 'simulated'
+  label: string
+  measurement: Hex
+  rootFingerprint: Hex
+  debug: boolean
+  keyDir: string
+}
+
+export interface SimulatedEnclave extends Attestor {
+  readonly mode: 'simulated'
+  readonly measurement: Uint8Array
+  /** The dev root CA to register with the verifier policy (`simulatedRoots`), PEM. */
+  readonly rootCertificatePem: string
+  readonly rootCertificateDer: Uint8Array
+  readonly keyDir: string
+  /** A v4 SGX quote over `reportData` (64 bytes), synchronously. */
+  quote(reportData: Uint8Array): Uint8Array
+  attest(reportData: Uint8Array): Promise<Uint8Array>
+  status(): EnclaveStatus
+}
+
+function sha256Text(text: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(text, 'utf8').digest())
+}
+
+function toFixedBytes(value: Uint8Array | Hex, size: number, param: string): Uint8Array {
+  const bytes = typeof value === 'string' ? hexToBytes(value) : value
+  if (!(bytes instanceof Uint8Array) || bytes.length !== size) {
+    throw new InvalidParameterError({ param, expected: `${size} bytes (Uint8Array or 0x hex)`, got: value })
+  }
+  return bytes
+}
+
+const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const
+const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const
+
+type KeyMaterial = { chainPem: string; pckKeyPem: string; attestationKeyPem: string }
+
+async function generateKeyMaterial(notBefore: Date, years: number): Promise<KeyMaterial> {
+  // Loaded on first start only: verifiers never pay for the certificate issuer.
+  // @peculiar/x509 needs a Reflect metadata polyfill (tsyringe) before it loads.
+  await import('reflect-metadata')
+  const x509 = await import('@peculiar/x509')
+  const crypto = webcrypto
+  x509.cryptoProvider.set(crypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+  const gen = () =>
+    crypto.subtle.generateKey(EC, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>
+  const [rootKeys, caKeys, pckKeys, akKeys] = await Promise.all([gen(), gen(), gen(), gen()])
+  const notAfter = new Date(notBefore.getTime() + years * 365.25 * 24 * 3600 * 1000)
+  const org = `O=${SIMULATED_CERT_MARKER} (not Intel),L=127.0.0.1,C=ZZ`
+  const serial = () =>
+    Buffer.from(crypto.getRandomValues(new Uint8Array(16)))
+      .toString('hex')
+      .replace(/^./, '1')
+  const rootName = `CN=rollup-mesh Simulated SGX Root CA,${org}`
+  const caName = `CN=rollup-mesh Simulated SGX PCK Platform CA,${org}`
+  const root = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: rootName,
+    notBefore,
+    notAfter,
+    keys: rootKeys,
+    signingAlgorithm: SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 1, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
+    ],
+  })
+  const ca = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: caName,
+    issuer: rootName,
+    notBefore,
+    notAfter,
+    publicKey: caKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    signingAlgorithm: SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
+    ],
+  })
+  const pck = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=rollup-mesh Simulated SGX PCK Certificate,${org}`,
+    issuer: caName,
+    notBefore,
+    notAfter,
+    publicKey: pckKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
+        true,
+      ),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  })
+  const pkcs8Pem = async (key: webcrypto.CryptoKey) =>
+    x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY')
+  return {
+    chainPem: [pck, ca, root].map((c) => derToPem(new Uint8Array(c.rawData))).join(''),
+    pckKeyPem: await pkcs8Pem(pckKeys.privateKey),
+    attestationKeyPem: await pkcs8Pem(akKeys.privateKey),
+  }
+}
+
+async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`
+  await writeFile(tmp, data, { mode })
+  await rename(tmp, path)
+}
+
+async function loadOrCreate(
+  keyDir: string,
+  notBefore: Date,
+  years: number,
+  log: Logger,
+): Promise<KeyMaterial> {
+  const paths = {
+    chain: join(keyDir, ENCLAVE_FILES.chain),
+    pckKey: join(keyDir, ENCLAVE_FILES.pckKey),
+    attestationKey: join(keyDir, ENCLAVE_FILES.attestationKey),
+  }
+  const present = Object.values(paths).filter((p) => existsSync(p))
+  if (present.length === 0) {
+    await mkdir(keyDir, { recursive: true, mode: 0o700 })
+    const material = await generateKeyMaterial(notBefore, years)
+    // Keys first, chain last: the chain's presence marks a complete directory.
+    await writeAtomic(paths.pckKey, material.pckKeyPem, 0o600)
+    await writeAtomic(paths.attestationKey, material.attestationKeyPem, 0o600)
+    await writeAtomic(paths.chain, material.chainPem, 0o644)
+    log.info({ keyDir }, 'simulated enclave: created dev root CA, PCK chain and attestation key')
+    return material
+  }
+  if (present.length !== 3) {
+    throw new EnclaveStateError({ dir: keyDir, problem: `only ${present.length} of 3 key files exist` })
+  }
+  return {
+    chainPem: await readFile(paths.chain, 'utf8'),
+    pckKeyPem: await readFile(paths.pckKey, 'utf8'),
+    attestationKeyPem: await readFile(paths.attestationKey, 'utf8'),
+  }
+}
+
+function rawPublicKey(key: KeyObject): Uint8Array {
+  const jwk = key.export({ format: 'jwk' })
+  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y)
+    throw new InvalidParameterError({ param: 'key', expected: 'a P-256 key' })
+  return new Uint8Array(Buffer.concat([Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]))
+}
+
+function emptyReport(): SgxReportBody {
+  return {
+    cpuSvn: new Uint8Array(16),
+    miscSelect: 0,
+    reserved1: new Uint8Array(28),
+    attributes: new Uint8Array(16),
+    mrEnclave: new Uint8Array(32),
+    reserved2: new Uint8Array(32),
+    mrSigner: new Uint8Array(32),
+    reserved3: new Uint8Array(96),
+    isvProdId: 0,
+    isvSvn: 0,
+    reserved4: new Uint8Array(60),
+    reportData: new Uint8Array(64),
+  }
+}
+
+/** SGX attributes: FLAGS = INIT | MODE64BIT (| DEBUG), XFRM = 0xe7 (x87, SSE, AVX, AVX-512 state). */
+function attributes(debug: boolean): Uint8Array {
+  const a = new Uint8Array(16)
+  a[0] = 0x05 | (debug ? SGX_ATTRIBUTE_DEBUG : 0)
+  a[8] = 0xe7
+  return a
+}
+
+/** Creates (first start) or loads the simulated enclave kept in `<dataDir>/enclave/`. */
+export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): Promise<SimulatedEnclave> {
+  if (typeof options?.dataDir !== 'string' || options.dataDir === '') {
+    throw new InvalidParameterError({ param: 'dataDir', expected: 'a directory path', got: options?.dataDir })
+  }
+  const measurement = toFixedBytes(options.measurement, 32, 'measurement')
+  const mrSigner = toFixedBytes(options.mrSigner ?? SIMULATED_MR_SIGNER, 32, 'mrSigner')
+  const isvProdId = options.isvProdId ?? 0
+  const isvSvn = options.isvSvn ?? 0
+  for (const [param, v] of [
+    ['isvProdId', isvProdId],
+    ['isvSvn', isvSvn],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff) {
+      throw new InvalidParameterError({ param, expected: 'an integer from 0 to 65535', got: v })
+    }
+  }
+  const debug = options.debug ?? false
+  const log = (options.logger ?? createSilentLogger()).child({ module: 'enclave', mode: 'simulated' })
+  const keyDir = join(options.dataDir, 'enclave')
+  const material = await loadOrCreate(
+    keyDir,
+    options.notBefore ?? new Date(Date.now() - 3600_000),
+    options.validityYears ?? 20,
+    log,
+  )
+
+  let chainDer: Uint8Array[]
+  let pckKey: KeyObject
+  let attestationKey: KeyObject
+  try {
+    chainDer = splitPemChain(material.chainPem)
+    pckKey = createPrivateKey(material.pckKeyPem)
+    attestationKey = createPrivateKey(material.attestationKeyPem)
+  } catch (cause) {
+    throw new EnclaveStateError({
+      dir: keyDir,
+      problem: `key files do not parse (${(cause as Error).message})`,
+    })
+  }
+  const leaf = chainDer[0] ? new X509Certificate(chainDer[0]) : undefined
+  const rootDer = chainDer.at(-1)
+  if (chainDer.length !== 3 || !leaf || !rootDer) {
+    throw new EnclaveStateError({ dir: keyDir, problem: `${ENCLAVE_FILES.chain} must hold 3 certificates` })
+  }
+  const pckPublic = createPublicKey(pckKey)
+  if (!leaf.publicKey.equals(pckPublic)) {
+    throw new EnclaveStateError({ dir: keyDir, problem: 'the PCK key does not match the PCK certificate' })
+  }
+  const akRaw = rawPublicKey(createPublicKey(attestationKey))
+
+  // The QE report and its signature depend only on the attestation key, so they are made once.
+  const qeReport: SgxReportBody = {
+    ...emptyReport(),
+    attributes: attributes(false),
+    mrEnclave: SIMULATED_QE.mrEnclave,
+    mrSigner: SIMULATED_QE.mrSigner,
+    isvProdId: SIMULATED_QE.isvProdId,
+    isvSvn: SIMULATED_QE.isvSvn,
+    reportData: new Uint8Array(64),
+  }
+  qeReport.reportData.set(createHash('sha256').update(akRaw).update(SIMULATED_QE.authData).digest(), 0)
+  const qeReportSignature = new Uint8Array(
+    sign('sha256', encodeSgxReport(qeReport), { key: pckKey, dsaEncoding: 'ieee-p1363' }),
+  )
+  const certData = Buffer.concat([Buffer.from(chainDer.map(derToPem).join(''), 'latin1'), Buffer.of(0)])
+  const header: QuoteHeader = {
+    version: 4,
+    attestationKeyType: ATTESTATION_KEY_TYPE_ECDSA_P256,
+    teeType: TEE_TYPE.sgx,
+    qeSvn: SIMULATED_QE.isvSvn,
+    pceSvn: 1,
+    qeVendorId: hexToBytes(INTEL_QE_VENDOR_ID),
+    userData: SIMULATED_USER_DATA,
+  }
+  const bodyTemplate: SgxReportBody = {
+    ...emptyReport(),
+    attributes: attributes(debug),
+    mrEnclave: measurement,
+    mrSigner,
+    isvProdId,
+    isvSvn,
+  }
+  const partialSig: Omit<QuoteSignatureData, 'signature'> = {
+    attestationKey: akRaw,
+    qeReport,
+    qeReportSignature,
+    qeAuthData: SIMULATED_QE.authData,
+    certificationData: { type: CERT_DATA_TYPE.pckCertChain, data: new Uint8Array(certData) },
+  }
+  const rootFingerprint = bytesToHex(createHash('sha256').update(rootDer).digest())
+  log.info({ measurement: bytesToHex(measurement), rootFingerprint, debug }, 'simulated enclave ready')
+
+  const quote = (reportData: Uint8Array): Uint8Array => {
+    if (!(reportData instanceof Uint8Array) || reportData.length !== REPORT_DATA_SIZE) {
+      throw new InvalidParameterError({ param: 'reportData', expected: '64 bytes', got: reportData })
+    }
+    const signed = encodeQuoteSignedPart(header, {
+      type: 'sgx',
+      report: { ...bodyTemplate, reportData: reportData.slice() },
+    })
+    const signature = new Uint8Array(
+      sign('sha256', signed, { key: attestationKey, dsaEncoding: 'ieee-p1363' }),
+    )
+    const sig = encodeSignatureData(4, { ...partialSig, signature })
+    const out = new Uint8Array(signed.length + 4 + sig.length)
+    out.set(signed, 0)
+    new DataView(out.buffer).setUint32(signed.length, sig.length, true)
+    out.set(sig, signed.length + 4)
+    return out
+  }
+
+  return {
+    mode: 'simulated',
+    measurement,
+    rootCertificatePem: derToPem(rootDer),
+    rootCertificateDer: rootDer,
+    keyDir,
+    quote,
+    attest: async (reportData) => quote(reportData),
+    status: () => ({
+      mode: 'simulated',
+      label: 'simulated enclave (no TEE hardware; quotes chain to a dev root CA)',
+      measurement: bytesToHex(measurement),
+      rootFingerprint,
+      debug,
+      keyDir,
+    }),
+  }
+}

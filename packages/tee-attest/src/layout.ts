@@ -1,0 +1,33 @@
+/**
+ * Sizes and constants of the Intel DCAP ECDSA quote formats (Intel SGX ECDSA
+ * Quote Library Reference, quote v3 and v4; TDX DCAP quote v4).
+ */
+
+/** Sizes of the DCAP quote parts, in bytes. */
+export const QUOTE_HEADER_SIZE = 48
+export const SGX_REPORT_BODY_SIZE = 384
+/** TDX 1.0 TD report body (TDREPORT's TD-info part as carried in a v4 quote). */
+export const TD_REPORT_BODY_SIZE = 584
+export const ECDSA_SIGNATURE_SIZE = 64
+export const ECDSA_PUBLIC_KEY_SIZE = 64
+export const REPORT_DATA_SIZE = 64
+
+/** TEE type field of the quote header. */
+export const TEE_TYPE = { sgx: 0x00000000, tdx: 0x00000081 } as const
+
+/** Attestation key type 2: ECDSA-256 with the P-256 curve (the only one DCAP uses). */
+export const ATTESTATION_KEY_TYPE_ECDSA_P256 = 2
+
+/** Certification data types. */
+export const CERT_DATA_TYPE = {
+  /** Concatenated PEM: PCK leaf, intermediate (Platform/Processor CA), root CA. */
+  pckCertChain: 5,
+  /** v4 only: QE report certification data (QE report, its signature, QE auth data, nested cert data). */
+  qeReportCertificationData: 6,
+} as const
+
+/** Intel's QE vendor id (939a7233-f79c-4ca9-940a-0db3957f0607). */
+export const INTEL_QE_VENDOR_ID = '0x939a7233f79c4ca9940a0db3957f0607' as const
+
+/** SGX ATTRIBUTES.FLAGS bit 1: the enclave runs in debug mode (its memory is readable). */
+export const SGX_ATTRIBUTE_DEBUG = 0x02
