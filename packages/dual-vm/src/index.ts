@@ -12,3 +12,46 @@ export function vmOfInitCode(initCode: Uint8Array): VmKind {
   for (let i = 0; i < WASM_MAGIC.length; i++) if (initCode[i] !== WASM_MAGIC[i]) return 'evm'
   return 'wasm'
 }
+
+export {
+  type CompiledContract,
+  type CompileSolidityOptions,
+  type CompileSolidityResult,
+  compileSolidity,
+  compileSolidityFile,
+  SOLIDITY_EVM_VERSION,
+  SolidityCompileError,
+  type SolidityDiagnostic,
+} from './compile/solidity.js'
+export { LogsBloom } from './evm/bloom.js'
+export {
+  DualVmEVM,
+  type DualVmEVMOptions,
+  EVM_HARDFORK,
+  encodeRevertReason,
+  isWasmInitCode,
+  MAX_CALL_DEPTH,
+  StaticCallViolationError,
+  WASM_CODE_DEPOSIT_GAS_PER_BYTE,
+} from './evm/dualEvm.js'
+export { type SimulateCallParameters, type SimulateCallResult, simulateCall } from './executor/call.js'
+export { createSerialExecutor, SerialExecutor, type SerialExecutorOptions } from './executor/serial.js'
+export { intrinsicGas, MAX_TX_GAS } from './executor/transaction.js'
+// --- state, EVM, serial executor, Solidity compiler (EVM side) ---
+export {
+  applyWriteSetToLtHash,
+  commitWriteSet,
+  readStateAccumulator,
+  STATE_COMMITMENT_ADDRESS,
+  stateRootOf,
+} from './state/commitment.js'
+export { EthereumJSStateManager, UnsupportedStateOperationError } from './state/ethereumjs.js'
+export { EMPTY_CODE_HASH, JournaledState, JournalMisuseError, ZERO_WORD } from './state/journal.js'
+export { createLtHash, type LtHash, ltHashRoot } from './state/ltHash.js'
+export {
+  createMemoryState,
+  type GenesisAccount,
+  type GenesisAlloc,
+  genesisWriteSet,
+  MemoryState,
+} from './state/memory.js'

@@ -1,0 +1,347 @@
+import { createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common'
+import {
+  type Log as EthLog,
+  EVM,
+  EVMError,
+  type EVMMockBlockchainInterface,
+  type EVMResult,
+  type ExecResult,
+  Message,
+  NobleBN254,
+} from '@ethereumjs/evm'
+import { Account, createAddressFromString, type Address as EthAddress } from '@ethereumjs/util'
+import { BaseError } from '@rollup-mesh/core'
+import { type Address, bytesToHex, concatHex, encodeAbiParameters, type Hex, hexToBytes } from 'viem'
+import { EthereumJSStateManager } from '../state/ethereumjs.js'
+import { EMPTY_CODE_HASH, type JournaledState } from '../state/journal.js'
+import type {
+  CrossCallRequest,
+  CrossCallResult,
+  WasmCallContext,
+  WasmEngine,
+  WasmHost,
+  WasmResult,
+} from '../wasm/types.js'
+
+/**
+ * The hardfork the EVM runs. Osaka is the newest hardfork @ethereumjs/evm 10
+ * implements as final; its later entries (BPO1–5) only change blob parameters
+ * and Amsterdam is marked experimental ("may change on patch releases") and
+ * changes gas accounting (EIP-8037 state gas, EIP-7708 transfer logs).
+ */
+export const EVM_HARDFORK = Hardfork.Osaka
+
+/** The call depth limit shared by both VMs (the EVM's 1024). */
+export const MAX_CALL_DEPTH = 1024
+
+/** Gas per byte of stored WASM code, the EVM's code-deposit price (EIP-170's `createDataGas`). */
+export const WASM_CODE_DEPOSIT_GAS_PER_BYTE = 200n
+
+const ERROR_SELECTOR: Hex = '0x08c379a0'
+
+/** Solidity's `Error(string)` revert data. */
+export function encodeRevertReason(reason: string): Uint8Array {
+  return hexToBytes(concatHex([ERROR_SELECTOR, encodeAbiParameters([{ type: 'string' }], [reason])]))
+}
+
+function revertResult(reason: string, gasUsed: bigint): ExecResult {
+  return {
+    returnValue: encodeRevertReason(reason),
+    exceptionError: new EVMError(EVMError.errorMessages.REVERT),
+    executionGasUsed: gasUsed,
+  }
+}
+
+const toAddress = (address: EthAddress): Address => address.toString() as Address
+
+export type DualVmEVMOptions = {
+  chainId: bigint
+  state: JournaledState
+  /** Runs WASM contracts; without it, WASM deployments and calls revert with a clear reason. */
+  wasm?: WasmEngine | undefined
+  /** Serves BLOCKHASH. */
+  blockHash?: (number: bigint) => Hex | undefined
+}
+
+/**
+ * @ethereumjs/evm with WASM dispatch: a call whose code address holds a
+ * `wasm`-tagged account runs on the WASM engine, creation data that starts with
+ * `\0asm` deploys a WASM contract, and WASM host calls re-enter `runCall`, so
+ * both VMs share one journal (checkpoint per call frame), one gas budget and
+ * one depth counter.
+ */
+export class DualVmEVM extends EVM {
+  readonly state: JournaledState
+  readonly wasm: WasmEngine | undefined
+
+  constructor(options: DualVmEVMOptions) {
+    const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
+      hardfork: EVM_HARDFORK,
+    })
+    const blockHash = options.blockHash
+    const blockchain: EVMMockBlockchainInterface = {
+      getBlock: async (number: number) => {
+        const hash = blockHash?.(BigInt(number))
+        return { hash: () => (hash ? hexToBytes(hash) : new Uint8Array(32)) }
+      },
+      putBlock: async () => {},
+      shallowCopy() {
+        return blockchain
+      },
+    } as unknown as EVMMockBlockchainInterface
+    super({
+      common,
+      stateManager: new EthereumJSStateManager(options.state),
+      blockchain,
+      bn254: new NobleBN254(),
+    })
+    this.state = options.state
+    this.wasm = options.wasm
+  }
+
+  /** The current call's ethereumjs block-level context as the WASM SDK sees it. */
+  private blockContext(): WasmCallContext['block'] {
+    const header = this._block?.header
+    return {
+      number: header?.number ?? 0n,
+      timestamp: header?.timestamp ?? 0n,
+      chainId: this.common.chainId(),
+      coinbase: (header
+        ? toAddress(header.coinbase)
+        : '0x0000000000000000000000000000000000000000') as Address,
+      baseFeePerGas: header?.baseFeePerGas ?? 0n,
+    }
+  }
+
+  protected override async runInterpreter(
+    message: Message,
+    opts: { initialLogs?: EthLog[] } = {},
+  ): Promise<ExecResult> {
+    if (!message.isCreate && message.to !== undefined) {
+      const context = toAddress(message.to)
+      const codeAddress = toAddress(message.codeAddress)
+      const codeVm = this.state.vmOf(codeAddress)
+      if (codeAddress !== context && codeVm !== this.state.vmOf(context)) {
+        return revertResult(
+          `delegatecall across VMs is not supported: ${codeAddress} is ${codeVm.toUpperCase()}, the calling contract is not`,
+          0n,
+        )
+      }
+      if (codeVm === 'wasm') return this.runWasm(message, context)
+    }
+    return super.runInterpreter(message, opts)
+  }
+
+  protected override async _executeCreate(message: Message): Promise<EVMResult> {
+    if (!isWasmInitCode(message.data)) return super._executeCreate(message)
+    return this.executeWasmCreate(message)
+  }
+
+  private async runWasm(message: Message, context: Address): Promise<ExecResult> {
+    const gasLimit = message.gasLimit
+    if (!this.wasm) return revertResult('WASM contracts are not enabled on this executor', gasLimit)
+    const code = message.code instanceof Uint8Array ? message.code : this.state.getCodeAt(context)
+    const logs: EthLog[] = []
+    const ctx: WasmCallContext = {
+      address: context,
+      caller: toAddress(message.caller),
+      origin: this._tx?.origin ? toAddress(this._tx.origin) : toAddress(message.caller),
+      value: message.value,
+      calldata: message.data,
+      gasLimit,
+      isStatic: message.isStatic,
+      depth: message.depth,
+      block: this.blockContext(),
+    }
+    let result: WasmResult
+    try {
+      result = await this.wasm.call(code, ctx, this.createHost(ctx, message, logs))
+    } catch (error) {
+      result = engineFailure(error, gasLimit)
+    }
+    return this.toExecResult(message, result, logs, 0n)
+  }
+
+  private toExecResult(message: Message, result: WasmResult, logs: EthLog[], extraGas: bigint): ExecResult {
+    const gasLimit = message.gasLimit
+    let gasUsed = result.gasUsed + extraGas
+    if (result.status === 'out-of-gas' || gasUsed > gasLimit) gasUsed = gasLimit
+    if (result.status === 'success') {
+      return {
+        returnValue: result.returnData,
+        executionGasUsed: gasUsed,
+        logs,
+        gasRefund: message.gasRefund,
+        ...(message.selfdestruct ? { selfdestruct: message.selfdestruct } : {}),
+        ...(message.createdAddresses ? { createdAddresses: message.createdAddresses } : {}),
+      }
+    }
+    const returnValue =
+      result.returnData.length > 0 ? result.returnData : encodeRevertReason(result.error ?? result.status)
+    return {
+      returnValue,
+      exceptionError: new EVMError(EVMError.errorMessages.REVERT),
+      executionGasUsed: gasUsed,
+    }
+  }
+
+  private async executeWasmCreate(message: Message): Promise<EVMResult> {
+    const gasLimit = message.gasLimit
+    const initData = message.data
+    const fail = (reason: string, createdAddress?: EthAddress): EVMResult => ({
+      ...(createdAddress ? { createdAddress } : {}),
+      execResult: revertResult(reason, gasLimit),
+    })
+    const caller = (await this.stateManager.getAccount(message.caller)) ?? new Account()
+    try {
+      await this._reduceSenderBalance(caller, message)
+    } catch {
+      return fail('insufficient balance for the deployment value')
+    }
+    message.code = initData
+    message.data = new Uint8Array(0)
+    const to = await this._generateAddress(message)
+    message.to = to
+    message.createdAddresses?.add(to.toString())
+    const address = toAddress(to)
+    const existing = this.state.getAccount(address)
+    if (existing && (existing.nonce > 0n || existing.codeHash !== EMPTY_CODE_HASH)) {
+      return fail(`contract address ${address} is already in use`, to)
+    }
+    if (!this.wasm) return fail('WASM contracts are not enabled on this executor', to)
+    let deployment: ReturnType<WasmEngine['prepareDeployment']>
+    try {
+      deployment = this.wasm.prepareDeployment(initData)
+    } catch (error) {
+      return fail(`invalid WASM module: ${errorMessage(error)}`, to)
+    }
+    const deposit = BigInt(deployment.code.length) * WASM_CODE_DEPOSIT_GAS_PER_BYTE
+    if (deposit > gasLimit) return fail('out of gas paying the WASM code deposit', to)
+    await this.journal.putAccount(to, new Account(1n, (existing?.balance ?? 0n) + message.value))
+    this.state.putCode(address, deployment.code, 'wasm')
+    const logs: EthLog[] = []
+    const ctx: WasmCallContext = {
+      address,
+      caller: toAddress(message.caller),
+      origin: this._tx?.origin ? toAddress(this._tx.origin) : toAddress(message.caller),
+      value: message.value,
+      calldata: deployment.constructorArgs,
+      gasLimit: gasLimit - deposit,
+      isStatic: false,
+      depth: message.depth,
+      block: this.blockContext(),
+    }
+    let result: WasmResult
+    try {
+      result = await this.wasm.construct(deployment.code, ctx, this.createHost(ctx, message, logs))
+    } catch (error) {
+      result = engineFailure(error, ctx.gasLimit)
+    }
+    const execResult = this.toExecResult(message, result, logs, deposit)
+    if (!execResult.exceptionError) execResult.returnValue = new Uint8Array(0)
+    return { createdAddress: to, execResult }
+  }
+
+  /** The host services of one WASM call frame, over the shared journal. */
+  private createHost(ctx: WasmCallContext, frame: Message, logs: EthLog[]): WasmHost {
+    const state = this.state
+    const self = hexToBytes(ctx.address)
+    return {
+      sload: (slot) => hexToBytes(state.getStorage(ctx.address, bytesToHex(slot))),
+      sstore: (slot, value) => {
+        if (ctx.isStatic) throw new StaticCallViolationError()
+        state.putStorage(ctx.address, bytesToHex(slot), bytesToHex(value))
+      },
+      balance: (address) => state.getAccount(address.toLowerCase() as Address)?.balance ?? 0n,
+      emitLog: (topics, data) => {
+        if (ctx.isStatic) throw new StaticCallViolationError()
+        logs.push([self, [...topics], data])
+      },
+      call: (request) => this.hostCall(ctx, frame, logs, request),
+    }
+  }
+
+  private async hostCall(
+    ctx: WasmCallContext,
+    frame: Message,
+    logs: EthLog[],
+    request: CrossCallRequest,
+  ): Promise<CrossCallResult> {
+    const failed = (reason: string): CrossCallResult => ({
+      success: false,
+      returnData: encodeRevertReason(reason),
+      gasUsed: 0n,
+    })
+    if (ctx.depth + 1 > MAX_CALL_DEPTH) return failed(`call depth limit of ${MAX_CALL_DEPTH} exceeded`)
+    const target = request.to.toLowerCase() as Address
+    const delegate = request.kind === 'delegatecall'
+    const value = delegate ? ctx.value : request.value
+    if (!delegate && value > 0n) {
+      if (ctx.isStatic || request.kind === 'staticcall') return failed('value transfer in a static call')
+      if ((this.state.getAccount(ctx.address)?.balance ?? 0n) < value) return failed('insufficient balance')
+    }
+    if (request.data.length > 0 && this.getPrecompile(createAddressFromString(target)) === undefined) {
+      if (this.state.getCodeAt(target).length === 0) return failed(`call to non-contract ${target}`)
+    }
+    const message = new Message({
+      caller: createAddressFromString(delegate ? ctx.caller : ctx.address),
+      to: createAddressFromString(delegate ? ctx.address : target),
+      codeAddress: createAddressFromString(target),
+      value,
+      data: request.data,
+      gasLimit: request.gas,
+      depth: ctx.depth + 1,
+      isStatic: ctx.isStatic || request.kind === 'staticcall',
+      delegatecall: delegate,
+      selfdestruct: new Map(frame.selfdestruct),
+      createdAddresses: new Set(frame.createdAddresses),
+      gasRefund: frame.gasRefund,
+    })
+    this.journal.addWarmedAddress(hexToBytes(target))
+    const result = await this.runCall({ message })
+    const exec = result.execResult
+    const success = exec.exceptionError === undefined
+    if (success) {
+      if (exec.logs) logs.push(...exec.logs)
+      for (const [k, v] of message.selfdestruct ?? []) frame.selfdestruct?.set(k, v)
+      for (const a of message.createdAddresses ?? []) frame.createdAddresses?.add(a)
+    }
+    const returnData =
+      success || exec.exceptionError?.error === EVMError.errorMessages.REVERT
+        ? exec.returnValue
+        : new Uint8Array(0)
+    return { success, returnData, gasUsed: exec.executionGasUsed }
+  }
+}
+
+/** A WASM contract tried to write state inside a STATICCALL (the engine turns it into a revert). */
+export class StaticCallViolationError extends BaseError {
+  constructor() {
+    super('State change inside a static call.', {
+      code: 'STATIC_CALL_VIOLATION',
+      name: 'StaticCallViolationError',
+      metaMessages: ['- sstore, logs and value transfers are not allowed in a STATICCALL context.'],
+    })
+  }
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d] as const
+
+/** Creation data that starts with `\0asm` deploys a WASM contract. */
+export function isWasmInitCode(data: Uint8Array): boolean {
+  return data.length >= 4 && WASM_MAGIC.every((b, i) => data[i] === b)
+}
+
+function errorMessage(error: unknown): string {
+  if (error && typeof error === 'object') {
+    if ('shortMessage' in error && typeof error.shortMessage === 'string') return error.shortMessage
+    if ('message' in error && typeof error.message === 'string') return error.message
+  }
+  return String(error)
+}
+
+/** An exception out of the engine (a bug or a host refusal) ends the call as a revert, never the executor. */
+function engineFailure(error: unknown, gasLimit: bigint): WasmResult {
+  const reason = errorMessage(error)
+  return { status: 'trap', returnData: encodeRevertReason(reason), gasUsed: gasLimit, error: reason }
+}

@@ -1,0 +1,112 @@
+import { createAddressFromString } from '@ethereumjs/util'
+import type {
+  BlockContext,
+  BlockExecutionResult,
+  ExecutableTx,
+  Executor,
+  Receipt,
+  SkippedTx,
+  StateView,
+} from '@rollup-mesh/core'
+import { type Hex, hexToBytes, padHex } from 'viem'
+import { LogsBloom } from '../evm/bloom.js'
+import { DualVmEVM } from '../evm/dualEvm.js'
+import { commitWriteSet } from '../state/commitment.js'
+import { JournaledState } from '../state/journal.js'
+import type { WasmEngine } from '../wasm/types.js'
+import { runTransaction, type TxEnv } from './transaction.js'
+
+export type SerialExecutorOptions = {
+  /** The WASM engine; without one, WASM deployments and calls revert with a clear reason. */
+  wasm?: WasmEngine | undefined
+}
+
+/** The ethereumjs block object the EVM reads (NUMBER, TIMESTAMP, COINBASE, BASEFEE, PREVRANDAO, GASLIMIT). */
+export function toEthBlock(header: BlockContext): TxEnv['ethBlock'] {
+  return {
+    header: {
+      number: header.number,
+      coinbase: createAddressFromString(header.coinbase.toLowerCase()),
+      timestamp: header.timestamp,
+      difficulty: 0n,
+      prevRandao: hexToBytes(padHex(header.prevRandao, { size: 32 })),
+      gasLimit: header.gasLimit,
+      baseFeePerGas: header.baseFeePerGas,
+      slotNumber: 0n,
+      // No blob transactions on an SPN: BLOBBASEFEE reads the EIP-4844 minimum.
+      getBlobGasPrice: () => 1n,
+    },
+  }
+}
+
+/** BLOCKHASH over `recentHashes` (newest last, i.e. the parent's hash is the last entry). */
+export function blockHashLookup(header: BlockContext): (number: bigint) => Hex | undefined {
+  const hashes = header.recentHashes ?? []
+  return (number) => {
+    const back = header.number - number
+    if (back <= 0n || back > BigInt(hashes.length)) return undefined
+    return hashes[hashes.length - Number(back)]
+  }
+}
+
+/**
+ * The serial reference executor: runs a block's transactions one after
+ * another over a journal on top of `state`, and returns receipts, the write set
+ * (including the new state accumulator) and the new state root. `state` itself
+ * is never written; the caller commits `result.writeSet`.
+ */
+export class SerialExecutor implements Executor {
+  readonly wasm: WasmEngine | undefined
+
+  constructor(options: SerialExecutorOptions = {}) {
+    this.wasm = options.wasm
+  }
+
+  async executeBlock(
+    block: { header: BlockContext; txs: readonly ExecutableTx[] },
+    state: StateView,
+  ): Promise<BlockExecutionResult> {
+    const { header, txs } = block
+    const journal = new JournaledState(state)
+    const evm = new DualVmEVM({
+      chainId: header.chainId,
+      state: journal,
+      wasm: this.wasm,
+      blockHash: blockHashLookup(header),
+    })
+    const ethBlock = toEthBlock(header)
+    const receipts: Receipt[] = []
+    const included: ExecutableTx[] = []
+    const skipped: SkippedTx[] = []
+    const bloom = new LogsBloom()
+    let gasUsed = 0n
+    for (const tx of txs) {
+      const outcome = await runTransaction(
+        {
+          evm,
+          header,
+          ethBlock,
+          gasRemaining: header.gasLimit - gasUsed,
+          cumulativeGasUsed: gasUsed,
+          index: receipts.length,
+        },
+        tx,
+      )
+      if (!outcome.included) {
+        skipped.push({ hash: tx.hash, reason: outcome.reason })
+        continue
+      }
+      receipts.push(outcome.receipt)
+      included.push(tx)
+      bloom.or(outcome.bloom)
+      gasUsed = outcome.receipt.cumulativeGasUsed
+    }
+    const writeSet = journal.writeSet()
+    const stateRoot = commitWriteSet(state, writeSet)
+    return { receipts, included, skipped, gasUsed, logsBloom: bloom.toHex(), writeSet, stateRoot }
+  }
+}
+
+export function createSerialExecutor(options: SerialExecutorOptions = {}): SerialExecutor {
+  return new SerialExecutor(options)
+}

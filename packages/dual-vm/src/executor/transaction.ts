@@ -1,0 +1,220 @@
+import { getActivePrecompiles } from '@ethereumjs/evm'
+import { Account, createAddressFromString } from '@ethereumjs/util'
+import type { BlockContext, ExecutableTx, Log, Receipt } from '@rollup-mesh/core'
+import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
+import { LogsBloom } from '../evm/bloom.js'
+import { type DualVmEVM, isWasmInitCode } from '../evm/dualEvm.js'
+
+/**
+ * Transaction-level rules (Osaka), the part of ethereumjs's `runTx` that
+ * @ethereumjs/evm leaves to its caller. Constants are the mainnet values.
+ */
+export const TX_GAS = 21_000n
+export const TX_CREATE_GAS = 32_000n
+export const TX_DATA_ZERO_GAS = 4n
+export const TX_DATA_NONZERO_GAS = 16n
+export const ACCESS_LIST_ADDRESS_GAS = 2_400n
+export const ACCESS_LIST_SLOT_GAS = 1_900n
+export const INIT_CODE_WORD_GAS = 2n
+/** EIP-7623 calldata floor: 10 gas per token, a non-zero byte is 4 tokens. */
+export const FLOOR_GAS_PER_TOKEN = 10n
+/** EIP-7825 (Osaka) per-transaction gas cap. */
+export const MAX_TX_GAS = 1n << 24n
+/** EIP-3860 limit for EVM init code. */
+export const MAX_EVM_INIT_CODE_SIZE = 49_152
+/** Our limit for a WASM deployment payload (module + constructor envelope). */
+export const MAX_WASM_INIT_CODE_SIZE = 256 * 1024
+/** EIP-3529: refunds are capped at a fifth of the gas used. */
+export const MAX_REFUND_QUOTIENT = 5n
+
+export type IntrinsicGas = { intrinsic: bigint; floor: bigint }
+
+export function intrinsicGas(tx: Pick<ExecutableTx, 'to' | 'data' | 'accessList'>): IntrinsicGas {
+  const data = hexToBytes(tx.data)
+  let zeros = 0n
+  for (const byte of data) if (byte === 0) zeros++
+  const nonZeros = BigInt(data.length) - zeros
+  let intrinsic = TX_GAS + zeros * TX_DATA_ZERO_GAS + nonZeros * TX_DATA_NONZERO_GAS
+  if (tx.to === null) intrinsic += TX_CREATE_GAS + ((BigInt(data.length) + 31n) / 32n) * INIT_CODE_WORD_GAS
+  for (const entry of tx.accessList ?? []) {
+    intrinsic += ACCESS_LIST_ADDRESS_GAS + BigInt(entry.storageKeys.length) * ACCESS_LIST_SLOT_GAS
+  }
+  const floor = TX_GAS + (zeros + nonZeros * 4n) * FLOOR_GAS_PER_TOKEN
+  return { intrinsic, floor }
+}
+
+export type TxOutcome =
+  | { included: true; receipt: Receipt; bloom: LogsBloom }
+  | { included: false; reason: string }
+
+const EMPTY_CODE_HASH = '0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470'
+
+/** The effective gas price, or why the transaction cannot pay the block's base fee. */
+function gasPriceOf(tx: ExecutableTx, baseFee: bigint): { price: bigint; maxPrice: bigint } | string {
+  if (tx.type === 'eip1559') {
+    const maxFee = tx.maxFeePerGas
+    const maxTip = tx.maxPriorityFeePerGas
+    if (maxFee === undefined || maxTip === undefined)
+      return 'EIP-1559 transaction without maxFeePerGas/maxPriorityFeePerGas'
+    if (maxTip > maxFee) return `maxPriorityFeePerGas ${maxTip} exceeds maxFeePerGas ${maxFee}`
+    if (maxFee < baseFee) return `maxFeePerGas ${maxFee} is below the block's base fee ${baseFee}`
+    const price = bigMin(baseFee + maxTip, maxFee)
+    return { price, maxPrice: maxFee }
+  }
+  if (tx.gasPrice === undefined) return `${tx.type} transaction without gasPrice`
+  if (tx.gasPrice < baseFee) return `gasPrice ${tx.gasPrice} is below the block's base fee ${baseFee}`
+  return { price: tx.gasPrice, maxPrice: tx.gasPrice }
+}
+
+export type TxEnv = {
+  evm: DualVmEVM
+  header: BlockContext
+  ethBlock: Parameters<DualVmEVM['runCall']>[0]['block']
+  /** Gas still available in the block. */
+  gasRemaining: bigint
+  cumulativeGasUsed: bigint
+  index: number
+}
+
+/**
+ * Validates and runs one transaction against the EVM's journaled state.
+ * Validation failures are returned as `{ included: false, reason }` and leave
+ * the state untouched; once a transaction runs, it is included whatever its
+ * status (a revert keeps the nonce bump and the fee).
+ */
+export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOutcome> {
+  const { evm, header } = env
+  const state = evm.state
+  const from = tx.from.toLowerCase() as Address
+  const to = tx.to === null ? null : (tx.to.toLowerCase() as Address)
+  const data = hexToBytes(tx.data)
+
+  if (tx.gas > env.gasRemaining)
+    return skip(`gas limit ${tx.gas} exceeds the block's remaining gas ${env.gasRemaining}`)
+  if (tx.gas > MAX_TX_GAS)
+    return skip(`gas limit ${tx.gas} exceeds the per-transaction cap ${MAX_TX_GAS} (EIP-7825)`)
+  const pricing = gasPriceOf(tx, header.baseFeePerGas)
+  if (typeof pricing === 'string') return skip(pricing)
+  const { intrinsic, floor } = intrinsicGas(tx)
+  const required = bigMax(intrinsic, floor)
+  if (tx.gas < required) return skip(`gas limit ${tx.gas} is below the intrinsic gas ${required}`)
+  if (to === null) {
+    const wasm = isWasmInitCode(data)
+    const max = wasm ? MAX_WASM_INIT_CODE_SIZE : MAX_EVM_INIT_CODE_SIZE
+    if (data.length > max)
+      return skip(`${wasm ? 'WASM' : 'EVM'} init code of ${data.length} bytes exceeds ${max}`)
+  }
+  const sender = state.getAccount(from)
+  const nonce = sender?.nonce ?? 0n
+  if (tx.nonce !== nonce) return skip(`nonce ${tx.nonce} does not match the sender's nonce ${nonce}`)
+  if (sender && sender.codeHash !== EMPTY_CODE_HASH) return skip(`sender ${from} is a contract (EIP-3607)`)
+  const balance = sender?.balance ?? 0n
+  const upfront = tx.gas * pricing.maxPrice + tx.value
+  if (balance < upfront) return skip(`insufficient funds: balance ${balance}, gas * price + value ${upfront}`)
+
+  // Buy gas: the fee is taken before execution and survives a revert.
+  state.beginTransaction()
+  const gasPrice = pricing.price
+  state.putAccount(from, {
+    nonce,
+    balance: balance - tx.gas * gasPrice,
+    codeHash: sender?.codeHash ?? EMPTY_CODE_HASH,
+    vm: sender?.vm ?? 'evm',
+  })
+  const vm = to === null ? (isWasmInitCode(data) ? 'wasm' : 'evm') : state.vmOf(to)
+
+  const journal = evm.journal
+  journal.cleanJournal()
+  journal.addAlwaysWarmAddress(from)
+  if (to) journal.addAlwaysWarmAddress(to)
+  journal.addAlwaysWarmAddress(header.coinbase.toLowerCase()) // EIP-3651
+  for (const [precompile] of getActivePrecompiles(evm.common)) journal.addAlwaysWarmAddress(precompile)
+  for (const entry of tx.accessList ?? []) {
+    journal.addAlwaysWarmAddress(entry.address.toLowerCase())
+    for (const slot of entry.storageKeys)
+      journal.addAlwaysWarmSlot(entry.address.toLowerCase(), slot.toLowerCase())
+  }
+
+  const result = await evm.runCall({
+    caller: createAddressFromString(from),
+    origin: createAddressFromString(from),
+    ...(to ? { to: createAddressFromString(to) } : {}),
+    value: tx.value,
+    data,
+    gasLimit: tx.gas - intrinsic,
+    gasPrice,
+    block: env.ethBlock,
+  })
+  const exec = result.execResult
+  const success = exec.exceptionError === undefined
+
+  let gasUsed = intrinsic + exec.executionGasUsed
+  const refund = success ? bigMin(exec.gasRefund ?? 0n, gasUsed / MAX_REFUND_QUOTIENT) : 0n
+  gasUsed -= refund
+  if (gasUsed < floor) gasUsed = floor
+
+  // Return unused gas to the sender, pay the tip to the coinbase (the base fee is burned).
+  const after = state.getAccount(from)
+  if (after) state.putAccount(from, { ...after, balance: after.balance + (tx.gas - gasUsed) * gasPrice })
+  const tip = gasUsed * (gasPrice - header.baseFeePerGas)
+  if (tip > 0n) {
+    const coinbase = header.coinbase.toLowerCase() as Address
+    const miner = (await evm.stateManager.getAccount(createAddressFromString(coinbase))) ?? new Account()
+    miner.balance += tip
+    await evm.journal.putAccount(createAddressFromString(coinbase), miner)
+  }
+  // EIP-6780: only contracts created in this transaction are deleted by SELFDESTRUCT.
+  if (success && exec.selfdestruct) {
+    for (const address of exec.selfdestruct.keys()) {
+      if (exec.createdAddresses?.has(address)) state.putAccount(address.toLowerCase() as Address, null)
+    }
+  }
+  await journal.cleanup() // EIP-161: touched empty accounts are removed
+
+  const logs: Log[] = []
+  const bloom = new LogsBloom()
+  if (success) {
+    for (const [address, topics, logData] of exec.logs ?? []) {
+      const log: Log = {
+        address: bytesToHex(address),
+        topics: topics.map((t) => bytesToHex(t)),
+        data: bytesToHex(logData),
+      }
+      logs.push(log)
+      bloom.addLog(log.address, log.topics)
+    }
+  }
+  const contractAddress =
+    to === null
+      ? ((result.createdAddress?.toString() as Address | undefined) ??
+        (getContractAddress({ from, nonce }).toLowerCase() as Address))
+      : null
+  const receipt: Receipt = {
+    transactionHash: tx.hash,
+    transactionIndex: env.index,
+    from,
+    to,
+    status: success ? 1 : 0,
+    gasUsed,
+    cumulativeGasUsed: env.cumulativeGasUsed + gasUsed,
+    effectiveGasPrice: gasPrice,
+    contractAddress,
+    logs,
+    logsBloom: bloom.toHex(),
+    revertData: success ? '0x' : (bytesToHex(exec.returnValue) as Hex),
+    vm,
+  }
+  return { included: true, receipt, bloom }
+}
+
+function skip(reason: string): TxOutcome {
+  return { included: false, reason }
+}
+
+function bigMax(a: bigint, b: bigint): bigint {
+  return a > b ? a : b
+}
+
+function bigMin(a: bigint, b: bigint): bigint {
+  return a < b ? a : b
+}
