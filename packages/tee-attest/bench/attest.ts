@@ -1,0 +1,128 @@
+/**
+ * Attestation benchmark: simulated quotes generated and verified per second,
+ * and the verify time of the real Intel samples (chain + signatures, and with
+ * dcap-qvl collateral checks). `--json` prints one JSON object as the last line.
+ *
+ *   npm run bench -w packages/tee-attest [-- --json]
+ */
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import {
+  type AttestationPolicy,
+  type Collateral,
+  createDcapQvlBackend,
+  createSimulatedEnclave,
+  decodeQuote,
+  quoteMeasurement,
+  reportDataForSettlement,
+  stripQuotePadding,
+  verifyQuote,
+} from '../src/index.js'
+
+const json = process.argv.includes('--json')
+const DCAP_DIR = resolve(import.meta.dirname, '../../../../shared/testdata/dcap')
+const SAMPLE_TIME = new Date('2025-07-01T00:00:00Z')
+
+/** Runs `fn` repeatedly for about `ms` milliseconds; returns operations per second and median ms per op. */
+function measure(fn: (i: number) => void, ms = 1500): { opsPerSec: number; medianMs: number; runs: number } {
+  for (let i = 0; i < 5; i++) fn(i) // warm up
+  const times: number[] = []
+  const start = performance.now()
+  let i = 0
+  while (performance.now() - start < ms) {
+    const t = performance.now()
+    fn(i++)
+    times.push(performance.now() - t)
+  }
+  const total = performance.now() - start
+  times.sort((a, b) => a - b)
+  return {
+    opsPerSec: (times.length / total) * 1000,
+    medianMs: times[Math.floor(times.length / 2)]!,
+    runs: times.length,
+  }
+}
+
+const rows: { workload: string; opsPerSec: number; medianMs: number; runs: number; note: string }[] = []
+
+const dir = await mkdtemp(join(tmpdir(), 'tee-bench-'))
+try {
+  const measurement = new Uint8Array(32).fill(0x42)
+  const t0 = performance.now()
+  const enclave = await createSimulatedEnclave({ dataDir: dir, measurement })
+  const createMs = performance.now() - t0
+  rows.push({
+    workload: 'simulated enclave first start',
+    opsPerSec: 1000 / createMs,
+    medianMs: createMs,
+    runs: 1,
+    note: 'keys + 3 certificates',
+  })
+
+  const reportDatas = Array.from({ length: 64 }, (_, i) =>
+    reportDataForSettlement(`0x${i.toString(16).padStart(2, '0')}`),
+  )
+  const gen = measure((i) => enclave.quote(reportDatas[i % 64]!))
+  rows.push({ workload: 'simulated quote generate', ...gen, note: 'SGX v4, 1 ECDSA sign' })
+
+  const quotes = reportDatas.map((r) => enclave.quote(r))
+  const policy = (i: number): AttestationPolicy => ({
+    allowSimulated: true,
+    simulatedRoots: [enclave.rootCertificateDer],
+    allowedMeasurements: [measurement],
+    expectedReportData: reportDatas[i % 64]!,
+  })
+  const ver = measure((i) => {
+    const r = verifyQuote(quotes[i % 64]!, policy(i))
+    if (r.status !== 'ok-simulated') throw new Error(`unexpected ${r.status}`)
+  })
+  rows.push({ workload: 'simulated quote verify', ...ver, note: 'ok-simulated: chain + 4 P-256 verifies' })
+
+  for (const name of ['sgx', 'tdx'] as const) {
+    const quote = stripQuotePadding(new Uint8Array(readFileSync(join(DCAP_DIR, `${name}_quote`))))
+    const collateral = JSON.parse(
+      readFileSync(join(DCAP_DIR, `${name}_quote_collateral.json`), 'utf8'),
+    ) as Collateral
+    const q = decodeQuote(quote)
+    const base: AttestationPolicy = {
+      allowedMeasurements: [quoteMeasurement(q)],
+      expectedReportData: q.body.report.reportData,
+      now: SAMPLE_TIME,
+    }
+    const chainOnly = measure(() => {
+      if (verifyQuote(quote, base).status !== 'collateral-missing') throw new Error('chain failed')
+    }, 1000)
+    rows.push({
+      workload: `real ${name} verify (chain + signatures)`,
+      ...chainOnly,
+      note: 'Intel root, no collateral',
+    })
+    const withCollateral = { ...base, collateral: createDcapQvlBackend({ collateral }) }
+    const full = measure(() => {
+      if (verifyQuote(quote, withCollateral).status !== 'ok') throw new Error('verify failed')
+    }, 1500)
+    rows.push({
+      workload: `real ${name} verify (full, dcap-qvl)`,
+      ...full,
+      note: 'TCB info, QE identity, CRLs',
+    })
+    const parse = measure(() => decodeQuote(quote), 500)
+    rows.push({ workload: `real ${name} decode`, ...parse, note: `${quote.length} bytes` })
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d)
+const header = ['workload', 'ops/s', 'median ms', 'runs', 'note']
+const table = rows.map((r) => [r.workload, fmt(r.opsPerSec), fmt(r.medianMs, 3), String(r.runs), r.note])
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)))
+const line = (cells: string[]) =>
+  cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+console.log(`tee-attest benchmark (node ${process.version}; machine shared, timings noisy)`)
+console.log(line(header))
+console.log(line(widths.map((w) => '-'.repeat(w))))
+for (const r of table) console.log(line(r))
+if (json) console.log(JSON.stringify({ benchmark: 'tee-attest', node: process.version, rows }))
