@@ -1,11 +1,40 @@
-/** Depth of every SPN's exit tree: 2^32 messages per SPN. */
-export const EXIT_TREE_DEPTH = 32
-
-/** The BN254 scalar field order: every exit-tree value is an element of it. */
-export const SNARK_SCALAR_FIELD =
-  21888242871839275222246405745257275088548364400416034343698204186575808495617n
-
-/** Reduces 32 bytes (a keccak hash, say) into the scalar field. */
-export function toField(value: bigint): bigint {
-  return ((value % SNARK_SCALAR_FIELD) + SNARK_SCALAR_FIELD) % SNARK_SCALAR_FIELD
-}
+export {
+  ARTIFACT_FILES,
+  type ArtifactManifest,
+  checkSettlementArtifacts,
+  DEFAULT_ARTIFACTS_DIR,
+  loadSettlementArtifacts,
+  MANIFEST_FILE,
+  type SettlementArtifacts,
+  type VerificationKey,
+} from './artifacts.js'
+export {
+  EXIT_TREE_DEPTH,
+  SETTLEMENT_BATCH_LEVELS,
+  SETTLEMENT_BATCH_SIZE,
+  SNARK_SCALAR_FIELD,
+  toField,
+} from './constants.js'
+export {
+  ArtifactMismatchError,
+  ArtifactNotFoundError,
+  ExitTreeFullError,
+  SettlementWitnessError,
+} from './errors.js'
+export { type ExitInclusionProof, ExitTree, type SettlementBatch, verifyExitProof } from './exit-tree.js'
+export { dataHashToField, type ExitMessage, exitLeafHash } from './leaf.js'
+export { EMPTY_LEAF, hashPair, ZERO_HASHES } from './poseidon.js'
+export {
+  calculateSettlementWitness,
+  checkSettlementBatch,
+  getSettlementArtifacts,
+  type ProveSettlementOptions,
+  proveSettlement,
+  releaseZkThreads,
+  SETTLEMENT_PUBLIC_SIGNALS,
+  type SettlementCircuitInput,
+  settlementCircuitInput,
+  settlementPublicSignals,
+  setZkThreadsIdleTimeout,
+  verifySettlement,
+} from './prover.js'

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { InvalidParameterError } from '@rollup-mesh/core'
+import { ArtifactMismatchError, ArtifactNotFoundError } from './errors.js'
+
+/** File names of the committed settlement-circuit artifacts, relative to `artifacts/`. */
+export const ARTIFACT_FILES = {
+  wasm: 'settlement.wasm',
+  zkey: 'settlement_final.zkey',
+  vkey: 'verification_key.json',
+  verifier: 'Verifier.sol',
+} as const
+
+export const MANIFEST_FILE = 'manifest.json'
+
+/** `artifacts/manifest.json`, written by scripts/ceremony.ts. */
+export type ArtifactManifest = {
+  circuit: string
+  exitTreeDepth: number
+  batchLevels: number
+  constraints: number
+  publicSignals: string[]
+  ptau: string
+  setup: string
+  files: Record<string, { sha256: string; bytes: number }>
+}
+
+/** snarkjs' Groth16 verification key JSON. */
+export type VerificationKey = {
+  protocol: 'groth16'
+  curve: 'bn128'
+  nPublic: number
+  [key: string]: unknown
+}
+
+/** Everything proving and verifying need, in memory. */
+export type SettlementArtifacts = {
+  /** The circuit's witness-calculator WebAssembly. */
+  wasm: Uint8Array
+  /** The final Groth16 proving key. */
+  zkey: Uint8Array
+  vkey: VerificationKey
+  /** The exported Solidity verifier (contract `Groth16Verifier`). */
+  verifierSol: string
+  manifest: ArtifactManifest
+}
+
+/** The directory this package ships its artifacts in (`packages/zk-bridge/artifacts`, from src/ or dist/). */
+export const DEFAULT_ARTIFACTS_DIR = resolve(import.meta.dirname, '..', 'artifacts')
+
+/**
+ * Reads the settlement artifacts from `dir` and checks each file's SHA-256 against the manifest;
+ * throws ArtifactMismatchError on any difference and ArtifactNotFoundError for a missing file.
+ */
+export async function loadSettlementArtifacts({
+  dir = DEFAULT_ARTIFACTS_DIR,
+}: {
+  dir?: string
+} = {}): Promise<SettlementArtifacts> {
+  const manifest = parseManifest(await read(dir, MANIFEST_FILE))
+  const [wasm, zkey, vkey, verifier] = await Promise.all([
+    read(dir, ARTIFACT_FILES.wasm),
+    read(dir, ARTIFACT_FILES.zkey),
+    read(dir, ARTIFACT_FILES.vkey),
+    read(dir, ARTIFACT_FILES.verifier),
+  ])
+  return checkSettlementArtifacts(manifest, { wasm, zkey, vkey, verifier })
+}
+
+/**
+ * Checks in-memory artifact bytes against a manifest (the loader's check, for callers that ship
+ * artifacts some other way) and returns them parsed.
+ */
+export function checkSettlementArtifacts(
+  manifest: ArtifactManifest,
+  bytes: { wasm: Uint8Array; zkey: Uint8Array; vkey: Uint8Array; verifier: Uint8Array },
+): SettlementArtifacts {
+  const named: [string, Uint8Array][] = [
+    [ARTIFACT_FILES.wasm, bytes.wasm],
+    [ARTIFACT_FILES.zkey, bytes.zkey],
+    [ARTIFACT_FILES.vkey, bytes.vkey],
+    [ARTIFACT_FILES.verifier, bytes.verifier],
+  ]
+  for (const [file, data] of named) {
+    const expected = manifest.files[file]?.sha256
+    if (!expected)
+      throw new ArtifactMismatchError({ file, expected: '(not in manifest)', got: sha256Hex(data) })
+    const got = sha256Hex(data)
+    if (got !== expected) throw new ArtifactMismatchError({ file, expected, got })
+  }
+  const decoder = new TextDecoder()
+  return {
+    wasm: bytes.wasm,
+    zkey: bytes.zkey,
+    vkey: JSON.parse(decoder.decode(bytes.vkey)) as VerificationKey,
+    verifierSol: decoder.decode(bytes.verifier),
+    manifest,
+  }
+}
+
+function parseManifest(bytes: Uint8Array): ArtifactManifest {
+  let manifest: unknown
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(bytes))
+  } catch (cause) {
+    throw new ArtifactNotFoundError({ file: MANIFEST_FILE, cause })
+  }
+  if (!manifest || typeof manifest !== 'object' || typeof (manifest as ArtifactManifest).files !== 'object')
+    throw new InvalidParameterError({
+      param: MANIFEST_FILE,
+      expected: 'an object with a "files" map',
+      got: manifest,
+    })
+  return manifest as ArtifactManifest
+}
+
+async function read(dir: string, file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(join(dir, file)))
+  } catch (cause) {
+    throw new ArtifactNotFoundError({ file: join(dir, file), cause })
+  }
+}
+
+function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex')
+}

@@ -1,0 +1,53 @@
+import { poseidon7 } from 'poseidon-lite/poseidon7'
+import { describe, expect, it } from 'vitest'
+import { dataHashToField, type ExitMessage, exitLeafHash, SNARK_SCALAR_FIELD } from '../../src/index.js'
+
+const message: ExitMessage = {
+  sourceSpn: 1,
+  index: 7n,
+  destinationSpn: 2,
+  recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+  sender: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+  value: 10n ** 18n,
+  data: '0xdeadbeef',
+}
+
+describe('exitLeafHash', () => {
+  it('is Poseidon7 over the documented field encoding', () => {
+    expect(exitLeafHash(message)).toBe(
+      poseidon7([
+        1n,
+        7n,
+        2n,
+        0x70997970c51812dc3a010c7d01b50e0d17dc79c8n,
+        0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n,
+        10n ** 18n,
+        dataHashToField('0xdeadbeef'),
+      ]),
+    )
+    expect(dataHashToField('0xdeadbeef')).toBeLessThan(SNARK_SCALAR_FIELD)
+  })
+
+  it('changes with every field', () => {
+    const base = exitLeafHash(message)
+    const variants: Partial<ExitMessage>[] = [
+      { sourceSpn: 3 },
+      { index: 8n },
+      { destinationSpn: 1 },
+      { recipient: message.sender },
+      { sender: message.recipient },
+      { value: 1n },
+      { data: '0xdeadbeee' },
+    ]
+    for (const v of variants) expect(exitLeafHash({ ...message, ...v })).not.toBe(base)
+  })
+
+  it('rejects values outside the encoding', () => {
+    expect(() => exitLeafHash({ ...message, value: SNARK_SCALAR_FIELD })).toThrow(
+      /Parameter "value" is invalid/,
+    )
+    expect(() => exitLeafHash({ ...message, index: -1 })).toThrow(/"index"/)
+    expect(() => exitLeafHash({ ...message, sourceSpn: 2n ** 64n })).toThrow(/unsigned 64-bit/)
+    expect(() => exitLeafHash({ ...message, recipient: '0x1234' })).toThrow(/"recipient"/)
+  })
+})
