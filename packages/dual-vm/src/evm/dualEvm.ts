@@ -22,6 +22,7 @@ import type {
   WasmHost,
   WasmResult,
 } from '../wasm/types.js'
+import { installJumpAnalysisCache, memoizeActivatedEIPs } from './speedups.js'
 
 /**
  * The hardfork the EVM runs. Osaka is the newest hardfork @ethereumjs/evm 10
@@ -52,6 +53,8 @@ function revertResult(reason: string, gasUsed: bigint): ExecResult {
   }
 }
 
+await installJumpAnalysisCache()
+
 const toAddress = (address: EthAddress): Address => address.toString() as Address
 
 export type DualVmEVMOptions = {
@@ -78,6 +81,7 @@ export class DualVmEVM extends EVM {
     const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
       hardfork: EVM_HARDFORK,
     })
+    memoizeActivatedEIPs(common)
     const blockHash = options.blockHash
     const blockchain: EVMMockBlockchainInterface = {
       getBlock: async (number: number) => {

@@ -1,0 +1,154 @@
+/**
+ * Serial executor throughput: ERC20 transfers on the EVM (and, once the WASM
+ * engine is in, token transfers on WASM). Senders are pre-recovered (the node
+ * checks signatures before execution), so this measures execution + state
+ * root only. `--json` prints one JSON object as the last line.
+ *
+ *   npm run bench -w @rollup-mesh/dual-vm [-- --json] [-- --txs 2000]
+ */
+import '@rollup-mesh/core/polyfill'
+import { fileURLToPath } from 'node:url'
+import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
+import {
+  type Address,
+  encodeDeployData,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  numberToHex,
+  parseEther,
+} from 'viem'
+import {
+  compileSolidityFile,
+  createMemoryState,
+  createSerialExecutor,
+  type MemoryState,
+} from '../src/index.js'
+
+const args = process.argv.slice(2)
+const json = args.includes('--json')
+const txsArg = args.indexOf('--txs')
+const TXS = txsArg >= 0 ? Number(args[txsArg + 1]) : 2000
+const BLOCK_TXS = 500
+const EXAMPLES = fileURLToPath(new URL('../../../examples/contracts/', import.meta.url))
+
+const SENDERS = 64
+const senders = Array.from({ length: SENDERS }, (_, i) => numberToHex(0x1000 + i, { size: 20 }) as Address)
+const BASE_FEE = 1_000_000_000n
+let hashCounter = 0
+
+function header(number: bigint): BlockContext {
+  return {
+    number,
+    timestamp: 1_700_000_000n + number,
+    coinbase: '0x00000000000000000000000000000000c0ffee00',
+    baseFeePerGas: BASE_FEE,
+    gasLimit: 1_000_000_000n,
+    chainId: 31_337n,
+    prevRandao: numberToHex(number, { size: 32 }),
+  }
+}
+
+function tx(from: Address, nonce: bigint, to: Address | null, data: Hex, gas: bigint): ExecutableTx {
+  return {
+    hash: keccak256(numberToHex(++hashCounter)),
+    from,
+    type: 'eip1559',
+    nonce,
+    to,
+    value: 0n,
+    data,
+    gas,
+    maxFeePerGas: 2n * BASE_FEE,
+    maxPriorityFeePerGas: 1n,
+  }
+}
+
+type Row = { workload: string; txs: number; seconds: number; txPerSecond: number; gasPerTx: number }
+
+async function benchEvmToken(): Promise<Row> {
+  const { contracts } = await compileSolidityFile(`${EXAMPLES}Token.sol`)
+  const token = contracts.Token!
+  const state: MemoryState = createMemoryState(
+    Object.fromEntries(senders.map((s) => [s, { balance: parseEther('1000') }])),
+  )
+  const executor = createSerialExecutor()
+  const nonces = new Map<Address, bigint>()
+  const nextNonce = (a: Address) => {
+    const n = nonces.get(a) ?? 0n
+    nonces.set(a, n + 1n)
+    return n
+  }
+  let number = 1n
+  const run = async (txs: ExecutableTx[]) => {
+    const result = await executor.executeBlock({ header: header(number++), txs }, state)
+    state.apply(result.writeSet)
+    return result
+  }
+  // Setup: deploy, then give every sender tokens.
+  const deploy = tx(
+    senders[0]!,
+    nextNonce(senders[0]!),
+    null,
+    encodeDeployData({ abi: token.abi, bytecode: token.bytecode, args: ['Token', 'TKN', 10n ** 30n] }),
+    3_000_000n,
+  )
+  const deployed = await run([deploy])
+  const address = deployed.receipts[0]!.contractAddress!
+  const transfer = (to: Address, value: bigint) =>
+    encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [to, value] })
+  await run(
+    senders
+      .slice(1)
+      .map((s) => tx(senders[0]!, nextNonce(senders[0]!), address, transfer(s, 10n ** 24n), 100_000n)),
+  )
+
+  const blocks: ExecutableTx[][] = []
+  for (let i = 0; i < TXS; i += BLOCK_TXS) {
+    const block: ExecutableTx[] = []
+    for (let j = i; j < Math.min(TXS, i + BLOCK_TXS); j++) {
+      const from = senders[j % SENDERS]!
+      const to = numberToHex(0x100000 + j, { size: 20 }) as Address
+      block.push(tx(from, nextNonce(from), address, transfer(to, 1n), 100_000n))
+    }
+    blocks.push(block)
+  }
+  let gas = 0n
+  let count = 0
+  const start = performance.now()
+  for (const block of blocks) {
+    const result = await run(block)
+    if (result.skipped.length > 0 || result.receipts.some((r) => r.status !== 1)) {
+      throw new Error(`benchmark transfer failed: ${JSON.stringify(result.skipped[0])}`)
+    }
+    gas += result.gasUsed
+    count += result.receipts.length
+  }
+  const seconds = (performance.now() - start) / 1000
+  return {
+    workload: 'EVM ERC20 transfer (Token.sol)',
+    txs: count,
+    seconds,
+    txPerSecond: count / seconds,
+    gasPerTx: Number(gas) / count,
+  }
+}
+
+const rows: Row[] = [await benchEvmToken()]
+
+if (!json || process.stdout.isTTY) {
+  const lines = [
+    ['workload', 'txs', 'seconds', 'tx/s', 'gas/tx'],
+    ...rows.map((r) => [
+      r.workload,
+      String(r.txs),
+      r.seconds.toFixed(2),
+      r.txPerSecond.toFixed(0),
+      r.gasPerTx.toFixed(0),
+    ]),
+  ]
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)))
+  for (const l of lines) process.stdout.write(`${l.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`)
+  process.stdout.write('(serial, one core, senders pre-recovered; block time includes the state root)\n')
+}
+if (json) process.stdout.write(`${JSON.stringify({ serial: rows })}\n`)

@@ -1,0 +1,76 @@
+import fc from 'fast-check'
+import type { Address, Hex } from 'viem'
+import { describe, expect, it } from 'vitest'
+import {
+  commitWriteSet,
+  createMemoryState,
+  EMPTY_CODE_HASH,
+  type GenesisAlloc,
+  genesisWriteSet,
+  JournaledState,
+} from '../../../src/index.js'
+
+const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address
+const word = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex
+
+/** The state as a genesis allocation, to recompute its root from scratch. */
+function snapshot(ops: { a: number; s: number; v: number; bal: number }[]): GenesisAlloc {
+  const alloc: Record<Address, { balance: bigint; storage: Record<Hex, Hex> }> = {}
+  for (const op of ops) {
+    const entry = (alloc[addr(op.a)] ??= { balance: 0n, storage: {} })
+    entry.balance = BigInt(op.bal)
+    entry.storage[word(op.s)] = word(op.v)
+  }
+  return alloc
+}
+
+describe('LtHash state root', () => {
+  it('is the same whether updated block by block or computed from scratch', () => {
+    const op = fc.record({
+      a: fc.integer({ min: 1, max: 6 }),
+      s: fc.integer({ min: 0, max: 4 }),
+      v: fc.integer({ min: 0, max: 3 }),
+      bal: fc.integer({ min: 1, max: 3 }),
+    })
+    fc.assert(
+      fc.property(fc.array(fc.array(op, { maxLength: 8 }), { maxLength: 4 }), (blocks) => {
+        const state = createMemoryState()
+        const all: (typeof blocks)[number] = []
+        for (const block of blocks) {
+          const j = new JournaledState(state)
+          for (const o of block) {
+            j.putAccount(addr(o.a), {
+              nonce: 0n,
+              balance: BigInt(o.bal),
+              codeHash: EMPTY_CODE_HASH,
+              vm: 'evm',
+            })
+            j.putStorage(addr(o.a), word(o.s), word(o.v))
+            all.push(o)
+          }
+          const ws = j.writeSet()
+          const root = commitWriteSet(state, ws)
+          state.apply(ws)
+          expect(state.stateRoot()).toBe(root)
+        }
+        expect(state.stateRoot()).toBe(genesisWriteSet(snapshot(all)).stateRoot)
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('commits to balances, nonces, VM tags and storage', () => {
+    const base = { [addr(1)]: { balance: 1n, storage: { [word(1)]: word(1) } } }
+    const root = genesisWriteSet(base).stateRoot
+    expect(
+      genesisWriteSet({ [addr(1)]: { balance: 2n, storage: { [word(1)]: word(1) } } }).stateRoot,
+    ).not.toBe(root)
+    expect(genesisWriteSet({ [addr(1)]: { ...base[addr(1)], nonce: 1n } }).stateRoot).not.toBe(root)
+    expect(genesisWriteSet({ [addr(1)]: { ...base[addr(1)], vm: 'wasm' } }).stateRoot).not.toBe(root)
+    expect(
+      genesisWriteSet({ [addr(1)]: { balance: 1n, storage: { [word(1)]: word(2) } } }).stateRoot,
+    ).not.toBe(root)
+    expect(genesisWriteSet({ [addr(1)]: { balance: 1n } }).stateRoot).not.toBe(root)
+    expect(genesisWriteSet(base).stateRoot).toBe(root)
+  })
+})
