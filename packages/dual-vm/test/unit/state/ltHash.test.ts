@@ -17,7 +17,8 @@ const word = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex
 function snapshot(ops: { a: number; s: number; v: number; bal: number }[]): GenesisAlloc {
   const alloc: Record<Address, { balance: bigint; storage: Record<Hex, Hex> }> = {}
   for (const op of ops) {
-    const entry = (alloc[addr(op.a)] ??= { balance: 0n, storage: {} })
+    alloc[addr(op.a)] ??= { balance: 0n, storage: {} }
+    const entry = alloc[addr(op.a)]!
     entry.balance = BigInt(op.bal)
     entry.storage[word(op.s)] = word(op.v)
   }
