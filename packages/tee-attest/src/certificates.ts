@@ -57,6 +57,20 @@ export function splitPemChain(data: Uint8Array | string): Uint8Array[] {
   return ders
 }
 
+/**
+ * True when `data` is exactly the canonical PEM of `ders` (64-column base64, LF
+ * line ends, no other text), optionally followed by one NUL, as Intel's QE
+ * writes it. Rejecting every other spelling keeps quotes non-malleable: the
+ * quote signature does not cover certification data, so two encodings of the
+ * same chain would otherwise both verify.
+ */
+export function isCanonicalPemChain(data: Uint8Array, ders: readonly Uint8Array[]): boolean {
+  const canonical = Buffer.from(ders.map(derToPem).join(''), 'latin1')
+  const body =
+    data.length === canonical.length + 1 && data[data.length - 1] === 0 ? data.subarray(0, -1) : data
+  return bytesEqual(body, canonical)
+}
+
 export function toDer(cert: CertificateInput): Uint8Array {
   if (typeof cert !== 'string') return cert
   const ders = splitPemChain(cert)

@@ -10,6 +10,7 @@ import {
   bytesEqual,
   type CertificateInput,
   INTEL_SGX_ROOT_CA_DER,
+  isCanonicalPemChain,
   parseCertificates,
   SIMULATED_CERT_MARKER,
   splitPemChain,
@@ -250,7 +251,14 @@ function runChecks(
   }
   let chain: X509Certificate[]
   try {
-    chain = parseCertificates(splitPemChain(sig.certificationData.data))
+    const ders = splitPemChain(sig.certificationData.data)
+    if (!isCanonicalPemChain(sig.certificationData.data, ders)) {
+      return new Failure(
+        'certificate-invalid',
+        'certification data is not canonical PEM (64-column base64, LF line ends, one optional trailing NUL)',
+      )
+    }
+    chain = parseCertificates(ders)
   } catch (err) {
     return new Failure(
       'certificate-invalid',

@@ -6,6 +6,7 @@ import {
   createSimulatedEnclave,
   decodeQuote,
   derToPem,
+  encodeQuote,
   formatVerificationResult,
   INTEL_SGX_ROOT_CA_DER,
   QuoteVerificationError,
@@ -157,6 +158,18 @@ describe('verifyQuote on simulated quotes', () => {
     const garbled = quote.slice()
     garbled[pemStart + 40] = '!'.charCodeAt(0)
     expect(status(garbled)).toBe('certificate-invalid')
+    // Same certificates, other whitespace: refused, so a quote has one encoding only.
+    const newline = quote.indexOf(0x0a, pemStart + 30)
+    expect(status(flip(quote, newline, 0x01))).toBe('certificate-invalid') // LF -> VT
+    const crlf = Buffer.from(quote.subarray(pemStart)).toString('latin1').replaceAll('\n', '\r\n')
+    const reencoded = encodeQuote({
+      ...decodeQuote(quote),
+      signatureData: {
+        ...decodeQuote(quote).signatureData,
+        certificationData: { type: 5, data: new Uint8Array(Buffer.from(crlf, 'latin1')) },
+      },
+    })
+    expect(status(reencoded)).toBe('certificate-invalid')
   })
 
   it('fails truncated and padded quotes as malformed, naming the field', () => {
