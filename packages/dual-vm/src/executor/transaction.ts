@@ -128,7 +128,7 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   journal.addAlwaysWarmAddress(from)
   if (to) journal.addAlwaysWarmAddress(to)
   journal.addAlwaysWarmAddress(header.coinbase.toLowerCase()) // EIP-3651
-  for (const [precompile] of getActivePrecompiles(evm.common)) journal.addAlwaysWarmAddress(precompile)
+  for (const precompile of precompileAddresses(evm)) journal.addAlwaysWarmAddress(precompile)
   for (const entry of tx.accessList ?? []) {
     journal.addAlwaysWarmAddress(entry.address.toLowerCase())
     for (const slot of entry.storageKeys)
@@ -205,6 +205,16 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
     vm,
   }
   return { included: true, receipt, bloom }
+}
+
+const precompiles = new WeakMap<DualVmEVM, string[]>()
+function precompileAddresses(evm: DualVmEVM): string[] {
+  let list = precompiles.get(evm)
+  if (!list) {
+    list = [...getActivePrecompiles(evm.common).keys()]
+    precompiles.set(evm, list)
+  }
+  return list
 }
 
 function skip(reason: string): TxOutcome {

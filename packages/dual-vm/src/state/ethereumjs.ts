@@ -17,6 +17,20 @@ export class UnsupportedStateOperationError extends BaseError {
 
 const key = (address: EthAddress): Address => address.toString() as Address
 
+/** Code hashes repeat (every call to a contract reads the same one): keep their bytes. */
+const codeHashBytes = new Map<string, Uint8Array>()
+function codeHashToBytes(hash: string): Uint8Array {
+  let bytes = codeHashBytes.get(hash)
+  if (!bytes) {
+    if (codeHashBytes.size > 10_000) codeHashBytes.clear()
+    bytes = hexToBytes(hash as `0x${string}`)
+    codeHashBytes.set(hash, bytes)
+  }
+  return bytes
+}
+
+const word = (bytes: Uint8Array): `0x${string}` => bytesToHex(bytes.length === 32 ? bytes : setLengthLeft(bytes, 32))
+
 /**
  * `StateManagerInterface` of @ethereumjs/common over a `JournaledState`, so
  * @ethereumjs/evm runs against the same flat overlay the WASM host uses. The
@@ -39,7 +53,7 @@ export class EthereumJSStateManager implements StateManagerInterface {
   async getAccount(address: EthAddress): Promise<Account | undefined> {
     const account = this.state.getAccount(key(address))
     if (!account) return undefined
-    return new Account(account.nonce, account.balance, undefined, hexToBytes(account.codeHash))
+    return new Account(account.nonce, account.balance, undefined, codeHashToBytes(account.codeHash))
   }
 
   async putAccount(address: EthAddress, account?: Account): Promise<void> {
@@ -88,7 +102,7 @@ export class EthereumJSStateManager implements StateManagerInterface {
   }
 
   async getStorage(address: EthAddress, slot: Uint8Array): Promise<Uint8Array> {
-    return hexToBytes(this.state.getStorage(key(address), bytesToHex(setLengthLeft(slot, 32))))
+    return hexToBytes(this.state.getStorage(key(address), word(slot)))
   }
 
   async putStorage(address: EthAddress, slot: Uint8Array, value: Uint8Array): Promise<void> {
