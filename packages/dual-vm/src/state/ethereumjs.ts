@@ -29,7 +29,8 @@ function codeHashToBytes(hash: string): Uint8Array {
   return bytes
 }
 
-const word = (bytes: Uint8Array): `0x${string}` => bytesToHex(bytes.length === 32 ? bytes : setLengthLeft(bytes, 32))
+const word = (bytes: Uint8Array): `0x${string}` =>
+  bytesToHex(bytes.length === 32 ? bytes : setLengthLeft(bytes, 32))
 
 /**
  * `StateManagerInterface` of @ethereumjs/common over a `JournaledState`, so
