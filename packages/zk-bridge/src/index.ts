@@ -27,6 +27,7 @@ export { EMPTY_LEAF, hashPair, ZERO_HASHES } from './poseidon.js'
 export {
   calculateSettlementWitness,
   checkSettlementBatch,
+  createSettlementProver,
   getSettlementArtifacts,
   type ProveSettlementOptions,
   proveSettlement,

@@ -1,4 +1,4 @@
-import type { Groth16Proof, ProveOptions } from '@rollup-mesh/core'
+import type { Groth16Proof, ProveOptions, Prover } from '@rollup-mesh/core'
 import { InvalidParameterError } from '@rollup-mesh/core'
 import * as snarkjs from 'snarkjs'
 import { loadSettlementArtifacts, type SettlementArtifacts, type VerificationKey } from './artifacts.js'
@@ -211,6 +211,16 @@ export async function verifySettlement(
     return await withCurve(() => snarkjs.groth16.verify(vkey, [...publicSignals], proof, silentLogger))
   } catch {
     return false
+  }
+}
+
+/** A core `Prover` over `proveSettlement`, for nodes that take the interface. */
+export function createSettlementProver(
+  init: { artifacts?: Pick<SettlementArtifacts, 'wasm' | 'zkey'> } = {},
+): Prover<SettlementBatch> {
+  return {
+    prove: (batch, options = {}) =>
+      proveSettlement(batch, init.artifacts ? { ...options, artifacts: init.artifacts } : options),
   }
 }
 
