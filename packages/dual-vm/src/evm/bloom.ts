@@ -13,9 +13,14 @@ export class LogsBloom {
     }
   }
 
+  /** Adds a log's address and topics. Bit positions are cached per value: addresses and event topics repeat. */
   addLog(address: Hex, topics: readonly Hex[]): void {
-    this.add(hexToBytes(address))
-    for (const topic of topics) this.add(hexToBytes(topic))
+    this.setBits(bitsOf(address))
+    for (const topic of topics) this.setBits(bitsOf(topic))
+  }
+
+  private setBits(bits: readonly number[]): void {
+    for (const bit of bits) this.bits[255 - (bit >> 3)]! |= 1 << (bit & 7)
   }
 
   or(other: LogsBloom): void {
@@ -35,4 +40,20 @@ export class LogsBloom {
   toHex(): Hex {
     return bytesToHex(this.bits)
   }
+}
+
+const CACHE_LIMIT = 65_536
+const bitCache = new Map<string, readonly number[]>()
+
+/** The three bloom bit indices of a value given as hex. */
+function bitsOf(value: Hex): readonly number[] {
+  const key = value.toLowerCase()
+  let bits = bitCache.get(key)
+  if (!bits) {
+    const hash = keccak256(hexToBytes(value), 'bytes')
+    bits = [0, 2, 4].map((i) => ((hash[i]! << 8) | hash[i + 1]!) & 2047)
+    if (bitCache.size >= CACHE_LIMIT) bitCache.clear()
+    bitCache.set(key, bits)
+  }
+  return bits
 }
