@@ -1,0 +1,317 @@
+import type { BlockContext, Executor, Log, Logger, Receipt, StateView, WriteSet } from '@rollup-mesh/core'
+import { createSilentLogger } from '@rollup-mesh/core'
+import { type Address, type Hex, numberToHex, toRlp, zeroAddress, zeroHash } from 'viem'
+import { type BaseFeeParams, defaultBaseFeeParams, nextBaseFee } from './basefee.js'
+import {
+  type BlockHeader,
+  EMPTY_BLOOM,
+  hashHeader,
+  listRoot,
+  prevRandaoOf,
+  type StoredHeader,
+} from './block.js'
+import { ChainStoreError } from './errors.js'
+import { TypedEmitter } from './events.js'
+import { Mempool, type MempoolOptions } from './mempool.js'
+import { SQLiteStateView } from './state.js'
+import type { ChainStore, StoredLog } from './store.js'
+import type { SignedTx } from './tx.js'
+
+/** What `eth_call`/`eth_estimateGas` run: a call over a state with no lasting effect (dual-vm's `simulateCall`). */
+export type CallSimulator = (params: {
+  header: BlockContext
+  state: StateView
+  from?: Address
+  to?: Address | null
+  data?: Hex
+  value?: bigint
+  gas?: bigint
+}) => Promise<CallResult>
+
+export type CallResult = {
+  success: boolean
+  /** Return data, or revert data when `success` is false. */
+  returnData: Hex
+  /** Execution gas (without intrinsic gas). */
+  gasUsed: bigint
+  logs: Log[]
+  contractAddress: Address | null
+  error?: string
+}
+
+/** The genesis block's state and header fields. */
+export type GenesisSpec = {
+  /** The write set that creates the genesis state (dual-vm's `genesisWriteSet`). */
+  writeSet: WriteSet
+  stateRoot: Hex
+  timestamp?: bigint
+  baseFeePerGas?: bigint
+  extraData?: Hex
+}
+
+export type ChainOptions = {
+  chainId: bigint
+  blockGasLimit: bigint
+  coinbase?: Address
+  extraData?: Hex
+  /** At most this many transactions per block. Default 5,000. */
+  maxTxsPerBlock?: number
+  baseFee?: BaseFeeParams
+  mempool?: Omit<MempoolOptions, 'chainId' | 'blockGasLimit'>
+  /** Cached state entries. Default 500,000. */
+  stateCacheEntries?: number
+}
+
+export type ChainComponents = {
+  store: ChainStore
+  executor: Executor
+  simulateCall?: CallSimulator
+  logger?: Logger
+}
+
+export type SealedBlock = {
+  header: StoredHeader
+  txs: readonly SignedTx[]
+  receipts: readonly Receipt[]
+  skipped: number
+}
+
+export type ChainEvents = {
+  /** A block was committed. */
+  block: SealedBlock
+}
+
+/** The logs of a sealed block with their positions (what `logs` subscriptions publish). */
+export function logsOfBlock(b: SealedBlock): StoredLog[] {
+  const out: StoredLog[] = []
+  let logIndex = 0
+  b.receipts.forEach((r, i) => {
+    for (const l of r.logs)
+      out.push({
+        address: l.address.toLowerCase() as Address,
+        topics: l.topics,
+        data: l.data,
+        blockNumber: b.header.number,
+        blockHash: b.header.hash,
+        transactionHash: r.transactionHash,
+        transactionIndex: i,
+        logIndex: logIndex++,
+      })
+  })
+  return out
+}
+
+function receiptEncoding(r: Receipt): Hex {
+  return toRlp([
+    r.status === 1 ? '0x01' : '0x',
+    numberToHex(r.cumulativeGasUsed),
+    r.logsBloom,
+    r.logs.map((l) => [l.address, l.topics, l.data]),
+  ])
+}
+
+/**
+ * One chain: the store, its cached `StateView`, the mempool and the executor,
+ * with `produceBlock()` sealing the next block. Shared by the SPN and the
+ * main-net node; who calls `produceBlock` (a timer, consensus) is a `BlockProducer`.
+ */
+export class Chain {
+  readonly store: ChainStore
+  readonly state: SQLiteStateView
+  readonly mempool: Mempool
+  readonly events = new TypedEmitter<ChainEvents>()
+  readonly chainId: bigint
+  readonly blockGasLimit: bigint
+  readonly simulateCall: CallSimulator | undefined
+  private readonly executor: Executor
+  private readonly log: Logger
+  private readonly opts: ChainOptions
+  private headHeader: StoredHeader | undefined
+  private readonly recent: Hex[] = []
+  private producing: Promise<SealedBlock> | null = null
+
+  constructor(options: ChainOptions, components: ChainComponents) {
+    this.opts = options
+    this.chainId = options.chainId
+    this.blockGasLimit = options.blockGasLimit
+    this.store = components.store
+    this.executor = components.executor
+    this.simulateCall = components.simulateCall
+    this.log = (components.logger ?? createSilentLogger()).child({ module: 'chain' })
+    this.state = new SQLiteStateView(this.store, { maxEntries: options.stateCacheEntries ?? 500_000 })
+    this.mempool = new Mempool(
+      { ...options.mempool, chainId: options.chainId, blockGasLimit: options.blockGasLimit },
+      { state: this.state, baseFee: () => this.nextBaseFee(), store: this.store },
+    )
+  }
+
+  /**
+   * Opens the chain: writes genesis into an empty store (or checks the chain id
+   * of an existing one), loads recent hashes and restores the persisted mempool.
+   */
+  async open(genesis: GenesisSpec): Promise<{ head: StoredHeader; restoredTxs: number }> {
+    const storedChainId = this.store.getMeta('chainId')
+    if (storedChainId !== undefined && storedChainId !== this.chainId.toString())
+      throw new ChainStoreError(`Data dir holds chain id ${storedChainId}, not ${this.chainId}.`, [
+        '- Use the data dir of this chain, or a fresh one.',
+      ])
+    let head = this.store.head()
+    if (!head) {
+      const header: BlockHeader = {
+        parentHash: zeroHash,
+        number: 0n,
+        timestamp: genesis.timestamp ?? BigInt(Math.floor(Date.now() / 1000)),
+        coinbase: zeroAddress,
+        stateRoot: genesis.stateRoot,
+        transactionsRoot: listRoot([]),
+        receiptsRoot: listRoot([]),
+        logsBloom: EMPTY_BLOOM,
+        gasUsed: 0n,
+        gasLimit: this.blockGasLimit,
+        baseFeePerGas: genesis.baseFeePerGas ?? 1_000_000_000n,
+        exitRoot: zeroHash,
+        extraData: genesis.extraData ?? '0x',
+      }
+      const hash = hashHeader(header)
+      this.store.db.transaction(() => {
+        this.store.commitBlock({
+          header,
+          hash,
+          txs: [],
+          receipts: [],
+          writeSet: genesis.writeSet,
+          mempoolRemovals: [],
+        })
+        this.store.setMeta('chainId', this.chainId.toString())
+        this.store.setMeta('genesisHash', hash)
+      })()
+      head = this.store.head() as StoredHeader
+      this.log.info({ hash, stateRoot: genesis.stateRoot }, 'genesis written')
+    }
+    this.headHeader = head
+    const from = head.number > 255n ? head.number - 255n : 0n
+    this.recent.push(...this.store.getHashes(from, head.number))
+    const { restored, dropped } = await this.mempool.restore()
+    if (restored || dropped) this.log.info({ restored, dropped }, 'mempool restored')
+    return { head, restoredTxs: restored }
+  }
+
+  head(): StoredHeader {
+    if (!this.headHeader)
+      throw new ChainStoreError('Chain is not open.', ['- Call chain.open(genesis) first.'])
+    return this.headHeader
+  }
+
+  /** The base fee of the next block. */
+  nextBaseFee(): bigint {
+    const h = this.head()
+    return nextBaseFee(h, this.opts.baseFee ?? defaultBaseFeeParams)
+  }
+
+  /** The execution context of a block on top of the head (what `eth_call` runs against). */
+  callContext(): BlockContext {
+    const h = this.head()
+    return {
+      number: h.number,
+      timestamp: h.timestamp,
+      coinbase: h.coinbase,
+      baseFeePerGas: h.baseFeePerGas,
+      gasLimit: h.gasLimit,
+      chainId: this.chainId,
+      prevRandao: prevRandaoOf(h.parentHash, h.number),
+      recentHashes: this.recent.slice(0, -1),
+    }
+  }
+
+  /** Seals one block from the mempool (waits for one already in progress instead of overlapping it). */
+  produceBlock(now: bigint = BigInt(Math.floor(Date.now() / 1000))): Promise<SealedBlock> {
+    if (this.producing) return this.producing
+    this.producing = this.seal(now).finally(() => {
+      this.producing = null
+    })
+    return this.producing
+  }
+
+  /** Resolves when no block is being sealed. */
+  async idle(): Promise<void> {
+    while (this.producing) await this.producing.catch(() => undefined)
+  }
+
+  private async seal(now: bigint): Promise<SealedBlock> {
+    const parent = this.head()
+    const baseFee = this.nextBaseFee()
+    const number = parent.number + 1n
+    const timestamp = now > parent.timestamp ? now : parent.timestamp
+    const coinbase = (this.opts.coinbase ?? zeroAddress).toLowerCase() as Address
+    const candidates = this.mempool.select(baseFee, this.blockGasLimit, this.opts.maxTxsPerBlock ?? 5_000)
+    const ctx: BlockContext = {
+      number,
+      timestamp,
+      coinbase,
+      baseFeePerGas: baseFee,
+      gasLimit: this.blockGasLimit,
+      chainId: this.chainId,
+      prevRandao: prevRandaoOf(parent.hash, number),
+      recentHashes: this.recent,
+    }
+    const started = performance.now()
+    const result = await this.executor.executeBlock({ header: ctx, txs: candidates }, this.state)
+    const executedMs = performance.now() - started
+    const byHash = new Map(candidates.map((t) => [t.hash, t]))
+    const txs = result.included.map((t) => byHash.get(t.hash) as SignedTx)
+    const header: BlockHeader = {
+      parentHash: parent.hash,
+      number,
+      timestamp,
+      coinbase,
+      stateRoot: result.stateRoot,
+      transactionsRoot: listRoot(txs.map((t) => t.raw)),
+      receiptsRoot: listRoot(result.receipts.map(receiptEncoding)),
+      logsBloom: result.logsBloom,
+      gasUsed: result.gasUsed,
+      gasLimit: this.blockGasLimit,
+      baseFeePerGas: baseFee,
+      exitRoot: zeroHash,
+      extraData: this.opts.extraData ?? '0x',
+    }
+    const hash = hashHeader(header)
+    this.store.commitBlock({
+      header,
+      hash,
+      txs,
+      receipts: result.receipts,
+      writeSet: result.writeSet,
+      mempoolRemovals: txs.map((t) => t.hash),
+    })
+    this.state.apply(result.writeSet)
+    const stored = this.store.getHeaderByNumber(number) as StoredHeader
+    this.headHeader = stored
+    this.recent.push(hash)
+    if (this.recent.length > 256) this.recent.shift()
+    const dropped = this.mempool.onBlock(
+      txs.map((t) => t.hash),
+      result.skipped.map((s) => s.hash),
+    )
+    const sealed: SealedBlock = {
+      header: stored,
+      txs,
+      receipts: result.receipts,
+      skipped: result.skipped.length,
+    }
+    if (txs.length || result.skipped.length)
+      this.log.debug(
+        {
+          block: Number(number),
+          txs: txs.length,
+          skipped: result.skipped.length,
+          dropped: dropped.length,
+          gasUsed: Number(result.gasUsed),
+          execMs: Math.round(executedMs),
+          totalMs: Math.round(performance.now() - started),
+        },
+        'block sealed',
+      )
+    this.events.emit('block', sealed)
+    return sealed
+  }
+}

@@ -1,0 +1,63 @@
+export { type BaseFeeParams, defaultBaseFeeParams, nextBaseFee } from './basefee.js'
+export {
+  type BlockHeader,
+  EMPTY_BLOOM,
+  encodeHeader,
+  hashHeader,
+  listRoot,
+  prevRandaoOf,
+  type StoredHeader,
+} from './block.js'
+export {
+  type CallResult,
+  type CallSimulator,
+  Chain,
+  type ChainComponents,
+  type ChainEvents,
+  type ChainOptions,
+  type GenesisSpec,
+  logsOfBlock,
+  type SealedBlock,
+} from './chain.js'
+export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
+export { TypedEmitter } from './events.js'
+export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
+export {
+  type BlockProducer,
+  createIntervalBlockProducer,
+  type IntervalBlockProducerOptions,
+} from './producer.js'
+export { createEthMethods, type EthMethodsOptions, revertError } from './rpc/eth.js'
+export {
+  createRPCServer,
+  dispatchRPC,
+  type RPCConnection,
+  type RPCContext,
+  type RPCMethod,
+  type RPCMethods,
+  type RPCServer,
+  type RPCServerOptions,
+} from './rpc/server.js'
+export { SQLiteStateView, type SQLiteStateViewOptions } from './state.js'
+export {
+  type BlockCommit,
+  ChainStore,
+  type ChainStoreOptions,
+  type LogQuery,
+  type StoredLog,
+  type StoredPoolTx,
+  type StoredTx,
+} from './store.js'
+export {
+  decodeSignedTx,
+  effectiveGasPrice,
+  effectiveTip,
+  intrinsicGas,
+  MAX_TX_SIZE,
+  type ParsedSignedTx,
+  parseSignedTx,
+  recoverSigner,
+  recoveryBackend,
+  type SignedTx,
+  signedTxWithSender,
+} from './tx.js'

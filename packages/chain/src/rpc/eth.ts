@@ -1,0 +1,460 @@
+import type { Logger } from '@rollup-mesh/core'
+import { createSilentLogger } from '@rollup-mesh/core'
+import { type Address, decodeErrorResult, type Hex, numberToHex, type PrivateKeyAccount } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import type { StoredHeader } from '../block.js'
+import { type Chain, logsOfBlock } from '../chain.js'
+import { RPCError, RPCErrorCode } from '../errors.js'
+import type { StoredLog } from '../store.js'
+import { effectiveTip, intrinsicGas, minBig, type SignedTx, signedTxWithSender } from '../tx.js'
+import { formatBlock, formatHead, formatLog, formatReceipt, formatTx } from './format.js'
+import {
+  type BlockRef,
+  type CallRequest,
+  expectCount,
+  type LogFilterParam,
+  paramAddress,
+  paramBlock,
+  paramBool,
+  paramCall,
+  paramHex,
+  paramLogFilter,
+  paramQuantity,
+  paramSlot,
+} from './params.js'
+import type { RPCContext, RPCMethods } from './server.js'
+
+export type EthMethodsOptions = {
+  clientVersion?: string
+  /** Keys `eth_accounts` lists and `eth_sendTransaction` signs with (anvil's dev accounts). */
+  devKeys?: readonly Hex[]
+  /** Widest block range one eth_getLogs may ask for. Default 10,000. */
+  maxLogRange?: bigint
+  /** Most logs one eth_getLogs returns. Default 10,000. */
+  maxLogResults?: number
+  /** Suggested priority fee (eth_maxPriorityFeePerGas). Default 1 gwei. */
+  priorityFee?: bigint
+  /** Gas cap of eth_call / eth_estimateGas. Default min(block gas limit, 2^24). */
+  callGasCap?: bigint
+  logger?: Logger
+}
+
+const q = (n: bigint | number): Hex => numberToHex(n)
+
+/** Revert → JSON-RPC error 3 with the revert data in `data` (what viem decodes custom errors from). */
+export function revertError(returnData: Hex, error?: string): RPCError {
+  let reason = ''
+  if (returnData.length >= 10) {
+    try {
+      const d = decodeErrorResult({ data: returnData })
+      if (d.errorName === 'Error') reason = `: ${String(d.args?.[0])}`
+      else if (d.errorName === 'Panic') reason = `: panic code ${q(d.args?.[0] as bigint)}`
+    } catch {
+      // custom error: the client decodes `data` with its ABI
+    }
+  }
+  if (error && error !== 'revert')
+    return new RPCError(
+      RPCErrorCode.server,
+      error === 'out of gas' ? 'out of gas' : `execution failed: ${error}`,
+      {
+        data: returnData,
+      },
+    )
+  return new RPCError(RPCErrorCode.executionReverted, `execution reverted${reason}`, {
+    code: 'EXECUTION_REVERTED',
+    data: returnData,
+  })
+}
+
+/**
+ * The `eth_`/`net_`/`web3_` methods over a `Chain`. Node-specific
+ * namespaces (`mesh_`) are merged in by the node.
+ */
+export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}): RPCMethods {
+  const log = (options.logger ?? createSilentLogger()).child({ module: 'eth' })
+  const maxLogRange = options.maxLogRange ?? 10_000n
+  const maxLogResults = options.maxLogResults ?? 10_000
+  const priorityFee = options.priorityFee ?? 1_000_000_000n
+  const maxTxGas = 1n << 24n
+  const callGasCap = options.callGasCap ?? minBig(chain.blockGasLimit, maxTxGas)
+  const dev = new Map<Address, PrivateKeyAccount>()
+  for (const key of options.devKeys ?? []) {
+    const acct = privateKeyToAccount(key)
+    dev.set(acct.address.toLowerCase() as Address, acct)
+  }
+  const subscriptions = new Map<Hex, () => void>()
+  let subCounter = 0n
+
+  const headerOf = (ref: BlockRef): StoredHeader | undefined => {
+    if ('hash' in ref) return chain.store.getHeaderByHash(ref.hash)
+    if ('number' in ref) return chain.store.getHeaderByNumber(ref.number)
+    if (ref.tag === 'earliest') return chain.store.getHeaderByNumber(0n)
+    return chain.head()
+  }
+
+  /** State is kept for the head only: older blocks are refused with a clear message. */
+  const requireLatestState = (ref: BlockRef, index: number): void => {
+    const head = chain.head()
+    const h = headerOf(ref)
+    if (!h) throw new RPCError(RPCErrorCode.server, `header not found (argument ${index})`)
+    if (h.number !== head.number)
+      throw new RPCError(
+        RPCErrorCode.server,
+        `historical state not available: block ${h.number} (this node keeps the state of the latest block, ${head.number})`,
+      )
+  }
+
+  const txAt = (tx: SignedTx, h: StoredHeader, index: number) =>
+    formatTx(tx, { blockHash: h.hash, blockNumber: h.number, index, baseFee: h.baseFeePerGas })
+
+  const blockResult = (h: StoredHeader | undefined, full: boolean) => {
+    if (!h) return null
+    const txs = chain.store.getBlockTxs(h.number)
+    return formatBlock(
+      h,
+      full
+        ? txs.map((t) => txAt(signedTxWithSender(t.raw, chain.chainId, t.from), h, t.index))
+        : txs.map((t) => t.hash),
+    )
+  }
+
+  const simulate = async (call: CallRequest, gas: bigint) => {
+    if (!chain.simulateCall) throw new RPCError(RPCErrorCode.server, 'this node cannot simulate calls')
+    return chain.simulateCall({
+      header: chain.callContext(),
+      state: chain.state,
+      ...(call.from ? { from: call.from } : {}),
+      to: call.to ?? null,
+      data: call.data ?? '0x',
+      value: call.value ?? 0n,
+      gas,
+    })
+  }
+
+  const intrinsicOf = (call: CallRequest) => intrinsicGas({ to: call.to ?? null, data: call.data ?? '0x' })
+
+  const estimate = async (call: CallRequest): Promise<bigint> => {
+    const intrinsic = intrinsicOf(call)
+    const cap = minBig(call.gas ?? callGasCap, callGasCap)
+    if (cap < intrinsic) throw new RPCError(RPCErrorCode.server, `gas required exceeds allowance (${cap})`)
+    const first = await simulate(call, cap - intrinsic)
+    if (!first.success) throw revertError(first.returnData, first.error)
+    // Binary search the smallest execution gas that succeeds (the 63/64 rule can need more than gasUsed).
+    let lo = first.gasUsed
+    let hi = cap - intrinsic
+    const tryLo = await simulate(call, lo)
+    if (tryLo.success) return intrinsic + lo
+    while (hi - lo > 1n && hi - lo > hi / 100n) {
+      const mid = (lo + hi) / 2n
+      if ((await simulate(call, mid)).success) hi = mid
+      else lo = mid
+    }
+    return intrinsic + hi
+  }
+
+  const filterRange = (f: LogFilterParam): { from: bigint; to: bigint } => {
+    if (f.blockHash) {
+      const h = chain.store.getHeaderByHash(f.blockHash)
+      if (!h) throw new RPCError(RPCErrorCode.server, 'unknown block')
+      return { from: h.number, to: h.number }
+    }
+    const head = chain.head().number
+    const num = (ref: BlockRef | undefined): bigint => {
+      if (!ref) return head
+      if ('number' in ref) return ref.number
+      if ('hash' in ref) {
+        const h = chain.store.getHeaderByHash(ref.hash)
+        if (!h) throw new RPCError(RPCErrorCode.server, 'unknown block')
+        return h.number
+      }
+      return ref.tag === 'earliest' ? 0n : head
+    }
+    const from = num(f.fromBlock)
+    const to = num(f.toBlock)
+    if (from > to)
+      throw new RPCError(RPCErrorCode.invalidParams, `invalid block range: fromBlock ${from} > toBlock ${to}`)
+    if (to - from + 1n > maxLogRange)
+      throw new RPCError(
+        RPCErrorCode.limitExceeded,
+        `block range too large: ${to - from + 1n} blocks, limit ${maxLogRange}; query smaller ranges`,
+      )
+    return { from, to }
+  }
+
+  const matches = (l: StoredLog, f: LogFilterParam): boolean => {
+    if (f.addresses.length && !f.addresses.includes(l.address)) return false
+    for (let i = 0; i < f.topics.length; i++) {
+      const alts = f.topics[i]
+      if (!alts) continue
+      const t = l.topics[i]
+      if (!t || !alts.includes(t.toLowerCase() as Hex)) return false
+    }
+    return true
+  }
+
+  const sendRaw = async (raw: Hex): Promise<Hex> => {
+    const hash = await chain.mempool.add(raw)
+    log.debug({ hash }, 'transaction accepted')
+    return hash
+  }
+
+  const methods: RPCMethods = {
+    web3_clientVersion: () => options.clientVersion ?? 'rollup-mesh/0.1.0',
+    net_version: () => chain.chainId.toString(),
+    net_listening: () => true,
+    eth_chainId: () => q(chain.chainId),
+    eth_syncing: () => false,
+    eth_blockNumber: () => q(chain.head().number),
+    eth_accounts: () => [...dev.values()].map((a) => a.address),
+    eth_gasPrice: () => q(chain.nextBaseFee() + priorityFee),
+    eth_maxPriorityFeePerGas: () => q(priorityFee),
+
+    eth_getBalance: (p) => {
+      expectCount(p, 1, 2)
+      const a = paramAddress(p, 0)
+      requireLatestState(paramBlock(p, 1), 1)
+      return q(chain.state.getAccount(a)?.balance ?? 0n)
+    },
+    eth_getTransactionCount: (p) => {
+      expectCount(p, 1, 2)
+      const a = paramAddress(p, 0)
+      const ref = paramBlock(p, 1)
+      if ('tag' in ref && ref.tag === 'pending') return q(chain.mempool.pendingNonce(a))
+      requireLatestState(ref, 1)
+      return q(chain.state.getAccount(a)?.nonce ?? 0n)
+    },
+    eth_getCode: (p) => {
+      expectCount(p, 1, 2)
+      const a = paramAddress(p, 0)
+      requireLatestState(paramBlock(p, 1), 1)
+      const acc = chain.state.getAccount(a)
+      if (!acc) return '0x'
+      const code = chain.state.getCode(acc.codeHash)
+      return code ? (`0x${Buffer.from(code).toString('hex')}` as Hex) : '0x'
+    },
+    eth_getStorageAt: (p) => {
+      expectCount(p, 2, 3)
+      const a = paramAddress(p, 0)
+      const slot = paramSlot(p, 1)
+      requireLatestState(paramBlock(p, 2), 2)
+      return chain.state.getStorage(a, slot)
+    },
+    eth_call: async (p) => {
+      expectCount(p, 1, 3)
+      const call = paramCall(p, 0)
+      requireLatestState(paramBlock(p, 1), 1)
+      if (p[2] !== undefined && p[2] !== null)
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          'invalid argument 2: state overrides are not supported',
+        )
+      const intrinsic = intrinsicOf(call)
+      const gas = minBig(call.gas ?? callGasCap, callGasCap)
+      const r = await simulate(call, gas > intrinsic ? gas - intrinsic : 0n)
+      if (!r.success) throw revertError(r.returnData, r.error)
+      return r.returnData
+    },
+    eth_estimateGas: async (p) => {
+      expectCount(p, 1, 2)
+      const call = paramCall(p, 0)
+      requireLatestState(paramBlock(p, 1), 1)
+      return q(await estimate(call))
+    },
+    eth_feeHistory: (p) => {
+      expectCount(p, 2, 3)
+      const count = typeof p[0] === 'number' ? BigInt(p[0]) : paramQuantity(p, 0)
+      if (count < 1n || count > 1024n)
+        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: block count must be 1 to 1024')
+      const newest = headerOf(paramBlock(p, 1))
+      if (!newest) throw new RPCError(RPCErrorCode.server, 'header not found')
+      const percentiles = p[2] ?? []
+      if (!Array.isArray(percentiles) || percentiles.some((x) => typeof x !== 'number' || x < 0 || x > 100))
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          'invalid argument 2: reward percentiles must be numbers 0..100',
+        )
+      const oldest = newest.number - count + 1n > 0n ? newest.number - count + 1n : 0n
+      const baseFees: Hex[] = []
+      const ratios: number[] = []
+      const rewards: Hex[][] = []
+      for (let n = oldest; n <= newest.number; n++) {
+        const h = chain.store.getHeaderByNumber(n) as StoredHeader
+        baseFees.push(q(h.baseFeePerGas))
+        ratios.push(Number(h.gasUsed) / Number(h.gasLimit))
+        if (percentiles.length) {
+          const tips = chain.store
+            .getBlockTxs(n)
+            .map((t) => {
+              const tx = signedTxWithSender(t.raw, chain.chainId, t.from)
+              return effectiveTip(tx, h.baseFeePerGas)
+            })
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+          rewards.push(
+            (percentiles as number[]).map((pc) =>
+              q(
+                tips.length
+                  ? (tips[Math.min(tips.length - 1, Math.floor((pc / 100) * tips.length))] as bigint)
+                  : 0n,
+              ),
+            ),
+          )
+        }
+      }
+      const last = chain.store.getHeaderByNumber(newest.number) as StoredHeader
+      baseFees.push(q(newest.number === chain.head().number ? chain.nextBaseFee() : last.baseFeePerGas))
+      return {
+        oldestBlock: q(oldest),
+        baseFeePerGas: baseFees,
+        gasUsedRatio: ratios,
+        ...(percentiles.length ? { reward: rewards } : {}),
+      }
+    },
+    eth_sendRawTransaction: async (p) => {
+      expectCount(p, 1, 1)
+      if (typeof p[0] !== 'string')
+        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: expected 0x-prefixed hex bytes')
+      return sendRaw(p[0] as Hex)
+    },
+    eth_sendTransaction: async (p) => {
+      expectCount(p, 1, 1)
+      const call = paramCall(p, 0)
+      if (!call.from)
+        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: field "from" is required')
+      const acct = dev.get(call.from)
+      if (!acct)
+        throw new RPCError(
+          RPCErrorCode.server,
+          `unknown account ${call.from}: only the node's dev accounts can sign`,
+        )
+      const gas = call.gas ?? (await estimate(call))
+      const base = {
+        chainId: Number(chain.chainId),
+        nonce: Number(call.nonce ?? chain.mempool.pendingNonce(call.from)),
+        gas,
+        value: call.value ?? 0n,
+        data: call.data ?? '0x',
+        ...(call.to ? { to: call.to } : {}),
+      }
+      const raw =
+        call.gasPrice !== undefined
+          ? await acct.signTransaction({ ...base, type: 'legacy', gasPrice: call.gasPrice })
+          : await acct.signTransaction({
+              ...base,
+              type: 'eip1559',
+              maxPriorityFeePerGas: call.maxPriorityFeePerGas ?? priorityFee,
+              maxFeePerGas:
+                call.maxFeePerGas ?? chain.nextBaseFee() * 2n + (call.maxPriorityFeePerGas ?? priorityFee),
+            })
+      return sendRaw(raw)
+    },
+    eth_getTransactionByHash: (p) => {
+      expectCount(p, 1, 1)
+      const hash = paramHex(p, 0, 32)
+      const stored = chain.store.getTx(hash)
+      if (stored) {
+        const h = chain.store.getHeaderByNumber(stored.blockNumber) as StoredHeader
+        return txAt(signedTxWithSender(stored.raw, chain.chainId, stored.from), h, stored.index)
+      }
+      const pending = chain.mempool.get(hash)
+      return pending ? formatTx(pending, null) : null
+    },
+    eth_getTransactionReceipt: (p) => {
+      expectCount(p, 1, 1)
+      const hash = paramHex(p, 0, 32)
+      const found = chain.store.getReceipt(hash)
+      if (!found) return null
+      const { tx, receipt } = found
+      const type = signedTxWithSender(tx.raw, chain.chainId, tx.from).type
+      return formatReceipt(
+        receipt,
+        { type },
+        { hash: tx.blockHash, number: tx.blockNumber },
+        chain.store.firstLogIndex(tx.blockNumber, tx.index),
+      )
+    },
+    eth_getBlockByNumber: (p) => {
+      expectCount(p, 1, 2)
+      const ref = paramBlock(p, 0)
+      return blockResult(headerOf(ref), paramBool(p, 1, false))
+    },
+    eth_getBlockByHash: (p) => {
+      expectCount(p, 1, 2)
+      return blockResult(chain.store.getHeaderByHash(paramHex(p, 0, 32)), paramBool(p, 1, false))
+    },
+    eth_getBlockTransactionCountByNumber: (p) => {
+      expectCount(p, 1, 1)
+      const h = headerOf(paramBlock(p, 0))
+      return h ? q(h.txCount) : null
+    },
+    eth_getLogs: (p) => {
+      expectCount(p, 1, 1)
+      const f = paramLogFilter(p, 0)
+      const { from, to } = filterRange(f)
+      const logs = chain.store.getLogs({
+        fromBlock: from,
+        toBlock: to,
+        addresses: f.addresses,
+        topics: f.topics,
+        limit: maxLogResults + 1,
+      })
+      if (logs.length > maxLogResults)
+        throw new RPCError(
+          RPCErrorCode.limitExceeded,
+          `query returned more than ${maxLogResults} results; narrow the block range or the filter`,
+        )
+      return logs.map(formatLog)
+    },
+    eth_subscribe: (p, ctx: RPCContext) => {
+      const conn = ctx.connection
+      if (!conn)
+        throw new RPCError(
+          RPCErrorCode.methodNotFound,
+          'the method eth_subscribe is only available over WebSocket',
+        )
+      expectCount(p, 1, 2)
+      const kind = p[0]
+      subCounter++
+      const id = q(BigInt(conn.id) * 1_000_000n + subCounter)
+      let off: () => void
+      if (kind === 'newHeads') {
+        off = chain.events.on('block', (b) =>
+          conn.notify('eth_subscription', { subscription: id, result: formatHead(b.header) }),
+        )
+      } else if (kind === 'logs') {
+        const f = paramLogFilter(p, 1)
+        off = chain.events.on('block', (b) => {
+          for (const l of logsOfBlock(b))
+            if (matches(l, f)) conn.notify('eth_subscription', { subscription: id, result: formatLog(l) })
+        })
+      } else if (kind === 'newPendingTransactions') {
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          'invalid argument 0: newPendingTransactions is not supported; use newHeads or logs',
+        )
+      } else
+        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: expected "newHeads" or "logs"')
+      subscriptions.set(id, off)
+      conn.onClose(() => {
+        off()
+        subscriptions.delete(id)
+      })
+      return id
+    },
+    eth_unsubscribe: (p, ctx) => {
+      if (!ctx.connection)
+        throw new RPCError(
+          RPCErrorCode.methodNotFound,
+          'the method eth_unsubscribe is only available over WebSocket',
+        )
+      expectCount(p, 1, 1)
+      const id = paramHex(p, 0)
+      const off = subscriptions.get(id)
+      if (!off) return false
+      off()
+      subscriptions.delete(id)
+      return true
+    },
+  }
+  return methods
+}

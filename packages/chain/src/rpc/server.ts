@@ -1,0 +1,332 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger, Startable } from '@rollup-mesh/core'
+import { createSilentLogger } from '@rollup-mesh/core'
+import { type WebSocket, WebSocketServer } from 'ws'
+import { RPCError, RPCErrorCode } from '../errors.js'
+
+/** One client connection: HTTP requests have none, WebSocket ones can push notifications. */
+export type RPCConnection = {
+  readonly id: number
+  /** Sends a notification (WebSocket only). */
+  notify(method: string, params: unknown): void
+  /** Runs when the connection closes. */
+  onClose(fn: () => void): void
+}
+
+export type RPCContext = { connection?: RPCConnection }
+
+export type RPCMethod = (params: readonly unknown[], ctx: RPCContext) => unknown
+
+export type RPCMethods = Record<string, RPCMethod>
+
+export type RPCServerOptions = {
+  /** Default 127.0.0.1. */
+  host?: string
+  /** 0 asks the OS for a free port. Default 0. */
+  port?: number
+  /** Largest request body (HTTP) or message (WS). Default 16 MiB. */
+  maxBodyBytes?: number
+  /** Most requests in one batch. Default 2,000. */
+  maxBatchSize?: number
+  /** Allowed CORS origin (`*` or one origin); default off. */
+  corsOrigin?: string | undefined
+  logger?: Logger
+}
+
+export type RPCServer = Startable & {
+  /** `http://host:port` once started. */
+  readonly url: string
+  /** `ws://host:port` once started. */
+  readonly wsUrl: string
+  readonly port: number
+}
+
+type JSONRPCRequest = { jsonrpc: '2.0'; id?: string | number | null; method: string; params?: unknown }
+type JSONRPCResponse =
+  | { jsonrpc: '2.0'; id: string | number | null; result: unknown }
+  | { jsonrpc: '2.0'; id: string | number | null; error: { code: number; message: string; data?: unknown } }
+
+function errorResponse(id: string | number | null, err: unknown, log: Logger): JSONRPCResponse {
+  if (err instanceof RPCError) {
+    return {
+      jsonrpc: '2.0',
+      id,
+      error: {
+        code: err.rpcCode,
+        message: err.shortMessage,
+        ...(err.data !== undefined ? { data: err.data } : {}),
+      },
+    }
+  }
+  log.error({ err }, 'internal error in RPC method')
+  return { jsonrpc: '2.0', id, error: { code: RPCErrorCode.internal, message: 'internal error' } }
+}
+
+/**
+ * Dispatches one parsed JSON-RPC payload (a request or a batch) to `methods`.
+ * Returns undefined when nothing is to be sent (notifications only).
+ */
+export async function dispatchRPC(
+  payload: unknown,
+  methods: RPCMethods,
+  ctx: RPCContext,
+  opts: { maxBatchSize: number; log: Logger },
+): Promise<JSONRPCResponse | JSONRPCResponse[] | undefined> {
+  if (Array.isArray(payload)) {
+    if (payload.length === 0)
+      return errorResponse(null, new RPCError(RPCErrorCode.invalidRequest, 'empty batch'), opts.log)
+    if (payload.length > opts.maxBatchSize)
+      return errorResponse(
+        null,
+        new RPCError(
+          RPCErrorCode.invalidRequest,
+          `batch too large: ${payload.length} requests, limit ${opts.maxBatchSize}`,
+        ),
+        opts.log,
+      )
+    const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts.log)))
+    const responses = out.filter((r): r is JSONRPCResponse => r !== undefined)
+    return responses.length ? responses : undefined
+  }
+  return dispatchOne(payload, methods, ctx, opts.log)
+}
+
+async function dispatchOne(
+  req: unknown,
+  methods: RPCMethods,
+  ctx: RPCContext,
+  log: Logger,
+): Promise<JSONRPCResponse | undefined> {
+  if (typeof req !== 'object' || req === null || Array.isArray(req))
+    return errorResponse(
+      null,
+      new RPCError(RPCErrorCode.invalidRequest, 'invalid request: expected an object'),
+      log,
+    )
+  const r = req as Partial<JSONRPCRequest>
+  const hasId = 'id' in r
+  const id = r.id
+  if (hasId && id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id)))
+    return errorResponse(
+      null,
+      new RPCError(RPCErrorCode.invalidRequest, 'invalid request: id must be a string, number or null'),
+      log,
+    )
+  const rid = (id ?? null) as string | number | null
+  if (r.jsonrpc !== '2.0')
+    return errorResponse(
+      rid,
+      new RPCError(RPCErrorCode.invalidRequest, 'invalid request: jsonrpc must be "2.0"'),
+      log,
+    )
+  if (typeof r.method !== 'string' || r.method.length === 0)
+    return errorResponse(
+      rid,
+      new RPCError(RPCErrorCode.invalidRequest, 'invalid request: method must be a string'),
+      log,
+    )
+  if (r.params !== undefined && r.params !== null && !Array.isArray(r.params))
+    return errorResponse(
+      rid,
+      new RPCError(RPCErrorCode.invalidParams, 'invalid params: expected an array of positional parameters'),
+      log,
+    )
+  const method = Object.hasOwn(methods, r.method) ? methods[r.method] : undefined
+  let response: JSONRPCResponse
+  if (!method) {
+    response = errorResponse(
+      rid,
+      new RPCError(RPCErrorCode.methodNotFound, `the method ${r.method} does not exist/is not available`),
+      log,
+    )
+  } else {
+    try {
+      const result = await method((r.params as unknown[] | undefined) ?? [], ctx)
+      response = { jsonrpc: '2.0', id: rid, result: result === undefined ? null : result }
+    } catch (err) {
+      response = errorResponse(rid, err, log)
+    }
+  }
+  // A request without an id is a notification: no response.
+  return hasId ? response : undefined
+}
+
+/**
+ * The JSON-RPC server: HTTP POST and WebSocket on one port (like anvil and
+ * geth), single and batch requests, strict parsing, body size limits, CORS
+ * only when configured.
+ */
+export function createRPCServer(methods: RPCMethods, options: RPCServerOptions = {}): RPCServer {
+  const host = options.host ?? '127.0.0.1'
+  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024
+  const maxBatchSize = options.maxBatchSize ?? 2_000
+  const log = (options.logger ?? createSilentLogger()).child({ module: 'rpc' })
+  let server: Server | undefined
+  let wss: WebSocketServer | undefined
+  let port = 0
+  let nextConn = 1
+  const sockets = new Set<WebSocket>()
+
+  const send = (res: ServerResponse, status: number, body: unknown): void => {
+    const text = JSON.stringify(body)
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    res.end(text)
+  }
+
+  const cors = (res: ServerResponse): void => {
+    if (!options.corsOrigin) return
+    res.setHeader('access-control-allow-origin', options.corsOrigin)
+    res.setHeader('access-control-allow-methods', 'POST, OPTIONS')
+    res.setHeader('access-control-allow-headers', 'content-type')
+  }
+
+  const onHTTP = (req: IncomingMessage, res: ServerResponse): void => {
+    cors(res)
+    if (req.method === 'OPTIONS' && options.corsOrigin) {
+      res.writeHead(204).end()
+      return
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST')
+      send(res, 405, {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: RPCErrorCode.invalidRequest, message: 'use POST' },
+      })
+      return
+    }
+    const declared = Number(req.headers['content-length'] ?? 0)
+    const tooLarge = (): void => {
+      res.setHeader('connection', 'close')
+      send(res, 413, {
+        jsonrpc: '2.0',
+        id: null,
+        error: {
+          code: RPCErrorCode.invalidRequest,
+          message: `request body too large: limit ${maxBody} bytes`,
+        },
+      })
+      req.destroy()
+    }
+    if (declared > maxBody) {
+      tooLarge()
+      return
+    }
+    const chunks: Buffer[] = []
+    let received = 0
+    let aborted = false
+    req.on('data', (chunk: Buffer) => {
+      if (aborted) return
+      received += chunk.length
+      if (received > maxBody) {
+        aborted = true
+        tooLarge()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => {
+      if (aborted) return
+      let payload: unknown
+      try {
+        payload = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch {
+        send(res, 200, {
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: RPCErrorCode.parse, message: 'parse error: invalid JSON' },
+        })
+        return
+      }
+      dispatchRPC(payload, methods, {}, { maxBatchSize, log }).then(
+        (out) => {
+          if (out === undefined) res.writeHead(204).end()
+          else send(res, 200, out)
+        },
+        (err: unknown) => send(res, 500, errorResponse(null, err, log)),
+      )
+    })
+    req.on('error', () => undefined)
+  }
+
+  const onWS = (ws: WebSocket): void => {
+    sockets.add(ws)
+    const closers: (() => void)[] = []
+    const connection: RPCConnection = {
+      id: nextConn++,
+      notify(method, params) {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', method, params }))
+      },
+      onClose(fn) {
+        closers.push(fn)
+      },
+    }
+    ws.on('message', (data, isBinary) => {
+      let payload: unknown
+      try {
+        payload = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString())
+      } catch {
+        ws.send(
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: null,
+            error: { code: RPCErrorCode.parse, message: 'parse error: invalid JSON' },
+          }),
+        )
+        return
+      }
+      dispatchRPC(payload, methods, { connection }, { maxBatchSize, log }).then(
+        (out) => {
+          if (out !== undefined && ws.readyState === ws.OPEN) ws.send(JSON.stringify(out))
+        },
+        (err: unknown) => log.error({ err }, 'ws dispatch failed'),
+      )
+    })
+    ws.on('close', () => {
+      sockets.delete(ws)
+      for (const fn of closers) fn()
+    })
+    ws.on('error', () => undefined)
+  }
+
+  return {
+    get url() {
+      return `http://${host}:${port}`
+    },
+    get wsUrl() {
+      return `ws://${host}:${port}`
+    },
+    get port() {
+      return port
+    },
+    async start() {
+      if (server) return
+      const s = createServer(onHTTP)
+      s.keepAliveTimeout = 30_000
+      const w = new WebSocketServer({ noServer: true, maxPayload: maxBody })
+      w.on('connection', onWS)
+      s.on('upgrade', (req, socket, head) => {
+        w.handleUpgrade(req, socket, head, (ws) => w.emit('connection', ws, req))
+      })
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject)
+        s.listen(options.port ?? 0, host, () => resolve())
+      })
+      port = (s.address() as AddressInfo).port
+      server = s
+      wss = w
+      log.info({ url: `http://${host}:${port}` }, 'RPC listening')
+    },
+    async stop() {
+      const s = server
+      if (!s) return
+      server = undefined
+      for (const ws of sockets) ws.terminate()
+      wss?.close()
+      s.closeAllConnections()
+      await new Promise<void>((resolve) => s.close(() => resolve()))
+    },
+    isStarted: () => server !== undefined,
+  }
+}

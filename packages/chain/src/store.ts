@@ -1,0 +1,411 @@
+import type { AccountState, Receipt, WriteSet } from '@rollup-mesh/core'
+import Database from 'better-sqlite3'
+import { type Address, type Hex, numberToHex } from 'viem'
+import type { BlockHeader, StoredHeader } from './block.js'
+import { encodeHeader } from './block.js'
+import { headerFromJSON, headerToJSON, receiptFromJSON, receiptToJSON } from './codec.js'
+import { ChainStoreError } from './errors.js'
+
+const SCHEMA_VERSION = '1'
+const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`
+
+/** A transaction as stored with its block position. */
+export type StoredTx = {
+  hash: Hex
+  raw: Hex
+  from: Address
+  to: Address | null
+  blockNumber: bigint
+  blockHash: Hex
+  index: number
+}
+
+/** A log with its position, as `eth_getLogs` returns it. */
+export type StoredLog = {
+  address: Address
+  topics: Hex[]
+  data: Hex
+  blockNumber: bigint
+  blockHash: Hex
+  transactionHash: Hex
+  transactionIndex: number
+  logIndex: number
+}
+
+export type LogQuery = {
+  fromBlock: bigint
+  toBlock: bigint
+  /** Any of these addresses (lower-case); empty = any. */
+  addresses: readonly Address[]
+  /** Per position: null = any, else any of the listed topics. */
+  topics: readonly (readonly Hex[] | null)[]
+  /** Stop after this many logs. */
+  limit: number
+}
+
+/** What one block commit writes, atomically. */
+export type BlockCommit = {
+  header: BlockHeader
+  hash: Hex
+  txs: readonly { hash: Hex; raw: Hex; from: Address; to: Address | null }[]
+  receipts: readonly Receipt[]
+  writeSet: WriteSet
+  /** Mempool entries to delete in the same transaction (included or dropped). */
+  mempoolRemovals: readonly Hex[]
+}
+
+/** A persisted mempool entry. */
+export type StoredPoolTx = { hash: Hex; raw: Hex; from: Address; seq: number }
+
+export type ChainStoreOptions = {
+  /** Path of the SQLite file, or `:memory:`. */
+  path: string
+}
+
+/**
+ * The SQLite chain store (better-sqlite3, WAL): headers, transactions,
+ * receipts, logs, account/storage/code state and the persisted mempool.
+ * Every block is one SQLite transaction, so a crash never leaves half a block.
+ */
+export class ChainStore {
+  readonly db: Database.Database
+  private readonly st: ReturnType<typeof prepare>
+
+  constructor(options: ChainStoreOptions) {
+    this.db = new Database(options.path)
+    this.db.pragma('journal_mode = WAL')
+    // NORMAL survives process crashes (kill -9); only an OS crash can lose the last commits.
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('cache_size = -65536')
+    this.db.exec(SCHEMA)
+    const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as
+      | string
+      | undefined
+    if (version === undefined)
+      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION)
+    else if (version !== SCHEMA_VERSION)
+      throw new ChainStoreError(`Chain store schema version ${version} is not supported.`, [
+        `- This node reads version ${SCHEMA_VERSION}; use a fresh data dir.`,
+      ])
+    this.st = prepare(this.db)
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.st.getMeta.get(key) as string | undefined
+  }
+
+  setMeta(key: string, value: string): void {
+    this.st.setMeta.run(key, value)
+  }
+
+  // ---- blocks ----
+
+  /** The newest committed header, or undefined before genesis. */
+  head(): StoredHeader | undefined {
+    const row = this.st.head.get() as BlockRow | undefined
+    return row ? rowToHeader(row) : undefined
+  }
+
+  getHeaderByNumber(n: bigint): StoredHeader | undefined {
+    const row = this.st.blockByNumber.get(Number(n)) as BlockRow | undefined
+    return row ? rowToHeader(row) : undefined
+  }
+
+  getHeaderByHash(hash: Hex): StoredHeader | undefined {
+    const row = this.st.blockByHash.get(hash.toLowerCase()) as BlockRow | undefined
+    return row ? rowToHeader(row) : undefined
+  }
+
+  /** Hashes of blocks `from..to` (inclusive), oldest first. */
+  getHashes(from: bigint, to: bigint): Hex[] {
+    return this.st.hashesInRange.all(Number(from), Number(to)) as Hex[]
+  }
+
+  getBlockTxs(n: bigint): StoredTx[] {
+    return (this.st.txsOfBlock.all(Number(n)) as TxRow[]).map(rowToTx)
+  }
+
+  getTx(hash: Hex): StoredTx | undefined {
+    const row = this.st.txByHash.get(hash.toLowerCase()) as TxRow | undefined
+    return row ? rowToTx(row) : undefined
+  }
+
+  getReceipt(hash: Hex): { tx: StoredTx; receipt: Receipt } | undefined {
+    const row = this.st.txByHash.get(hash.toLowerCase()) as TxRow | undefined
+    if (!row) return undefined
+    const tx = rowToTx(row)
+    return { tx, receipt: receiptFromJSON(row.receipt, tx) }
+  }
+
+  /** The block-wide index of the first log of transaction `txIndex` of block `n`. */
+  firstLogIndex(n: bigint, txIndex: number): number {
+    return this.st.logsBefore.get(Number(n), txIndex) as number
+  }
+
+  getLogs(q: LogQuery): StoredLog[] {
+    const where = ['block_number >= ?', 'block_number <= ?']
+    const args: (string | number)[] = [Number(q.fromBlock), Number(q.toBlock)]
+    if (q.addresses.length > 0) {
+      where.push(`address IN (${q.addresses.map(() => '?').join(',')})`)
+      args.push(...q.addresses.map((a) => a.toLowerCase()))
+    }
+    q.topics.slice(0, 4).forEach((alts, i) => {
+      if (!alts || alts.length === 0) return
+      where.push(`topic${i} IN (${alts.map(() => '?').join(',')})`)
+      args.push(...alts.map((t) => t.toLowerCase()))
+    })
+    args.push(q.limit)
+    const rows = this.db
+      .prepare(
+        `SELECT l.*, b.hash AS block_hash FROM logs l JOIN blocks b ON b.number = l.block_number
+         WHERE ${where.map((w) => `l.${w}`).join(' AND ')} ORDER BY l.block_number, l.log_index LIMIT ?`,
+      )
+      .all(...args) as LogRow[]
+    return rows.map((r) => ({
+      address: r.address as Address,
+      topics: [r.topic0, r.topic1, r.topic2, r.topic3].filter((t): t is string => t !== null) as Hex[],
+      data: r.data as Hex,
+      blockNumber: BigInt(r.block_number),
+      blockHash: r.block_hash as Hex,
+      transactionHash: r.tx_hash as Hex,
+      transactionIndex: r.tx_index,
+      logIndex: r.log_index,
+    }))
+  }
+
+  /** Writes a block, its transactions, receipts, logs and state changes, and mempool removals in one transaction. */
+  commitBlock(c: BlockCommit): void {
+    this.commitTx(c)
+  }
+
+  private readonly commitTx = (c: BlockCommit): void => {
+    this.db.transaction(() => {
+      const n = Number(c.header.number)
+      const encoded = encodeHeader(c.header)
+      let size = (encoded.length - 2) / 2
+      for (const t of c.txs) size += (t.raw.length - 2) / 2
+      this.st.insertBlock.run(n, c.hash.toLowerCase(), headerToJSON(c.header), c.txs.length, size)
+      let logIndex = 0
+      c.txs.forEach((t, i) => {
+        const r = c.receipts[i]
+        if (!r) throw new ChainStoreError(`Block ${n} has no receipt for transaction ${i}.`)
+        this.st.insertTx.run(t.hash, n, i, t.raw, t.from, t.to, receiptToJSON(r))
+        for (const log of r.logs) {
+          const tp = log.topics
+          this.st.insertLog.run(
+            n,
+            logIndex++,
+            i,
+            t.hash,
+            log.address.toLowerCase(),
+            tp[0] ?? null,
+            tp[1] ?? null,
+            tp[2] ?? null,
+            tp[3] ?? null,
+            log.data,
+          )
+        }
+      })
+      this.applyWriteSet(c.writeSet)
+      for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
+    })()
+  }
+
+  private applyWriteSet(ws: WriteSet): void {
+    for (const [hash, code] of ws.code) this.st.putCode.run(hash.toLowerCase(), code)
+    for (const [addr, acc] of ws.accounts) {
+      const a = addr.toLowerCase()
+      if (acc === null) {
+        this.st.deleteAccount.run(a)
+        this.st.deleteStorageOf.run(a)
+      } else this.st.putAccount.run(a, numberToHex(acc.nonce), numberToHex(acc.balance), acc.codeHash, acc.vm)
+    }
+    for (const [addr, slots] of ws.storage) {
+      const a = addr.toLowerCase()
+      for (const [slot, value] of slots) {
+        const s = slot.toLowerCase()
+        if (BigInt(value) === 0n) this.st.deleteSlot.run(a, s)
+        else this.st.putSlot.run(a, s, normSlot(value))
+      }
+    }
+  }
+
+  // ---- state (uncached; `SQLiteStateView` caches) ----
+
+  readAccount(address: Address): AccountState | undefined {
+    const row = this.st.getAccount.get(address.toLowerCase()) as AccountRow | undefined
+    if (!row) return undefined
+    return {
+      nonce: BigInt(row.nonce),
+      balance: BigInt(row.balance),
+      codeHash: row.code_hash as Hex,
+      vm: row.vm,
+    }
+  }
+
+  readCode(codeHash: Hex): Uint8Array | undefined {
+    const buf = this.st.getCode.get(codeHash.toLowerCase()) as Buffer | undefined
+    return buf ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : undefined
+  }
+
+  readStorage(address: Address, slot: Hex): Hex {
+    const v = this.st.getSlot.get(address.toLowerCase(), normSlot(slot)) as Hex | undefined
+    return v ?? ZERO_WORD
+  }
+
+  /** Every account (for genesis roots and dumps; not for hot paths). */
+  allAccounts(): [Address, AccountState][] {
+    return (this.db.prepare('SELECT * FROM accounts ORDER BY address').all() as AccountRow[]).map((r) => [
+      r.address as Address,
+      { nonce: BigInt(r.nonce), balance: BigInt(r.balance), codeHash: r.code_hash as Hex, vm: r.vm },
+    ])
+  }
+
+  // ---- mempool ----
+
+  poolPut(entries: readonly StoredPoolTx[]): void {
+    if (entries.length === 1) {
+      const e = entries[0] as StoredPoolTx
+      this.st.poolPut.run(e.hash, e.raw, e.from, e.seq)
+      return
+    }
+    this.db.transaction(() => {
+      for (const e of entries) this.st.poolPut.run(e.hash, e.raw, e.from, e.seq)
+    })()
+  }
+
+  poolDelete(hashes: readonly Hex[]): void {
+    this.db.transaction(() => {
+      for (const h of hashes) this.st.poolDelete.run(h)
+    })()
+  }
+
+  poolAll(): StoredPoolTx[] {
+    return (this.st.poolAll.all() as { hash: Hex; raw: Hex; sender: Address; seq: number }[]).map((r) => ({
+      hash: r.hash,
+      raw: r.raw,
+      from: r.sender,
+      seq: r.seq,
+    }))
+  }
+}
+
+/** Slots are stored as 32-byte lower-case hex. */
+export function normSlot(slot: Hex): Hex {
+  if (slot.length === 66) return slot.toLowerCase() as Hex
+  return `0x${slot.slice(2).padStart(64, '0').toLowerCase()}` as Hex
+}
+
+type BlockRow = { number: number; hash: string; header: string; tx_count: number; size: number }
+type TxRow = {
+  hash: string
+  block_number: number
+  idx: number
+  raw: string
+  sender: string
+  recipient: string | null
+  receipt: string
+  block_hash: string
+}
+type LogRow = {
+  block_number: number
+  log_index: number
+  tx_index: number
+  tx_hash: string
+  address: string
+  topic0: string | null
+  topic1: string | null
+  topic2: string | null
+  topic3: string | null
+  data: string
+  block_hash: string
+}
+type AccountRow = { address: string; nonce: string; balance: string; code_hash: string; vm: 'evm' | 'wasm' }
+
+function rowToHeader(row: BlockRow): StoredHeader {
+  return { ...headerFromJSON(row.header), hash: row.hash as Hex, txCount: row.tx_count, size: row.size }
+}
+
+function rowToTx(r: TxRow): StoredTx {
+  return {
+    hash: r.hash as Hex,
+    raw: r.raw as Hex,
+    from: r.sender as Address,
+    to: r.recipient as Address | null,
+    blockNumber: BigInt(r.block_number),
+    blockHash: r.block_hash as Hex,
+    index: r.idx,
+  }
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blocks (
+  number INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, header TEXT NOT NULL,
+  tx_count INTEGER NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS txs (
+  hash TEXT PRIMARY KEY, block_number INTEGER NOT NULL, idx INTEGER NOT NULL, raw TEXT NOT NULL,
+  sender TEXT NOT NULL, recipient TEXT, receipt TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS txs_block ON txs (block_number, idx);
+CREATE TABLE IF NOT EXISTS logs (
+  block_number INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_index INTEGER NOT NULL, tx_hash TEXT NOT NULL,
+  address TEXT NOT NULL, topic0 TEXT, topic1 TEXT, topic2 TEXT, topic3 TEXT, data TEXT NOT NULL,
+  PRIMARY KEY (block_number, log_index)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS logs_address ON logs (address, block_number);
+CREATE INDEX IF NOT EXISTS logs_topic0 ON logs (topic0, block_number);
+CREATE TABLE IF NOT EXISTS accounts (
+  address TEXT PRIMARY KEY, nonce TEXT NOT NULL, balance TEXT NOT NULL, code_hash TEXT NOT NULL,
+  vm TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS storage (
+  address TEXT NOT NULL, slot TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (address, slot)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS code (hash TEXT PRIMARY KEY, code BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mempool (
+  hash TEXT PRIMARY KEY, raw TEXT NOT NULL, sender TEXT NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID;
+`
+
+function prepare(db: Database.Database) {
+  return {
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+    setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+    head: db.prepare('SELECT * FROM blocks ORDER BY number DESC LIMIT 1'),
+    blockByNumber: db.prepare('SELECT * FROM blocks WHERE number = ?'),
+    blockByHash: db.prepare('SELECT * FROM blocks WHERE hash = ?'),
+    hashesInRange: db
+      .prepare('SELECT hash FROM blocks WHERE number >= ? AND number <= ? ORDER BY number')
+      .pluck(),
+    insertBlock: db.prepare(
+      'INSERT INTO blocks (number, hash, header, tx_count, size) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertTx: db.prepare(
+      'INSERT INTO txs (hash, block_number, idx, raw, sender, recipient, receipt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    txsOfBlock: db.prepare(
+      'SELECT t.*, b.hash AS block_hash FROM txs t JOIN blocks b ON b.number = t.block_number WHERE t.block_number = ? ORDER BY t.idx',
+    ),
+    txByHash: db.prepare(
+      'SELECT t.*, b.hash AS block_hash FROM txs t JOIN blocks b ON b.number = t.block_number WHERE t.hash = ?',
+    ),
+    insertLog: db.prepare(
+      'INSERT INTO logs (block_number, log_index, tx_index, tx_hash, address, topic0, topic1, topic2, topic3, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    logsBefore: db.prepare('SELECT COUNT(*) FROM logs WHERE block_number = ? AND tx_index < ?').pluck(),
+    getAccount: db.prepare('SELECT * FROM accounts WHERE address = ?'),
+    putAccount: db.prepare(
+      'INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash, vm) VALUES (?, ?, ?, ?, ?)',
+    ),
+    deleteAccount: db.prepare('DELETE FROM accounts WHERE address = ?'),
+    deleteStorageOf: db.prepare('DELETE FROM storage WHERE address = ?'),
+    getSlot: db.prepare('SELECT value FROM storage WHERE address = ? AND slot = ?').pluck(),
+    putSlot: db.prepare('INSERT OR REPLACE INTO storage (address, slot, value) VALUES (?, ?, ?)'),
+    deleteSlot: db.prepare('DELETE FROM storage WHERE address = ? AND slot = ?'),
+    getCode: db.prepare('SELECT code FROM code WHERE hash = ?').pluck(),
+    putCode: db.prepare('INSERT OR IGNORE INTO code (hash, code) VALUES (?, ?)'),
+    poolPut: db.prepare('INSERT OR REPLACE INTO mempool (hash, raw, sender, seq) VALUES (?, ?, ?, ?)'),
+    poolDelete: db.prepare('DELETE FROM mempool WHERE hash = ?'),
+    poolAll: db.prepare('SELECT * FROM mempool ORDER BY seq'),
+  }
+}

@@ -1,0 +1,220 @@
+import { createRequire } from 'node:module'
+import type { ExecutableTx } from '@rollup-mesh/core'
+import {
+  type Address,
+  getAddress,
+  type Hex,
+  hexToBytes,
+  keccak256,
+  parseTransaction,
+  recoverAddress,
+  serializeTransaction,
+  type TransactionSerializable,
+} from 'viem'
+import { TxRejectedError } from './errors.js'
+
+/** A decoded, signature-checked transaction with its sender: what the mempool holds. */
+export type SignedTx = ExecutableTx & {
+  /** The signed encoding as received (`eth_sendRawTransaction`'s argument). */
+  raw: Hex
+  size: number
+  chainId: bigint
+  /** Max total fee per gas: `maxFeePerGas`, or `gasPrice` for legacy/EIP-2930. */
+  feeCap: bigint
+  /** Max priority fee per gas: `maxPriorityFeePerGas`, or `gasPrice`. */
+  tipCap: bigint
+  v: bigint
+  r: Hex
+  s: Hex
+  yParity: number
+}
+
+/** Transactions above this size are refused (geth's txMaxSize). */
+export const MAX_TX_SIZE = 128 * 1024
+
+const SECP256K1_N_HALF = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n
+
+type NativeSecp256k1 = {
+  ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array
+}
+
+let native: NativeSecp256k1 | null | undefined
+
+/** The native `secp256k1` addon, or null when its prebuilt binary does not load here. */
+export function nativeSecp256k1(): NativeSecp256k1 | null {
+  if (native !== undefined) return native
+  try {
+    const require = createRequire(import.meta.url)
+    // The package's own bindings.js loads only the prebuilt addon (no JS fallback).
+    native = require('secp256k1/bindings.js') as NativeSecp256k1
+  } catch {
+    native = null
+  }
+  return native
+}
+
+/** Which secp256k1 implementation sender recovery uses. */
+export function recoveryBackend(): 'native' | 'js' {
+  return nativeSecp256k1() ? 'native' : 'js'
+}
+
+/** Recovers the signer of `hash` from (r, s, recovery id); native when available, else viem's pure JS. */
+export async function recoverSigner(hash: Hex, r: Hex, s: Hex, recid: number): Promise<Address> {
+  const lib = nativeSecp256k1()
+  if (lib) {
+    const sig = new Uint8Array(64)
+    sig.set(hexToBytes(r, { size: 32 }), 0)
+    sig.set(hexToBytes(s, { size: 32 }), 32)
+    const pub = lib.ecdsaRecover(sig, recid, hexToBytes(hash), false)
+    return getAddress(`0x${keccak256(pub.subarray(1)).slice(26)}`)
+  }
+  return recoverAddress({ hash, signature: { r, s, yParity: recid } })
+}
+
+/**
+ * Gas a transaction must provide before executing anything (EIP-2028,
+ * EIP-2930, EIP-3860), and at least the EIP-7623 calldata floor.
+ */
+export function intrinsicGas(tx: {
+  to: Address | null
+  data: Hex
+  accessList?: readonly { address: Address; storageKeys: readonly Hex[] }[] | undefined
+}): bigint {
+  let gas = 21_000n
+  const data = hexToBytes(tx.data)
+  let zeros = 0
+  for (const b of data) if (b === 0) zeros++
+  gas += BigInt(zeros) * 4n + BigInt(data.length - zeros) * 16n
+  if (tx.to === null) gas += 32_000n + 2n * BigInt(Math.ceil(data.length / 32))
+  for (const entry of tx.accessList ?? []) gas += 2400n + 1900n * BigInt(entry.storageKeys.length)
+  const floor = 21_000n + (BigInt(zeros) + BigInt(data.length - zeros) * 4n) * 10n
+  return gas > floor ? gas : floor
+}
+
+function reject(reason: ConstructorParameters<typeof TxRejectedError>[0], message: string): never {
+  throw new TxRejectedError(reason, message)
+}
+
+/** A parsed transaction before sender recovery, with what recovery needs. */
+export type ParsedSignedTx = { tx: Omit<SignedTx, 'from'>; signingHash: Hex; recid: number }
+
+/**
+ * Parses a signed transaction and checks encoding, type (legacy with EIP-155,
+ * EIP-2930, EIP-1559), size, chain id and signature shape (no recovery);
+ * throws `TxRejectedError` with geth's message otherwise.
+ */
+export function parseSignedTx(raw: Hex, chainId: bigint): ParsedSignedTx {
+  if (typeof raw !== 'string' || !/^0x[0-9a-fA-F]*$/.test(raw) || raw.length % 2 !== 0)
+    reject('INVALID_ENCODING', 'invalid transaction: expected 0x-prefixed hex bytes')
+  const size = (raw.length - 2) / 2
+  if (size > MAX_TX_SIZE)
+    reject('OVERSIZED', `oversized data: transaction size ${size}, limit ${MAX_TX_SIZE}`)
+  if (size === 0) reject('INVALID_ENCODING', 'invalid transaction: empty')
+  const first = Number.parseInt(raw.slice(2, 4), 16)
+  if (first < 0x7f && first !== 0x01 && first !== 0x02)
+    reject('UNSUPPORTED_TYPE', `transaction type not supported: 0x${first.toString(16)}`)
+  let parsed: ReturnType<typeof parseTransaction>
+  try {
+    parsed = parseTransaction(raw)
+  } catch (err) {
+    return reject('INVALID_ENCODING', `rlp: invalid transaction encoding (${(err as Error).name})`)
+  }
+  const type = parsed.type
+  if (type !== 'legacy' && type !== 'eip2930' && type !== 'eip1559')
+    reject('UNSUPPORTED_TYPE', `transaction type not supported: ${type}`)
+  const { r, s } = parsed
+  if (!r || !s) return reject('INVALID_SIGNATURE', 'invalid sender: transaction is not signed')
+  let recid: number
+  let txChainId: bigint | undefined
+  const v = parsed.v ?? (parsed.yParity !== undefined ? BigInt(parsed.yParity) : undefined)
+  if (type === 'legacy') {
+    if (v === undefined) return reject('INVALID_SIGNATURE', 'invalid sender: missing v')
+    if (v === 27n || v === 28n)
+      reject('WRONG_CHAIN_ID', 'only replay-protected (EIP-155) transactions allowed over RPC')
+    txChainId = (v - 35n) / 2n
+    recid = Number((v - 35n) % 2n)
+  } else {
+    txChainId = parsed.chainId !== undefined ? BigInt(parsed.chainId) : undefined
+    recid = parsed.yParity ?? -1
+  }
+  if (txChainId !== chainId)
+    reject('WRONG_CHAIN_ID', `invalid chain id for signer: have ${txChainId ?? 'none'} want ${chainId}`)
+  const sBig = BigInt(s)
+  const rBig = BigInt(r)
+  if (recid !== 0 && recid !== 1) reject('INVALID_SIGNATURE', 'invalid sender: invalid signature recovery id')
+  if (rBig === 0n || sBig === 0n || sBig > SECP256K1_N_HALF)
+    reject('INVALID_SIGNATURE', 'invalid sender: invalid transaction v, r, s values')
+
+  const unsigned = { ...parsed } as TransactionSerializable & Record<string, unknown>
+  delete unsigned.r
+  delete unsigned.s
+  delete unsigned.v
+  delete unsigned.yParity
+  if (type === 'legacy') unsigned.chainId = Number(chainId)
+  const signingHash = keccak256(serializeTransaction(unsigned))
+
+  const gasPrice = parsed.gasPrice
+  const feeCap = type === 'eip1559' ? (parsed.maxFeePerGas ?? 0n) : (gasPrice ?? 0n)
+  const tipCap = type === 'eip1559' ? (parsed.maxPriorityFeePerGas ?? 0n) : (gasPrice ?? 0n)
+  const tx: Omit<SignedTx, 'from'> = {
+    hash: keccak256(raw),
+    type,
+    nonce: BigInt(parsed.nonce ?? 0),
+    to: parsed.to ? (parsed.to.toLowerCase() as Address) : null,
+    value: parsed.value ?? 0n,
+    data: parsed.data ?? '0x',
+    gas: parsed.gas ?? 0n,
+    raw: raw.toLowerCase() as Hex,
+    size,
+    chainId,
+    feeCap,
+    tipCap,
+    v: v ?? 0n,
+    r,
+    s,
+    yParity: recid,
+  }
+  if (type === 'eip1559') {
+    tx.maxFeePerGas = feeCap
+    tx.maxPriorityFeePerGas = tipCap
+  } else tx.gasPrice = gasPrice ?? 0n
+  if (type !== 'legacy')
+    tx.accessList = (parsed.accessList ?? []).map((e) => ({
+      address: e.address.toLowerCase() as Address,
+      storageKeys: e.storageKeys.map((k) => k.toLowerCase() as Hex),
+    }))
+  return { tx, signingHash, recid }
+}
+
+/** Parses, checks and recovers the sender of a signed transaction (native secp256k1 when it loads). */
+export async function decodeSignedTx(raw: Hex, chainId: bigint): Promise<SignedTx> {
+  const { tx, signingHash, recid } = parseSignedTx(raw, chainId)
+  let from: Address
+  try {
+    from = await recoverSigner(signingHash, tx.r, tx.s, recid)
+  } catch {
+    return reject('INVALID_SIGNATURE', 'invalid sender: signature does not recover a public key')
+  }
+  return { ...tx, from: from.toLowerCase() as Address }
+}
+
+/** A stored transaction whose sender was recovered when it was accepted (no recovery again). */
+export function signedTxWithSender(raw: Hex, chainId: bigint, from: Address): SignedTx {
+  return { ...parseSignedTx(raw, chainId).tx, from: from.toLowerCase() as Address }
+}
+
+/** The priority fee per gas `tx` pays a block producer at `baseFee` (negative when underpriced). */
+export function effectiveTip(tx: { feeCap: bigint; tipCap: bigint }, baseFee: bigint): bigint {
+  return minBig(tx.feeCap - baseFee, tx.tipCap)
+}
+
+/** The smaller of two bigints (Math.min does not take bigints). */
+export function minBig(a: bigint, b: bigint): bigint {
+  if (a < b) return a
+  return b
+}
+
+/** The gas price `tx` pays at `baseFee`. */
+export function effectiveGasPrice(tx: { feeCap: bigint; tipCap: bigint }, baseFee: bigint): bigint {
+  return baseFee + effectiveTip(tx, baseFee)
+}

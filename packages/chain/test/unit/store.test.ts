@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Receipt } from '@rollup-mesh/core'
+import type { Address, Hex } from 'viem'
+import { afterAll, describe, expect, it } from 'vitest'
+import { hashHeader } from '../../src/block.js'
+import { SQLiteStateView } from '../../src/state.js'
+import { ChainStore } from '../../src/store.js'
+import { EMPTY_CODE_HASH, header, keys, storeWithGenesis } from './helpers.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'chain-store-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const A = '0x00000000000000000000000000000000000000aa' as Address
+const T0 = `0x${'aa'.repeat(32)}` as Hex
+const T1 = `0x${'bb'.repeat(32)}` as Hex
+
+function receipt(hash: Hex, i: number, logs: Receipt['logs']): Receipt {
+  return {
+    transactionHash: hash,
+    transactionIndex: i,
+    from: keys[0]!.address.toLowerCase() as Address,
+    to: A,
+    status: 1,
+    gasUsed: 21_000n,
+    cumulativeGasUsed: 21_000n * BigInt(i + 1),
+    effectiveGasPrice: 7n,
+    contractAddress: null,
+    logs,
+    logsBloom: `0x${'00'.repeat(256)}`,
+    revertData: '0x',
+    vm: 'evm',
+  }
+}
+
+describe('ChainStore', () => {
+  it('commits a block with txs, receipts, logs and state in one transaction, and reads them back after reopening', () => {
+    const path = join(dir, 'a.db')
+    const store = storeWithGenesis(path)
+    const g = store.head()!
+    const h1 = header(1n, g.hash)
+    const txs = [
+      {
+        hash: `0x${'01'.repeat(32)}` as Hex,
+        raw: '0x02c0' as Hex,
+        from: keys[0]!.address.toLowerCase() as Address,
+        to: A,
+      },
+      {
+        hash: `0x${'02'.repeat(32)}` as Hex,
+        raw: '0x02c1' as Hex,
+        from: keys[0]!.address.toLowerCase() as Address,
+        to: A,
+      },
+    ]
+    store.poolPut(txs.map((t, i) => ({ hash: t.hash, raw: t.raw, from: t.from, seq: i })))
+    store.commitBlock({
+      header: h1,
+      hash: hashHeader(h1),
+      txs,
+      receipts: [
+        receipt(txs[0]!.hash, 0, [{ address: A, topics: [T0, T1], data: '0x01' }]),
+        receipt(txs[1]!.hash, 1, [
+          { address: A, topics: [T1], data: '0x02' },
+          { address: keys[1]!.address as Address, topics: [T0], data: '0x03' },
+        ]),
+      ],
+      writeSet: {
+        accounts: new Map([[A, { nonce: 1n, balance: 5n, codeHash: EMPTY_CODE_HASH, vm: 'wasm' as const }]]),
+        storage: new Map([[A, new Map<Hex, Hex>([[`0x${'00'.repeat(31)}01`, `0x${'00'.repeat(31)}2a`]])]]),
+        code: new Map([[`0x${'cc'.repeat(32)}` as Hex, new Uint8Array([1, 2, 3])]]),
+      },
+      mempoolRemovals: [txs[0]!.hash],
+    })
+    store.close()
+
+    const again = new ChainStore({ path })
+    expect(again.head()?.number).toBe(1n)
+    expect(again.head()?.hash).toBe(hashHeader(h1))
+    expect(again.getHeaderByHash(hashHeader(h1))?.parentHash).toBe(g.hash)
+    expect(again.getBlockTxs(1n).map((t) => t.hash)).toEqual(txs.map((t) => t.hash))
+    expect(again.getReceipt(txs[1]!.hash)?.receipt.logs).toHaveLength(2)
+    expect(again.firstLogIndex(1n, 1)).toBe(1)
+    expect(again.readAccount(A)).toEqual({ nonce: 1n, balance: 5n, codeHash: EMPTY_CODE_HASH, vm: 'wasm' })
+    expect(again.readStorage(A, '0x1')).toBe(`0x${'00'.repeat(31)}2a`)
+    expect(again.readCode(`0x${'cc'.repeat(32)}`)).toEqual(new Uint8Array([1, 2, 3]))
+    expect(again.poolAll().map((p) => p.hash)).toEqual([txs[1]!.hash])
+    const q = {
+      fromBlock: 0n,
+      toBlock: 1n,
+      addresses: [] as Address[],
+      topics: [] as (Hex[] | null)[],
+      limit: 100,
+    }
+    expect(again.getLogs(q)).toHaveLength(3)
+    expect(again.getLogs({ ...q, addresses: [A] }).map((l) => l.data)).toEqual(['0x01', '0x02'])
+    expect(again.getLogs({ ...q, topics: [[T1]] }).map((l) => l.logIndex)).toEqual([1])
+    expect(again.getLogs({ ...q, topics: [null, [T1]] }).map((l) => l.data)).toEqual(['0x01'])
+    expect(again.getLogs({ ...q, topics: [[T0, T1]] })).toHaveLength(3)
+    expect(again.getLogs({ ...q, fromBlock: 2n, toBlock: 5n })).toHaveLength(0)
+    again.close()
+  })
+
+  it('a failing commit leaves no half-written block', () => {
+    const store = storeWithGenesis()
+    const g = store.head()!
+    const h1 = header(1n, g.hash)
+    expect(() =>
+      store.commitBlock({
+        header: h1,
+        hash: hashHeader(h1),
+        txs: [{ hash: `0x${'01'.repeat(32)}`, raw: '0x02', from: A, to: A }],
+        receipts: [], // missing receipt: the commit throws midway
+        writeSet: {
+          accounts: new Map([[A, { nonce: 9n, balance: 9n, codeHash: EMPTY_CODE_HASH, vm: 'evm' as const }]]),
+          storage: new Map(),
+          code: new Map(),
+        },
+        mempoolRemovals: [],
+      }),
+    ).toThrow(/no receipt/)
+    expect(store.head()?.number).toBe(0n)
+    expect(store.getTx(`0x${'01'.repeat(32)}`)).toBeUndefined()
+    expect(store.readAccount(A)).toBeUndefined()
+  })
+
+  it('the cached state view serves repeated reads from memory and sees commits', () => {
+    const store = storeWithGenesis()
+    const view = new SQLiteStateView(store)
+    const addr = keys[0]!.address as Address
+    expect(view.getAccount(addr)?.balance).toBe(10n ** 21n)
+    for (let i = 0; i < 100; i++) view.getAccount(addr)
+    expect(view.getStorage(A, '0x01')).toBe(`0x${'00'.repeat(32)}`)
+    view.getStorage(A, `0x${'00'.repeat(31)}01`)
+    expect(view.misses).toBe(2)
+    expect(view.hits).toBe(101)
+    const ws = {
+      accounts: new Map([
+        [
+          addr.toLowerCase() as Address,
+          { nonce: 1n, balance: 1n, codeHash: EMPTY_CODE_HASH, vm: 'evm' as const },
+        ],
+      ]),
+      storage: new Map([[A, new Map<Hex, Hex>([[`0x${'00'.repeat(31)}01`, `0x${'00'.repeat(31)}07`]])]]),
+      code: new Map(),
+    }
+    const h1 = header(1n, store.head()!.hash)
+    store.commitBlock({
+      header: h1,
+      hash: hashHeader(h1),
+      txs: [],
+      receipts: [],
+      writeSet: ws,
+      mempoolRemovals: [],
+    })
+    view.apply(ws)
+    expect(view.getAccount(addr)?.nonce).toBe(1n)
+    expect(view.getStorage(A, '0x1')).toBe(`0x${'00'.repeat(31)}07`)
+    expect(view.getCode(EMPTY_CODE_HASH)).toEqual(new Uint8Array(0))
+    // A fresh view over the same store agrees with the cache.
+    expect(new SQLiteStateView(store).getStorage(A, '0x01')).toBe(`0x${'00'.repeat(31)}07`)
+  })
+})

@@ -1,0 +1,123 @@
+import { type Hex, keccak256, parseTransaction, recoverTransactionAddress, serializeTransaction } from 'viem'
+import { describe, expect, it } from 'vitest'
+import { TxRejectedError } from '../../src/errors.js'
+import { decodeSignedTx, intrinsicGas, recoverSigner, recoveryBackend } from '../../src/tx.js'
+import { CHAIN_ID, keys, signers, signTx } from './helpers.js'
+
+async function rejection(p: Promise<unknown>): Promise<TxRejectedError> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof TxRejectedError) return err
+    throw err
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('signed transaction decoding', () => {
+  it('uses the native secp256k1 addon here', () => {
+    expect(recoveryBackend()).toBe('native')
+  })
+
+  it('decodes EIP-1559, EIP-2930 and EIP-155 legacy transactions and recovers their senders', async () => {
+    const acct = signers[1]!
+    const raws: Hex[] = [
+      await signTx(1, { nonce: 3, value: 5n }),
+      await acct.signTransaction({
+        type: 'eip2930',
+        chainId: Number(CHAIN_ID),
+        nonce: 4,
+        gas: 30_000n,
+        gasPrice: 3n,
+        to: '0x000000000000000000000000000000000000dEaD',
+        accessList: [
+          { address: '0x000000000000000000000000000000000000dEaD', storageKeys: [`0x${'00'.repeat(32)}`] },
+        ],
+      }),
+      await acct.signTransaction({
+        type: 'legacy',
+        chainId: Number(CHAIN_ID),
+        nonce: 5,
+        gas: 21_000n,
+        gasPrice: 9n,
+        to: null,
+        data: '0x6000',
+      }),
+    ]
+    const decoded = await Promise.all(raws.map((r) => decodeSignedTx(r, CHAIN_ID)))
+    expect(decoded.map((d) => d.type)).toEqual(['eip1559', 'eip2930', 'legacy'])
+    for (const [i, d] of decoded.entries()) {
+      expect(d.from).toBe(keys[1]!.address.toLowerCase())
+      expect(d.hash).toBe(keccak256(raws[i]!))
+      expect(d.from).toBe(
+        (await recoverTransactionAddress({ serializedTransaction: raws[i] as never })).toLowerCase(),
+      )
+    }
+    expect(decoded[0]).toMatchObject({ nonce: 3n, value: 5n, feeCap: 2_000_000_000n, tipCap: 1_000_000_000n })
+    expect(decoded[1]).toMatchObject({ gasPrice: 3n, feeCap: 3n, tipCap: 3n })
+    expect(decoded[2]).toMatchObject({ to: null, data: '0x6000', nonce: 5n })
+  })
+
+  it('native and pure-JS recovery agree', async () => {
+    const raw = await signTx(0)
+    const p = parseTransaction(raw)
+    const { r, s, yParity, ...rest } = p as Record<string, unknown>
+    void r
+    void s
+    void yParity
+    const hash = keccak256(serializeTransaction(rest as never))
+    const native = await recoverSigner(hash, p.r!, p.s!, p.yParity!)
+    expect(native).toBe(keys[0]!.address)
+  })
+
+  it('refuses a wrong chain id, a pre-EIP-155 signature, high-s, garbage, unknown types and oversize', async () => {
+    expect((await rejection(decodeSignedTx(await signTx(0, { chainId: 1 }), CHAIN_ID))).reason).toBe(
+      'WRONG_CHAIN_ID',
+    )
+    const legacy = await signers[0]!.signTransaction({
+      type: 'legacy',
+      nonce: 0,
+      gas: 21_000n,
+      gasPrice: 1n,
+      to: null,
+    })
+    expect((await rejection(decodeSignedTx(legacy, CHAIN_ID))).reason).toBe('WRONG_CHAIN_ID')
+    // Flip s to n - s (and the parity): same signer mathematically, but malleable (EIP-2).
+    const p = parseTransaction(await signTx(0))
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
+    const highS = serializeTransaction(p as never, {
+      r: p.r!,
+      s: `0x${(n - BigInt(p.s!)).toString(16).padStart(64, '0')}`,
+      yParity: 1 - p.yParity!,
+    })
+    expect((await rejection(decodeSignedTx(highS, CHAIN_ID))).reason).toBe('INVALID_SIGNATURE')
+    expect((await rejection(decodeSignedTx('0x02deadbeef', CHAIN_ID))).reason).toBe('INVALID_ENCODING')
+    expect((await rejection(decodeSignedTx('0xzz' as Hex, CHAIN_ID))).reason).toBe('INVALID_ENCODING')
+    expect((await rejection(decodeSignedTx('0x03c0', CHAIN_ID))).reason).toBe('UNSUPPORTED_TYPE')
+    const big = `0x02${'00'.repeat(128 * 1024)}` as Hex
+    expect((await rejection(decodeSignedTx(big, CHAIN_ID))).reason).toBe('OVERSIZED')
+  })
+
+  it('a tampered signature recovers someone else (or nothing)', async () => {
+    const p = parseTransaction(await signTx(0))
+    const tampered = serializeTransaction(p as never, {
+      r: p.r!,
+      s: `0x${(BigInt(p.s!) - 1n).toString(16).padStart(64, '0')}`,
+      yParity: p.yParity!,
+    })
+    const d = await decodeSignedTx(tampered, CHAIN_ID).catch((e: unknown) => e)
+    if (d instanceof TxRejectedError) expect(d.reason).toBe('INVALID_SIGNATURE')
+    else expect((d as { from: string }).from).not.toBe(keys[0]!.address.toLowerCase())
+  })
+
+  it('computes intrinsic gas (EIP-2028, EIP-3860, EIP-7623 floor)', () => {
+    const to = '0x000000000000000000000000000000000000dEaD'
+    expect(intrinsicGas({ to, data: '0x' })).toBe(21_000n)
+    // 0x0001: standard 21,020 is below the floor 21,000 + (1 + 4) * 10.
+    expect(intrinsicGas({ to, data: '0x0001' })).toBe(21_050n)
+    expect(intrinsicGas({ to, data: '0x0001', accessList: [{ address: to, storageKeys: [] }] })).toBe(23_420n)
+    expect(intrinsicGas({ to: null, data: '0x00' })).toBe(21_000n + 4n + 32_000n + 2n)
+    // 1,000 non-zero bytes: 16,000 standard vs 40,000 floor.
+    expect(intrinsicGas({ to, data: `0x${'01'.repeat(1000)}` })).toBe(21_000n + 40_000n)
+  })
+})

@@ -1,0 +1,169 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  type BlockProducer,
+  Chain,
+  ChainStore,
+  createEthMethods,
+  createIntervalBlockProducer,
+  createRPCServer,
+  type RPCServer,
+  recoveryBackend,
+} from '@rollup-mesh/chain'
+import { createSilentLogger, devAccounts, type Logger, type Startable } from '@rollup-mesh/core'
+import {
+  createSerialExecutor,
+  type GenesisAlloc,
+  genesisWriteSet,
+  simulateCall,
+  intrinsicGas as vmIntrinsicGas,
+} from '@rollup-mesh/dual-vm'
+import { type Address, type Hex, numberToHex } from 'viem'
+import { parseSPNConfig, type SPNConfig, type SPNConfigInput } from './config.js'
+
+export type SPNNodeInit = {
+  config: SPNConfigInput
+  logger?: Logger
+  /** Replaces the interval producer (consensus, tests that seal by hand). */
+  producer?: (chain: Chain) => BlockProducer
+}
+
+export type SPNNode = Startable & {
+  readonly config: SPNConfig
+  readonly chain: Chain
+  /** `http://127.0.0.1:port` once started. */
+  readonly rpcUrl: string
+  readonly wsUrl: string
+  /** What `mesh_nodeInfo` returns. */
+  nodeInfo(): Record<string, unknown>
+}
+
+/** The genesis allocation of an SPN: funded dev accounts plus the config's `alloc`. */
+export function spnGenesisAlloc(config: SPNConfig): GenesisAlloc {
+  const alloc: GenesisAlloc = {}
+  if (config.devAccounts > 0)
+    for (const a of devAccounts(config.devAccounts))
+      alloc[a.address.toLowerCase() as Address] = { balance: config.devBalance }
+  for (const [address, spec] of Object.entries(config.alloc)) {
+    alloc[address.toLowerCase() as Address] = {
+      ...(spec.balance !== undefined ? { balance: spec.balance } : {}),
+      ...(spec.nonce !== undefined ? { nonce: spec.nonce } : {}),
+      ...(spec.code !== undefined ? { code: spec.code } : {}),
+      ...(spec.storage !== undefined ? { storage: spec.storage as Record<Hex, Hex> } : {}),
+    }
+  }
+  return alloc
+}
+
+/**
+ * An SPN node: chain store in `<dataDir>/chain.db`, mempool, dual-VM serial
+ * executor, interval block producer and JSON-RPC (HTTP + WS). `start()` opens
+ * (or resumes) the chain and begins sealing blocks; `stop()` finishes the
+ * block in progress and closes the store.
+ */
+export function createSPNNode(init: SPNNodeInit): SPNNode {
+  const config = parseSPNConfig(init.config)
+  const logger = (init.logger ?? createSilentLogger()).child({ spn: config.spnId })
+  mkdirSync(config.dataDir, { recursive: true })
+  const store = new ChainStore({ path: join(config.dataDir, 'chain.db') })
+  const executor = createSerialExecutor()
+  const chain = new Chain(
+    {
+      chainId: BigInt(config.chainId),
+      blockGasLimit: config.blockGasLimit,
+      maxTxsPerBlock: config.maxTxsPerBlock,
+      ...(config.coinbase ? { coinbase: config.coinbase } : {}),
+      mempool: {
+        maxSize: config.mempool.maxSize,
+        maxNonceGap: BigInt(config.mempool.maxNonceGap),
+        intrinsicGas: (tx) => {
+          const g = vmIntrinsicGas(tx)
+          if (g.intrinsic > g.floor) return g.intrinsic
+          return g.floor
+        },
+      },
+    },
+    { store, executor, simulateCall: (p) => simulateCall(p), logger },
+  )
+  const producer = init.producer
+    ? init.producer(chain)
+    : createIntervalBlockProducer(chain, { blockTimeMs: config.blockTimeMs, logger })
+  const dev = devAccounts(Math.max(config.devAccounts, 1)).slice(0, config.devAccounts)
+  let started = false
+  const startedAt = Date.now()
+
+  const nodeInfo = (): Record<string, unknown> => {
+    const head = chain.head()
+    const pool = chain.mempool.stats()
+    return {
+      role: 'spn',
+      spnId: config.spnId,
+      chainId: numberToHex(config.chainId),
+      vms: ['evm'],
+      peers: [],
+      heights: { head: numberToHex(head.number), headHash: head.hash },
+      mempool: pool,
+      senderRecovery: recoveryBackend(),
+      uptimeMs: Date.now() - startedAt,
+    }
+  }
+
+  const methods = {
+    ...createEthMethods(chain, {
+      clientVersion: `rollup-mesh-spn/0.1.0/${config.spnId}`,
+      devKeys: dev.map((a) => a.privateKey),
+      logger,
+    }),
+    mesh_nodeInfo: () => nodeInfo(),
+  }
+  const rpc: RPCServer = createRPCServer(methods, {
+    host: config.rpc.host,
+    port: config.rpc.port,
+    maxBodyBytes: config.rpc.maxBodyBytes,
+    maxBatchSize: config.rpc.maxBatchSize,
+    corsOrigin: config.rpc.corsOrigin,
+    logger,
+  })
+
+  return {
+    config,
+    chain,
+    get rpcUrl() {
+      return rpc.url
+    },
+    get wsUrl() {
+      return rpc.wsUrl
+    },
+    nodeInfo,
+    async start() {
+      if (started) return
+      const { writeSet, stateRoot } = genesisWriteSet(spnGenesisAlloc(config))
+      const { head, restoredTxs } = await chain.open({
+        writeSet,
+        stateRoot,
+        ...(config.genesisTimestamp !== undefined ? { timestamp: config.genesisTimestamp } : {}),
+      })
+      logger.info({ head: Number(head.number), restoredTxs, recovery: recoveryBackend() }, 'chain opened')
+      await rpc.start()
+      await producer.start()
+      started = true
+      writeFileSync(
+        join(config.dataDir, 'rpc.json'),
+        `${JSON.stringify({ rpcUrl: rpc.url, wsUrl: rpc.wsUrl, pid: process.pid, chainId: config.chainId })}\n`,
+      )
+    },
+    async stop() {
+      if (!started) {
+        store.close()
+        return
+      }
+      started = false
+      await producer.stop()
+      await chain.idle()
+      await rpc.stop()
+      chain.mempool.flushNow()
+      store.close()
+    },
+    isStarted: () => started,
+  }
+}
