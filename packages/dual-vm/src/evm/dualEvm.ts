@@ -309,6 +309,8 @@ export class DualVmEVM extends EVM {
       if (exec.logs) logs.push(...exec.logs)
       for (const [k, v] of message.selfdestruct ?? []) frame.selfdestruct?.set(k, v)
       for (const a of message.createdAddresses ?? []) frame.createdAddresses?.add(a)
+      // SSTORE refunds earned by an EVM callee count for the whole transaction.
+      frame.gasRefund = exec.gasRefund ?? frame.gasRefund
     }
     const returnData =
       success || exec.exceptionError?.error === EVMError.errorMessages.REVERT
