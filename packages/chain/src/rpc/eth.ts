@@ -206,7 +206,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     eth_chainId: () => q(chain.chainId),
     eth_syncing: () => false,
     eth_blockNumber: () => q(chain.head().number),
-    eth_accounts: () => [...dev.values()].map((a) => a.address),
+    eth_accounts: () => [...dev.keys()], // lower-case, as anvil answers
     eth_gasPrice: () => q(chain.nextBaseFee() + priorityFee),
     eth_maxPriorityFeePerGas: () => q(priorityFee),
 

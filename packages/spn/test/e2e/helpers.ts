@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { type Chain, defineChain } from 'viem'
+
+const root = fileURLToPath(new URL('../../../..', import.meta.url))
+const bin = join(root, 'packages/spn/src/bin.ts')
+
+export type RunningSPN = {
+  proc: ChildProcess
+  pid: number
+  url: string
+  wsUrl: string
+  dataDir: string
+  chain: Chain
+  stderr: () => string
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** Starts `spn --config` as a child process (from TS source) and resolves once it prints its RPC URL. */
+export async function startSPN(
+  config: Record<string, unknown> & { dataDir: string; chainId: number },
+): Promise<RunningSPN> {
+  const cfgPath = join(config.dataDir, '..', `${config.chainId}-${Date.now()}.json`)
+  writeFileSync(cfgPath, JSON.stringify({ logLevel: 'warn', ...config }))
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions', 'source', bin, '--config', cfgPath],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let err = ''
+  proc.stderr?.on('data', (d: Buffer) => {
+    err += d.toString()
+    if (err.length > 100_000) err = err.slice(-50_000)
+  })
+  const ready = await new Promise<{ rpcUrl: string; wsUrl: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`SPN did not start in 30 s:\n${err}`)), 30_000)
+    proc.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`SPN exited with ${code}:\n${err}`))
+    })
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as { event?: string; rpcUrl: string; wsUrl: string }
+        if (msg.event === 'ready') {
+          clearTimeout(timer)
+          resolve(msg)
+        }
+      } catch {
+        // not our line
+      }
+    })
+  })
+  const chain = defineChain({
+    id: config.chainId,
+    name: 'spn',
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [ready.rpcUrl], webSocket: [ready.wsUrl] } },
+  })
+  return {
+    proc,
+    pid: proc.pid!,
+    url: ready.rpcUrl,
+    wsUrl: ready.wsUrl,
+    dataDir: config.dataDir,
+    chain,
+    stderr: () => err,
+  }
+}
+
+/** Kills by pid and waits for the exit. */
+export async function killSPN(p: RunningSPN | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (!p || p.proc.exitCode !== null || p.proc.signalCode !== null) return
+  const exited = new Promise((r) => p.proc.once('exit', r))
+  process.kill(p.pid, signal)
+  await exited
+}
+
+export const anvilBin = join(root, 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil')
+
+/** Starts anvil on a free port (when its binary is installed). */
+export async function startAnvil(chainId: number): Promise<{ proc: ChildProcess; url: string } | undefined> {
+  if (!existsSync(anvilBin)) return undefined
+  const proc = spawn(anvilBin, ['--port', '0', '--chain-id', String(chainId)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return new Promise((resolve) => {
+    let out = ''
+    const timer = setTimeout(() => resolve(undefined), 10_000)
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = out.match(/Listening on (\S+)/)
+      if (m) {
+        clearTimeout(timer)
+        resolve({ proc, url: `http://${m[1]}` })
+      }
+    })
+  })
+}
+
+/** Raw JSON-RPC over fetch. */
+export async function rpc(
+  url: string,
+  body: unknown,
+  init: RequestInit = {},
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...init,
+  })
+  const text = await res.text()
+  return { status: res.status, json: text ? JSON.parse(text) : undefined }
+}
+
+export function call(method: string, params: unknown[] = [], id: number | string = 1) {
+  return { jsonrpc: '2.0', id, method, params }
+}
