@@ -1,6 +1,7 @@
 // Settlement-circuit benchmark: witness, prove and verify times, constraint count, artifact sizes.
 //   npm run bench -w packages/zk-bridge [-- --json] [--runs N]
 import '@rollup-mesh/core/polyfill'
+import { availableParallelism, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import {
   calculateSettlementWitness,
@@ -29,9 +30,12 @@ const batches = Array.from({ length: runs + 1 }, (_, b) =>
 )
 
 const appendTree = new ExitTree()
-const t = performance.now()
+let t = performance.now()
 for (let i = 1; i <= 1024; i++) appendTree.append(BigInt(i))
 const appendUs = ((performance.now() - t) * 1000) / 1024
+t = performance.now()
+for (let i = 0; i < 64; i++) appendTree.proof(i * 16)
+const proofUs = ((performance.now() - t) * 1000) / 64
 
 const timeOf = async (fn: () => Promise<unknown>) => {
   const started = performance.now()
@@ -56,11 +60,17 @@ for (const batch of batches.slice(1)) {
 // the first proof also starts the curve's worker threads
 const firstProveMs = await timeOf(() => proveSettlement(batches[0] as (typeof batches)[0], { artifacts }))
 const proveMs: number[] = []
+// CPU time of the whole process (main thread and the curve's worker threads): less noisy than wall time
+// on a shared machine, and wall time ~ CPU time / cores when the cores are free
+const proveCpuMs: number[] = []
 const proofs = []
 for (const batch of batches.slice(1)) {
   const started = performance.now()
+  const cpu = process.cpuUsage()
   proofs.push(await proveSettlement(batch, { artifacts }))
   proveMs.push(performance.now() - started)
+  const used = process.cpuUsage(cpu)
+  proveCpuMs.push((used.user + used.system) / 1000)
 }
 const verifyMs: number[] = []
 for (const p of proofs) {
@@ -86,9 +96,13 @@ const result = {
   batchSize: SETTLEMENT_BATCH_SIZE,
   runs,
   treeAppendUs: appendUs,
+  treeProofUs: proofUs,
   witnessMs: stats(witnessMs),
   firstProveMs,
   proveMs: stats(proveMs),
+  proveCpuMs: stats(proveCpuMs),
+  cores: availableParallelism(),
+  loadAverage: loadavg()[0],
   verifyMs: stats(verifyMs),
   solidityVerifyGas: Number(evmRuns[0]?.gasUsed),
   solidityVerifyMs: stats(evmRuns.map((r) => r.ms)),
@@ -101,12 +115,14 @@ const rows: [string, string][] = [
   ['constraints', String(result.constraints)],
   ['exit tree depth / batch', `${result.exitTreeDepth} / ${result.batchSize} leaves`],
   ['TS tree append (per leaf)', `${f(appendUs)} µs`],
+  ['TS tree inclusion proof', `${f(proofUs)} µs`],
   ['witness (mean / median)', `${f(result.witnessMs.mean)} / ${f(result.witnessMs.median)} ms`],
   ['prove, first (starts threads)', `${f(firstProveMs)} ms`],
   [
     'prove (mean / median / min)',
     `${f(result.proveMs.mean)} / ${f(result.proveMs.median)} / ${f(result.proveMs.min)} ms`,
   ],
+  ['prove CPU time (median)', `${f(result.proveCpuMs.median)} ms on ${result.cores} cores`],
   ['TS verify (mean / median)', `${f(result.verifyMs.mean)} / ${f(result.verifyMs.median)} ms`],
   ['Verifier.sol gas', String(result.solidityVerifyGas)],
   ['Verifier.sol in @ethereumjs/evm', `${f(result.solidityVerifyMs.median)} ms (median)`],
@@ -117,6 +133,6 @@ const rows: [string, string][] = [
   ['size total', `${(totalBytes / 1024 / 1024).toFixed(2)} MiB`],
 ]
 const width = Math.max(...rows.map(([k]) => k.length))
-process.stdout.write(`settlement circuit, ${runs} proofs\n`)
+process.stdout.write(`settlement circuit, ${runs} proofs, load average ${loadavg()[0]?.toFixed(2)}\n`)
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`)
 if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`)

@@ -34,17 +34,20 @@ export type SettlementBatch = {
 /**
  * An append-only Poseidon binary Merkle tree of fixed depth (EXIT_TREE_DEPTH unless told otherwise).
  *
- * `append` is O(depth): one Poseidon hash per level along the new leaf's path, driven by the
- * frontier (the rightmost left-hand node of each level), which is also all a settlement proof needs.
- * The tree keeps the nodes it has computed so that `proof(index)` is O(depth) too; empty subtrees
- * are never stored (their roots are ZERO_HASHES).
+ * The tree's state is its frontier: for each level whose bit is set in `size`, the complete left-hand
+ * node there (the Ethereum deposit contract's `branch`). `append` hashes only the nodes the new leaf
+ * completes (amortised 1 hash, at most `depth`); the root is folded from the frontier in `depth` hashes
+ * when asked for, and cached. The settlement circuit's siblings are frontier entries too. The tree
+ * also keeps every complete node so that `proof(index)` is O(depth); empty subtrees are never stored
+ * (their roots are ZERO_HASHES) and partial nodes come from the same fold as the root.
  */
 export class ExitTree {
   readonly depth: number
   #size = 0
-  #root: bigint
+  /** The root and the partial nodes on the path of position `size`, per level; undefined when stale. */
+  #fold: bigint[] | undefined
   readonly #frontier: bigint[]
-  /** #nodes[l][i]: node i of level l (level 0 = leaves), for every non-empty node. */
+  /** #nodes[l][i]: node i of level l (level 0 = leaves), for every complete node. */
   readonly #nodes: bigint[][]
   /** Leaves below this index are not held (a tree restored with `fromFrontier`). */
   #restoredFrom = 0
@@ -57,7 +60,6 @@ export class ExitTree {
         got: depth,
       })
     this.depth = depth
-    this.#root = ZERO_HASHES[depth] as bigint
     this.#frontier = new Array<bigint>(depth).fill(EMPTY_LEAF)
     this.#nodes = Array.from({ length: depth + 1 }, () => [])
   }
@@ -77,41 +79,32 @@ export class ExitTree {
     depth?: number
   }): ExitTree {
     const tree = new ExitTree({ depth })
-    if (!Number.isInteger(size) || size < 0 || size > 2 ** depth)
-      throw new InvalidParameterError({ param: 'size', expected: `an integer in [0, 2^${depth}]`, got: size })
+    if (!Number.isInteger(size) || size < 0 || size >= 2 ** depth)
+      throw new InvalidParameterError({ param: 'size', expected: `an integer in [0, 2^${depth})`, got: size })
     if (!Array.isArray(frontier) || frontier.length !== depth || !frontier.every((f) => isFieldElement(f)))
       throw new InvalidParameterError({
         param: 'frontier',
         expected: `${depth} field elements`,
         got: frontier,
       })
-    frontier.forEach((f, l) => {
-      tree.#frontier[l] = f
-    })
-    if (size > 0) {
-      const last = size - 1
-      for (let level = 0; level < depth; level++) {
-        const node = last >> level
-        // the frontier node of this level: the last node's complete left sibling, or the last node itself
-        ;(tree.#nodes[level] as bigint[])[(node & 1) === 1 ? node - 1 : node] = frontier[level] as bigint
+    for (let level = 0; level < depth; level++) {
+      if (bit(size, level)) {
+        tree.#frontier[level] = frontier[level] as bigint
+        // the complete left sibling of position `size`'s path: later proofs need it
+        ;(tree.#nodes[level] as bigint[])[(size >> level) - 1] = frontier[level] as bigint
       }
     }
-    let node = EMPTY_LEAF
-    for (let level = 0; level < depth; level++) {
-      node =
-        Math.floor(size / 2 ** level) % 2 === 1
-          ? hashPair(frontier[level] as bigint, node)
-          : hashPair(node, ZERO_HASHES[level] as bigint)
-    }
-    tree.#root = node
     tree.#size = size
     tree.#restoredFrom = size
     return tree
   }
 
-  /** The frontier: per level, the rightmost node that is a left child (the tree's O(depth) state). */
+  /**
+   * The frontier: entry `l` is the complete left-hand node at level `l` when bit `l` of `size` is set,
+   * and 0 otherwise. With `size` it is the tree's whole O(depth) state (see `fromFrontier`).
+   */
   get frontier(): readonly bigint[] {
-    return [...this.#frontier]
+    return this.#frontier.map((node, level) => (bit(this.#size, level) ? node : EMPTY_LEAF))
   }
 
   /** Number of leaves appended so far (padding included): the index of the next leaf. */
@@ -120,7 +113,7 @@ export class ExitTree {
   }
 
   get root(): bigint {
-    return this.#root
+    return this.#folded()[this.depth] as bigint
   }
 
   /** Appends one message leaf (see `exitLeafHash`) and returns its index. */
@@ -143,7 +136,7 @@ export class ExitTree {
         got: leaves,
       })
     for (const [i, leaf] of leaves.entries()) assertLeaf(leaf, `leaves[${i}]`)
-    if (typeof settlementHash !== 'bigint' || settlementHash < 0n || settlementHash >= SNARK_SCALAR_FIELD)
+    if (!isFieldElement(settlementHash))
       throw new InvalidParameterError({
         param: 'settlementHash',
         expected: 'a field element (reduce the header hash with toField)',
@@ -157,18 +150,16 @@ export class ExitTree {
       })
     this.#ensureRoom(SETTLEMENT_BATCH_SIZE)
     const startIndex = this.#size
-    const oldRoot = this.#root
+    const oldRoot = this.root
     const siblings: bigint[] = []
     for (let level = SETTLEMENT_BATCH_LEVELS; level < this.depth; level++) {
       siblings.push(
-        ((startIndex >> level) & 1) === 1
-          ? (this.#frontier[level] as bigint)
-          : (ZERO_HASHES[level] as bigint),
+        bit(startIndex, level) ? (this.#frontier[level] as bigint) : (ZERO_HASHES[level] as bigint),
       )
     }
     for (const leaf of leaves) this.#append(leaf)
     this.padToBatch()
-    return { oldRoot, newRoot: this.#root, startIndex, leaves: [...leaves], siblings, settlementHash }
+    return { oldRoot, newRoot: this.root, startIndex, leaves: [...leaves], siblings, settlementHash }
   }
 
   /** Appends empty leaves up to the next multiple of SETTLEMENT_BATCH_SIZE (the root does not change). */
@@ -195,10 +186,18 @@ export class ExitTree {
         expected: `an index from ${this.#restoredFrom} on (this tree was restored from its frontier)`,
         got: index,
       })
+    const fold = this.#folded()
     const siblings: bigint[] = []
     for (let level = 0; level < this.depth; level++) {
       const sibling = (index >> level) ^ 1
-      siblings.push(this.#nodes[level]?.[sibling] ?? (ZERO_HASHES[level] as bigint))
+      const edge = this.#size >> level
+      siblings.push(
+        sibling < edge
+          ? (this.#nodes[level]?.[sibling] as bigint)
+          : sibling === edge
+            ? (fold[level] as bigint)
+            : (ZERO_HASHES[level] as bigint),
+      )
     }
     return { leaf: this.leaf(index), index, siblings }
   }
@@ -210,20 +209,42 @@ export class ExitTree {
 
   #append(leaf: bigint): number {
     const index = this.#size
+    ;(this.#nodes[0] as bigint[])[index] = leaf
     let node = leaf
-    for (let level = 0; level < this.depth; level++) {
+    let level = 0
+    // climb while this node is a right child: each step completes its parent
+    while (level < this.depth && bit(index, level)) {
+      node = hashPair(this.#frontier[level] as bigint, node)
+      level++
       ;(this.#nodes[level] as bigint[])[index >> level] = node
-      if (((index >> level) & 1) === 0) {
-        this.#frontier[level] = node
-        node = hashPair(node, ZERO_HASHES[level] as bigint)
-      } else {
-        node = hashPair(this.#frontier[level] as bigint, node)
-      }
     }
-    ;(this.#nodes[this.depth] as bigint[])[0] = node
-    this.#root = node
+    if (level < this.depth) this.#frontier[level] = node
     this.#size = index + 1
+    this.#fold = undefined
     return index
+  }
+
+  /**
+   * fold[l] is the node at level l on the path of position `size` (the partial node, or an empty
+   * subtree); fold[depth] is the root.
+   */
+  #folded(): bigint[] {
+    if (this.#fold) return this.#fold
+    if (this.#size === 2 ** this.depth) {
+      // full: no partial nodes, and the last append completed the root
+      this.#fold = [...(ZERO_HASHES.slice(0, this.depth) as bigint[]), this.#nodes[this.depth]?.[0] as bigint]
+      return this.#fold
+    }
+    const fold: bigint[] = [EMPTY_LEAF]
+    let node = EMPTY_LEAF
+    for (let level = 0; level < this.depth; level++) {
+      node = bit(this.#size, level)
+        ? hashPair(this.#frontier[level] as bigint, node)
+        : hashPair(node, ZERO_HASHES[level] as bigint)
+      fold.push(node)
+    }
+    this.#fold = fold
+    return fold
   }
 }
 
@@ -248,6 +269,10 @@ export function verifyExitProof(
     node = Math.floor(index / 2 ** level) % 2 === 0 ? hashPair(node, sibling) : hashPair(sibling, node)
   }
   return node === root
+}
+
+function bit(value: number, level: number): boolean {
+  return Math.floor(value / 2 ** level) % 2 === 1
 }
 
 function isFieldElement(value: unknown): value is bigint {

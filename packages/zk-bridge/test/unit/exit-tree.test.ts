@@ -54,8 +54,8 @@ describe('ExitTree', () => {
         const tree = new ExitTree()
         leaves.forEach((leaf, i) => {
           expect(tree.append(leaf)).toBe(i)
+          expect(tree.root).toBe(naiveRoot(leaves.slice(0, i + 1)))
         })
-        expect(tree.root).toBe(naiveRoot(leaves))
         for (let i = 0; i < leaves.length; i++) {
           const proof = tree.proof(i)
           expect(proof.leaf).toBe(leaves[i])
@@ -91,7 +91,10 @@ describe('ExitTree', () => {
     const tree = new ExitTree({ depth: 4 })
     expect(() => tree.append(0n)).toThrow(/Parameter "leaf" is invalid/)
     expect(() => tree.append(SNARK_SCALAR_FIELD)).toThrow(/non-zero field element/)
-    for (let i = 1n; i <= 16n; i++) tree.append(i)
+    const leaves = Array.from({ length: 16 }, (_, i) => BigInt(i + 1))
+    for (const leaf of leaves) tree.append(leaf)
+    expect(tree.root).toBe(naiveRoot(leaves, 4))
+    expect(verifyExitProof(tree.proof(15), tree.root, { depth: 4 })).toBe(true)
     expect(() => tree.append(17n)).toThrow(ExitTreeFullError)
   })
 
