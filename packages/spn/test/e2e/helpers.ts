@@ -107,12 +107,15 @@ export async function startAnvil(chainId: number): Promise<{ proc: ChildProcess;
   })
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests index freely into JSON-RPC replies
+type Json = any
+
 /** Raw JSON-RPC over fetch. */
 export async function rpc(
   url: string,
   body: unknown,
   init: RequestInit = {},
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: Json }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
