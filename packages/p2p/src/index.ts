@@ -1,18 +1,47 @@
-import { InvalidParameterError } from '@rollup-mesh/core'
-
-/** Protocol version carried in every topic; bumped on incompatible codec changes. */
-export const PROTOCOL_VERSION = 1
-
-export type TopicKind = 'headers' | 'settlements' | 'txs'
-
-/** The gossipsub topic for one kind of message on one network: `/rollup-mesh/1/<network>/<kind>`. */
-export function topicName(network: string, kind: TopicKind): string {
-  if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(network)) {
-    throw new InvalidParameterError({
-      param: 'network',
-      expected: 'a lower-case network name of 1-32 characters (a-z, 0-9, -), e.g. "mainnet" or "spn1"',
-      got: network,
-    })
-  }
-  return `/rollup-mesh/${PROTOCOL_VERSION}/${network}/${kind}`
-}
+export { InvalidMessageError, MessageTooLargeError, SyncError, type SyncErrorCode } from './errors.js'
+export { loadOrCreatePeerKey, PEER_KEY_FILE, PeerKeyFileError } from './identity.js'
+export {
+  type Block,
+  type BlockHeader,
+  decodeBlock,
+  decodeHeader,
+  decodeSettlement,
+  decodeTx,
+  encodeBlock,
+  encodeHeader,
+  encodeSettlement,
+  encodeTx,
+  type GossipTx,
+  headerHash,
+  headerSigningHash,
+  MESSAGE_LIMITS,
+  recoverHeaderSigner,
+  recoverSettlementSigner,
+  type Settlement,
+  type SignedHeader,
+  type SignedSettlement,
+  settlementSigningHash,
+  signHeader,
+  signSettlement,
+} from './messages.js'
+export {
+  createP2P,
+  defaultReconnectOptions,
+  type GossipMessage,
+  type GossipValidator,
+  type P2P,
+  type P2PEvents,
+  type P2PInit,
+  type ReconnectOptions,
+  type ValidationResult,
+} from './p2p.js'
+export { defaultPeerScoreParams, defaultPeerScoreThresholds, defaultTopicScoreParams } from './scoring.js'
+export {
+  defaultSyncLimits,
+  type SyncLimits,
+  type SyncProvider,
+  type SyncRequestOptions,
+  SyncStatus,
+  syncProtocol,
+} from './sync.js'
+export { PROTOCOL_VERSION, parseTopic, TOPIC_KINDS, type TopicKind, topicName } from './topics.js'

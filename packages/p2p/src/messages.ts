@@ -1,0 +1,332 @@
+import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, keccak256 } from '@rollup-mesh/core'
+import {
+  parseTransaction,
+  recoverAddress,
+  recoverTransactionAddress,
+  serializeTransaction,
+  type Hex as ViemHex,
+} from 'viem'
+import { sign } from 'viem/accounts'
+import { InvalidMessageError, MessageTooLargeError } from './errors.js'
+import { asBytes, asFixed, asList, asString, asUint, type RLPItem, rlpDecode, rlpEncode } from './rlp.js'
+
+/** Version tag mixed into every signing hash, so a signature never verifies under another protocol or network. */
+const DOMAIN = 'rollup-mesh/1'
+
+/** Hard per-message size limits (bytes), checked before any decoding. */
+export const MESSAGE_LIMITS = {
+  header: 1024,
+  settlement: 96 * 1024,
+  /** geth's txMaxSize: 4 slots of 32 KiB. */
+  tx: 128 * 1024,
+  proof: 16 * 1024,
+  quote: 64 * 1024,
+  /** A block as served by sync: one header plus its transactions. */
+  block: 8 * 1024 * 1024,
+} as const
+
+/** The unsigned fields of a block header, shared by main-net and SPN headers. */
+export type BlockHeader = {
+  number: bigint
+  parentHash: Hash
+  stateRoot: Hash
+  txRoot: Hash
+  receiptsRoot: Hash
+  exitRoot: Hash
+  /** Unix seconds. */
+  timestamp: bigint
+  gasLimit: bigint
+  gasUsed: bigint
+  baseFee: bigint
+}
+
+/** A header with the network's block-producer signature (65 bytes r ‖ s ‖ v, v ∈ {27, 28}, low s). */
+export type SignedHeader = BlockHeader & { signature: Hex }
+
+/** An SPN settlement (DESIGN §4), as gossiped to the main net. */
+export type Settlement = {
+  spnId: bigint
+  fromBlock: bigint
+  toBlock: bigint
+  prevStateRoot: Hash
+  newStateRoot: Hash
+  prevExitRoot: Hash
+  newExitRoot: Hash
+  leaves: bigint
+  /** Groth16 proof bytes (encoding owned by zk-bridge). */
+  proof: Hex
+  /** TEE quote bytes (encoding owned by tee-attest). */
+  quote: Hex
+}
+
+/** A settlement signed by the SPN's operator (its block producer). */
+export type SignedSettlement = Settlement & { signature: Hex }
+
+/** A block as served by sync: the signed header and its raw signed Ethereum transactions. */
+export type Block = { header: SignedHeader; txs: Hex[] }
+
+/** A decoded gossiped transaction: the raw bytes, the parsed fields and the recovered sender. */
+export type GossipTx = { raw: Hex; type: 'legacy' | 'eip2930' | 'eip1559'; from: Address; hash: Hash }
+
+function checkSize(what: string, data: Uint8Array, limit: number): void {
+  if (data.length > limit) throw new MessageTooLargeError({ what, size: data.length, limit })
+}
+
+// ---------- signatures ----------
+
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
+
+/** A 65-byte signature: r and s in [1, n), s in the lower half (no malleable twin), v 27 or 28. */
+function asSignature(what: string, item: RLPItem | undefined): Hex {
+  const bytes = asBytes(what, 'signature', item)
+  if (bytes.length !== 65)
+    throw new InvalidMessageError({ what, field: 'signature', expected: '65 bytes (r ‖ s ‖ v)' })
+  const r = BigInt(bytesToHex(bytes.subarray(0, 32)))
+  const s = BigInt(bytesToHex(bytes.subarray(32, 64)))
+  const v = bytes[64]
+  if (r === 0n || r >= SECP256K1_N || s === 0n || s > SECP256K1_N / 2n || (v !== 27 && v !== 28))
+    throw new InvalidMessageError({
+      what,
+      field: 'signature',
+      expected: 'a secp256k1 signature with 0 < r < n, 0 < s ≤ n/2, v ∈ {27, 28}',
+    })
+  return bytesToHex(bytes)
+}
+
+// ---------- headers ----------
+
+function headerFields(h: BlockHeader): unknown[] {
+  return [
+    h.number,
+    hexToBytes(h.parentHash),
+    hexToBytes(h.stateRoot),
+    hexToBytes(h.txRoot),
+    hexToBytes(h.receiptsRoot),
+    hexToBytes(h.exitRoot),
+    h.timestamp,
+    h.gasLimit,
+    h.gasUsed,
+    h.baseFee,
+  ]
+}
+
+function headerToRLP(h: SignedHeader): unknown[] {
+  return [...headerFields(h), hexToBytes(h.signature)]
+}
+
+function headerFromRLP(item: RLPItem | undefined, what = 'header'): SignedHeader {
+  const f = asList(what, '(root)', item, 11)
+  const header: SignedHeader = {
+    number: asUint(what, 'number', f[0], 8),
+    parentHash: asFixed(what, 'parentHash', f[1], 32),
+    stateRoot: asFixed(what, 'stateRoot', f[2], 32),
+    txRoot: asFixed(what, 'txRoot', f[3], 32),
+    receiptsRoot: asFixed(what, 'receiptsRoot', f[4], 32),
+    exitRoot: asFixed(what, 'exitRoot', f[5], 32),
+    timestamp: asUint(what, 'timestamp', f[6], 8),
+    gasLimit: asUint(what, 'gasLimit', f[7], 8),
+    gasUsed: asUint(what, 'gasUsed', f[8], 8),
+    baseFee: asUint(what, 'baseFee', f[9], 32),
+    signature: asSignature(what, f[10]),
+  }
+  if (header.gasUsed > header.gasLimit)
+    throw new InvalidMessageError({ what, field: 'gasUsed', expected: 'gasUsed ≤ gasLimit' })
+  return header
+}
+
+/** RLP `[number, parentHash, stateRoot, txRoot, receiptsRoot, exitRoot, timestamp, gasLimit, gasUsed, baseFee, signature]`. */
+export function encodeHeader(header: SignedHeader): Uint8Array {
+  return rlpEncode(headerToRLP(header))
+}
+
+/** Strict inverse of `encodeHeader`; throws `InvalidMessageError` / `MessageTooLargeError`. */
+export function decodeHeader(data: Uint8Array): SignedHeader {
+  checkSize('header', data, MESSAGE_LIMITS.header)
+  return headerFromRLP(rlpDecode('header', data))
+}
+
+/** What the producer signs: keccak256(rlp(["rollup-mesh/1/header", network, ...fields])). */
+export function headerSigningHash(network: string, header: BlockHeader): Hash {
+  return keccak256(rlpEncode([`${DOMAIN}/header`, network, ...headerFields(header)]))
+}
+
+/** keccak256 of the encoded signed header: the header's identity on the wire. */
+export function headerHash(header: SignedHeader): Hash {
+  return keccak256(encodeHeader(header))
+}
+
+export async function signHeader(
+  network: string,
+  header: BlockHeader,
+  privateKey: Hex,
+): Promise<SignedHeader> {
+  const signature = await sign({ hash: headerSigningHash(network, header), privateKey, to: 'hex' })
+  return { ...stripSignature(header), signature }
+}
+
+export async function recoverHeaderSigner(network: string, header: SignedHeader): Promise<Address> {
+  return recoverAddress({ hash: headerSigningHash(network, header), signature: header.signature as ViemHex })
+}
+
+function stripSignature<T extends object>(value: T): Omit<T, 'signature'> {
+  const { signature: _, ...rest } = value as T & { signature?: Hex }
+  return rest
+}
+
+// ---------- settlements ----------
+
+function settlementFields(s: Settlement): unknown[] {
+  return [
+    s.spnId,
+    s.fromBlock,
+    s.toBlock,
+    hexToBytes(s.prevStateRoot),
+    hexToBytes(s.newStateRoot),
+    hexToBytes(s.prevExitRoot),
+    hexToBytes(s.newExitRoot),
+    s.leaves,
+    hexToBytes(s.proof),
+    hexToBytes(s.quote),
+  ]
+}
+
+/** RLP `[spnId, fromBlock, toBlock, prevStateRoot, newStateRoot, prevExitRoot, newExitRoot, leaves, proof, quote, signature]`. */
+export function encodeSettlement(s: SignedSettlement): Uint8Array {
+  return rlpEncode([...settlementFields(s), hexToBytes(s.signature)])
+}
+
+export function decodeSettlement(data: Uint8Array): SignedSettlement {
+  const what = 'settlement'
+  checkSize(what, data, MESSAGE_LIMITS.settlement)
+  const f = asList(what, '(root)', rlpDecode(what, data), 11)
+  const s: SignedSettlement = {
+    spnId: asUint(what, 'spnId', f[0], 8),
+    fromBlock: asUint(what, 'fromBlock', f[1], 8),
+    toBlock: asUint(what, 'toBlock', f[2], 8),
+    prevStateRoot: asFixed(what, 'prevStateRoot', f[3], 32),
+    newStateRoot: asFixed(what, 'newStateRoot', f[4], 32),
+    prevExitRoot: asFixed(what, 'prevExitRoot', f[5], 32),
+    newExitRoot: asFixed(what, 'newExitRoot', f[6], 32),
+    leaves: asUint(what, 'leaves', f[7], 8),
+    proof: bytesToHex(asBytes(what, 'proof', f[8], MESSAGE_LIMITS.proof)),
+    quote: bytesToHex(asBytes(what, 'quote', f[9], MESSAGE_LIMITS.quote)),
+    signature: asSignature(what, f[10]),
+  }
+  if (s.toBlock < s.fromBlock)
+    throw new InvalidMessageError({ what, field: 'toBlock', expected: 'toBlock ≥ fromBlock' })
+  return s
+}
+
+/** What the SPN operator signs: keccak256(rlp(["rollup-mesh/1/settlement", network, ...fields])). */
+export function settlementSigningHash(network: string, s: Settlement): Hash {
+  return keccak256(rlpEncode([`${DOMAIN}/settlement`, network, ...settlementFields(s)]))
+}
+
+export async function signSettlement(
+  network: string,
+  s: Settlement,
+  privateKey: Hex,
+): Promise<SignedSettlement> {
+  const signature = await sign({ hash: settlementSigningHash(network, s), privateKey, to: 'hex' })
+  return { ...stripSignature(s), signature }
+}
+
+export async function recoverSettlementSigner(network: string, s: SignedSettlement): Promise<Address> {
+  return recoverAddress({ hash: settlementSigningHash(network, s), signature: s.signature as ViemHex })
+}
+
+// ---------- transactions ----------
+
+const TX_TYPES = { legacy: true, eip2930: true, eip1559: true } as const
+
+/**
+ * A gossiped transaction is its standard signed serialization (legacy RLP or an EIP-2718 envelope).
+ * Decoding parses it, requires a signature, requires the bytes to be the canonical re-serialization,
+ * and recovers the sender.
+ */
+export async function decodeTx(data: Uint8Array): Promise<GossipTx> {
+  const what = 'transaction'
+  checkSize(what, data, MESSAGE_LIMITS.tx)
+  const raw = bytesToHex(data)
+  let parsed: ReturnType<typeof parseTransaction>
+  try {
+    parsed = parseTransaction(raw)
+  } catch {
+    throw new InvalidMessageError({
+      what,
+      field: '(envelope)',
+      expected: 'a signed legacy, EIP-2930 or EIP-1559 transaction',
+    })
+  }
+  const type = parsed.type
+  if (!type || !(type in TX_TYPES))
+    throw new InvalidMessageError({ what, field: 'type', expected: 'legacy, eip2930 or eip1559' })
+  if (parsed.r === undefined || parsed.s === undefined)
+    throw new InvalidMessageError({ what, field: 'signature', expected: 'a signed transaction' })
+  let canonical: Hex
+  try {
+    const { r, s, v, yParity, ...unsigned } = parsed
+    canonical = serializeTransaction(
+      unsigned as Parameters<typeof serializeTransaction>[0],
+      {
+        r,
+        s,
+        ...(v !== undefined ? { v } : {}),
+        ...(yParity !== undefined ? { yParity } : {}),
+      } as Parameters<typeof serializeTransaction>[1],
+    )
+  } catch {
+    throw new InvalidMessageError({ what, field: '(envelope)', expected: 'a re-serializable transaction' })
+  }
+  if (canonical.toLowerCase() !== raw.toLowerCase())
+    throw new InvalidMessageError({
+      what,
+      field: '(envelope)',
+      expected: 'the canonical serialization of the transaction',
+    })
+  let from: Address
+  try {
+    from = await recoverTransactionAddress({ serializedTransaction: raw as never })
+  } catch {
+    throw new InvalidMessageError({ what, field: 'signature', expected: 'a recoverable secp256k1 signature' })
+  }
+  return { raw, type: type as GossipTx['type'], from, hash: keccak256(raw) }
+}
+
+export function encodeTx(raw: Hex): Uint8Array {
+  const bytes = hexToBytes(raw)
+  checkSize('transaction', bytes, MESSAGE_LIMITS.tx)
+  return bytes
+}
+
+// ---------- blocks (sync only) ----------
+
+export function blockToRLP(block: Block): unknown[] {
+  return [headerToRLP(block.header), block.txs.map((t) => hexToBytes(t))]
+}
+
+export function blockFromRLP(item: RLPItem | undefined): Block {
+  const what = 'block'
+  const f = asList(what, '(root)', item, 2)
+  const header = headerFromRLP(f[0], 'block header')
+  const txs = asList(what, 'txs', f[1]).map((t, i) =>
+    bytesToHex(asBytes(what, `txs[${i}]`, t, MESSAGE_LIMITS.tx)),
+  )
+  return { header, txs }
+}
+
+export function encodeBlock(block: Block): Uint8Array {
+  return rlpEncode(blockToRLP(block))
+}
+
+export function decodeBlock(data: Uint8Array): Block {
+  checkSize('block', data, MESSAGE_LIMITS.block)
+  return blockFromRLP(rlpDecode('block', data))
+}
+
+export { headerFromRLP, headerToRLP }
+
+/** Decoded network name used inside sync requests. */
+export function decodeNetworkName(what: string, item: RLPItem | undefined): string {
+  return asString(what, 'network', item, 32)
+}

@@ -1,0 +1,39 @@
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadOrCreatePeerKey, PEER_KEY_FILE, parseTopic, topicName } from '../../src/index.js'
+
+const dirs: string[] = []
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+
+describe('persistent identity', () => {
+  it('creates a 0600 key file once and reloads the same peer id', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'p2p-id-'))
+    dirs.push(dir)
+    const first = await loadOrCreatePeerKey(join(dir, 'data'))
+    expect(first.created).toBe(true)
+    const path = join(dir, 'data', PEER_KEY_FILE)
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+    const again = await loadOrCreatePeerKey(join(dir, 'data'))
+    expect(again.created).toBe(false)
+    expect(peerIdFromPrivateKey(again.privateKey).toString()).toBe(
+      peerIdFromPrivateKey(first.privateKey).toString(),
+    )
+    await chmod(path, 0o644)
+    await loadOrCreatePeerKey(join(dir, 'data'))
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+  })
+})
+
+describe('topics', () => {
+  it('parses what topicName builds and nothing else', () => {
+    expect(parseTopic(topicName('mainnet', 'headers'))).toEqual({ network: 'mainnet', kind: 'headers' })
+    expect(parseTopic('/rollup-mesh/2/mainnet/headers')).toBeNull()
+    expect(parseTopic('/rollup-mesh/1/mainnet/blocks')).toBeNull()
+    expect(parseTopic('/rollup-mesh/1/Main/txs')).toBeNull()
+  })
+})
