@@ -1,0 +1,373 @@
+/**
+ * End-to-end SPN benchmark (issue 5): N pre-signed EIP-1559 ERC20 transfers
+ * from many senders, posted as JSON-RPC batches to a running node (a child
+ * process), until every receipt is available; sustained tx/s, block time and
+ * eth_call latency p50/p99. anvil runs the same workload in the same run.
+ *
+ *   npm run bench -w packages/spn -- [--txs 5000] [--senders 100] [--batch 500] [--json]
+ */
+import '@rollup-mesh/core/polyfill'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { devAccounts } from '@rollup-mesh/core'
+import { compileSolidityFile } from '@rollup-mesh/dual-vm'
+import {
+  type Abi,
+  type Address,
+  bytesToHex,
+  encodeDeployData,
+  encodeFunctionData,
+  type Hex,
+  hexToBytes,
+  keccak256,
+  serializeTransaction,
+  type TransactionSerializableEIP1559,
+} from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON-RPC replies are indexed freely here
+type Json = any
+
+const { values } = parseArgs({
+  options: {
+    txs: { type: 'string', default: '5000' },
+    senders: { type: 'string', default: '100' },
+    batch: { type: 'string', default: '500' },
+    inflight: { type: 'string', default: '2' },
+    calls: { type: 'string', default: '1000' },
+    'block-time': { type: 'string', default: '500' },
+    'no-anvil': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+})
+const N = Number(values.txs)
+const S = Number(values.senders)
+const BATCH = Number(values.batch)
+const INFLIGHT = Number(values.inflight)
+const CALLS = Number(values.calls)
+const CHAIN_ID = 31_999
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+const log = (s: string) => process.stderr.write(`${s}\n`)
+
+const secp = createRequire(import.meta.url)('secp256k1') as {
+  ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number }
+}
+
+/** Signs with the native addon (viem's pure-JS signer would dominate the setup time). */
+function sign(tx: TransactionSerializableEIP1559, key: Hex): Hex {
+  const { signature, recid } = secp.ecdsaSign(
+    hexToBytes(keccak256(serializeTransaction(tx))),
+    hexToBytes(key),
+  )
+  return serializeTransaction(tx, {
+    r: bytesToHex(signature.subarray(0, 32)),
+    s: bytesToHex(signature.subarray(32)),
+    yParity: recid,
+  })
+}
+
+async function rpc(url: string, body: unknown): Promise<Json> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return res.json()
+}
+async function one(url: string, method: string, params: unknown[] = []): Promise<Json> {
+  const r = await rpc(url, { jsonrpc: '2.0', id: 1, method, params })
+  if (r.error) throw new Error(`${method}: ${r.error.message}`)
+  return r.result
+}
+const req = (method: string, params: unknown[], id: number | string) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  params,
+})
+
+type Target = { name: string; url: string; proc: ChildProcess; stop: () => Promise<void> }
+
+async function startSPN(dir: string, senders: Address[]): Promise<Target> {
+  const alloc: Record<string, { balance: string }> = {}
+  for (const s of senders) alloc[s] = { balance: (10n ** 21n).toString() }
+  const cfg = join(dir, 'spn.json')
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      chainId: CHAIN_ID,
+      dataDir: join(dir, 'data'),
+      blockTimeMs: Number(values['block-time']),
+      alloc,
+      logLevel: process.env.SPN_LOG_LEVEL ?? 'warn',
+      mempool: { maxSize: Math.max(50_000, N * 2) },
+    }),
+  )
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions', 'source', join(root, 'packages/spn/src/bin.ts'), '--config', cfg],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.once('exit', (c) => reject(new Error(`spn exited ${c}`)))
+    createInterface({ input: proc.stdout! }).on('line', (l) => {
+      try {
+        const m = JSON.parse(l)
+        if (m.event === 'ready') resolve(m.rpcUrl)
+      } catch {}
+    })
+  })
+  return { name: 'spn', url, proc, stop: () => kill(proc) }
+}
+
+async function startAnvil(senders: Address[]): Promise<Target> {
+  const bin = join(root, 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil')
+  const proc = spawn(bin, ['--port', '0', '--chain-id', String(CHAIN_ID), '--gas-limit', '1000000000'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.once('exit', (c) => reject(new Error(`anvil exited ${c}`)))
+    let out = ''
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = out.match(/Listening on (\S+)/)
+      if (m) resolve(`http://${m[1]}`)
+    })
+  })
+  await rpc(
+    url,
+    senders.map((s, i) => req('anvil_setBalance', [s, `0x${(10n ** 21n).toString(16)}`], i)),
+  )
+  return { name: 'anvil', url, proc, stop: () => kill(proc) }
+}
+
+async function kill(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return
+  const exited = new Promise((r) => proc.once('exit', r))
+  process.kill(proc.pid!, 'SIGTERM')
+  const t = setTimeout(() => proc.pid && process.kill(proc.pid, 'SIGKILL'), 5000)
+  await exited
+  clearTimeout(t)
+}
+
+async function waitReceipt(url: string, hash: Hex, timeoutMs = 60_000): Promise<Json> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const r = await one(url, 'eth_getTransactionReceipt', [hash])
+    if (r) return r
+    if (Date.now() > end) throw new Error(`no receipt for ${hash}`)
+    await new Promise((res) => setTimeout(res, 50))
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0
+}
+
+async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Record<string, number>> {
+  const deployer = devAccounts(1)[0]!
+  const fee = { maxFeePerGas: 100n * 10n ** 9n, maxPriorityFeePerGas: 10n ** 9n }
+  // Deploy the token and give every sender tokens (setup, not measured).
+  const deployHash = await one(t.url, 'eth_sendRawTransaction', [
+    sign(
+      {
+        type: 'eip1559',
+        chainId: CHAIN_ID,
+        nonce: Number(await one(t.url, 'eth_getTransactionCount', [deployer.address, 'pending'])),
+        gas: 2_000_000n,
+        data: encodeDeployData({ abi, bytecode, args: ['Bench', 'BEN', 10n ** 30n] }),
+        ...fee,
+      },
+      deployer.privateKey,
+    ),
+  ])
+  const token = (await waitReceipt(t.url, deployHash)).contractAddress as Address
+  const baseNonce = Number(await one(t.url, 'eth_getTransactionCount', [deployer.address, 'pending']))
+  const funding = keys.map((k, i) =>
+    sign(
+      {
+        type: 'eip1559',
+        chainId: CHAIN_ID,
+        nonce: baseNonce + i,
+        gas: 100_000n,
+        to: token,
+        data: encodeFunctionData({
+          abi,
+          functionName: 'transfer',
+          args: [privateKeyToAddress(k), 10n ** 24n],
+        }),
+        ...fee,
+      },
+      deployer.privateKey,
+    ),
+  )
+  for (let i = 0; i < funding.length; i += 60) {
+    const r = await rpc(
+      t.url,
+      funding.slice(i, i + 60).map((raw, j) => req('eth_sendRawTransaction', [raw], j)),
+    )
+    for (const x of r) if (x.error) throw new Error(`funding: ${x.error.message}`)
+  }
+  await waitReceipt(t.url, keccak256(funding[funding.length - 1]!))
+
+  // Pre-sign the workload: N transfers, round-robin over senders (nonce order within each sender).
+  const perSender = Math.ceil(N / keys.length)
+  const txs: Hex[] = []
+  const lastOfSender: Hex[] = []
+  for (let n = 0; n < perSender; n++)
+    for (const [i, k] of keys.entries()) {
+      if (txs.length >= N) break
+      const raw = sign(
+        {
+          type: 'eip1559',
+          chainId: CHAIN_ID,
+          nonce: n,
+          gas: 60_000n,
+          to: token,
+          data: encodeFunctionData({
+            abi,
+            functionName: 'transfer',
+            args: [privateKeyToAddress(keys[(i + 1) % keys.length]!), 1n],
+          }),
+          ...fee,
+        },
+        k,
+      )
+      txs.push(raw)
+      lastOfSender[i] = keccak256(raw)
+    }
+  const startBlock = Number(await one(t.url, 'eth_blockNumber'))
+
+  // Measured: post in batches (INFLIGHT at a time) until every receipt is available.
+  const t0 = performance.now()
+  let next = 0
+  let rejected = 0
+  const worker = async () => {
+    while (next < txs.length) {
+      const slice = txs.slice(next, next + BATCH)
+      next += BATCH
+      const r = await rpc(
+        t.url,
+        slice.map((raw, j) => req('eth_sendRawTransaction', [raw], j)),
+      )
+      for (const x of r) if (x.error) rejected++
+    }
+  }
+  await Promise.all(Array.from({ length: INFLIGHT }, worker))
+  const tAccepted = performance.now()
+  for (;;) {
+    const r = await rpc(
+      t.url,
+      lastOfSender.map((h, i) => req('eth_getTransactionReceipt', [h], i)),
+    )
+    if (r.every((x: Json) => x.result)) break
+    await new Promise((res) => setTimeout(res, 20))
+  }
+  const elapsed = (performance.now() - t0) / 1000
+  const endBlock = Number(await one(t.url, 'eth_blockNumber'))
+  // Count what the blocks hold (every tx of the workload must be there).
+  const blocks = await rpc(
+    t.url,
+    Array.from({ length: endBlock - startBlock }, (_, i) =>
+      req('eth_getBlockTransactionCountByNumber', [`0x${(startBlock + 1 + i).toString(16)}`], i),
+    ),
+  )
+  const included = blocks.reduce((a: number, b: Json) => a + Number(b.result ?? 0), 0)
+  const usedBlocks = blocks.filter((b: Json) => Number(b.result) > 0).length
+
+  // eth_call latency (sequential, keep-alive), balanceOf on the token.
+  const data = encodeFunctionData({ abi, functionName: 'balanceOf', args: [deployer.address] })
+  const lat: number[] = []
+  for (let i = 0; i < CALLS; i++) {
+    const s = performance.now()
+    await one(t.url, 'eth_call', [{ to: token, data }, 'latest'])
+    lat.push(performance.now() - s)
+  }
+  return {
+    txs: N,
+    rejected,
+    included,
+    seconds: elapsed,
+    acceptSeconds: (tAccepted - t0) / 1000,
+    txPerSec: N / elapsed,
+    blocks: endBlock - startBlock,
+    blocksWithTxs: usedBlocks,
+    blockTimeMs: (elapsed * 1000) / Math.max(1, endBlock - startBlock),
+    callP50Ms: pct(lat, 50),
+    callP99Ms: pct(lat, 99),
+  }
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'spn-bench-'))
+  const keys = Array.from({ length: S }, (_, i) => keccak256(`0x${(i + 1).toString(16).padStart(64, '0')}`))
+  const senders = keys.map((k) => privateKeyToAddress(k).toLowerCase() as Address)
+  log('compiling Token.sol ...')
+  const Token = (await compileSolidityFile(join(root, 'examples/contracts/Token.sol'))).contracts.Token!
+  const results: Record<string, Record<string, number>> = {}
+  const targets: (() => Promise<Target>)[] = [() => startSPN(dir, senders)]
+  if (!values['no-anvil']) targets.push(() => startAnvil(senders))
+  try {
+    for (const start of targets) {
+      const t = await start()
+      log(`running ${t.name} (${N} transfers from ${S} senders, batches of ${BATCH}) ...`)
+      try {
+        results[t.name] = await run(t, Token.abi, Token.bytecode, keys)
+      } finally {
+        await t.stop()
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const cols = [
+    'txPerSec',
+    'seconds',
+    'acceptSeconds',
+    'blocks',
+    'blockTimeMs',
+    'included',
+    'rejected',
+    'callP50Ms',
+    'callP99Ms',
+  ]
+  const names = Object.keys(results)
+  const fmt = (v: number | undefined) =>
+    v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
+  const lines = [
+    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms; anvil in automine mode`,
+    [
+      'metric'.padEnd(14),
+      ...names.map((n) => n.padStart(10)),
+      ...(names.length > 1 ? ['spn/anvil'.padStart(10)] : []),
+    ].join(' '),
+  ]
+  for (const c of cols) {
+    const row = [c.padEnd(14), ...names.map((n) => fmt(results[n]?.[c]).padStart(10))]
+    if (names.length > 1) {
+      const a = results.spn?.[c]
+      const b = results.anvil?.[c]
+      row.push((a !== undefined && b ? (a / b).toFixed(2) : '-').padStart(10))
+    }
+    lines.push(row.join(' '))
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+  if (values.json) {
+    const ratio = results.anvil ? results.spn!.txPerSec! / results.anvil.txPerSec! : null
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'spn', txs: N, senders: S, results, spnToAnvilTxPerSec: ratio })}\n`,
+    )
+  }
+}
+
+main().catch((err) => {
+  log(String(err?.stack ?? err))
+  process.exit(1)
+})
