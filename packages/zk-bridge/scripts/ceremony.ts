@@ -3,7 +3,9 @@
  * use a deterministic, public random beacon instead of secret contributions, so anyone can recompute
  * the toxic waste. See README.md ("Trusted setup") for how to use a public powers of tau instead.
  *
- *   npm run ceremony -w packages/zk-bridge -- [--ptau <prepared.ptau>] [--work <dir>] [--fresh]
+ *   npm run ceremony -w packages/zk-bridge -- [--ptau <prepared.ptau>] [--work <dir>] [--out <dir>] [--fresh] [--check]
+ *
+ * --check rebuilds into <work>/artifacts and exits 1 unless every file matches artifacts/manifest.json.
  *
  * --work defaults to $TMPDIR/rollup-mesh-zk-ceremony; a phase-1 result already there is reused
  * (it is deterministic) unless --fresh.
@@ -35,11 +37,19 @@ const BEACON_ITERATIONS_EXP = 10
 const pkg = resolve(import.meta.dirname, '..')
 const require = createRequire(import.meta.url)
 const { values } = parseArgs({
-  options: { ptau: { type: 'string' }, work: { type: 'string' }, fresh: { type: 'boolean' } },
+  options: {
+    ptau: { type: 'string' },
+    work: { type: 'string' },
+    out: { type: 'string' },
+    fresh: { type: 'boolean' },
+    check: { type: 'boolean' },
+  },
 })
 const work = resolve(values.work ?? join(tmpdir(), 'rollup-mesh-zk-ceremony'))
 mkdirSync(work, { recursive: true })
-const out = join(pkg, 'artifacts')
+const committed = join(pkg, 'artifacts')
+// --check rebuilds into the work dir and compares with the committed manifest instead of replacing it
+const out = resolve(values.out ?? (values.check ? join(work, 'artifacts') : committed))
 mkdirSync(out, { recursive: true })
 
 const started = Date.now()
@@ -156,7 +166,15 @@ const manifest: ArtifactManifest = {
 writeFileSync(join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
 log(`done: ${r1cs.nConstraints} constraints; artifacts in ${out}`)
 await (await snarkjs.curves.getCurveFromName('bn128')).terminate()
-if (!existsSync(join(out, MANIFEST_FILE))) process.exit(1)
+if (values.check) {
+  const expected = JSON.parse(readFileSync(join(committed, MANIFEST_FILE), 'utf8')) as ArtifactManifest
+  const differing = Object.keys(files).filter((f) => files[f]?.sha256 !== expected.files[f]?.sha256)
+  if (differing.length) {
+    log(`NOT reproduced: ${differing.join(', ')} differ from ${join(committed, MANIFEST_FILE)}`)
+    process.exit(1)
+  }
+  log('reproduced: every artifact matches the committed manifest')
+}
 
 function renderZeros(): string {
   const values = ZERO_HASHES.map((z) => `        ${z}`).join(',\n')

@@ -1,3 +1,4 @@
+/// <reference path="./types/snarkjs.d.ts" />
 import type { Groth16Proof, ProveOptions, Prover } from '@rollup-mesh/core'
 import { InvalidParameterError } from '@rollup-mesh/core'
 import * as snarkjs from 'snarkjs'
