@@ -162,8 +162,9 @@ export async function calculateSettlementWitness(
 /**
  * Proves that `batch.newRoot` is `batch.oldRoot` with `batch.leaves` appended at `batch.startIndex`,
  * bound to `batch.settlementHash`. Reports progress through `onProgress` (`load`, `check`,
- * `witness`, `prove`, `done`). The curve's worker threads are released when the process has had no
- * proof or verification in flight for `setZkThreadsIdleTimeout` ms (default 1000).
+ * `witness`, `prove`, `done`); `signal` is checked between stages (snarkjs cannot stop mid-proof).
+ * The curve's worker threads are released when the process has had no proof or verification in
+ * flight for `setZkThreadsIdleTimeout` ms (default 1000).
  */
 export async function proveSettlement(
   batch: SettlementBatch,
@@ -273,7 +274,7 @@ async function withCurve<T>(fn: () => Promise<T>): Promise<T> {
     if (inFlight.size === 0) {
       idleTimer = setTimeout(() => {
         idleTimer = undefined
-        if (inFlight.size === 0) void releaseZkThreads()
+        if (inFlight.size === 0) releaseZkThreads().catch(() => {})
       }, idleMs)
     }
   }
