@@ -34,8 +34,10 @@ function reason(data: Hex): string | undefined {
 /** The shared ERC20 compliance suite (libp2p's interface-compliance-tests pattern). */
 export function describeTokenCompliance(impl: TokenImplementation): void {
   describe(`token compliance: ${impl.name}`, () => {
+    let loaded: ReturnType<TokenImplementation['load']> | undefined
     async function setup() {
-      const { abi, bytecode, wasm } = await impl.load()
+      loaded ??= impl.load()
+      const { abi, bytecode, wasm } = await loaded
       const chain = new TestChain(undefined, wasm ? { wasm } : {})
       const { receipt, address } = await chain.deploy(
         alice,
