@@ -52,7 +52,7 @@ describe('settlement circuit (witness calculator on the committed wasm)', () => 
       ),
       { numRuns: 8 },
     )
-  })
+  }, 90_000)
 
   it('cannot produce a witness for a wrong append', async () => {
     const tree = new ExitTree()

@@ -30,7 +30,7 @@ describe('curve worker threads', () => {
       stderr += d
     })
     const code = await new Promise<number | null | 'still running'>((resolve) => {
-      const timer = setTimeout(() => resolve('still running'), 45_000)
+      const timer = setTimeout(() => resolve('still running'), 80_000)
       child?.on('exit', (c) => {
         clearTimeout(timer)
         resolve(c)
@@ -38,5 +38,5 @@ describe('curve worker threads', () => {
     })
     expect(code, stderr).toBe(0)
     expect(JSON.parse(stdout.trim())).toMatchObject({ ok: true })
-  }, 60_000)
+  }, 90_000)
 })

@@ -47,7 +47,7 @@ beforeAll(async () => {
   )
   batch = tree.appendBatch(leaves, toField(2n ** 255n + 12345n))
   result = await proveSettlement(batch, { artifacts, onProgress: (e) => progress.push(e) })
-}, 60_000)
+}, 90_000)
 
 afterAll(async () => {
   await releaseZkThreads()

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const batch = tree.appendBatch([7n, 8n, 9n, 10n], 123456789n)
   const prover = createSettlementProver({ artifacts })
   ;[verifier, proof] = await Promise.all([deployVerifier(artifacts.verifierSol), prover.prove(batch)])
-}, 60_000)
+}, 90_000)
 
 afterAll(async () => {
   await releaseZkThreads()
