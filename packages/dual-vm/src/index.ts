@@ -13,6 +13,15 @@ export function vmOfInitCode(initCode: Uint8Array): VmKind {
   return 'wasm'
 }
 
+// --- WASM engine, deployment envelope, AssemblyScript compiler (WASM side) ---
+export {
+  ASSEMBLYSCRIPT_SDK_ENTRY,
+  AssemblyScriptCompileError,
+  type AssemblyScriptDiagnostic,
+  type CompileAssemblyScriptOptions,
+  type CompileAssemblyScriptResult,
+  compileAssemblyScript,
+} from './compile/assemblyscript.js'
 export {
   type CompiledContract,
   type CompileSolidityOptions,
@@ -37,6 +46,17 @@ export {
 export { type SimulateCallParameters, type SimulateCallResult, simulateCall } from './executor/call.js'
 export { createSerialExecutor, SerialExecutor, type SerialExecutorOptions } from './executor/serial.js'
 export { intrinsicGas, MAX_TX_GAS } from './executor/transaction.js'
+// --- parallel executor (engineer G) ---
+export { canonicalWriteSet, compareBlockResults, type ResultMismatch } from './parallel/compare.js'
+export { ParallelMismatchError, WorkerStartError } from './parallel/errors.js'
+export {
+  createParallelExecutor,
+  defaultParallelExecutorOptions,
+  type ParallelBlockStats,
+  ParallelExecutor,
+  type ParallelExecutorOptions,
+} from './parallel/executor.js'
+export type { WasmEngineSource } from './parallel/protocol.js'
 // --- state, EVM, serial executor, Solidity compiler (EVM side) ---
 export {
   applyWriteSetToLtHash,
@@ -55,3 +75,23 @@ export {
   genesisWriteSet,
   MemoryState,
 } from './state/memory.js'
+export {
+  createWasmEngine,
+  encodeErrorString,
+  V8WasmEngine,
+  type WasmEngineOptions,
+  type WasmEngineStats,
+} from './wasm/engine.js'
+export { ENVELOPE_MARKER, encodeWasmDeployData, splitEnvelope, toEnvelopeModule } from './wasm/envelope.js'
+export { WasmValidationError } from './wasm/errors.js'
+export { copyGas, HOST_GAS } from './wasm/gas.js'
+export {
+  GAS_GLOBAL_EXPORT,
+  HOST_FUNCTIONS,
+  HOST_MODULE,
+  type HostFunctionName,
+  MAX_MEMORY_PAGES,
+  MAX_STACK_SLOTS,
+  MAX_TABLE_SIZE,
+} from './wasm/hostAbi.js'
+export { ENVELOPE_SECTION, validateAndInstrument } from './wasm/module.js'

@@ -1,0 +1,476 @@
+import './webassembly.js'
+import { createHash } from 'node:crypto'
+import {
+  type Address,
+  bytesToHex,
+  concatHex,
+  encodeAbiParameters,
+  type Hex,
+  hexToBytes,
+  keccak256,
+} from 'viem'
+import { splitEnvelope } from './envelope.js'
+import { copyGas, HOST_GAS } from './gas.js'
+import {
+  GAS_GLOBAL_EXPORT,
+  INIT_EXPORT,
+  MAX_MEMORY_PAGES,
+  MAX_STACK_SLOTS,
+  STACK_GLOBAL_EXPORT,
+} from './hostAbi.js'
+import { validateAndInstrument } from './module.js'
+import type {
+  CrossCallRequest,
+  CrossCallResult,
+  WasmCallContext,
+  WasmDeployment,
+  WasmEngine,
+  WasmHost,
+  WasmResult,
+} from './types.js'
+
+/**
+ * The WASM contract runtime on Node's own WebAssembly (V8).
+ *
+ * Compiled modules are cached by code hash; every call gets a fresh instance
+ * (fresh memory, globals set from the call's gas limit), so calls never share
+ * memory. Host imports are synchronous, but `WasmHost.call` is async (the
+ * callee may be the ethereumjs EVM), so cross-VM calls use deterministic
+ * record/replay:
+ *
+ * 1. Every host import whose answer depends on state (storage_load, balance,
+ *    call) or that changes state (storage_store, log) appends an entry to the
+ *    frame's log.
+ * 2. When the contract calls `call`, the request is recorded and the instance is
+ *    aborted with a sentinel; the engine awaits `host.call(request)` and stores
+ *    the result in the log.
+ * 3. The call is run again from the start on a fresh instance. Host imports up
+ *    to the end of the log are answered from it: reads return the recorded
+ *    value, writes and logs are not applied again (the host already has them),
+ *    and gas is charged exactly as the first time. At the end of the log the
+ *    frame goes live again.
+ *
+ * WASM execution is deterministic, so the replayed prefix is the same
+ * execution; a mismatch (a different import at the same position) is reported
+ * as a trap. A call without cross-VM calls runs once at full speed; each
+ * cross-VM call costs one re-run of the frame up to that call.
+ */
+
+/** How an execution ended. */
+type Halt =
+  | { kind: 'finish'; data: Uint8Array }
+  | { kind: 'revert'; data: Uint8Array }
+  | { kind: 'out-of-gas' }
+  | { kind: 'trap'; reason: string }
+  | { kind: 'suspend' }
+
+/** Thrown through WASM frames by host imports to end the run. */
+class HaltSignal {
+  constructor(readonly halt: Halt) {}
+}
+
+type LogEntry =
+  | { k: 'sload'; value: Uint8Array }
+  | { k: 'sstore'; cost: bigint }
+  | { k: 'log' }
+  | { k: 'balance'; value: bigint }
+  | { k: 'call'; request: CrossCallRequest; result: CrossCallResult | undefined }
+
+const ERROR_SELECTOR: Hex = '0x08c379a0'
+
+/** Solidity's `Error(string)` revert data for `reason`. */
+export function encodeErrorString(reason: string): Uint8Array {
+  return hexToBytes(concatHex([ERROR_SELECTOR, encodeAbiParameters([{ type: 'string' }], [reason])]))
+}
+
+const MAX_GAS = (1n << 63n) - 1n
+const EMPTY = new Uint8Array(0)
+const CALL_KINDS = ['call', 'staticcall', 'delegatecall'] as const
+
+function bigintFromBytes(b: Uint8Array): bigint {
+  return b.length === 0 ? 0n : BigInt(bytesToHex(b))
+}
+
+function bigintToWord(v: bigint): Uint8Array {
+  return hexToBytes(`0x${v.toString(16).padStart(64, '0')}` as Hex)
+}
+
+const isZeroWord = (b: Uint8Array) => b.every((x) => x === 0)
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
+
+export type WasmEngineStats = {
+  /** Modules compiled (cache misses). */
+  compiled: number
+  /** Frames run (calls and constructors). */
+  frames: number
+  /** Extra runs caused by cross-VM calls (record/replay). */
+  replays: number
+}
+
+export type WasmEngineOptions = {
+  /** Compiled modules kept in the cache (least recently used evicted). Default 256. */
+  moduleCacheSize?: number
+}
+
+/** One execution attempt of a frame on a fresh instance. */
+class Run {
+  private memory!: WebAssembly.Memory
+  private view: Uint8Array = EMPTY
+  private gas!: WebAssembly.Global
+  private cursor = 0
+  private returnData: Uint8Array = EMPTY
+  readonly instance: WebAssembly.Instance
+
+  constructor(
+    module: WebAssembly.Module,
+    private readonly ctx: WasmCallContext,
+    private readonly host: WasmHost,
+    private readonly log: LogEntry[],
+  ) {
+    this.instance = new WebAssembly.Instance(module, { mesh: this.imports() })
+    const exports = this.instance.exports
+    this.memory = exports.memory as WebAssembly.Memory
+    this.gas = exports[GAS_GLOBAL_EXPORT] as WebAssembly.Global
+    this.gas.value = ctx.gasLimit > MAX_GAS ? MAX_GAS : ctx.gasLimit
+  }
+
+  gasLeft(): bigint {
+    return this.gas.value as bigint
+  }
+
+  stackUsed(): number {
+    return (this.instance.exports[STACK_GLOBAL_EXPORT] as WebAssembly.Global).value as number
+  }
+
+  memoryPages(): number {
+    return this.memory.buffer.byteLength / 65536
+  }
+
+  execute(entry: 'call' | 'deploy'): Halt {
+    try {
+      const init = this.instance.exports[INIT_EXPORT]
+      if (typeof init === 'function') init()
+      ;(this.instance.exports[entry] as () => void)()
+      return { kind: 'finish', data: EMPTY }
+    } catch (error) {
+      if (error instanceof HaltSignal) return error.halt
+      if (this.gasLeft() < 0n) return { kind: 'out-of-gas' }
+      if (error instanceof WebAssembly.RuntimeError) {
+        if (this.stackUsed() > MAX_STACK_SLOTS) return { kind: 'trap', reason: 'call stack exhausted' }
+        const reason = error.message
+        if (this.memoryPages() >= MAX_MEMORY_PAGES && /unreachable/.test(reason)) {
+          return { kind: 'trap', reason: `memory limit exceeded (${MAX_MEMORY_PAGES} pages)` }
+        }
+        return { kind: 'trap', reason }
+      }
+      if (error instanceof RangeError && /call stack/i.test(error.message)) {
+        return { kind: 'trap', reason: 'native stack overflow' }
+      }
+      // A host refusal (e.g. a static-call violation raised by the host): the call reverts with its reason.
+      const reason =
+        error && typeof error === 'object' && 'shortMessage' in error
+          ? String(error.shortMessage)
+          : error instanceof Error
+            ? error.message
+            : String(error)
+      return { kind: 'revert', data: encodeErrorString(reason) }
+    }
+  }
+
+  private halt(h: Halt): never {
+    throw new HaltSignal(h)
+  }
+
+  private charge(cost: bigint): void {
+    const left = (this.gas.value as bigint) - cost
+    this.gas.value = left
+    if (left < 0n) this.halt({ kind: 'out-of-gas' })
+  }
+
+  private mem(ptr: number, len: number): Uint8Array {
+    const p = ptr >>> 0
+    const l = len >>> 0
+    if (this.view.buffer !== this.memory.buffer || this.view.byteLength === 0) {
+      this.view = new Uint8Array(this.memory.buffer)
+    }
+    if (p + l > this.view.length) this.halt({ kind: 'trap', reason: 'host call memory access out of bounds' })
+    return this.view.subarray(p, p + l)
+  }
+
+  /** The next log entry when replaying, or undefined when live. */
+  private replay<K extends LogEntry['k']>(k: K): Extract<LogEntry, { k: K }> | undefined {
+    if (this.cursor >= this.log.length) return undefined
+    const entry = this.log[this.cursor++]!
+    if (entry.k !== k)
+      this.halt({ kind: 'trap', reason: `non-deterministic replay: expected ${entry.k}, got ${k}` })
+    return entry as Extract<LogEntry, { k: K }>
+  }
+
+  private record(entry: LogEntry): void {
+    this.log.push(entry)
+    this.cursor = this.log.length
+  }
+
+  private staticViolation(what: string): never {
+    return this.halt({ kind: 'revert', data: encodeErrorString(`${what} in a static call`) })
+  }
+
+  private copyOut(dest: number, src: Uint8Array, offset: number, len: number): void {
+    this.charge(HOST_GAS.copy + copyGas(len >>> 0))
+    const out = this.mem(dest, len)
+    const o = offset >>> 0
+    out.fill(0)
+    if (o < src.length) out.set(src.subarray(o, Math.min(src.length, o + out.length)))
+  }
+
+  private imports(): Record<string, (...args: never[]) => unknown> {
+    const ctx = this.ctx
+    const host = this.host
+    return {
+      calldata_size: () => {
+        this.charge(HOST_GAS.context)
+        return ctx.calldata.length
+      },
+      calldata_copy: (dest: number, offset: number, len: number) =>
+        this.copyOut(dest, ctx.calldata, offset, len),
+      returndata_size: () => {
+        this.charge(HOST_GAS.context)
+        return this.returnData.length
+      },
+      returndata_copy: (dest: number, offset: number, len: number) =>
+        this.copyOut(dest, this.returnData, offset, len),
+      finish: (ptr: number, len: number) => {
+        this.charge(HOST_GAS.copy + copyGas(len >>> 0))
+        this.halt({ kind: 'finish', data: this.mem(ptr, len).slice() })
+      },
+      revert: (ptr: number, len: number) => {
+        this.charge(HOST_GAS.copy + copyGas(len >>> 0))
+        this.halt({ kind: 'revert', data: this.mem(ptr, len).slice() })
+      },
+      storage_load: (keyPtr: number, outPtr: number) => {
+        this.charge(HOST_GAS.sload)
+        const key = this.mem(keyPtr, 32)
+        const out = this.mem(outPtr, 32)
+        const replayed = this.replay('sload')
+        if (replayed) {
+          out.set(replayed.value)
+          return
+        }
+        const value = host.sload(key.slice())
+        this.record({ k: 'sload', value })
+        out.fill(0)
+        out.set(value.subarray(0, 32), 32 - Math.min(32, value.length))
+      },
+      storage_store: (keyPtr: number, valuePtr: number) => {
+        if (ctx.isStatic) this.staticViolation('storage_store')
+        const key = this.mem(keyPtr, 32).slice()
+        const value = this.mem(valuePtr, 32).slice()
+        const replayed = this.replay('sstore')
+        if (replayed) {
+          this.charge(replayed.cost)
+          return
+        }
+        const current = host.sload(key)
+        const cost = sameBytes(current, value)
+          ? HOST_GAS.sstoreNoop
+          : isZeroWord(current)
+            ? HOST_GAS.sstoreSet
+            : HOST_GAS.sstoreReset
+        this.charge(cost)
+        host.sstore(key, value)
+        this.record({ k: 'sstore', cost })
+      },
+      caller: (out: number) => this.writeAddress(out, ctx.caller),
+      origin: (out: number) => this.writeAddress(out, ctx.origin),
+      address: (out: number) => this.writeAddress(out, ctx.address),
+      callvalue: (out: number) => {
+        this.charge(HOST_GAS.context)
+        this.mem(out, 32).set(bigintToWord(ctx.value))
+      },
+      balance: (addrPtr: number, out: number) => {
+        this.charge(HOST_GAS.balance)
+        const address = bytesToHex(this.mem(addrPtr, 20)) as Address
+        const replayed = this.replay('balance')
+        const value = replayed ? replayed.value : host.balance(address)
+        if (!replayed) this.record({ k: 'balance', value })
+        this.mem(out, 32).set(bigintToWord(value))
+      },
+      block_number: () => {
+        this.charge(HOST_GAS.context)
+        return ctx.block.number
+      },
+      block_timestamp: () => {
+        this.charge(HOST_GAS.context)
+        return ctx.block.timestamp
+      },
+      chain_id: () => {
+        this.charge(HOST_GAS.context)
+        return ctx.block.chainId
+      },
+      gas_left: () => {
+        this.charge(HOST_GAS.context)
+        return this.gas.value
+      },
+      log: (topicsPtr: number, count: number, dataPtr: number, dataLen: number) => {
+        if (ctx.isStatic) this.staticViolation('log')
+        const n = count >>> 0
+        if (n > 4) this.halt({ kind: 'trap', reason: `log with ${n} topics (at most 4)` })
+        this.charge(HOST_GAS.log + HOST_GAS.logTopic * BigInt(n) + HOST_GAS.logByte * BigInt(dataLen >>> 0))
+        const topicBytes = this.mem(topicsPtr, 32 * n)
+        const data = this.mem(dataPtr, dataLen).slice()
+        if (this.replay('log')) return
+        const topics: Uint8Array[] = []
+        for (let i = 0; i < n; i++) topics.push(topicBytes.slice(32 * i, 32 * i + 32))
+        host.emitLog(topics, data)
+        this.record({ k: 'log' })
+      },
+      keccak256: (ptr: number, len: number, out: number) => {
+        this.charge(HOST_GAS.keccak + HOST_GAS.keccakWord * BigInt(Math.ceil((len >>> 0) / 32)))
+        this.mem(out, 32).set(keccak256(this.mem(ptr, len), 'bytes'))
+      },
+      call: (
+        kind: number,
+        addrPtr: number,
+        valuePtr: number,
+        dataPtr: number,
+        dataLen: number,
+        gas: bigint,
+      ) => {
+        const callKind = CALL_KINDS[kind]
+        if (callKind === undefined) this.halt({ kind: 'trap', reason: `invalid call kind ${kind}` })
+        const to = bytesToHex(this.mem(addrPtr, 20)) as Address
+        const value = callKind === 'call' ? bigintFromBytes(this.mem(valuePtr, 32)) : 0n
+        if (value > 0n && ctx.isStatic) this.staticViolation('value transfer')
+        const data = this.mem(dataPtr, dataLen).slice()
+        this.charge(HOST_GAS.call + (value > 0n ? HOST_GAS.callValue : 0n) + copyGas(data.length))
+        const available = this.gas.value as bigint
+        const cap = available - available / 64n
+        const forwarded = gas <= 0n || gas > cap ? cap : gas
+        const replayed = this.replay('call')
+        if (!replayed) {
+          this.record({
+            k: 'call',
+            request: { kind: callKind, to, value, data, gas: forwarded },
+            result: undefined,
+          })
+          this.halt({ kind: 'suspend' })
+        }
+        const result = replayed.result!
+        this.charge(result.gasUsed > forwarded ? forwarded : result.gasUsed)
+        this.returnData = result.returnData
+        return result.success ? 1 : 0
+      },
+    }
+  }
+
+  private writeAddress(out: number, address: Address): void {
+    this.charge(HOST_GAS.context)
+    this.mem(out, 20).set(hexToBytes(address))
+  }
+}
+
+/** The `WasmEngine` over V8's WebAssembly with record/replay for cross-VM calls (see the file comment). */
+export class V8WasmEngine implements WasmEngine {
+  readonly stats: WasmEngineStats = { compiled: 0, frames: 0, replays: 0 }
+  private readonly byArray = new WeakMap<Uint8Array, WebAssembly.Module>()
+  private readonly byHash = new Map<string, WebAssembly.Module>()
+  private readonly cacheSize: number
+
+  constructor(options: WasmEngineOptions = {}) {
+    this.cacheSize = options.moduleCacheSize ?? 256
+  }
+
+  prepareDeployment(initData: Uint8Array): WasmDeployment {
+    const { module, constructorArgs } = splitEnvelope(initData)
+    const { code } = validateAndInstrument(module)
+    return { code, constructorArgs }
+  }
+
+  construct(code: Uint8Array, ctx: WasmCallContext, host: WasmHost): Promise<WasmResult> {
+    return this.run(code, ctx, host, 'deploy')
+  }
+
+  call(code: Uint8Array, ctx: WasmCallContext, host: WasmHost): Promise<WasmResult> {
+    return this.run(code, ctx, host, 'call')
+  }
+
+  /** The compiled module for instrumented `code`, from the cache when possible. */
+  compile(code: Uint8Array): WebAssembly.Module {
+    const cached = this.byArray.get(code)
+    if (cached) return cached
+    const key = createHash('sha256').update(code).digest('hex')
+    let module = this.byHash.get(key)
+    if (module) {
+      this.byHash.delete(key)
+    } else {
+      module = new WebAssembly.Module(code)
+      this.stats.compiled++
+      if (this.byHash.size >= this.cacheSize) this.byHash.delete(this.byHash.keys().next().value!)
+    }
+    this.byHash.set(key, module)
+    this.byArray.set(code, module)
+    return module
+  }
+
+  private async run(
+    code: Uint8Array,
+    ctx: WasmCallContext,
+    host: WasmHost,
+    entry: 'call' | 'deploy',
+  ): Promise<WasmResult> {
+    const gasLimit = ctx.gasLimit
+    let module: WebAssembly.Module
+    try {
+      module = this.compile(code)
+    } catch (error) {
+      return failure('trap', `code does not compile: ${(error as Error).message}`, gasLimit)
+    }
+    const log: LogEntry[] = []
+    this.stats.frames++
+    for (;;) {
+      let run: Run
+      try {
+        run = new Run(module, ctx, host, log)
+      } catch (error) {
+        return failure('trap', `instantiation failed: ${(error as Error).message}`, gasLimit)
+      }
+      const halt = run.execute(entry)
+      const used = () => {
+        const left = run.gasLeft()
+        return left < 0n ? gasLimit : gasLimit - left
+      }
+      switch (halt.kind) {
+        case 'finish':
+          return { status: 'success', returnData: halt.data, gasUsed: used() }
+        case 'revert':
+          return { status: 'revert', returnData: halt.data, gasUsed: used() }
+        case 'out-of-gas':
+          return failure('out-of-gas', 'out of gas', gasLimit)
+        case 'trap':
+          return failure('trap', `WASM trap: ${halt.reason}`, gasLimit)
+        case 'suspend': {
+          const pending = log[log.length - 1] as Extract<LogEntry, { k: 'call' }>
+          try {
+            pending.result = await host.call(pending.request)
+          } catch (error) {
+            pending.result = {
+              success: false,
+              returnData: encodeErrorString((error as Error).message),
+              gasUsed: pending.request.gas,
+            }
+          }
+          this.stats.replays++
+        }
+      }
+    }
+  }
+}
+
+function failure(status: WasmResult['status'], reason: string, gasUsed: bigint): WasmResult {
+  return { status, returnData: encodeErrorString(reason), gasUsed, error: reason }
+}
+
+/** Creates the WASM engine (V8 WebAssembly, deploy-time validation and metering, record/replay cross-VM calls). */
+export function createWasmEngine(options: WasmEngineOptions = {}): V8WasmEngine {
+  return new V8WasmEngine(options)
+}
