@@ -1,0 +1,477 @@
+import { availableParallelism } from 'node:os'
+import {
+  type AccountState,
+  type BlockContext,
+  type BlockExecutionResult,
+  createSilentLogger,
+  type ExecutableTx,
+  type Executor,
+  InvalidParameterError,
+  type Logger,
+  type Receipt,
+  type SkippedTx,
+  type StateView,
+} from '@rollup-mesh/core'
+import type { Address, Hex } from 'viem'
+import { LogsBloom } from '../evm/bloom.js'
+import { DualVmEVM } from '../evm/dualEvm.js'
+import { blockHashLookup, SerialExecutor, toEthBlock } from '../executor/serial.js'
+import { runTransaction } from '../executor/transaction.js'
+import { commitWriteSet, stateRootOf } from '../state/commitment.js'
+import { EMPTY_CODE_HASH, JournaledState } from '../state/journal.js'
+import type { WasmEngine } from '../wasm/types.js'
+import { compareBlockResults } from './compare.js'
+import { ParallelMismatchError } from './errors.js'
+import { WorkerPool } from './pool.js'
+import type { ReplicaSync, TxResult, WasmEngineSource, WireWriteSet, WorkerToMain } from './protocol.js'
+import { writeSetToWire } from './protocol.js'
+import { ConflictLearner, planBlock } from './scheduler.js'
+
+export type ParallelExecutorOptions = {
+  /** Worker threads; default `os.availableParallelism()`. 1 runs every block serially on the calling thread. */
+  workers?: number
+  /**
+   * How workers (and the calling thread, for re-executions) build their WASM
+   * engine. Engines cannot cross threads, so this names a module and a factory.
+   */
+  wasm?: WasmEngineSource
+  /** Execute every block serially too and throw `ParallelMismatchError` on the first difference. */
+  verifyParallel?: boolean
+  /** Blocks with fewer transactions run serially (dispatch costs more than it saves). Default 16. */
+  minParallelTxs?: number
+  /** A chain holding at least this share of the block makes it run serially. Default 0.9. */
+  serialChainShare?: number
+  /** Results a worker sends per message. Default 16. */
+  batch?: number
+  logger?: Logger
+}
+
+export const defaultParallelExecutorOptions = {
+  minParallelTxs: 16,
+  serialChainShare: 0.9,
+  batch: 16,
+} as const
+
+/** What the last block cost; `reExecuted` counts transactions whose speculative run was discarded. */
+export type ParallelBlockStats = {
+  mode: 'serial' | 'parallel'
+  txs: number
+  chains: number
+  reExecuted: number
+  /** Fee credits applied as deltas (the coinbase was not otherwise read). */
+  lazyCoinbase: number
+  /** Replica misses the main thread served during the block. */
+  replicaReads: number
+  hot: Address[]
+}
+
+const EMPTY_ACCOUNT: AccountState = { nonce: 0n, balance: 0n, codeHash: EMPTY_CODE_HASH, vm: 'evm' }
+
+/** A block journal that remembers which keys the block has written (so unwritten reads validate for free). */
+class CommitJournal extends JournaledState {
+  readonly writtenAccounts = new Set<Address>()
+  readonly writtenSlots = new Set<string>()
+
+  override putAccount(address: Address, account: AccountState | null): void {
+    this.writtenAccounts.add(address)
+    super.putAccount(address, account)
+  }
+
+  override putStorage(address: Address, slot: Hex, value: Hex): void {
+    this.writtenSlots.add(address + slot)
+    super.putStorage(address, slot, value)
+  }
+}
+
+const sameAccount = (a: AccountState | undefined | null, b: AccountState | null): boolean =>
+  a == null
+    ? b === null
+    : b !== null &&
+      a.nonce === b.nonce &&
+      a.balance === b.balance &&
+      a.codeHash === b.codeHash &&
+      a.vm === b.vm
+
+/**
+ * The optimistic parallel executor (Monad-style execute → validate → re-execute).
+ *
+ * 1. The block's transactions are grouped into chains (sender nonces, access
+ *    lists, learned hot contracts) and spread over warm workers, each holding a
+ *    replica of the committed state and one EVM/WASM runtime.
+ * 2. Workers run their share in block order against the pre-block state plus
+ *    their chain's earlier writes, recording first reads (with values) and writes.
+ * 3. The calling thread commits in block order: a transaction whose reads all
+ *    still hold (by value) has its writes applied; otherwise it is re-executed
+ *    right there, on the exact state, with the serial executor's own code.
+ *
+ * Implements core's `Executor`, like `SerialExecutor`, so a node can swap them.
+ */
+export class ParallelExecutor implements Executor {
+  readonly workers: number
+  private readonly options: ParallelExecutorOptions
+  private readonly log: Logger
+  private readonly learner = new ConflictLearner()
+  private pool: WorkerPool | undefined
+  private starting: Promise<void> | undefined
+  private mainWasm: WasmEngine | undefined
+  private serial: SerialExecutor | undefined
+  private blockId = 0
+  /** Root the workers' replicas mirror, and the blocks executed since (to bring them forward). */
+  private workersRoot: Hex | undefined
+  private deltas: { from: Hex; to: Hex; writes: WireWriteSet }[] = []
+  /** The block in flight: where a dying worker's transactions are marked for re-execution. */
+  private inflight:
+    | { shares: { index: number }[][]; results: (TxResult | undefined)[]; wake: () => void }
+    | undefined
+  /** Stats of the last `executeBlock`. */
+  stats: ParallelBlockStats | undefined
+
+  constructor(options: ParallelExecutorOptions = {}) {
+    const workers = options.workers ?? availableParallelism()
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+      throw new InvalidParameterError({
+        param: 'workers',
+        expected: 'an integer from 1 to 256',
+        got: workers,
+      })
+    this.workers = workers
+    this.options = options
+    this.log = (options.logger ?? createSilentLogger()).child({ module: 'parallel-executor' })
+  }
+
+  /** Starts the worker threads and waits until each holds a ready EVM (and WASM engine). Idempotent. */
+  async start(): Promise<void> {
+    if (this.serial && (this.workers === 1 || this.pool)) return
+    this.starting ??= (async () => {
+      if (!this.serial) {
+        this.mainWasm = await loadWasmEngine(this.options.wasm)
+        this.serial = new SerialExecutor({ wasm: this.mainWasm })
+      }
+      if (this.workers > 1 && !this.pool) {
+        const pool = new WorkerPool(this.workers)
+        const batch = this.options.batch ?? defaultParallelExecutorOptions.batch
+        await pool.start({ wasm: this.options.wasm, batch })
+        pool.onWorkerExit((index, reason) => this.workerDied(pool, index, reason))
+        this.pool = pool
+        this.workersRoot = undefined
+      }
+    })()
+    try {
+      await this.starting
+    } finally {
+      this.starting = undefined
+    }
+  }
+
+  /** Terminates the workers. The executor can be started again. */
+  async close(): Promise<void> {
+    await this.starting?.catch(() => {})
+    const pool = this.pool
+    this.pool = undefined
+    this.serial = undefined
+    this.workersRoot = undefined
+    this.deltas = []
+    await pool?.close()
+  }
+
+  async executeBlock(
+    block: { header: BlockContext; txs: readonly ExecutableTx[] },
+    state: StateView,
+  ): Promise<BlockExecutionResult> {
+    if (!this.serial || (this.workers > 1 && !this.pool)) await this.start()
+    const serial = this.serial as SerialExecutor
+    const { header, txs } = block
+    const preRoot = this.workers > 1 ? stateRootOf(state) : undefined
+    let result: BlockExecutionResult
+    const plan =
+      this.pool &&
+      txs.length >= (this.options.minParallelTxs ?? defaultParallelExecutorOptions.minParallelTxs)
+        ? planBlock(txs, this.workers, this.learner)
+        : undefined
+    const serialShare = this.options.serialChainShare ?? defaultParallelExecutorOptions.serialChainShare
+    if (!plan || !this.pool || !preRoot || plan.largestChain >= serialShare * txs.length) {
+      result = await serial.executeBlock(block, state)
+      this.stats = {
+        mode: 'serial',
+        txs: txs.length,
+        chains: plan?.chains ?? 1,
+        reExecuted: 0,
+        lazyCoinbase: 0,
+        replicaReads: 0,
+        hot: this.learner.hot(),
+      }
+    } else {
+      result = await this.executeParallel(header, txs, state, preRoot, plan.shares, this.pool)
+      if (this.stats) this.stats.chains = plan.chains
+    }
+    if (preRoot) this.recordDelta(preRoot, result)
+    if (this.options.verifyParallel) {
+      const expected = await serial.executeBlock(block, state)
+      const mismatch = compareBlockResults(
+        txs.map((t) => t.hash),
+        expected,
+        result,
+      )
+      if (mismatch) {
+        this.log.error({ block: header.number, ...mismatch }, 'parallel result differs from serial')
+        throw new ParallelMismatchError(header.number, mismatch)
+      }
+    }
+    return result
+  }
+
+  private workerDied(pool: WorkerPool, index: number, reason: string): void {
+    this.log.error({ worker: index, reason }, 'worker exited; the pool restarts on the next block')
+    if (this.pool === pool) this.pool = undefined
+    this.workersRoot = undefined
+    const inflight = this.inflight
+    if (inflight) {
+      for (const { index: i } of inflight.shares[index] ?? [])
+        inflight.results[i] ??= {
+          index: i,
+          error: reason,
+          accountReads: [],
+          storageReads: [],
+          writes: empty(),
+        }
+      inflight.wake()
+    } else {
+      void pool.close()
+    }
+  }
+
+  private recordDelta(preRoot: Hex, result: BlockExecutionResult): void {
+    if (this.workersRoot === undefined) return
+    this.deltas.push({ from: preRoot, to: result.stateRoot, writes: writeSetToWire(result.writeSet) })
+    if (this.deltas.length > 32) {
+      this.deltas = []
+      this.workersRoot = undefined
+    }
+  }
+
+  /** What brings the workers' replicas to `preRoot`: nothing, the write sets since, or a reset. */
+  private syncFor(preRoot: Hex): ReplicaSync {
+    const path: ReplicaSync['deltas'] = []
+    if (this.workersRoot !== preRoot) {
+      let at = this.workersRoot
+      for (const delta of this.deltas) {
+        if (delta.from === at) {
+          path.push(delta)
+          at = delta.to
+        }
+      }
+      if (at !== preRoot) path.length = 0
+    }
+    this.workersRoot = preRoot
+    this.deltas = []
+    return { root: preRoot, deltas: path }
+  }
+
+  private async executeParallel(
+    header: BlockContext,
+    txs: readonly ExecutableTx[],
+    state: StateView,
+    preRoot: Hex,
+    shares: { index: number; chain: number; tx: ExecutableTx }[][],
+    pool: WorkerPool,
+  ): Promise<BlockExecutionResult> {
+    const n = txs.length
+    const id = ++this.blockId
+    const results: (TxResult | undefined)[] = new Array(n)
+    let wake: (() => void) | undefined
+    const deliver = (message: WorkerToMain, share: { index: number }[]) => {
+      if (message.type === 'results') {
+        if (message.id !== id) return
+        for (const r of message.results) results[r.index] = r
+      } else if (message.type === 'failed') {
+        if (message.id !== id) return
+        // The worker gave up on the block: its remaining transactions are re-executed here.
+        for (const { index } of share)
+          results[index] ??= {
+            index,
+            error: message.message,
+            accountReads: [],
+            storageReads: [],
+            writes: empty(),
+          }
+      }
+      wake?.()
+    }
+    const sync = this.syncFor(preRoot)
+    pool.state = state
+    const readsBefore = pool.reads
+    pool.ref()
+    this.inflight = { shares, results, wake: () => wake?.() }
+    try {
+      for (let w = 0; w < shares.length; w++) {
+        const share = shares[w] as { index: number; chain: number; tx: ExecutableTx }[]
+        if (share.length === 0) continue
+        pool.send(w, { type: 'block', id, header, sync, txs: share }, (m) => deliver(m, share))
+      }
+
+      const journal = new CommitJournal(state)
+      let evm: DualVmEVM | undefined
+      const ethBlock = toEthBlock(header)
+      const coinbase = header.coinbase.toLowerCase() as Address
+      const receipts: Receipt[] = []
+      const included: ExecutableTx[] = []
+      const skipped: SkippedTx[] = []
+      const bloom = new LogsBloom()
+      const calls = new Map<Address, number>()
+      const conflicts = new Map<Address, number>()
+      let gasUsed = 0n
+      let reExecuted = 0
+      let lazyCoinbase = 0
+
+      for (let i = 0; i < n; i++) {
+        let r = results[i]
+        while (r === undefined) {
+          await new Promise<void>((resolve) => {
+            wake = resolve
+          })
+          wake = undefined
+          r = results[i]
+        }
+        results[i] = undefined
+        const tx = txs[i] as ExecutableTx
+        const to = tx.to?.toLowerCase() as Address | undefined
+        if (to) calls.set(to, (calls.get(to) ?? 0) + 1)
+        const remaining = header.gasLimit - gasUsed
+        if (tx.gas > remaining) {
+          skipped.push({
+            hash: tx.hash,
+            reason: `gas limit ${tx.gas} exceeds the block's remaining gas ${remaining}`,
+          })
+          continue
+        }
+        const from = tx.from.toLowerCase() as Address
+        const conflict = r.error === undefined ? firstConflict(r, journal) : 'error'
+        if (conflict === undefined && applyResult(r, journal, coinbase)) {
+          if (r.coinbaseDelta !== undefined) lazyCoinbase++
+          if (to && dependsOnChain(r, from)) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
+          if (r.skipped !== undefined) {
+            skipped.push({ hash: tx.hash, reason: r.skipped })
+            continue
+          }
+          const receipt = r.receipt as Receipt
+          gasUsed += receipt.gasUsed
+          receipts.push({ ...receipt, transactionIndex: receipts.length, cumulativeGasUsed: gasUsed })
+          included.push(tx)
+          const txBloom = new LogsBloom()
+          if (r.bloom) txBloom.bits.set(r.bloom)
+          bloom.or(txBloom)
+          continue
+        }
+        // Invalidated (or failed): run it again here, on the exact state, as the serial executor does.
+        reExecuted++
+        if (to) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
+        evm ??= new DualVmEVM({
+          chainId: header.chainId,
+          state: journal,
+          wasm: this.mainWasm,
+          blockHash: blockHashLookup(header),
+        })
+        const outcome = await runTransaction(
+          {
+            evm,
+            header,
+            ethBlock,
+            gasRemaining: remaining,
+            cumulativeGasUsed: gasUsed,
+            index: receipts.length,
+          },
+          tx,
+        )
+        if (!outcome.included) {
+          skipped.push({ hash: tx.hash, reason: outcome.reason })
+          continue
+        }
+        receipts.push(outcome.receipt)
+        included.push(tx)
+        bloom.or(outcome.bloom)
+        gasUsed = outcome.receipt.cumulativeGasUsed
+      }
+      this.learner.observe(calls, conflicts)
+      const writeSet = journal.writeSet()
+      const stateRoot = commitWriteSet(state, writeSet)
+      this.stats = {
+        mode: 'parallel',
+        txs: n,
+        chains: 0,
+        reExecuted,
+        lazyCoinbase,
+        replicaReads: pool.reads - readsBefore,
+        hot: this.learner.hot(),
+      }
+      return { receipts, included, skipped, gasUsed, logsBloom: bloom.toHex(), writeSet, stateRoot }
+    } finally {
+      this.inflight = undefined
+      pool.state = undefined
+      if (this.pool === pool) pool.unref()
+      else await pool.close()
+    }
+  }
+}
+
+function empty(): WireWriteSet {
+  return { accounts: [], storage: [], code: [] }
+}
+
+/** The address of the first read that no longer holds, or undefined when the speculation is valid. */
+function firstConflict(r: TxResult, journal: CommitJournal): Address | undefined {
+  for (const [address, value, fromOverlay] of r.accountReads) {
+    if (!fromOverlay && !journal.writtenAccounts.has(address)) continue
+    if (!sameAccount(journal.getAccount(address), value)) return address
+  }
+  for (const [address, slot, value, fromOverlay] of r.storageReads) {
+    if (!fromOverlay && !journal.writtenSlots.has(address + slot)) continue
+    if (journal.getStorage(address, slot) !== value) return address
+  }
+  return undefined
+}
+
+/** Whether the transaction read a value written by an earlier transaction of its chain (other than its own sender). */
+function dependsOnChain(r: TxResult, from: Address): boolean {
+  for (const [address, , fromOverlay] of r.accountReads) if (fromOverlay && address !== from) return true
+  for (const read of r.storageReads) if (read[3]) return true
+  return false
+}
+
+/** Applies a validated speculative write set; false when it refers to code the block does not hold. */
+function applyResult(r: TxResult, journal: CommitJournal, coinbase: Address): boolean {
+  const { accounts, storage, code } = r.writes
+  for (const [address, account] of accounts) {
+    if (!account || account.codeHash === EMPTY_CODE_HASH) continue
+    if (journal.getAccount(address)?.codeHash === account.codeHash) continue
+    if (!code.some(([hash]) => hash === account.codeHash) && !journal.getCode(account.codeHash)) return false
+  }
+  journal.beginTransaction()
+  for (const [hash, bytes] of code) {
+    const owner = accounts.find(([, a]) => a?.codeHash === hash)
+    if (owner?.[1]) journal.putCode(owner[0], bytes, owner[1].vm)
+  }
+  for (const [address, account] of accounts) journal.putAccount(address, account)
+  for (const [address, slot, value] of storage) journal.putStorage(address, slot, value)
+  if (r.coinbaseDelta !== undefined && r.coinbaseDelta !== 0n) {
+    const current = journal.getAccount(coinbase) ?? EMPTY_ACCOUNT
+    journal.putAccount(coinbase, { ...current, balance: current.balance + r.coinbaseDelta })
+  }
+  return true
+}
+
+async function loadWasmEngine(source: WasmEngineSource | undefined): Promise<WasmEngine | undefined> {
+  if (!source) return undefined
+  const mod = (await import(source.module)) as Record<string, unknown>
+  const factory = mod[source.exportName]
+  if (typeof factory !== 'function')
+    throw new InvalidParameterError({
+      param: 'wasm.exportName',
+      expected: `a factory exported by ${source.module}`,
+      got: source.exportName,
+    })
+  return (await factory(source.options)) as WasmEngine
+}
+
+export function createParallelExecutor(options: ParallelExecutorOptions = {}): ParallelExecutor {
+  return new ParallelExecutor(options)
+}

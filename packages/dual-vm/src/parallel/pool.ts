@@ -1,0 +1,145 @@
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
+import type { StateView } from '@rollup-mesh/core'
+import { workerEntry } from './entry.js'
+import { WorkerStartError } from './errors.js'
+import type { MainToWorker, ReadRequest, ReadResponse, WasmEngineSource, WorkerToMain } from './protocol.js'
+import type { WorkerInit } from './worker.js'
+
+type PoolWorker = {
+  worker: Worker
+  readPort: MessagePort
+  flag: Int32Array
+  onMessage: ((message: WorkerToMain) => void) | undefined
+  exited: boolean
+}
+
+/**
+ * A fixed set of warm worker threads. Each serves its replica misses through a
+ * `MessagePort` answered here from the block's `StateView` and a shared flag
+ * the worker sleeps on (`Atomics.wait`), so a worker's read is synchronous.
+ */
+export class WorkerPool {
+  readonly size: number
+  private readonly workers: PoolWorker[] = []
+  /** The committed state reads are served from while a block runs. */
+  state: StateView | undefined
+  reads = 0
+  private closed = false
+  private onExit: ((index: number, reason: string) => void) | undefined
+
+  constructor(size: number) {
+    this.size = size
+  }
+
+  async start(options: { wasm?: WasmEngineSource | undefined; batch: number }): Promise<void> {
+    const { url, execArgv, wasm, cleanup } = await workerEntry(options.wasm)
+    const starts: Promise<void>[] = []
+    for (let i = 0; i < this.size; i++) {
+      const { port1, port2 } = new MessageChannel()
+      const shared = new SharedArrayBuffer(4)
+      const init: WorkerInit = { readPort: port2, flag: shared, batch: options.batch }
+      if (wasm) init.wasm = wasm
+      const worker = new Worker(url, {
+        workerData: init,
+        transferList: [port2],
+        ...(execArgv ? { execArgv } : {}),
+      })
+      const entry: PoolWorker = {
+        worker,
+        readPort: port1,
+        flag: new Int32Array(shared),
+        onMessage: undefined,
+        exited: false,
+      }
+      this.workers.push(entry)
+      port1.on('message', (request: ReadRequest) => this.serve(entry, request))
+      starts.push(
+        new Promise<void>((resolve, reject) => {
+          const fail = (reason: string) => {
+            entry.exited = true
+            reject(new WorkerStartError(reason))
+            if (!this.closed) this.onExit?.(i, reason)
+          }
+          worker.on('message', (message: WorkerToMain) => {
+            if (message.type === 'ready') resolve()
+            else entry.onMessage?.(message)
+          })
+          worker.once('error', (error) => fail(error.message))
+          worker.once('exit', (code) => fail(`exited with code ${code}`))
+        }),
+      )
+    }
+    try {
+      await Promise.all(starts)
+    } catch (error) {
+      await this.close()
+      throw error
+    } finally {
+      await cleanup()
+    }
+    this.unref()
+  }
+
+  private serve(entry: PoolWorker, request: ReadRequest): void {
+    const state = this.state
+    let response: ReadResponse = {}
+    this.reads++
+    if (state) {
+      if (request.kind === 'account') {
+        const account = state.getAccount(request.address) ?? null
+        response = { account }
+        if (account) {
+          const code = state.getCode(account.codeHash)
+          if (code && code.length > 0) response.code = code
+        }
+      } else if (request.kind === 'storage') {
+        response = { storage: state.getStorage(request.address, request.slot) }
+      } else {
+        response = { code: state.getCode(request.codeHash) ?? null }
+      }
+    }
+    entry.readPort.postMessage(response)
+    Atomics.store(entry.flag, 0, 1)
+    Atomics.notify(entry.flag, 0)
+  }
+
+  /** Sends one message to worker `index` and routes its replies to `onMessage` until the next `send`. */
+  send(index: number, message: MainToWorker, onMessage: (message: WorkerToMain) => void): void {
+    const entry = this.workers[index]
+    if (!entry || entry.exited) throw new WorkerStartError(`worker ${index} is not running`)
+    entry.onMessage = onMessage
+    entry.worker.postMessage(message)
+  }
+
+  /** Called with the worker's index when one dies while the pool runs. */
+  onWorkerExit(listener: (index: number, reason: string) => void): void {
+    this.onExit = listener
+  }
+
+  /** Keeps the process alive while a block is in flight. */
+  ref(): void {
+    for (const { worker, readPort } of this.workers) {
+      worker.ref()
+      readPort.ref()
+    }
+  }
+
+  /** Lets the process exit between blocks even if `close()` is forgotten. */
+  unref(): void {
+    for (const { worker, readPort } of this.workers) {
+      worker.unref()
+      readPort.unref()
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const workers = this.workers.splice(0)
+    await Promise.all(
+      workers.map(async ({ worker, readPort }) => {
+        readPort.close()
+        await worker.terminate()
+      }),
+    )
+  }
+}

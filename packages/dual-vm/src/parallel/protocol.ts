@@ -1,0 +1,85 @@
+import type { AccountState, BlockContext, ExecutableTx, Receipt, WriteSet } from '@rollup-mesh/core'
+import type { Address, Hex } from 'viem'
+
+/**
+ * Messages between the parallel executor (main thread) and its workers. Every
+ * payload is structured-clone friendly (bigint, Map and Uint8Array travel as is).
+ */
+
+/** A module a worker (and the main thread) imports to build its WASM engine: `await import(module)[exportName](options)`. */
+export type WasmEngineSource = {
+  /** Module specifier or file URL, resolvable from the worker (e.g. '@rollup-mesh/dual-vm' or a file:// URL). */
+  module: string
+  /** Name of the factory export; it is called with `options` and may return a promise. */
+  exportName: string
+  /** Structured-clone-able argument of the factory. */
+  options?: unknown
+}
+
+/** A block write set in wire form (arrays, so it clones cheaply and keeps order). */
+export type WireWriteSet = {
+  accounts: [Address, AccountState | null][]
+  storage: [Address, Hex, Hex][]
+  code: [Hex, Uint8Array][]
+}
+
+/** How a worker brings its state replica to the block's pre-state. */
+export type ReplicaSync = {
+  /** The pre-block state root. */
+  root: Hex
+  /** Write sets that move a replica at `deltas[0].from` to `root`, in order. */
+  deltas: { from: Hex; to: Hex; writes: WireWriteSet }[]
+}
+
+export type BlockRequest = {
+  type: 'block'
+  id: number
+  header: BlockContext
+  sync: ReplicaSync
+  /** This worker's share, in block order; `chain` names the sequence it extends (same chain = same overlay). */
+  txs: { index: number; chain: number; tx: ExecutableTx }[]
+}
+
+/** One speculative execution. Reads are first reads only; `overlay` says the value came from an earlier tx of the same chain. */
+export type TxResult = {
+  index: number
+  /** Set when the worker threw (a bug or an engine failure): the main thread re-executes. */
+  error?: string
+  skipped?: string
+  receipt?: Receipt
+  bloom?: Uint8Array
+  accountReads: [Address, AccountState | null, boolean][]
+  storageReads: [Address, Hex, Hex, boolean][]
+  writes: WireWriteSet
+  /**
+   * The coinbase was only read for the fee credit after execution: its write is
+   * left out of `writes` and this balance delta is added to whatever the coinbase holds.
+   */
+  coinbaseDelta?: bigint
+}
+
+export type WorkerToMain =
+  | { type: 'ready' }
+  | { type: 'results'; id: number; results: TxResult[] }
+  | { type: 'failed'; id: number; message: string }
+
+export type MainToWorker = BlockRequest | { type: 'close' }
+
+/** Synchronous state reads a worker asks for on a replica miss (over its own port). */
+export type ReadRequest =
+  | { kind: 'account'; address: Address }
+  | { kind: 'storage'; address: Address; slot: Hex }
+  | { kind: 'code'; codeHash: Hex }
+
+export type ReadResponse = {
+  account?: AccountState | null
+  storage?: Hex
+  code?: Uint8Array | null
+}
+
+export function writeSetToWire(ws: WriteSet): WireWriteSet {
+  const storage: [Address, Hex, Hex][] = []
+  for (const [address, slots] of ws.storage)
+    for (const [slot, value] of slots) storage.push([address, slot, value])
+  return { accounts: [...ws.accounts], storage, code: [...ws.code] }
+}

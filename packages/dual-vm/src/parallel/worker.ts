@@ -1,0 +1,81 @@
+import '@rollup-mesh/core/polyfill'
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import type { WasmEngine } from '../wasm/types.js'
+import type {
+  MainToWorker,
+  ReadRequest,
+  ReadResponse,
+  TxResult,
+  WasmEngineSource,
+  WorkerToMain,
+} from './protocol.js'
+import { StateReplica } from './replica.js'
+import { SpeculativeRunner } from './speculative.js'
+
+/**
+ * A parallel-executor worker: one warm EVM (and WASM engine) over a replica of
+ * the committed state. Replica misses are served synchronously by the main
+ * thread (post on the read port, sleep on a shared flag); hits never leave the thread.
+ */
+
+export type WorkerInit = {
+  readPort: MessagePort
+  flag: SharedArrayBuffer
+  wasm?: WasmEngineSource
+  /** Results are posted in batches of this many transactions. */
+  batch: number
+}
+
+const init = workerData as WorkerInit
+const port = parentPort
+if (!port) throw new TypeError('worker.ts must run in a worker thread')
+const flag = new Int32Array(init.flag)
+
+function fetchSync(request: ReadRequest): ReadResponse {
+  Atomics.store(flag, 0, 0)
+  init.readPort.postMessage(request)
+  for (;;) {
+    Atomics.wait(flag, 0, 0, 100)
+    const message = receiveMessageOnPort(init.readPort)
+    if (message) return message.message as ReadResponse
+  }
+}
+
+async function loadWasm(source: WasmEngineSource | undefined): Promise<WasmEngine | undefined> {
+  if (!source) return undefined
+  const mod = (await import(source.module)) as Record<string, unknown>
+  const factory = mod[source.exportName]
+  if (typeof factory !== 'function')
+    throw new TypeError(`${source.module} has no export ${source.exportName}`)
+  return (await factory(source.options)) as WasmEngine
+}
+
+const replica = new StateReplica(fetchSync)
+const runner = new SpeculativeRunner(replica, await loadWasm(init.wasm))
+const post = (message: WorkerToMain) => port.postMessage(message)
+
+port.on('message', async (message: MainToWorker) => {
+  if (message.type === 'close') {
+    port.close()
+    init.readPort.close()
+    return
+  }
+  const { id } = message
+  try {
+    replica.sync(message.sync)
+    runner.beginBlock(message.header)
+    let results: TxResult[] = []
+    for (const { index, chain, tx } of message.txs) {
+      results.push(await runner.run(index, chain, tx))
+      if (results.length >= init.batch) {
+        post({ type: 'results', id, results })
+        results = []
+      }
+    }
+    if (results.length > 0) post({ type: 'results', id, results })
+  } catch (error) {
+    post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) })
+  }
+})
+
+post({ type: 'ready' })

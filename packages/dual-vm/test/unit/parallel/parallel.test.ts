@@ -1,0 +1,202 @@
+import type { BlockExecutionResult, ExecutableTx } from '@rollup-mesh/core'
+import fc from 'fast-check'
+import { type Address, encodeAbiParameters, keccak256 } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  compareBlockResults,
+  createParallelExecutor,
+  createSerialExecutor,
+  type ParallelExecutor,
+  ParallelMismatchError,
+  ZERO_WORD,
+} from '../../../src/index.js'
+import { buildBlock, type Compiled, compileExamples, header, type Op, Workload } from './workload.js'
+
+const SENDERS = 12
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('erc20' as const),
+      from: fc.nat(SENDERS),
+      to: fc.nat(40),
+      amount: fc.constantFrom(1n, 10n ** 18n, 10n ** 26n),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('eth' as const),
+      from: fc.nat(SENDERS),
+      to: fc.nat(40),
+      value: fc.constantFrom(0n, 1n, 10n ** 18n),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const), from: fc.nat(SENDERS) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('deployThenCall' as const),
+      from: fc.nat(SENDERS),
+      caller: fc.nat(SENDERS),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('toCoinbase' as const), from: fc.nat(SENDERS) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('badNonce' as const), from: fc.nat(SENDERS) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('tooMuchGas' as const), from: fc.nat(SENDERS) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('accessList' as const), from: fc.nat(SENDERS), to: fc.nat(40) }),
+  },
+)
+
+/** A block: `conflict` is the share of transactions that increment the one hot counter. */
+const blockArb = fc
+  .record({
+    conflict: fc.constantFrom(0, 0.1, 0.5, 1),
+    ops: fc.array(
+      fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), opArb, fc.nat(SENDERS)),
+      {
+        minLength: 8,
+        maxLength: 40,
+      },
+    ),
+  })
+  .map(({ conflict, ops }) =>
+    ops.map(([roll, op, from]): Op => (roll < conflict ? { kind: 'hot', from } : op)),
+  )
+
+function expectSame(
+  txs: readonly ExecutableTx[],
+  expected: BlockExecutionResult,
+  actual: BlockExecutionResult,
+) {
+  const mismatch = compareBlockResults(
+    txs.map((t) => t.hash),
+    expected,
+    actual,
+  )
+  expect(mismatch).toBeUndefined()
+  // Bit for bit, not only what compareBlockResults looks at.
+  expect(actual.receipts).toEqual(expected.receipts)
+  expect(actual.skipped).toEqual(expected.skipped)
+  expect(actual.stateRoot).toBe(expected.stateRoot)
+}
+
+describe('ParallelExecutor equals SerialExecutor', () => {
+  let compiled: { token: Compiled; counter: Compiled }
+  const executors: ParallelExecutor[] = [
+    createParallelExecutor({ workers: 1 }),
+    // Never falls back to serial, so validation and re-execution run even at 100% conflict.
+    createParallelExecutor({ workers: 2, minParallelTxs: 1, serialChainShare: 2 }),
+    createParallelExecutor({ workers: 4, minParallelTxs: 1, verifyParallel: true }),
+  ]
+  const reExecuted = [0, 0, 0]
+  beforeAll(async () => {
+    compiled = await compileExamples()
+    await Promise.all(executors.map((e) => e.start()))
+  })
+  afterAll(() => Promise.all(executors.map((e) => e.close())))
+
+  it('on random blocks (pool sizes 1, 2, 4; conflict 0-100%)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(blockArb, { minLength: 2, maxLength: 3 }), async (blocks) => {
+        const w = await Workload.create({ senders: SENDERS, counters: 2, compiled })
+        for (const ops of blocks) {
+          const txs = buildBlock(w, ops)
+          const h = header(w.number, 6_000_000n)
+          const expected = await createSerialExecutor().executeBlock({ header: h, txs }, w.state)
+          for (const [i, executor] of executors.entries()) {
+            const actual = await executor.executeBlock({ header: h, txs }, w.state)
+            expectSame(txs, expected, actual)
+            reExecuted[i] = (reExecuted[i] as number) + (executor.stats?.reExecuted ?? 0)
+          }
+          w.state.apply(expected.writeSet)
+          w.number++
+          w.resetNonces()
+        }
+      }),
+      { numRuns: 12 },
+    )
+    // Pool size 1 is serial; the others really speculated and had to repair conflicts.
+    expect(reExecuted[0]).toBe(0)
+    expect(reExecuted[1]).toBeGreaterThan(0)
+  })
+
+  it('keeps worker replicas warm across blocks and learns hot contracts', async () => {
+    // A fresh executor: nothing learned yet (deploy addresses repeat across workloads).
+    const executor = createParallelExecutor({ workers: 2, minParallelTxs: 1 })
+    const w = await Workload.create({ senders: 32, counters: 1, compiled })
+    const stats = []
+    try {
+      for (let b = 0; b < 4; b++) {
+        // Every other transaction increments the hot counter; the rest are independent token transfers.
+        const ops: Op[] = Array.from(
+          { length: 32 },
+          (_, i): Op =>
+            i % 2 === 0
+              ? { kind: 'hot', from: i }
+              : { kind: 'erc20', from: i, to: 100 + i + b * 32, amount: 1n },
+        )
+        const txs = buildBlock(w, ops)
+        const h = header(w.number)
+        const expected = await createSerialExecutor().executeBlock({ header: h, txs }, w.state)
+        const actual = await executor.executeBlock({ header: h, txs }, w.state)
+        expectSame(txs, expected, actual)
+        stats.push({ ...executor.stats })
+        w.state.apply(expected.writeSet)
+        w.number++
+      }
+    } finally {
+      await executor.close()
+    }
+    // Block 1 discovers the counter conflicts; afterwards the counter's calls form one chain and nothing is re-executed.
+    expect(stats[0]?.reExecuted).toBeGreaterThan(0)
+    expect(stats[3]?.reExecuted).toBe(0)
+    expect(stats[3]?.hot).toContain(w.counters[0])
+    // Fees are credited as deltas: no transaction conflicts on the coinbase.
+    expect(stats[3]?.lazyCoinbase).toBe(32)
+    // The replicas were brought forward with each block's write set: later blocks only miss the new recipients.
+    expect(stats[3]?.replicaReads).toBeLessThan(stats[0]?.replicaReads as number)
+  })
+
+  it('verifyParallel reports the first differing transaction loudly', async () => {
+    const w = await Workload.create({ senders: 8, counters: 1, compiled })
+    const executor = createParallelExecutor({ workers: 2, minParallelTxs: 1, verifyParallel: true })
+    try {
+      const transfers = () =>
+        buildBlock(
+          w,
+          Array.from({ length: 8 }, (_, i): Op => ({ kind: 'erc20', from: i, to: 100 + i, amount: 1n })),
+        )
+      // Block 1 warms the workers' replicas (they now hold every sender's token balance).
+      const first = await executor.executeBlock({ header: header(w.number), txs: transfers() }, w.state)
+      w.state.apply(first.writeSet)
+      w.number++
+      // A store bug: sender 5's token balance is zeroed without updating the state commitment,
+      // so the replicas (which trust the unchanged root) are stale and transfer 5 succeeds in
+      // parallel while it reverts serially.
+      const victim = w.senders[5] as Address
+      const slot = keccak256(encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [victim, 3n]))
+      w.state.apply({
+        accounts: new Map(),
+        storage: new Map([[w.token, new Map([[slot, ZERO_WORD]])]]),
+        code: new Map(),
+      })
+      const txs = transfers()
+      const failure = await executor.executeBlock({ header: header(w.number), txs }, w.state).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(failure).toBeInstanceOf(ParallelMismatchError)
+      const error = failure as ParallelMismatchError
+      expect(error.code).toBe('PARALLEL_MISMATCH')
+      expect(error.mismatch.txIndex).toBe(5)
+      expect(error.mismatch.field).toBe('receipt.status')
+      expect(error.message).toContain(`transaction 5 (${txs[5]?.hash})`)
+    } finally {
+      await executor.close()
+    }
+  })
+})
