@@ -57,17 +57,6 @@ export {
   type ParallelExecutorOptions,
 } from './parallel/executor.js'
 export type { WasmEngineSource } from './parallel/protocol.js'
-// --- parallel executor (engineer G) ---
-export { canonicalWriteSet, compareBlockResults, type ResultMismatch } from './parallel/compare.js'
-export { ParallelMismatchError, WorkerStartError } from './parallel/errors.js'
-export {
-  createParallelExecutor,
-  defaultParallelExecutorOptions,
-  type ParallelBlockStats,
-  ParallelExecutor,
-  type ParallelExecutorOptions,
-} from './parallel/executor.js'
-export type { WasmEngineSource } from './parallel/protocol.js'
 // --- state, EVM, serial executor, Solidity compiler (EVM side) ---
 export {
   applyWriteSetToLtHash,
