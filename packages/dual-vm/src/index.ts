@@ -43,7 +43,13 @@ export {
   StaticCallViolationError,
   WASM_CODE_DEPOSIT_GAS_PER_BYTE,
 } from './evm/dualEvm.js'
-export { type SimulateCallParameters, type SimulateCallResult, simulateCall } from './executor/call.js'
+export {
+  type EstimateGasResult,
+  estimateGas,
+  type SimulateCallParameters,
+  type SimulateCallResult,
+  simulateCall,
+} from './executor/call.js'
 export { createSerialExecutor, SerialExecutor, type SerialExecutorOptions } from './executor/serial.js'
 export { intrinsicGas, MAX_TX_GAS } from './executor/transaction.js'
 // --- parallel executor (engineer G) ---

@@ -1,10 +1,11 @@
 import { createAddressFromString } from '@ethereumjs/util'
-import type { BlockContext, Log, StateView } from '@rollup-mesh/core'
+import type { BlockContext, ExecutableTx, Log, StateView } from '@rollup-mesh/core'
 import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { blockHashLookup, toEthBlock } from './serial.js'
+import { intrinsicGas, MAX_TX_GAS } from './transaction.js'
 
 export type SimulateCallParameters = {
   header: BlockContext
@@ -73,4 +74,43 @@ export async function simulateCall(params: SimulateCallParameters): Promise<Simu
     contractAddress: result.createdAddress ? (result.createdAddress.toString() as Address) : null,
     ...(exec.exceptionError ? { error: exec.exceptionError.error } : {}),
   }
+}
+
+export type EstimateGasResult =
+  | { success: true; gas: bigint }
+  | { success: false; returnData: Hex; error: string | undefined }
+
+/**
+ * The smallest transaction gas limit with which the call succeeds (intrinsic
+ * gas and the EIP-7623 floor included), by binary search over
+ * `simulateCall` (the 63/64 rule and refunds make the gas used a poor guess),
+ * or why it fails even with the per-transaction cap.
+ */
+export async function estimateGas(
+  params: SimulateCallParameters & { accessList?: ExecutableTx['accessList'] },
+): Promise<EstimateGasResult> {
+  const { intrinsic, floor } = intrinsicGas({
+    to: params.to ?? null,
+    data: params.data ?? '0x',
+    ...(params.accessList ? { accessList: params.accessList } : {}),
+  })
+  const cap = (params.gas ?? MAX_TX_GAS) - intrinsic
+  if (cap <= 0n) return { success: false, returnData: '0x', error: 'gas cap below the intrinsic gas' }
+  const attempt = (gas: bigint) => simulateCall({ ...params, gas })
+  const first = await attempt(cap)
+  if (!first.success) return { success: false, returnData: first.returnData, error: first.error }
+  let lo = first.gasUsed - 1n
+  let hi = cap
+  // Most calls succeed with what they used plus the 1/64 kept back at each call depth.
+  const guess = first.gasUsed + first.gasUsed / 32n + 2_300n
+  if (guess < hi && (await attempt(guess)).success) hi = guess
+  while (hi - lo > 1n && hi - lo > hi / 1000n) {
+    const mid = (lo + hi) / 2n
+    if ((await attempt(mid)).success) hi = mid
+    else lo = mid
+  }
+  // The EIP-7623 floor applies when calldata dominates.
+  const gas = intrinsic + hi
+  if (gas < floor) return { success: true, gas: floor }
+  return { success: true, gas }
 }

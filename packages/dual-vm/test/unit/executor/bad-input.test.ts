@@ -99,3 +99,31 @@ describe('bad input on the EVM side: failed receipts, and the executor keeps ser
     expect(loop).toMatchObject({ success: false, error: 'out of gas', gasUsed: 100_000n })
   })
 })
+
+describe('estimateGas', () => {
+  it('finds a gas limit that works, and reports reverts', async () => {
+    const { estimateGas } = await import('../../../src/index.js')
+    const chain = new TestChain()
+    const { address } = await chain.deploy(alice, hostile.abi, hostile.bytecode)
+    const data = encodeFunctionData({ abi: hostile.abi, functionName: 'recurse', args: [5n] })
+    const estimate = await estimateGas({
+      header: makeHeader(chain.number),
+      state: chain.state,
+      from: bob,
+      to: address,
+      data,
+    })
+    if (!estimate.success) throw new Error('estimate failed')
+    const receipt = await chain.send({ from: bob, to: address, data, gas: estimate.gas })
+    expect(receipt.status).toBe(1)
+    expect(estimate.gas).toBeGreaterThanOrEqual(receipt.gasUsed)
+    const loop = await estimateGas({
+      header: makeHeader(chain.number),
+      state: chain.state,
+      to: address,
+      data: encodeFunctionData({ abi: hostile.abi, functionName: 'loopForever' }),
+      gas: 200_000n,
+    })
+    expect(loop).toMatchObject({ success: false, error: 'out of gas' })
+  })
+})
