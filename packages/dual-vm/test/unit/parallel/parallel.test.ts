@@ -10,11 +10,36 @@ import {
   ParallelMismatchError,
   ZERO_WORD,
 } from '../../../src/index.js'
-import { buildBlock, type Compiled, compileExamples, header, type Op, Workload } from './workload.js'
+import {
+  buildBlock,
+  type CompiledExamples,
+  compileExamples,
+  header,
+  type Op,
+  WASM_ENGINE_SOURCE,
+  Workload,
+} from './workload.js'
 
 const SENDERS = 12
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('wasmErc20' as const),
+      from: fc.nat(SENDERS),
+      to: fc.nat(40),
+      amount: fc.constantFrom(1n, 10n ** 26n),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('crossVm' as const),
+      from: fc.nat(SENDERS),
+      intoWasm: fc.boolean(),
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -85,16 +110,17 @@ function expectSame(
 }
 
 describe('ParallelExecutor equals SerialExecutor', () => {
-  let compiled: { token: Compiled; counter: Compiled }
+  let compiled: CompiledExamples
   const executors: ParallelExecutor[] = [
-    createParallelExecutor({ workers: 1 }),
+    createParallelExecutor({ workers: 1, wasm: WASM_ENGINE_SOURCE }),
     // Never falls back to serial, so validation and re-execution run even at 100% conflict.
-    createParallelExecutor({ workers: 2, minParallelTxs: 1, serialChainShare: 2 }),
-    createParallelExecutor({ workers: 4, minParallelTxs: 1, verifyParallel: true }),
+    createParallelExecutor({ workers: 2, minParallelTxs: 1, serialChainShare: 2, wasm: WASM_ENGINE_SOURCE }),
+    createParallelExecutor({ workers: 4, minParallelTxs: 1, verifyParallel: true, wasm: WASM_ENGINE_SOURCE }),
   ]
   const reExecuted = [0, 0, 0]
+  const seen = { wasmSuccess: 0, crossVm: 0, reverted: 0, skipped: 0, created: 0 }
   beforeAll(async () => {
-    compiled = await compileExamples()
+    compiled = await compileExamples({ wasm: true })
     await Promise.all(executors.map((e) => e.start()))
   })
   afterAll(() => Promise.all(executors.map((e) => e.close())))
@@ -106,12 +132,22 @@ describe('ParallelExecutor equals SerialExecutor', () => {
         for (const ops of blocks) {
           const txs = buildBlock(w, ops)
           const h = header(w.number, 6_000_000n)
-          const expected = await createSerialExecutor().executeBlock({ header: h, txs }, w.state)
+          const expected = await createSerialExecutor({ wasm: w.engine }).executeBlock(
+            { header: h, txs },
+            w.state,
+          )
           for (const [i, executor] of executors.entries()) {
             const actual = await executor.executeBlock({ header: h, txs }, w.state)
             expectSame(txs, expected, actual)
             reExecuted[i] = (reExecuted[i] as number) + (executor.stats?.reExecuted ?? 0)
           }
+          for (const r of expected.receipts) {
+            if (r.vm === 'wasm' && r.status === 1) seen.wasmSuccess++
+            if (r.status === 1 && new Set(r.logs.map((l) => l.address)).size > 1) seen.crossVm++
+            if (r.status === 0) seen.reverted++
+            if (r.contractAddress && r.status === 1) seen.created++
+          }
+          seen.skipped += expected.skipped.length
           w.state.apply(expected.writeSet)
           w.number++
           w.resetNonces()
@@ -122,6 +158,8 @@ describe('ParallelExecutor equals SerialExecutor', () => {
     // Pool size 1 is serial; the others really speculated and had to repair conflicts.
     expect(reExecuted[0]).toBe(0)
     expect(reExecuted[1]).toBeGreaterThan(0)
+    // The random blocks really covered WASM, cross-VM calls, reverts, skips and creations.
+    for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(0)
   })
 
   it('keeps worker replicas warm across blocks and learns hot contracts', async () => {
@@ -141,7 +179,10 @@ describe('ParallelExecutor equals SerialExecutor', () => {
         )
         const txs = buildBlock(w, ops)
         const h = header(w.number)
-        const expected = await createSerialExecutor().executeBlock({ header: h, txs }, w.state)
+        const expected = await createSerialExecutor({ wasm: w.engine }).executeBlock(
+          { header: h, txs },
+          w.state,
+        )
         const actual = await executor.executeBlock({ header: h, txs }, w.state)
         expectSame(txs, expected, actual)
         stats.push({ ...executor.stats })

@@ -11,12 +11,15 @@ import {
   numberToHex,
   parseEther,
 } from 'viem'
+import { compileAssemblyScript } from '../../../src/compile/assemblyscript.js'
 import {
   compileSolidityFile,
   createMemoryState,
   createSerialExecutor,
+  createWasmEngine,
   type MemoryState,
 } from '../../../src/index.js'
+import type { WasmEngine } from '../../../src/wasm/types.js'
 
 /** Random-block workloads shared by the parallel tests and bench/parallel.ts. */
 
@@ -26,15 +29,46 @@ const EXAMPLES = fileURLToPath(new URL('../../../../../examples/contracts/', imp
 
 export type Compiled = { abi: Abi; bytecode: Hex }
 
-export async function compileExamples(): Promise<{ token: Compiled; counter: Compiled }> {
-  const [token, counter] = await Promise.all([
+export type CompiledExamples = {
+  token: Compiled
+  counter: Compiled
+  caller: Compiled
+  /** The AssemblyScript twins (same ABIs), when compiled with `wasm: true`. */
+  wasm?: { token: Compiled; counter: Compiled; caller: Compiled }
+}
+
+export async function compileExamples(options: { wasm?: boolean } = {}): Promise<CompiledExamples> {
+  const [token, counter, caller] = await Promise.all([
     compileSolidityFile(`${EXAMPLES}Token.sol`),
     compileSolidityFile(`${EXAMPLES}Counter.sol`),
+    compileSolidityFile(`${EXAMPLES}CrossVmCaller.sol`),
   ])
   const t = token.contracts.Token
   const c = counter.contracts.Counter
-  if (!t || !c) throw new Error('examples did not compile')
-  return { token: { abi: t.abi, bytecode: t.bytecode }, counter: { abi: c.abi, bytecode: c.bytecode } }
+  const k = caller.contracts.CrossVmCaller
+  if (!t || !c || !k) throw new Error('examples did not compile')
+  const out: CompiledExamples = {
+    token: { abi: t.abi, bytecode: t.bytecode },
+    counter: { abi: c.abi, bytecode: c.bytecode },
+    caller: { abi: k.abi, bytecode: k.bytecode },
+  }
+  if (options.wasm) {
+    const [wt, wc, wk] = await Promise.all(
+      ['token.ts', 'counter.ts', 'caller.ts'].map((f) => compileAssemblyScript(`${EXAMPLES}${f}`)),
+    )
+    out.wasm = {
+      token: { abi: wt!.abi, bytecode: wt!.bytecode },
+      counter: { abi: wc!.abi, bytecode: wc!.bytecode },
+      caller: { abi: wk!.abi, bytecode: wk!.bytecode },
+    }
+  }
+  return out
+}
+
+/** The WASM engine the workers and the serial reference use (B's engine, from source or dist). */
+export const WASM_ENGINE_SOURCE = {
+  module: new URL('../../../src/wasm/engine.ts', import.meta.url).href,
+  exportName: 'createWasmEngine',
 }
 
 export function header(number: bigint, gasLimit = 1_000_000_000n): BlockContext {
@@ -74,25 +108,28 @@ export class Workload {
   readonly nonces = new Map<Address, bigint>()
   token: Address = '0x'
   counters: Address[] = []
+  /** WASM token, WASM counters, the EVM caller and the WASM caller (with `compiled.wasm`). */
+  wasmToken: Address | undefined
+  wasmCounters: Address[] = []
+  evmCaller: Address | undefined
+  wasmCaller: Address | undefined
   number = 1n
-  readonly compiled: { token: Compiled; counter: Compiled }
+  readonly compiled: CompiledExamples
+  readonly engine: WasmEngine | undefined
 
-  private constructor(senders: number, compiled: { token: Compiled; counter: Compiled }) {
+  private constructor(senders: number, compiled: CompiledExamples) {
     this.senders = Array.from({ length: senders }, (_, i) => senderAddress(i))
     this.state = createMemoryState(
       Object.fromEntries(this.senders.map((a) => [a, { balance: parseEther('1000') }])),
     )
     this.compiled = compiled
+    this.engine = compiled.wasm ? createWasmEngine() : undefined
   }
 
-  static async create(options: {
-    senders: number
-    counters?: number
-    compiled?: { token: Compiled; counter: Compiled }
-  }) {
+  static async create(options: { senders: number; counters?: number; compiled?: CompiledExamples }) {
     const w = new Workload(options.senders, options.compiled ?? (await compileExamples()))
     const owner = w.senders[0] as Address
-    const { token, counter } = w.compiled
+    const { token, counter, caller } = w.compiled
     const setup: ExecutableTx[] = [
       w.tx(owner, {
         data: encodeDeployData({ abi: token.abi, bytecode: token.bytecode, args: ['T', 'T', 10n ** 30n] }),
@@ -105,14 +142,34 @@ export class Workload {
       setup.push(w.tx(owner, { data: counter.bytecode, gas: 1_000_000n }))
       w.counters.push(getContractAddress({ from: owner, nonce }).toLowerCase() as Address)
     }
-    for (const s of w.senders.slice(1)) setup.push(w.erc20(owner, s, 10n ** 24n))
+    const deploy = (c: Compiled, args: readonly unknown[] = []) => {
+      const nonce = w.nonces.get(owner) as bigint
+      setup.push(
+        w.tx(owner, { data: encodeDeployData({ abi: c.abi, bytecode: c.bytecode, args }), gas: 5_000_000n }),
+      )
+      return getContractAddress({ from: owner, nonce }).toLowerCase() as Address
+    }
+    const wasm = w.compiled.wasm
+    if (wasm) {
+      w.wasmToken = deploy(wasm.token, ['W', 'W', 10n ** 30n])
+      w.wasmCounters = [deploy(wasm.counter), deploy(wasm.counter)]
+      w.wasmCaller = deploy(wasm.caller)
+      w.evmCaller = deploy(caller)
+    }
+    for (const s of w.senders.slice(1)) {
+      setup.push(w.erc20(owner, s, 10n ** 24n))
+      if (w.wasmToken) setup.push(w.erc20(owner, s, 10n ** 24n, w.wasmToken))
+    }
     await w.commitSerial(setup)
     return w
   }
 
   /** Executes `txs` serially and commits them (setup and reference blocks). */
   async commitSerial(txs: ExecutableTx[]) {
-    const result = await createSerialExecutor().executeBlock({ header: header(this.number), txs }, this.state)
+    const result = await createSerialExecutor({ wasm: this.engine }).executeBlock(
+      { header: header(this.number), txs },
+      this.state,
+    )
     if (result.skipped.length > 0) throw new Error(`setup skipped: ${result.skipped[0]?.reason}`)
     this.state.apply(result.writeSet)
     this.number++
@@ -166,6 +223,9 @@ export type Op =
   | { kind: 'badNonce'; from: number }
   | { kind: 'tooMuchGas'; from: number }
   | { kind: 'accessList'; from: number; to: number }
+  | { kind: 'wasmErc20'; from: number; to: number; amount: bigint }
+  | { kind: 'wasmHot'; from: number }
+  | { kind: 'crossVm'; from: number; intoWasm: boolean }
 
 /** Turns ops into a block's transactions (nonces chained per sender, as a mempool would). */
 export function buildBlock(w: Workload, ops: readonly Op[]): ExecutableTx[] {
@@ -219,6 +279,37 @@ export function buildBlock(w: Workload, ops: readonly Op[]): ExecutableTx[] {
           gasPrice: 2n * BASE_FEE,
           accessList: [{ address: w.token, storageKeys: [numberToHex(op.to, { size: 32 })] }],
         })
+        break
+      }
+      case 'wasmErc20':
+        txs.push(
+          w.wasmToken
+            ? w.erc20(s(op.from), r(op.to), op.amount, w.wasmToken)
+            : w.erc20(s(op.from), r(op.to), op.amount),
+        )
+        break
+      case 'wasmHot':
+        txs.push(w.increment(s(op.from), w.wasmCounters[0] ?? w.counters[0]))
+        break
+      case 'crossVm': {
+        // EVM caller -> WASM counter, or WASM caller -> EVM counter (both through the Solidity ABI).
+        const caller = op.intoWasm ? w.evmCaller : w.wasmCaller
+        const target = op.intoWasm ? w.wasmCounters[1] : (w.counters[1] ?? w.counters[0])
+        if (!caller || !target) {
+          txs.push(w.increment(s(op.from)))
+          break
+        }
+        txs.push(
+          w.tx(s(op.from), {
+            to: caller,
+            data: encodeFunctionData({
+              abi: w.compiled.caller.abi,
+              functionName: 'addOn',
+              args: [target, 2n],
+            }),
+            gas: 300_000n,
+          }),
+        )
         break
       }
     }
