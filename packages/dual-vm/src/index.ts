@@ -100,4 +100,19 @@ export {
   MAX_STACK_SLOTS,
   MAX_TABLE_SIZE,
 } from './wasm/hostAbi.js'
-export { ENVELOPE_SECTION, validateAndInstrument } from './wasm/module.js'
+export {
+  ENVELOPE_SECTION,
+  importedMemoryLimits,
+  MEMORY_IMPORT,
+  validateAndInstrument,
+} from './wasm/module.js'
+export type {
+  CrossCallRequest,
+  CrossCallResult,
+  WasmCallContext,
+  WasmDeployment,
+  WasmEngine,
+  WasmExecStatus,
+  WasmHost,
+  WasmResult,
+} from './wasm/types.js'

@@ -18,7 +18,7 @@ import {
   MAX_STACK_SLOTS,
   STACK_GLOBAL_EXPORT,
 } from './hostAbi.js'
-import { validateAndInstrument } from './module.js'
+import { importedMemoryLimits, validateAndInstrument } from './module.js'
 import type {
   CrossCallRequest,
   CrossCallResult,
@@ -98,6 +98,13 @@ function bigintToWord(v: bigint): Uint8Array {
 const isZeroWord = (b: Uint8Array) => b.every((x) => x === 0)
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
 
+/** A compiled module with its memory limits and a pool of zeroed memories of its initial size. */
+type CompiledCode = {
+  module: WebAssembly.Module
+  limits: { initial: number; maximum: number }
+  memories: WebAssembly.Memory[]
+}
+
 export type WasmEngineStats = {
   /** Modules compiled (cache misses). */
   compiled: number
@@ -123,13 +130,14 @@ class Run {
 
   constructor(
     module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
     private readonly ctx: WasmCallContext,
     private readonly host: WasmHost,
     private readonly log: LogEntry[],
   ) {
-    this.instance = new WebAssembly.Instance(module, { mesh: this.imports() })
+    this.memory = memory
+    this.instance = new WebAssembly.Instance(module, { mesh: { ...this.imports(), memory } })
     const exports = this.instance.exports
-    this.memory = exports.memory as WebAssembly.Memory
     this.gas = exports[GAS_GLOBAL_EXPORT] as WebAssembly.Global
     this.gas.value = ctx.gasLimit > MAX_GAS ? MAX_GAS : ctx.gasLimit
   }
@@ -372,8 +380,8 @@ class Run {
 /** The `WasmEngine` over V8's WebAssembly with record/replay for cross-VM calls (see the file comment). */
 export class V8WasmEngine implements WasmEngine {
   readonly stats: WasmEngineStats = { compiled: 0, frames: 0, replays: 0 }
-  private readonly byArray = new WeakMap<Uint8Array, WebAssembly.Module>()
-  private readonly byHash = new Map<string, WebAssembly.Module>()
+  private readonly byArray = new WeakMap<Uint8Array, CompiledCode>()
+  private readonly byHash = new Map<string, CompiledCode>()
   private readonly cacheSize: number
 
   constructor(options: WasmEngineOptions = {}) {
@@ -395,7 +403,7 @@ export class V8WasmEngine implements WasmEngine {
   }
 
   /** The compiled module for instrumented `code`, from the cache when possible. */
-  compile(code: Uint8Array): WebAssembly.Module {
+  compile(code: Uint8Array): CompiledCode {
     const cached = this.byArray.get(code)
     if (cached) return cached
     const key = createHash('sha256').update(code).digest('hex')
@@ -403,7 +411,7 @@ export class V8WasmEngine implements WasmEngine {
     if (module) {
       this.byHash.delete(key)
     } else {
-      module = new WebAssembly.Module(code)
+      module = { module: new WebAssembly.Module(code), limits: importedMemoryLimits(code), memories: [] }
       this.stats.compiled++
       if (this.byHash.size >= this.cacheSize) this.byHash.delete(this.byHash.keys().next().value!)
     }
@@ -419,7 +427,7 @@ export class V8WasmEngine implements WasmEngine {
     entry: 'call' | 'deploy',
   ): Promise<WasmResult> {
     const gasLimit = ctx.gasLimit
-    let module: WebAssembly.Module
+    let module: CompiledCode
     try {
       module = this.compile(code)
     } catch (error) {
@@ -429,12 +437,20 @@ export class V8WasmEngine implements WasmEngine {
     this.stats.frames++
     for (;;) {
       let run: Run
+      const memory =
+        module.memories.pop() ??
+        new WebAssembly.Memory({ initial: module.limits.initial, maximum: module.limits.maximum })
       try {
-        run = new Run(module, ctx, host, log)
+        run = new Run(module.module, memory, ctx, host, log)
       } catch (error) {
         return failure('trap', `instantiation failed: ${(error as Error).message}`, gasLimit)
       }
       const halt = run.execute(entry)
+      // A memory that did not grow is zeroed and reused (instantiation re-applies the data segments).
+      if (memory.buffer.byteLength === module.limits.initial * 65536 && module.memories.length < 8) {
+        new Uint8Array(memory.buffer).fill(0)
+        module.memories.push(memory)
+      }
       const used = () => {
         const left = run.gasLeft()
         return left < 0n ? gasLimit : gasLimit - left

@@ -800,6 +800,35 @@ function instrumentBody(
   return { body: w.finish() }
 }
 
+/** The name instrumented modules import their memory under (from module `mesh`). */
+export const MEMORY_IMPORT = 'memory'
+
+const memoryLimitsCache = new WeakMap<Uint8Array, { initial: number; maximum: number }>()
+
+/** The memory limits an instrumented module imports `mesh.memory` with. */
+export function importedMemoryLimits(code: Uint8Array): { initial: number; maximum: number } {
+  const cached = memoryLimitsCache.get(code)
+  if (cached) return cached
+  for (const s of readSections(code)) {
+    if (s.id !== 2) continue
+    const r: Reader = new Reader(code, s.contentStart, s.end)
+    for (let n = r.u32(); n > 0; n--) {
+      const module = r.name()
+      const name = r.name()
+      const kind = r.byte()
+      if (kind === 2 && module === HOST_MODULE && name === MEMORY_IMPORT) {
+        const { initial, maximum } = readLimits(r)
+        const limits = { initial, maximum: maximum ?? MAX_MEMORY_PAGES }
+        memoryLimitsCache.set(code, limits)
+        return limits
+      }
+      if (kind === 0) r.u32()
+      else r.fail('unexpected import kind in instrumented code')
+    }
+  }
+  throw new WasmValidationError('code was not instrumented by this runtime (no mesh.memory import)')
+}
+
 export type InstrumentedModule = {
   /** The instrumented module (what a WASM account's code holds). */
   code: Uint8Array
@@ -878,8 +907,31 @@ export function validateAndInstrument(module: Uint8Array): InstrumentedModule {
     return w.finish()
   }
   let wroteGlobals = false
+  const memoryLimits = { initial: info.memory!.initial, maximum: info.memory!.maximum ?? MAX_MEMORY_PAGES }
+  /** The original imports plus the memory, imported from the host so the engine can pool and reuse it. */
+  const importsSection = () => {
+    const existing = sections.find((s) => s.id === 2)
+    const w = new Writer()
+    w.u32(info.imports.length + 1)
+    if (existing) {
+      const r = new Reader(module, existing.contentStart, existing.end)
+      r.u32()
+      w.bytes(module.subarray(r.pos, existing.end))
+    }
+    const name = (s: string) => w.u32(s.length).bytes(new TextEncoder().encode(s))
+    name(HOST_MODULE)
+    name(MEMORY_IMPORT)
+    w.byte(2).byte(1).u32(memoryLimits.initial).u32(memoryLimits.maximum)
+    return w.finish()
+  }
+  let wroteImports = false
   for (const s of sections) {
     if (s.id === 0) continue // custom sections (names, source maps) are dropped
+    if (s.id === 2) wroteImports = true
+    if (!wroteImports && SECTION_ORDER[s.id]! > SECTION_ORDER[2]!) {
+      emit(2, importsSection())
+      wroteImports = true
+    }
     if (!wroteGlobals && SECTION_ORDER[s.id]! > SECTION_ORDER[6]!) {
       emit(6, globals())
       wroteGlobals = true
@@ -887,9 +939,10 @@ export function validateAndInstrument(module: Uint8Array): InstrumentedModule {
     if (s.id === 6) {
       emit(6, globals())
       wroteGlobals = true
-    } else if (s.id === 5 && info.memory?.maximum === undefined) {
-      emit(5, new Writer().u32(1).byte(1).u32(info.memory!.initial).u32(MAX_MEMORY_PAGES).finish())
-    } else if (s.id === 7) emit(7, exportsSection())
+    } else if (s.id === 5) {
+      // the memory became the host-provided import `mesh.memory` (see importsSection)
+    } else if (s.id === 2) emit(2, importsSection())
+    else if (s.id === 7) emit(7, exportsSection())
     else if (s.id === 10) {
       const r: Reader = new Reader(module, s.contentStart, s.end)
       const count = r.u32()
@@ -910,6 +963,7 @@ export function validateAndInstrument(module: Uint8Array): InstrumentedModule {
   }
   if (!wroteGlobals) emit(6, globals())
   const code = out.finish()
+  memoryLimitsCache.set(code, memoryLimits)
   if (!WebAssembly.validate(code)) {
     throw new WasmValidationError('instrumented module failed validation (please report this module)')
   }

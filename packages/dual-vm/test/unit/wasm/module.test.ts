@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { WasmValidationError } from '../../../src/wasm/errors.js'
 import { GAS_GLOBAL_EXPORT, MAX_MEMORY_PAGES } from '../../../src/wasm/hostAbi.js'
-import { validateAndInstrument } from '../../../src/wasm/module.js'
+import { importedMemoryLimits, validateAndInstrument } from '../../../src/wasm/module.js'
 import { contract, example, wat } from './world.js'
 
 const ENTRY = '(func (export "call")) (func (export "deploy"))'
@@ -99,8 +99,9 @@ describe('WASM deploy-time validation', () => {
       /table size/,
     )
     const { code } = validateAndInstrument(wat(`(module (memory (export "memory") 1) ${ENTRY})`))
-    const memory = new WebAssembly.Instance(new WebAssembly.Module(code)).exports.memory as WebAssembly.Memory
-    expect(() => memory.grow(MAX_MEMORY_PAGES)).toThrow()
+    expect(importedMemoryLimits(code)).toEqual({ initial: 1, maximum: MAX_MEMORY_PAGES })
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(code))
+    expect(imports).toContainEqual({ module: 'mesh', name: 'memory', kind: 'memory' })
   })
 
   it('rejects reserved export names and start functions', () => {
