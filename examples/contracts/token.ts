@@ -24,10 +24,12 @@ function emitTransfer(from: Address, to: Address, value: U256): void {
 
 function moveTokens(from: Address, to: Address, value: U256): void {
   require(!to.isZero(), "ERC20: transfer to the zero address");
-  const balance = balances.get(from);
+  const fromSlot = balances.slotOf(from);
+  const balance = loadU256(fromSlot);
   require(balance.gte(value), "ERC20: transfer amount exceeds balance");
-  balances.set(from, balance.sub(value));
-  balances.set(to, balances.get(to).add(value));
+  storeU256(fromSlot, balance.sub(value));
+  const toSlot = balances.slotOf(to);
+  storeU256(toSlot, loadU256(toSlot).add(value));
   emitTransfer(from, to, value);
 }
 
@@ -71,9 +73,10 @@ export function call(): void {
     const to = args.address();
     const value = args.u256();
     const spender = msg.sender();
-    const allowed = allowances.get(from, spender);
+    const allowanceSlot = allowances.slotOf(from, spender);
+    const allowed = loadU256(allowanceSlot);
     require(allowed.gte(value), "ERC20: insufficient allowance");
-    if (!allowed.isMax()) allowances.set(from, spender, allowed.sub(value));
+    if (!allowed.isMax()) storeU256(allowanceSlot, allowed.sub(value));
     moveTokens(from, to, value);
     returnBool(true);
   } else if (selector == 0x095ea7b3) { // approve(address,uint256)

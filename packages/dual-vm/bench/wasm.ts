@@ -204,13 +204,14 @@ async function benchEngine(): Promise<Row> {
 const rows = [await benchExecutor(), await benchEngine()]
 if (!json || process.stdout.isTTY) {
   const lines = [
-    ['workload', 'txs', 'wall s', 'tx/s', 'cpu s', 'gas/tx'],
+    ['workload', 'txs', 'wall s', 'tx/s', 'cpu s', 'tx/cpu-s', 'gas/tx'],
     ...rows.map((r) => [
       r.workload,
       String(r.txs),
       r.seconds.toFixed(2),
       r.txPerSecond.toFixed(0),
       r.cpuSeconds.toFixed(2),
+      (r.txs / r.cpuSeconds).toFixed(0),
       r.gasPerTx.toFixed(0),
     ]),
   ]
