@@ -23,6 +23,12 @@ export class JournaledState implements StateView {
   private readonly accounts = new Map<Address, AccountState | null>()
   private readonly storage = new Map<Address, Map<Hex, Hex>>()
   private readonly code = new Map<Hex, Uint8Array>()
+  /**
+   * Code read from the base, kept for the journal's life so every call to a
+   * contract sees the same array (the EVM's jump analysis and the WASM engine's
+   * module cache key on it), whatever the base store returns.
+   */
+  private readonly baseCode = new Map<Hex, Uint8Array>()
   private readonly undo: UndoEntry[] = []
   private readonly marks: number[] = []
   /** Storage values as they were when the current transaction began (EIP-2200/3529 gas). */
@@ -42,7 +48,11 @@ export class JournaledState implements StateView {
 
   getCode(codeHash: Hex): Uint8Array | undefined {
     if (codeHash === EMPTY_CODE_HASH) return EMPTY_CODE
-    return this.code.get(codeHash) ?? this.base.getCode(codeHash)
+    const own = this.code.get(codeHash) ?? this.baseCode.get(codeHash)
+    if (own) return own
+    const code = this.base.getCode(codeHash)
+    if (code) this.baseCode.set(codeHash, code)
+    return code
   }
 
   getStorage(address: Address, slot: Hex): Hex {
