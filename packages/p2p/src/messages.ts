@@ -1,11 +1,5 @@
 import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, keccak256 } from '@rollup-mesh/core'
-import {
-  parseTransaction,
-  recoverAddress,
-  recoverTransactionAddress,
-  serializeTransaction,
-  type Hex as ViemHex,
-} from 'viem'
+import { parseTransaction, recoverAddress, serializeTransaction, type Hex as ViemHex } from 'viem'
 import { sign } from 'viem/accounts'
 import { InvalidMessageError, MessageTooLargeError } from './errors.js'
 import { asBytes, asFixed, asList, asString, asUint, type RLPItem, rlpDecode, rlpEncode } from './rlp.js'
@@ -263,18 +257,20 @@ export async function decodeTx(data: Uint8Array): Promise<GossipTx> {
     throw new InvalidMessageError({ what, field: 'type', expected: 'legacy, eip2930 or eip1559' })
   if (parsed.r === undefined || parsed.s === undefined)
     throw new InvalidMessageError({ what, field: 'signature', expected: 'a signed transaction' })
+  // One parse, two serialisations: the signed one must reproduce the input byte for byte (canonical
+  // form), the unsigned one is what the sender signed (so the sender is recovered without a re-parse).
   let canonical: Hex
+  let signingHash: Hash
+  const { r, s, v, yParity, ...unsigned } = parsed
   try {
-    const { r, s, v, yParity, ...unsigned } = parsed
-    canonical = serializeTransaction(
-      unsigned as Parameters<typeof serializeTransaction>[0],
-      {
-        r,
-        s,
-        ...(v !== undefined ? { v } : {}),
-        ...(yParity !== undefined ? { yParity } : {}),
-      } as Parameters<typeof serializeTransaction>[1],
-    )
+    const tx = unsigned as Parameters<typeof serializeTransaction>[0]
+    canonical = serializeTransaction(tx, {
+      r,
+      s,
+      ...(v !== undefined ? { v } : {}),
+      ...(yParity !== undefined ? { yParity } : {}),
+    } as Parameters<typeof serializeTransaction>[1])
+    signingHash = keccak256(serializeTransaction(tx))
   } catch {
     throw new InvalidMessageError({ what, field: '(envelope)', expected: 'a re-serializable transaction' })
   }
@@ -286,11 +282,12 @@ export async function decodeTx(data: Uint8Array): Promise<GossipTx> {
     })
   let from: Address
   try {
-    from = await recoverTransactionAddress({ serializedTransaction: raw as never })
+    const parity = yParity ?? (v === 27n || (v !== undefined && v >= 35n && v % 2n === 1n) ? 0 : 1)
+    from = await recoverAddress({ hash: signingHash, signature: { r, s, yParity: parity } })
   } catch {
     throw new InvalidMessageError({ what, field: 'signature', expected: 'a recoverable secp256k1 signature' })
   }
-  return { raw, type: type as GossipTx['type'], from, hash: keccak256(raw) }
+  return { raw, type: type as GossipTx['type'], from, hash: keccak256(data) }
 }
 
 export function encodeTx(raw: Hex): Uint8Array {

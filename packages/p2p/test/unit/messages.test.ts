@@ -1,5 +1,6 @@
 import { RLP } from '@ethereumjs/rlp'
 import { bytesToHex, hexToBytes, isAddressEqual } from '@rollup-mesh/core'
+import { privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
 import {
   decodeBlock,
@@ -15,7 +16,7 @@ import {
   recoverHeaderSigner,
   recoverSettlementSigner,
 } from '../../src/index.js'
-import { makeBlock, makeHeader, makeSettlement, makeTx, mallory, producer } from '../helpers.js'
+import { accounts, makeBlock, makeHeader, makeSettlement, makeTx, mallory, producer } from '../helpers.js'
 
 type Fields = Array<Uint8Array | Fields>
 const fieldsOf = (data: Uint8Array) => RLP.decode(data) as Fields
@@ -99,7 +100,24 @@ describe('transaction codec', () => {
     const tx = await decodeTx(hexToBytes(raw))
     expect(tx.type).toBe('eip1559')
     expect(tx.raw).toBe(raw)
-    expect(tx.from).toMatch(/^0x[0-9a-fA-F]{40}$/)
+    expect(tx.from).toBe(accounts[2]?.address)
+  })
+
+  it('recovers the sender of legacy (EIP-155 and pre-155) and EIP-2930 transactions', async () => {
+    const account = privateKeyToAccount(mallory.privateKey)
+    const base = { to: producer.address, value: 5n, gas: 21_000n, nonce: 1 }
+    const signed = [
+      await account.signTransaction({ ...base, type: 'legacy', gasPrice: 3n, chainId: 31337 }),
+      await account.signTransaction({ ...base, type: 'legacy', gasPrice: 3n }),
+      await account.signTransaction({ ...base, type: 'eip2930', gasPrice: 3n, chainId: 1, accessList: [] }),
+    ]
+    const types = []
+    for (const raw of signed) {
+      const tx = await decodeTx(hexToBytes(raw))
+      expect(tx.from).toBe(mallory.address)
+      types.push(tx.type)
+    }
+    expect(types).toEqual(['legacy', 'legacy', 'eip2930'])
   })
 
   it('refuses truncated, unsigned and padded transactions', async () => {
