@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { InvalidParameterError } from '@rollup-mesh/core'
+import { EXIT_TREE_DEPTH, SETTLEMENT_BATCH_LEVELS } from './constants.js'
 import { ArtifactMismatchError, ArtifactNotFoundError } from './errors.js'
 
 /** File names of the committed settlement-circuit artifacts, relative to `artifacts/`. */
@@ -82,6 +83,17 @@ export function checkSettlementArtifacts(
     [ARTIFACT_FILES.vkey, bytes.vkey],
     [ARTIFACT_FILES.verifier, bytes.verifier],
   ]
+  for (const [param, got, expected] of [
+    ['manifest.exitTreeDepth', manifest.exitTreeDepth, EXIT_TREE_DEPTH],
+    ['manifest.batchLevels', manifest.batchLevels, SETTLEMENT_BATCH_LEVELS],
+  ] as const) {
+    if (got !== expected)
+      throw new InvalidParameterError({
+        param,
+        expected: `${expected}, as in src/constants.ts (re-run the ceremony after changing the tree shape)`,
+        got,
+      })
+  }
   for (const [file, data] of named) {
     const expected = manifest.files[file]?.sha256
     if (!expected)

@@ -16,6 +16,7 @@ import {
   MANIFEST_FILE,
   proveSettlement,
   releaseZkThreads,
+  SETTLEMENT_BATCH_LEVELS,
   type SettlementArtifacts,
   type SettlementBatch,
   SettlementWitnessError,
@@ -23,6 +24,7 @@ import {
   settlementPublicSignals,
   toField,
   verifySettlement,
+  ZERO_HASHES,
 } from '../../src/index.js'
 
 let artifacts: SettlementArtifacts
@@ -127,6 +129,17 @@ describe('artifacts', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+
+  it('match the TypeScript tree shape and constants', async () => {
+    const circuits = join(DEFAULT_ARTIFACTS_DIR, '..', 'circuits')
+    const main = await readFile(join(circuits, 'settlement.circom'), 'utf8')
+    expect(main).toContain(`= Settlement(${EXIT_TREE_DEPTH}, ${SETTLEMENT_BATCH_LEVELS});`)
+    const zeros = (await readFile(join(circuits, 'exit_tree_zeros.circom'), 'utf8')).match(/^\s+\d+/gm)
+    expect(zeros?.map((z) => BigInt(z.trim()))).toEqual(ZERO_HASHES)
+    expect(() => checkSettlementArtifacts({ ...artifacts.manifest, exitTreeDepth: 32 }, {} as never)).toThrow(
+      /manifest.exitTreeDepth/,
+    )
   })
 
   it('checks in-memory artifacts too', () => {
