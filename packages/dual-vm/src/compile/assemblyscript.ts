@@ -132,47 +132,55 @@ export async function compileAssemblyScript(
     }
   }
   const asc = await loadAsc()
-  const outputs = new Map<string, Uint8Array | string>()
-  const stderr = asc.createMemoryStream()
   const sdk = relative(baseDir, ASSEMBLYSCRIPT_SDK_ENTRY).split('\\').join('/')
-  const { error } = await asc.main(
-    [
-      entry,
-      '--baseDir',
-      baseDir,
-      '--outFile',
-      'contract.wasm',
-      '--runtime',
-      'stub',
-      '--optimizeLevel',
-      String(options.optimizeLevel ?? 3),
-      '--shrinkLevel',
-      String(options.shrinkLevel ?? 1),
-      '--use',
-      `abort=${sdk}/meshAbort`,
-      '--exportStart',
-      '_initialize',
-      '--maximumMemory',
-      String(MAX_MEMORY_PAGES),
-      '--noColors',
-    ],
-    {
-      readFile: async (name, dir) => {
-        try {
-          return await readFile(isAbsolute(name) ? name : join(dir, name), 'utf8')
-        } catch {
-          return null
-        }
+  const compile = async (abort: string) => {
+    const outputs = new Map<string, Uint8Array | string>()
+    const stderr = asc.createMemoryStream()
+    const { error } = await asc.main(
+      [
+        entry,
+        '--baseDir',
+        baseDir,
+        '--outFile',
+        'contract.wasm',
+        '--runtime',
+        'stub',
+        '--optimizeLevel',
+        String(options.optimizeLevel ?? 3),
+        '--shrinkLevel',
+        String(options.shrinkLevel ?? 1),
+        '--use',
+        `abort=${abort}`,
+        '--exportStart',
+        '_initialize',
+        '--maximumMemory',
+        String(MAX_MEMORY_PAGES),
+        '--noColors',
+      ],
+      {
+        readFile: async (name, dir) => {
+          try {
+            return await readFile(isAbsolute(name) ? name : join(dir, name), 'utf8')
+          } catch {
+            return null
+          }
+        },
+        writeFile: (name, contents) => {
+          outputs.set(name, contents)
+        },
+        listFiles: () => [],
+        stdout: asc.createMemoryStream(),
+        stderr,
       },
-      writeFile: (name, contents) => {
-        outputs.set(name, contents)
-      },
-      listFiles: () => [],
-      stdout: asc.createMemoryStream(),
-      stderr,
-    },
-  )
-  const diagnostics = parseDiagnostics(stderr.toString(), baseDir)
+    )
+    return { error, outputs, stderr: stderr.toString() }
+  }
+  // `abort` goes to the SDK (a revert with the message); a contract that does not
+  // use the SDK compiles again with `abort` as a plain trap.
+  let attempt = await compile(`${sdk}/meshAbort`)
+  if (attempt.error && /Element '[^']*meshAbort' not found/.test(attempt.stderr)) attempt = await compile('')
+  const { error, outputs } = attempt
+  const diagnostics = parseDiagnostics(attempt.stderr, baseDir)
   const wasm = outputs.get('contract.wasm')
   if (error || !(wasm instanceof Uint8Array)) {
     throw new AssemblyScriptCompileError(file, diagnostics, error?.message)
