@@ -1,8 +1,17 @@
-import { type Abi, decodeErrorResult, decodeEventLog, encodeFunctionData, type Hex } from 'viem'
+import {
+  type Abi,
+  type Address,
+  decodeErrorResult,
+  decodeEventLog,
+  encodeFunctionData,
+  getContractAddress,
+  type Hex,
+  keccak256,
+} from 'viem'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { compileAssemblyScript } from '../../../src/compile/assemblyscript.js'
 import { createWasmEngine } from '../../../src/wasm/engine.js'
-import { alice, bob, EXAMPLES_DIR, makeTx, solidity, TestChain } from '../helpers.js'
+import { alice, bob, EXAMPLES_DIR, FIXTURES_DIR, makeTx, solidity, TestChain } from '../helpers.js'
 
 type Artifact = { abi: Abi; bytecode: Hex }
 let wasmCounter: Artifact
@@ -143,6 +152,36 @@ describe('cross-VM calls over one state', () => {
     ])
     expect(result.receipts.map((r) => r.status)).toEqual([0, 1])
     expect(await s.chain.read(s.wasmCounter, wasmCounter.abi, 'count')).toBe(1n)
+  })
+
+  it('an EVM factory deploys WASM contracts with CREATE and CREATE2 (one address space)', async () => {
+    const s = await setup()
+    const factory = await solidity('Factory.sol', 'Factory', FIXTURES_DIR)
+    const { address } = await s.chain.deploy(alice, factory.abi, factory.bytecode)
+    const salt = keccak256('0x42')
+    for (const [fn, args] of [
+      ['create', [wasmCounter.bytecode]],
+      ['create2', [wasmCounter.bytecode, salt]],
+    ] as const) {
+      const data = encodeFunctionData({ abi: factory.abi, functionName: fn, args })
+      const r = await s.chain.send({ from: bob, to: address, data, gas: 10_000_000n })
+      expect(r.status, reason(r.revertData)).toBe(1)
+      const created = (
+        decode(factory.abi, r.logs[0]!).args as unknown as { created: Address }
+      ).created.toLowerCase() as Address
+      if (fn === 'create2') {
+        const expected = getContractAddress({
+          opcode: 'CREATE2',
+          from: address,
+          salt,
+          bytecode: wasmCounter.bytecode,
+        })
+        expect(created).toBe(expected.toLowerCase())
+      }
+      expect(s.chain.state.getAccount(created)?.vm).toBe('wasm')
+      await s.chain.write(bob, created, wasmCounter.abi, 'add', [7n])
+      expect(await s.chain.read(created, wasmCounter.abi, 'count')).toBe(7n)
+    }
   })
 
   it('is deterministic: the same blocks give the same state root', async () => {
