@@ -1,6 +1,12 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { type GossipSub, gossipsub, StrictNoSign, TopicValidatorResult } from '@libp2p/gossipsub'
+import {
+  type GossipSub,
+  type GossipsubMessage,
+  gossipsub,
+  StrictNoSign,
+  TopicValidatorResult,
+} from '@libp2p/gossipsub'
 import {
   createTopicScoreParams,
   type PeerScoreParams,
@@ -296,19 +302,27 @@ class P2PNode implements P2P {
       for (const entry of this.#bootstrap) if (entry.peerId === peerId) this.#scheduleDial(entry)
     }
     const onHeartbeat = () => this.#enforceGraylist()
-    const onMessage = (e: CustomEvent<{ topic: string; data: Uint8Array }>) => {
-      const decoded = this.#decoded.get(e.detail.data)
+    const onMessage = (e: CustomEvent<GossipsubMessage>) => {
+      const { msg, propagationSource } = e.detail
+      // gossipsub hands the validator and this event the same bytes, so the decoded form is reused;
+      // should a future version copy them, the message is decoded again rather than lost.
+      const decoded = this.#decoded.get(msg.data)
       if (decoded) this.#emit('message', decoded)
+      else if (parseTopic(msg.topic))
+        void this.#decode(msg.topic, msg.data, propagationSource.toString()).then(
+          (m) => this.#emit('message', m),
+          (err) => this.#log.debug({ err }, 'accepted message no longer decodes'),
+        )
     }
     this.libp2p.addEventListener('peer:connect', onConnect)
     this.libp2p.addEventListener('peer:disconnect', onDisconnect)
     this.#pubsub.addEventListener('gossipsub:heartbeat', onHeartbeat)
-    this.#pubsub.addEventListener('message', onMessage as never)
+    this.#pubsub.addEventListener('gossipsub:message', onMessage)
     this.#cleanup = [
       () => this.libp2p.removeEventListener('peer:connect', onConnect),
       () => this.libp2p.removeEventListener('peer:disconnect', onDisconnect),
       () => this.#pubsub.removeEventListener('gossipsub:heartbeat', onHeartbeat),
-      () => this.#pubsub.removeEventListener('message', onMessage as never),
+      () => this.#pubsub.removeEventListener('gossipsub:message', onMessage),
     ]
     this.#started = true
     for (const sub of this.#init.subscriptions ?? [])
@@ -475,21 +489,7 @@ class P2PNode implements P2P {
     if (data.length > TOPIC_LIMIT[kind]) return this.#verdict('reject', from, topic, 'over the size limit')
     let message: GossipMessage
     try {
-      if (kind === 'headers') {
-        const header = decodeHeader(data)
-        message = { kind, network, from, header, signer: await recoverHeaderSigner(network, header) }
-      } else if (kind === 'settlements') {
-        const settlement = decodeSettlement(data)
-        message = {
-          kind,
-          network,
-          from,
-          settlement,
-          signer: await recoverSettlementSigner(network, settlement),
-        }
-      } else {
-        message = { kind, network, from, tx: await decodeTx(data) }
-      }
+      message = await this.#decode(topic, data, from)
     } catch (err) {
       return this.#verdict('reject', from, topic, (err as Error).message.split('\n')[0])
     }
@@ -515,6 +515,19 @@ class P2PNode implements P2P {
     }
     if (result === 'accept') this.#decoded.set(data, message)
     return this.#verdict(result, from, topic)
+  }
+
+  async #decode(topic: string, data: Uint8Array, from: string): Promise<GossipMessage> {
+    const { network, kind } = parseTopic(topic) as { network: string; kind: TopicKind }
+    if (kind === 'headers') {
+      const header = decodeHeader(data)
+      return { kind, network, from, header, signer: await recoverHeaderSigner(network, header) }
+    }
+    if (kind === 'settlements') {
+      const settlement = decodeSettlement(data)
+      return { kind, network, from, settlement, signer: await recoverSettlementSigner(network, settlement) }
+    }
+    return { kind, network, from, tx: await decodeTx(data) }
   }
 
   #verdict(result: ValidationResult, from: string, topic: string, reason?: string): TopicValidatorResult {

@@ -8,6 +8,7 @@ import {
   type Block,
   createP2P,
   encodeHeader,
+  encodeSettlement,
   type GossipMessage,
   MESSAGE_LIMITS,
   type P2P,
@@ -18,7 +19,6 @@ import {
 } from '../../src/index.js'
 import { makeBlock, makeHeader, makeSettlement, makeTx, mallory, producer, waitFor } from '../helpers.js'
 
-const NETS = ['mainnet', 'spn1'] as const
 const ALL: Array<{ network: string; kinds: TopicKind[] }> = [
   { network: 'mainnet', kinds: ['headers'] },
   { network: 'spn1', kinds: ['headers', 'settlements', 'txs'] },
@@ -266,5 +266,3 @@ describe('addresses and reconnection', () => {
     await waitFor('follower reconnects', () => follower.getPeers().includes(again.peerId))
   })
 })
-
-void NETS
