@@ -10,6 +10,7 @@ import '@rollup-mesh/core/polyfill'
 import { fileURLToPath } from 'node:url'
 import type { BlockContext, BlockExecutionResult, ExecutableTx } from '@rollup-mesh/core'
 import {
+  type Abi,
   type Address,
   encodeDeployData,
   encodeFunctionData,
@@ -18,12 +19,15 @@ import {
   numberToHex,
   parseEther,
 } from 'viem'
+import { compileAssemblyScript } from '../src/compile/assemblyscript.js'
 import {
   compileSolidityFile,
   createMemoryState,
   createSerialExecutor,
   type MemoryState,
 } from '../src/index.js'
+import { createWasmEngine } from '../src/wasm/engine.js'
+import type { WasmEngine } from '../src/wasm/types.js'
 
 const args = process.argv.slice(2)
 const json = args.includes('--json')
@@ -76,13 +80,14 @@ type Row = {
   gasPerTx: number
 }
 
-async function benchEvmToken(): Promise<Row> {
-  const { contracts } = await compileSolidityFile(`${EXAMPLES}Token.sol`)
-  const token = contracts.Token!
+type TokenArtifact = { abi: Abi; bytecode: Hex; wasm?: WasmEngine }
+
+/** The same transfer workload against any implementation of the example token's ABI. */
+async function benchToken(workload: string, token: TokenArtifact): Promise<Row> {
   const state: MemoryState = createMemoryState(
     Object.fromEntries(senders.map((s) => [s, { balance: parseEther('1000') }])),
   )
-  const executor = createSerialExecutor()
+  const executor = createSerialExecutor({ wasm: token.wasm })
   const nonces = new Map<Address, bigint>()
   const nextNonce = (a: Address) => {
     const n = nonces.get(a) ?? 0n
@@ -101,9 +106,10 @@ async function benchEvmToken(): Promise<Row> {
     nextNonce(senders[0]!),
     null,
     encodeDeployData({ abi: token.abi, bytecode: token.bytecode, args: ['Token', 'TKN', 10n ** 30n] }),
-    3_000_000n,
+    10_000_000n,
   )
   const deployed = await run([deploy])
+  if (deployed.receipts[0]?.status !== 1) throw new Error(`${workload}: deployment failed`)
   const address = deployed.receipts[0]!.contractAddress!
   const transfer = (to: Address, value: bigint) =>
     encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [to, value] })
@@ -129,7 +135,7 @@ async function benchEvmToken(): Promise<Row> {
   }
   // Warm-up (JIT, caches), not timed.
   await measure('warm-up', makeBlocks(WARMUP_TXS, 0x100000), run)
-  return measure('EVM ERC20 transfer (Token.sol)', makeBlocks(TXS, 0x200000), run)
+  return measure(workload, makeBlocks(TXS, 0x200000), run)
 }
 
 /** Runs the prepared blocks and times them (wall and CPU); every transaction must succeed. */
@@ -166,7 +172,12 @@ export async function measure(
   }
 }
 
-const rows: Row[] = [await benchEvmToken()]
+const solidityToken = (await compileSolidityFile(`${EXAMPLES}Token.sol`)).contracts.Token!
+const wasmToken = await compileAssemblyScript(`${EXAMPLES}token.ts`)
+const rows: Row[] = [
+  await benchToken('EVM ERC20 transfer (Token.sol)', solidityToken),
+  await benchToken('WASM token transfer (token.ts)', { ...wasmToken, wasm: createWasmEngine() }),
+]
 
 if (!json || process.stdout.isTTY) {
   const lines = [
