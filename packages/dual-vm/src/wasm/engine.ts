@@ -145,6 +145,8 @@ class Run {
   private gas!: WebAssembly.Global
   private cursor = 0
   private returnData: Uint8Array = EMPTY
+  /** Gas charged for callees so far (not re-executed by a replay: their results come from the log). */
+  private calleeGas = 0n
   readonly instance: WebAssembly.Instance
 
   constructor(
@@ -369,7 +371,11 @@ class Run {
         const value = callKind === 'call' ? bigintFromBytes(this.mem(valuePtr, 32)) : 0n
         if (value > 0n && ctx.isStatic) this.staticViolation('value transfer')
         const data = this.mem(dataPtr, dataLen).slice()
-        this.charge(HOST_GAS.call + (value > 0n ? HOST_GAS.callValue : 0n) + copyGas(data.length))
+        // The re-run this call causes (record/replay) is paid for: 1/REPLAY_GAS_DIVISOR of the gas this
+        // frame used so far outside its callees, so n calls in one frame cannot cost O(n^2) unpaid work.
+        const replayGas =
+          (this.ctx.gasLimit - (this.gas.value as bigint) - this.calleeGas) / HOST_GAS.replayDivisor
+        this.charge(HOST_GAS.call + (value > 0n ? HOST_GAS.callValue : 0n) + copyGas(data.length) + replayGas)
         const available = this.gas.value as bigint
         const cap = available - available / 64n
         const forwarded = gas <= 0n || gas > cap ? cap : gas
@@ -383,7 +389,9 @@ class Run {
           this.halt({ kind: 'suspend' })
         }
         const result = replayed.result!
-        this.charge(result.gasUsed > forwarded ? forwarded : result.gasUsed)
+        const calleeGas = result.gasUsed > forwarded ? forwarded : result.gasUsed
+        this.calleeGas += calleeGas
+        this.charge(calleeGas)
         this.returnData = result.returnData
         return result.success ? 1 : 0
       },

@@ -54,6 +54,11 @@ export const HOST_GAS = {
   /** call/staticcall: plus `callValue` when value > 0, plus the gas the callee used. */
   call: 2600n,
   callValue: 9000n,
+  /**
+   * A call also pays for the re-run it causes (record/replay, see engine.ts):
+   * (gas used so far in the frame, callees excluded) / replayDivisor.
+   */
+  replayDivisor: 16n,
 } as const
 
 /** Gas charged for copying `bytes` bytes: `GAS_COPY_WORD` per started 32-byte word. */

@@ -105,6 +105,33 @@ describe('WASM engine: metering and failure modes (results, never exceptions)', 
   })
 })
 
+describe('record/replay of cross-VM calls', () => {
+  const caller = (n: number) =>
+    deployed(
+      `(func (export "call") (local i32) (local.set 0 (i32.const ${n})) (block (br_if 0 (i32.eqz (local.get 0))) (loop (drop (call $call (i32.const 0) (i32.const 100) (i32.const 200) (i32.const 0) (i32.const 0) (i64.const 0))) (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br_if 0 (local.get 0)))))`,
+      '(import "mesh" "call" (func $call (param i32 i32 i32 i32 i32 i64) (result i32)))',
+    )
+
+  it('re-runs the frame once per call, with the same gas on every run', async () => {
+    const { world, address } = await caller(10)
+    const before = world.engine.stats.replays
+    const a = await world.call(alice, address, '0x')
+    expect(a.status, a.error).toBe('success')
+    expect(world.engine.stats.replays - before).toBe(10)
+    expect((await world.call(alice, address, '0x')).gasUsed).toBe(a.gasUsed)
+  })
+
+  it('charges for the replays it causes, so many calls in one frame cost superlinear gas', async () => {
+    const gas = async (n: number) => {
+      const { world, address } = await caller(n)
+      return (await world.call(alice, address, '0x')).gasUsed
+    }
+    const [g0, g10, g20] = [await gas(0), await gas(10), await gas(20)]
+    expect(g10 - g0).toBeGreaterThanOrEqual(10n * 2600n)
+    expect(g20 - g10).toBeGreaterThan(g10 - g0)
+  })
+})
+
 describe('WASM deployment envelope', () => {
   const module = contract('(func (export "call")) (func (export "deploy"))')
 
