@@ -157,12 +157,7 @@ describe('gossip across 4 nodes (one process)', () => {
     const bad: Array<[TopicKind, Uint8Array]> = [
       ['headers', hexToBytes('0xdeadbeef')],
       ['headers', new Uint8Array(MESSAGE_LIMITS.header + 100).fill(0xc0)],
-      [
-        'settlements',
-        (await import('../../src/index.js')).encodeSettlement(
-          await makeSettlement('spn1', mallory.privateKey),
-        ),
-      ],
+      ['settlements', encodeSettlement(await makeSettlement('spn1', mallory.privateKey))],
       ['headers', encodeHeader(await makeHeader('spn1', 5n, mallory.privateKey))],
     ]
     for (const [kind, data] of bad) {
