@@ -1,3 +1,4 @@
+export { type P2PConfig, p2pConfigSchema } from './config.js'
 export { InvalidMessageError, MessageTooLargeError, SyncError, type SyncErrorCode } from './errors.js'
 export { loadOrCreatePeerKey, PEER_KEY_FILE, PeerKeyFileError } from './identity.js'
 export {

@@ -2,8 +2,15 @@ import { chmod, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { InvalidConfigError, parseConfig } from '@rollup-mesh/core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadOrCreatePeerKey, PEER_KEY_FILE, parseTopic, topicName } from '../../src/index.js'
+import {
+  loadOrCreatePeerKey,
+  PEER_KEY_FILE,
+  p2pConfigSchema,
+  parseTopic,
+  topicName,
+} from '../../src/index.js'
 
 const dirs: string[] = []
 afterAll(async () => {
@@ -35,5 +42,15 @@ describe('topics', () => {
     expect(parseTopic('/rollup-mesh/2/mainnet/headers')).toBeNull()
     expect(parseTopic('/rollup-mesh/1/mainnet/blocks')).toBeNull()
     expect(parseTopic('/rollup-mesh/1/Main/txs')).toBeNull()
+  })
+})
+
+describe('p2p config schema', () => {
+  it('fills defaults and names a bad multiaddr', () => {
+    expect(parseConfig(p2pConfigSchema, {})).toEqual({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
+    expect(() => parseConfig(p2pConfigSchema, { bootstrap: ['127.0.0.1:4001'] }, 'p2p config')).toThrow(
+      /bootstrap\.0/,
+    )
+    expect(() => parseConfig(p2pConfigSchema, { listen: [], port: 1 })).toThrow(InvalidConfigError)
   })
 })
