@@ -201,7 +201,76 @@ async function benchEngine(): Promise<Row> {
   })
 }
 
-const rows = [await benchExecutor(), await benchEngine()]
+/**
+ * Record/replay cost: caller.ts's readCount(counter) makes one cross-contract
+ * call (one re-run of the caller's frame) against counter.ts's count() called
+ * directly, both on the engine with Map hosts.
+ */
+async function benchReplay(): Promise<Row[]> {
+  const engine = createWasmEngine()
+  const [counter, caller] = await Promise.all([
+    compileAssemblyScript(`${EXAMPLES}counter.ts`),
+    compileAssemblyScript(`${EXAMPLES}caller.ts`),
+  ])
+  const counterAddress: Address = '0x00000000000000000000000000000000000000c0'
+  const callerAddress: Address = '0x00000000000000000000000000000000000000ca'
+  const counterCode = engine.prepareDeployment(hexToBytes(counter.bytecode)).code
+  const callerCode = engine.prepareDeployment(hexToBytes(caller.bytecode)).code
+  const storage = new Map<string, Uint8Array>()
+  const ctx = (
+    address: Address,
+    calldata: Uint8Array,
+    gasLimit: bigint,
+    isStatic = false,
+  ): WasmCallContext => ({
+    address,
+    caller: senders[0]!,
+    origin: senders[0]!,
+    value: 0n,
+    calldata,
+    gasLimit,
+    isStatic,
+    depth: 0,
+    block: { number: 1n, timestamp: 1n, chainId: 31337n, coinbase: senders[0]!, baseFeePerGas: 0n },
+  })
+  const host: WasmHost = {
+    sload: (slot) => storage.get(bytesToHex(slot)) ?? new Uint8Array(32),
+    sstore: (slot, value) => void storage.set(bytesToHex(slot), value),
+    balance: () => 0n,
+    emitLog: () => {},
+    call: async (request) => {
+      const r = await engine.call(counterCode, ctx(counterAddress, request.data, request.gas, true), host)
+      return { success: r.status === 'success', returnData: r.returnData, gasUsed: r.gasUsed }
+    },
+  }
+  const direct = hexToBytes(encodeFunctionData({ abi: counter.abi, functionName: 'count' } as never))
+  const viaCaller = hexToBytes(
+    encodeFunctionData({ abi: caller.abi, functionName: 'readCount', args: [counterAddress] } as never),
+  )
+  const N = Math.max(1000, TXS / 2)
+  const loop = (code: Uint8Array, address: Address, data: Uint8Array) => async () => {
+    let gas = 0n
+    for (let i = 0; i < N; i++) {
+      const r = await engine.call(code, ctx(address, data, 1_000_000n), host)
+      if (r.status !== 'success') throw new Error(`replay bench call failed: ${r.error}`)
+      gas += r.gasUsed
+    }
+    return gas
+  }
+  await loop(callerCode, callerAddress, viaCaller)()
+  return [
+    await timed('WASM count(), direct (engine only)', N, loop(counterCode, counterAddress, direct)),
+    await timed(
+      'WASM readCount() -> count(), 1 replay (engine only)',
+      N,
+      loop(callerCode, callerAddress, viaCaller),
+    ),
+  ]
+}
+
+const rows = [await benchExecutor(), await benchEngine(), ...(await benchReplay())]
+/** asc compile time with the compiler already loaded (the first compile also loads asc and binaryen). */
+const compileMs = (await compileAssemblyScript(`${EXAMPLES}token.ts`)).ms
 if (!json || process.stdout.isTTY) {
   const lines = [
     ['workload', 'txs', 'wall s', 'tx/s', 'cpu s', 'tx/cpu-s', 'gas/tx'],
@@ -218,7 +287,7 @@ if (!json || process.stdout.isTTY) {
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)))
   for (const l of lines) process.stdout.write(`${l.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`)
   process.stdout.write(
-    '(serial on one thread, senders pre-recovered, state root included in the executor row)\n',
+    `(serial on one thread, senders pre-recovered, state root included in the executor row; tx/cpu-s divides by this process's CPU time; token.ts compiled by asc in ${compileMs.toFixed(0)} ms with asc loaded)\n`,
   )
 }
-if (json) process.stdout.write(`${JSON.stringify({ wasm: rows })}\n`)
+if (json) process.stdout.write(`${JSON.stringify({ wasm: rows, compileTokenMs: Math.round(compileMs) })}\n`)
