@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   let nonce = 0
   for (const size of [1024, 100 * 1024]) {
     const latencyCount = quick ? 30 : size > 10_000 ? 60 : 200
-    const throughputCount = quick ? 60 : size > 10_000 ? 200 : 1000
+    const throughputCount = quick ? 60 : size > 10_000 ? 100 : 1000
     for (const mode of ['transport', 'validated'] as const) {
       const latTxs = await makeTxs(latencyCount, size, nonce)
       nonce += latencyCount

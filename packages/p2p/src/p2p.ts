@@ -542,6 +542,8 @@ class P2PNode implements P2P {
   /** Disconnects and bans every connected peer whose score is below the graylist threshold. */
   #enforceGraylist(): void {
     const banMs = this.#init.score?.banMs ?? 10 * 60 * 1000
+    const now = Date.now()
+    for (const [peerId, until] of this.#banned) if (until <= now) this.#banned.delete(peerId)
     for (const peer of this.libp2p.getPeers()) {
       const peerId = peer.toString()
       const score = this.#pubsub.getScore(peerId)
