@@ -8,6 +8,7 @@ import {
   type ExecResult,
   Message,
   NobleBN254,
+  type PrecompileInput,
 } from '@ethereumjs/evm'
 import { Account, createAddressFromString, type Address as EthAddress } from '@ethereumjs/util'
 import { BaseError } from '@rollup-mesh/core'
@@ -57,6 +58,21 @@ await installJumpAnalysisCache()
 
 const toAddress = (address: EthAddress): Address => address.toString() as Address
 
+/** What a custom precompile sees besides its input: its gas and the block's timestamp. */
+export type CustomPrecompileContext = { gasLimit: bigint; timestamp: bigint }
+
+/**
+ * The result of a custom precompile. `gasUsed` above the call's gas limit, or `outOfGas`, is an
+ * out-of-gas failure (all gas consumed, no return data), as for the built-in precompiles.
+ */
+export type CustomPrecompileResult = { returnData: Uint8Array; gasUsed: bigint; outOfGas?: boolean }
+
+/** A chain-specific precompile (the main net's quote verifier): a pure function of its input and context. */
+export type CustomPrecompile = (input: Uint8Array, context: CustomPrecompileContext) => CustomPrecompileResult
+
+/** Custom precompiles by address (lower-case); they must not collide with Ethereum's. */
+export type CustomPrecompiles = ReadonlyMap<Address, CustomPrecompile>
+
 export type DualVmEVMOptions = {
   chainId: bigint
   state: JournaledState
@@ -64,6 +80,23 @@ export type DualVmEVMOptions = {
   wasm?: WasmEngine | undefined
   /** Serves BLOCKHASH. */
   blockHash?: (number: bigint) => Hex | undefined
+  /** Extra precompiles (ethereumjs `customPrecompiles`); none by default. */
+  precompiles?: CustomPrecompiles | undefined
+}
+
+function toEthPrecompile(fn: CustomPrecompile): (input: PrecompileInput) => ExecResult {
+  return (input) => {
+    const evm = input._EVM as unknown as { _block?: { header: { timestamp: bigint } } }
+    const result = fn(input.data, { gasLimit: input.gasLimit, timestamp: evm._block?.header.timestamp ?? 0n })
+    if (result.outOfGas || result.gasUsed > input.gasLimit) {
+      return {
+        returnValue: new Uint8Array(0),
+        executionGasUsed: input.gasLimit,
+        exceptionError: new EVMError(EVMError.errorMessages.OUT_OF_GAS),
+      }
+    }
+    return { returnValue: result.returnData, executionGasUsed: result.gasUsed }
+  }
 }
 
 /**
@@ -98,6 +131,14 @@ export class DualVmEVM extends EVM {
       stateManager: new EthereumJSStateManager(options.state),
       blockchain,
       bn254: new NobleBN254(),
+      ...(options.precompiles?.size
+        ? {
+            customPrecompiles: [...options.precompiles].map(([address, fn]) => ({
+              address: address.toLowerCase() as Hex,
+              function: toEthPrecompile(fn),
+            })),
+          }
+        : {}),
     })
     this.state = options.state
     this.wasm = options.wasm
@@ -248,24 +289,11 @@ export class DualVmEVM extends EVM {
 
   /** The host services of one WASM call frame, over the shared journal. */
   private createHost(ctx: WasmCallContext, frame: Message, logs: EthLog[]): WasmHost {
-    const state = this.state
-    const self = hexToBytes(ctx.address)
-    return {
-      sload: (slot) => hexToBytes(state.getStorage(ctx.address, bytesToHex(slot))),
-      sstore: (slot, value) => {
-        if (ctx.isStatic) throw new StaticCallViolationError()
-        state.putStorage(ctx.address, bytesToHex(slot), bytesToHex(value))
-      },
-      balance: (address) => state.getAccount(address.toLowerCase() as Address)?.balance ?? 0n,
-      emitLog: (topics, data) => {
-        if (ctx.isStatic) throw new StaticCallViolationError()
-        logs.push([self, [...topics], data])
-      },
-      call: (request) => this.hostCall(ctx, frame, logs, request),
-    }
+    return new FrameHost(this, ctx, frame, logs)
   }
 
-  private async hostCall(
+  /** @internal The host's cross-VM call (used by `FrameHost`). */
+  async hostCall(
     ctx: WasmCallContext,
     frame: Message,
     logs: EthLog[],
@@ -317,6 +345,45 @@ export class DualVmEVM extends EVM {
         ? exec.returnValue
         : new Uint8Array(0)
     return { success, returnData, gasUsed: exec.executionGasUsed }
+  }
+}
+
+/**
+ * The host services of one WASM call frame over the shared journal. A class
+ * rather than closures: one frame per WASM call, on the hot path.
+ */
+class FrameHost implements WasmHost {
+  private readonly self: Uint8Array
+
+  constructor(
+    private readonly evm: DualVmEVM,
+    private readonly ctx: WasmCallContext,
+    private readonly frame: Message,
+    private readonly logs: EthLog[],
+  ) {
+    this.self = hexToBytes(ctx.address)
+  }
+
+  sload(slot: Uint8Array): Uint8Array {
+    return hexToBytes(this.evm.state.getStorage(this.ctx.address, bytesToHex(slot)))
+  }
+
+  sstore(slot: Uint8Array, value: Uint8Array): void {
+    if (this.ctx.isStatic) throw new StaticCallViolationError()
+    this.evm.state.putStorage(this.ctx.address, bytesToHex(slot), bytesToHex(value))
+  }
+
+  balance(address: Address): bigint {
+    return this.evm.state.getAccount(address.toLowerCase() as Address)?.balance ?? 0n
+  }
+
+  emitLog(topics: readonly Uint8Array[], data: Uint8Array): void {
+    if (this.ctx.isStatic) throw new StaticCallViolationError()
+    this.logs.push([this.self, [...topics], data])
+  }
+
+  call(request: CrossCallRequest): Promise<CrossCallResult> {
+    return this.evm.hostCall(this.ctx, this.frame, this.logs, request)
   }
 }
 
