@@ -49,6 +49,19 @@ describe('WASM engine: metering and failure modes (results, never exceptions)', 
     expect(perIteration).toBe(6n)
   })
 
+  it('charges bulk memory operations and memory.grow by size', async () => {
+    const fill = (n: number) =>
+      deployed(`(func (export "call") (memory.fill (i32.const 0) (i32.const 7) (i32.const ${n})))`)
+    const grow = (n: number) => deployed(`(func (export "call") (drop (memory.grow (i32.const ${n}))))`)
+    const gasOf = async (p: ReturnType<typeof fill>) => {
+      const { world, address } = await p
+      return (await world.call(alice, address, '0x')).gasUsed
+    }
+    // GAS_COPY_WORD (3) per 32 bytes, GAS_MEMORY_PAGE (2048) per page
+    expect((await gasOf(fill(65_536))) - (await gasOf(fill(0)))).toBe(3n * 2048n)
+    expect((await gasOf(grow(2))) - (await gasOf(grow(0)))).toBe(2n * 2048n)
+  })
+
   it('stops a memory bomb at the memory limit (or out of gas), as a result', async () => {
     // no declared maximum: the validator caps it at MAX_MEMORY_PAGES
     const world = new UnitWorld()
