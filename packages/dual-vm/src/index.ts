@@ -34,6 +34,10 @@ export {
 } from './compile/solidity.js'
 export { LogsBloom } from './evm/bloom.js'
 export {
+  type CustomPrecompile,
+  type CustomPrecompileContext,
+  type CustomPrecompileResult,
+  type CustomPrecompiles,
   DualVmEVM,
   type DualVmEVMOptions,
   EVM_HARDFORK,

@@ -1,7 +1,7 @@
 import { createAddressFromString } from '@ethereumjs/util'
 import type { BlockContext, ExecutableTx, Log, StateView } from '@rollup-mesh/core'
 import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
-import { DualVmEVM } from '../evm/dualEvm.js'
+import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
 import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { blockHashLookup, toEthBlock } from './serial.js'
@@ -18,6 +18,8 @@ export type SimulateCallParameters = {
   /** Gas for execution (no intrinsic gas is charged); default 30,000,000. */
   gas?: bigint
   wasm?: WasmEngine | undefined
+  /** The chain's custom precompiles (as given to the serial executor). */
+  precompiles?: CustomPrecompiles | undefined
 }
 
 export type SimulateCallResult = {
@@ -44,6 +46,7 @@ export async function simulateCall(params: SimulateCallParameters): Promise<Simu
     state: journal,
     wasm: params.wasm,
     blockHash: blockHashLookup(params.header),
+    precompiles: params.precompiles,
   })
   const from = (params.from ?? '0x0000000000000000000000000000000000000000').toLowerCase()
   const result = await evm.runCall({

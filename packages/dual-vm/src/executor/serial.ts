@@ -10,7 +10,7 @@ import type {
 } from '@rollup-mesh/core'
 import { type Hex, hexToBytes, padHex } from 'viem'
 import { LogsBloom } from '../evm/bloom.js'
-import { DualVmEVM } from '../evm/dualEvm.js'
+import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
 import { commitWriteSet } from '../state/commitment.js'
 import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
@@ -19,6 +19,8 @@ import { runTransaction, type TxEnv } from './transaction.js'
 export type SerialExecutorOptions = {
   /** The WASM engine; without one, WASM deployments and calls revert with a clear reason. */
   wasm?: WasmEngine | undefined
+  /** Chain-specific precompiles by address (see `CustomPrecompile`); none by default. */
+  precompiles?: CustomPrecompiles | undefined
 }
 
 /** The ethereumjs block object the EVM reads (NUMBER, TIMESTAMP, COINBASE, BASEFEE, PREVRANDAO, GASLIMIT). */
@@ -57,9 +59,11 @@ export function blockHashLookup(header: BlockContext): (number: bigint) => Hex |
  */
 export class SerialExecutor implements Executor {
   readonly wasm: WasmEngine | undefined
+  readonly precompiles: CustomPrecompiles | undefined
 
   constructor(options: SerialExecutorOptions = {}) {
     this.wasm = options.wasm
+    this.precompiles = options.precompiles
   }
 
   async executeBlock(
@@ -73,6 +77,7 @@ export class SerialExecutor implements Executor {
       state: journal,
       wasm: this.wasm,
       blockHash: blockHashLookup(header),
+      precompiles: this.precompiles,
     })
     const ethBlock = toEthBlock(header)
     const receipts: Receipt[] = []
