@@ -70,7 +70,11 @@ beforeAll(async () => {
     syncLimits: { maxBlocksResponseBytes: 8 * 1024 },
     syncProvider: {
       getHeaders: (network, from, count) =>
-        network === 'spn1' ? headers.slice(Number(from), Number(from) + count) : [],
+        network === 'spn1'
+          ? headers.slice(Number(from), Number(from) + count)
+          : network === 'liar'
+            ? headers.slice(Number(from) + 1, Number(from) + 1 + count)
+            : [],
       getBlocks: async (network, from, count) => {
         if (network === 'slow') await new Promise((r) => setTimeout(r, 1500))
         return network === 'spn1' ? blocks.slice(Number(from), Number(from) + count) : []
@@ -225,6 +229,8 @@ describe('header/block sync', () => {
     expect(await code(a.requestBlocks(hub.peerId, 'spn1', 0n, 129))).toBe('SYNC_BAD_REQUEST')
     expect(await code(a.requestHeaders(b.peerId, 'spn1', 0n, 5))).toBe('SYNC_UNAVAILABLE')
     expect(await code(a.requestBlocks(hub.peerId, 'slow', 0n, 1, { timeoutMs: 300 }))).toBe('SYNC_TIMEOUT')
+    // a peer that answers with the wrong range is caught by the client
+    expect(await code(a.requestHeaders(hub.peerId, 'liar', 0n, 5))).toBe('SYNC_INVALID_RESPONSE')
     // the hub still answers afterwards
     expect(await a.requestHeaders(hub.peerId, 'spn1', 10n, 2)).toEqual(headers.slice(10, 12))
   })
