@@ -406,7 +406,7 @@ class Run {
 
 /** The `WasmEngine` over V8's WebAssembly with record/replay for cross-VM calls (see the file comment). */
 export class V8WasmEngine implements WasmEngine {
-  readonly stats: WasmEngineStats = { compiled: 0, frames: 0, replays: 0 }
+  readonly stats: WasmEngineStats = { compiled: 0, hashed: 0, frames: 0, replays: 0 }
   private readonly byArray = new WeakMap<Uint8Array, CompiledCode>()
   private readonly byHash = new Map<string, CompiledCode>()
   private readonly cacheSize: number
@@ -433,6 +433,7 @@ export class V8WasmEngine implements WasmEngine {
   compile(code: Uint8Array): CompiledCode {
     const cached = this.byArray.get(code)
     if (cached) return cached
+    this.stats.hashed++
     const key = createHash('sha256').update(code).digest('hex')
     let module = this.byHash.get(key)
     if (module) {
