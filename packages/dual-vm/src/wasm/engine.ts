@@ -127,6 +127,8 @@ type CompiledCode = {
 export type WasmEngineStats = {
   /** Modules compiled (cache misses). */
   compiled: number
+  /** Code arrays seen for the first time (looked up by content hash instead of identity). */
+  hashed: number
   /** Frames run (calls and constructors). */
   frames: number
   /** Extra runs caused by cross-VM calls (record/replay). */
