@@ -390,6 +390,16 @@ class Run {
           })
           this.halt({ kind: 'suspend' })
         }
+        if (
+          replayed.request.to !== to ||
+          replayed.request.gas !== forwarded ||
+          !sameBytes(replayed.request.data, data)
+        ) {
+          this.halt({
+            kind: 'trap',
+            reason: 'non-deterministic replay: the call differs from the recorded one',
+          })
+        }
         const result = replayed.result!
         const calleeGas = result.gasUsed > forwarded ? forwarded : result.gasUsed
         this.calleeGas += calleeGas
