@@ -1,6 +1,6 @@
 import type { AccountState, StateView, VmKind, WriteSet } from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, isHex, keccak256, numberToHex } from 'viem'
-import { commitWriteSet, stateRootOf } from './commitment.js'
+import { commitWriteSet, STATE_COMMITMENT_ADDRESS, stateRootOf } from './commitment.js'
 import { EMPTY_CODE_HASH, ZERO_WORD } from './journal.js'
 
 /**
@@ -49,6 +49,28 @@ export class MemoryState implements StateView {
   /** The state root (keccak256 of the LtHash accumulator stored in the state). */
   stateRoot(): Hex {
     return stateRootOf(this)
+  }
+
+  /**
+   * The whole state as a genesis allocation (the commitment's own slots left
+   * out): `genesisWriteSet(state.toAlloc())` recomputes the root from scratch.
+   */
+  toAlloc(): GenesisAlloc {
+    const alloc: GenesisAlloc = {}
+    for (const [address, account] of this.accounts) {
+      const code = this.getCode(account.codeHash)
+      alloc[address] = {
+        nonce: account.nonce,
+        balance: account.balance,
+        vm: account.vm,
+        ...(code && code.length > 0 ? { code } : {}),
+      }
+    }
+    for (const [address, slots] of this.storage) {
+      if (address === STATE_COMMITMENT_ADDRESS) continue
+      alloc[address] = { ...alloc[address], storage: Object.fromEntries(slots) }
+    }
+    return alloc
   }
 
   /** Number of live accounts (for tests and stats). */
