@@ -18,6 +18,7 @@ import {
 } from 'viem'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { compileAssemblyScript } from '../../../src/compile/assemblyscript.js'
+import { validateAndInstrument } from '../../../src/wasm/module.js'
 import type { WasmResult } from '../../../src/wasm/types.js'
 import { example, UnitWorld } from './world.js'
 
@@ -130,6 +131,15 @@ describe('AssemblyScript token (examples/contracts/token.ts) on the unit-test ho
     const data = encodeFunctionData({ abi, functionName: 'balanceOf', args: [alice] } as never)
     const dirty = `${data.slice(0, 10)}ff${data.slice(12)}` as Hex
     expect(reason(await world.call(alice, token, dirty))).toBe('ABI: invalid address')
+  })
+})
+
+describe('compiled examples pass deploy-time validation', () => {
+  it('accepts the compiled example contracts (no floats pulled in by the stub runtime)', async () => {
+    for (const name of ['token.ts', 'counter.ts', 'caller.ts']) {
+      const { wasm } = await example(name)
+      expect(() => validateAndInstrument(wasm), name).not.toThrow()
+    }
   })
 })
 
