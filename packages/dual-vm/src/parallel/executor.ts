@@ -12,7 +12,7 @@ import {
   type SkippedTx,
   type StateView,
 } from '@rollup-mesh/core'
-import type { Address, Hex } from 'viem'
+import { type Address, type Hex, hexToBytes } from 'viem'
 import { LogsBloom } from '../evm/bloom.js'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import { blockHashLookup, SerialExecutor, toEthBlock } from '../executor/serial.js'
@@ -23,8 +23,17 @@ import type { WasmEngine } from '../wasm/types.js'
 import { compareBlockResults } from './compare.js'
 import { ParallelMismatchError } from './errors.js'
 import { WorkerPool } from './pool.js'
-import type { ReplicaSync, TxResult, WasmEngineSource, WireWriteSet, WorkerToMain } from './protocol.js'
-import { writeSetToWire } from './protocol.js'
+import {
+  FROM_CHAIN,
+  FROM_REPLICA,
+  GUESSED,
+  type ReplicaSync,
+  type TxResult,
+  type WasmEngineSource,
+  type WireWriteSet,
+  type WorkerToMain,
+  writeSetToWire,
+} from './protocol.js'
 import { ConflictLearner, planBlock } from './scheduler.js'
 
 export type ParallelExecutorOptions = {
@@ -60,8 +69,10 @@ export type ParallelBlockStats = {
   reExecuted: number
   /** Fee credits applied as deltas (the coinbase was not otherwise read). */
   lazyCoinbase: number
-  /** Replica misses the main thread served during the block. */
+  /** Replica misses the main thread served during the block (synchronous fetches). */
   replicaReads: number
+  /** Transactions whose guess of an unknown storage slot (zero) was wrong; the workers learn the value. */
+  mispredicted: number
   hot: Address[]
 }
 
@@ -119,6 +130,8 @@ export class ParallelExecutor implements Executor {
   /** Root the workers' replicas mirror, and the blocks executed since (to bring them forward). */
   private workersRoot: Hex | undefined
   private deltas: { from: Hex; to: Hex; writes: WireWriteSet }[] = []
+  /** Wrong storage guesses of the last parallel block, for the workers' next sync. */
+  private corrections: ReplicaSync['corrections']
   /** The block in flight: where a dying worker's transactions are marked for re-execution. */
   private inflight:
     | { shares: { index: number }[][]; results: (TxResult | undefined)[]; wake: () => void }
@@ -198,6 +211,7 @@ export class ParallelExecutor implements Executor {
         reExecuted: 0,
         lazyCoinbase: 0,
         replicaReads: 0,
+        mispredicted: 0,
         hot: this.learner.hot(),
       }
     } else {
@@ -264,7 +278,9 @@ export class ParallelExecutor implements Executor {
     }
     this.workersRoot = preRoot
     this.deltas = []
-    return { root: preRoot, deltas: path }
+    const corrections = this.corrections
+    this.corrections = undefined
+    return corrections ? { root: preRoot, deltas: path, corrections } : { root: preRoot, deltas: path }
   }
 
   private async executeParallel(
@@ -322,6 +338,8 @@ export class ParallelExecutor implements Executor {
       let gasUsed = 0n
       let reExecuted = 0
       let lazyCoinbase = 0
+      const corrections: [Address, Hex, Hex][] = []
+      let mispredicted = 0
 
       for (let i = 0; i < n; i++) {
         let r = results[i]
@@ -333,6 +351,16 @@ export class ParallelExecutor implements Executor {
           r = results[i]
         }
         results[i] = undefined
+        let wrongGuess = false
+        for (const [address, slot, value, source] of r.storageReads) {
+          if (source !== GUESSED) continue
+          const actual = state.getStorage(address, slot)
+          if (actual !== value) {
+            corrections.push([address, slot, actual])
+            wrongGuess = true
+          }
+        }
+        if (wrongGuess) mispredicted++
         const tx = txs[i] as ExecutableTx
         const to = tx.to?.toLowerCase() as Address | undefined
         if (to) calls.set(to, (calls.get(to) ?? 0) + 1)
@@ -357,14 +385,17 @@ export class ParallelExecutor implements Executor {
           gasUsed += receipt.gasUsed
           receipts.push({ ...receipt, transactionIndex: receipts.length, cumulativeGasUsed: gasUsed })
           included.push(tx)
-          const txBloom = new LogsBloom()
-          if (r.bloom) txBloom.bits.set(r.bloom)
-          bloom.or(txBloom)
+          if (receipt.logs.length > 0) {
+            const txBloom = new LogsBloom()
+            txBloom.bits.set(hexToBytes(receipt.logsBloom))
+            bloom.or(txBloom)
+          }
           continue
         }
         // Invalidated (or failed): run it again here, on the exact state, as the serial executor does.
         reExecuted++
-        if (to) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
+        // A wrong guess about the pre-block state is no conflict between transactions.
+        if (to && !wrongGuess) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
         evm ??= new DualVmEVM({
           chainId: header.chainId,
           state: journal,
@@ -392,6 +423,7 @@ export class ParallelExecutor implements Executor {
         gasUsed = outcome.receipt.cumulativeGasUsed
       }
       this.learner.observe(calls, conflicts)
+      this.corrections = { root: preRoot, entries: corrections }
       const writeSet = journal.writeSet()
       const stateRoot = commitWriteSet(state, writeSet)
       this.stats = {
@@ -401,6 +433,7 @@ export class ParallelExecutor implements Executor {
         reExecuted,
         lazyCoinbase,
         replicaReads: pool.reads - readsBefore,
+        mispredicted,
         hot: this.learner.hot(),
       }
       return { receipts, included, skipped, gasUsed, logsBloom: bloom.toHex(), writeSet, stateRoot }
@@ -423,8 +456,8 @@ function firstConflict(r: TxResult, journal: CommitJournal): Address | undefined
     if (!fromOverlay && !journal.writtenAccounts.has(address)) continue
     if (!sameAccount(journal.getAccount(address), value)) return address
   }
-  for (const [address, slot, value, fromOverlay] of r.storageReads) {
-    if (!fromOverlay && !journal.writtenSlots.has(address + slot)) continue
+  for (const [address, slot, value, source] of r.storageReads) {
+    if (source === FROM_REPLICA && !journal.writtenSlots.has(address + slot)) continue
     if (journal.getStorage(address, slot) !== value) return address
   }
   return undefined
@@ -433,7 +466,7 @@ function firstConflict(r: TxResult, journal: CommitJournal): Address | undefined
 /** Whether the transaction read a value written by an earlier transaction of its chain (other than its own sender). */
 function dependsOnChain(r: TxResult, from: Address): boolean {
   for (const [address, , fromOverlay] of r.accountReads) if (fromOverlay && address !== from) return true
-  for (const read of r.storageReads) if (read[3]) return true
+  for (const read of r.storageReads) if (read[3] === FROM_CHAIN) return true
   return false
 }
 

@@ -27,9 +27,20 @@ export type WireWriteSet = {
 export type ReplicaSync = {
   /** The pre-block state root. */
   root: Hex
+  /**
+   * True values of storage slots workers guessed wrong (zero) in the block at
+   * `corrections.root`; applied before the deltas, after which every other guess is confirmed.
+   */
+  corrections?: { root: Hex; entries: [Address, Hex, Hex][] }
   /** Write sets that move a replica at `deltas[0].from` to `root`, in order. */
   deltas: { from: Hex; to: Hex; writes: WireWriteSet }[]
 }
+
+/** Where a read value came from: the replica (pre-block), the chain's earlier writes, or a guess (unknown slot, zero). */
+export const FROM_REPLICA = 0
+export const FROM_CHAIN = 1
+export const GUESSED = 2
+export type ReadSource = typeof FROM_REPLICA | typeof FROM_CHAIN | typeof GUESSED
 
 export type BlockRequest = {
   type: 'block'
@@ -40,16 +51,19 @@ export type BlockRequest = {
   txs: { index: number; chain: number; tx: ExecutableTx }[]
 }
 
-/** One speculative execution. Reads are first reads only; `overlay` says the value came from an earlier tx of the same chain. */
+/**
+ * One speculative execution. Reads are first reads only, with where the value
+ * came from (a chain or guessed read is always validated by value).
+ */
 export type TxResult = {
   index: number
   /** Set when the worker threw (a bug or an engine failure): the main thread re-executes. */
   error?: string
   skipped?: string
+  /** Its `logsBloom` is the transaction's bloom (the block's is their OR). */
   receipt?: Receipt
-  bloom?: Uint8Array
   accountReads: [Address, AccountState | null, boolean][]
-  storageReads: [Address, Hex, Hex, boolean][]
+  storageReads: [Address, Hex, Hex, ReadSource][]
   writes: WireWriteSet
   /**
    * The coinbase was only read for the fee credit after execution: its write is

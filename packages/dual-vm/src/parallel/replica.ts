@@ -14,6 +14,12 @@ const EMPTY_CODE = new Uint8Array(0)
 export class StateReplica implements StateView {
   private readonly accounts = new Map<Address, AccountState | null>()
   private readonly storage = new Map<string, Hex>()
+  /** Slots never fetched, assumed zero until the main thread confirms or corrects them. */
+  private readonly guesses = new Map<string, Hex>()
+  /** Whether the last `getStorage` answered with a guess. */
+  guessed = false
+  /** Guess unknown storage slots (zero) instead of a synchronous fetch; the main thread validates every guess. */
+  guessStorage = true
   private readonly code = new Map<Hex, Uint8Array | null>()
   root: Hex | undefined
   misses = 0
@@ -50,6 +56,14 @@ export class StateReplica implements StateView {
   getStorage(address: Address, slot: Hex): Hex {
     const key = address + slot
     let value = this.storage.get(key)
+    this.guessed = false
+    if (value === undefined && this.guessStorage) {
+      this.guessed = true
+      const guess = this.guesses.get(key)
+      if (guess !== undefined) return guess
+      this.guesses.set(key, ZERO_WORD)
+      return ZERO_WORD
+    }
     if (value === undefined) {
       this.misses++
       value = this.fetch({ kind: 'storage', address, slot }).storage ?? ZERO_WORD
@@ -60,17 +74,37 @@ export class StateReplica implements StateView {
 
   /** Brings the replica to `sync.root`: nothing to do, apply the deltas, or start empty. */
   sync(sync: ReplicaSync): 'warm' | 'updated' | 'reset' {
-    if (this.root === sync.root) return 'warm'
+    // Corrections name every wrong guess of the block run at their root: the other guesses were right.
+    const corrections = sync.corrections
+    const confirmable = corrections !== undefined && corrections.root === this.root
+    if (confirmable) {
+      for (const [address, slot, value] of corrections.entries) {
+        this.storage.set(address + slot, value)
+        this.guesses.delete(address + slot)
+      }
+    }
+    if (this.root === sync.root) {
+      if (confirmable) this.confirmGuesses()
+      return 'warm'
+    }
     const first = sync.deltas[0]
     if (this.root !== undefined && first && first.from === this.root) {
       for (const delta of sync.deltas) this.apply(delta.writes)
+      if (confirmable) this.confirmGuesses()
       this.root = sync.root
       return 'updated'
     }
     this.accounts.clear()
     this.storage.clear()
+    this.guesses.clear()
     this.root = sync.root
     return 'reset'
+  }
+
+  /** Every guess the main thread did not correct was right: it becomes a fact (unless a delta wrote the slot since). */
+  private confirmGuesses(): void {
+    for (const [key, value] of this.guesses) if (!this.storage.has(key)) this.storage.set(key, value)
+    this.guesses.clear()
   }
 
   /** Applies a committed write set (the semantics of `MemoryState.apply`). */

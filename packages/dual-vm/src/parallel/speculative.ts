@@ -6,7 +6,15 @@ import { blockHashLookup, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
 import { EMPTY_CODE_HASH, JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
-import type { TxResult, WireWriteSet } from './protocol.js'
+import {
+  FROM_CHAIN,
+  FROM_REPLICA,
+  GUESSED,
+  type ReadSource,
+  type TxResult,
+  type WireWriteSet,
+} from './protocol.js'
+import { StateReplica } from './replica.js'
 
 /** Writes of the earlier transactions of one chain (same worker, block order). */
 export class ChainOverlay {
@@ -42,16 +50,19 @@ const POST = 1
  */
 export class SpeculativeView implements StateView {
   readonly base: StateView
+  /** Set when `base` is a replica that may guess storage (it says so after each read). */
+  private readonly replica: StateReplica | undefined
   overlay: ChainOverlay = new ChainOverlay()
   coinbase: Address = '0x0000000000000000000000000000000000000000'
   phase = PRE
   readonly accountReads = new Map<Address, [AccountState | null, boolean]>()
-  readonly storageReads = new Map<string, [Address, Hex, Hex, boolean]>()
+  readonly storageReads = new Map<string, [Address, Hex, Hex, ReadSource]>()
   /** The coinbase value the fee credit saw (`undefined`: not read lazily). */
   lazyCoinbase: AccountState | null | undefined
 
   constructor(base: StateView) {
     this.base = base
+    this.replica = base instanceof StateReplica ? base : undefined
   }
 
   begin(overlay: ChainOverlay, coinbase: Address): void {
@@ -86,8 +97,12 @@ export class SpeculativeView implements StateView {
     const read = this.storageReads.get(key)
     if (read) return read[2]
     const own = this.overlay.storage.get(key)
-    const value = own ?? this.base.getStorage(address, slot)
-    this.storageReads.set(key, [address, slot, value, own !== undefined])
+    if (own !== undefined) {
+      this.storageReads.set(key, [address, slot, own, FROM_CHAIN])
+      return own
+    }
+    const value = this.base.getStorage(address, slot)
+    this.storageReads.set(key, [address, slot, value, this.replica?.guessed ? GUESSED : FROM_REPLICA])
     return value
   }
 }
@@ -213,7 +228,6 @@ export class SpeculativeRunner {
       }
       if (outcome.included) {
         result.receipt = outcome.receipt
-        result.bloom = outcome.bloom.bits
       } else {
         result.skipped = outcome.reason
       }

@@ -62,7 +62,9 @@ port.on('message', async (message: MainToWorker) => {
   }
   const { id } = message
   try {
-    replica.sync(message.sync)
+    // A replica that just started over knows nothing: fetch on a miss. A warm one guesses
+    // unknown slots (zero) and lets the main thread validate, so no miss waits on it.
+    replica.guessStorage = replica.sync(message.sync) !== 'reset'
     runner.beginBlock(message.header)
     let results: TxResult[] = []
     for (const { index, chain, tx } of message.txs) {

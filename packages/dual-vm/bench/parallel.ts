@@ -1,0 +1,328 @@
+/**
+ * Parallel executor throughput against the serial executor, in one run:
+ *
+ *   workload × { serial, parallel with W workers } → tx/s, speedup, re-executions,
+ *   plus the ceiling: W independent warm processes, each with its own EVM and
+ *   state and a share of independent transfers, no coordination at all. No
+ *   parallel executor can beat it, so our speedup is also given as a fraction of it.
+ *
+ *   npm run bench:parallel -w @rollup-mesh/dual-vm [-- --json] [-- --txs 2000] [-- --workers 2,4]
+ *
+ * Every configuration runs warm-up blocks first (JIT, worker replicas) and then
+ * `--blocks` measured blocks on one evolving chain (fresh recipients per block).
+ */
+import '@rollup-mesh/core/polyfill'
+import { type ChildProcess, fork } from 'node:child_process'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import type { ExecutableTx, Executor } from '@rollup-mesh/core'
+import { type Address, encodeFunctionData, getContractAddress } from 'viem'
+import { createParallelExecutor, createSerialExecutor, type ParallelExecutor } from '../src/index.js'
+import {
+  type CompiledExamples,
+  compileExamples,
+  header,
+  senderAddress,
+  WASM_ENGINE_SOURCE,
+  Workload,
+} from '../test/unit/parallel/workload.js'
+
+const args = process.argv.slice(2)
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? (args[i + 1] as string) : fallback
+}
+const json = args.includes('--json')
+const TXS = Number(arg('--txs', '2000'))
+const BLOCKS = Number(arg('--blocks', '2'))
+const WARMUP = Number(arg('--warmup', '2'))
+const WORKERS = arg('--workers', [2, 4].join(',')).split(',').map(Number)
+const ONLY = arg('--only', '')
+
+type WorkloadName = 'erc20-evm' | 'token-wasm' | 'mixed-crossvm' | 'hotspot-10' | 'conflict-100'
+const WORKLOADS: WorkloadName[] = ['erc20-evm', 'token-wasm', 'mixed-crossvm', 'hotspot-10', 'conflict-100']
+
+let recipient = 0x10_000_000
+const freshRecipient = () => senderAddress(++recipient)
+
+/** One block of `n` transactions of the given workload (one per sender, so nonces never chain). */
+function makeBlock(w: Workload, name: WorkloadName, n: number): ExecutableTx[] {
+  const txs: ExecutableTx[] = []
+  for (let i = 0; i < n; i++) {
+    const from = w.senders[i] as Address
+    switch (name) {
+      case 'erc20-evm':
+        txs.push(w.erc20(from, freshRecipient(), 1n))
+        break
+      case 'token-wasm':
+        txs.push(w.erc20(from, freshRecipient(), 1n, w.wasmToken))
+        break
+      case 'mixed-crossvm': {
+        const kind = i % 3
+        if (kind === 0) txs.push(w.erc20(from, freshRecipient(), 1n))
+        else if (kind === 1) txs.push(w.erc20(from, freshRecipient(), 1n, w.wasmToken))
+        else
+          txs.push(
+            w.tx(from, {
+              to: w.evmCaller ?? null,
+              data: encodeFunctionData({
+                abi: w.compiled.caller.abi,
+                functionName: 'addOn',
+                args: [w.wasmCounters[(i / 3) | 0] as Address, 1n],
+              }),
+              gas: 300_000n,
+            }),
+          )
+        break
+      }
+      case 'hotspot-10':
+        txs.push(i % 10 === 0 ? w.increment(from) : w.erc20(from, freshRecipient(), 1n))
+        break
+      case 'conflict-100':
+        txs.push(w.increment(from))
+        break
+    }
+  }
+  return txs
+}
+
+/** Runs warm-up then measured blocks; returns tx/s over the measured blocks and re-executions. */
+async function measure(w: Workload, executor: Executor, name: WorkloadName) {
+  let reExecuted = 0
+  let elapsed = 0
+  for (let b = 0; b < WARMUP + BLOCKS; b++) {
+    const txs = makeBlock(w, name, TXS)
+    const started = performance.now()
+    const cpu = process.cpuUsage()
+    const elu = performance.eventLoopUtilization()
+    const result = await executor.executeBlock({ header: header(w.number), txs }, w.state)
+    const ms = performance.now() - started
+    const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000
+    const mainMs = performance.eventLoopUtilization(elu).active
+    if (result.skipped.length > 0) throw new Error(`${name}: skipped ${result.skipped[0]?.reason}`)
+    const failed = result.receipts.find((r) => r.status !== 1)
+    if (failed)
+      throw new Error(
+        `${name}: transaction ${failed.transactionIndex} to ${failed.to} reverted: ${failed.revertData}`,
+      )
+    w.state.apply(result.writeSet)
+    w.number++
+    if (process.env.BENCH_DEBUG)
+      process.stderr.write(
+        `${name} ${ms.toFixed(0)}ms cpu ${cpuMs.toFixed(0)}ms main ${mainMs.toFixed(0)}ms ${JSON.stringify((executor as Partial<ParallelExecutor>).stats ?? {})}\n`,
+      )
+    if (b >= WARMUP) {
+      elapsed += ms
+      reExecuted += (executor as Partial<ParallelExecutor>).stats?.reExecuted ?? 0
+    }
+  }
+  return { tps: (TXS * BLOCKS * 1000) / elapsed, reExecuted: reExecuted / BLOCKS }
+}
+
+async function setup(compiled: CompiledExamples, senders: number, wasmCounters: number): Promise<Workload> {
+  const w = await Workload.create({ senders, counters: 1, compiled })
+  // One WASM counter per cross-VM transaction of a block, so the mixed workload stays independent.
+  const owner = w.senders[0] as Address
+  const wasm = compiled.wasm
+  if (wasm && wasmCounters > 0) {
+    const deploys: ExecutableTx[] = []
+    for (let i = 0; i < wasmCounters; i++) {
+      const nonce = w.nonces.get(owner) ?? w.state.getAccount(owner)?.nonce ?? 0n
+      deploys.push(w.tx(owner, { data: wasm.counter.bytecode, gas: 8_000_000n }))
+      w.wasmCounters.push(getContractAddress({ from: owner, nonce }).toLowerCase() as Address)
+    }
+    for (let i = 0; i < deploys.length; i += 200) {
+      const result = await w.commitSerial(deploys.slice(i, i + 200))
+      const failed = result.receipts.find((r) => r.status !== 1)
+      if (failed)
+        throw new Error(`WASM counter deployment failed: ${failed.revertData} gas ${failed.gasUsed}`)
+    }
+  }
+  w.resetNonces()
+  return w
+}
+
+/** Debug aid: a CPU profile of the calling thread (BENCH_PROFILE=path-prefix). */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const { Session } = await import('node:inspector/promises')
+  const { writeFile } = await import('node:fs/promises')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop')
+    await writeFile(file, JSON.stringify(profile))
+    session.disconnect()
+  }
+}
+
+// --- the ceiling: W forked processes, each a serial executor on its own chain ---
+
+type CeilingRequest = { compiled: CompiledExamples; share: number }
+type CeilingReply = { type: 'ready' } | { type: 'done'; ms: number }
+
+async function ceilingChild(): Promise<void> {
+  const send = (m: CeilingReply) => process.send?.(m)
+  const request = await new Promise<CeilingRequest>((resolve) => process.once('message', resolve))
+  const w = await setup(request.compiled, request.share, 0)
+  const executor = createSerialExecutor()
+  const run = async () => {
+    const txs = makeBlock(w, 'erc20-evm', request.share)
+    const result = await executor.executeBlock({ header: header(w.number), txs }, w.state)
+    w.state.apply(result.writeSet)
+    w.number++
+  }
+  for (let b = 0; b < WARMUP; b++) await run()
+  send({ type: 'ready' })
+  await new Promise((resolve) => process.once('message', resolve))
+  const started = performance.now()
+  for (let b = 0; b < BLOCKS; b++) await run()
+  send({ type: 'done', ms: performance.now() - started })
+  process.disconnect()
+}
+
+async function ceiling(compiled: CompiledExamples, workers: number): Promise<number> {
+  const share = Math.ceil(TXS / workers)
+  const children: ChildProcess[] = []
+  try {
+    for (let i = 0; i < workers; i++)
+      children.push(
+        fork(fileURLToPath(import.meta.url), ['--ceiling-child', ...args], {
+          execArgv: ['--import', 'tsx', '--conditions', 'source'],
+        }),
+      )
+    const next = (child: ChildProcess) =>
+      new Promise<CeilingReply>((resolve, reject) => {
+        child.once('message', (m) => resolve(m as CeilingReply))
+        child.once('exit', (code) => reject(new Error(`ceiling child exited with ${code}`)))
+      })
+    const ready = children.map(next)
+    for (const child of children) child.send({ compiled, share } satisfies CeilingRequest)
+    await Promise.all(ready)
+    const done = children.map(next)
+    for (const child of children) child.send('go')
+    const times = (await Promise.all(done)).map((m) => (m.type === 'done' ? m.ms : Number.NaN))
+    return (share * workers * BLOCKS * 1000) / Math.max(...times)
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill()
+  }
+}
+
+async function main(): Promise<void> {
+  const compiled = await compileExamples({ wasm: true })
+  const selected = ONLY ? WORKLOADS.filter((n) => ONLY.split(',').includes(n)) : WORKLOADS
+  const rows: {
+    workload: string
+    serial: number
+    parallel: Record<number, { tps: number; speedup: number; reExecuted: number }>
+  }[] = []
+  const ceilings: Record<number, { tps: number; speedup: number }> = {}
+  const log = (line: string) => {
+    if (!json) process.stderr.write(`${line}\n`)
+  }
+  log(`setting up ${TXS} senders (EVM + WASM tokens, ${Math.ceil(TXS / 3)} WASM counters)...`)
+  const w = await setup(compiled, TXS, Math.ceil(TXS / 3))
+  const executors = new Map<number, ParallelExecutor>()
+  for (const n of WORKERS) {
+    const e = createParallelExecutor({ workers: n, wasm: WASM_ENGINE_SOURCE })
+    await e.start()
+    executors.set(n, e)
+  }
+  try {
+    const serial = createSerialExecutor({ wasm: w.engine })
+    for (const name of selected) {
+      const s = await measure(w, serial, name)
+      const row = { workload: name, serial: s.tps, parallel: {} as (typeof rows)[number]['parallel'] }
+      for (const [n, executor] of executors) {
+        const stop = process.env.BENCH_PROFILE ? await startProfile() : undefined
+        const p = await measure(w, executor, name)
+        await stop?.(`${process.env.BENCH_PROFILE}-${name}-${n}w.cpuprofile`)
+        row.parallel[n] = { tps: p.tps, speedup: p.tps / s.tps, reExecuted: p.reExecuted }
+      }
+      rows.push(row)
+      log(
+        `${name}: serial ${s.tps.toFixed(0)} tx/s; ${Object.entries(row.parallel)
+          .map(
+            ([n, p]) => `${n}w ${p.tps.toFixed(0)} tx/s (${p.speedup.toFixed(2)}x, ${p.reExecuted} re-exec)`,
+          )
+          .join('; ')}`,
+      )
+    }
+    // The ceiling, against a serial figure taken in the same run on the same workload.
+    const serialRef = rows.find((r) => r.workload === 'erc20-evm')?.serial
+    if (serialRef) {
+      for (const n of WORKERS) {
+        const tps = await ceiling(compiled, n)
+        ceilings[n] = { tps, speedup: tps / serialRef }
+        log(`ceiling ${n}w: ${tps.toFixed(0)} tx/s (${(tps / serialRef).toFixed(2)}x)`)
+      }
+    }
+  } finally {
+    for (const e of executors.values()) await e.close()
+  }
+
+  const cores = availableParallelism()
+  const header1 = [
+    'workload',
+    'serial tx/s',
+    ...WORKERS.flatMap((n) => [`${n}w tx/s`, `${n}w speedup`, `${n}w re-exec/block`]),
+  ]
+  const table = rows.map((r) => [
+    r.workload,
+    r.serial.toFixed(0),
+    ...WORKERS.flatMap((n) => {
+      const p = r.parallel[n]
+      return p ? [p.tps.toFixed(0), `${p.speedup.toFixed(2)}x`, p.reExecuted.toFixed(0)] : ['-', '-', '-']
+    }),
+  ])
+  const erc = rows.find((r) => r.workload === 'erc20-evm')
+  for (const n of WORKERS) {
+    const c = ceilings[n]
+    if (!c) continue
+    table.push([
+      `ceiling ${n}w (erc20-evm)`,
+      '',
+      ...WORKERS.flatMap((m) =>
+        m === n
+          ? [
+              c.tps.toFixed(0),
+              `${c.speedup.toFixed(2)}x`,
+              erc?.parallel[n] ? `ours ${((erc.parallel[n].speedup / c.speedup) * 100).toFixed(0)}%` : '',
+            ]
+          : ['', '', ''],
+      ),
+    ])
+  }
+  if (!json) {
+    const widths = header1.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? '').length)))
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ')
+    console.log(
+      `\nparallel executor, ${TXS} tx/block, ${BLOCKS} measured blocks after ${WARMUP} warm-up, ${cores} cores`,
+    )
+    console.log(line(header1))
+    console.log(line(widths.map((n) => '-'.repeat(n))))
+    for (const r of table) console.log(line(r))
+    console.log(
+      '"ours N%" = parallel speedup on erc20-evm as a share of the ceiling speedup with as many workers.',
+    )
+  }
+  const out = {
+    txsPerBlock: TXS,
+    blocks: BLOCKS,
+    warmup: WARMUP,
+    cores,
+    rows,
+    ceilings,
+    fractionOfCeiling: Object.fromEntries(
+      WORKERS.map((n) => [
+        n,
+        erc?.parallel[n] && ceilings[n] ? erc.parallel[n].speedup / ceilings[n].speedup : null,
+      ]),
+    ),
+  }
+  if (json) console.log(JSON.stringify(out))
+}
+
+if (args.includes('--ceiling-child')) await ceilingChild()
+else await main()
