@@ -11,13 +11,7 @@ import {
 } from 'viem'
 import { splitEnvelope } from './envelope.js'
 import { copyGas, HOST_GAS } from './gas.js'
-import {
-  GAS_GLOBAL_EXPORT,
-  INIT_EXPORT,
-  MAX_MEMORY_PAGES,
-  MAX_STACK_SLOTS,
-  STACK_GLOBAL_EXPORT,
-} from './hostAbi.js'
+import { GAS_GLOBAL_EXPORT, INIT_EXPORT, MAX_STACK_SLOTS, STACK_GLOBAL_EXPORT } from './hostAbi.js'
 import { importedMemoryLimits, validateAndInstrument } from './module.js'
 import type {
   CrossCallRequest,
@@ -154,6 +148,7 @@ class Run {
   constructor(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
+    private readonly maxPages: number,
     private readonly ctx: WasmCallContext,
     private readonly host: WasmHost,
     private readonly log: LogEntry[],
@@ -189,8 +184,8 @@ class Run {
       if (error instanceof WebAssembly.RuntimeError) {
         if (this.stackUsed() > MAX_STACK_SLOTS) return { kind: 'trap', reason: 'call stack exhausted' }
         const reason = error.message
-        if (this.memoryPages() >= MAX_MEMORY_PAGES && /unreachable/.test(reason)) {
-          return { kind: 'trap', reason: `memory limit exceeded (${MAX_MEMORY_PAGES} pages)` }
+        if (this.memoryPages() >= this.maxPages && /unreachable/.test(reason)) {
+          return { kind: 'trap', reason: `memory limit exceeded (${this.maxPages} pages)` }
         }
         return { kind: 'trap', reason }
       }
@@ -481,7 +476,7 @@ export class V8WasmEngine implements WasmEngine {
         module.memories.pop() ??
         new WebAssembly.Memory({ initial: module.limits.initial, maximum: module.limits.maximum })
       try {
-        run = new Run(module.module, memory, ctx, host, log)
+        run = new Run(module.module, memory, module.limits.maximum, ctx, host, log)
       } catch (error) {
         return failure('trap', `instantiation failed: ${(error as Error).message}`, gasLimit)
       }

@@ -72,6 +72,11 @@ describe('WASM engine: metering and failure modes (results, never exceptions)', 
     const r = await world.call(alice, address, '0x', 10_000_000n)
     expect(r.status).toBe('trap')
     expect(r.error).toMatch(/memory limit exceeded \(128 pages\)/)
+    const small = await deployed(
+      '(func (export "call") (loop (br_if 0 (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable)',
+    )
+    const capped = await small.world.call(alice, small.address, '0x', 10_000_000n)
+    expect(capped.error).toMatch(/memory limit exceeded \(4 pages\)/)
     const poor = await world.call(alice, address, '0x', 50_000n)
     expect(poor.status).toBe('out-of-gas')
     expect(MAX_MEMORY_PAGES).toBe(128)
