@@ -1,15 +1,66 @@
-import { topicName } from '@rollup-mesh/p2p'
-import { TEE_TYPE } from '@rollup-mesh/tee-attest'
-import { EXIT_TREE_DEPTH } from '@rollup-mesh/zk-bridge'
-
-/** The main net's network name in topics and configs. */
-export const MAINNET_NETWORK = 'mainnet'
-
-/** Defaults of the main-net node. */
-export const defaultMainnetOptions = {
-  chainId: 900,
-  blockTimeMs: 1000,
-  headersTopic: topicName(MAINNET_NETWORK, 'headers'),
-  exitTreeDepth: EXIT_TREE_DEPTH,
-  acceptedTeeTypes: [TEE_TYPE.sgx],
-} as const
+export { MAINNET_ADDRESSES } from './addresses.js'
+export {
+  checkSettlement,
+  deregisterSPN,
+  encodeSubmitSettlement,
+  mainnetContracts,
+  type RegisteredSPN,
+  type RegisterSPNArgs,
+  readFinalizedExitRoot,
+  readMailbox,
+  readSettlementTip,
+  readSPN,
+  registerSPN,
+  revertReasonOf,
+  type SettlementAccepted,
+  type SettlementTip,
+  SPN_STATUS,
+  type SubmitSettlementArgs,
+  settlementAcceptedEvents,
+  submitSettlement,
+} from './client.js'
+export {
+  defaultMainnetOptions,
+  MAINNET_NETWORK,
+  type MainnetConfig,
+  type MainnetConfigInput,
+  mainnetConfigSchema,
+  parseMainnetConfig,
+} from './config.js'
+export {
+  CONTRACTS_SOURCES_HASH,
+  groth16VerifierAbi,
+  mailboxAbi,
+  SETTLEMENT_VK_HASH,
+  settlementAbi,
+  spnRegistryAbi,
+} from './contracts.generated.js'
+export { SettlementRejectedError } from './errors.js'
+export { mappingSlot, systemContractsAlloc } from './genesis.js'
+export {
+  decodeSettlementHeader,
+  encodeGroth16Proof,
+  encodeSettlementHeader,
+  publicSignalsToUint,
+  SETTLEMENT_HEADER_ABI,
+  SETTLEMENT_HEADER_LENGTH,
+  type SettlementHeader,
+  settlementHashField,
+  settlementHeaderHash,
+  settlementPublicSignals,
+  settlementReportData,
+} from './header.js'
+export {
+  createMainnetNode,
+  type MainnetNode,
+  type MainnetNodeInit,
+  mainnetGenesisAlloc,
+  toP2PHeader,
+} from './node.js'
+export {
+  createQuoteVerifierPrecompile,
+  encodeMainnetQuoteVerifierInput,
+  QUOTE_VERIFIER_INPUT_ABI,
+  type QuoteVerifierPrecompileOptions,
+} from './precompile.js'
+export { verifyingKeyHash } from './vkey.js'
