@@ -131,8 +131,8 @@ async function setup(compiled: CompiledExamples, senders: number, wasmCounters: 
       deploys.push(w.tx(owner, { data: wasm.counter.bytecode, gas: 8_000_000n }))
       w.wasmCounters.push(getContractAddress({ from: owner, nonce }).toLowerCase() as Address)
     }
-    for (let i = 0; i < deploys.length; i += 200) {
-      const result = await w.commitSerial(deploys.slice(i, i + 200))
+    for (let i = 0; i < deploys.length; i += 100) {
+      const result = await w.commitSerial(deploys.slice(i, i + 100))
       const failed = result.receipts.find((r) => r.status !== 1)
       if (failed)
         throw new Error(`WASM counter deployment failed: ${failed.revertData} gas ${failed.gasUsed}`)

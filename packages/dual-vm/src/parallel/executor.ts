@@ -52,6 +52,8 @@ export type ParallelExecutorOptions = {
   serialChainShare?: number
   /** Results a worker sends per message. Default 16. */
   batch?: number
+  /** A worker's replica starts over when it holds more accounts and slots than this. Default 2,000,000. */
+  maxReplicaEntries?: number
   logger?: Logger
 }
 
@@ -59,6 +61,7 @@ export const defaultParallelExecutorOptions = {
   minParallelTxs: 16,
   serialChainShare: 0.9,
   batch: 16,
+  maxReplicaEntries: 2_000_000,
 } as const
 
 /** What the last block cost; `reExecuted` counts transactions whose speculative run was discarded. */
@@ -136,6 +139,7 @@ export class ParallelExecutor implements Executor {
   private inflight:
     | { shares: { index: number }[][]; results: (TxResult | undefined)[]; wake: () => void }
     | undefined
+  private queue: Promise<void> = Promise.resolve()
   /** Stats of the last `executeBlock`. */
   stats: ParallelBlockStats | undefined
 
@@ -162,8 +166,12 @@ export class ParallelExecutor implements Executor {
       }
       if (this.workers > 1 && !this.pool) {
         const pool = new WorkerPool(this.workers)
-        const batch = this.options.batch ?? defaultParallelExecutorOptions.batch
-        await pool.start({ wasm: this.options.wasm, batch })
+        await pool.start({
+          wasm: this.options.wasm,
+          batch: this.options.batch ?? defaultParallelExecutorOptions.batch,
+          maxReplicaEntries:
+            this.options.maxReplicaEntries ?? defaultParallelExecutorOptions.maxReplicaEntries,
+        })
         pool.onWorkerExit((index, reason) => this.workerDied(pool, index, reason))
         this.pool = pool
         this.workersRoot = undefined
@@ -187,7 +195,20 @@ export class ParallelExecutor implements Executor {
     await pool?.close()
   }
 
-  async executeBlock(
+  /** Blocks run one at a time (the pool and the replicas follow one chain of states). */
+  executeBlock(
+    block: { header: BlockContext; txs: readonly ExecutableTx[] },
+    state: StateView,
+  ): Promise<BlockExecutionResult> {
+    const run = this.queue.then(() => this.executeOne(block, state))
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    return run
+  }
+
+  private async executeOne(
     block: { header: BlockContext; txs: readonly ExecutableTx[] },
     state: StateView,
   ): Promise<BlockExecutionResult> {

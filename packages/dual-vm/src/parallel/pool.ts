@@ -31,13 +31,22 @@ export class WorkerPool {
     this.size = size
   }
 
-  async start(options: { wasm?: WasmEngineSource | undefined; batch: number }): Promise<void> {
+  async start(options: {
+    wasm?: WasmEngineSource | undefined
+    batch: number
+    maxReplicaEntries: number
+  }): Promise<void> {
     const { url, execArgv, wasm, cleanup } = await workerEntry(options.wasm)
     const starts: Promise<void>[] = []
     for (let i = 0; i < this.size; i++) {
       const { port1, port2 } = new MessageChannel()
       const shared = new SharedArrayBuffer(4)
-      const init: WorkerInit = { readPort: port2, flag: shared, batch: options.batch }
+      const init: WorkerInit = {
+        readPort: port2,
+        flag: shared,
+        batch: options.batch,
+        maxReplicaEntries: options.maxReplicaEntries,
+      }
       if (wasm) init.wasm = wasm
       const worker = new Worker(url, {
         workerData: init,

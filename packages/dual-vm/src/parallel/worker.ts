@@ -24,6 +24,8 @@ export type WorkerInit = {
   wasm?: WasmEngineSource
   /** Results are posted in batches of this many transactions. */
   batch: number
+  /** The replica starts over beyond this many accounts and slots. */
+  maxReplicaEntries: number
 }
 
 const init = workerData as WorkerInit
@@ -64,6 +66,7 @@ port.on('message', async (message: MainToWorker) => {
   try {
     // A replica that just started over knows nothing: fetch on a miss. A warm one guesses
     // unknown slots (zero) and lets the main thread validate, so no miss waits on it.
+    if (replica.size > init.maxReplicaEntries) replica.root = undefined
     replica.guessStorage = replica.sync(message.sync) !== 'reset'
     runner.beginBlock(message.header)
     let results: TxResult[] = []

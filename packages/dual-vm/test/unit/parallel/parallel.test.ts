@@ -155,7 +155,7 @@ describe('ParallelExecutor equals SerialExecutor', () => {
           w.resetNonces()
         }
       }),
-      { numRuns: 8 },
+      { numRuns: 6 },
     )
     // Pool size 1 is serial; the others really speculated and had to repair conflicts.
     expect(reExecuted[0]).toBe(0)
