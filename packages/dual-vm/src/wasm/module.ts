@@ -40,7 +40,9 @@ import {
  *   entries, no table mutation instructions, no start function;
  * - exports `call` and `deploy` (both `[] -> []`) and `memory`.
  *
- * Instrumentation appends two mutable globals, exported as `__mesh_gas` (i64,
+ * Instrumentation turns the module's memory into an import `mesh.memory` with
+ * the same limits (so the engine can pool and reuse zeroed memories: 75 → 14 µs
+ * per instantiation), and appends two mutable globals, exported as `__mesh_gas` (i64,
  * gas left) and `__mesh_stack` (i32, stack budget used). Every basic block
  * (function entry and after block/loop/if/else/end/br/br_if/br_table/return/
  * call/call_indirect) starts with
