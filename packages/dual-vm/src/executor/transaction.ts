@@ -135,16 +135,27 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
       journal.addAlwaysWarmSlot(entry.address.toLowerCase(), slot.toLowerCase())
   }
 
-  const result = await evm.runCall({
-    caller: createAddressFromString(from),
-    origin: createAddressFromString(from),
-    ...(to ? { to: createAddressFromString(to) } : {}),
-    value: tx.value,
-    data,
-    gasLimit: tx.gas - intrinsic,
-    gasPrice,
-    block: env.ethBlock,
-  })
+  const result =
+    to !== null && vm === 'wasm' && env.ethBlock
+      ? await evm.runWasmTransaction({
+          caller: from,
+          to,
+          value: tx.value,
+          data,
+          gasLimit: tx.gas - intrinsic,
+          gasPrice,
+          block: env.ethBlock,
+        })
+      : await evm.runCall({
+          caller: createAddressFromString(from),
+          origin: createAddressFromString(from),
+          ...(to ? { to: createAddressFromString(to) } : {}),
+          value: tx.value,
+          data,
+          gasLimit: tx.gas - intrinsic,
+          gasPrice,
+          block: env.ethBlock,
+        })
   const exec = result.execResult
   const success = exec.exceptionError === undefined
 
