@@ -184,6 +184,18 @@ describe('cross-VM calls over one state', () => {
     }
   })
 
+  it('a value transfer into a non-payable WASM contract reverts and the value stays with the sender', async () => {
+    const s = await setup()
+    const before = s.chain.balanceOf(bob)
+    const data = encodeFunctionData({ abi: wasmCounter.abi, functionName: 'increment' })
+    const r = await s.chain.send({ from: bob, to: s.wasmCounter, data, value: 1000n })
+    expect(r.status).toBe(0)
+    expect(s.chain.balanceOf(bob)).toBe(before - r.gasUsed * r.effectiveGasPrice)
+    expect(s.chain.balanceOf(s.wasmCounter)).toBe(0n)
+    expect(s.chain.nonceOf(bob)).toBe(1n)
+    expect(await s.chain.read(s.wasmCounter, wasmCounter.abi, 'count')).toBe(0n)
+  })
+
   it('is deterministic: the same blocks give the same state root', async () => {
     const roots: Hex[] = []
     for (let i = 0; i < 2; i++) {
