@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import type { Log } from '@rollup-mesh/core'
 import { type Address, concat, type Hex, keccak256, numberToHex, toRlp, zeroHash } from 'viem'
 
 /**
@@ -55,13 +57,48 @@ export function hashHeader(h: BlockHeader): Hex {
   return keccak256(encodeHeader(h))
 }
 
+function sha256Hex(parts: readonly Buffer[]): Hex {
+  const h = createHash('sha256')
+  for (const p of parts) h.update(p)
+  return `0x${h.digest('hex')}`
+}
+
+const hexBuf = (h: Hex): Buffer => Buffer.from(h.slice(2), 'hex')
+
 /**
- * Root over an ordered list of encoded items: keccak256 of their RLP list.
- * (Not Ethereum's Patricia trie root: no client of this chain verifies one,
- * and a flat list hash costs one keccak per block.)
+ * The transactions root: sha256 over the block's 32-byte transaction hashes in
+ * order. (A flat commitment, not Ethereum's trie root: JS keccak over every
+ * raw transaction cost ~0.2 ms per transaction here; node:crypto's sha256 over
+ * the hashes already computed at acceptance costs microseconds.)
  */
-export function listRoot(items: readonly Hex[]): Hex {
-  return keccak256(toRlp(items as Hex[]))
+export function transactionsRootOf(txHashes: readonly Hex[]): Hex {
+  return sha256Hex(txHashes.map(hexBuf))
+}
+
+/**
+ * The receipts root: sha256 over each receipt's status, cumulative gas and
+ * logs (address, topics, data), length-prefixed, in order. The bloom is left
+ * out: it is derived from the logs.
+ */
+export function receiptsRootOf(
+  receipts: readonly { status: number; cumulativeGasUsed: bigint; logs: readonly Log[] }[],
+): Hex {
+  const parts: Buffer[] = []
+  for (const r of receipts) {
+    const head = Buffer.alloc(13)
+    head.writeUInt8(r.status, 0)
+    head.writeBigUInt64BE(r.cumulativeGasUsed, 1)
+    head.writeUInt32BE(r.logs.length, 9)
+    parts.push(head)
+    for (const l of r.logs) {
+      const data = hexBuf(l.data)
+      const meta = Buffer.alloc(5)
+      meta.writeUInt8(l.topics.length, 0)
+      meta.writeUInt32BE(data.length, 1)
+      parts.push(hexBuf(l.address), meta, ...l.topics.map(hexBuf), data)
+    }
+  }
+  return sha256Hex(parts)
 }
 
 /** The RANDAO value a block exposes to PREVRANDAO: derived from its parent and number. */

@@ -1,15 +1,17 @@
 import type { BlockContext, Executor, Log, Logger, Receipt, StateView, WriteSet } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
-import { type Address, type Hex, numberToHex, toRlp, zeroAddress, zeroHash } from 'viem'
+import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
 import { type BaseFeeParams, defaultBaseFeeParams, nextBaseFee } from './basefee.js'
 import {
   type BlockHeader,
   EMPTY_BLOOM,
   hashHeader,
-  listRoot,
   prevRandaoOf,
+  receiptsRootOf,
   type StoredHeader,
+  transactionsRootOf,
 } from './block.js'
+import type { TxDecoder } from './decoder.js'
 import { ChainStoreError } from './errors.js'
 import { TypedEmitter } from './events.js'
 import { Mempool, type MempoolOptions } from './mempool.js'
@@ -66,6 +68,8 @@ export type ChainComponents = {
   store: ChainStore
   executor: Executor
   simulateCall?: CallSimulator
+  /** Sender recovery for `eth_sendRawTransaction` (a worker pool); default inline. */
+  decoder?: TxDecoder
   logger?: Logger
 }
 
@@ -101,15 +105,6 @@ export function logsOfBlock(b: SealedBlock): StoredLog[] {
   return out
 }
 
-function receiptEncoding(r: Receipt): Hex {
-  return toRlp([
-    r.status === 1 ? '0x01' : '0x',
-    numberToHex(r.cumulativeGasUsed),
-    r.logsBloom,
-    r.logs.map((l) => [l.address, l.topics, l.data]),
-  ])
-}
-
 /**
  * One chain: the store, its cached `StateView`, the mempool and the executor,
  * with `produceBlock()` sealing the next block. Shared by the SPN and the
@@ -141,7 +136,12 @@ export class Chain {
     this.state = new SQLiteStateView(this.store, { maxEntries: options.stateCacheEntries ?? 500_000 })
     this.mempool = new Mempool(
       { ...options.mempool, chainId: options.chainId, blockGasLimit: options.blockGasLimit },
-      { state: this.state, baseFee: () => this.nextBaseFee(), store: this.store },
+      {
+        state: this.state,
+        baseFee: () => this.nextBaseFee(),
+        store: this.store,
+        decoder: components.decoder,
+      },
     )
   }
 
@@ -163,8 +163,8 @@ export class Chain {
         timestamp: genesis.timestamp ?? BigInt(Math.floor(Date.now() / 1000)),
         coinbase: zeroAddress,
         stateRoot: genesis.stateRoot,
-        transactionsRoot: listRoot([]),
-        receiptsRoot: listRoot([]),
+        transactionsRoot: transactionsRootOf([]),
+        receiptsRoot: receiptsRootOf([]),
         logsBloom: EMPTY_BLOOM,
         gasUsed: 0n,
         gasLimit: this.blockGasLimit,
@@ -265,8 +265,8 @@ export class Chain {
       timestamp,
       coinbase,
       stateRoot: result.stateRoot,
-      transactionsRoot: listRoot(txs.map((t) => t.raw)),
-      receiptsRoot: listRoot(result.receipts.map(receiptEncoding)),
+      transactionsRoot: transactionsRootOf(txs.map((t) => t.hash)),
+      receiptsRoot: receiptsRootOf(result.receipts),
       logsBloom: result.logsBloom,
       gasUsed: result.gasUsed,
       gasLimit: this.blockGasLimit,

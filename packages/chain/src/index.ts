@@ -4,9 +4,10 @@ export {
   EMPTY_BLOOM,
   encodeHeader,
   hashHeader,
-  listRoot,
   prevRandaoOf,
+  receiptsRootOf,
   type StoredHeader,
+  transactionsRootOf,
 } from './block.js'
 export {
   type CallResult,
@@ -19,6 +20,12 @@ export {
   logsOfBlock,
   type SealedBlock,
 } from './chain.js'
+export {
+  createInlineDecoder,
+  createTxDecoderPool,
+  type TxDecoder,
+  type TxDecoderPoolOptions,
+} from './decoder.js'
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
 export { TypedEmitter } from './events.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'

@@ -1,5 +1,6 @@
 import type { StateView } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
+import type { TxDecoder } from './decoder.js'
 import { TxRejectedError } from './errors.js'
 import type { ChainStore } from './store.js'
 import {
@@ -21,7 +22,7 @@ export type MempoolOptions = {
   maxSize?: number
   /** Minimum fee bump, in percent, for a replacement (same sender and nonce). Default 10. */
   priceBumpPercent?: bigint
-  /** How far above the account's nonce a transaction may be (it is held back until the gap fills). Default 64. */
+  /** How far above the sender's pending nonce a transaction may be (held back until the gap fills). Default 64. */
   maxNonceGap?: bigint
   /** Intrinsic gas rule; default `intrinsicGas` of this package. */
   intrinsicGas?: (tx: SignedTx) => bigint
@@ -34,6 +35,8 @@ export type MempoolDeps = {
   baseFee: () => bigint
   /** Where accepted transactions are persisted; absent = in memory only. */
   store?: ChainStore | undefined
+  /** Decodes and recovers senders (a worker pool); default inline on this thread. */
+  decoder?: TxDecoder | undefined
 }
 
 type Entry = SignedTx & { seq: number }
@@ -83,7 +86,9 @@ export class Mempool {
 
   /** Decodes, recovers, validates, inserts and persists a signed transaction; resolves to its hash. */
   async add(raw: Hex): Promise<Hex> {
-    const tx = await decodeSignedTx(raw, this.opts.chainId)
+    const tx = this.deps.decoder
+      ? await this.deps.decoder.decode(raw)
+      : await decodeSignedTx(raw, this.opts.chainId)
     this.insert(tx)
     await this.flush()
     return tx.hash
@@ -144,11 +149,15 @@ export class Mempool {
     const nonce = account?.nonce ?? 0n
     if (tx.nonce < nonce)
       throw new TxRejectedError('NONCE_TOO_LOW', `nonce too low: next nonce ${nonce}, tx nonce ${tx.nonce}`)
-    if (tx.nonce > nonce + this.opts.maxNonceGap)
-      throw new TxRejectedError(
-        'NONCE_TOO_HIGH',
-        `nonce too high: next nonce ${nonce}, tx nonce ${tx.nonce}, at most ${this.opts.maxNonceGap} ahead`,
-      )
+    if (tx.nonce > nonce + this.opts.maxNonceGap) {
+      // Measured from the sender's pending nonce (its executable pooled transactions count).
+      const pending = this.pendingNonce(tx.from)
+      if (tx.nonce > pending + this.opts.maxNonceGap)
+        throw new TxRejectedError(
+          'NONCE_TOO_HIGH',
+          `nonce too high: next nonce ${pending}, tx nonce ${tx.nonce}, at most ${this.opts.maxNonceGap} ahead`,
+        )
+    }
     const balance = account?.balance ?? 0n
     const cost = tx.value + tx.feeCap * tx.gas
     if (balance < cost)

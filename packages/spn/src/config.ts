@@ -29,6 +29,8 @@ export const spnConfigSchema = z
     dataDir: z.string().min(1),
     blockTimeMs: z.number().int().min(10).max(60_000).default(defaultSPNOptions.blockTimeMs),
     blockGasLimit: bigintSchema.default(defaultSPNOptions.blockGasLimit),
+    /** Worker threads for sender recovery (0 = on the main thread). */
+    decodeWorkers: z.number().int().min(0).max(16).default(1),
     /** Most transactions per block. */
     maxTxsPerBlock: z.number().int().positive().default(5_000),
     coinbase: addressSchema.optional(),

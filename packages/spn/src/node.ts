@@ -5,8 +5,10 @@ import {
   Chain,
   ChainStore,
   createEthMethods,
+  createInlineDecoder,
   createIntervalBlockProducer,
   createRPCServer,
+  createTxDecoderPool,
   type RPCServer,
   recoveryBackend,
 } from '@rollup-mesh/chain'
@@ -67,6 +69,10 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
   mkdirSync(config.dataDir, { recursive: true })
   const store = new ChainStore({ path: join(config.dataDir, 'chain.db') })
   const executor = createSerialExecutor()
+  const decoder =
+    config.decodeWorkers > 0
+      ? createTxDecoderPool({ chainId: BigInt(config.chainId), workers: config.decodeWorkers })
+      : createInlineDecoder(BigInt(config.chainId))
   const chain = new Chain(
     {
       chainId: BigInt(config.chainId),
@@ -83,7 +89,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         },
       },
     },
-    { store, executor, simulateCall: (p) => simulateCall(p), logger },
+    { store, executor, simulateCall: (p) => simulateCall(p), decoder, logger },
   )
   const producer = init.producer
     ? init.producer(chain)
@@ -154,6 +160,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
     },
     async stop() {
       if (!started) {
+        await decoder.close()
         store.close()
         return
       }
@@ -162,6 +169,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       await chain.idle()
       await rpc.stop()
       chain.mempool.flushNow()
+      await decoder.close()
       store.close()
     },
     isStarted: () => started,

@@ -72,7 +72,7 @@ export function revertError(returnData: Hex, error?: string): RPCError {
  * namespaces (`mesh_`) are merged in by the node.
  */
 export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}): RPCMethods {
-  const log = (options.logger ?? createSilentLogger()).child({ module: 'eth' })
+  const _log = (options.logger ?? createSilentLogger()).child({ module: 'eth' })
   const maxLogRange = options.maxLogRange ?? 10_000n
   const maxLogResults = options.maxLogResults ?? 10_000
   const priorityFee = options.priorityFee ?? 1_000_000_000n
@@ -195,7 +195,6 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
 
   const sendRaw = async (raw: Hex): Promise<Hex> => {
     const hash = await chain.mempool.add(raw)
-    log.debug({ hash }, 'transaction accepted')
     return hash
   }
 

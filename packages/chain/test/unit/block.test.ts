@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { nextBaseFee } from '../../src/basefee.js'
-import { encodeHeader, hashHeader, listRoot } from '../../src/block.js'
+import { encodeHeader, hashHeader, receiptsRootOf, transactionsRootOf } from '../../src/block.js'
 import { headerFromJSON, headerToJSON } from '../../src/codec.js'
 import { header } from './helpers.js'
 
@@ -24,9 +24,19 @@ describe('block header', () => {
     expect(headerFromJSON(headerToJSON(h))).toEqual(h)
   })
 
-  it('list roots depend on order and content', () => {
-    expect(listRoot(['0x01', '0x02'])).not.toBe(listRoot(['0x02', '0x01']))
-    expect(listRoot([])).toBe('0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347')
+  it('transaction and receipt roots commit to order and content', () => {
+    const a = `0x${'01'.repeat(32)}` as const
+    const b = `0x${'02'.repeat(32)}` as const
+    expect(transactionsRootOf([a, b])).not.toBe(transactionsRootOf([b, a]))
+    expect(transactionsRootOf([])).toBe('0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
+    const log = { address: `0x${'aa'.repeat(20)}` as const, topics: [a], data: '0x01' as const }
+    const r = { status: 1, cumulativeGasUsed: 21_000n, logs: [log] }
+    const base = receiptsRootOf([r])
+    expect(receiptsRootOf([{ ...r, status: 0 }])).not.toBe(base)
+    expect(receiptsRootOf([{ ...r, cumulativeGasUsed: 21_001n }])).not.toBe(base)
+    expect(receiptsRootOf([{ ...r, logs: [{ ...log, data: '0x02' }] }])).not.toBe(base)
+    expect(receiptsRootOf([{ ...r, logs: [{ ...log, topics: [b] }] }])).not.toBe(base)
+    expect(receiptsRootOf([{ ...r, logs: [] }, r])).not.toBe(receiptsRootOf([r, { ...r, logs: [] }]))
   })
 })
 

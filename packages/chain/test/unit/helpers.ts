@@ -1,7 +1,13 @@
 import { devAccounts } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { type BlockHeader, EMPTY_BLOOM, hashHeader, listRoot } from '../../src/block.js'
+import {
+  type BlockHeader,
+  EMPTY_BLOOM,
+  hashHeader,
+  receiptsRootOf,
+  transactionsRootOf,
+} from '../../src/block.js'
 import { ChainStore } from '../../src/store.js'
 
 export const CHAIN_ID = 31_337n
@@ -16,8 +22,8 @@ export function header(n: bigint, parentHash: Hex): BlockHeader {
     timestamp: 1_700_000_000n + n,
     coinbase: '0x0000000000000000000000000000000000000000',
     stateRoot: `0x${'11'.repeat(32)}`,
-    transactionsRoot: listRoot([]),
-    receiptsRoot: listRoot([]),
+    transactionsRoot: transactionsRootOf([]),
+    receiptsRoot: receiptsRootOf([]),
     logsBloom: EMPTY_BLOOM,
     gasUsed: 0n,
     gasLimit: 30_000_000n,

@@ -69,9 +69,14 @@ describe('Mempool validation', () => {
       [0, 0],
       [0, 1],
     ])
-    expect(mp.stats()).toEqual({ pending: 3, queued: 1 })
+    expect(mp.stats()).toEqual({ pending: 3, queued: 1 }) // nonce 3 waits for 2
     expect(mp.pendingNonce(keys[0]!.address as Address)).toBe(2n)
     expect(mp.select(gwei, 42_000n)).toHaveLength(2) // gas limit
+    // The gap limit counts from the pending nonce (2), not the state nonce (0).
+    expect(await reason(mp.add(await signTx(0, { nonce: 66 })))).toBe('accepted')
+    expect(await reason(mp.add(await signTx(0, { nonce: 67 })))).toMatch(
+      /^NONCE_TOO_HIGH: nonce too high: next nonce 2/,
+    )
     expect(mp.select(gwei, 30_000_000n, 1)).toHaveLength(1) // count limit
     expect(mp.select(4n * gwei, 30_000_000n).map((t) => Number(t.nonce))).toEqual([]) // sender 0 head can't pay; sender 1 cap 3 gwei
   })

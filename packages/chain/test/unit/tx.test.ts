@@ -121,3 +121,21 @@ describe('signed transaction decoding', () => {
     expect(intrinsicGas({ to, data: `0x${'01'.repeat(1000)}` })).toBe(21_000n + 40_000n)
   })
 })
+
+describe('worker-thread decoder pool', () => {
+  it('recovers senders off the main thread and reports rejections with their reason', async () => {
+    const { createTxDecoderPool } = await import('../../src/decoder.js')
+    const pool = createTxDecoderPool({ chainId: CHAIN_ID, workers: 1 })
+    try {
+      const raws = await Promise.all(Array.from({ length: 20 }, (_, i) => signTx(i % 2, { nonce: i })))
+      const decoded = await Promise.all(raws.map((r) => pool.decode(r)))
+      expect(decoded.map((d) => d.from)).toEqual(raws.map((_, i) => keys[i % 2]!.address.toLowerCase()))
+      expect(decoded.map((d) => d.nonce)).toEqual(raws.map((_, i) => BigInt(i)))
+      const bad = await pool.decode(await signTx(0, { chainId: 1 })).catch((e: unknown) => e)
+      expect(bad).toBeInstanceOf(TxRejectedError)
+      expect((bad as TxRejectedError).reason).toBe('WRONG_CHAIN_ID')
+    } finally {
+      await pool.close()
+    }
+  })
+})
