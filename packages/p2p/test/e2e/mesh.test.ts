@@ -150,6 +150,24 @@ describe('gossip across 4 nodes (one process)', () => {
     hub.setValidator('spn1', 'txs', undefined)
   })
 
+  it("lets the node's validator reject a well-formed message, which costs the sender score", async () => {
+    const sender = await node({ bootstrap: [addrOf(hub)] })
+    await waitFor('sender connected', () => hub.getPeers().includes(sender.peerId))
+    await meshReady([sender], 'spn1', 'headers')
+    const seen: bigint[] = []
+    hub.setValidator('spn1', 'headers', (m) => {
+      if (m.kind === 'headers') seen.push(m.header.number)
+      return 'reject'
+    })
+    const inbox = collect(spokes[0] as P2P)
+    await sender.publishHeader('spn1', await makeHeader('spn1', 30n))
+    await waitFor('score to fall', () => hub.getScore(sender.peerId) < 0)
+    expect(seen).toEqual([30n])
+    expect(inbox).toHaveLength(0)
+    hub.setValidator('spn1', 'headers', undefined)
+    await sender.stop()
+  })
+
   it('rejects malformed, oversize and wrongly signed messages; the sender falls below graylist and is disconnected', async () => {
     const attacker = await node({ bootstrap: [addrOf(hub)], subscriptions: ALL })
     await waitFor('attacker connected', () => hub.getPeers().includes(attacker.peerId))
