@@ -1,3 +1,12 @@
+export {
+  type AcceptanceCheck,
+  type AcceptanceCheckName,
+  type AcceptanceVerification,
+  exportSettlementAcceptance,
+  type SettlementAcceptance,
+  type VerifyAcceptanceOptions,
+  verifySettlementAcceptance,
+} from './acceptance.js'
 export { MAINNET_ADDRESSES } from './addresses.js'
 export {
   checkSettlement,

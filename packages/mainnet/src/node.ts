@@ -8,6 +8,8 @@ import {
   createInlineDecoder,
   createIntervalBlockProducer,
   createRPCServer,
+  RPCError,
+  RPCErrorCode,
   type RPCServer,
   type SealedBlock,
   type StoredHeader,
@@ -21,8 +23,15 @@ import {
   simulateCall,
   intrinsicGas as vmIntrinsicGas,
 } from '@rollup-mesh/dual-vm'
-import { type Block, createP2P, type P2P, type SignedHeader, signHeader } from '@rollup-mesh/p2p'
-import { type Address, type Hash, type Hex, numberToHex } from 'viem'
+import {
+  type Block,
+  createP2P,
+  encodeHeader,
+  type P2P,
+  type SignedHeader,
+  signHeader,
+} from '@rollup-mesh/p2p'
+import { type Address, bytesToHex, type Hash, type Hex, numberToHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { MAINNET_ADDRESSES } from './addresses.js'
 import { MAINNET_NETWORK, type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
@@ -177,6 +186,27 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       logger,
     }),
     mesh_nodeInfo: () => nodeInfo(),
+    /** `[blockNumber]` → the validator-signed p2p header of that block, RLP hex (p2p's `encodeHeader`), or null. */
+    mesh_getSignedHeader: async (params: readonly unknown[]) => {
+      const raw = params[0]
+      if (typeof raw !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(raw))
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          'mesh_getSignedHeader expects [blockNumber] as a hex quantity',
+        )
+      const header = await signedHeader(BigInt(raw))
+      return header ? bytesToHex(encodeHeader(header)) : null
+    },
+    /** `[txHash]` → the signed transaction's raw bytes as stored in a block, or null. */
+    mesh_getRawTransaction: (params: readonly unknown[]) => {
+      const hash = params[0]
+      if (typeof hash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(hash))
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          'mesh_getRawTransaction expects [txHash] (32-byte hex)',
+        )
+      return chain.store.getTx(hash.toLowerCase() as Hex)?.raw ?? null
+    },
   }
   const rpc: RPCServer = createRPCServer(methods, {
     host: config.rpc.host,

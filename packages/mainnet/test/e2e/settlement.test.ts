@@ -3,13 +3,14 @@ import { join } from 'node:path'
 import { devAccounts } from '@rollup-mesh/core'
 import { createP2P, type GossipMessage, type P2P } from '@rollup-mesh/p2p'
 import type { SimulatedEnclave } from '@rollup-mesh/tee-attest'
-import { releaseZkThreads } from '@rollup-mesh/zk-bridge'
+import { getSettlementArtifacts, releaseZkThreads } from '@rollup-mesh/zk-bridge'
 import {
   type Address,
   bytesToHex,
   createPublicClient,
   createWalletClient,
   type Hex,
+  hexToBytes,
   http,
   type PublicClient,
   parseEther,
@@ -19,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   checkSettlement,
   deregisterSPN,
+  exportSettlementAcceptance,
   MAINNET_ADDRESSES,
   MAINNET_NETWORK,
   mainnetContracts,
@@ -28,6 +30,7 @@ import {
   readSPN,
   registerSPN,
   SETTLEMENT_VK_HASH,
+  type SettlementAcceptance,
   type SettlementHeader,
   SettlementRejectedError,
   settlementAcceptedEvents,
@@ -35,6 +38,7 @@ import {
   settlementPublicSignals,
   settlementReportData,
   submitSettlement,
+  verifySettlementAcceptance,
 } from '../../src/index.js'
 import {
   type BuiltSettlement,
@@ -75,7 +79,11 @@ describe('main net: SPN registry and settlement acceptance (child process over J
     ])
     node = started
     ;[s1, s2] = built as [BuiltSettlement, BuiltSettlement]
-    client = createPublicClient({ chain: node.chain, transport: http(node.url) }) as PublicClient
+    client = createPublicClient({
+      chain: node.chain,
+      transport: http(node.url),
+      pollingInterval: 100,
+    }) as PublicClient
   }, 120_000)
 
   afterAll(async () => {
@@ -318,6 +326,51 @@ describe('main net: SPN registry and settlement acceptance (child process over J
     process.stdout.write(`settlement 2 accepted: ${receipt.gasUsed} gas\n`)
   })
 
+  it('exports an accepted settlement with its main-net block; it verifies offline and a tampered copy names the failed check', async () => {
+    const exported = await exportSettlementAcceptance(client, { spnId: SPN_ID, settlementIndex: 1n })
+    const acceptance = JSON.parse(JSON.stringify(exported)) as SettlementAcceptance
+    const { vkey } = await getSettlementArtifacts()
+    const options = {
+      vkey,
+      measurements: [MEASUREMENT],
+      simulatedRoots: [enclave.rootCertificateDer],
+      validator: node!.validator,
+    }
+    const good = await verifySettlementAcceptance(acceptance, options)
+    expect(good.checks.filter((c) => !c.ok)).toEqual([])
+    expect(good.ok).toBe(true)
+    expect(good.checks.map((c) => c.name)).toEqual([
+      'header',
+      'public-signals',
+      'groth16',
+      'tee-quote',
+      'mainnet-header-signature',
+      'mainnet-tx-inclusion',
+      'mainnet-tx-calldata',
+      'mainnet-receipt',
+    ])
+    const flip = (hex: Hex, at: number): Hex => {
+      const b = hexToBytes(hex)
+      b[at] = (b[at] ?? 0) ^ 1
+      return bytesToHex(b)
+    }
+    const failedOf = async (tamper: (a: SettlementAcceptance) => void, opts = options) => {
+      const copy = JSON.parse(JSON.stringify(acceptance)) as SettlementAcceptance
+      tamper(copy)
+      return (await verifySettlementAcceptance(copy, opts)).failed
+    }
+    expect(await failedOf((a) => (a.header = flip(a.header, 100)))).toBe('public-signals')
+    expect(await failedOf((a) => (a.proof = s2.proofBytes))).toBe('groth16')
+    expect(await failedOf((a) => (a.quote = flip(a.quote, 400)))).toBe('tee-quote')
+    expect(await failedOf(() => undefined, { ...options, validator: stranger!.address })).toBe(
+      'mainnet-header-signature',
+    )
+    expect(await failedOf((a) => a.mainnet.txHashes.reverse().push(a.mainnet.txHashes[0]!))).toBe(
+      'mainnet-tx-inclusion',
+    )
+    expect(await failedOf((a) => (a.mainnet.receipts[a.mainnet.txIndex]!.status = 0))).toBe('mainnet-receipt')
+  })
+
   it('a deregistered SPN cannot settle; its bond goes back to the operator', async () => {
     const before = await client.getBalance({ address: operator!.address })
     const hash = await deregisterSPN(wallet(governance!.privateKey), SPN_ID)
@@ -331,7 +384,11 @@ describe('main net: SPN registry and settlement acceptance (child process over J
     const head = await client.getBlockNumber()
     expect(await stopMainnet(node, 'SIGTERM')).toBe(0)
     node = await startMainnet({ dataDir: node!.dataDir, chainId: CHAIN_ID, blockTimeMs: 200 })
-    client = createPublicClient({ chain: node.chain, transport: http(node.url) }) as PublicClient
+    client = createPublicClient({
+      chain: node.chain,
+      transport: http(node.url),
+      pollingInterval: 100,
+    }) as PublicClient
     expect(await client.getBlockNumber()).toBeGreaterThanOrEqual(head)
     expect((await readMailbox(client, SPN_ID)).settlementCount).toBe(2n)
     expect((await readSPN(client, SPN_ID)).status).toBe('deregistered')
