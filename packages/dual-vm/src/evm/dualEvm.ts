@@ -144,6 +144,11 @@ export class DualVmEVM extends EVM {
     this.wasm = options.wasm
   }
 
+  /** Addresses (unprefixed hex, as ethereumjs keys them) of every active precompile, custom ones included: warm from a transaction's start. */
+  precompileAddresses(): string[] {
+    return [...this._precompiles.keys()]
+  }
+
   /** The current call's ethereumjs block-level context as the WASM SDK sees it. */
   private blockContext(): WasmCallContext['block'] {
     const header = this._block?.header

@@ -1,4 +1,3 @@
-import { getActivePrecompiles } from '@ethereumjs/evm'
 import { Account, createAddressFromString } from '@ethereumjs/util'
 import type { BlockContext, ExecutableTx, Log, Receipt } from '@rollup-mesh/core'
 import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
@@ -222,7 +221,7 @@ const precompiles = new WeakMap<DualVmEVM, string[]>()
 function precompileAddresses(evm: DualVmEVM): string[] {
   let list = precompiles.get(evm)
   if (!list) {
-    list = [...getActivePrecompiles(evm.common).keys()]
+    list = evm.precompileAddresses()
     precompiles.set(evm, list)
   }
   return list
