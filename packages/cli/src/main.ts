@@ -1,18 +1,29 @@
 import { BaseError } from '@rollup-mesh/core'
 import { CommanderError, createProgram } from './program.js'
 
-/** Runs `mesh` with `argv` (process.argv shape); returns the exit code. Never prints a stack trace for user errors. */
+/**
+ * Runs `mesh` with `argv` (process.argv shape); returns the exit code.
+ * A `BaseError` prints its message; anything else prints a short message
+ * (the stack only with `--debug` or `MESH_DEBUG=1`). Never throws.
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram()
+  const debug = argv.includes('--debug') || process.env.MESH_DEBUG === '1'
   try {
-    await program.parseAsync(argv)
+    await program.parseAsync(argv.filter((a) => a !== '--debug'))
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode
     if (err instanceof BaseError) {
       process.stderr.write(`mesh: ${err.message}\n`)
+      if (debug && err.stack) process.stderr.write(`${err.stack}\n`)
       return 1
     }
-    throw err
+    const message = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err)
+    process.stderr.write(`mesh: unexpected error: ${message}\n`)
+    process.stderr.write(
+      debug && err instanceof Error ? `${err.stack}\n` : 'Run again with --debug to see where it happened.\n',
+    )
+    return 1
   }
 }

@@ -1,0 +1,45 @@
+import { devAccounts } from '@rollup-mesh/core'
+import type { MeshState } from '../../mesh/state.js'
+import { table } from '../../output.js'
+
+/** The anvil-style banner: networks, dev accounts with keys, where logs go. */
+export function banner(state: MeshState, options: { detached: boolean; readyMs: number }): string {
+  const lines: string[] = []
+  lines.push('', '                 rollup-mesh', '')
+  lines.push(`Mesh ready in ${(options.readyMs / 1000).toFixed(1)} s (data dir ${state.dataDir})`, '')
+  lines.push('Networks')
+  lines.push('========')
+  lines.push(
+    table(
+      ['network', 'chain id', 'VMs', 'RPC', 'WS'],
+      state.networks.map((n) => [
+        n.role ? `${n.name} (${n.role})` : n.name,
+        String(n.chainId),
+        n.vms.map((v) => v.toUpperCase()).join(' + '),
+        n.rpcUrl,
+        n.wsUrl,
+      ]),
+    ),
+  )
+  lines.push('', 'Available Accounts (10,000 ETH on every network)')
+  lines.push('==================')
+  const accounts = devAccounts(10)
+  for (const a of accounts) lines.push(`(${a.index}) ${a.address}`)
+  lines.push('', 'Private Keys')
+  lines.push('==================')
+  for (const a of accounts) lines.push(`(${a.index}) ${a.privateKey}`)
+  lines.push('', 'Wallet')
+  lines.push('==================')
+  lines.push('Mnemonic:          test test test test test test test test test test test junk')
+  lines.push("Derivation path:   m/44'/60'/0'/0/")
+  lines.push('', 'Logs')
+  lines.push('==================')
+  for (const n of state.networks) lines.push(`${n.name.padEnd(8)} ${n.logFile}   (mesh logs ${n.name} -f)`)
+  lines.push('')
+  lines.push(
+    options.detached
+      ? 'Running in the background. `mesh status` shows it, `mesh down` stops it.'
+      : 'Ctrl-C (or `mesh down` from another terminal) stops every node.',
+  )
+  return lines.join('\n')
+}

@@ -1,0 +1,215 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { MeshCliError } from '../../errors.js'
+import { planMesh, writeNodeFile } from '../../mesh/plan.js'
+import { rpcRequest } from '../../mesh/rpc.js'
+import { logTail, type SpawnedNode, spawnNode, stopPid } from '../../mesh/spawn.js'
+import {
+  isAlive,
+  type MeshState,
+  type NetworkState,
+  readState,
+  resolveDataDir,
+  STATE_FILE,
+  writeState,
+} from '../../mesh/state.js'
+import { createOut, type Out } from '../../output.js'
+import { banner } from './banner.js'
+import type { UpOptions } from './options.js'
+
+function liveState(dataDir: string): MeshState | undefined {
+  try {
+    const state = readState(dataDir)
+    if (state && (isAlive(state.supervisorPid) || state.networks.some((n) => isAlive(n.pid)))) return state
+  } catch {
+    // an unreadable state file is not a running mesh
+  }
+  return undefined
+}
+
+/** `--fresh`: deletes the data dir, but only one that `mesh up` made (or an empty one). */
+function wipe(dataDir: string): void {
+  if (!existsSync(dataDir)) return
+  const entries = readdirSync(dataDir)
+  const isMesh =
+    entries.length === 0 ||
+    entries.includes(STATE_FILE) ||
+    entries.some((e) => existsSync(join(dataDir, e, 'node.json')))
+  if (!isMesh)
+    throw new MeshCliError(`--fresh would delete ${dataDir}, which is not a mesh data dir.`, {
+      code: 'NOT_A_MESH_DIR',
+      metaMessages: ['- Pass a --data-dir that `mesh up` created, or a new one.'],
+    })
+  rmSync(dataDir, { recursive: true, force: true })
+}
+
+/** Waits until the node answers RPC; returns the VMs it reports (mesh_nodeInfo), if it reports them. */
+async function waitHealthy(name: string, rpcUrl: string, timeoutMs = 20_000): Promise<string[] | undefined> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await rpcRequest({ network: name, rpcUrl }, 'eth_blockNumber', [], 2_000)
+      const info = await rpcRequest<{ vms?: string[] }>(
+        { network: name, rpcUrl },
+        'mesh_nodeInfo',
+        [],
+        2_000,
+      ).catch(() => undefined)
+      return Array.isArray(info?.vms) ? info.vms : undefined
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+}
+
+/**
+ * `mesh up`: writes (or reuses) each node's config under the data dir, spawns
+ * each node as its own `mesh node start` process, waits until each answers
+ * RPC, writes `<data-dir>/mesh.json`, prints the banner, then supervises
+ * (or, with --detach, leaves them running and exits).
+ */
+export async function upHandler(options: UpOptions): Promise<number> {
+  const out = createOut(options.json)
+  const started = performance.now()
+  const dataDir = resolveDataDir(options.dataDir)
+  const running = liveState(dataDir)
+  if (running)
+    throw new MeshCliError(`A mesh is already running in ${dataDir}.`, {
+      code: 'MESH_RUNNING',
+      metaMessages: [
+        `- pids: ${running.networks.map((n) => `${n.name} ${n.pid}`).join(', ')}`,
+        '- `mesh status` shows it, `mesh down` stops it.',
+      ],
+    })
+  if (options.fresh) wipe(dataDir)
+
+  const planOptions = {
+    spns: options.spns,
+    blockTimeMs: options.blockTime,
+    port: options.port,
+    workers: options.workers,
+    logLevel: options.logLevel,
+  }
+  if (options.exportConfigs) {
+    const dir = resolve(options.exportConfigs)
+    const plan = planMesh({ ...planOptions, dataDir: dir })
+    const files: string[] = []
+    for (const p of plan) {
+      const file = join(dir, `${p.name}.json`)
+      writeNodeFile(file, { ...p.file, config: { ...p.file.config, dataDir: `./${p.name}` } })
+      files.push(file)
+    }
+    out.line(`Wrote ${files.length} node configs:`)
+    for (const f of files) out.line(`  ${f}`)
+    out.line(`Run each with \`mesh node start --config <file>\` (data goes to ./<network> beside the file).`)
+    out.result({ configs: files })
+    return 0
+  }
+
+  mkdirSync(dataDir, { recursive: true })
+  const plan = planMesh({ ...planOptions, dataDir })
+  const resumed = plan.some((p) => p.resumed)
+  for (const p of plan) writeNodeFile(p.configFile, p.file)
+  out.progress(
+    `${resumed ? 'Resuming' : 'Starting'} ${plan.length} network(s) in ${dataDir}: ${plan.map((p) => p.name).join(', ')}`,
+  )
+
+  const spawned: SpawnedNode[] = []
+  const networks: NetworkState[] = []
+  try {
+    for (const p of plan) {
+      mkdirSync(p.nodeDir, { recursive: true })
+      spawned.push(
+        spawnNode({ name: p.name, configFile: p.configFile, logFile: p.logFile, detached: options.detach }),
+      )
+    }
+    await Promise.all(
+      plan.map(async (p, i) => {
+        const s = spawned[i]!
+        const ready = await s.ready
+        const vms = await waitHealthy(p.name, ready.rpcUrl)
+        out.progress(
+          `  ✓ ${p.name.padEnd(8)} ready after ${((performance.now() - started) / 1000).toFixed(1)} s  ${ready.rpcUrl}`,
+        )
+        networks[i] = {
+          name: p.name,
+          kind: p.kind,
+          chainId: Number(p.file.config.chainId),
+          vms: vms ?? p.file.vms,
+          ...(p.file.role ? { role: p.file.role } : {}),
+          rpcUrl: ready.rpcUrl,
+          wsUrl: ready.wsUrl,
+          pid: s.pid,
+          dataDir: p.nodeDir,
+          configFile: p.configFile,
+          logFile: p.logFile,
+        }
+      }),
+    )
+  } catch (err) {
+    await Promise.all(spawned.map((s) => stopPid(s.pid, 5_000)))
+    throw err
+  }
+  const readyMs = Math.round(performance.now() - started)
+  const state: MeshState = {
+    version: 1,
+    dataDir,
+    ...(options.detach ? {} : { supervisorPid: process.pid }),
+    startedAt: new Date().toISOString(),
+    readyMs,
+    networks,
+  }
+  writeState(dataDir, state)
+  out.line(banner(state, { detached: options.detach, readyMs }))
+  out.result({ event: 'ready', ...state })
+
+  if (options.demo) {
+    const { runDemo } = await import('./demo.js')
+    try {
+      await runDemo(state, out)
+    } catch (err) {
+      if (options.detach) throw err
+      process.stderr.write(`mesh: the demo failed: ${(err as Error).message}\nThe mesh keeps running.\n`)
+    }
+  }
+
+  if (options.detach) {
+    for (const s of spawned) {
+      s.proc.stdout?.destroy()
+      s.proc.unref()
+    }
+    return 0
+  }
+  return supervise(spawned, state, out)
+}
+
+/** Waits for Ctrl-C/SIGTERM (stops every node, exit 0) or a node crash (reports it, stops the rest, exit 1). */
+function supervise(spawned: SpawnedNode[], state: MeshState, out: Out): Promise<number> {
+  return new Promise<number>((resolveExit) => {
+    let stopping = false
+    const stopAll = async (code: number) => {
+      stopping = true
+      await Promise.all(spawned.map((s) => stopPid(s.pid)))
+      const { supervisorPid: _gone, ...rest } = state
+      writeState(state.dataDir, rest)
+      resolveExit(code)
+    }
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) return
+      out.progress(`\n${signal}: stopping ${spawned.length} node(s)…`)
+      void stopAll(0).then(() => out.progress('Stopped.'))
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    for (const s of spawned) {
+      s.proc.on('exit', (code, signal) => {
+        if (stopping) return
+        process.stderr.write(
+          `mesh: ${s.name} (pid ${s.pid}) stopped unexpectedly (${signal ?? `exit code ${code}`}).\nLast lines of ${s.logFile}:\n${logTail(s.logFile)}\nStopping the other nodes.\n`,
+        )
+        void stopAll(1)
+      })
+    }
+  })
+}

@@ -1,0 +1,41 @@
+import { resolveOptions } from '../../options.js'
+import type { CliCommand } from '../types.js'
+import { upHandler } from './handler.js'
+import { upSchema } from './options.js'
+
+export const up: CliCommand = {
+  name: 'up',
+  describe: 'Start a local mesh: N SPNs (default 2), each its own process, with funded dev accounts.',
+  examples: [
+    {
+      command: 'mesh up',
+      description: 'start spn1 (EVM-heavy) and spn2 (WASM-heavy) in .mesh/; Ctrl-C stops',
+    },
+    {
+      command: 'mesh up --spns 3 --detach',
+      description: 'three SPNs in the background (`mesh down` stops them)',
+    },
+    { command: 'mesh up --demo', description: 'start, deploy the example tokens, make a cross-VM call' },
+    { command: 'mesh up --fresh --block-time 200', description: 'start over with 200 ms blocks' },
+  ],
+  register(cmd) {
+    cmd
+      .option('-n, --spns <n>', 'number of SPNs (default 2)')
+      .option('-d, --data-dir <dir>', 'where chains, configs and logs live (default .mesh)')
+      .option('--block-time <ms>', 'block time in ms (default 500)')
+      .option('-p, --port <port>', 'first RPC port, one per network (default: any free port)')
+      .option('--workers <n>', 'worker threads per node for sender recovery')
+      .option('--fresh', 'delete the data dir first and start new chains')
+      .option('--detach', 'leave the nodes running in the background and exit')
+      .option(
+        '--export-configs <dir>',
+        'only write each node config to <dir> (for `mesh node start` elsewhere)',
+      )
+      .option('--demo', 'deploy Token.sol and token.ts, make a cross-VM call, then keep running')
+      .option('--log-level <level>', 'node log level (default info)')
+      .option('--json', 'print one JSON object (the state) instead of the banner')
+      .action(async (opts: Record<string, unknown>) => {
+        process.exitCode = await upHandler(resolveOptions('up', upSchema, opts))
+      })
+  },
+}

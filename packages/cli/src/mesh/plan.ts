@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { parseConfig, z } from '@rollup-mesh/core'
+import { MeshCliError } from '../errors.js'
+import type { NodeKind } from './state.js'
+
+/** Chain ids: the main net is 9000, SPN n is 9000 + n. */
+export const MAINNET_CHAIN_ID = 9000
+export const spnChainId = (n: number): number => MAINNET_CHAIN_ID + n
+
+/**
+ * One node's file, what `mesh node start --config` reads and `mesh up`
+ * writes per network: the kind, the network name and the node's own config
+ * (the SPN's `spnConfigSchema` input, or the main net's). A relative
+ * `config.dataDir` is resolved against the file's directory.
+ */
+export const nodeFileSchema = z.object({
+  kind: z.enum(['spn', 'mainnet']),
+  network: z.string().min(1).max(64),
+  vms: z.array(z.enum(['evm', 'wasm'])).default(['evm', 'wasm']),
+  role: z.string().optional(),
+  config: z.record(z.string(), z.unknown()),
+})
+export type NodeFile = z.output<typeof nodeFileSchema>
+
+export function readNodeFile(path: string): NodeFile {
+  const abs = resolve(path)
+  if (!existsSync(abs))
+    throw new MeshCliError(`Node config ${abs} does not exist.`, {
+      code: 'FILE_NOT_FOUND',
+      metaMessages: ['- `mesh up --export-configs DIR` writes one per network.'],
+    })
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(abs, 'utf8'))
+  } catch (err) {
+    throw new MeshCliError(`Node config ${abs} is not valid JSON.`, { details: (err as Error).message })
+  }
+  const file = parseConfig(nodeFileSchema, raw, `node config ${abs}`)
+  const dataDir = typeof file.config.dataDir === 'string' ? file.config.dataDir : '.'
+  file.config.dataDir = isAbsolute(dataDir) ? dataDir : resolve(dirname(abs), dataDir)
+  return file
+}
+
+export type PlanOptions = {
+  dataDir: string
+  spns: number
+  blockTimeMs?: number | undefined
+  /** First RPC port (network i gets port + i); 0 = any free port. */
+  port?: number | undefined
+  workers?: number | undefined
+  logLevel?: string | undefined
+}
+
+export type PlannedNode = {
+  name: string
+  kind: NodeKind
+  /** `<dataDir>/<name>/node.json`. */
+  configFile: string
+  nodeDir: string
+  logFile: string
+  file: NodeFile
+  /** Whether node.json already existed (the chain resumes). */
+  resumed: boolean
+}
+
+const ROLES = ['EVM-heavy', 'WASM-heavy']
+
+/**
+ * The networks of a mesh and each node's file. An existing `node.json` is
+ * kept (so the genesis and the chain resume); only run-time fields (block
+ * time, port, workers) given this time are updated. The main net joins the
+ * plan here once its node is available.
+ */
+export function planMesh(options: PlanOptions): PlannedNode[] {
+  const nodes: PlannedNode[] = []
+  const genesisTimestamp = Math.floor(Date.now() / 1000)
+  for (let i = 1; i <= options.spns; i++) {
+    const name = `spn${i}`
+    const nodeDir = join(options.dataDir, name)
+    const configFile = join(nodeDir, 'node.json')
+    let file: NodeFile
+    let resumed = false
+    if (existsSync(configFile)) {
+      file = parseConfig(nodeFileSchema, JSON.parse(readFileSync(configFile, 'utf8')), configFile)
+      resumed = true
+    } else {
+      file = {
+        kind: 'spn',
+        network: name,
+        vms: ['evm', 'wasm'],
+        ...(ROLES[i - 1] ? { role: ROLES[i - 1] } : {}),
+        config: {
+          spnId: name,
+          chainId: spnChainId(i),
+          dataDir: '.',
+          genesisTimestamp,
+          logLevel: options.logLevel ?? 'info',
+        },
+      }
+    }
+    const config = file.config
+    if (options.blockTimeMs !== undefined) config.blockTimeMs = options.blockTimeMs
+    if (options.workers !== undefined) config.decodeWorkers = options.workers
+    if (options.port !== undefined)
+      config.rpc = {
+        ...((config.rpc as object | undefined) ?? {}),
+        port: options.port === 0 ? 0 : options.port + i - 1,
+      }
+    nodes.push({ name, kind: 'spn', configFile, nodeDir, logFile: join(nodeDir, 'node.log'), file, resumed })
+  }
+  return nodes
+}
+
+export function writeNodeFile(path: string, file: NodeFile): void {
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`)
+}

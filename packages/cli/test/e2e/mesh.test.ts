@@ -1,0 +1,239 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { alive, killPid, lastJson, mesh, meshBackground, root, until } from './helpers.js'
+
+const ALICE = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
+const BOB = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+const SUPPLY = (1000n * 10n ** 18n).toString()
+
+// One mesh for the whole file: up (detached) → status → deploy on both VMs →
+// call/send → bad input → down → up again in the foreground (resumes) → a node
+// crash is reported with its log.
+describe('mesh CLI against a real mesh', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mesh-cli-'))
+  const dataDir = join(dir, 'data')
+  const pids = new Set<number>()
+  const d = ['--data-dir', dataDir]
+  let solToken = ''
+  let wasmToken = ''
+  let upMs = 0
+  let wasmEnabled = false
+
+  beforeAll(() => {
+    // Solidity sources are copied so `mesh deploy` writes Token.abi.json into the temp dir.
+    copyFileSync(join(root, 'examples/contracts/Token.sol'), join(dir, 'Token.sol'))
+    writeFileSync(
+      join(dir, 'Broken.sol'),
+      '// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\ncontract Broken {\n  function f() external { undefinedThing(); }\n}\n',
+    )
+  })
+
+  afterAll(() => {
+    for (const pid of pids) killPid(pid)
+    try {
+      const state = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')) as {
+        networks: { pid: number }[]
+      }
+      for (const n of state.networks) killPid(n.pid)
+    } catch {
+      // no state
+    }
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('mesh up --detach starts two SPNs and records them', async () => {
+    const r = await mesh(['up', '--detach', '--json', '--block-time', '100', ...d])
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+    expect(r.code).toBe(0)
+    const state = lastJson(r.stdout)
+    expect(state.event).toBe('ready')
+    expect(state.networks.map((n: { name: string }) => n.name)).toEqual(['spn1', 'spn2'])
+    for (const n of state.networks) {
+      pids.add(n.pid)
+      expect(alive(n.pid)).toBe(true)
+      expect(n.rpcUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    }
+    upMs = r.ms
+    console.log(
+      `mesh up --detach (2 SPNs, cold data dir, from source): ${(upMs / 1000).toFixed(1)} s, nodes ready after ${(state.readyMs / 1000).toFixed(1)} s`,
+    )
+  }, 90_000)
+
+  it('status shows both networks producing blocks', async () => {
+    const [r, json, again] = await Promise.all([
+      mesh(['status', ...d]),
+      mesh(['status', '--json', ...d]),
+      mesh(['up', '--detach', ...d]),
+    ])
+    // A second `mesh up` on the same data dir refuses while the first runs.
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('already running')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/spn1\s+9001\s+up\s+\d+/)
+    expect(r.stdout).toMatch(/spn2\s+9002\s+up\s+\d+/)
+    expect(r.stdout).toContain('txs in pool')
+    const j = lastJson(json.stdout)
+    expect(j.networks).toHaveLength(2)
+    expect(j.networks.every((n: { up: boolean; height: number }) => n.up && n.height > 0)).toBe(true)
+  })
+
+  it('deploys the Solidity token (EVM) and the AssemblyScript token (WASM)', async () => {
+    const state = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')) as {
+      networks: { vms: string[] }[]
+    }
+    wasmEnabled = state.networks[1]!.vms.includes('wasm')
+    const [sol, wasm] = await Promise.all([
+      mesh([
+        'deploy',
+        '--network',
+        'spn1',
+        join(dir, 'Token.sol'),
+        '--args',
+        'Mesh',
+        'MESH',
+        '1000ether',
+        '--json',
+        ...d,
+      ]),
+      mesh([
+        'deploy',
+        '--network',
+        'spn2',
+        'examples/contracts/token.ts',
+        '--args',
+        'Wasm',
+        'WMESH',
+        '1000ether',
+        '--json',
+        ...d,
+      ]),
+    ])
+    expect(sol.stderr).toBe('')
+    expect(sol.code).toBe(0)
+    const s = lastJson(sol.stdout)
+    expect(s).toMatchObject({ network: 'spn1', contract: 'Token', vm: 'evm' })
+    if (wasmEnabled) {
+      expect(wasm.stderr).toBe('')
+      expect(wasm.code).toBe(0)
+      const w = lastJson(wasm.stdout)
+      expect(w).toMatchObject({ network: 'spn2', contract: 'token', vm: 'wasm' })
+      wasmToken = w.address
+    } else {
+      // The SPN node does not run a WASM engine yet (mesh_nodeInfo.vms = ['evm']): the CLI says so.
+      expect(wasm.code).toBe(1)
+      expect(wasm.stderr).toContain('WASM contracts are not enabled')
+      expect(wasm.stderr).not.toMatch(/\n\s+at /)
+    }
+    expect(s.address).toMatch(/^0x[0-9a-fA-F]{40}$/)
+    expect(BigInt(s.gasUsed)).toBeGreaterThan(21_000n)
+    expect(s.txHash).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(existsSync(join(dir, 'Token.abi.json'))).toBe(true)
+    solToken = s.address
+  }, 90_000)
+
+  it('call and send work on both VMs, by signature and by recorded ABI', async () => {
+    // On the WASM token when the SPN runs WASM, otherwise both legs on the EVM token.
+    const [net, token, name] = wasmEnabled ? ['spn2', wasmToken, 'Wasm'] : ['spn1', solToken, 'Mesh']
+    const [evmBal, otherBal, otherName] = await Promise.all([
+      mesh(['call', '--network', 'spn1', solToken, 'balanceOf(address)(uint256)', ALICE, ...d]),
+      mesh(['call', '--network', net, token, 'balanceOf(address)(uint256)', ALICE, ...d]),
+      mesh(['call', '--network', net, token, 'name', ...d]),
+    ])
+    expect(evmBal.stdout.trim()).toBe(SUPPLY)
+    expect(otherBal.stdout.trim()).toBe(SUPPLY)
+    expect(otherName.stdout.trim()).toBe(name)
+    const sent = await mesh([
+      'send',
+      '--network',
+      net,
+      token,
+      'transfer(address,uint256)',
+      BOB,
+      '2ether',
+      '--json',
+      ...d,
+    ])
+    expect(sent.code).toBe(0)
+    const tx = lastJson(sent.stdout)
+    expect(tx.status).toBe('success')
+    expect(tx.events[0]).toMatchObject({
+      event: 'Transfer',
+      args: { to: BOB, value: (2n * 10n ** 18n).toString() },
+    })
+    const bob = await mesh(['call', '--network', net, token, 'balanceOf', BOB, '--json', ...d])
+    expect(lastJson(bob.stdout).result).toBe((2n * 10n ** 18n).toString())
+  }, 90_000)
+
+  it('bad input gets a clear message and exit code 1, never a stack trace', async () => {
+    const cases = await Promise.all([
+      // a revert, with its reason (account 3 holds no tokens)
+      mesh([
+        'send',
+        '--network',
+        'spn1',
+        solToken,
+        'transfer(address,uint256)',
+        BOB,
+        '1',
+        '--from',
+        '3',
+        ...d,
+      ]),
+      mesh(['call', '--network', 'spn7', solToken, 'name()(string)', ...d]),
+      mesh(['deploy', '--network', 'spn1', join(dir, 'Missing.sol'), ...d]),
+      mesh(['compile', join(dir, 'Broken.sol')]),
+      mesh(['call', '--rpc-url', 'http://127.0.0.1:9', solToken, 'name()(string)']),
+      mesh(['up', '--spns', 'lots', ...d]),
+    ])
+    const [revert, unknown, missing, broken, unreachable, badOption] = cases
+    expect(revert!.stderr).toContain('reverted: ERC20: transfer amount exceeds balance')
+    expect(unknown!.stderr).toContain('Unknown network "spn7"')
+    expect(unknown!.stderr).toContain('spn1, spn2')
+    expect(missing!.stderr).toMatch(/Missing\.sol does not exist/)
+    expect(broken!.stderr).toMatch(/Broken\.sol:4:\d+: .*undefinedThing/)
+    expect(unreachable!.stderr).toContain('is not reachable at http://127.0.0.1:9')
+    expect(badOption!.stderr).toMatch(/spns/)
+    for (const c of cases) {
+      expect(c!.code).toBe(1)
+      expect(c!.stderr).not.toMatch(/\n\s+at /)
+    }
+  }, 90_000)
+
+  it('down stops every node by pid', async () => {
+    const r = await mesh(['down', ...d])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('stopped')
+    for (const pid of pids) expect(alive(pid)).toBe(false)
+    const status = await mesh(['status', ...d])
+    expect(status.code).toBe(1)
+    expect(status.stdout).toContain('not running')
+  }, 60_000)
+
+  it('up again resumes the chains; a crashed node is reported with its log', async () => {
+    const up = meshBackground(['up', '--json', '--block-time', '100', ...d])
+    pids.add(up.proc.pid!)
+    await until(() => up.output().includes('"event":"ready"'), 60_000, 'the mesh to be ready')
+    const state = lastJson(up.output())
+    for (const n of state.networks) pids.add(n.pid)
+    // The token deployed before the restart is still there, with its balances.
+    const bal = await mesh([
+      'call',
+      '--network',
+      'spn1',
+      solToken,
+      'balanceOf(address)(uint256)',
+      ALICE,
+      ...d,
+    ])
+    expect(bal.stdout.trim()).toBe(SUPPLY)
+    const spn2 = state.networks.find((n: { name: string }) => n.name === 'spn2')
+    process.kill(spn2.pid, 'SIGKILL')
+    expect(await up.exited).toBe(1)
+    expect(up.output()).toContain('spn2')
+    expect(up.output()).toContain('stopped unexpectedly (SIGKILL)')
+    expect(up.output()).toContain('Last lines of')
+    for (const n of state.networks) await until(() => !alive(n.pid), 15_000, `${n.name} to stop`)
+  }, 120_000)
+})
