@@ -81,10 +81,12 @@ describe('custom precompiles', () => {
     const withIt = await run(true)
     const without = await run(false)
     expect(withIt.receipts[0]?.status).toBe(1)
-    // 1,000 + 10 per input byte, plus copying and storing the 64 returned bytes (memory, RETURNDATACOPY).
+    // 1,000 + 10 per input byte, plus copying and storing the 64 returned bytes (memory, RETURNDATACOPY),
+    // minus 2,500: like every precompile it is warm from the transaction's start (100 instead of the
+    // 2,600 a cold empty account costs).
     const extra = withIt.receipts[0]!.gasUsed - without.receipts[0]!.gasUsed
-    expect(extra).toBeGreaterThanOrEqual(1_640n)
-    expect(extra).toBeLessThan(1_640n + 40n)
+    expect(extra).toBeGreaterThanOrEqual(1_640n - 2_500n)
+    expect(extra).toBeLessThan(1_640n - 2_500n + 40n)
     // The executor is deterministic with the precompile: same block, same root.
     expect((await run(true)).stateRoot).toBe(withIt.stateRoot)
   })
