@@ -43,6 +43,7 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '1000' },
     'block-time': { type: 'string', default: '500' },
     'no-anvil': { type: 'boolean', default: false },
+    executor: { type: 'string', default: 'serial' },
     json: { type: 'boolean', default: false },
   },
 })
@@ -112,6 +113,7 @@ async function startSPN(dir: string, senders: Address[]): Promise<Target> {
       chainId: CHAIN_ID,
       dataDir: join(dir, 'data'),
       blockTimeMs: Number(values['block-time']),
+      executor: values.executor,
       alloc,
       logLevel: process.env.SPN_LOG_LEVEL ?? 'warn',
       mempool: { maxSize: Math.max(50_000, N * 2) },
@@ -353,7 +355,7 @@ async function main() {
   const fmt = (v: number | undefined) =>
     v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
   const lines = [
-    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms; anvil in automine mode`,
+    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, ${values.executor} executor; anvil in automine mode`,
     [
       'metric'.padEnd(14),
       ...names.map((n) => n.padStart(10)),

@@ -29,6 +29,9 @@ export const spnConfigSchema = z
     dataDir: z.string().min(1),
     blockTimeMs: z.number().int().min(10).max(60_000).default(defaultSPNOptions.blockTimeMs),
     blockGasLimit: bigintSchema.default(defaultSPNOptions.blockGasLimit),
+    /** `serial` (default) or dual-vm's optimistic `parallel` executor with `executorWorkers` threads. */
+    executor: z.enum(['serial', 'parallel']).default('serial'),
+    executorWorkers: z.number().int().min(1).max(64).optional(),
     /** Worker threads for sender recovery (0 = on the main thread). */
     decodeWorkers: z.number().int().min(0).max(16).default(1),
     /** Most transactions per block. */

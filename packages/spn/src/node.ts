@@ -12,9 +12,18 @@ import {
   type RPCServer,
   recoveryBackend,
 } from '@rollup-mesh/chain'
-import { createSilentLogger, devAccounts, type Logger, type Startable } from '@rollup-mesh/core'
 import {
+  createSilentLogger,
+  type DevAccount,
+  devAccounts,
+  type Executor,
+  type Logger,
+  type Startable,
+} from '@rollup-mesh/core'
+import {
+  createParallelExecutor,
   createSerialExecutor,
+  createWasmEngine,
   type GenesisAlloc,
   genesisWriteSet,
   simulateCall,
@@ -40,12 +49,19 @@ export type SPNNode = Startable & {
   nodeInfo(): Record<string, unknown>
 }
 
+/** The config's dev accounts (BIP-39 derivation is slow: derive once per node). */
+function devAccountsOf(config: SPNConfig): DevAccount[] {
+  return config.devAccounts > 0 ? devAccounts(config.devAccounts) : []
+}
+
 /** The genesis allocation of an SPN: funded dev accounts plus the config's `alloc`. */
-export function spnGenesisAlloc(config: SPNConfig): GenesisAlloc {
+export function spnGenesisAlloc(
+  config: SPNConfig,
+  dev: readonly DevAccount[] = devAccountsOf(config),
+): GenesisAlloc {
   const alloc: GenesisAlloc = {}
   if (config.devAccounts > 0)
-    for (const a of devAccounts(config.devAccounts))
-      alloc[a.address.toLowerCase() as Address] = { balance: config.devBalance }
+    for (const a of dev) alloc[a.address.toLowerCase() as Address] = { balance: config.devBalance }
   for (const [address, spec] of Object.entries(config.alloc)) {
     alloc[address.toLowerCase() as Address] = {
       ...(spec.balance !== undefined ? { balance: spec.balance } : {}),
@@ -68,7 +84,15 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
   const logger = (init.logger ?? createSilentLogger()).child({ spn: config.spnId })
   mkdirSync(config.dataDir, { recursive: true })
   const store = new ChainStore({ path: join(config.dataDir, 'chain.db') })
-  const executor = createSerialExecutor()
+  const wasm = createWasmEngine()
+  const executor: Executor & { close?: () => Promise<void> } =
+    config.executor === 'parallel'
+      ? createParallelExecutor({
+          ...(config.executorWorkers ? { workers: config.executorWorkers } : {}),
+          wasm: { module: '@rollup-mesh/dual-vm', exportName: 'createWasmEngine' },
+          logger,
+        })
+      : createSerialExecutor({ wasm })
   const decoder =
     config.decodeWorkers > 0
       ? createTxDecoderPool({ chainId: BigInt(config.chainId), workers: config.decodeWorkers })
@@ -89,12 +113,12 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         },
       },
     },
-    { store, executor, simulateCall: (p) => simulateCall(p), decoder, logger },
+    { store, executor, simulateCall: (p) => simulateCall({ ...p, wasm }), decoder, logger },
   )
   const producer = init.producer
     ? init.producer(chain)
     : createIntervalBlockProducer(chain, { blockTimeMs: config.blockTimeMs, logger })
-  const dev = devAccounts(Math.max(config.devAccounts, 1)).slice(0, config.devAccounts)
+  const dev = devAccountsOf(config)
   let started = false
   const startedAt = Date.now()
 
@@ -105,7 +129,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       role: 'spn',
       spnId: config.spnId,
       chainId: numberToHex(config.chainId),
-      vms: ['evm'],
+      vms: ['evm', 'wasm'],
+      executor: config.executor,
       peers: [],
       heights: { head: numberToHex(head.number), headHash: head.hash },
       mempool: pool,
@@ -143,7 +168,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
     nodeInfo,
     async start() {
       if (started) return
-      const { writeSet, stateRoot } = genesisWriteSet(spnGenesisAlloc(config))
+      const { writeSet, stateRoot } = genesisWriteSet(spnGenesisAlloc(config, dev))
       const { head, restoredTxs } = await chain.open({
         writeSet,
         stateRoot,
@@ -169,6 +194,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       await chain.idle()
       await rpc.stop()
       chain.mempool.flushNow()
+      await executor.close?.()
       await decoder.close()
       store.close()
     },

@@ -76,7 +76,7 @@ describe('SPN node over JSON-RPC (child process, viem)', () => {
     for (const d of dev.slice(0, 3))
       expect(await publicClient.getBalance({ address: d.address })).toBe(parseEther('10000'))
     const info = (await rpc(spn.url, call('mesh_nodeInfo'))).json.result
-    expect(info).toMatchObject({ role: 'spn', spnId: 'spn1', vms: ['evm'], senderRecovery: 'native' })
+    expect(info).toMatchObject({ role: 'spn', spnId: 'spn1', vms: ['evm', 'wasm'], senderRecovery: 'native' })
     if (anvil) {
       // The same questions to anvil: same accounts, balances, simple-transfer estimate, net_version and error codes.
       const q = [
@@ -198,6 +198,8 @@ describe('SPN node over JSON-RPC (child process, viem)', () => {
       args: [dev[2]!.address, 77n],
     })
     expect(await got).toEqual({ from: alice.address, to: dev[2]!.address, value: 77n })
+    // newHeads for the same block follows the logs notification.
+    for (let i = 0; i < 60 && heads.length === 0; i++) await new Promise((r) => setTimeout(r, 50))
     unwatchBlocks()
     expect(heads.length).toBeGreaterThan(0)
     await wsClient.transport.getRpcClient().then((c) => c.close())
