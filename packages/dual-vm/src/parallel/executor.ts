@@ -24,7 +24,6 @@ import { compareBlockResults } from './compare.js'
 import { ParallelMismatchError } from './errors.js'
 import { WorkerPool } from './pool.js'
 import {
-  FROM_CHAIN,
   FROM_REPLICA,
   GUESSED,
   type ReplicaSync,
@@ -393,11 +392,10 @@ export class ParallelExecutor implements Executor {
           })
           continue
         }
-        const from = tx.from.toLowerCase() as Address
         const conflict = r.error === undefined ? firstConflict(r, journal) : 'error'
         if (conflict === undefined && applyResult(r, journal, coinbase)) {
           if (r.coinbaseDelta !== undefined) lazyCoinbase++
-          if (to && dependsOnChain(r, from)) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
+          if (to && r.chainDependency) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
           if (r.skipped !== undefined) {
             skipped.push({ hash: tx.hash, reason: r.skipped })
             continue
@@ -482,13 +480,6 @@ function firstConflict(r: TxResult, journal: CommitJournal): Address | undefined
     if (journal.getStorage(address, slot) !== value) return address
   }
   return undefined
-}
-
-/** Whether the transaction read a value written by an earlier transaction of its chain (other than its own sender). */
-function dependsOnChain(r: TxResult, from: Address): boolean {
-  for (const [address, , fromOverlay] of r.accountReads) if (fromOverlay && address !== from) return true
-  for (const read of r.storageReads) if (read[3] === FROM_CHAIN) return true
-  return false
 }
 
 /** Applies a validated speculative write set; false when it refers to code the block does not hold. */

@@ -70,6 +70,8 @@ export type TxResult = {
    * left out of `writes` and this balance delta is added to whatever the coinbase holds.
    */
   coinbaseDelta?: bigint
+  /** It read a value another sender's transaction of its chain wrote (what learned hints look for). */
+  chainDependency?: true
 }
 
 export type WorkerToMain =

@@ -21,16 +21,25 @@ export class ChainOverlay {
   readonly accounts = new Map<Address, AccountState | null>()
   readonly storage = new Map<string, Hex>()
   readonly code = new Map<Hex, Uint8Array>()
+  /** Who wrote each key last (a sender), to tell a nonce chain's own dependencies from real ones. */
+  readonly writers = new Map<string, Address>()
 
   apply(
     writes: WireWriteSet,
     coinbase: Address,
     coinbaseDelta: bigint | undefined,
     seen: AccountState | null,
+    sender: Address,
   ) {
     for (const [hash, code] of writes.code) this.code.set(hash, code)
-    for (const [address, account] of writes.accounts) this.accounts.set(address, account)
-    for (const [address, slot, value] of writes.storage) this.storage.set(address + slot, value)
+    for (const [address, account] of writes.accounts) {
+      this.accounts.set(address, account)
+      this.writers.set(address, sender)
+    }
+    for (const [address, slot, value] of writes.storage) {
+      this.storage.set(address + slot, value)
+      this.writers.set(address + slot, sender)
+    }
     if (coinbaseDelta !== undefined) {
       const base = seen ?? { nonce: 0n, balance: 0n, codeHash: EMPTY_CODE_HASH, vm: 'evm' as const }
       this.accounts.set(coinbase, { ...base, balance: base.balance + coinbaseDelta })
@@ -59,15 +68,20 @@ export class SpeculativeView implements StateView {
   readonly storageReads = new Map<string, [Address, Hex, Hex, ReadSource]>()
   /** The coinbase value the fee credit saw (`undefined`: not read lazily). */
   lazyCoinbase: AccountState | null | undefined
+  /** The transaction's sender; a read of a key another sender of the chain wrote is a real dependency. */
+  sender: Address = '0x0000000000000000000000000000000000000000'
+  dependsOnOtherSender = false
 
   constructor(base: StateView) {
     this.base = base
     this.replica = base instanceof StateReplica ? base : undefined
   }
 
-  begin(overlay: ChainOverlay, coinbase: Address): void {
+  begin(overlay: ChainOverlay, coinbase: Address, sender: Address): void {
     this.overlay = overlay
     this.coinbase = coinbase
+    this.sender = sender
+    this.dependsOnOtherSender = false
     this.phase = PRE
     this.accountReads.clear()
     this.storageReads.clear()
@@ -85,6 +99,7 @@ export class SpeculativeView implements StateView {
       return (this.lazyCoinbase ?? undefined) as AccountState | undefined
     }
     this.accountReads.set(address, [value, fromOverlay])
+    if (fromOverlay && this.overlay.writers.get(address) !== this.sender) this.dependsOnOtherSender = true
     return value ?? undefined
   }
 
@@ -99,6 +114,7 @@ export class SpeculativeView implements StateView {
     const own = this.overlay.storage.get(key)
     if (own !== undefined) {
       this.storageReads.set(key, [address, slot, own, FROM_CHAIN])
+      if (this.overlay.writers.get(key) !== this.sender) this.dependsOnOtherSender = true
       return own
     }
     const value = this.base.getStorage(address, slot)
@@ -123,18 +139,32 @@ export class SpeculativeJournal extends JournaledState {
   }
 }
 
-/** `DualVmEVM` that tells the view when the transaction's outermost call has returned. */
+/**
+ * `DualVmEVM` that tells the view when the transaction's outermost call has
+ * returned: `runTransaction` enters through `runCall` without a prepared
+ * `message` (cross-VM calls from WASM re-enter with one) or through
+ * `runWasmTransaction`. A missed entry point only costs speed (the fee
+ * credit's coinbase read would count as a real read), never correctness.
+ */
 export class PhasedEVM extends DualVmEVM {
-  private running = 0
   onOutermostReturn: (() => void) | undefined
 
   override async runCall(opts: EVMRunCallOpts): Promise<EVMResult> {
-    this.running++
+    if (opts.message !== undefined) return super.runCall(opts)
     try {
       return await super.runCall(opts)
     } finally {
-      this.running--
-      if (this.running === 0) this.onOutermostReturn?.()
+      this.onOutermostReturn?.()
+    }
+  }
+
+  override async runWasmTransaction(
+    opts: Parameters<DualVmEVM['runWasmTransaction']>[0],
+  ): Promise<EVMResult> {
+    try {
+      return await super.runWasmTransaction(opts)
+    } finally {
+      this.onOutermostReturn?.()
     }
   }
 }
@@ -192,7 +222,8 @@ export class SpeculativeRunner {
     }
     const coinbase = header.coinbase.toLowerCase() as Address
     const view = this.view
-    view.begin(overlay, coinbase)
+    const sender = tx.from.toLowerCase() as Address
+    view.begin(overlay, coinbase, sender)
     const result: TxResult = {
       index,
       accountReads: [],
@@ -231,7 +262,8 @@ export class SpeculativeRunner {
       } else {
         result.skipped = outcome.reason
       }
-      overlay.apply(writes, coinbase, result.coinbaseDelta, view.lazyCoinbase ?? null)
+      overlay.apply(writes, coinbase, result.coinbaseDelta, view.lazyCoinbase ?? null, sender)
+      if (view.dependsOnOtherSender) result.chainDependency = true
     } catch (error) {
       result.error = error instanceof Error ? error.message : String(error)
     } finally {
