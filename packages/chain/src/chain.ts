@@ -51,6 +51,15 @@ export type GenesisSpec = {
   extraData?: Hex
 }
 
+/**
+ * Computes a block's `exitRoot` from its receipts (see `Chain.setExitRootHook`). `commit` persists the
+ * hook's state inside the block's store transaction.
+ */
+export type ExitRootHook = (block: { number: bigint; receipts: readonly Receipt[] }) => {
+  exitRoot: Hex
+  commit?: () => void
+}
+
 export type ChainOptions = {
   chainId: bigint
   blockGasLimit: bigint
@@ -124,6 +133,7 @@ export class Chain {
   private headHeader: StoredHeader | undefined
   private readonly recent: Hex[] = []
   private producing: Promise<SealedBlock> | null = null
+  private exitRootHook: ExitRootHook | undefined
 
   constructor(options: ChainOptions, components: ChainComponents) {
     this.opts = options
@@ -232,6 +242,15 @@ export class Chain {
     return this.producing
   }
 
+  /**
+   * Sets what fills `exitRoot` in the headers of blocks sealed from now on (an SPN's exit tree). The hook
+   * runs after execution; its `commit` runs inside the block's store transaction, so whatever it persists
+   * lands with the block or not at all. Without a hook `exitRoot` is the zero hash.
+   */
+  setExitRootHook(hook: ExitRootHook | undefined): void {
+    this.exitRootHook = hook
+  }
+
   /** Resolves when no block is being sealed. */
   async idle(): Promise<void> {
     while (this.producing) await this.producing.catch(() => undefined)
@@ -259,6 +278,7 @@ export class Chain {
     const executedMs = performance.now() - started
     const byHash = new Map(candidates.map((t) => [t.hash, t]))
     const txs = result.included.map((t) => byHash.get(t.hash) as SignedTx)
+    const exit = this.exitRootHook?.({ number, receipts: result.receipts })
     const header: BlockHeader = {
       parentHash: parent.hash,
       number,
@@ -271,18 +291,26 @@ export class Chain {
       gasUsed: result.gasUsed,
       gasLimit: this.blockGasLimit,
       baseFeePerGas: baseFee,
-      exitRoot: zeroHash,
+      exitRoot: exit?.exitRoot ?? zeroHash,
       extraData: this.opts.extraData ?? '0x',
     }
     const hash = hashHeader(header)
-    this.store.commitBlock({
-      header,
-      hash,
-      txs,
-      receipts: result.receipts,
-      writeSet: result.writeSet,
-      mempoolRemovals: txs.map((t) => t.hash),
-    })
+    const commit = () =>
+      this.store.commitBlock({
+        header,
+        hash,
+        txs,
+        receipts: result.receipts,
+        writeSet: result.writeSet,
+        mempoolRemovals: txs.map((t) => t.hash),
+      })
+    if (exit?.commit) {
+      const persist = exit.commit
+      this.store.db.transaction(() => {
+        commit()
+        persist()
+      })()
+    } else commit()
     this.state.apply(result.writeSet)
     const stored = this.store.getHeaderByNumber(number) as StoredHeader
     this.headHeader = stored

@@ -16,6 +16,7 @@ export {
   type ChainComponents,
   type ChainEvents,
   type ChainOptions,
+  type ExitRootHook,
   type GenesisSpec,
   logsOfBlock,
   type SealedBlock,
@@ -45,6 +46,20 @@ export {
   type RPCServer,
   type RPCServerOptions,
 } from './rpc/server.js'
+export {
+  decodeSettlementHeader,
+  encodeGroth16Proof,
+  encodeSettlementHeader,
+  publicSignalsToUint,
+  SETTLEMENT_HEADER_ABI,
+  SETTLEMENT_HEADER_LENGTH,
+  SETTLEMENT_MAX_LEAVES,
+  type SettlementHeader,
+  settlementHashField,
+  settlementHeaderHash,
+  settlementReportData,
+  settlementSubmitAbi,
+} from './settlement.js'
 export { SQLiteStateView, type SQLiteStateViewOptions } from './state.js'
 export {
   type BlockCommit,
