@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { devAccounts } from '@rollup-mesh/core'
-import { type CompiledContract, compileSolidityFile } from '@rollup-mesh/dual-vm'
+import { type CompiledContract, compileAssemblyScript, compileSolidityFile } from '@rollup-mesh/dual-vm'
 import {
   type Address,
   BaseError,
@@ -27,16 +27,18 @@ const dev = devAccounts(10)
 const alice = privateKeyToAccount(dev[0]!.privateKey)
 const bob = privateKeyToAccount(dev[1]!.privateKey)
 const tokenPath = fileURLToPath(new URL('../../../../examples/contracts/Token.sol', import.meta.url))
+const asTokenPath = fileURLToPath(new URL('../../../../examples/contracts/token.ts', import.meta.url))
 
 let dir: string
 let spn: RunningSPN
 let anvil: { proc: ChildProcess; url: string } | undefined
 let Token: CompiledContract
+let AsToken: Awaited<ReturnType<typeof compileAssemblyScript>>
 let token: Address
 
 beforeAll(async () => {
   dir = tempDir('spn-e2e-')
-  const [node, compiled, a] = await Promise.all([
+  const [node, compiled, a, asCompiled] = await Promise.all([
     startSPN({
       chainId: CHAIN_ID,
       dataDir: join(dir, 'data'),
@@ -45,7 +47,9 @@ beforeAll(async () => {
     }),
     compileSolidityFile(tokenPath),
     startAnvil(CHAIN_ID),
+    compileAssemblyScript(asTokenPath),
   ])
+  AsToken = asCompiled
   spn = node
   anvil = a
   Token = compiled.contracts.Token!
@@ -169,6 +173,51 @@ describe('SPN node over JSON-RPC (child process, viem)', () => {
       type: 'eip1559',
     })
     expect(await publicClient.getTransactionCount({ address: alice.address })).toBe(2)
+  })
+
+  it('deploys the AssemblyScript token (WASM) with the same viem calls, and its reverts decode too', async () => {
+    const { publicClient, wallet } = clients()
+    const hash = await wallet.deployContract({
+      abi: AsToken.abi,
+      bytecode: AsToken.bytecode,
+      args: ['Wasm Token', 'WASM', 5_000n],
+    })
+    const deployed = await publicClient.waitForTransactionReceipt({ hash, timeout: 15_000 })
+    expect(deployed.status).toBe('success')
+    const wasmToken = deployed.contractAddress!
+    const read = (functionName: string, args: unknown[] = []) =>
+      publicClient.readContract({ address: wasmToken, abi: AsToken.abi, functionName, args } as never)
+    expect(await read('symbol')).toBe('WASM')
+    expect(await read('balanceOf', [alice.address])).toBe(5_000n)
+    const tx = await wallet.writeContract({
+      address: wasmToken,
+      abi: AsToken.abi,
+      functionName: 'transfer',
+      args: [bob.address, 42n],
+    })
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: tx, timeout: 15_000 })
+    expect(receipt.status).toBe('success')
+    expect(await read('balanceOf', [bob.address])).toBe(42n)
+    const events = await publicClient.getContractEvents({
+      address: wasmToken,
+      abi: AsToken.abi,
+      eventName: 'Transfer',
+      fromBlock: deployed.blockNumber,
+    })
+    expect(events.map((e) => (e as unknown as { args: { value: bigint } }).args.value)).toEqual([5_000n, 42n])
+    const err = await publicClient
+      .simulateContract({
+        account: bob,
+        address: wasmToken,
+        abi: AsToken.abi,
+        functionName: 'transfer',
+        args: [alice.address, 10n ** 9n],
+      })
+      .catch((e: unknown) => e)
+    const revert = (err as BaseError).walk(
+      (e) => e instanceof ContractFunctionRevertedError,
+    ) as ContractFunctionRevertedError
+    expect(revert?.reason).toBe('ERC20: transfer amount exceeds balance')
   })
 
   it('delivers Transfer events to watchContractEvent over WebSocket and newHeads to eth_subscribe', async () => {
