@@ -46,6 +46,7 @@ export {
 } from './contracts.generated.js'
 export { SettlementRejectedError } from './errors.js'
 export { mappingSlot, systemContractsAlloc } from './genesis.js'
+export { acceptedSettlements } from './gossip.js'
 export {
   decodeSettlementHeader,
   encodeGroth16Proof,

@@ -30,6 +30,7 @@ import {
   type P2P,
   type SignedHeader,
   signHeader,
+  signSettlement,
 } from '@rollup-mesh/p2p'
 import { type Address, bytesToHex, type Hash, type Hex, numberToHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
@@ -37,6 +38,7 @@ import { MAINNET_ADDRESSES } from './addresses.js'
 import { MAINNET_NETWORK, type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
 import { SETTLEMENT_VK_HASH } from './contracts.generated.js'
 import { systemContractsAlloc } from './genesis.js'
+import { acceptedSettlements } from './gossip.js'
 import { createQuoteVerifierPrecompile } from './precompile.js'
 
 export type MainnetNodeInit = {
@@ -108,7 +110,8 @@ export function mainnetGenesisAlloc(config: MainnetConfig, vkHash: Hash): Genesi
  * quote-verifier precompile, genesis with the system contracts (SPNRegistry, Settlement, Mailbox,
  * Groth16Verifier), a single-validator interval block producer (replaceable through `producer`),
  * JSON-RPC (HTTP + WS) and libp2p: every sealed block's header is signed with the validator key and
- * published on `/rollup-mesh/1/mainnet/headers`; peers catch up through header/block sync.
+ * published on `/rollup-mesh/1/mainnet/headers`, every accepted settlement on
+ * `/rollup-mesh/1/mainnet/settlements` (also validator-signed); peers catch up through header/block sync.
  */
 export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
   const config = parseMainnetConfig(init.config)
@@ -220,11 +223,17 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
   const publish = (block: SealedBlock): void => {
     const net = p2p
     if (!net) return
+    const number = Number(block.header.number)
     signHeader(MAINNET_NETWORK, toP2PHeader(block.header), config.validatorKey)
       .then((header) => net.publishHeader(MAINNET_NETWORK, header))
-      .catch((err: unknown) =>
-        logger.debug({ err, block: Number(block.header.number) }, 'header not published'),
-      )
+      .catch((err: unknown) => logger.debug({ err, block: number }, 'header not published'))
+    for (const settlement of acceptedSettlements(block))
+      signSettlement(MAINNET_NETWORK, settlement, config.validatorKey)
+        .then((signed) => net.publishSettlement(MAINNET_NETWORK, signed))
+        .then(() =>
+          logger.info({ block: number, spnId: Number(settlement.spnId) }, 'accepted settlement gossiped'),
+        )
+        .catch((err: unknown) => logger.debug({ err, block: number }, 'settlement not published'))
   }
 
   const syncProvider = {
@@ -282,7 +291,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
           listen: config.p2p.listen,
           ...(config.p2p.announce ? { announce: config.p2p.announce } : {}),
           bootstrap: config.p2p.bootstrap,
-          subscriptions: [{ network: MAINNET_NETWORK, kinds: ['headers'] }],
+          subscriptions: [{ network: MAINNET_NETWORK, kinds: ['headers', 'settlements'] }],
           producers: { [MAINNET_NETWORK]: validator },
           syncProvider,
           logger,

@@ -65,6 +65,7 @@ describe('main net: SPN registry and settlement acceptance (child process over J
   let s2: BuiltSettlement
   let peer: P2P | undefined
   const headers: GossipMessage[] = []
+  const settlements: GossipMessage[] = []
   const wallet = (key: Hex) =>
     createWalletClient({ account: privateKeyToAccount(key), chain: node?.chain, transport: http(node?.url) })
 
@@ -134,12 +135,12 @@ describe('main net: SPN registry and settlement acceptance (child process over J
 
   it('gossips every block header signed by the validator on /rollup-mesh/1/mainnet/headers', async () => {
     peer = await createP2P({
-      subscriptions: [{ network: MAINNET_NETWORK, kinds: ['headers'] }],
+      subscriptions: [{ network: MAINNET_NETWORK, kinds: ['headers', 'settlements'] }],
       producers: { [MAINNET_NETWORK]: node!.validator },
       bootstrap: node!.multiaddrs,
       heartbeatIntervalMs: 200,
     })
-    peer.on('message', (m) => headers.push(m))
+    peer.on('message', (m) => (m.kind === 'headers' ? headers : settlements).push(m))
     await peer.start()
     const deadline = Date.now() + 20_000
     while (headers.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
@@ -280,6 +281,22 @@ describe('main net: SPN registry and settlement acceptance (child process over J
       stateRoot: s1.header.newStateRoot,
       exitRoot: s1.header.newExitRoot,
     })
+    // The validator gossips the accepted settlement on /rollup-mesh/1/mainnet/settlements.
+    const deadline = Date.now() + 10_000
+    while (settlements.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    const gossiped = settlements[0]
+    expect(gossiped?.kind).toBe('settlements')
+    if (gossiped?.kind === 'settlements') {
+      expect(gossiped.signer.toLowerCase()).toBe(node!.validator.toLowerCase())
+      expect(gossiped.settlement).toMatchObject({
+        spnId: SPN_ID,
+        fromBlock: 1n,
+        toBlock: 10n,
+        newExitRoot: s1.header.newExitRoot,
+        leaves: 3n,
+        proof: s1.proofBytes,
+      })
+    }
     process.stdout.write(
       `settlement 1 accepted: ${receipt.gasUsed} gas, submit→receipt ${Math.round(ms)} ms\n`,
     )
