@@ -18,8 +18,11 @@ function camelToEnv(key: string): string {
 }
 
 /** Reads `mesh.config.json` (or the file named by `MESH_CONFIG`); `{}` when there is none. */
-export function readConfigFile(cwd = process.cwd()): Record<string, unknown> {
-  const named = process.env.MESH_CONFIG
+export function readConfigFile(
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, unknown> {
+  const named = env.MESH_CONFIG
   const path = resolve(cwd, named ?? CONFIG_FILE)
   if (!existsSync(path)) {
     if (named) throw new MeshCliError(`Config file ${path} (from MESH_CONFIG) does not exist.`)
@@ -49,7 +52,7 @@ export function resolveOptions<S extends z.ZodObject>(
   cli: Record<string, unknown>,
   env: NodeJS.ProcessEnv = process.env,
 ): z.output<S> {
-  const file = readConfigFile()
+  const file = readConfigFile(process.cwd(), env)
   const section = (file[command] ?? {}) as Record<string, unknown>
   const merged: Record<string, unknown> = {}
   for (const key of Object.keys(schema.shape)) {

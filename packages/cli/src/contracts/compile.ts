@@ -24,8 +24,21 @@ export async function compileFile(file: string): Promise<Artifact[]> {
     })
   const ext = extname(path)
   if (ext === '.sol') {
-    const { compileSolidityFile } = await import('@rollup-mesh/dual-vm')
-    const out = await compileSolidityFile(path)
+    const { compileSolidityFile, SolidityCompileError } = await import('@rollup-mesh/dual-vm')
+    const out = await compileSolidityFile(path).catch((err: unknown) => {
+      if (!(err instanceof SolidityCompileError)) throw err
+      // solc names the file by its base name; say it as the user wrote it, so editors can jump to it.
+      const name = basename(path)
+      throw new MeshCliError(
+        `Solidity compilation of ${file} failed with ${err.diagnostics.length} error(s).`,
+        {
+          code: 'SOLIDITY_COMPILE_FAILED',
+          metaMessages: err.diagnostics.map(
+            (d) => `- ${d.file === name ? `${file}${d.formatted.slice(name.length)}` : d.formatted}`,
+          ),
+        },
+      )
+    })
     const seen = new Set<string>()
     const artifacts: Artifact[] = []
     for (const c of Object.values(out.contracts)) {
