@@ -86,37 +86,54 @@ function makeBlock(w: Workload, name: WorkloadName, n: number): ExecutableTx[] {
   return txs
 }
 
-/** Runs warm-up then measured blocks; returns tx/s over the measured blocks and re-executions. */
-async function measure(w: Workload, executor: Executor, name: WorkloadName) {
-  let reExecuted = 0
-  let elapsed = 0
+/** One block on the evolving chain: its wall time and re-executions. */
+async function runBlock(w: Workload, executor: Executor, name: WorkloadName) {
+  const txs = makeBlock(w, name, TXS)
+  const started = performance.now()
+  const cpu = process.cpuUsage()
+  const elu = performance.eventLoopUtilization()
+  const result = await executor.executeBlock({ header: header(w.number), txs }, w.state)
+  const ms = performance.now() - started
+  const used = process.cpuUsage(cpu)
+  const mainMs = performance.eventLoopUtilization(elu).active
+  if (result.skipped.length > 0) throw new Error(`${name}: skipped ${result.skipped[0]?.reason}`)
+  const failed = result.receipts.find((r) => r.status !== 1)
+  if (failed)
+    throw new Error(
+      `${name}: transaction ${failed.transactionIndex} to ${failed.to} reverted: ${failed.revertData}`,
+    )
+  w.state.apply(result.writeSet)
+  w.number++
+  const stats = (executor as Partial<ParallelExecutor>).stats
+  if (process.env.BENCH_DEBUG)
+    process.stderr.write(
+      `${name} ${ms.toFixed(0)}ms cpu ${((used.user + used.system) / 1000).toFixed(0)}ms main ${mainMs.toFixed(0)}ms ${JSON.stringify(stats ?? {})}\n`,
+    )
+  return { ms, reExecuted: stats?.reExecuted ?? 0 }
+}
+
+/**
+ * Serial and every pool size take turns block by block (warm-up rounds first),
+ * so a burst of load from other processes hits all of them alike.
+ */
+async function measureRound(w: Workload, executors: Map<string, Executor>, name: WorkloadName) {
+  const totals = new Map<string, { ms: number; reExecuted: number }>()
   for (let b = 0; b < WARMUP + BLOCKS; b++) {
-    const txs = makeBlock(w, name, TXS)
-    const started = performance.now()
-    const cpu = process.cpuUsage()
-    const elu = performance.eventLoopUtilization()
-    const result = await executor.executeBlock({ header: header(w.number), txs }, w.state)
-    const ms = performance.now() - started
-    const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000
-    const mainMs = performance.eventLoopUtilization(elu).active
-    if (result.skipped.length > 0) throw new Error(`${name}: skipped ${result.skipped[0]?.reason}`)
-    const failed = result.receipts.find((r) => r.status !== 1)
-    if (failed)
-      throw new Error(
-        `${name}: transaction ${failed.transactionIndex} to ${failed.to} reverted: ${failed.revertData}`,
-      )
-    w.state.apply(result.writeSet)
-    w.number++
-    if (process.env.BENCH_DEBUG)
-      process.stderr.write(
-        `${name} ${ms.toFixed(0)}ms cpu ${cpuMs.toFixed(0)}ms main ${mainMs.toFixed(0)}ms ${JSON.stringify((executor as Partial<ParallelExecutor>).stats ?? {})}\n`,
-      )
-    if (b >= WARMUP) {
-      elapsed += ms
-      reExecuted += (executor as Partial<ParallelExecutor>).stats?.reExecuted ?? 0
+    for (const [key, executor] of executors) {
+      const r = await runBlock(w, executor, name)
+      if (b < WARMUP) continue
+      const t = totals.get(key) ?? { ms: 0, reExecuted: 0 }
+      t.ms += r.ms
+      t.reExecuted += r.reExecuted
+      totals.set(key, t)
     }
   }
-  return { tps: (TXS * BLOCKS * 1000) / elapsed, reExecuted: reExecuted / BLOCKS }
+  return new Map(
+    [...totals].map(([key, t]) => [
+      key,
+      { tps: (TXS * BLOCKS * 1000) / t.ms, reExecuted: t.reExecuted / BLOCKS },
+    ]),
+  )
 }
 
 async function setup(compiled: CompiledExamples, senders: number, wasmCounters: number): Promise<Workload> {
@@ -230,14 +247,16 @@ async function main(): Promise<void> {
     executors.set(n, e)
   }
   try {
-    const serial = createSerialExecutor({ wasm: w.engine })
+    const all = new Map<string, Executor>([['serial', createSerialExecutor({ wasm: w.engine })]])
+    for (const [n, executor] of executors) all.set(String(n), executor)
     for (const name of selected) {
-      const s = await measure(w, serial, name)
+      const stop = process.env.BENCH_PROFILE ? await startProfile() : undefined
+      const measured = await measureRound(w, all, name)
+      await stop?.(`${process.env.BENCH_PROFILE}-${name}.cpuprofile`)
+      const s = measured.get('serial') as { tps: number }
       const row = { workload: name, serial: s.tps, parallel: {} as (typeof rows)[number]['parallel'] }
-      for (const [n, executor] of executors) {
-        const stop = process.env.BENCH_PROFILE ? await startProfile() : undefined
-        const p = await measure(w, executor, name)
-        await stop?.(`${process.env.BENCH_PROFILE}-${name}-${n}w.cpuprofile`)
+      for (const n of executors.keys()) {
+        const p = measured.get(String(n)) as { tps: number; reExecuted: number }
         row.parallel[n] = { tps: p.tps, speedup: p.tps / s.tps, reExecuted: p.reExecuted }
       }
       rows.push(row)

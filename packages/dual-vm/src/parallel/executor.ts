@@ -183,9 +183,10 @@ export class ParallelExecutor implements Executor {
     }
   }
 
-  /** Terminates the workers. The executor can be started again. */
+  /** Waits for the block in flight, then terminates the workers. The executor can be started again. */
   async close(): Promise<void> {
     await this.starting?.catch(() => {})
+    await this.queue // a block in flight finishes first
     const pool = this.pool
     this.pool = undefined
     this.serial = undefined
