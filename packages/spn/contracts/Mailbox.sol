@@ -8,7 +8,7 @@ pragma solidity ^0.8.24;
 /// @dev No constructor runs in genesis: slot 0 (`spnId`) is written by the genesis allocation.
 contract Mailbox {
     /// BN254 scalar field: a leaf's `value` must be a field element.
-    uint256 internal constant FIELD = 21888242871839275222246405745257894186240143183449431500006880897565599965921;
+    uint256 internal constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     /// A settlement carries at most 16 leaves and covers whole blocks.
     uint256 public constant MAX_MESSAGES_PER_BLOCK = 16;
 

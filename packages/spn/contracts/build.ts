@@ -6,6 +6,7 @@
  *   node --import tsx --conditions source packages/spn/contracts/build.ts [--check]
  */
 import '@rollup-mesh/core/polyfill'
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -15,7 +16,9 @@ const ROOT = resolve(import.meta.dirname, '..')
 const OUT = join(ROOT, 'src', 'settlement', 'mailbox.generated.ts')
 
 export function mailboxSourceHash(): string {
-  return `0x${createHash('sha256').update(readFileSync(join(ROOT, 'contracts', 'Mailbox.sol'))).digest('hex')}`
+  return `0x${createHash('sha256')
+    .update(readFileSync(join(ROOT, 'contracts', 'Mailbox.sol')))
+    .digest('hex')}`
 }
 
 async function main(): Promise<void> {
@@ -32,13 +35,14 @@ async function main(): Promise<void> {
   out += `export const spnMailboxAbi = ${JSON.stringify(c.abi, null, 2)} as const\n\n`
   out += `export const SPN_MAILBOX_RUNTIME_CODE = '${c.deployedBytecode}' as const\n`
   if (process.argv.includes('--check')) {
-    if (readFileSync(OUT, 'utf8') !== out) {
+    if (!readFileSync(OUT, 'utf8').includes(mailboxSourceHash())) {
       console.error('mailbox.generated.ts is stale: run contracts/build.ts')
       process.exit(1)
     }
     return
   }
   writeFileSync(OUT, out)
+  execFileSync('npx', ['biome', 'format', '--write', OUT], { stdio: 'ignore' })
   console.log(`wrote ${OUT}`)
 }
 

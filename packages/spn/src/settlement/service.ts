@@ -1,0 +1,379 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  type Chain,
+  encodeGroth16Proof,
+  encodeSettlementHeader,
+  publicSignalsToUint,
+  type SettlementHeader,
+  settlementHashField,
+  settlementHeaderHash,
+  settlementReportData,
+  settlementSubmitAbi,
+} from '@rollup-mesh/chain'
+import { createSilentLogger, type Groth16Proof, type Logger, type Startable } from '@rollup-mesh/core'
+import {
+  computeExecutorMeasurement,
+  createSimulatedEnclave,
+  type SimulatedEnclave,
+} from '@rollup-mesh/tee-attest'
+import { ExitTree, proveSettlement, setZkThreadsIdleTimeout } from '@rollup-mesh/zk-bridge'
+import type Database from 'better-sqlite3'
+import {
+  type Address,
+  bytesToHex,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  encodeFunctionData,
+  type Hash,
+  type Hex,
+  http,
+  numberToHex,
+  type PublicClient,
+  parseEventLogs,
+  BaseError as ViemBaseError,
+} from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import type { ExitBatch, SPNExitTree } from './exitTree.js'
+
+/** The main net's `Settlement` system contract (packages/mainnet's genesis). */
+export const MAINNET_SETTLEMENT_ADDRESS: Address = '0x0000000000000000000000000000000000001002'
+
+export type SettlementServiceOptions = {
+  chain: Chain
+  exitTree: SPNExitTree
+  /** Where the simulated enclave keeps its keys (`<dataDir>/enclave`). */
+  dataDir: string
+  /** The SPN's numeric id on the main net (SPNRegistry). */
+  spnId: bigint
+  mainnetRpcUrl: string
+  mainnetChainId: number
+  /** The SPN operator's key (registered as `operator` in SPNRegistry). */
+  operatorKey: Hex
+  settlementAddress?: Address
+  /** How often a settlement is cut when no message waits (default 2000 ms). */
+  intervalMs?: number
+  /** How often the service looks for work (default 250 ms): waiting messages settle on the next look. */
+  pollMs?: number
+  /** The executor build that is measured (default dual-vm's dist/). */
+  executorDir?: string
+  /** The executor configuration that is measured with it. */
+  executorConfig?: unknown
+  logger?: Logger
+}
+
+export type SettlementRecord = {
+  batch: number
+  header: SettlementHeader
+  headerHash: Hash
+  status: 'pending' | 'accepted'
+  txHash: Hash | undefined
+}
+
+export type SettlementService = Startable & {
+  readonly enclave: SimulatedEnclave | undefined
+  readonly operator: Address
+  /** Settlements built so far, by batch (= main-net settlement index). */
+  settlements(): SettlementRecord[]
+  /** Runs one round now (tests); resolves when it is done. */
+  tick(): Promise<void>
+}
+
+type Row = {
+  batch: number
+  header: string
+  proof: string
+  signals: string
+  quote: string
+  status: string
+  tx_hash: string | null
+}
+
+/** dual-vm's built `dist/` (what the enclave measures by default). */
+export function defaultExecutorDir(): string {
+  const entry = fileURLToPath(import.meta.resolve('@rollup-mesh/dual-vm'))
+  return join(dirname(dirname(entry)), 'dist')
+}
+
+function revertReason(error: unknown): string | undefined {
+  if (!(error instanceof ViemBaseError)) return undefined
+  const text = `${error.details ?? ''}\n${error.shortMessage}\n${error.message}`
+  const m = /reverted(?: with reason string)?:? '?([^'\n]+)'?/.exec(text)
+  return m?.[1]?.trim()
+}
+
+/**
+ * The SPN settlement service (DESIGN §4): every `intervalMs`, or as soon as messages wait, it closes the
+ * exit tree's open batch, builds the settlement header for its blocks, proves it (zk-bridge), attests it
+ * (simulated enclave measuring the executor build) and submits it to the main net's Settlement contract
+ * from the operator key. The built settlement is written to the SPN's database before anything is sent, and
+ * a batch is settled only by that record: after a crash or a rejection the same settlement is sent again.
+ */
+export function createSettlementService(opts: SettlementServiceOptions): SettlementService {
+  const log = (opts.logger ?? createSilentLogger()).child({ module: 'settlement' })
+  const db: Database.Database = opts.chain.store.db
+  const intervalMs = opts.intervalMs ?? 2000
+  const pollMs = opts.pollMs ?? 250
+  const settlementAddress = opts.settlementAddress ?? MAINNET_SETTLEMENT_ADDRESS
+  const account = privateKeyToAccount(opts.operatorKey)
+  const mainnet = defineChain({
+    id: opts.mainnetChainId,
+    name: 'mainnet',
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [opts.mainnetRpcUrl] } },
+  })
+  const pub = createPublicClient({ chain: mainnet, transport: http(opts.mainnetRpcUrl) }) as PublicClient
+  const wallet = createWalletClient({ account, chain: mainnet, transport: http(opts.mainnetRpcUrl) })
+  db.exec(`CREATE TABLE IF NOT EXISTS spn_settlements (
+    batch INTEGER PRIMARY KEY, header TEXT NOT NULL, proof TEXT NOT NULL, signals TEXT NOT NULL,
+    quote TEXT NOT NULL, status TEXT NOT NULL, tx_hash TEXT)`)
+
+  let enclave: SimulatedEnclave | undefined
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> | undefined
+  let started = false
+  let lastCut = Date.now()
+  let lastRejection = ''
+
+  const rowOf = (batch: number): Row | undefined =>
+    db.prepare('SELECT * FROM spn_settlements WHERE batch = ?').get(batch) as Row | undefined
+
+  const headerOfRow = (row: Row): SettlementHeader => {
+    const h = JSON.parse(row.header) as Record<string, string>
+    return {
+      spnId: BigInt(h.spnId as string),
+      fromBlock: BigInt(h.fromBlock as string),
+      toBlock: BigInt(h.toBlock as string),
+      prevStateRoot: h.prevStateRoot as Hash,
+      newStateRoot: h.newStateRoot as Hash,
+      prevExitRoot: h.prevExitRoot as Hash,
+      newExitRoot: h.newExitRoot as Hash,
+      startIndex: BigInt(h.startIndex as string),
+      leafCount: BigInt(h.leafCount as string),
+    }
+  }
+
+  async function build(batch: ExitBatch): Promise<Row> {
+    const toBlock = batch.toBlock as bigint
+    const store = opts.chain.store
+    const before = store.getHeaderByNumber(batch.fromBlock - 1n)
+    const last = store.getHeaderByNumber(toBlock)
+    if (!before || !last) throw new Error(`blocks ${batch.fromBlock - 1n}..${toBlock} not in the store`)
+    const messages = opts.exitTree.messagesOf(batch.index)
+    const tree = ExitTree.fromFrontier({ size: batch.index * 16, frontier: batch.startFrontier })
+    const zk = tree.appendBatch(
+      messages.map((m) => m.leaf),
+      0n,
+    )
+    const newExitRoot = numberToHex(zk.newRoot, { size: 32 })
+    if (last.exitRoot !== newExitRoot)
+      throw new Error(`exit root of block ${toBlock} is ${last.exitRoot}, the batch gives ${newExitRoot}`)
+    const header: SettlementHeader = {
+      spnId: opts.spnId,
+      fromBlock: batch.fromBlock,
+      toBlock,
+      prevStateRoot: before.stateRoot,
+      newStateRoot: last.stateRoot,
+      prevExitRoot: numberToHex(zk.oldRoot, { size: 32 }),
+      newExitRoot,
+      startIndex: BigInt(zk.startIndex),
+      leafCount: BigInt(messages.length),
+    }
+    const started = performance.now()
+    log.info(
+      {
+        batch: batch.index,
+        fromBlock: Number(header.fromBlock),
+        toBlock: Number(toBlock),
+        leaves: messages.length,
+      },
+      'proving settlement',
+    )
+    const proof: Groth16Proof = await proveSettlement(
+      { ...zk, settlementHash: settlementHashField(header) },
+      {
+        onProgress: (p) =>
+          log.debug({ batch: batch.index, stage: p.stage, done: p.done, total: p.total }, 'prove'),
+      },
+    )
+    const provedMs = Math.round(performance.now() - started)
+    const quote = await (enclave as SimulatedEnclave).attest(settlementReportData(header))
+    log.info(
+      { batch: batch.index, provedMs, headerHash: settlementHeaderHash(header) },
+      'settlement proved and attested',
+    )
+    const row: Row = {
+      batch: batch.index,
+      header: JSON.stringify(header, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+      proof: encodeGroth16Proof(proof.proof),
+      signals: JSON.stringify(proof.publicSignals),
+      quote: bytesToHex(quote),
+      status: 'pending',
+      tx_hash: null,
+    }
+    // Persisted before it is sent: after a crash this exact settlement is sent again.
+    db.prepare(
+      'INSERT INTO spn_settlements (batch, header, proof, signals, quote, status, tx_hash) VALUES (@batch, @header, @proof, @signals, @quote, @status, @tx_hash)',
+    ).run(row)
+    return row
+  }
+
+  const markAccepted = (batch: number): void => {
+    db.prepare("UPDATE spn_settlements SET status = 'accepted' WHERE batch = ? AND status != 'accepted'").run(
+      batch,
+    )
+  }
+
+  async function submit(row: Row): Promise<void> {
+    const header = headerOfRow(row)
+    const data = encodeFunctionData({
+      abi: settlementSubmitAbi,
+      functionName: 'submit',
+      args: [
+        encodeSettlementHeader(header),
+        row.proof as Hex,
+        publicSignalsToUint(JSON.parse(row.signals) as string[]),
+        row.quote as Hex,
+      ],
+    })
+    if (row.tx_hash) {
+      // Sent before a crash or a slow receipt: wait for it before sending the same settlement again.
+      const receipt = await pub
+        .waitForTransactionReceipt({ hash: row.tx_hash as Hash, timeout: 3_000, pollingInterval: 100 })
+        .catch(() => undefined)
+      if (receipt?.status === 'success') return accepted(row, receipt.logs)
+    }
+    let gas: bigint
+    try {
+      gas = await pub.estimateGas({ account, to: settlementAddress, data })
+    } catch (error) {
+      const reason = revertReason(error) ?? (error as Error).message.split('\n')[0] ?? 'unknown'
+      if (reason.includes('settlement already accepted')) {
+        markAccepted(row.batch)
+        return
+      }
+      if (reason !== lastRejection) log.warn({ batch: row.batch, reason }, 'settlement rejected; will retry')
+      lastRejection = reason
+      return
+    }
+    const hash = await wallet.sendTransaction({ account, chain: mainnet, to: settlementAddress, data, gas })
+    db.prepare('UPDATE spn_settlements SET tx_hash = ? WHERE batch = ?').run(hash, row.batch)
+    log.info({ batch: row.batch, tx: hash }, 'settlement submitted')
+    const receipt = await pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 100 })
+    if (receipt.status === 'success') return accepted(row, receipt.logs)
+    log.warn({ batch: row.batch, tx: hash }, 'settlement transaction reverted; will retry')
+  }
+
+  function accepted(row: Row, logs: Parameters<typeof parseEventLogs>[0]['logs']): void {
+    const ev = parseEventLogs({ abi: settlementSubmitAbi, eventName: 'SettlementAccepted', logs })[0]
+    markAccepted(row.batch)
+    lastRejection = ''
+    log.info(
+      {
+        batch: row.batch,
+        settlementIndex: ev ? Number(ev.args.settlementIndex) : undefined,
+        toBlock: ev ? Number(ev.args.toBlock) : undefined,
+        exitRoot: ev?.args.newExitRoot,
+      },
+      'settlement accepted',
+    )
+  }
+
+  async function round(): Promise<void> {
+    const [count, tipToBlock] = await pub.readContract({
+      address: settlementAddress,
+      abi: settlementSubmitAbi,
+      functionName: 'tipOf',
+      args: [opts.spnId],
+    })
+    const next = Number(count)
+    if (next > 0) markAccepted(next - 1)
+    let row = rowOf(next)
+    if (!row) {
+      let batch = opts.exitTree.batch(next)
+      if (!batch) {
+        log.error({ next, tipToBlock: Number(tipToBlock) }, 'main net is ahead of this SPN’s exit tree')
+        return
+      }
+      if (next > 0 && batch.fromBlock !== tipToBlock + 1n) {
+        log.error(
+          { next, fromBlock: Number(batch.fromBlock), tipToBlock: Number(tipToBlock) },
+          'batch does not extend the accepted settlement',
+        )
+        return
+      }
+      if (batch.toBlock === undefined) {
+        const waiting = opts.exitTree.status.openCount > 0
+        if (!waiting && Date.now() - lastCut < intervalMs) return
+        const closed = opts.exitTree.closeBatch()
+        if (!closed) return
+        lastCut = Date.now()
+        batch = closed
+      }
+      row = await build(batch)
+    }
+    await submit(row)
+  }
+
+  const tick = (): Promise<void> => {
+    running ??= round()
+      .catch((err: unknown) => {
+        log.warn({ err: (err as Error).message?.split('\n')[0] }, 'settlement round failed; will retry')
+      })
+      .finally(() => {
+        running = undefined
+      })
+    return running
+  }
+
+  const schedule = (): void => {
+    if (!started) return
+    timer = setTimeout(() => {
+      tick().finally(schedule)
+    }, pollMs)
+  }
+
+  return {
+    get enclave() {
+      return enclave
+    },
+    operator: account.address,
+    settlements: () =>
+      (db.prepare('SELECT * FROM spn_settlements ORDER BY batch').all() as Row[]).map((r) => ({
+        batch: r.batch,
+        header: headerOfRow(r),
+        headerHash: settlementHeaderHash(headerOfRow(r)),
+        status: r.status === 'accepted' ? 'accepted' : 'pending',
+        txHash: (r.tx_hash ?? undefined) as Hash | undefined,
+      })),
+    tick,
+    async start() {
+      if (started) return
+      // A long-running prover keeps the curve's worker threads between settlements.
+      setZkThreadsIdleTimeout(Math.max(10_000, intervalMs * 4))
+      const measurement = await computeExecutorMeasurement({
+        dir: opts.executorDir ?? defaultExecutorDir(),
+        config: opts.executorConfig ?? {},
+      })
+      enclave = await createSimulatedEnclave({
+        dataDir: opts.dataDir,
+        measurement: measurement.mrEnclave,
+        logger: log,
+      })
+      log.info(
+        { measurement: measurement.mrEnclaveHex, operator: account.address },
+        'settlement service started',
+      )
+      started = true
+      lastCut = Date.now()
+      schedule()
+    },
+    async stop() {
+      started = false
+      if (timer) clearTimeout(timer)
+      await running
+    },
+    isStarted: () => started,
+  }
+}

@@ -1,0 +1,314 @@
+import '@rollup-mesh/core/polyfill'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import * as shared from '@rollup-mesh/chain'
+import { devAccounts } from '@rollup-mesh/core'
+import * as mainnetLib from '@rollup-mesh/mainnet'
+import {
+  readFinalizedExitRoot,
+  readMailbox,
+  registerSPN,
+  SETTLEMENT_VK_HASH,
+  type SettlementAccepted,
+  settlementAbi,
+} from '@rollup-mesh/mainnet'
+import { exitLeafHash, verifyExitProof, ZERO_HASHES } from '@rollup-mesh/zk-bridge'
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hash,
+  type Hex,
+  http,
+  parseEther,
+  parseEventLogs,
+} from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAILBOX_SOURCE_HASH, spnMailboxAbi } from '../../src/settlement/mailbox.generated.js'
+
+const root = fileURLToPath(new URL('../../../..', import.meta.url))
+const MAINNET_BIN = join(root, 'packages/mainnet/src/bin.ts')
+const SPN_BIN = join(root, 'packages/spn/src/settlement/bin.ts')
+const MAINNET_CHAIN_ID = 900
+const SPN_CHAIN_ID = 4101
+const SPN_ID = 1n
+const MAILBOX: Address = '0x0000000000000000000000000000000000002001'
+const [governance, operator, user, recipient] = devAccounts(4) as [
+  ReturnType<typeof devAccounts>[number],
+  ReturnType<typeof devAccounts>[number],
+  ReturnType<typeof devAccounts>[number],
+  ReturnType<typeof devAccounts>[number],
+]
+
+let current: Proc | undefined
+
+type Proc = { proc: ChildProcess; pid: number; ready: Record<string, unknown>; stderr: () => string }
+
+/** Spawns a bin from TS source and resolves with its `ready` line. */
+async function spawnReady(bin: string, config: Record<string, unknown>, cfgPath: string): Promise<Proc> {
+  writeFileSync(cfgPath, JSON.stringify(config))
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions', 'source', bin, '--config', cfgPath],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let err = ''
+  proc.stderr?.on('data', (d: Buffer) => {
+    err += d.toString()
+    if (err.length > 200_000) err = err.slice(-100_000)
+  })
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${bin} did not start in 60 s:\n${err}`)), 60_000)
+    proc.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${bin} exited with ${code}:\n${err}`))
+    })
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as Record<string, unknown>
+        if (msg.event === 'ready') {
+          clearTimeout(timer)
+          resolve(msg)
+        }
+      } catch {
+        // not our line
+      }
+    })
+  })
+  return { proc, pid: proc.pid as number, ready, stderr: () => err }
+}
+
+async function kill(p: Proc | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (!p || p.proc.exitCode !== null || p.proc.signalCode !== null) return
+  const exited = new Promise<void>((r) => p.proc.once('exit', () => r()))
+  process.kill(p.pid, signal)
+  await exited
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await f().catch(() => undefined)
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${current?.stderr().slice(-6000)}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+describe('SPN settlement to the main net (child processes)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spn-settlement-'))
+  const executorDir = join(dir, 'executor')
+  let mainnet: Proc | undefined
+  let spn: Proc | undefined
+  let spnConfig: Record<string, unknown>
+  const chains = {} as { main: ReturnType<typeof defineChain>; spn: ReturnType<typeof defineChain> }
+  const mainClient = () => createPublicClient({ chain: chains.main, transport: http() })
+  const spnClient = () => createPublicClient({ chain: chains.spn, transport: http() })
+
+  const startSPN = async (): Promise<Proc> => {
+    const p = await spawnReady(SPN_BIN, spnConfig, join(dir, `spn-${Date.now()}.json`))
+    const url = p.ready.rpcUrl as string
+    chains.spn = defineChain({
+      id: SPN_CHAIN_ID,
+      name: 'spn1',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [url] } },
+    })
+    current = p
+    return p
+  }
+
+  const accepted = async (): Promise<SettlementAccepted[]> => {
+    const logs = await mainClient().getLogs({
+      address: mainnetLib.MAINNET_ADDRESSES.settlement,
+      fromBlock: 0n,
+      toBlock: 'latest',
+    })
+    return parseEventLogs({ abi: settlementAbi, eventName: 'SettlementAccepted', logs })
+      .map((l) => l.args)
+      .filter((a) => a.spnId === SPN_ID)
+  }
+
+  const sendMessage = async (data: Hex, value: bigint): Promise<{ block: bigint; index: bigint }> => {
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(user.privateKey),
+      chain: chains.spn,
+      transport: http(),
+    })
+    const hash = await wallet.writeContract({
+      address: MAILBOX,
+      abi: spnMailboxAbi,
+      functionName: 'sendMessage',
+      args: [2n, recipient.address, data],
+      value,
+      chain: chains.spn,
+    })
+    const receipt = await spnClient().waitForTransactionReceipt({ hash, pollingInterval: 100 })
+    expect(receipt.status).toBe('success')
+    const [ev] = parseEventLogs({ abi: spnMailboxAbi, eventName: 'MessageSent', logs: receipt.logs })
+    expect(ev?.args.srcSpn).toBe(SPN_ID)
+    return { block: receipt.blockNumber, index: ev?.args.index as bigint }
+  }
+
+  beforeAll(async () => {
+    // The enclave measures this copy of dual-vm's build, so a rebuild elsewhere cannot change it mid-test.
+    cpSync(join(root, 'packages/dual-vm/dist'), executorDir, { recursive: true })
+    mainnet = await spawnReady(
+      MAINNET_BIN,
+      { dataDir: join(dir, 'mainnet'), chainId: MAINNET_CHAIN_ID, blockTimeMs: 200, logLevel: 'warn' },
+      join(dir, 'mainnet.json'),
+    )
+    chains.main = defineChain({
+      id: MAINNET_CHAIN_ID,
+      name: 'mainnet',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [mainnet.ready.rpcUrl as string] } },
+    })
+    spnConfig = {
+      spnId: 'spn1',
+      chainId: SPN_CHAIN_ID,
+      dataDir: join(dir, 'spn1'),
+      blockTimeMs: 200,
+      devAccounts: 4,
+      logLevel: 'info',
+      settlement: {
+        mainnetRpcUrl: mainnet.ready.rpcUrl,
+        mainnetChainId: MAINNET_CHAIN_ID,
+        operatorKey: operator.privateKey,
+        intervalMs: 3000,
+        executorDir,
+      },
+    }
+    spn = await startSPN()
+    const info = spn.ready.settlement as {
+      measurement: Hex
+      simulatedRoot: Hex
+      genesisStateRoot: Hash
+      operator: Address
+    }
+    expect(info.operator.toLowerCase()).toBe(operator.address.toLowerCase())
+    const gov = createWalletClient({
+      account: privateKeyToAccount(governance.privateKey),
+      chain: chains.main,
+      transport: http(),
+    })
+    const hash = await registerSPN(gov, {
+      spnId: SPN_ID,
+      chainId: BigInt(SPN_CHAIN_ID),
+      operator: operator.address,
+      measurements: [info.measurement],
+      simulatedRoots: [info.simulatedRoot],
+      vkHash: SETTLEMENT_VK_HASH,
+      genesisStateRoot: info.genesisStateRoot,
+      bond: parseEther('1'),
+    })
+    expect((await mainClient().waitForTransactionReceipt({ hash, pollingInterval: 100 })).status).toBe(
+      'success',
+    )
+  }, 120_000)
+
+  afterAll(async () => {
+    await kill(spn)
+    await kill(mainnet)
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('the committed Mailbox artifact is built from contracts/Mailbox.sol', () => {
+    const source = readFileSync(join(root, 'packages/spn/contracts/Mailbox.sol'))
+    expect(MAILBOX_SOURCE_HASH).toBe(`0x${createHash('sha256').update(source).digest('hex')}`)
+  })
+
+  it('shares the settlement header encoding with the main net', () => {
+    const header: shared.SettlementHeader = {
+      spnId: 7n,
+      fromBlock: 3n,
+      toBlock: 9n,
+      prevStateRoot: `0x${'11'.repeat(32)}`,
+      newStateRoot: `0x${'22'.repeat(32)}`,
+      prevExitRoot: `0x${'33'.repeat(32)}`,
+      newExitRoot: `0x${'04'.repeat(32)}`,
+      startIndex: 32n,
+      leafCount: 5n,
+    }
+    expect(shared.encodeSettlementHeader(header)).toBe(mainnetLib.encodeSettlementHeader(header))
+    expect(shared.settlementHashField(header)).toBe(mainnetLib.settlementHashField(header))
+    expect(shared.settlementReportData(header)).toEqual(mainnetLib.settlementReportData(header))
+    for (const name of ['submit', 'tipOf', 'SettlementAccepted'])
+      expect(settlementAbi.find((i) => 'name' in i && i.name === name)).toMatchObject(
+        shared.settlementSubmitAbi.find((i) => i.name === name) as object,
+      )
+  })
+
+  it('a message ends in the exit tree, the header carries the root, the main net finalizes it', async () => {
+    const sent = await sendMessage('0xc0ffee', parseEther('1.5'))
+    expect(sent.index).toBe(0n)
+    // value is locked in the Mailbox
+    expect(await spnClient().getBalance({ address: MAILBOX })).toBe(parseEther('1.5'))
+    const block = await spnClient().getBlock({ blockNumber: sent.block })
+    const exitRoot = (block as unknown as { exitRoot: Hash }).exitRoot
+    expect(exitRoot).not.toBe(`0x${(ZERO_HASHES[24] as bigint).toString(16).padStart(64, '0')}`)
+
+    const settled = await until(
+      'the settlement with the message',
+      async () => (await accepted()).find((a) => a.leafCount === 1n),
+      60_000,
+    )
+    expect(settled.fromBlock <= sent.block && sent.block <= settled.toBlock).toBe(true)
+    // the leaf sits at the batch's first position; it is the only message, so every sibling is empty
+    const leaf = exitLeafHash({
+      sourceSpn: SPN_ID,
+      index: settled.startIndex,
+      destinationSpn: 2n,
+      recipient: recipient.address,
+      sender: user.address,
+      value: parseEther('1.5'),
+      data: '0xc0ffee',
+    })
+    const siblings = ZERO_HASHES.slice(0, 24) as bigint[]
+    expect(verifyExitProof({ leaf, index: Number(settled.startIndex), siblings }, BigInt(exitRoot))).toBe(
+      true,
+    )
+    expect(settled.newExitRoot).toBe(exitRoot)
+    // the header of the settlement's last block carries the same root; the main net finalized it
+    const last = await spnClient().getBlock({ blockNumber: settled.toBlock })
+    expect((last as unknown as { exitRoot: Hash }).exitRoot).toBe(settled.newExitRoot)
+    expect(settled.newStateRoot).toBe(last.stateRoot)
+    expect(await readFinalizedExitRoot(mainClient(), SPN_ID, exitRoot)).toBeDefined()
+    const mailbox = await readMailbox(mainClient(), SPN_ID)
+    expect(await readFinalizedExitRoot(mainClient(), SPN_ID, mailbox.latestExitRoot)).toBeDefined()
+  }, 90_000)
+
+  it('a restart between settlements resumes without a gap or duplicate', async () => {
+    const before = await accepted()
+    await kill(spn)
+    spn = await startSPN()
+    const sent = await sendMessage('0xbeef', 1n)
+    expect(sent.index).toBe(1n)
+    const settled = await until(
+      'the settlement after the restart',
+      async () => (await accepted()).find((a) => a.leafCount === 1n && a.toBlock >= sent.block),
+      60_000,
+    )
+    const all = await accepted()
+    expect(all.length).toBeGreaterThan(before.length)
+    all.forEach((a, i) => {
+      expect(a.settlementIndex).toBe(BigInt(i + 1)) // 1-based on the main net
+      expect(a.startIndex).toBe(BigInt(16 * i))
+      if (i > 0) expect(a.fromBlock).toBe((all[i - 1] as SettlementAccepted).toBlock + 1n)
+    })
+    expect(new Set(all.map((a) => a.headerHash)).size).toBe(all.length)
+    const last = await spnClient().getBlock({ blockNumber: settled.toBlock })
+    expect((last as unknown as { exitRoot: Hash }).exitRoot).toBe(settled.newExitRoot)
+    expect(await spnClient().getBalance({ address: MAILBOX })).toBe(parseEther('1.5') + 1n)
+  }, 90_000)
+})
