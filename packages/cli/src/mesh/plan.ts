@@ -101,7 +101,12 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
     }
     const config = file.config
     if (options.blockTimeMs !== undefined) config.blockTimeMs = options.blockTimeMs
-    if (options.workers !== undefined) config.decodeWorkers = options.workers
+    if (options.workers !== undefined) {
+      // W > 0: dual-vm's optimistic parallel executor with W worker threads; 0: the serial executor.
+      config.executor = options.workers > 0 ? 'parallel' : 'serial'
+      if (options.workers > 0) config.executorWorkers = options.workers
+      else delete config.executorWorkers
+    }
     if (options.port !== undefined)
       config.rpc = {
         ...((config.rpc as object | undefined) ?? {}),

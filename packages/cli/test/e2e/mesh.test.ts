@@ -19,7 +19,6 @@ describe('mesh CLI against a real mesh', () => {
   let solToken = ''
   let wasmToken = ''
   let upMs = 0
-  let wasmEnabled = false
 
   beforeAll(async () => {
     await ensureBuilt()
@@ -63,11 +62,15 @@ describe('mesh CLI against a real mesh', () => {
   }, 90_000)
 
   it('status shows both networks producing blocks', async () => {
-    const [r, json, again] = await Promise.all([
+    const [r, json, again, logs] = await Promise.all([
       mesh(['status', ...d]),
       mesh(['status', '--json', ...d]),
       mesh(['up', '--detach', ...d]),
+      mesh(['logs', 'spn1', '--lines', '200', ...d]),
     ])
+    // The node's pino log, made readable.
+    expect(logs.code).toBe(0)
+    expect(logs.stdout).toMatch(/\d\d:\d\d:\d\d\.\d{3} INFO {2}chain opened/)
     // A second `mesh up` on the same data dir refuses while the first runs.
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('already running')
@@ -84,7 +87,8 @@ describe('mesh CLI against a real mesh', () => {
     const state = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')) as {
       networks: { vms: string[] }[]
     }
-    wasmEnabled = state.networks[1]!.vms.includes('wasm')
+    // Both SPNs report both VMs (mesh_nodeInfo.vms), and the state file says so.
+    for (const n of state.networks) expect(n.vms).toEqual(['evm', 'wasm'])
     const [sol, wasm] = await Promise.all([
       mesh([
         'deploy',
@@ -115,18 +119,11 @@ describe('mesh CLI against a real mesh', () => {
     expect(sol.code).toBe(0)
     const s = lastJson(sol.stdout)
     expect(s).toMatchObject({ network: 'spn1', contract: 'Token', vm: 'evm' })
-    if (wasmEnabled) {
-      expect(wasm.stderr).toBe('')
-      expect(wasm.code).toBe(0)
-      const w = lastJson(wasm.stdout)
-      expect(w).toMatchObject({ network: 'spn2', contract: 'token', vm: 'wasm' })
-      wasmToken = w.address
-    } else {
-      // The SPN node does not run a WASM engine yet (mesh_nodeInfo.vms = ['evm']): the CLI says so.
-      expect(wasm.code).toBe(1)
-      expect(wasm.stderr).toContain('WASM contracts are not enabled')
-      expect(wasm.stderr).not.toMatch(/\n\s+at /)
-    }
+    expect(wasm.stderr).toBe('')
+    expect(wasm.code).toBe(0)
+    const w = lastJson(wasm.stdout)
+    expect(w).toMatchObject({ network: 'spn2', contract: 'token', vm: 'wasm' })
+    wasmToken = w.address
     expect(s.address).toMatch(/^0x[0-9a-fA-F]{40}$/)
     expect(BigInt(s.gasUsed)).toBeGreaterThan(21_000n)
     expect(s.txHash).toMatch(/^0x[0-9a-f]{64}$/)
@@ -135,8 +132,7 @@ describe('mesh CLI against a real mesh', () => {
   }, 90_000)
 
   it('call and send work on both VMs, by signature and by recorded ABI', async () => {
-    // On the WASM token when the SPN runs WASM, otherwise both legs on the EVM token.
-    const [net, token, name] = wasmEnabled ? ['spn2', wasmToken, 'Wasm'] : ['spn1', solToken, 'Mesh']
+    const [net, token, name] = ['spn2', wasmToken, 'Wasm']
     const [evmBal, otherBal, otherName] = await Promise.all([
       mesh(['call', '--network', 'spn1', solToken, 'balanceOf(address)(uint256)', ALICE, ...d]),
       mesh(['call', '--network', net, token, 'balanceOf(address)(uint256)', ALICE, ...d]),
@@ -187,8 +183,18 @@ describe('mesh CLI against a real mesh', () => {
       mesh(['compile', join(dir, 'Broken.sol')]),
       mesh(['call', '--rpc-url', 'http://127.0.0.1:9', solToken, 'name()(string)']),
       mesh(['up', '--spns', 'lots', ...d]),
+      mesh([
+        'call',
+        '--network',
+        'spn1',
+        solToken,
+        'name()(string)',
+        '--json',
+        '--data-dir',
+        join(dir, 'none'),
+      ]),
     ])
-    const [revert, unknown, missing, broken, unreachable, badOption] = cases
+    const [revert, unknown, missing, broken, unreachable, badOption, noMesh] = cases
     expect(revert!.stderr).toContain('reverted: ERC20: transfer amount exceeds balance')
     expect(unknown!.stderr).toContain('Unknown network "spn7"')
     expect(unknown!.stderr).toContain('spn1, spn2')
@@ -196,11 +202,26 @@ describe('mesh CLI against a real mesh', () => {
     expect(broken!.stderr).toMatch(/Broken\.sol:4:\d+: Undeclared identifier/)
     expect(unreachable!.stderr).toContain('is not reachable at http://127.0.0.1:9')
     expect(badOption!.stderr).toMatch(/spns/)
+    expect(noMesh!.stderr).toContain('start one with `mesh up`')
+    expect(lastJson(noMesh!.stdout)).toMatchObject({ error: { code: 'UNKNOWN_NETWORK' } })
     for (const c of cases) {
       expect(c!.code).toBe(1)
       expect(c!.stderr).not.toMatch(/\n\s+at /)
     }
   }, 90_000)
+
+  it('up --export-configs writes one node config per network for `mesh node start`', async () => {
+    const out = join(dir, 'configs')
+    const r = await mesh(['up', '--export-configs', out, '--spns', '3', '--port', '18545', '--json'])
+    expect(r.code).toBe(0)
+    expect(lastJson(r.stdout).configs).toHaveLength(3)
+    const spn3 = JSON.parse(readFileSync(join(out, 'spn3.json'), 'utf8'))
+    expect(spn3).toMatchObject({
+      kind: 'spn',
+      network: 'spn3',
+      config: { chainId: 9003, dataDir: './spn3', rpc: { port: 18547 } },
+    })
+  })
 
   it('down stops every node by pid', async () => {
     const r = await mesh(['down', ...d])
@@ -220,8 +241,17 @@ describe('mesh CLI against a real mesh', () => {
     for (const n of state.networks) pids.add(n.pid)
     // The token deployed before the restart is still there, with its balances.
     const bal = await mesh(['call', '--network', 'spn1', solToken, 'balanceOf(address)(uint256)', BOB, ...d])
-    // (Bob got 2 tokens on spn1 when the transfer test ran there.)
-    expect(bal.stdout.trim()).toBe(wasmEnabled ? '0' : (2n * 10n ** 18n).toString())
+    expect(bal.stdout.trim()).toBe('0')
+    const wasm = await mesh([
+      'call',
+      '--network',
+      'spn2',
+      wasmToken,
+      'balanceOf(address)(uint256)',
+      BOB,
+      ...d,
+    ])
+    expect(wasm.stdout.trim()).toBe((2n * 10n ** 18n).toString())
     const spn2 = state.networks.find((n: { name: string }) => n.name === 'spn2')
     process.kill(spn2.pid, 'SIGKILL')
     expect(await up.exited).toBe(1)

@@ -24,7 +24,10 @@ export const up: CliCommand = {
       .option('-d, --data-dir <dir>', 'where chains, configs and logs live (default .mesh)')
       .option('--block-time <ms>', 'block time in ms (default 500)')
       .option('-p, --port <port>', 'first RPC port, one per network (default: any free port)')
-      .option('--workers <n>', 'worker threads per node for sender recovery')
+      .option(
+        '--workers <n>',
+        'parallel execution: worker threads per SPN (0 = the serial executor, the default)',
+      )
       .option('--fresh', 'delete the data dir first and start new chains')
       .option('--detach', 'leave the nodes running in the background and exit')
       .option(
