@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import '@rollup-mesh/core/polyfill'
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BaseError, createLogger } from '@rollup-mesh/core'
+import { bytesToHex } from 'viem'
 import { parseSPNConfig, type SPNConfigInput } from './config.js'
-import { createSPNNode } from './node.js'
+import { createSPNNode, spnNumericId } from './node.js'
+import { SPN_MAILBOX_ADDRESS } from './settlement/exitTree.js'
 
 /**
  * `node packages/spn/dist/bin.js --config <file>`: runs one SPN. Logs go to
@@ -32,8 +34,20 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: config.spnId, destination: process.stderr })
   const node = createSPNNode({ config: raw as SPNConfigInput, logger })
   await node.start()
+  // With a `settlement` section: what the SPN must be registered with on the main net.
+  const settlement = node.settlement?.enclave
+    ? {
+        spnId: spnNumericId(config)?.toString(),
+        operator: node.settlement.operator,
+        measurement: bytesToHex(node.settlement.enclave.measurement),
+        simulatedRoot: bytesToHex(node.settlement.enclave.rootCertificateDer),
+        genesisStateRoot: node.chain.store.getHeaderByNumber(0n)?.stateRoot,
+        mailbox: SPN_MAILBOX_ADDRESS,
+      }
+    : undefined
+  if (settlement) writeFileSync(join(config.dataDir, 'settlement.json'), `${JSON.stringify(settlement)}\n`)
   process.stdout.write(
-    `${JSON.stringify({ event: 'ready', spnId: config.spnId, rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, pid: process.pid })}\n`,
+    `${JSON.stringify({ event: 'ready', spnId: config.spnId, rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, pid: process.pid, ...(settlement ? { settlement } : {}) })}\n`,
   )
   let stopping = false
   const stop = (signal: string): void => {

@@ -1,4 +1,5 @@
 import { addressSchema, bigintSchema, hexSchema, parseConfig, portSchema, z } from '@rollup-mesh/core'
+import { settlementConfigSchema } from './settlement/config.js'
 
 /** Defaults every SPN init field falls back to (one place, lodestar-style). */
 export const defaultSPNOptions = {
@@ -64,6 +65,8 @@ export const spnConfigSchema = z
       })
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Settle to the main net (Mailbox, exit tree and settlement service); see src/settlement. */
+    settlement: settlementConfigSchema.optional(),
   })
   .strict()
 

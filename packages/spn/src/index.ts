@@ -8,7 +8,39 @@ export {
   type SPNConfigInput,
   spnConfigSchema,
 } from './config.js'
-export { createSPNNode, type SPNNode, type SPNNodeInit, spnGenesisAlloc } from './node.js'
+export {
+  createSPNNode,
+  type SPNNode,
+  type SPNNodeInit,
+  spnGenesisAlloc,
+  spnNumericId,
+} from './node.js'
+export {
+  parseSettlementConfig,
+  type SettlementConfig,
+  type SettlementConfigInput,
+  settlementConfigSchema,
+} from './settlement/config.js'
+export {
+  type ExitBatch,
+  type ExitTreeMessage,
+  SPN_MAILBOX_ADDRESS,
+  SPNExitTree,
+  spnMailboxGenesisAccount,
+} from './settlement/exitTree.js'
+export {
+  MAILBOX_SOURCE_HASH,
+  SPN_MAILBOX_RUNTIME_CODE,
+  spnMailboxAbi,
+} from './settlement/mailbox.generated.js'
+export {
+  createSettlementService,
+  defaultExecutorDir,
+  MAINNET_SETTLEMENT_ADDRESS,
+  type SettlementRecord,
+  type SettlementService,
+  type SettlementServiceOptions,
+} from './settlement/service.js'
 
 /** The gossip topics an SPN named `network` publishes on. */
 export function spnTopics(network: string): { headers: string; txs: string; settlements: string } {

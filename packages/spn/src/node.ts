@@ -29,8 +29,11 @@ import {
   simulateCall,
   intrinsicGas as vmIntrinsicGas,
 } from '@rollup-mesh/dual-vm'
-import { type Address, type Hex, numberToHex } from 'viem'
+import { type Address, bytesToHex, type Hex, numberToHex } from 'viem'
 import { parseSPNConfig, type SPNConfig, type SPNConfigInput } from './config.js'
+import { numericSpnId } from './settlement/config.js'
+import { SPN_MAILBOX_ADDRESS, SPNExitTree, spnMailboxGenesisAccount } from './settlement/exitTree.js'
+import { createSettlementService, type SettlementService } from './settlement/service.js'
 
 export type SPNNodeInit = {
   config: SPNConfigInput
@@ -47,6 +50,19 @@ export type SPNNode = Startable & {
   readonly wsUrl: string
   /** What `mesh_nodeInfo` returns. */
   nodeInfo(): Record<string, unknown>
+  /** The exit tree behind every header's `exitRoot` (when the SPN has a numeric id). */
+  readonly exitTree: SPNExitTree | undefined
+  /** The settlement service (with a `settlement` config section); started and stopped with the node. */
+  readonly settlement: SettlementService | undefined
+}
+
+/** The SPN's numeric mesh id: `settlement.id`, else the digits ending `spnId` (`spn1` → 1); undefined when neither. */
+export function spnNumericId(config: SPNConfig): bigint | undefined {
+  try {
+    return numericSpnId(config.spnId, config.settlement?.id)
+  } catch {
+    return undefined
+  }
 }
 
 /** The config's dev accounts (BIP-39 derivation is slow: derive once per node). */
@@ -62,6 +78,8 @@ export function spnGenesisAlloc(
   const alloc: GenesisAlloc = {}
   if (config.devAccounts > 0)
     for (const a of dev) alloc[a.address.toLowerCase() as Address] = { balance: config.devBalance }
+  const id = spnNumericId(config)
+  if (id !== undefined) alloc[SPN_MAILBOX_ADDRESS] = spnMailboxGenesisAccount(id)
   for (const [address, spec] of Object.entries(config.alloc)) {
     alloc[address.toLowerCase() as Address] = {
       ...(spec.balance !== undefined ? { balance: spec.balance } : {}),
@@ -115,6 +133,29 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
     },
     { store, executor, simulateCall: (p) => simulateCall({ ...p, wasm }), decoder, logger },
   )
+  const spnId = spnNumericId(config)
+  const exitTree = spnId !== undefined ? new SPNExitTree(store.db, spnId, logger) : undefined
+  exitTree?.attach(chain)
+  const settlement =
+    exitTree && spnId !== undefined && config.settlement
+      ? createSettlementService({
+          chain,
+          exitTree,
+          dataDir: config.dataDir,
+          spnId,
+          mainnetRpcUrl: config.settlement.mainnetRpcUrl,
+          mainnetChainId: config.settlement.mainnetChainId,
+          operatorKey: config.settlement.operatorKey,
+          intervalMs: config.settlement.intervalMs,
+          pollMs: config.settlement.pollMs,
+          ...(config.settlement.settlementAddress
+            ? { settlementAddress: config.settlement.settlementAddress }
+            : {}),
+          ...(config.settlement.executorDir ? { executorDir: config.settlement.executorDir } : {}),
+          executorConfig: { executor: config.executor, chainId: config.chainId, spnId: spnId.toString() },
+          logger,
+        })
+      : undefined
   const producer = init.producer
     ? init.producer(chain)
     : createIntervalBlockProducer(chain, { blockTimeMs: config.blockTimeMs, logger })
@@ -136,6 +177,24 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       mempool: pool,
       senderRecovery: recoveryBackend(),
       uptimeMs: Date.now() - startedAt,
+      ...(exitTree
+        ? {
+            exitTree: {
+              root: exitTree.root,
+              openBatch: exitTree.status.openBatch,
+              openLeaves: exitTree.status.openCount,
+              size: exitTree.status.size,
+            },
+          }
+        : {}),
+      ...(settlement
+        ? {
+            settlement: {
+              operator: settlement.operator,
+              measurement: settlement.enclave ? bytesToHex(settlement.enclave.measurement) : undefined,
+            },
+          }
+        : {}),
     }
   }
 
@@ -166,6 +225,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       return rpc.wsUrl
     },
     nodeInfo,
+    exitTree,
+    settlement,
     async start() {
       if (started) return
       const { writeSet, stateRoot } = genesisWriteSet(spnGenesisAlloc(config, dev))
@@ -177,6 +238,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       logger.info({ head: Number(head.number), restoredTxs, recovery: recoveryBackend() }, 'chain opened')
       await rpc.start()
       await producer.start()
+      await settlement?.start()
       started = true
       writeFileSync(
         join(config.dataDir, 'rpc.json'),
@@ -190,6 +252,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         return
       }
       started = false
+      await settlement?.stop()
       await producer.stop()
       await chain.idle()
       await rpc.stop()

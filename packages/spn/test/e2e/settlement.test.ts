@@ -35,7 +35,7 @@ import { MAILBOX_SOURCE_HASH, spnMailboxAbi } from '../../src/settlement/mailbox
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url))
 const MAINNET_BIN = join(root, 'packages/mainnet/src/bin.ts')
-const SPN_BIN = join(root, 'packages/spn/src/settlement/bin.ts')
+const SPN_BIN = join(root, 'packages/spn/src/bin.ts')
 const MAINNET_CHAIN_ID = 900
 const SPN_CHAIN_ID = 4101
 const SPN_ID = 1n

@@ -40,6 +40,7 @@ describe('SPN config', () => {
     expect(Object.keys(alloc)).toEqual([
       '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
       '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
+      '0x0000000000000000000000000000000000002001', // the Mailbox system contract (spnId 'spn1' → 1)
       '0x00000000000000000000000000000000000000aa',
     ])
     expect(alloc['0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266']?.balance).toBe(10_000n * 10n ** 18n)
