@@ -4,9 +4,9 @@ import { parseConfig, z } from '@rollup-mesh/core'
 import { MeshCliError } from '../errors.js'
 import type { NodeKind } from './state.js'
 
-/** Chain ids: the main net is 9000, SPN n is 9000 + n. */
-export const MAINNET_CHAIN_ID = 9000
-export const spnChainId = (n: number): number => MAINNET_CHAIN_ID + n
+/** Chain ids: the main net is 900 (its package's default), SPN n is 9000 + n. */
+export const MAINNET_CHAIN_ID = 900
+export const spnChainId = (n: number): number => 9000 + n
 
 /**
  * One node's file, what `mesh node start --config` reads and `mesh up`
@@ -50,6 +50,8 @@ export type PlanOptions = {
   port?: number | undefined
   workers?: number | undefined
   logLevel?: string | undefined
+  /** Run the main net too (network `mainnet`, listed first). */
+  mainnet?: boolean | undefined
 }
 
 export type PlannedNode = {
@@ -75,6 +77,43 @@ const ROLES = ['EVM-heavy', 'WASM-heavy']
 export function planMesh(options: PlanOptions): PlannedNode[] {
   const nodes: PlannedNode[] = []
   const genesisTimestamp = Math.floor(Date.now() / 1000)
+  const runtime = (config: Record<string, unknown>, index: number) => {
+    if (options.blockTimeMs !== undefined) config.blockTimeMs = options.blockTimeMs
+    if (options.port !== undefined)
+      config.rpc = {
+        ...((config.rpc as object | undefined) ?? {}),
+        port: options.port === 0 ? 0 : options.port + index,
+      }
+  }
+  if (options.mainnet) {
+    const nodeDir = join(options.dataDir, 'mainnet')
+    const configFile = join(nodeDir, 'node.json')
+    const resumed = existsSync(configFile)
+    const file: NodeFile = resumed
+      ? parseConfig(nodeFileSchema, JSON.parse(readFileSync(configFile, 'utf8')), configFile)
+      : {
+          kind: 'mainnet',
+          network: 'mainnet',
+          vms: ['evm'],
+          role: 'coordination',
+          config: {
+            chainId: MAINNET_CHAIN_ID,
+            dataDir: '.',
+            genesisTimestamp,
+            logLevel: options.logLevel ?? 'info',
+          },
+        }
+    runtime(file.config, options.spns)
+    nodes.push({
+      name: 'mainnet',
+      kind: 'mainnet',
+      configFile,
+      nodeDir,
+      logFile: join(nodeDir, 'node.log'),
+      file,
+      resumed,
+    })
+  }
   for (let i = 1; i <= options.spns; i++) {
     const name = `spn${i}`
     const nodeDir = join(options.dataDir, name)
@@ -100,18 +139,13 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
       }
     }
     const config = file.config
-    if (options.blockTimeMs !== undefined) config.blockTimeMs = options.blockTimeMs
+    runtime(config, i - 1)
     if (options.workers !== undefined) {
       // W > 0: dual-vm's optimistic parallel executor with W worker threads; 0: the serial executor.
       config.executor = options.workers > 0 ? 'parallel' : 'serial'
       if (options.workers > 0) config.executorWorkers = options.workers
       else delete config.executorWorkers
     }
-    if (options.port !== undefined)
-      config.rpc = {
-        ...((config.rpc as object | undefined) ?? {}),
-        port: options.port === 0 ? 0 : options.port + i - 1,
-      }
     nodes.push({ name, kind: 'spn', configFile, nodeDir, logFile: join(nodeDir, 'node.log'), file, resumed })
   }
   return nodes

@@ -43,13 +43,15 @@ describe('mesh CLI against a real mesh', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('mesh up --detach starts two SPNs and records them', async () => {
+  it('mesh up --detach starts the main net and two SPNs and records them', async () => {
     const r = await mesh(['up', '--detach', '--json', '--block-time', '100', ...d])
     expect(r.stderr).not.toMatch(/\n\s+at /)
     expect(r.code).toBe(0)
     const state = lastJson(r.stdout)
     expect(state.event).toBe('ready')
-    expect(state.networks.map((n: { name: string }) => n.name)).toEqual(['spn1', 'spn2'])
+    expect(state.networks.map((n: { name: string }) => n.name)).toEqual(['mainnet', 'spn1', 'spn2'])
+    // The main net's system contracts are in the state (and the banner).
+    expect(state.networks[0].contracts.mailbox).toMatch(/^0x[0-9a-fA-F]{40}$/)
     for (const n of state.networks) {
       pids.add(n.pid)
       expect(alive(n.pid)).toBe(true)
@@ -57,7 +59,7 @@ describe('mesh CLI against a real mesh', () => {
     }
     upMs = r.ms
     console.log(
-      `mesh up --detach (2 SPNs, cold data dir, ${process.env.MESH_TEST_FROM_SOURCE === '1' ? 'from source' : 'built'}): ${(upMs / 1000).toFixed(1)} s, nodes ready after ${(state.readyMs / 1000).toFixed(1)} s`,
+      `mesh up --detach (main net + 2 SPNs, cold data dir, ${process.env.MESH_TEST_FROM_SOURCE === '1' ? 'from source' : 'built'}): ${(upMs / 1000).toFixed(1)} s, nodes ready after ${(state.readyMs / 1000).toFixed(1)} s`,
     )
   }, 90_000)
 
@@ -79,7 +81,7 @@ describe('mesh CLI against a real mesh', () => {
     expect(r.stdout).toMatch(/spn2\s+9002\s+up\s+\d+/)
     expect(r.stdout).toContain('txs in pool')
     const j = lastJson(json.stdout)
-    expect(j.networks).toHaveLength(2)
+    expect(j.networks).toHaveLength(3)
     expect(j.networks.every((n: { up: boolean; height: number }) => n.up && n.height > 0)).toBe(true)
   })
 
@@ -88,7 +90,7 @@ describe('mesh CLI against a real mesh', () => {
       networks: { vms: string[] }[]
     }
     // Both SPNs report both VMs (mesh_nodeInfo.vms), and the state file says so.
-    for (const n of state.networks) expect(n.vms).toEqual(['evm', 'wasm'])
+    for (const n of state.networks.slice(1)) expect(n.vms).toEqual(['evm', 'wasm'])
     const [sol, wasm] = await Promise.all([
       mesh([
         'deploy',
@@ -214,7 +216,11 @@ describe('mesh CLI against a real mesh', () => {
     const out = join(dir, 'configs')
     const r = await mesh(['up', '--export-configs', out, '--spns', '3', '--port', '18545', '--json'])
     expect(r.code).toBe(0)
-    expect(lastJson(r.stdout).configs).toHaveLength(3)
+    expect(lastJson(r.stdout).configs).toHaveLength(4)
+    expect(JSON.parse(readFileSync(join(out, 'mainnet.json'), 'utf8'))).toMatchObject({
+      kind: 'mainnet',
+      config: { chainId: 900, rpc: { port: 18548 } },
+    })
     const spn3 = JSON.parse(readFileSync(join(out, 'spn3.json'), 'utf8'))
     expect(spn3).toMatchObject({
       kind: 'spn',

@@ -21,6 +21,12 @@ export function banner(state: MeshState, options: { detached: boolean; readyMs: 
       ]),
     ),
   )
+  const withContracts = state.networks.filter((n) => n.contracts && Object.keys(n.contracts).length > 0)
+  for (const n of withContracts) {
+    lines.push('', `System contracts (${n.name})`)
+    lines.push('==================')
+    for (const [name, address] of Object.entries(n.contracts!)) lines.push(`${name.padEnd(18)} ${address}`)
+  }
   lines.push('', 'Available Accounts (10,000 ETH on every network)')
   lines.push('==================')
   const accounts = devAccounts(10)

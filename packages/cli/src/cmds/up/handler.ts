@@ -43,19 +43,18 @@ function wipe(dataDir: string): void {
   rmSync(dataDir, { recursive: true, force: true })
 }
 
-/** Waits until the node answers RPC; returns the VMs it reports (mesh_nodeInfo), if it reports them. */
-async function waitHealthy(name: string, rpcUrl: string, timeoutMs = 20_000): Promise<string[] | undefined> {
+type NodeInfo = { vms?: string[]; contracts?: Record<string, string> }
+
+/** Waits until the node answers RPC; returns what it reports in mesh_nodeInfo (VMs, system contracts). */
+async function waitHealthy(name: string, rpcUrl: string, timeoutMs = 20_000): Promise<NodeInfo> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
       await rpcRequest({ network: name, rpcUrl }, 'eth_blockNumber', [], 2_000)
-      const info = await rpcRequest<{ vms?: string[] }>(
-        { network: name, rpcUrl },
-        'mesh_nodeInfo',
-        [],
-        2_000,
-      ).catch(() => undefined)
-      return Array.isArray(info?.vms) ? info.vms : undefined
+      const info = await rpcRequest<NodeInfo>({ network: name, rpcUrl }, 'mesh_nodeInfo', [], 2_000).catch(
+        () => undefined,
+      )
+      return info ?? {}
     } catch (err) {
       if (Date.now() > deadline) throw err
       await new Promise((r) => setTimeout(r, 100))
@@ -90,6 +89,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
     port: options.port,
     workers: options.workers,
     logLevel: options.logLevel,
+    mainnet: options.mainnet,
   }
   if (options.exportConfigs) {
     const dir = resolve(options.exportConfigs)
@@ -128,7 +128,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
       plan.map(async (p, i) => {
         const s = spawned[i]!
         const ready = await s.ready
-        const vms = await waitHealthy(p.name, ready.rpcUrl)
+        const info = await waitHealthy(p.name, ready.rpcUrl)
         out.progress(
           `  ✓ ${p.name.padEnd(8)} ready after ${((performance.now() - started) / 1000).toFixed(1)} s  ${ready.rpcUrl}`,
         )
@@ -136,7 +136,8 @@ export async function upHandler(options: UpOptions): Promise<number> {
           name: p.name,
           kind: p.kind,
           chainId: Number(p.file.config.chainId),
-          vms: vms ?? p.file.vms,
+          vms: Array.isArray(info.vms) ? info.vms : p.file.vms,
+          ...(info.contracts && typeof info.contracts === 'object' ? { contracts: info.contracts } : {}),
           ...(p.file.role ? { role: p.file.role } : {}),
           rpcUrl: ready.rpcUrl,
           wsUrl: ready.wsUrl,

@@ -1,3 +1,4 @@
+import type { Command } from 'commander'
 import { resolveOptions } from '../../options.js'
 import type { CliCommand } from '../types.js'
 import { upHandler } from './handler.js'
@@ -5,7 +6,8 @@ import { upSchema } from './options.js'
 
 export const up: CliCommand = {
   name: 'up',
-  describe: 'Start a local mesh: N SPNs (default 2), each its own process, with funded dev accounts.',
+  describe:
+    'Start a local mesh: the main net and N SPNs (default 2), each its own process, with funded dev accounts.',
   examples: [
     {
       command: 'mesh up',
@@ -28,6 +30,7 @@ export const up: CliCommand = {
         '--workers <n>',
         'parallel execution: worker threads per SPN (0 = the serial executor, the default)',
       )
+      .option('--no-mainnet', 'run the SPNs only, without the main net')
       .option('--fresh', 'delete the data dir first and start new chains')
       .option('--detach', 'leave the nodes running in the background and exit')
       .option(
@@ -37,7 +40,9 @@ export const up: CliCommand = {
       .option('--demo', 'deploy Token.sol and token.ts, make a cross-VM call, then keep running')
       .option('--log-level <level>', 'node log level (default info)')
       .option('--json', 'print one JSON object (the state) instead of the banner')
-      .action(async (opts: Record<string, unknown>) => {
+      .action(async (opts: Record<string, unknown>, command: Command) => {
+        // commander gives --no-mainnet a default of true; leave it unset so env/config can decide.
+        if (command.getOptionValueSource('mainnet') === 'default') delete opts.mainnet
         process.exitCode = await upHandler(resolveOptions('up', upSchema, opts))
       })
   },

@@ -4,6 +4,7 @@ import { bool, globalShape, num } from '../../options.js'
 export const upSchema = z.object({
   ...globalShape,
   spns: num(1, 16).default(2),
+  mainnet: bool.default(true),
   dataDir: z.string().optional(),
   blockTime: num(10, 60_000).optional(),
   port: num(0, 65_000).optional(),
