@@ -49,7 +49,14 @@ const [governance, operator, user, recipient] = devAccounts(4) as [
 
 let current: Proc | undefined
 
-type Proc = { proc: ChildProcess; pid: number; ready: Record<string, unknown>; stderr: () => string }
+type Proc = {
+  proc: ChildProcess
+  pid: number
+  ready: Record<string, unknown>
+  stderr: () => string
+  /** pino `msg` of every log line so far. */
+  msgs: string[]
+}
 
 /** Spawns a bin from TS source and resolves with its `ready` line. */
 async function spawnReady(bin: string, config: Record<string, unknown>, cfgPath: string): Promise<Proc> {
@@ -63,6 +70,11 @@ async function spawnReady(bin: string, config: Record<string, unknown>, cfgPath:
     },
   )
   let err = ''
+  const msgs: string[] = []
+  createInterface({ input: proc.stderr as NodeJS.ReadableStream }).on('line', (line) => {
+    const m = /"msg":"([^"]*)"/.exec(line)
+    if (m?.[1]) msgs.push(m[1])
+  })
   proc.stderr?.on('data', (d: Buffer) => {
     err += d.toString()
     if (err.length > 200_000) err = err.slice(-100_000)
@@ -85,7 +97,7 @@ async function spawnReady(bin: string, config: Record<string, unknown>, cfgPath:
       }
     })
   })
-  return { proc, pid: proc.pid as number, ready, stderr: () => err }
+  return { proc, pid: proc.pid as number, ready, stderr: () => err, msgs }
 }
 
 async function kill(p: Proc | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -311,4 +323,39 @@ describe('SPN settlement to the main net (child processes)', () => {
     expect((last as unknown as { exitRoot: Hash }).exitRoot).toBe(settled.newExitRoot)
     expect(await spnClient().getBalance({ address: MAILBOX })).toBe(parseEther('1.5') + 1n)
   }, 90_000)
+
+  it('kill -9 while proving and right after submitting: recovers without a gap, duplicate or lost message', async () => {
+    let lastBlock = 0n
+    for (const [i, phase] of ['proving settlement', 'settlement submitted'].entries()) {
+      const p = spn as Proc
+      const seen = p.msgs.filter((m) => m === phase).length
+      const sent = await sendMessage(`0x0${i}`, 1n)
+      expect(sent.index).toBe(BigInt(2 + i))
+      lastBlock = sent.block
+      await until(
+        phase,
+        async () => (p.msgs.filter((m) => m === phase).length > seen ? true : undefined),
+        60_000,
+      )
+      await kill(spn)
+      spn = await startSPN()
+    }
+    await until(
+      'the settlement of the last message',
+      async () => (await accepted()).find((a) => a.leafCount > 0n && a.toBlock >= lastBlock),
+      60_000,
+    )
+    const all = await accepted()
+    all.forEach((a, i) => {
+      expect(a.settlementIndex).toBe(BigInt(i + 1))
+      expect(a.startIndex).toBe(BigInt(16 * i))
+      if (i > 0) expect(a.fromBlock).toBe((all[i - 1] as SettlementAccepted).toBlock + 1n)
+    })
+    // every message sent (4) is in exactly one accepted settlement
+    expect(all.reduce((n, a) => n + a.leafCount, 0n)).toBe(4n)
+    const head = await spnClient().getBlock({ blockNumber: (all.at(-1) as SettlementAccepted).toBlock })
+    expect((head as unknown as { exitRoot: Hash }).exitRoot).toBe(
+      (all.at(-1) as SettlementAccepted).newExitRoot,
+    )
+  }, 120_000)
 })
