@@ -82,6 +82,8 @@ export async function connect(network = 'spn1'): Promise<MeshClients> {
     account,
     publicClient: createPublicClient({ chain, transport: http(rpcUrl) }) as PublicClient,
     walletClient: createWalletClient({ chain, transport: http(rpcUrl), account }),
-    wsClient: wsUrl ? (createPublicClient({ chain, transport: webSocket(wsUrl) }) as PublicClient) : undefined,
+    wsClient: wsUrl
+      ? (createPublicClient({ chain, transport: webSocket(wsUrl) }) as PublicClient)
+      : undefined,
   }
 }
