@@ -14,8 +14,9 @@ contract Mailbox {
 
     uint256 public spnId; // slot 0 (genesis)
     uint256 public messageCount; // slot 1
-    uint256 internal lastBlock; // slot 2
-    uint256 internal inBlock; // slot 3
+    /// slot 2: `block.number << 8 | messages sent in that block`. One word written on every send, so a send
+    /// costs the same gas whether or not it is the block's first (an estimate made against the head block holds).
+    uint256 internal blockCount;
 
     event MessageSent(
         uint64 indexed index,
@@ -32,12 +33,10 @@ contract Mailbox {
         require(dstSpn != 0, "Mailbox: dstSpn must be a registered SPN id (not 0)");
         require(dstSpn != spnId, "Mailbox: dstSpn must be another SPN");
         require(msg.value < FIELD, "Mailbox: value must be below the BN254 field");
-        if (lastBlock != block.number) {
-            lastBlock = block.number;
-            inBlock = 0;
-        }
+        uint256 packed = blockCount;
+        uint256 inBlock = packed >> 8 == block.number ? packed & 0xff : 0;
         require(inBlock < MAX_MESSAGES_PER_BLOCK, "Mailbox: at most 16 messages per block");
-        inBlock += 1;
+        blockCount = (block.number << 8) | (inBlock + 1);
         index = uint64(messageCount);
         messageCount = index + 1;
         emit MessageSent(index, uint64(spnId), dstSpn, msg.sender, to, msg.value, data);

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import * as shared from '@rollup-mesh/chain'
 import { devAccounts } from '@rollup-mesh/core'
+import { compileSolidity } from '@rollup-mesh/dual-vm'
 import * as mainnetLib from '@rollup-mesh/mainnet'
 import {
   readFinalizedExitRoot,
@@ -17,8 +18,9 @@ import {
   type SettlementAccepted,
   settlementAbi,
 } from '@rollup-mesh/mainnet'
-import { exitLeafHash, verifyExitProof, ZERO_HASHES } from '@rollup-mesh/zk-bridge'
+import { exitLeafHash, hashPair, verifyExitProof, ZERO_HASHES } from '@rollup-mesh/zk-bridge'
 import {
+  type Abi,
   type Address,
   createPublicClient,
   createWalletClient,
@@ -151,6 +153,41 @@ describe('SPN settlement to the main net (child processes)', () => {
       .filter((a) => a.spnId === SPN_ID)
   }
 
+  const sentMessages: { dst: bigint; to: Address; sender: Address; value: bigint; data: Hex }[] = []
+
+  /** The exit root the test derives on its own: every message sent, at the positions the settlements give. */
+  const expectedExitRoot = (settlements: readonly SettlementAccepted[]): bigint => {
+    const leaves = new Map<number, bigint>()
+    let next = 0
+    for (const a of settlements)
+      for (let k = 0n; k < a.leafCount; k++) {
+        const m = sentMessages[next++]
+        if (!m) throw new Error('more settled leaves than messages sent')
+        const position = Number(a.startIndex + k)
+        leaves.set(
+          position,
+          exitLeafHash({
+            sourceSpn: SPN_ID,
+            index: position,
+            destinationSpn: m.dst,
+            recipient: m.to,
+            sender: m.sender,
+            value: m.value,
+            data: m.data,
+          }),
+        )
+      }
+    const positions = [...leaves.keys()]
+    const node = (level: number, index: number): bigint => {
+      const lo = index * 2 ** level
+      const hi = lo + 2 ** level
+      if (!positions.some((p) => p >= lo && p < hi)) return ZERO_HASHES[level] as bigint
+      if (level === 0) return leaves.get(index) as bigint
+      return hashPair(node(level - 1, 2 * index), node(level - 1, 2 * index + 1))
+    }
+    return node(24, 0)
+  }
+
   const sendMessage = async (data: Hex, value: bigint): Promise<{ block: bigint; index: bigint }> => {
     const wallet = createWalletClient({
       account: privateKeyToAccount(user.privateKey),
@@ -169,6 +206,7 @@ describe('SPN settlement to the main net (child processes)', () => {
     expect(receipt.status).toBe('success')
     const [ev] = parseEventLogs({ abi: spnMailboxAbi, eventName: 'MessageSent', logs: receipt.logs })
     expect(ev?.args.srcSpn).toBe(SPN_ID)
+    sentMessages.push({ dst: 2n, to: recipient.address, sender: user.address, value, data })
     return { block: receipt.blockNumber, index: ev?.args.index as bigint }
   }
 
@@ -319,6 +357,7 @@ describe('SPN settlement to the main net (child processes)', () => {
       if (i > 0) expect(a.fromBlock).toBe((all[i - 1] as SettlementAccepted).toBlock + 1n)
     })
     expect(new Set(all.map((a) => a.headerHash)).size).toBe(all.length)
+    expect(BigInt((all.at(-1) as SettlementAccepted).newExitRoot)).toBe(expectedExitRoot(all))
     const last = await spnClient().getBlock({ blockNumber: settled.toBlock })
     expect((last as unknown as { exitRoot: Hash }).exitRoot).toBe(settled.newExitRoot)
     expect(await spnClient().getBalance({ address: MAILBOX })).toBe(parseEther('1.5') + 1n)
@@ -356,6 +395,83 @@ describe('SPN settlement to the main net (child processes)', () => {
     const head = await spnClient().getBlock({ blockNumber: (all.at(-1) as SettlementAccepted).toBlock })
     expect((head as unknown as { exitRoot: Hash }).exitRoot).toBe(
       (all.at(-1) as SettlementAccepted).newExitRoot,
+    )
+  }, 120_000)
+
+  it('an EVM contract sends a message with value: the contract is the sender and it is settled', async () => {
+    const { contracts } = await compileSolidity({
+      sources: {
+        'Sender.sol': `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+interface IMailbox { function sendMessage(uint64 dstSpn, address to, bytes calldata data) external payable returns (uint64); }
+contract Sender {
+  function send(uint64 dstSpn, address to, bytes calldata data) external payable returns (uint64) {
+    return IMailbox(address(0x2001)).sendMessage{value: msg.value}(dstSpn, to, data);
+  }
+}`,
+      },
+    })
+    const sender = contracts.Sender as { abi: Abi; bytecode: Hex }
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(user.privateKey),
+      chain: chains.spn,
+      transport: http(),
+    })
+    const deployHash = await wallet.deployContract({
+      abi: sender.abi,
+      bytecode: sender.bytecode,
+      chain: chains.spn,
+    })
+    const deployed = await spnClient().waitForTransactionReceipt({ hash: deployHash, pollingInterval: 100 })
+    const address = deployed.contractAddress as Address
+    const balance = await spnClient().getBalance({ address: MAILBOX })
+    const hash = await wallet.writeContract({
+      address,
+      abi: sender.abi,
+      functionName: 'send',
+      args: [3n, recipient.address, '0x1234'],
+      value: 7n,
+      chain: chains.spn,
+    })
+    const receipt = await spnClient().waitForTransactionReceipt({ hash, pollingInterval: 100 })
+    expect(receipt.status).toBe('success')
+    const [ev] = parseEventLogs({ abi: spnMailboxAbi, eventName: 'MessageSent', logs: receipt.logs })
+    expect(ev?.args.sender.toLowerCase()).toBe(address.toLowerCase())
+    expect(ev?.args.dstSpn).toBe(3n)
+    expect(await spnClient().getBalance({ address: MAILBOX })).toBe(balance + 7n)
+    sentMessages.push({ dst: 3n, to: recipient.address, sender: address, value: 7n, data: '0x1234' })
+    const settled = await until(
+      'the settlement of the contract’s message',
+      async () => (await accepted()).find((a) => a.leafCount > 0n && a.toBlock >= receipt.blockNumber),
+      60_000,
+    )
+    const leaf = exitLeafHash({
+      sourceSpn: SPN_ID,
+      index: settled.startIndex,
+      destinationSpn: 3n,
+      recipient: recipient.address,
+      sender: address,
+      value: 7n,
+      data: '0x1234',
+    })
+    expect(settled.leafCount).toBe(1n)
+    const block = await spnClient().getBlock({ blockNumber: settled.toBlock })
+    expect((block as unknown as { exitRoot: Hash }).exitRoot).toBe(settled.newExitRoot)
+    // the whole exit tree, rebuilt here from every message sent in this file, has the settled root
+    const all = await accepted()
+    expect(BigInt(settled.newExitRoot)).toBe(
+      expectedExitRoot(all.filter((a) => a.toBlock <= settled.toBlock)),
+    )
+    expect(leaf).toBe(
+      exitLeafHash({
+        sourceSpn: SPN_ID,
+        index: settled.startIndex,
+        destinationSpn: 3n,
+        recipient: recipient.address,
+        sender: ev?.args.sender as Address,
+        value: ev?.args.value as bigint,
+        data: ev?.args.data as Hex,
+      }),
     )
   }, 120_000)
 })
