@@ -138,7 +138,20 @@ async function startSPN(dir: string, senders: Address[]): Promise<Target> {
 
 async function startAnvil(senders: Address[]): Promise<Target> {
   const bin = join(root, 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil')
-  const proc = spawn(bin, ['--port', '0', '--chain-id', String(CHAIN_ID), '--gas-limit', '1000000000'], {
+  // Interval mining like ours (anvil's --block-time takes whole seconds): automine mines one block per
+  // transaction and has hung on large batches here.
+  const blockSeconds = String(Math.max(1, Math.round(Number(values['block-time']) / 1000)))
+  const args = [
+    '--port',
+    '0',
+    '--chain-id',
+    String(CHAIN_ID),
+    '--gas-limit',
+    '1000000000',
+    '--block-time',
+    blockSeconds,
+  ]
+  const proc = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await new Promise<string>((resolve, reject) => {
@@ -355,7 +368,7 @@ async function main() {
   const fmt = (v: number | undefined) =>
     v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
   const lines = [
-    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, ${values.executor} executor; anvil in automine mode`,
+    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, ${values.executor} executor; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks`,
     [
       'metric'.padEnd(14),
       ...names.map((n) => n.padStart(10)),
