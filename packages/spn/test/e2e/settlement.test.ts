@@ -3,12 +3,12 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import * as shared from '@rollup-mesh/chain'
 import { devAccounts } from '@rollup-mesh/core'
-import { compileSolidity } from '@rollup-mesh/dual-vm'
+import { compileAssemblyScript, compileSolidity } from '@rollup-mesh/dual-vm'
 import * as mainnetLib from '@rollup-mesh/mainnet'
 import {
   readFinalizedExitRoot,
@@ -28,8 +28,10 @@ import {
   type Hash,
   type Hex,
   http,
+  parseAbi,
   parseEther,
   parseEventLogs,
+  toFunctionSelector,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -472,6 +474,67 @@ contract Sender {
         value: ev?.args.value as bigint,
         data: ev?.args.data as Hex,
       }),
+    )
+  }, 120_000)
+
+  it('a WASM contract sends a message with value through the Mailbox (cross-VM call) and it is settled', async () => {
+    const sdk = relative(dir, join(root, 'packages/dual-vm/sdk/assembly/index')).split('\\').join('/')
+    const selector = toFunctionSelector('sendMessage(uint64,address,bytes)')
+    const file = join(dir, 'wasm_sender.ts')
+    writeFileSync(
+      file,
+      `import { AbiReader, AbiWriter, Address, bubble, callContract, encodeCall, finish, hexToBytes, msg, revertWith } from "${sdk}";
+const MAILBOX = new Address(hexToBytes("${MAILBOX}"));
+export function deploy(): void {}
+export function call(): void {
+  const data = msg.data();
+  if (msg.selector(data) != ${toFunctionSelector('send(uint64,address,bytes)')}) { revertWith("unknown selector"); return; }
+  const args = new AbiReader(data);
+  const dst = args.u64();
+  const to = args.address();
+  const payload = args.bytes();
+  const r = callContract(MAILBOX, encodeCall(${selector}, new AbiWriter().u64(dst).address(to).bytes(payload)), msg.value());
+  bubble(r);
+  finish(r.data);
+}
+`,
+    )
+    const abi = parseAbi(['function send(uint64 dstSpn, address to, bytes data) payable returns (uint64)'])
+    const compiled = await compileAssemblyScript(file, { abi })
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(user.privateKey),
+      chain: chains.spn,
+      transport: http(),
+    })
+    const deployHash = await wallet.deployContract({ abi, bytecode: compiled.bytecode, chain: chains.spn })
+    const deployed = await spnClient().waitForTransactionReceipt({ hash: deployHash, pollingInterval: 100 })
+    expect(deployed.status).toBe('success')
+    const address = deployed.contractAddress as Address
+    const balance = await spnClient().getBalance({ address: MAILBOX })
+    const hash = await wallet.writeContract({
+      address,
+      abi,
+      functionName: 'send',
+      args: [4n, recipient.address, '0xabcd'],
+      value: 9n,
+      chain: chains.spn,
+    })
+    const receipt = await spnClient().waitForTransactionReceipt({ hash, pollingInterval: 100 })
+    expect(receipt.status).toBe('success')
+    const [ev] = parseEventLogs({ abi: spnMailboxAbi, eventName: 'MessageSent', logs: receipt.logs })
+    expect(ev?.args.sender.toLowerCase()).toBe(address.toLowerCase())
+    expect(ev?.args.dstSpn).toBe(4n)
+    expect(ev?.args.value).toBe(9n)
+    expect(await spnClient().getBalance({ address: MAILBOX })).toBe(balance + 9n)
+    sentMessages.push({ dst: 4n, to: recipient.address, sender: address, value: 9n, data: '0xabcd' })
+    const settled = await until(
+      'the settlement of the WASM contract’s message',
+      async () => (await accepted()).find((a) => a.leafCount > 0n && a.toBlock >= receipt.blockNumber),
+      60_000,
+    )
+    const all = await accepted()
+    expect(BigInt(settled.newExitRoot)).toBe(
+      expectedExitRoot(all.filter((a) => a.toBlock <= settled.toBlock)),
     )
   }, 120_000)
 })
