@@ -17,7 +17,7 @@ import {
   createSimulatedEnclave,
   type SimulatedEnclave,
 } from '@rollup-mesh/tee-attest'
-import { ExitTree, proveSettlement, setZkThreadsIdleTimeout } from '@rollup-mesh/zk-bridge'
+import { ExitTree, proveSettlement, releaseZkThreads, setZkThreadsIdleTimeout } from '@rollup-mesh/zk-bridge'
 import type Database from 'better-sqlite3'
 import {
   type Address,
@@ -135,6 +135,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
   let started = false
   let lastCut = Date.now()
   let lastRejection = ''
+  let lastFailure = ''
 
   const rowOf = (batch: number): Row | undefined =>
     db.prepare('SELECT * FROM spn_settlements WHERE batch = ?').get(batch) as Row | undefined
@@ -314,12 +315,16 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       row = await build(batch)
     }
     await submit(row)
+    lastFailure = ''
   }
 
   const tick = (): Promise<void> => {
     running ??= round()
       .catch((err: unknown) => {
-        log.warn({ err: (err as Error).message?.split('\n')[0] }, 'settlement round failed; will retry')
+        const reason = (err as Error).message?.split('\n')[0] ?? String(err)
+        // logged once per distinct reason (an unreachable main net is retried every pollMs)
+        if (reason !== lastFailure) log.warn({ err: reason }, 'settlement round failed; will retry')
+        lastFailure = reason
       })
       .finally(() => {
         running = undefined
@@ -373,6 +378,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       started = false
       if (timer) clearTimeout(timer)
       await running
+      await releaseZkThreads()
     },
     isStarted: () => started,
   }
