@@ -9,6 +9,8 @@ import {
   createIntervalBlockProducer,
   createRPCServer,
   createTxDecoderPool,
+  RPCError,
+  RPCErrorCode,
   type RPCServer,
   recoveryBackend,
 } from '@rollup-mesh/chain'
@@ -205,6 +207,43 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       logger,
     }),
     mesh_nodeInfo: () => nodeInfo(),
+    /** `[position, batch?]`: a message's exit-tree inclusion proof against the root after `batch`. */
+    mesh_getExitProof: (params: unknown) => {
+      const [position, batch] = (Array.isArray(params) ? params : []) as [unknown, unknown]
+      if (!exitTree)
+        throw new RPCError(RPCErrorCode.invalidParams, 'this SPN has no exit tree (no numeric id)')
+      let p: ReturnType<SPNExitTree['proof']>
+      try {
+        p = exitTree.proof(
+          Number(position),
+          batch === undefined || batch === null ? undefined : Number(batch),
+        )
+      } catch (error) {
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          (error as Error).message.split('\n')[0] ?? 'invalid params',
+        )
+      }
+      const word = (v: bigint) => numberToHex(v, { size: 32 })
+      return {
+        index: p.index,
+        batch: p.batch,
+        leaf: word(p.leaf),
+        root: word(p.root),
+        siblings: p.siblings.map(word),
+        message: {
+          messageIndex: numberToHex(p.message.messageIndex),
+          block: numberToHex(p.message.block),
+          txHash: p.message.txHash,
+          srcSpn: numberToHex(p.message.srcSpn),
+          dstSpn: numberToHex(p.message.dstSpn),
+          sender: p.message.sender,
+          to: p.message.to,
+          value: numberToHex(p.message.value),
+          data: p.message.data,
+        },
+      }
+    },
   }
   const rpc: RPCServer = createRPCServer(methods, {
     host: config.rpc.host,

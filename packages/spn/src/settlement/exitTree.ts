@@ -2,6 +2,7 @@ import type { Chain } from '@rollup-mesh/chain'
 import { InvalidParameterError, type Logger, type Receipt } from '@rollup-mesh/core'
 import {
   EXIT_TREE_DEPTH,
+  type ExitInclusionProof,
   ExitTree,
   exitLeafHash,
   hashPair,
@@ -302,6 +303,53 @@ export class SPNExitTree {
       .prepare('SELECT message FROM spn_exit_leaves WHERE position >= ? AND position < ? ORDER BY position')
       .all(from, to) as { message: string }[]
     return rows.map((r) => parseMessage(r.message))
+  }
+
+  /**
+   * The inclusion proof of the message at `position` against the exit root after batch `batch` (default
+   * the message's own batch: the root its settlement finalizes on the main net). Rebuilt from the persisted
+   * leaves, O(leaves × depth) hashes.
+   */
+  proof(
+    position: number,
+    batch?: number,
+  ): ExitInclusionProof & { root: bigint; batch: number; message: ExitTreeMessage } {
+    const message = this.messages(position, position + 1)[0]
+    if (!message)
+      throw new InvalidParameterError({
+        param: 'position',
+        expected: 'the exit-tree position of a message',
+        got: position,
+      })
+    const upTo = batch ?? message.batch
+    if (!Number.isInteger(upTo) || upTo < message.batch || upTo >= this.#state.batch + 1)
+      throw new InvalidParameterError({
+        param: 'batch',
+        expected: `a batch from ${message.batch} to ${this.#state.batch}`,
+        got: batch,
+      })
+    let level = new Map<number, bigint>()
+    for (const m of this.messages(0, SETTLEMENT_BATCH_SIZE * (upTo + 1))) level.set(m.position, m.leaf)
+    const siblings: bigint[] = []
+    for (let l = 0; l < EXIT_TREE_DEPTH; l++) {
+      const zero = ZERO_HASHES[l] as bigint
+      siblings.push(level.get(Math.floor(position / 2 ** l) ^ 1) ?? zero)
+      const parents = new Map<number, bigint>()
+      for (const index of level.keys()) {
+        const parent = Math.floor(index / 2)
+        if (parents.has(parent)) continue
+        parents.set(parent, hashPair(level.get(2 * parent) ?? zero, level.get(2 * parent + 1) ?? zero))
+      }
+      level = parents
+    }
+    return {
+      leaf: message.leaf,
+      index: position,
+      siblings,
+      root: level.get(0) as bigint,
+      batch: upTo,
+      message,
+    }
   }
 
   #messagesOf(

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { devAccounts } from '@rollup-mesh/core'
-import { exitLeafHash } from '@rollup-mesh/zk-bridge'
+import { exitLeafHash, verifyExitProof } from '@rollup-mesh/zk-bridge'
 import { encodeFunctionData, type Hex, numberToHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -104,6 +104,17 @@ describe('SPN exit tree (in-process node, blocks sealed by hand)', () => {
           data: m.data,
         }),
       )
+    // inclusion proofs against the root each batch ends with (what its settlement finalizes)
+    const p3 = tree.proof(3)
+    expect(p3.batch).toBe(0)
+    expect(numberToHex(p3.root, { size: 32 })).toBe(b1.header.exitRoot)
+    expect(verifyExitProof(p3, p3.root)).toBe(true)
+    const p20 = tree.proof(20)
+    expect(numberToHex(p20.root, { size: 32 })).toBe(b2.header.exitRoot)
+    expect(verifyExitProof(p20, BigInt(b2.header.exitRoot))).toBe(true)
+    expect(verifyExitProof({ ...p20, leaf: p20.leaf + 1n }, BigInt(b2.header.exitRoot))).toBe(false)
+    expect(verifyExitProof(tree.proof(3, 1), BigInt(b2.header.exitRoot))).toBe(true)
+    expect(() => tree.proof(12)).toThrow(/position/)
     // the settlement service closes the batch; an empty batch still takes 16 positions
     expect(tree.closeBatch()).toMatchObject({ index: 1, toBlock: b2.header.number })
     expect(tree.closeBatch()).toBeUndefined() // no block since

@@ -331,6 +331,19 @@ describe('SPN settlement to the main net (child processes)', () => {
       true,
     )
     expect(settled.newExitRoot).toBe(exitRoot)
+    // the SPN serves the same inclusion proof over JSON-RPC
+    const served = (await spnClient().request({
+      method: 'mesh_getExitProof' as 'eth_chainId',
+      params: [Number(settled.startIndex)] as unknown as undefined,
+    })) as unknown as { leaf: Hex; index: number; root: Hash; siblings: Hex[] }
+    expect(served.root).toBe(settled.newExitRoot)
+    expect(BigInt(served.leaf)).toBe(leaf)
+    expect(
+      verifyExitProof(
+        { leaf, index: served.index, siblings: served.siblings.map((x) => BigInt(x)) },
+        BigInt(settled.newExitRoot),
+      ),
+    ).toBe(true)
     // the header of the settlement's last block carries the same root; the main net finalized it
     const last = await spnClient().getBlock({ blockNumber: settled.toBlock })
     expect((last as unknown as { exitRoot: Hash }).exitRoot).toBe(settled.newExitRoot)
