@@ -1,128 +1,21 @@
-import type { Groth16Proof } from '@rollup-mesh/core'
-import { InvalidParameterError } from '@rollup-mesh/core'
-import { reportDataForSettlement } from '@rollup-mesh/tee-attest'
-import { SETTLEMENT_BATCH_SIZE, toField } from '@rollup-mesh/zk-bridge'
-import {
-  decodeAbiParameters,
-  encodeAbiParameters,
-  type Hash,
-  type Hex,
-  hexToBytes,
-  keccak256,
-  size,
-} from 'viem'
+import { type SettlementHeader, settlementHashField } from '@rollup-mesh/chain'
 
 /**
- * The settlement header the main net accepts (DESIGN §4), what the ZK proof's `settlementHash` and the
- * TEE quote's report data commit to. Exit roots are BN254 field elements written as 32-byte words.
+ * The settlement header encoding is shared with the SPN through `@rollup-mesh/chain` (spn and mainnet
+ * must not import each other); the main net re-exports it so its clients need one import.
  */
-export type SettlementHeader = {
-  spnId: bigint
-  /** First SPN block covered (1 for an SPN's first settlement). */
-  fromBlock: bigint
-  /** Last SPN block covered (≥ fromBlock). */
-  toBlock: bigint
-  /** State root at `fromBlock - 1` (the SPN's genesis state root for the first settlement). */
-  prevStateRoot: Hash
-  /** State root at `toBlock`. */
-  newStateRoot: Hash
-  /** Exit root the last accepted settlement ended with (the empty tree's root at first). */
-  prevExitRoot: Hash
-  newExitRoot: Hash
-  /** Exit-tree index of the batch: 16 × the number of settlements accepted before. */
-  startIndex: bigint
-  /** Real leaves in the batch, 0 to 16. */
-  leafCount: bigint
-}
-
-/** The header's ABI tuple, in order. */
-export const SETTLEMENT_HEADER_ABI = [
-  { name: 'spnId', type: 'uint64' },
-  { name: 'fromBlock', type: 'uint64' },
-  { name: 'toBlock', type: 'uint64' },
-  { name: 'prevStateRoot', type: 'bytes32' },
-  { name: 'newStateRoot', type: 'bytes32' },
-  { name: 'prevExitRoot', type: 'bytes32' },
-  { name: 'newExitRoot', type: 'bytes32' },
-  { name: 'startIndex', type: 'uint64' },
-  { name: 'leafCount', type: 'uint64' },
-] as const
-
-/** Every field is static, so the encoding is always 9 words. */
-export const SETTLEMENT_HEADER_LENGTH = 288
-
-/**
- * `abi.encode(uint64 spnId, uint64 fromBlock, uint64 toBlock, bytes32 prevStateRoot, bytes32 newStateRoot,
- * bytes32 prevExitRoot, bytes32 newExitRoot, uint64 startIndex, uint64 leafCount)`: the canonical bytes the
- * Settlement contract decodes and hashes.
- */
-export function encodeSettlementHeader(header: SettlementHeader): Hex {
-  if (header.leafCount < 0n || header.leafCount > BigInt(SETTLEMENT_BATCH_SIZE))
-    throw new InvalidParameterError({
-      param: 'header.leafCount',
-      expected: `0 to ${SETTLEMENT_BATCH_SIZE}`,
-      got: header.leafCount,
-    })
-  return encodeAbiParameters(SETTLEMENT_HEADER_ABI, [
-    header.spnId,
-    header.fromBlock,
-    header.toBlock,
-    header.prevStateRoot,
-    header.newStateRoot,
-    header.prevExitRoot,
-    header.newExitRoot,
-    header.startIndex,
-    header.leafCount,
-  ])
-}
-
-export function decodeSettlementHeader(encoded: Hex): SettlementHeader {
-  if (size(encoded) !== SETTLEMENT_HEADER_LENGTH)
-    throw new InvalidParameterError({
-      param: 'header',
-      expected: `${SETTLEMENT_HEADER_LENGTH} bytes (abi-encoded SettlementHeader)`,
-      got: `${size(encoded)} bytes`,
-    })
-  const [
-    spnId,
-    fromBlock,
-    toBlock,
-    prevStateRoot,
-    newStateRoot,
-    prevExitRoot,
-    newExitRoot,
-    startIndex,
-    leafCount,
-  ] = decodeAbiParameters(SETTLEMENT_HEADER_ABI, encoded)
-  return {
-    spnId,
-    fromBlock,
-    toBlock,
-    prevStateRoot,
-    newStateRoot,
-    prevExitRoot,
-    newExitRoot,
-    startIndex,
-    leafCount,
-  }
-}
-
-/** keccak256 of the encoded header: the `headerHash` of `SettlementAccepted`. */
-export function settlementHeaderHash(header: SettlementHeader | Hex): Hash {
-  return keccak256(typeof header === 'string' ? header : encodeSettlementHeader(header))
-}
-
-/** The proof's `settlementHash` public signal: `toField(keccak256(header))` (zk-bridge's `settlementHash`). */
-export function settlementHashField(header: SettlementHeader | Hex): bigint {
-  return toField(BigInt(settlementHeaderHash(header)))
-}
-
-/** The 64 bytes the SPN's enclave quotes over: `keccak256(header) ‖ 0^32` (tee-attest's `reportDataForSettlement`). */
-export function settlementReportData(header: SettlementHeader | Hex): Uint8Array {
-  return reportDataForSettlement(
-    hexToBytes(typeof header === 'string' ? header : encodeSettlementHeader(header)),
-  )
-}
+export {
+  decodeSettlementHeader,
+  encodeGroth16Proof,
+  encodeSettlementHeader,
+  publicSignalsToUint,
+  SETTLEMENT_HEADER_ABI,
+  SETTLEMENT_HEADER_LENGTH,
+  type SettlementHeader,
+  settlementHashField,
+  settlementHeaderHash,
+  settlementReportData,
+} from '@rollup-mesh/chain'
 
 /** `[oldRoot, newRoot, startIndex, leafCount, settlementHash]`: the public signals the contract expects for `header`. */
 export function settlementPublicSignals(
@@ -135,34 +28,4 @@ export function settlementPublicSignals(
     header.leafCount,
     settlementHashField(header),
   ]
-}
-
-const PROOF_ABI = [{ type: 'uint256[2]' }, { type: 'uint256[2][2]' }, { type: 'uint256[2]' }] as const
-
-/**
- * snarkjs' Groth16 proof as `Settlement.submit` takes it: `abi.encode(uint256[2] a, uint256[2][2] b,
- * uint256[2] c)` (256 bytes), with each G2 coordinate's limbs swapped as the Solidity verifier expects.
- */
-export function encodeGroth16Proof(proof: Groth16Proof['proof']): Hex {
-  const n = (v: string | undefined, what: string): bigint => {
-    if (v === undefined)
-      throw new InvalidParameterError({ param: `proof.${what}`, expected: 'a decimal string', got: v })
-    return BigInt(v)
-  }
-  const a = [n(proof.pi_a[0], 'pi_a[0]'), n(proof.pi_a[1], 'pi_a[1]')] as const
-  const b = [
-    [n(proof.pi_b[0]?.[1], 'pi_b[0][1]'), n(proof.pi_b[0]?.[0], 'pi_b[0][0]')],
-    [n(proof.pi_b[1]?.[1], 'pi_b[1][1]'), n(proof.pi_b[1]?.[0], 'pi_b[1][0]')],
-  ] as const
-  const c = [n(proof.pi_c[0], 'pi_c[0]'), n(proof.pi_c[1], 'pi_c[1]')] as const
-  return encodeAbiParameters(PROOF_ABI, [a, b, c])
-}
-
-/** snarkjs' public signals (decimal strings) as the contract's `uint256[5]`. */
-export function publicSignalsToUint(
-  signals: readonly string[],
-): readonly [bigint, bigint, bigint, bigint, bigint] {
-  if (signals.length !== 5)
-    throw new InvalidParameterError({ param: 'publicSignals', expected: '5 decimal strings', got: signals })
-  return signals.map((s) => BigInt(s)) as unknown as readonly [bigint, bigint, bigint, bigint, bigint]
 }

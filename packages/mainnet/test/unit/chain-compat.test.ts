@@ -3,12 +3,23 @@ import {
   settlementReportData as chainReportData,
   settlementSubmitAbi,
 } from '@rollup-mesh/chain'
-import { type AbiEvent, type AbiFunction, keccak256, toEventSelector, toFunctionSelector, toHex } from 'viem'
+import { reportDataForSettlement } from '@rollup-mesh/tee-attest'
+import { SNARK_SCALAR_FIELD, toField } from '@rollup-mesh/zk-bridge'
+import {
+  type AbiEvent,
+  type AbiFunction,
+  hexToBytes,
+  keccak256,
+  toEventSelector,
+  toFunctionSelector,
+  toHex,
+} from 'viem'
 import { describe, expect, it } from 'vitest'
 import {
   encodeSettlementHeader,
   type SettlementHeader,
   settlementAbi,
+  settlementHashField,
   settlementReportData,
 } from '../../src/index.js'
 
@@ -30,6 +41,14 @@ describe('chain package copy of the settlement interface', () => {
   it('encodes the header and its report data identically', () => {
     expect(chainEncodeHeader(header)).toBe(encodeSettlementHeader(header))
     expect(chainReportData(header)).toEqual(settlementReportData(header))
+  })
+
+  it("binds the header the way the circuit and the enclave do (zk-bridge's toField, tee-attest's report data)", () => {
+    const encoded = encodeSettlementHeader(header)
+    // A wrong field order here made every SPN settlement fail the contract's settlementHash check once.
+    expect(settlementHashField(header)).toBe(toField(BigInt(keccak256(encoded))))
+    expect(settlementHashField(header)).toBeLessThan(SNARK_SCALAR_FIELD)
+    expect(settlementReportData(header)).toEqual(reportDataForSettlement(hexToBytes(encoded)))
   })
 
   it("submit, tipOf and SettlementAccepted match the compiled Settlement's ABI", () => {
