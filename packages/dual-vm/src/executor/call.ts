@@ -2,7 +2,7 @@ import { createAddressFromString } from '@ethereumjs/util'
 import type { BlockContext, ExecutableTx, Log, StateView } from '@rollup-mesh/core'
 import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
 import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
-import { JournaledState } from '../state/journal.js'
+import { JournaledState, ZERO_WORD } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { blockHashLookup, toEthBlock } from './serial.js'
 import { intrinsicGas, MAX_TX_GAS } from './transaction.js'
@@ -35,32 +35,108 @@ export type SimulateCallResult = {
   error?: string
 }
 
+/** A warm EVM for calls with one (chain id, WASM engine, precompiles); its journal is rebased per call. */
+type WarmEvm = {
+  evm: DualVmEVM
+  journal: JournaledState
+  chainId: bigint
+  wasm: WasmEngine | undefined
+  precompiles: CustomPrecompiles | undefined
+  blockHash: ((number: bigint) => Hex | undefined) | undefined
+  busy: boolean
+}
+
+/** Warm EVMs kept for `simulateCall` (building one costs ~0.4 ms); calls in flight at once each get their own. */
+const MAX_WARM_EVMS = 8
+const warmEvms: WarmEvm[] = []
+
+/** A state with nothing in it: an idle warm EVM's journal overlays it so no caller's state is kept alive. */
+const EMPTY_STATE: StateView = {
+  getAccount: () => undefined,
+  getCode: () => undefined,
+  getStorage: () => ZERO_WORD,
+}
+
+function acquireEvm(params: SimulateCallParameters): WarmEvm {
+  const chainId = params.header.chainId
+  const wasm = params.wasm
+  const precompiles = params.precompiles?.size ? params.precompiles : undefined
+  let entry = warmEvms.find(
+    (e) => !e.busy && e.chainId === chainId && e.wasm === wasm && e.precompiles === precompiles,
+  )
+  if (!entry) {
+    const journal = new JournaledState(EMPTY_STATE)
+    const created: WarmEvm = {
+      journal,
+      chainId,
+      wasm,
+      precompiles,
+      blockHash: undefined,
+      busy: false,
+      evm: new DualVmEVM({
+        chainId,
+        state: journal,
+        wasm,
+        blockHash: (number) => created.blockHash?.(number),
+        precompiles,
+      }),
+    }
+    entry = created
+    if (warmEvms.length >= MAX_WARM_EVMS) {
+      const idle = warmEvms.findIndex((e) => !e.busy)
+      if (idle >= 0) warmEvms.splice(idle, 1)
+    }
+    if (warmEvms.length < MAX_WARM_EVMS) warmEvms.push(entry)
+  }
+  entry.busy = true
+  // Everything a fresh EVM would start with: an empty journal over this call's state, no warm addresses, no transient storage.
+  entry.journal.rebase(params.state)
+  entry.evm.journal.cleanJournal()
+  entry.evm.transientStorage.clear()
+  entry.blockHash = blockHashLookup(params.header)
+  return entry
+}
+
+function releaseEvm(entry: WarmEvm, reusable: boolean): void {
+  entry.journal.rebase(EMPTY_STATE)
+  entry.blockHash = undefined
+  entry.busy = false
+  if (!reusable) {
+    const index = warmEvms.indexOf(entry)
+    if (index >= 0) warmEvms.splice(index, 1)
+  }
+}
+
 /**
  * Runs a call against `state` without fees, nonce checks or any lasting write
  * (for `eth_call` and gas estimation). Both VMs are reachable as in a block.
+ * The EVM is kept warm between calls (its journal is rebased over each call's
+ * `state` and its access lists cleared), so consecutive calls are independent.
  */
 export async function simulateCall(params: SimulateCallParameters): Promise<SimulateCallResult> {
-  const journal = new JournaledState(params.state)
-  const evm = new DualVmEVM({
-    chainId: params.header.chainId,
-    state: journal,
-    wasm: params.wasm,
-    blockHash: blockHashLookup(params.header),
-    precompiles: params.precompiles,
-  })
+  const entry = acquireEvm(params)
+  const evm = entry.evm
   const from = (params.from ?? '0x0000000000000000000000000000000000000000').toLowerCase()
-  const result = await evm.runCall({
-    caller: createAddressFromString(from),
-    origin: createAddressFromString(from),
-    ...(params.to ? { to: createAddressFromString(params.to.toLowerCase()) } : {}),
-    value: params.value ?? 0n,
-    data: hexToBytes(params.data ?? '0x'),
-    gasLimit: params.gas ?? 30_000_000n,
-    gasPrice: 0n,
-    block: toEthBlock(params.header),
-    skipBalance: true,
-    skipNonceIncrement: params.to !== null && params.to !== undefined,
-  })
+  let result: Awaited<ReturnType<DualVmEVM['runCall']>>
+  try {
+    result = await evm.runCall({
+      caller: createAddressFromString(from),
+      origin: createAddressFromString(from),
+      ...(params.to ? { to: createAddressFromString(params.to.toLowerCase()) } : {}),
+      value: params.value ?? 0n,
+      data: hexToBytes(params.data ?? '0x'),
+      gasLimit: params.gas ?? 30_000_000n,
+      gasPrice: 0n,
+      block: toEthBlock(params.header),
+      skipBalance: true,
+      skipNonceIncrement: params.to !== null && params.to !== undefined,
+    })
+  } catch (error) {
+    // A throw can leave the EVM's journals mid-call: never reuse it.
+    releaseEvm(entry, false)
+    throw error
+  }
+  releaseEvm(entry, true)
   const exec = result.execResult
   const success = exec.exceptionError === undefined
   return {

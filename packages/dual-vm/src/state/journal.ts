@@ -19,7 +19,7 @@ type UndoEntry =
  * Keys are lower-case 0x hex; storage slots and values 32-byte hex.
  */
 export class JournaledState implements StateView {
-  readonly base: StateView
+  private _base: StateView
   private readonly accounts = new Map<Address, AccountState | null>()
   private readonly storage = new Map<Address, Map<Hex, Hex>>()
   private readonly code = new Map<Hex, Uint8Array>()
@@ -35,7 +35,28 @@ export class JournaledState implements StateView {
   private readonly txOriginal = new Map<string, Hex>()
 
   constructor(base: StateView) {
-    this.base = base
+    this._base = base
+  }
+
+  /** The committed state this journal overlays. */
+  get base(): StateView {
+    return this._base
+  }
+
+  /**
+   * Drops every write, mark and original value and overlays `base` instead, as
+   * if newly constructed (so a warm EVM can run the next call over it). Code
+   * read from the base is content-addressed and kept, bounded.
+   */
+  rebase(base: StateView): void {
+    this._base = base
+    this.accounts.clear()
+    this.storage.clear()
+    this.code.clear()
+    this.undo.length = 0
+    this.marks.length = 0
+    this.txOriginal.clear()
+    if (this.baseCode.size > 1_024) this.baseCode.clear()
   }
 
   // --- reads (StateView) ---
@@ -43,14 +64,14 @@ export class JournaledState implements StateView {
   getAccount(address: Address): AccountState | undefined {
     const own = this.accounts.get(address)
     if (own !== undefined) return own ?? undefined
-    return this.base.getAccount(address)
+    return this._base.getAccount(address)
   }
 
   getCode(codeHash: Hex): Uint8Array | undefined {
     if (codeHash === EMPTY_CODE_HASH) return EMPTY_CODE
     const own = this.code.get(codeHash) ?? this.baseCode.get(codeHash)
     if (own) return own
-    const code = this.base.getCode(codeHash)
+    const code = this._base.getCode(codeHash)
     if (code) this.baseCode.set(codeHash, code)
     return code
   }
@@ -58,7 +79,7 @@ export class JournaledState implements StateView {
   getStorage(address: Address, slot: Hex): Hex {
     const own = this.storage.get(address)?.get(slot)
     if (own !== undefined) return own
-    return this.base.getStorage(address, slot)
+    return this._base.getStorage(address, slot)
   }
 
   /** The code an address runs (empty for EOAs and absent accounts). */
@@ -94,7 +115,7 @@ export class JournaledState implements StateView {
     }
     const prev = slots.get(slot)
     const key = address + slot
-    if (!this.txOriginal.has(key)) this.txOriginal.set(key, prev ?? this.base.getStorage(address, slot))
+    if (!this.txOriginal.has(key)) this.txOriginal.set(key, prev ?? this._base.getStorage(address, slot))
     this.undo.push({ kind: 1, address, slot, prev })
     slots.set(slot, value)
   }
@@ -168,7 +189,7 @@ export class JournaledState implements StateView {
     const accounts = new Map<Address, AccountState | null>()
     const code = new Map<Hex, Uint8Array>()
     for (const [address, account] of this.accounts) {
-      const before = this.base.getAccount(address)
+      const before = this._base.getAccount(address)
       if (account === null) {
         if (before !== undefined) accounts.set(address, null)
         continue
@@ -183,13 +204,13 @@ export class JournaledState implements StateView {
         continue
       accounts.set(address, account)
       const own = this.code.get(account.codeHash)
-      if (own && !this.base.getCode(account.codeHash)) code.set(account.codeHash, own)
+      if (own && !this._base.getCode(account.codeHash)) code.set(account.codeHash, own)
     }
     const storage = new Map<Address, Map<Hex, Hex>>()
     for (const [address, slots] of this.storage) {
       let out: Map<Hex, Hex> | undefined
       for (const [slot, value] of slots) {
-        if (this.base.getStorage(address, slot) === value) continue
+        if (this._base.getStorage(address, slot) === value) continue
         if (!out) {
           out = new Map()
           storage.set(address, out)
