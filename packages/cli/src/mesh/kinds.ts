@@ -5,7 +5,19 @@ import type { NodeKind } from './state.js'
 export type RunningNode = {
   rpcUrl: string
   wsUrl: string
+  /** An SPN with a `settlement` section: what governance registers on the main net (spn's bin prints the same). */
+  settlement?: SPNRegistration
   stop(): Promise<void>
+}
+
+/** What `registerSPN` needs from an SPN (spn's `<dataDir>/settlement.json`). */
+export type SPNRegistration = {
+  spnId: string
+  operator: string
+  measurement: string
+  simulatedRoot: string
+  genesisStateRoot: string
+  mailbox: string
 }
 
 /** How one kind of node is started in-process from its config object. */
@@ -23,10 +35,32 @@ export const nodeKinds: Record<NodeKind, NodeKindSpec> = {
   spn: {
     describe: 'an SPN (EVM + WASM execution, block production, JSON-RPC)',
     async start(config, logger) {
-      const { createSPNNode } = await import('@rollup-mesh/spn')
+      const { createSPNNode, parseSPNConfig, spnNumericId, SPN_MAILBOX_ADDRESS } = await import(
+        '@rollup-mesh/spn'
+      )
+      const { bytesToHex } = await import('@rollup-mesh/core')
       const node = createSPNNode({ config: config as Parameters<typeof createSPNNode>[0]['config'], logger })
       await node.start()
-      return { rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, stop: () => node.stop() }
+      const enclave = node.settlement?.enclave
+      const spnId = spnNumericId(parseSPNConfig(config))
+      const genesisStateRoot = node.chain.store.getHeaderByNumber(0n)?.stateRoot
+      const settlement =
+        node.settlement && enclave && spnId !== undefined && genesisStateRoot
+          ? {
+              spnId: spnId.toString(),
+              operator: node.settlement.operator,
+              measurement: bytesToHex(enclave.measurement),
+              simulatedRoot: bytesToHex(enclave.rootCertificateDer),
+              genesisStateRoot,
+              mailbox: SPN_MAILBOX_ADDRESS,
+            }
+          : undefined
+      return {
+        rpcUrl: node.rpcUrl,
+        wsUrl: node.wsUrl,
+        ...(settlement ? { settlement } : {}),
+        stop: () => node.stop(),
+      }
     },
   },
   mainnet: {

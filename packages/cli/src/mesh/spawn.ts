@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { MeshCliError } from '../errors.js'
+import type { SPNRegistration } from './kinds.js'
 import { isAlive } from './state.js'
 
 /**
@@ -15,7 +16,7 @@ export function cliInvocation(): { command: string; args: string[] } {
   return { command: process.execPath, args: [...process.execArgv, entry] }
 }
 
-export type Ready = { rpcUrl: string; wsUrl: string; pid: number }
+export type Ready = { rpcUrl: string; wsUrl: string; pid: number; settlement?: SPNRegistration }
 
 export type SpawnedNode = {
   name: string
@@ -112,11 +113,21 @@ export function spawnNode(options: {
     const rl = createInterface({ input: proc.stdout! })
     rl.on('line', (line) => {
       try {
-        const msg = JSON.parse(line) as { event?: string; rpcUrl: string; wsUrl: string }
+        const msg = JSON.parse(line) as {
+          event?: string
+          rpcUrl: string
+          wsUrl: string
+          settlement?: SPNRegistration
+        }
         if (msg.event === 'ready') {
           clearTimeout(timer)
           proc.off('exit', onExit)
-          resolve({ rpcUrl: msg.rpcUrl, wsUrl: msg.wsUrl, pid })
+          resolve({
+            rpcUrl: msg.rpcUrl,
+            wsUrl: msg.wsUrl,
+            pid,
+            ...(msg.settlement ? { settlement: msg.settlement } : {}),
+          })
         }
       } catch {
         // not the ready line

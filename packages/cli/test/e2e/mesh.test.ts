@@ -229,6 +229,32 @@ describe('mesh CLI against a real mesh', () => {
     })
   })
 
+  it('the SPNs are registered on the main net and settle to it; status shows the last accepted settlement', async () => {
+    // `mesh up` gave each SPN a settlement section (the main net's URL, its own dev operator key).
+    const spn1 = JSON.parse(readFileSync(join(dataDir, 'spn1/node.json'), 'utf8'))
+    const mainnetUrl = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')).networks[0].rpcUrl
+    expect(spn1.config.settlement).toMatchObject({ mainnetRpcUrl: mainnetUrl, mainnetChainId: 900, id: 1 })
+    expect(JSON.parse(readFileSync(join(dataDir, 'spn1/settlement.json'), 'utf8'))).toMatchObject({
+      spnId: '1',
+      operator: BOB, // dev account 1: spn N's operator is dev account N
+    })
+    // Settling runs in the background since `up`; wait (with a deadline) for spn1's first accepted one.
+    const started = Date.now()
+    let row: { settlementsAccepted?: number; settledBlock?: number } | undefined
+    for (;;) {
+      const r = await mesh(['status', '--json', ...d])
+      row = lastJson(r.stdout)?.networks.find((n: { network: string }) => n.network === 'spn1')
+      if ((row?.settlementsAccepted ?? 0) >= 1) break
+      if (Date.now() - started > 60_000)
+        throw new Error(`spn1 did not settle in 60 s: ${JSON.stringify(row)}`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    expect(row?.settledBlock).toBeGreaterThan(0)
+    const table = await mesh(['status', ...d])
+    expect(table.stdout).toContain('last settlement')
+    expect(table.stdout).toMatch(/spn1\s+9001\s+up\s+.*#\d+, to block \d+/)
+  }, 90_000)
+
   it('down stops every node by pid', async () => {
     const r = await mesh(['down', ...d])
     expect(r.code).toBe(0)

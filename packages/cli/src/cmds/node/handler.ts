@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createLogger } from '@rollup-mesh/core'
 import { nodeKinds } from '../../mesh/kinds.js'
 import { readNodeFile } from '../../mesh/plan.js'
@@ -23,7 +24,10 @@ export async function nodeStartHandler(options: NodeStartOptions): Promise<numbe
     rpcUrl: node.rpcUrl,
     wsUrl: node.wsUrl,
     pid: process.pid,
+    ...(node.settlement ? { settlement: node.settlement } : {}),
   }
+  // As spn's bin: what governance registers on the main net, also in <dataDir>/settlement.json.
+  if (node.settlement) writeFileSync(join(dataDir, 'settlement.json'), `${JSON.stringify(node.settlement)}\n`)
   if (options.json) process.stdout.write(`${JSON.stringify(ready)}\n`)
   else
     process.stdout.write(

@@ -1,5 +1,6 @@
 import { z } from '@rollup-mesh/core'
 import { rpcRequest } from '../../mesh/rpc.js'
+import { readSettlements } from '../../mesh/settle.js'
 import { isAlive, requireState, resolveDataDir } from '../../mesh/state.js'
 import { globalShape, resolveOptions } from '../../options.js'
 import { createOut, formatAge, table } from '../../output.js'
@@ -20,7 +21,12 @@ export type NetworkStatus = {
   peers?: number
   pending?: number
   queued?: number
-  /** Filled once the main net reports settlement (mesh_nodeInfo.settlement). */
+  /** An SPN that settles (mesh_nodeInfo.settlement): its operator on the main net. */
+  operator?: string
+  /** Settlements of this SPN the main net accepted (Settlement.tipOf), and the last block they cover. */
+  settlementsAccepted?: number
+  settledBlock?: number
+  /** Human form of the last accepted settlement. */
   lastSettlement?: string
   messagesPending?: number
   messagesDelivered?: number
@@ -30,7 +36,7 @@ export type NetworkStatus = {
 type NodeInfo = {
   peers?: unknown[] | number
   mempool?: { pending?: number; queued?: number }
-  settlement?: { lastAccepted?: string | number }
+  settlement?: { lastAccepted?: string | number; operator?: string }
   messages?: { pending?: number; delivered?: number }
 }
 
@@ -52,12 +58,40 @@ async function probe(n: { name: string; rpcUrl: string }): Promise<Partial<Netwo
       ? { peers: Array.isArray(info.peers) ? info.peers.length : Number(info.peers) }
       : {}),
     ...(info?.mempool ? { pending: info.mempool.pending ?? 0, queued: info.mempool.queued ?? 0 } : {}),
+    ...(typeof info?.settlement?.operator === 'string' ? { operator: info.settlement.operator } : {}),
     ...(info?.settlement?.lastAccepted !== undefined
       ? { lastSettlement: String(info.settlement.lastAccepted) }
       : {}),
     ...(info?.messages
       ? { messagesPending: info.messages.pending ?? 0, messagesDelivered: info.messages.delivered ?? 0 }
       : {}),
+  }
+}
+
+/** For each settling SPN, its accepted settlements from the main net's Settlement contract (if it answers). */
+async function addSettlements(
+  networks: { name: string; kind: string; rpcUrl: string }[],
+  rows: NetworkStatus[],
+) {
+  const main = networks.find((n) => n.kind === 'mainnet')
+  const mainRow = rows.find((r) => r.kind === 'mainnet')
+  if (!main || !mainRow?.up) return
+  const settling = rows.flatMap((r) => {
+    const digits = /(\d+)$/.exec(r.network)?.[1]
+    return r.kind === 'spn' && r.up && r.operator && digits ? [{ row: r, id: BigInt(digits) }] : []
+  })
+  if (settling.length === 0) return
+  try {
+    const tips = await readSettlements({ mainnetRpcUrl: main.rpcUrl, spnIds: settling.map((s) => s.id) })
+    for (const { row, id } of settling) {
+      const tip = tips.get(id)
+      if (!tip) continue
+      row.settlementsAccepted = tip.count
+      row.settledBlock = tip.toBlock
+      row.lastSettlement = tip.count > 0 ? `#${tip.count}, to block ${tip.toBlock}` : 'none yet'
+    }
+  } catch {
+    // the main net did not answer: no settlement column
   }
 }
 
@@ -77,6 +111,7 @@ export async function statusHandler(options: StatusOptions): Promise<number> {
       }
     }),
   )
+  await addSettlements(state.networks, rows)
   const settlement = rows.some((r) => r.lastSettlement !== undefined || r.messagesPending !== undefined)
   const headers = ['network', 'chain id', 'state', 'height', 'last block', 'peers', 'txs in pool', 'rpc']
   if (settlement) headers.splice(7, 0, 'last settlement', 'msgs pending/delivered')

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { MeshCliError } from '../../errors.js'
-import { planMesh, writeNodeFile } from '../../mesh/plan.js'
+import { MAINNET_CHAIN_ID, type PlannedNode, planMesh, writeNodeFile } from '../../mesh/plan.js'
 import { rpcRequest } from '../../mesh/rpc.js'
-import { logTail, type SpawnedNode, spawnNode, stopPid } from '../../mesh/spawn.js'
+import { registerSPNs, settlementSection } from '../../mesh/settle.js'
+import { logTail, type Ready, type SpawnedNode, spawnNode, stopPid } from '../../mesh/spawn.js'
 import {
   isAlive,
   type MeshState,
@@ -110,6 +111,8 @@ export async function upHandler(options: UpOptions): Promise<number> {
   mkdirSync(dataDir, { recursive: true })
   const plan = planMesh({ ...planOptions, dataDir })
   const resumed = plan.some((p) => p.resumed)
+  // Without the main net nothing settles: an SPN section left from an earlier run goes.
+  if (!options.mainnet) for (const p of plan) if (p.kind === 'spn') delete p.file.config.settlement
   for (const p of plan) writeNodeFile(p.configFile, p.file)
   out.progress(
     `${resumed ? 'Resuming' : 'Starting'} ${plan.length} network(s) in ${dataDir}: ${plan.map((p) => p.name).join(', ')}`,
@@ -117,37 +120,73 @@ export async function upHandler(options: UpOptions): Promise<number> {
 
   const spawned: SpawnedNode[] = []
   const networks: NetworkState[] = []
-  try {
-    for (const p of plan) {
-      mkdirSync(p.nodeDir, { recursive: true })
-      spawned.push(
-        spawnNode({ name: p.name, configFile: p.configFile, logFile: p.logFile, detached: options.detach }),
-      )
+  const readies: Ready[] = []
+  const start = async (p: PlannedNode, i: number) => {
+    mkdirSync(p.nodeDir, { recursive: true })
+    const s = spawnNode({
+      name: p.name,
+      configFile: p.configFile,
+      logFile: p.logFile,
+      detached: options.detach,
+    })
+    spawned.push(s)
+    const ready = await s.ready
+    const info = await waitHealthy(p.name, ready.rpcUrl)
+    out.progress(
+      `  ✓ ${p.name.padEnd(8)} ready after ${((performance.now() - started) / 1000).toFixed(1)} s  ${ready.rpcUrl}`,
+    )
+    readies[i] = ready
+    networks[i] = {
+      name: p.name,
+      kind: p.kind,
+      chainId: Number(p.file.config.chainId),
+      vms: Array.isArray(info.vms) ? info.vms : p.file.vms,
+      ...(info.contracts && typeof info.contracts === 'object' ? { contracts: info.contracts } : {}),
+      ...(p.file.role ? { role: p.file.role } : {}),
+      rpcUrl: ready.rpcUrl,
+      wsUrl: ready.wsUrl,
+      pid: s.pid,
+      dataDir: p.nodeDir,
+      configFile: p.configFile,
+      logFile: p.logFile,
     }
+  }
+  try {
+    // The main net first: each SPN's settlement section needs its RPC URL.
+    const mainIndex = plan.findIndex((p) => p.kind === 'mainnet')
+    const main = plan[mainIndex]
+    if (main) await start(main, mainIndex)
+    const mainnetRpcUrl = main ? readies[mainIndex]!.rpcUrl : undefined
+    const mainnetChainId = main ? Number(main.file.config.chainId) : MAINNET_CHAIN_ID
     await Promise.all(
       plan.map(async (p, i) => {
-        const s = spawned[i]!
-        const ready = await s.ready
-        const info = await waitHealthy(p.name, ready.rpcUrl)
-        out.progress(
-          `  ✓ ${p.name.padEnd(8)} ready after ${((performance.now() - started) / 1000).toFixed(1)} s  ${ready.rpcUrl}`,
-        )
-        networks[i] = {
-          name: p.name,
-          kind: p.kind,
-          chainId: Number(p.file.config.chainId),
-          vms: Array.isArray(info.vms) ? info.vms : p.file.vms,
-          ...(info.contracts && typeof info.contracts === 'object' ? { contracts: info.contracts } : {}),
-          ...(p.file.role ? { role: p.file.role } : {}),
-          rpcUrl: ready.rpcUrl,
-          wsUrl: ready.wsUrl,
-          pid: s.pid,
-          dataDir: p.nodeDir,
-          configFile: p.configFile,
-          logFile: p.logFile,
+        if (p.kind === 'mainnet') return
+        if (mainnetRpcUrl) {
+          p.file.config.settlement = settlementSection({
+            n: i + (main ? 0 : 1),
+            mainnetRpcUrl,
+            mainnetChainId,
+            intervalMs: options.settleInterval,
+            previous: p.file.config.settlement,
+          })
+          writeNodeFile(p.configFile, p.file)
         }
+        await start(p, i)
       }),
     )
+    if (mainnetRpcUrl) {
+      const spns = plan.flatMap((p, i) => {
+        const registration = readies[i]?.settlement
+        return p.kind === 'spn' && registration
+          ? [{ network: p.name, chainId: Number(p.file.config.chainId), registration }]
+          : []
+      })
+      const outcomes = await registerSPNs({ mainnetRpcUrl, mainnetChainId, spns })
+      for (const o of outcomes)
+        out.progress(
+          `  ✓ ${o.network.padEnd(8)} ${o.registered ? `registered on the main net (SPN id ${o.spnId})` : `already registered (SPN id ${o.spnId})`}, settling`,
+        )
+    }
   } catch (err) {
     await Promise.all(spawned.map((s) => stopPid(s.pid, 5_000)))
     throw err

@@ -30,6 +30,7 @@ export const up: CliCommand = {
         '--workers <n>',
         'parallel execution: worker threads per SPN (0 = the serial executor, the default)',
       )
+      .option('--settle-interval <ms>', 'how often each SPN settles to the main net (default 2000)')
       .option('--no-mainnet', 'run the SPNs only, without the main net')
       .option('--fresh', 'delete the data dir first and start new chains')
       .option('--detach', 'leave the nodes running in the background and exit')

@@ -8,6 +8,7 @@ export const upSchema = z.object({
   dataDir: z.string().optional(),
   blockTime: num(10, 60_000).optional(),
   port: num(0, 65_000).optional(),
+  settleInterval: num(100, 3_600_000).optional(),
   workers: num(0, 16).optional(),
   fresh: bool.default(false),
   detach: bool.default(false),
