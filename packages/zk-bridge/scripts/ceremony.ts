@@ -25,7 +25,13 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as snarkjs from 'snarkjs'
-import { ARTIFACT_FILES, type ArtifactManifest, MANIFEST_FILE } from '../src/artifacts.js'
+import {
+  ARTIFACT_FILES,
+  type ArtifactManifest,
+  MANIFEST_FILE,
+  readArtifactFile,
+  writeArtifactFile,
+} from '../src/artifacts.js'
 import { EXIT_TREE_DEPTH, SETTLEMENT_BATCH_LEVELS } from '../src/constants.js'
 import { ZERO_HASHES } from '../src/poseidon.js'
 
@@ -144,13 +150,13 @@ const template = readFileSync(
 const solidity = await snarkjs.zKey.exportSolidityVerifier(zkeyFinal, { groth16: template }, logger)
 
 copyFileSync(wasmFile, join(out, ARTIFACT_FILES.wasm))
-copyFileSync(zkeyFinal, join(out, ARTIFACT_FILES.zkey))
+writeArtifactFile(out, ARTIFACT_FILES.zkey, readFileSync(zkeyFinal))
 writeFileSync(join(out, ARTIFACT_FILES.vkey), `${JSON.stringify(vkey, null, 2)}\n`)
 writeFileSync(join(out, ARTIFACT_FILES.verifier), solidity)
 
 const files: ArtifactManifest['files'] = {}
 for (const name of Object.values(ARTIFACT_FILES)) {
-  const bytes = readFileSync(join(out, name))
+  const bytes = await readArtifactFile(out, name)
   files[name] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length }
 }
 const manifest: ArtifactManifest = {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { InvalidParameterError } from '@rollup-mesh/core'
@@ -127,13 +128,39 @@ function parseManifest(bytes: Uint8Array): ArtifactManifest {
   return manifest as ArtifactManifest
 }
 
-async function read(dir: string, file: string): Promise<Uint8Array> {
+/**
+ * Artifacts larger than this are stored as `<name>.part0`, `<name>.part1`, … (git hosts and our CI refuse
+ * tracked files over 5 MiB); readers join the parts, and the manifest hashes the joined bytes.
+ */
+export const ARTIFACT_PART_BYTES = 4 * 1024 * 1024
+
+/** Writes `bytes` as `dir/name`, or as numbered parts when it is over `ARTIFACT_PART_BYTES`. */
+export function writeArtifactFile(dir: string, name: string, bytes: Uint8Array): void {
+  for (const stale of readdirSync(dir).filter((f) => f === name || f.startsWith(`${name}.part`)))
+    rmSync(join(dir, stale))
+  if (bytes.length <= ARTIFACT_PART_BYTES) return writeFileSync(join(dir, name), bytes)
+  for (let i = 0; i * ARTIFACT_PART_BYTES < bytes.length; i++)
+    writeFileSync(
+      join(dir, `${name}.part${i}`),
+      bytes.subarray(i * ARTIFACT_PART_BYTES, (i + 1) * ARTIFACT_PART_BYTES),
+    )
+}
+
+/** Reads `dir/name`, joining its numbered parts when it was stored split. */
+export async function readArtifactFile(dir: string, name: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(join(dir, file)))
+    if (existsSync(join(dir, name))) return new Uint8Array(await readFile(join(dir, name)))
+    const parts: Buffer[] = []
+    for (let i = 0; existsSync(join(dir, `${name}.part${i}`)); i++)
+      parts.push(await readFile(join(dir, `${name}.part${i}`)))
+    if (parts.length === 0) throw new Error(`neither ${name} nor ${name}.part0 exists`)
+    return new Uint8Array(Buffer.concat(parts))
   } catch (cause) {
-    throw new ArtifactNotFoundError({ file: join(dir, file), cause })
+    throw new ArtifactNotFoundError({ file: join(dir, name), cause })
   }
 }
+
+const read = readArtifactFile
 
 function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex')

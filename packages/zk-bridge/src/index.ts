@@ -1,12 +1,15 @@
 export {
   ARTIFACT_FILES,
+  ARTIFACT_PART_BYTES,
   type ArtifactManifest,
   checkSettlementArtifacts,
   DEFAULT_ARTIFACTS_DIR,
   loadSettlementArtifacts,
   MANIFEST_FILE,
+  readArtifactFile,
   type SettlementArtifacts,
   type VerificationKey,
+  writeArtifactFile,
 } from './artifacts.js'
 export {
   EXIT_TREE_DEPTH,
