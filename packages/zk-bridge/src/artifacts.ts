@@ -138,7 +138,10 @@ export const ARTIFACT_PART_BYTES = 4 * 1024 * 1024
 export function writeArtifactFile(dir: string, name: string, bytes: Uint8Array): void {
   for (const stale of readdirSync(dir).filter((f) => f === name || f.startsWith(`${name}.part`)))
     rmSync(join(dir, stale))
-  if (bytes.length <= ARTIFACT_PART_BYTES) return writeFileSync(join(dir, name), bytes)
+  if (bytes.length <= ARTIFACT_PART_BYTES) {
+    writeFileSync(join(dir, name), bytes)
+    return
+  }
   for (let i = 0; i * ARTIFACT_PART_BYTES < bytes.length; i++)
     writeFileSync(
       join(dir, `${name}.part${i}`),
