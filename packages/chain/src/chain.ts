@@ -1,4 +1,13 @@
-import type { BlockContext, Executor, Log, Logger, Receipt, StateView, WriteSet } from '@rollup-mesh/core'
+import type {
+  BlockContext,
+  Executor,
+  Log,
+  Logger,
+  Receipt,
+  SkippedTx,
+  StateView,
+  WriteSet,
+} from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
 import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
 import { type BaseFeeParams, defaultBaseFeeParams, nextBaseFee } from './basefee.js'
@@ -60,6 +69,16 @@ export type ExitRootHook = (block: { number: bigint; receipts: readonly Receipt[
   commit?: () => void
 }
 
+/**
+ * Supplies the transactions placed first in the block being sealed (deposits from `depositTx`: delivered
+ * cross-network messages). They never enter the mempool; their gas is taken from the block's budget
+ * before mempool transactions are selected. A transaction whose hash is already on chain is dropped.
+ */
+export type BlockStartHook = (block: {
+  number: bigint
+  timestamp: bigint
+}) => readonly SignedTx[] | Promise<readonly SignedTx[]>
+
 export type ChainOptions = {
   chainId: bigint
   blockGasLimit: bigint
@@ -87,6 +106,8 @@ export type SealedBlock = {
   txs: readonly SignedTx[]
   receipts: readonly Receipt[]
   skipped: number
+  /** Block-start (hook) transactions the executor refused (e.g. gas below intrinsic); absent when none. */
+  skippedDeposits?: readonly SkippedTx[]
 }
 
 export type ChainEvents = {
@@ -134,6 +155,7 @@ export class Chain {
   private readonly recent: Hex[] = []
   private producing: Promise<SealedBlock> | null = null
   private exitRootHook: ExitRootHook | undefined
+  private blockStartHook: BlockStartHook | undefined
 
   constructor(options: ChainOptions, components: ChainComponents) {
     this.opts = options
@@ -251,6 +273,40 @@ export class Chain {
     this.exitRootHook = hook
   }
 
+  /**
+   * Sets what supplies the transactions placed first in every block sealed from now on (before mempool
+   * transactions), e.g. deposits delivering cross-network messages. If the hook throws, the error is
+   * logged and the block is sealed without them: block production never stops on a hook.
+   */
+  setBlockStartHook(hook: BlockStartHook | undefined): void {
+    this.blockStartHook = hook
+  }
+
+  /** The block-start hook's transactions for block `number`, without duplicates or ones already on chain. */
+  private async blockStartTxs(number: bigint, timestamp: bigint): Promise<SignedTx[]> {
+    const hook = this.blockStartHook
+    if (!hook) return []
+    let supplied: readonly SignedTx[]
+    try {
+      supplied = await hook({ number, timestamp })
+    } catch (err) {
+      this.log.error({ block: Number(number), err }, 'block start hook failed; sealing without its txs')
+      return []
+    }
+    const out: SignedTx[] = []
+    const seen = new Set<Hex>()
+    for (const tx of supplied) {
+      if (seen.has(tx.hash)) continue
+      seen.add(tx.hash)
+      if (this.store.getTx(tx.hash)) {
+        this.log.warn({ block: Number(number), tx: tx.hash }, 'block start tx already on chain; dropped')
+        continue
+      }
+      out.push(tx)
+    }
+    return out
+  }
+
   /** Resolves when no block is being sealed. */
   async idle(): Promise<void> {
     while (this.producing) await this.producing.catch(() => undefined)
@@ -262,7 +318,18 @@ export class Chain {
     const number = parent.number + 1n
     const timestamp = now > parent.timestamp ? now : parent.timestamp
     const coinbase = (this.opts.coinbase ?? zeroAddress).toLowerCase() as Address
-    const candidates = this.mempool.select(baseFee, this.blockGasLimit, this.opts.maxTxsPerBlock ?? 5_000)
+    const first = await this.blockStartTxs(number, timestamp)
+    const firstHashes = new Set(first.map((t) => t.hash))
+    let firstGas = 0n
+    for (const t of first) firstGas += t.gas
+    const maxTxs = this.opts.maxTxsPerBlock ?? 5_000
+    const fromPool =
+      firstGas >= this.blockGasLimit || first.length >= maxTxs
+        ? []
+        : this.mempool
+            .select(baseFee, this.blockGasLimit - firstGas, maxTxs - first.length)
+            .filter((t) => !firstHashes.has(t.hash))
+    const candidates = first.length ? [...first, ...fromPool] : fromPool
     const ctx: BlockContext = {
       number,
       timestamp,
@@ -278,6 +345,7 @@ export class Chain {
     const executedMs = performance.now() - started
     const byHash = new Map(candidates.map((t) => [t.hash, t]))
     const txs = result.included.map((t) => byHash.get(t.hash) as SignedTx)
+    const poolTxs = first.length ? txs.filter((t) => !firstHashes.has(t.hash)) : txs
     const exit = this.exitRootHook?.({ number, receipts: result.receipts })
     const header: BlockHeader = {
       parentHash: parent.hash,
@@ -302,7 +370,7 @@ export class Chain {
         txs,
         receipts: result.receipts,
         writeSet: result.writeSet,
-        mempoolRemovals: txs.map((t) => t.hash),
+        mempoolRemovals: first.length ? poolTxs.map((t) => t.hash) : txs.map((t) => t.hash),
       })
     if (exit?.commit) {
       const persist = exit.commit
@@ -316,15 +384,23 @@ export class Chain {
     this.headHeader = stored
     this.recent.push(hash)
     if (this.recent.length > 256) this.recent.shift()
+    const skippedFirst = first.length ? result.skipped.filter((s) => firstHashes.has(s.hash)) : []
     const dropped = this.mempool.onBlock(
-      txs.map((t) => t.hash),
-      result.skipped.map((s) => s.hash),
+      poolTxs.map((t) => t.hash),
+      (skippedFirst.length ? result.skipped.filter((s) => !firstHashes.has(s.hash)) : result.skipped).map(
+        (s) => s.hash,
+      ),
     )
     const sealed: SealedBlock = {
       header: stored,
       txs,
       receipts: result.receipts,
       skipped: result.skipped.length,
+    }
+    if (skippedFirst.length) {
+      sealed.skippedDeposits = skippedFirst
+      for (const s of skippedFirst)
+        this.log.warn({ block: Number(number), tx: s.hash, reason: s.reason }, 'block start tx skipped')
     }
     if (txs.length || result.skipped.length)
       this.log.debug(

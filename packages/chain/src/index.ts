@@ -10,6 +10,7 @@ export {
   transactionsRootOf,
 } from './block.js'
 export {
+  type BlockStartHook,
   type CallResult,
   type CallSimulator,
   Chain,
@@ -71,10 +72,15 @@ export {
   type StoredTx,
 } from './store.js'
 export {
+  DEPOSIT_TX_TYPE,
+  type DepositTxParameters,
+  decodeDepositTx,
   decodeSignedTx,
+  depositTx,
   effectiveGasPrice,
   effectiveTip,
   intrinsicGas,
+  isDepositRaw,
   MAX_TX_SIZE,
   type ParsedSignedTx,
   parseSignedTx,

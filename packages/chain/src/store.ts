@@ -18,6 +18,8 @@ export type StoredTx = {
   blockNumber: bigint
   blockHash: Hex
   index: number
+  /** Deposits (0x7e): the nonce of `from` the deposit used (kept in its receipt). */
+  depositNonce?: bigint
 }
 
 /** A log with its position, as `eth_getLogs` returns it. */
@@ -138,7 +140,9 @@ export class ChainStore {
     const row = this.st.txByHash.get(hash.toLowerCase()) as TxRow | undefined
     if (!row) return undefined
     const tx = rowToTx(row)
-    return { tx, receipt: receiptFromJSON(row.receipt, tx) }
+    const receipt = receiptFromJSON(row.receipt, tx)
+    if (tx.depositNonce !== undefined) receipt.depositNonce = tx.depositNonce
+    return { tx, receipt }
   }
 
   /** The block-wide index of the first log of transaction `txIndex` of block `n`. */
@@ -193,7 +197,7 @@ export class ChainStore {
       c.txs.forEach((t, i) => {
         const r = c.receipts[i]
         if (!r) throw new ChainStoreError(`Block ${n} has no receipt for transaction ${i}.`)
-        this.st.insertTx.run(t.hash, n, i, t.raw, t.from, t.to, receiptToJSON(r))
+        this.st.insertTx.run(t.hash, n, i, t.raw, t.from, t.to, storedReceipt(r))
         for (const log of r.logs) {
           const tp = log.topics
           this.st.insertLog.run(
@@ -330,8 +334,15 @@ function rowToHeader(row: BlockRow): StoredHeader {
   return { ...headerFromJSON(row.header), hash: row.hash as Hex, txCount: row.tx_count, size: row.size }
 }
 
+/** The receipt column: codec's JSON, plus `depositNonce` for deposits. */
+function storedReceipt(r: Receipt): string {
+  const json = receiptToJSON(r)
+  if (r.depositNonce === undefined) return json
+  return JSON.stringify({ ...JSON.parse(json), depositNonce: numberToHex(r.depositNonce) })
+}
+
 function rowToTx(r: TxRow): StoredTx {
-  return {
+  const tx: StoredTx = {
     hash: r.hash as Hex,
     raw: r.raw as Hex,
     from: r.sender as Address,
@@ -340,6 +351,11 @@ function rowToTx(r: TxRow): StoredTx {
     blockHash: r.block_hash as Hex,
     index: r.idx,
   }
+  if (r.raw.startsWith('0x7e')) {
+    const nonce = (JSON.parse(r.receipt) as { depositNonce?: string }).depositNonce
+    if (nonce !== undefined) tx.depositNonce = BigInt(nonce)
+  }
+  return tx
 }
 
 const SCHEMA = `

@@ -1,16 +1,23 @@
 import { createRequire } from 'node:module'
-import type { ExecutableTx } from '@rollup-mesh/core'
+import { type ExecutableTx, InvalidParameterError } from '@rollup-mesh/core'
 import {
   type Address,
   getAddress,
   type Hex,
   hexToBytes,
+  isAddress,
+  isHex,
   keccak256,
   parseTransaction,
   recoverAddress,
   serializeTransaction,
+  size as sizeOf,
   type TransactionSerializable,
 } from 'viem'
+import {
+  parseTransaction as parseOpStackTransaction,
+  serializeTransaction as serializeOpStackTransaction,
+} from 'viem/op-stack'
 import { TxRejectedError } from './errors.js'
 
 /** A decoded, signature-checked transaction with its sender: what the mempool holds. */
@@ -198,9 +205,117 @@ export async function decodeSignedTx(raw: Hex, chainId: bigint): Promise<SignedT
   return { ...tx, from: from.toLowerCase() as Address }
 }
 
-/** A stored transaction whose sender was recovered when it was accepted (no recovery again). */
+/**
+ * A stored transaction whose sender was recovered when it was accepted (no recovery again). Deposits
+ * (0x7e) are read back with `decodeDepositTx`; their `nonce` is 0 here (the store keeps the nonce the
+ * deposit used in its receipt, `depositNonce`).
+ */
 export function signedTxWithSender(raw: Hex, chainId: bigint, from: Address): SignedTx {
+  if (isDepositRaw(raw)) return decodeDepositTx(raw, chainId)
   return { ...parseSignedTx(raw, chainId).tx, from: from.toLowerCase() as Address }
+}
+
+/** OP Stack's deposit transaction type byte. */
+export const DEPOSIT_TX_TYPE = 0x7e
+
+/** What `depositTx` builds a deposit from (OP Stack's deposit fields; `isSystemTx` is always false). */
+export type DepositTxParameters = {
+  /** Unique id of the deposit (32 bytes), e.g. a hash of the source message. */
+  sourceHash: Hex
+  /** The account credited with `mint` and charged `value`; its nonce is bumped. */
+  from: Address
+  /** `null` creates a contract. */
+  to: Address | null
+  /** Wei credited to `from` before execution. Default 0. */
+  mint?: bigint
+  /** Wei sent from `from` to `to`. Default 0. */
+  value?: bigint
+  /** Gas limit: at least the intrinsic gas, or the executor skips the deposit. */
+  gas: bigint
+  data?: Hex
+  /** The chain the deposit is executed on (not part of the encoding, as in OP Stack). */
+  chainId: bigint
+}
+
+/** Whether `raw` is a deposit (type 0x7e) encoding. */
+export function isDepositRaw(raw: Hex): boolean {
+  return raw.length >= 4 && raw.slice(0, 4).toLowerCase() === '0x7e'
+}
+
+/**
+ * Builds a deposit (system) transaction the block producer places at the start of a block (see
+ * `Chain.setBlockStartHook`): `raw` is viem's OP Stack serialisation (0x7e…), `hash = keccak256(raw)`,
+ * no signature (v, r, s zero) and no fee (feeCap, tipCap 0). Never accepted from users over RPC.
+ */
+export function depositTx(params: DepositTxParameters): SignedTx {
+  const { sourceHash, from, to, gas, chainId } = params
+  const mint = params.mint ?? 0n
+  const value = params.value ?? 0n
+  const data = params.data ?? '0x'
+  if (!isHex(sourceHash) || sizeOf(sourceHash) !== 32)
+    throw new InvalidParameterError({ param: 'sourceHash', expected: '32 bytes of 0x hex', got: sourceHash })
+  if (!isAddress(from, { strict: false }))
+    throw new InvalidParameterError({ param: 'from', expected: 'an address', got: from })
+  if (to !== null && !isAddress(to, { strict: false }))
+    throw new InvalidParameterError({ param: 'to', expected: 'an address or null (creation)', got: to })
+  if (!isHex(data)) throw new InvalidParameterError({ param: 'data', expected: '0x hex bytes', got: data })
+  for (const [name, v] of [
+    ['mint', mint],
+    ['value', value],
+    ['gas', gas],
+  ] as const)
+    if (typeof v !== 'bigint' || v < 0n || v >= 1n << 256n)
+      throw new InvalidParameterError({ param: name, expected: 'a bigint from 0 to 2^256 - 1', got: v })
+  const raw = serializeOpStackTransaction({
+    type: 'deposit',
+    sourceHash: sourceHash.toLowerCase() as Hex,
+    from: from.toLowerCase() as Address,
+    ...(to !== null ? { to: to.toLowerCase() as Address } : {}),
+    mint,
+    value,
+    gas,
+    data: data.toLowerCase() as Hex,
+    isSystemTx: false,
+  })
+  return decodeDepositTx(raw, chainId)
+}
+
+/**
+ * Reads a deposit encoding (0x7e) back into a `SignedTx` (viem's OP Stack parser); throws
+ * `TxRejectedError` when `raw` is not a deposit.
+ */
+export function decodeDepositTx(raw: Hex, chainId: bigint): SignedTx {
+  if (!isDepositRaw(raw)) reject('UNSUPPORTED_TYPE', 'not a deposit transaction: expected type 0x7e')
+  let parsed: ReturnType<typeof parseOpStackTransaction>
+  try {
+    parsed = parseOpStackTransaction(raw as `0x7e${string}`)
+  } catch (err) {
+    return reject('INVALID_ENCODING', `rlp: invalid deposit transaction encoding (${(err as Error).name})`)
+  }
+  if (parsed.type !== 'deposit' || !parsed.from || !parsed.sourceHash)
+    return reject('INVALID_ENCODING', 'rlp: invalid deposit transaction encoding')
+  const lower = raw.toLowerCase() as Hex
+  return {
+    hash: keccak256(lower),
+    type: 'deposit',
+    from: parsed.from.toLowerCase() as Address,
+    nonce: 0n,
+    to: parsed.to ? (parsed.to.toLowerCase() as Address) : null,
+    value: parsed.value ?? 0n,
+    data: (parsed.data ?? '0x').toLowerCase() as Hex,
+    gas: parsed.gas ?? 0n,
+    mint: parsed.mint ?? 0n,
+    sourceHash: parsed.sourceHash.toLowerCase() as Hex,
+    raw: lower,
+    size: (lower.length - 2) / 2,
+    chainId,
+    feeCap: 0n,
+    tipCap: 0n,
+    v: 0n,
+    r: '0x0',
+    s: '0x0',
+    yParity: 0,
+  }
 }
 
 /** The priority fee per gas `tx` pays a block producer at `baseFee` (negative when underpriced). */

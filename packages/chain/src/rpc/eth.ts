@@ -5,8 +5,8 @@ import { privateKeyToAccount } from 'viem/accounts'
 import type { StoredHeader } from '../block.js'
 import { type Chain, logsOfBlock } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
-import type { StoredLog } from '../store.js'
-import { effectiveTip, intrinsicGas, minBig, type SignedTx, signedTxWithSender } from '../tx.js'
+import type { StoredLog, StoredTx } from '../store.js'
+import { effectiveTip, intrinsicGas, isDepositRaw, minBig, type SignedTx, signedTxWithSender } from '../tx.js'
 import { formatBlock, formatHead, formatLog, formatReceipt, formatTx } from './format.js'
 import {
   type BlockRef,
@@ -108,15 +108,17 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
   const txAt = (tx: SignedTx, h: StoredHeader, index: number) =>
     formatTx(tx, { blockHash: h.hash, blockNumber: h.number, index, baseFee: h.baseFeePerGas })
 
+  /** A stored transaction read back; a deposit gets the nonce it used (from its receipt). */
+  const storedTx = (t: StoredTx): SignedTx => {
+    const tx = signedTxWithSender(t.raw, chain.chainId, t.from)
+    if (t.depositNonce !== undefined) tx.nonce = t.depositNonce
+    return tx
+  }
+
   const blockResult = (h: StoredHeader | undefined, full: boolean) => {
     if (!h) return null
     const txs = chain.store.getBlockTxs(h.number)
-    return formatBlock(
-      h,
-      full
-        ? txs.map((t) => txAt(signedTxWithSender(t.raw, chain.chainId, t.from), h, t.index))
-        : txs.map((t) => t.hash),
-    )
+    return formatBlock(h, full ? txs.map((t) => txAt(storedTx(t), h, t.index)) : txs.map((t) => t.hash))
   }
 
   const simulate = async (call: CallRequest, gas: bigint) => {
@@ -284,6 +286,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
         if (percentiles.length) {
           const tips = chain.store
             .getBlockTxs(n)
+            .filter((t) => !isDepositRaw(t.raw)) // deposits pay no fee
             .map((t) => {
               const tx = signedTxWithSender(t.raw, chain.chainId, t.from)
               return effectiveTip(tx, h.baseFeePerGas)
@@ -353,7 +356,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       const stored = chain.store.getTx(hash)
       if (stored) {
         const h = chain.store.getHeaderByNumber(stored.blockNumber) as StoredHeader
-        return txAt(signedTxWithSender(stored.raw, chain.chainId, stored.from), h, stored.index)
+        return txAt(storedTx(stored), h, stored.index)
       }
       const pending = chain.mempool.get(hash)
       return pending ? formatTx(pending, null) : null

@@ -6,7 +6,7 @@ import type { SignedTx } from '../tx.js'
 
 const q = (n: bigint | number): Hex => numberToHex(n)
 const EMPTY_UNCLES: Hex = '0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347'
-const TYPE = { legacy: '0x0', eip2930: '0x1', eip1559: '0x2' } as const
+const TYPE = { legacy: '0x0', eip2930: '0x1', eip1559: '0x2', deposit: '0x7e' } as const
 
 /** A block as eth_getBlockBy* returns it; `transactions` are hashes or full objects. */
 export function formatBlock(h: StoredHeader, transactions: readonly (Hex | Record<string, unknown>)[]) {
@@ -41,6 +41,7 @@ export function formatTx(
   tx: SignedTx,
   pos: { blockHash: Hex; blockNumber: bigint; index: number; baseFee: bigint } | null,
 ): Record<string, unknown> {
+  if (tx.type === 'deposit') return formatDepositTx(tx, pos)
   const out: Record<string, unknown> = {
     hash: tx.hash,
     type: TYPE[tx.type],
@@ -69,6 +70,36 @@ export function formatTx(
     out.yParity = q(tx.yParity)
   }
   return out
+}
+
+/**
+ * A deposit as op-geth returns it: type 0x7e with `sourceHash`, `mint`, `isSystemTx`, gas price 0 and
+ * zero signature values; `nonce` is the one the deposit used (its receipt's `depositNonce`).
+ */
+function formatDepositTx(
+  tx: SignedTx,
+  pos: { blockHash: Hex; blockNumber: bigint; index: number } | null,
+): Record<string, unknown> {
+  return {
+    hash: tx.hash,
+    type: TYPE.deposit,
+    sourceHash: tx.sourceHash,
+    nonce: q(tx.nonce),
+    blockHash: pos?.blockHash ?? null,
+    blockNumber: pos ? q(pos.blockNumber) : null,
+    transactionIndex: pos ? q(pos.index) : null,
+    from: tx.from,
+    to: tx.to,
+    mint: q(tx.mint ?? 0n),
+    value: q(tx.value),
+    gas: q(tx.gas),
+    gasPrice: '0x0',
+    input: tx.data,
+    isSystemTx: false,
+    v: '0x0',
+    r: '0x0',
+    s: '0x0',
+  }
 }
 
 export function formatLog(l: StoredLog) {
@@ -118,6 +149,8 @@ export function formatReceipt(
     logsBloom: r.logsBloom,
     status: r.status === 1 ? '0x1' : '0x0',
     type: TYPE[tx.type],
+    // op-geth (Canyon): deposits' receipts carry the nonce they used and the receipt version.
+    ...(tx.type === 'deposit' ? { depositNonce: q(r.depositNonce ?? 0n), depositReceiptVersion: '0x1' } : {}),
   }
 }
 

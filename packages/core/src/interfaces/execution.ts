@@ -19,11 +19,22 @@ export type BlockContext = {
   recentHashes?: readonly Hex[]
 }
 
-/** A signed transaction after decoding and sender recovery (the node checks signature and chain id). */
+/**
+ * A signed transaction after decoding and sender recovery (the node checks signature and chain id), or a
+ * deposit (`type: 'deposit'`, OP Stack's 0x7e system transaction) that the block producer places at the
+ * start of a block. A deposit carries no signature and pays no fee:
+ * - `mint` wei are credited to `from` before execution and stay credited even when the call reverts;
+ * - `nonce` is ignored (never checked), but `from`'s nonce is bumped as for any transaction;
+ * - gas price is 0 (no base-fee burn, no tip, no balance check for gas), `from` may hold code (no EIP-3607);
+ * - intrinsic gas is still required and the gas counts toward the block's gas;
+ * - a deposit whose `value` exceeds `from`'s balance after the mint is included as failed, using all its gas.
+ * `sourceHash` (OP's sourceHash) makes every deposit unique, so two deposits never share a hash.
+ */
 export type ExecutableTx = {
   hash: Hex
   from: Address
-  type: 'legacy' | 'eip2930' | 'eip1559'
+  type: 'legacy' | 'eip2930' | 'eip1559' | 'deposit'
+  /** Ignored for deposits (the sender's current nonce is used and bumped). */
   nonce: bigint
   /** `null` for contract creation. */
   to: Address | null
@@ -36,6 +47,10 @@ export type ExecutableTx = {
   maxFeePerGas?: bigint
   maxPriorityFeePerGas?: bigint
   accessList?: readonly { address: Address; storageKeys: readonly Hex[] }[]
+  /** Deposits: wei credited to `from` before execution (persists on revert). */
+  mint?: bigint
+  /** Deposits: the unique id of the deposit (OP Stack's sourceHash). */
+  sourceHash?: Hex
 }
 
 export type Log = { address: Address; topics: Hex[]; data: Hex }
@@ -57,6 +72,8 @@ export type Receipt = {
   revertData: Hex
   /** Which VM ran the outermost call. */
   vm: 'evm' | 'wasm'
+  /** Deposits only: `from`'s nonce before the deposit bumped it (op-geth's `depositNonce`). */
+  depositNonce?: bigint
 }
 
 /**
