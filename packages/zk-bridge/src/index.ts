@@ -25,7 +25,7 @@ export {
   SettlementWitnessError,
 } from './errors.js'
 export { type ExitInclusionProof, ExitTree, type SettlementBatch, verifyExitProof } from './exit-tree.js'
-export { dataHashToField, type ExitMessage, exitLeafHash } from './leaf.js'
+export { dataHashToField, type ExitMessage, exitLeafHash, exitLeafHashOfDataHash } from './leaf.js'
 export { EMPTY_LEAF, hashPair, ZERO_HASHES } from './poseidon.js'
 export {
   calculateSettlementWitness,

@@ -40,6 +40,14 @@ const UINT64_MAX = 2n ** 64n - 1n
  * encoding is injective apart from the data-hash reduction (a 254-bit image of a 256-bit hash).
  */
 export function exitLeafHash(message: ExitMessage): bigint {
+  return exitLeafHashOfDataHash({ ...message, dataHash: keccak256(message.data) })
+}
+
+/**
+ * `exitLeafHash` from the data's keccak256 instead of the data (what an on-chain verifier has at hand:
+ * the SPN Mailbox passes `keccak256(data)` to its exit-proof precompile).
+ */
+export function exitLeafHashOfDataHash(message: Omit<ExitMessage, 'data'> & { dataHash: Hex }): bigint {
   const sourceSpn = uint64('sourceSpn', message.sourceSpn)
   const index = uint64('index', message.index)
   const destinationSpn = uint64('destinationSpn', message.destinationSpn)
@@ -64,7 +72,7 @@ export function exitLeafHash(message: ExitMessage): bigint {
     hexToBigInt(message.recipient),
     hexToBigInt(message.sender),
     message.value,
-    dataHashToField(message.data),
+    toField(hexToBigInt(message.dataHash)),
   ])
 }
 

@@ -1,6 +1,13 @@
 import { poseidon7 } from 'poseidon-lite/poseidon7'
 import { describe, expect, it } from 'vitest'
-import { dataHashToField, type ExitMessage, exitLeafHash, SNARK_SCALAR_FIELD } from '../../src/index.js'
+import { keccak256 } from 'viem'
+import {
+  dataHashToField,
+  type ExitMessage,
+  exitLeafHash,
+  exitLeafHashOfDataHash,
+  SNARK_SCALAR_FIELD,
+} from '../../src/index.js'
 
 const message: ExitMessage = {
   sourceSpn: 1,
@@ -26,6 +33,12 @@ describe('exitLeafHash', () => {
       ]),
     )
     expect(dataHashToField('0xdeadbeef')).toBeLessThan(SNARK_SCALAR_FIELD)
+  })
+
+  it('is the same leaf from the data’s keccak256 (what the SPN Mailbox hands its precompile)', () => {
+    const { data, ...rest } = message
+    expect(exitLeafHashOfDataHash({ ...rest, dataHash: keccak256(data) })).toBe(exitLeafHash(message))
+    expect(exitLeafHashOfDataHash({ ...rest, dataHash: keccak256('0x00') })).not.toBe(exitLeafHash(message))
   })
 
   it('changes with every field', () => {
