@@ -92,7 +92,9 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
     return skip(`gas limit ${tx.gas} exceeds the block's remaining gas ${env.gasRemaining}`)
   if (tx.gas > MAX_TX_GAS)
     return skip(`gas limit ${tx.gas} exceeds the per-transaction cap ${MAX_TX_GAS} (EIP-7825)`)
-  const pricing = gasPriceOf(tx, header.baseFeePerGas)
+  // Deposits (OP Stack 0x7e) pay no fee: gas price 0, no base-fee burn, no tip, no balance check for gas.
+  const deposit = tx.type === 'deposit'
+  const pricing = deposit ? { price: 0n, maxPrice: 0n } : gasPriceOf(tx, header.baseFeePerGas)
   if (typeof pricing === 'string') return skip(pricing)
   const { intrinsic, floor } = intrinsicGas(tx)
   const required = bigMax(intrinsic, floor)
@@ -105,21 +107,31 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   }
   const sender = state.getAccount(from)
   const nonce = sender?.nonce ?? 0n
-  if (tx.nonce !== nonce) return skip(`nonce ${tx.nonce} does not match the sender's nonce ${nonce}`)
-  if (sender && sender.codeHash !== EMPTY_CODE_HASH) return skip(`sender ${from} is a contract (EIP-3607)`)
-  const balance = sender?.balance ?? 0n
-  const upfront = tx.gas * pricing.maxPrice + tx.value
-  if (balance < upfront) return skip(`insufficient funds: balance ${balance}, gas * price + value ${upfront}`)
-
-  // Buy gas: the fee is taken before execution and survives a revert.
-  state.beginTransaction()
+  const codeHash = sender?.codeHash ?? EMPTY_CODE_HASH
+  const senderVm = sender?.vm ?? 'evm'
   const gasPrice = pricing.price
-  state.putAccount(from, {
-    nonce,
-    balance: balance - tx.gas * gasPrice,
-    codeHash: sender?.codeHash ?? EMPTY_CODE_HASH,
-    vm: sender?.vm ?? 'evm',
-  })
+  if (deposit) {
+    // No nonce check (tx.nonce is ignored), no EIP-3607: the mint is credited first and survives a revert.
+    const minted = (sender?.balance ?? 0n) + (tx.mint ?? 0n)
+    state.beginTransaction()
+    if (minted < tx.value) {
+      // op-geth: a deposit that cannot run is included as failed, using all its gas; mint and nonce stay.
+      state.putAccount(from, { nonce: nonce + 1n, balance: minted, codeHash, vm: senderVm })
+      return failedDeposit(env, tx, from, to, nonce)
+    }
+    state.putAccount(from, { nonce, balance: minted, codeHash, vm: senderVm })
+  } else {
+    if (tx.nonce !== nonce) return skip(`nonce ${tx.nonce} does not match the sender's nonce ${nonce}`)
+    if (codeHash !== EMPTY_CODE_HASH) return skip(`sender ${from} is a contract (EIP-3607)`)
+    const balance = sender?.balance ?? 0n
+    const upfront = tx.gas * pricing.maxPrice + tx.value
+    if (balance < upfront)
+      return skip(`insufficient funds: balance ${balance}, gas * price + value ${upfront}`)
+
+    // Buy gas: the fee is taken before execution and survives a revert.
+    state.beginTransaction()
+    state.putAccount(from, { nonce, balance: balance - tx.gas * gasPrice, codeHash, vm: senderVm })
+  }
   const vm = to === null ? (isWasmInitCode(data) ? 'wasm' : 'evm') : state.vmOf(to)
 
   const journal = evm.journal
@@ -213,6 +225,35 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
     logsBloom: bloom.toHex(),
     revertData: success ? '0x' : (bytesToHex(exec.returnValue) as Hex),
     vm,
+  }
+  if (deposit) receipt.depositNonce = nonce
+  return { included: true, receipt, bloom }
+}
+
+/** The receipt of a deposit whose `value` exceeds `from`'s balance after the mint: failed, all gas used. */
+function failedDeposit(
+  env: TxEnv,
+  tx: ExecutableTx,
+  from: Address,
+  to: Address | null,
+  nonce: bigint,
+): TxOutcome {
+  const bloom = new LogsBloom()
+  const receipt: Receipt = {
+    transactionHash: tx.hash,
+    transactionIndex: env.index,
+    from,
+    to,
+    status: 0,
+    gasUsed: tx.gas,
+    cumulativeGasUsed: env.cumulativeGasUsed + tx.gas,
+    effectiveGasPrice: 0n,
+    contractAddress: to === null ? (getContractAddress({ from, nonce }).toLowerCase() as Address) : null,
+    logs: [],
+    logsBloom: bloom.toHex(),
+    revertData: '0x',
+    vm: to === null ? (isWasmInitCode(hexToBytes(tx.data)) ? 'wasm' : 'evm') : env.evm.state.vmOf(to),
+    depositNonce: nonce,
   }
   return { included: true, receipt, bloom }
 }
