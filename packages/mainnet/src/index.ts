@@ -9,6 +9,15 @@ export {
 } from './acceptance.js'
 export { MAINNET_ADDRESSES } from './addresses.js'
 export {
+  type BundleCheck,
+  type BundleCheckName,
+  type BundleVerification,
+  exportProofBundle,
+  type ProofBundle,
+  type VerifyBundleOptions,
+  verifyProofBundle,
+} from './bundle.js'
+export {
   checkSettlement,
   deregisterSPN,
   encodeSubmitSettlement,
