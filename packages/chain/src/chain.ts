@@ -344,7 +344,12 @@ export class Chain {
     const result = await this.executor.executeBlock({ header: ctx, txs: candidates }, this.state)
     const executedMs = performance.now() - started
     const byHash = new Map(candidates.map((t) => [t.hash, t]))
-    const txs = result.included.map((t) => byHash.get(t.hash) as SignedTx)
+    const txs = result.included.map((t, i) => {
+      const tx = byHash.get(t.hash) as SignedTx
+      // A deposit's nonce is the one it used (the hook cannot know it in advance).
+      const used = result.receipts[i]?.depositNonce
+      return used !== undefined && tx.type === 'deposit' ? { ...tx, nonce: used } : tx
+    })
     const poolTxs = first.length ? txs.filter((t) => !firstHashes.has(t.hash)) : txs
     const exit = this.exitRootHook?.({ number, receipts: result.receipts })
     const header: BlockHeader = {

@@ -142,6 +142,7 @@ describe('Chain.setBlockStartHook', () => {
     expect(block.txs.slice(0, 2).map((t) => t.hash)).toEqual([d1.hash, d2.hash])
     expect(block.receipts.map((r) => r.status)).toEqual([1, 1, 1])
     expect(block.receipts.map((r) => r.depositNonce)).toEqual([0n, 1n, undefined])
+    expect(block.txs.map((t) => t.nonce)).toEqual([0n, 1n, 0n])
     expect(block.header.gasUsed).toBe(3n * 21_000n)
     expect(chain.state.getAccount(DEPOSITOR)).toMatchObject({ nonce: 2n, balance: 0n })
     expect(chain.state.getAccount(bob)?.balance).toBe(1_007n)
