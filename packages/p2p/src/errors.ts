@@ -31,15 +31,21 @@ export type SyncErrorCode =
   | 'SYNC_INVALID_RESPONSE'
   | 'SYNC_STREAM_ERROR'
 
+/** What one peer said when several were asked in turn (`requestExitBatchesFromAny`). */
+export type SyncAttempt = { peerId: string; result: SyncErrorCode | 'SYNC_EMPTY'; message: string }
+
 /** A sync request failed: refused by the peer (bad range, no provider), timed out, or answered with garbage. */
 export class SyncError extends BaseError {
   override readonly code: SyncErrorCode
+  /** When several peers were asked: what each one said, in the order asked. */
+  readonly attempts: SyncAttempt[] | undefined
   constructor(
     code: SyncErrorCode,
     message: string,
-    options: { cause?: unknown; metaMessages?: string[] } = {},
+    options: { cause?: unknown; metaMessages?: string[]; attempts?: SyncAttempt[] } = {},
   ) {
     super(message, { code, name: 'SyncError', cause: options.cause, metaMessages: options.metaMessages })
     this.code = code
+    this.attempts = options.attempts
   }
 }

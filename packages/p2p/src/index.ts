@@ -1,14 +1,24 @@
 export { type P2PConfig, p2pConfigSchema } from './config.js'
-export { InvalidMessageError, MessageTooLargeError, SyncError, type SyncErrorCode } from './errors.js'
+export {
+  InvalidMessageError,
+  MessageTooLargeError,
+  type SyncAttempt,
+  SyncError,
+  type SyncErrorCode,
+} from './errors.js'
 export { loadOrCreatePeerKey, PEER_KEY_FILE, PeerKeyFileError } from './identity.js'
 export {
   type Block,
   type BlockHeader,
   decodeBlock,
+  decodeExitBatch,
   decodeHeader,
   decodeSettlement,
   decodeTx,
+  type ExitBatch,
+  type ExitMessage,
   encodeBlock,
+  encodeExitBatch,
   encodeHeader,
   encodeSettlement,
   encodeTx,
@@ -39,6 +49,9 @@ export {
 export { defaultPeerScoreParams, defaultPeerScoreThresholds, defaultTopicScoreParams } from './scoring.js'
 export {
   defaultSyncLimits,
+  type ExitBatchFromAnyOptions,
+  type ExitBatchRequestOptions,
+  type SyncKind,
   type SyncLimits,
   type SyncProvider,
   type SyncRequestOptions,

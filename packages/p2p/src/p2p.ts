@@ -30,7 +30,7 @@ import {
 import { createLibp2p } from 'libp2p'
 import { MessageTooLargeError } from './errors.js'
 import { loadOrCreatePeerKey } from './identity.js'
-import type { Block } from './messages.js'
+import type { Block, ExitBatch } from './messages.js'
 import {
   decodeHeader,
   decodeSettlement,
@@ -48,6 +48,8 @@ import {
 import { defaultPeerScoreParams, defaultPeerScoreThresholds, defaultTopicScoreParams } from './scoring.js'
 import {
   defaultSyncLimits,
+  type ExitBatchFromAnyOptions,
+  type ExitBatchRequestOptions,
   type SyncLimits,
   type SyncProvider,
   type SyncRequestOptions,
@@ -102,7 +104,7 @@ export type P2PInit = {
   subscriptions?: Array<{ network: string; kinds: TopicKind[] }>
   /** Block-producer address per network: headers and settlements on that network must be signed by it. */
   producers?: Record<string, Address>
-  /** Serves headers and blocks to peers catching up. */
+  /** Serves headers, blocks and exit batches to peers catching up. */
   syncProvider?: SyncProvider
   syncLimits?: Partial<SyncLimits>
   /** Overrides of the gossipsub score settings (see scoring.ts). */
@@ -153,6 +155,27 @@ export interface P2P extends Startable {
     count: number,
     options?: SyncRequestOptions,
   ): Promise<Block[]>
+  /**
+   * Asks `peerId` for up to `count` settlement batches (with their messages) of SPN `network`'s exit tree,
+   * starting at `fromBatch`; checked for range and consistency, not against the finalized exit root.
+   */
+  requestExitBatches(
+    peerId: string,
+    network: string,
+    fromBatch: bigint,
+    count: number,
+    options?: ExitBatchRequestOptions,
+  ): Promise<ExitBatch[]>
+  /**
+   * Asks connected peers (or `options.peers`) in turn; the first that answers with at least one batch wins.
+   * Throws `SyncError` `SYNC_UNAVAILABLE` with `attempts` (what each peer said) when none does.
+   */
+  requestExitBatchesFromAny(
+    network: string,
+    fromBatch: bigint,
+    count: number,
+    options?: ExitBatchFromAnyOptions,
+  ): Promise<{ peerId: string; batches: ExitBatch[] }>
   /** The gossipsub score this node gives `peerId`. */
   getScore(peerId: string): number
   isBanned(peerId: string): boolean
@@ -451,6 +474,27 @@ class P2PNode implements P2P {
   requestBlocks(peerId: string, network: string, from: bigint, count: number, options?: SyncRequestOptions) {
     this.#assertStarted()
     return this.#sync.requestBlocks(peerId, network, from, count, options)
+  }
+
+  requestExitBatches(
+    peerId: string,
+    network: string,
+    fromBatch: bigint,
+    count: number,
+    options?: ExitBatchRequestOptions,
+  ) {
+    this.#assertStarted()
+    return this.#sync.requestExitBatches(peerId, network, fromBatch, count, options)
+  }
+
+  requestExitBatchesFromAny(
+    network: string,
+    fromBatch: bigint,
+    count: number,
+    options?: ExitBatchFromAnyOptions,
+  ) {
+    this.#assertStarted()
+    return this.#sync.requestExitBatchesFromAny(network, fromBatch, count, options)
   }
 
   getScore(peerId: string): number {

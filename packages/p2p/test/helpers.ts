@@ -3,6 +3,8 @@ import { privateKeyToAccount } from 'viem/accounts'
 import {
   type Block,
   type BlockHeader,
+  type ExitBatch,
+  type ExitMessage,
   type SignedHeader,
   type SignedSettlement,
   signHeader,
@@ -77,6 +79,46 @@ export async function makeBlock(network: string, n: bigint, txCount = 2): Promis
   const txs: Hex[] = []
   for (let i = 0; i < txCount; i++) txs.push(await makeTx(Number(n) * 10 + i))
   return { header: await makeHeader(network, n), txs }
+}
+
+/** The BN254 scalar field (exit-tree nodes are below it). */
+export const BN254_P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n
+
+/** A 32-byte word below the BN254 field, derived from a label. */
+export const fieldWord = (label: string): Hex => numberToHex(BigInt(h(label, 0n)) % BN254_P, { size: 32 })
+
+/**
+ * Closed settlement batch `batch` of SPN `spnId` with `messageCount` messages at the first positions of the
+ * batch; batch b covers blocks [10b + 1, 10b + 10]. `dataBytes` sizes each message's data.
+ */
+export function makeExitBatch(spnId: bigint, batch: bigint, messageCount: number, dataBytes = 4): ExitBatch {
+  const startIndex = 16n * batch
+  const fromBlock = 10n * batch + 1n
+  const messages: ExitMessage[] = []
+  for (let i = 0; i < messageCount; i++) {
+    const position = startIndex + BigInt(i)
+    messages.push({
+      position,
+      messageIndex: 3n * batch + BigInt(i),
+      srcSpn: spnId,
+      dstSpn: spnId === 2n ? 1n : 2n,
+      sender: accounts[2]?.address.toLowerCase() as Hex,
+      to: accounts[3]?.address.toLowerCase() as Hex,
+      value: BigInt(i) * 10n ** 18n,
+      data: numberToHex(position + 1n, { size: dataBytes }),
+      block: fromBlock + BigInt(Math.floor(i / 4)),
+      txHash: h(`tx-${spnId}`, position),
+    })
+  }
+  return {
+    spnId,
+    batch,
+    fromBlock,
+    toBlock: fromBlock + 9n,
+    startIndex,
+    startFrontier: Array.from({ length: 24 }, (_, i) => fieldWord(`frontier-${spnId}-${batch}-${i}`)),
+    messages,
+  }
 }
 
 export async function waitFor(
