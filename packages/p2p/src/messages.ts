@@ -400,13 +400,17 @@ function uintToRLP(field: string, value: bigint, bytes: number): bigint {
   return value
 }
 
+const HEX_BYTES = /^0x(?:[0-9a-fA-F]{2})*$/
+
 function hexToRLP(field: string, value: Hex, bytes?: number, maxBytes?: number): Uint8Array {
-  let out: Uint8Array
-  try {
-    out = hexToBytes(value)
-  } catch {
-    throw new InvalidMessageError({ what: EXIT_BATCH, field, expected: 'a 0x-prefixed hex string' })
-  }
+  if (typeof value !== 'string' || !HEX_BYTES.test(value))
+    throw new InvalidMessageError({
+      what: EXIT_BATCH,
+      field,
+      expected: 'a 0x-prefixed hex string of whole bytes',
+    })
+  // Buffer instead of viem's hexToBytes: 16 × 32 KiB of data in ~1 ms instead of ~7 ms
+  const out: Uint8Array = Buffer.from(value.slice(2), 'hex')
   if (bytes !== undefined && out.length !== bytes)
     throw new InvalidMessageError({
       what: EXIT_BATCH,
@@ -486,6 +490,14 @@ export function exitBatchToRLP(b: ExitBatch): unknown[] {
   return fields
 }
 
+/**
+ * Hex of message data through node's Buffer: viem's `bytesToHex` builds the string one byte at a time, which
+ * for 16 × 32 KiB costs ~60 ms per batch, mostly in the garbage collector (Buffer: under 1 ms).
+ */
+function dataToHex(bytes: Uint8Array): Hex {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')}`
+}
+
 function exitMessageFromRLP(item: RLPItem | undefined, i: number): ExitMessage {
   const what = EXIT_BATCH
   const name = (field: string) => `messages[${i}].${field}`
@@ -498,7 +510,7 @@ function exitMessageFromRLP(item: RLPItem | undefined, i: number): ExitMessage {
     sender: asFixed(what, name('sender'), f[4], 20),
     to: asFixed(what, name('to'), f[5], 20),
     value: asUint(what, name('value'), f[6], 32),
-    data: bytesToHex(asBytes(what, name('data'), f[7], MESSAGE_LIMITS.exitMessageData)),
+    data: dataToHex(asBytes(what, name('data'), f[7], MESSAGE_LIMITS.exitMessageData)),
     block: asUint(what, name('block'), f[8], 8),
     txHash: asFixed(what, name('txHash'), f[9], 32),
   }

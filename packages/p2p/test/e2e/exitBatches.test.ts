@@ -233,6 +233,8 @@ describe('exit batch sync', () => {
       [hub.peerId, 'SYNC_EMPTY'],
     ])
     expect((err as SyncError).message).toContain(`- ${bare.peerId}: SYNC_UNAVAILABLE`)
+    const aborted = client.requestExitBatchesFromAny('spn1', 0n, 1, { signal: AbortSignal.abort() })
+    await expect(aborted).rejects.toThrow(/aborted/)
     const lonely = await node()
     expect(await code(lonely.requestExitBatchesFromAny('spn1', 0n, 1))).toBe('SYNC_UNAVAILABLE')
   })

@@ -190,6 +190,7 @@ describe('exit batch codec', () => {
         withMessage({ data: numberToHex(1n, { size: MESSAGE_LIMITS.exitMessageData + 1 }) }),
       ],
       ['messages[0].data', withMessage({ data: '0xzz' as Hex })],
+      ['messages[0].data', withMessage({ data: '0x123' })],
       ['messages[0].to', withMessage({ to: '0x1234' })],
       ['messages[0].position', withMessage({ position: 0n })],
       ['messages[1].position', { ...b, messages: [b.messages[1], m0] as ExitMessage[] }],
