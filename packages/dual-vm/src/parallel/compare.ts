@@ -31,6 +31,7 @@ const RECEIPT_FIELDS: readonly (keyof Receipt)[] = [
   'revertData',
   'vm',
   'logs',
+  'depositNonce',
 ]
 
 /** The write set in a canonical form (sorted), so two write sets compare by content. */
