@@ -12,8 +12,20 @@ import {
   toHex,
 } from 'viem'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { compileAssemblyScript } from '../../../src/compile/assemblyscript.js'
 import { simulateCall } from '../../../src/index.js'
-import { alice, bob, COINBASE, carol, makeHeader, makeTx, solidity, TestChain } from '../helpers.js'
+import { createWasmEngine } from '../../../src/wasm/engine.js'
+import {
+  alice,
+  bob,
+  COINBASE,
+  carol,
+  EXAMPLES_DIR,
+  makeHeader,
+  makeTx,
+  solidity,
+  TestChain,
+} from '../helpers.js'
 
 /** The SPN Mailbox address Messenger.sol trusts (deposits deliver messages from it). */
 const MAILBOX: Address = '0x0000000000000000000000000000000000002001'
@@ -37,9 +49,15 @@ function deposit(fields: Partial<ExecutableTx> & { from: Address }): ExecutableT
 }
 
 let messenger: { abi: Abi; bytecode: Hex }
+let wasmMessenger: { abi: Abi; bytecode: Hex }
 beforeAll(async () => {
-  messenger = await solidity('Messenger.sol', 'Messenger')
-})
+  const [evm, wasm] = await Promise.all([
+    solidity('Messenger.sol', 'Messenger'),
+    compileAssemblyScript(`${EXAMPLES_DIR}messenger.ts`),
+  ])
+  messenger = evm
+  wasmMessenger = { abi: wasm.abi, bytecode: wasm.bytecode }
+}, 60_000)
 
 describe('deposit transactions (OP Stack semantics)', () => {
   it('credits the mint, moves value, bumps the nonce without checking it, and charges no fee', async () => {
@@ -108,6 +126,36 @@ describe('deposit transactions (OP Stack semantics)', () => {
     expect(await read('valueReceived')).toBe(7_777n)
     expect(await read('received')).toBe(1n)
     expect(((await read('lastSender')) as string).toLowerCase()).toBe(carol)
+  })
+
+  it('delivers value to a WASM contract', async () => {
+    const chain = new TestChain(
+      { [alice]: { balance: parseEther('1000') }, [MAILBOX]: { balance: 0n, code: '0x00' } },
+      { wasm: createWasmEngine() },
+    )
+    const { receipt: deployed, address } = await chain.deploy(
+      alice,
+      wasmMessenger.abi,
+      wasmMessenger.bytecode,
+    )
+    expect(deployed.vm).toBe('wasm')
+    const data = encodeFunctionData({
+      abi: wasmMessenger.abi,
+      functionName: 'onMessage',
+      args: [2n, carol, '0x01'],
+    })
+    const result = await chain.block([
+      deposit({ from: MAILBOX, to: address, mint: 99n, value: 99n, data, gas: 500_000n }),
+      // The same from any other sender reverts; its mint stays with that sender.
+      deposit({ from: bob, to: address, mint: 5n, value: 5n, data, gas: 500_000n }),
+    ])
+    expect(result.receipts.map((r) => [r.vm, r.status])).toEqual([
+      ['wasm', 1],
+      ['wasm', 0],
+    ])
+    expect(chain.balanceOf(address)).toBe(99n)
+    expect(chain.balanceOf(bob)).toBe(5n) // bob held nothing before its deposit
+    expect(await chain.read(address, wasmMessenger.abi, 'valueReceived')).toBe(99n)
   })
 
   it('keeps the mint and the nonce bump when the call reverts; the value stays with the sender', async () => {
