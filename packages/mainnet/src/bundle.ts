@@ -8,7 +8,7 @@ import {
   type VerificationKey,
   verifyExitProof,
 } from '@rollup-mesh/zk-bridge'
-import { type Address, type Hash, type Hex, numberToHex } from 'viem'
+import { type Address, type Hash, type Hex, hexToBytes, numberToHex } from 'viem'
 import {
   type AcceptanceCheck,
   exportSettlementAcceptance,
@@ -282,7 +282,8 @@ export async function verifyProofBundle(
   const acceptance = await verifySettlementAcceptance(b.acceptance, {
     vkey: key,
     measurements: options.measurements ?? b.registry?.measurements ?? [],
-    simulatedRoots: options.simulatedRoots ?? b.registry?.simulatedRoots ?? [],
+    // the registry holds DER as hex; tee-attest reads strings as PEM
+    simulatedRoots: options.simulatedRoots ?? (b.registry?.simulatedRoots ?? []).map((r) => hexToBytes(r)),
     ...(options.trustedRoots ? { trustedRoots: options.trustedRoots } : {}),
     validator,
   }).catch((error: unknown) => ({

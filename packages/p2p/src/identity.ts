@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { BaseError } from '@rollup-mesh/core'
 
 /** File name of the node's libp2p identity inside its data dir. */
@@ -51,4 +52,13 @@ export async function loadOrCreatePeerKey(
   await writeFile(tmp, privateKeyToProtobuf(privateKey), { mode: 0o600 })
   await rename(tmp, path)
   return { privateKey, created: true }
+}
+
+/**
+ * The peer id of the node whose data dir is `dataDir`, creating its identity when it has none: what a
+ * launcher needs to write the node's multiaddr into other nodes' bootstrap lists before it starts.
+ */
+export async function loadOrCreatePeerId(dataDir: string): Promise<string> {
+  const { privateKey } = await loadOrCreatePeerKey(dataDir)
+  return peerIdFromPrivateKey(privateKey).toString()
 }

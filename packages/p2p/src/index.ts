@@ -6,7 +6,7 @@ export {
   SyncError,
   type SyncErrorCode,
 } from './errors.js'
-export { loadOrCreatePeerKey, PEER_KEY_FILE, PeerKeyFileError } from './identity.js'
+export { loadOrCreatePeerId, loadOrCreatePeerKey, PEER_KEY_FILE, PeerKeyFileError } from './identity.js'
 export {
   type Block,
   type BlockHeader,

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     : undefined
   if (settlement) writeFileSync(join(config.dataDir, 'settlement.json'), `${JSON.stringify(settlement)}\n`)
   process.stdout.write(
-    `${JSON.stringify({ event: 'ready', spnId: config.spnId, rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, pid: process.pid, ...(settlement ? { settlement } : {}) })}\n`,
+    `${JSON.stringify({ event: 'ready', spnId: config.spnId, rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, pid: process.pid, peerId: node.p2p?.peerId, multiaddrs: node.p2p?.getMultiaddrs() ?? [], ...(settlement ? { settlement } : {}) })}\n`,
   )
   let stopping = false
   const stop = (signal: string): void => {

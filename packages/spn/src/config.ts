@@ -1,4 +1,5 @@
 import { addressSchema, bigintSchema, hexSchema, parseConfig, portSchema, z } from '@rollup-mesh/core'
+import { p2pConfigSchema } from '@rollup-mesh/p2p'
 import { settlementConfigSchema } from './settlement/config.js'
 
 /** Defaults every SPN init field falls back to (one place, lodestar-style). */
@@ -65,6 +66,11 @@ export const spnConfigSchema = z
       })
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /**
+     * libp2p (p2p's `p2pConfigSchema` plus `enabled`, default off): the SPN follows the main net's gossip and
+     * serves its exit batches to other SPNs, which need them to deliver its messages. `mesh up` turns it on.
+     */
+    p2p: p2pConfigSchema.extend({ enabled: z.boolean().default(false) }).prefault({}),
     /** Settle to the main net (Mailbox, exit tree and settlement service); see src/settlement. */
     settlement: settlementConfigSchema.optional(),
   })

@@ -31,8 +31,12 @@ import {
   simulateCall,
   intrinsicGas as vmIntrinsicGas,
 } from '@rollup-mesh/dual-vm'
+import { createP2P, type P2P } from '@rollup-mesh/p2p'
 import { type Address, bytesToHex, type Hex, numberToHex } from 'viem'
 import { parseSPNConfig, type SPNConfig, type SPNConfigInput } from './config.js'
+import { spnPrecompiles } from './delivery/precompile.js'
+import { exitBatchesOf } from './delivery/provider.js'
+import { createDeliveryService, type DeliveryService, spnNetworkName } from './delivery/service.js'
 import { numericSpnId } from './settlement/config.js'
 import { SPN_MAILBOX_ADDRESS, SPNExitTree, spnMailboxGenesisAccount } from './settlement/exitTree.js'
 import { createSettlementService, type SettlementService } from './settlement/service.js'
@@ -56,6 +60,10 @@ export type SPNNode = Startable & {
   readonly exitTree: SPNExitTree | undefined
   /** The settlement service (with a `settlement` config section); started and stopped with the node. */
   readonly settlement: SettlementService | undefined
+  /** Delivery of other SPNs' messages (with a `settlement` section); started and stopped with the node. */
+  readonly delivery: DeliveryService | undefined
+  /** The libp2p node once started (`p2p.enabled`). */
+  readonly p2p: P2P | undefined
 }
 
 /** The SPN's numeric mesh id: `settlement.id`, else the digits ending `spnId` (`spn1` → 1); undefined when neither. */
@@ -105,6 +113,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
   mkdirSync(config.dataDir, { recursive: true })
   const store = new ChainStore({ path: join(config.dataDir, 'chain.db') })
   const wasm = createWasmEngine()
+  const precompiles = spnPrecompiles()
   const executor: Executor & { close?: () => Promise<void> } =
     config.executor === 'parallel'
       ? createParallelExecutor({
@@ -112,7 +121,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
           wasm: { module: '@rollup-mesh/dual-vm', exportName: 'createWasmEngine' },
           logger,
         })
-      : createSerialExecutor({ wasm })
+      : createSerialExecutor({ wasm, precompiles })
   const decoder =
     config.decodeWorkers > 0
       ? createTxDecoderPool({ chainId: BigInt(config.chainId), workers: config.decodeWorkers })
@@ -133,7 +142,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         },
       },
     },
-    { store, executor, simulateCall: (p) => simulateCall({ ...p, wasm }), decoder, logger },
+    { store, executor, simulateCall: (p) => simulateCall({ ...p, wasm, precompiles }), decoder, logger },
   )
   const spnId = spnNumericId(config)
   const exitTree = spnId !== undefined ? new SPNExitTree(store.db, spnId, logger) : undefined
@@ -158,6 +167,19 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
           logger,
         })
       : undefined
+  let p2p: P2P | undefined
+  let mainnetHead: bigint | undefined
+  const delivery =
+    spnId !== undefined && config.settlement
+      ? createDeliveryService({
+          chain,
+          spnId,
+          mainnetRpcUrl: config.settlement.mainnetRpcUrl,
+          p2p: () => p2p,
+          pollMs: config.settlement.pollMs,
+          logger,
+        })
+      : undefined
   const producer = init.producer
     ? init.producer(chain)
     : createIntervalBlockProducer(chain, { blockTimeMs: config.blockTimeMs, logger })
@@ -174,8 +196,14 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       chainId: numberToHex(config.chainId),
       vms: ['evm', 'wasm'],
       executor: config.executor,
-      peers: [],
-      heights: { head: numberToHex(head.number), headHash: head.hash },
+      peers: p2p?.getPeers() ?? [],
+      peerId: p2p?.peerId,
+      multiaddrs: p2p?.getMultiaddrs() ?? [],
+      heights: {
+        head: numberToHex(head.number),
+        headHash: head.hash,
+        ...(mainnetHead !== undefined ? { mainnet: numberToHex(mainnetHead) } : {}),
+      },
       mempool: pool,
       senderRecovery: recoveryBackend(),
       uptimeMs: Date.now() - startedAt,
@@ -197,6 +225,20 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
             },
           }
         : {}),
+      ...(delivery
+        ? {
+            messages: (() => {
+              const d = delivery.status()
+              return {
+                pending: d.queued,
+                delivered: d.delivered,
+                failed: d.failed,
+                error: d.error,
+                mainnetBlock: numberToHex(d.mainnetBlock < 0n ? 0n : d.mainnetBlock),
+              }
+            })(),
+          }
+        : {}),
     }
   }
 
@@ -207,6 +249,33 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       logger,
     }),
     mesh_nodeInfo: () => nodeInfo(),
+    /** Messages from other SPNs addressed here, with their delivery status (`[status?]`). */
+    mesh_getInbox: (params: unknown) => {
+      const [status] = (Array.isArray(params) ? params : []) as [unknown]
+      if (
+        status !== undefined &&
+        status !== null &&
+        !['queued', 'delivered', 'failed', 'error'].includes(String(status))
+      )
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          'status must be one of queued, delivered, failed, error',
+        )
+      return (delivery?.messages(status ? { status: status as 'queued' } : {}) ?? []).map((m) => ({
+        srcSpn: numberToHex(m.srcSpn),
+        position: numberToHex(m.position),
+        sender: m.sender,
+        to: m.to,
+        value: numberToHex(m.value),
+        data: m.data,
+        root: m.root,
+        settlementIndex: numberToHex(m.settlementIndex),
+        status: m.status,
+        transactionHash: m.txHash ?? null,
+        blockNumber: m.block === undefined ? null : numberToHex(m.block),
+        error: m.error ?? null,
+      }))
+    },
     /** `[position, batch?]`: a message's exit-tree inclusion proof against the root after `batch`. */
     mesh_getExitProof: (params: unknown) => {
       const [position, batch] = (Array.isArray(params) ? params : []) as [unknown, unknown]
@@ -266,6 +335,10 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
     nodeInfo,
     exitTree,
     settlement,
+    delivery,
+    get p2p() {
+      return p2p
+    },
     async start() {
       if (started) return
       const { writeSet, stateRoot } = genesisWriteSet(spnGenesisAlloc(config, dev))
@@ -275,13 +348,40 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         ...(config.genesisTimestamp !== undefined ? { timestamp: config.genesisTimestamp } : {}),
       })
       logger.info({ head: Number(head.number), restoredTxs, recovery: recoveryBackend() }, 'chain opened')
+      if (config.p2p.enabled) {
+        p2p = await createP2P({
+          dataDir: config.dataDir,
+          listen: config.p2p.listen,
+          ...(config.p2p.announce ? { announce: config.p2p.announce } : {}),
+          bootstrap: config.p2p.bootstrap,
+          subscriptions: [{ network: 'mainnet', kinds: ['headers', 'settlements'] }],
+          syncProvider: {
+            getExitBatches: (network, fromBatch, count) =>
+              exitTree && spnId !== undefined && network === spnNetworkName(spnId)
+                ? exitBatchesOf(exitTree, fromBatch, count)
+                : [],
+          },
+          logger,
+        })
+        p2p.on('message', (m) => {
+          if (m.kind === 'headers' && m.network === 'mainnet') mainnetHead = m.header.number
+        })
+        await p2p.start()
+      }
       await rpc.start()
       await producer.start()
       await settlement?.start()
+      await delivery?.start()
       started = true
       writeFileSync(
         join(config.dataDir, 'rpc.json'),
-        `${JSON.stringify({ rpcUrl: rpc.url, wsUrl: rpc.wsUrl, pid: process.pid, chainId: config.chainId })}\n`,
+        `${JSON.stringify({
+          rpcUrl: rpc.url,
+          wsUrl: rpc.wsUrl,
+          pid: process.pid,
+          chainId: config.chainId,
+          multiaddrs: p2p?.getMultiaddrs() ?? [],
+        })}\n`,
       )
     },
     async stop() {
@@ -291,9 +391,11 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         return
       }
       started = false
+      await delivery?.stop()
       await settlement?.stop()
       await producer.stop()
       await chain.idle()
+      await p2p?.stop()
       await rpc.stop()
       chain.mempool.flushNow()
       await executor.close?.()

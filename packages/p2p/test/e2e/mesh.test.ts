@@ -10,6 +10,7 @@ import {
   encodeHeader,
   encodeSettlement,
   type GossipMessage,
+  loadOrCreatePeerId,
   MESSAGE_LIMITS,
   type P2P,
   type P2PInit,
@@ -212,8 +213,11 @@ describe('gossip across 4 nodes (one process)', () => {
 describe('header/block sync', () => {
   it('a restarted node keeps its identity and catches up by range', async () => {
     const dir = join(dataRoot, 'late')
+    // a launcher can learn the id before the node first starts (to write it into others' bootstrap lists)
+    const announced = await loadOrCreatePeerId(dir)
     const first = await node({ dataDir: dir, bootstrap: [addrOf(hub)] })
     const id = first.peerId
+    expect(id).toBe(announced)
     await first.stop()
     const late = await node({ dataDir: dir, bootstrap: [addrOf(hub)] })
     expect(late.peerId).toBe(id)

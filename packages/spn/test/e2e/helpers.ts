@@ -129,3 +129,82 @@ export async function rpc(
 export function call(method: string, params: unknown[] = [], id: number | string = 1) {
   return { jsonrpc: '2.0', id, method, params }
 }
+
+export type Proc = {
+  proc: ChildProcess
+  pid: number
+  ready: Record<string, unknown>
+  stderr: () => string
+  /** pino `msg` of every log line so far. */
+  msgs: string[]
+}
+
+/** Spawns a node bin (`--config <file>`) from TS source and resolves with its `ready` line. */
+export async function spawnReady(
+  bin: string,
+  config: Record<string, unknown>,
+  cfgPath: string,
+): Promise<Proc> {
+  writeFileSync(cfgPath, JSON.stringify(config))
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions', 'source', bin, '--config', cfgPath],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let err = ''
+  const msgs: string[] = []
+  createInterface({ input: proc.stderr as NodeJS.ReadableStream }).on('line', (line) => {
+    const m = /"msg":"([^"]*)"/.exec(line)
+    if (m?.[1]) msgs.push(m[1])
+  })
+  proc.stderr?.on('data', (d: Buffer) => {
+    err += d.toString()
+    if (err.length > 200_000) err = err.slice(-100_000)
+  })
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${bin} did not start in 60 s:\n${err}`)), 60_000)
+    proc.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${bin} exited with ${code}:\n${err}`))
+    })
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as Record<string, unknown>
+        if (msg.event === 'ready') {
+          clearTimeout(timer)
+          resolve(msg)
+        }
+      } catch {
+        // not our line
+      }
+    })
+  })
+  return { proc, pid: proc.pid as number, ready, stderr: () => err, msgs }
+}
+
+/** Kills a spawned node by pid and waits for its exit. */
+export async function kill(p: Proc | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (!p || p.proc.exitCode !== null || p.proc.signalCode !== null) return
+  const exited = new Promise<void>((r) => p.proc.once('exit', () => r()))
+  process.kill(p.pid, signal)
+  await exited
+}
+
+/** Polls `f` every 200 ms until it returns a value; on timeout the error carries `context()` (a log tail). */
+export async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  timeoutMs: number,
+  context: () => string = () => '',
+): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await f().catch(() => undefined)
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${context()}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}

@@ -1,10 +1,8 @@
 import '@rollup-mesh/core/polyfill'
-import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import * as shared from '@rollup-mesh/chain'
 import { devAccounts } from '@rollup-mesh/core'
@@ -36,6 +34,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAILBOX_SOURCE_HASH, spnMailboxAbi } from '../../src/settlement/mailbox.generated.js'
+import { kill, type Proc, spawnReady, until as waitUntil } from './helpers.js'
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url))
 const MAINNET_BIN = join(root, 'packages/mainnet/src/bin.ts')
@@ -53,73 +52,8 @@ const [governance, operator, user, recipient] = devAccounts(4) as [
 
 let current: Proc | undefined
 
-type Proc = {
-  proc: ChildProcess
-  pid: number
-  ready: Record<string, unknown>
-  stderr: () => string
-  /** pino `msg` of every log line so far. */
-  msgs: string[]
-}
-
-/** Spawns a bin from TS source and resolves with its `ready` line. */
-async function spawnReady(bin: string, config: Record<string, unknown>, cfgPath: string): Promise<Proc> {
-  writeFileSync(cfgPath, JSON.stringify(config))
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions', 'source', bin, '--config', cfgPath],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let err = ''
-  const msgs: string[] = []
-  createInterface({ input: proc.stderr as NodeJS.ReadableStream }).on('line', (line) => {
-    const m = /"msg":"([^"]*)"/.exec(line)
-    if (m?.[1]) msgs.push(m[1])
-  })
-  proc.stderr?.on('data', (d: Buffer) => {
-    err += d.toString()
-    if (err.length > 200_000) err = err.slice(-100_000)
-  })
-  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${bin} did not start in 60 s:\n${err}`)), 60_000)
-    proc.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`${bin} exited with ${code}:\n${err}`))
-    })
-    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      try {
-        const msg = JSON.parse(line) as Record<string, unknown>
-        if (msg.event === 'ready') {
-          clearTimeout(timer)
-          resolve(msg)
-        }
-      } catch {
-        // not our line
-      }
-    })
-  })
-  return { proc, pid: proc.pid as number, ready, stderr: () => err, msgs }
-}
-
-async function kill(p: Proc | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (!p || p.proc.exitCode !== null || p.proc.signalCode !== null) return
-  const exited = new Promise<void>((r) => p.proc.once('exit', () => r()))
-  process.kill(p.pid, signal)
-  await exited
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await f().catch(() => undefined)
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${current?.stderr().slice(-6000)}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> =>
+  waitUntil(what, f, timeoutMs, () => current?.stderr().slice(-6000) ?? '')
 
 describe('SPN settlement to the main net (child processes)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spn-settlement-'))
