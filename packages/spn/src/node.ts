@@ -38,7 +38,12 @@ import { spnPrecompiles } from './delivery/precompile.js'
 import { exitBatchesOf } from './delivery/provider.js'
 import { createDeliveryService, type DeliveryService, spnNetworkName } from './delivery/service.js'
 import { numericSpnId } from './settlement/config.js'
-import { SPN_MAILBOX_ADDRESS, SPNExitTree, spnMailboxGenesisAccount } from './settlement/exitTree.js'
+import {
+  type ExitTreeMessage,
+  SPN_MAILBOX_ADDRESS,
+  SPNExitTree,
+  spnMailboxGenesisAccount,
+} from './settlement/exitTree.js'
 import { createSettlementService, type SettlementService } from './settlement/service.js'
 
 export type SPNNodeInit = {
@@ -72,6 +77,21 @@ export function spnNumericId(config: SPNConfig): bigint | undefined {
     return numericSpnId(config.spnId, config.settlement?.id)
   } catch {
     return undefined
+  }
+}
+
+/** A message as the `mesh_` RPC methods return it (quantities as hex). */
+function formatMessage(m: ExitTreeMessage): Record<string, unknown> {
+  return {
+    messageIndex: numberToHex(m.messageIndex),
+    block: numberToHex(m.block),
+    txHash: m.txHash,
+    srcSpn: numberToHex(m.srcSpn),
+    dstSpn: numberToHex(m.dstSpn),
+    sender: m.sender,
+    to: m.to,
+    value: numberToHex(m.value),
+    data: m.data,
   }
 }
 
@@ -249,6 +269,19 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       logger,
     }),
     mesh_nodeInfo: () => nodeInfo(),
+    /** `[txHash]`: the cross-SPN messages a transaction sent, with their exit-tree positions (`[]` when none). */
+    mesh_getMessagesByTx: (params: unknown) => {
+      const [hash] = (Array.isArray(params) ? params : []) as [unknown]
+      if (typeof hash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(hash))
+        throw new RPCError(RPCErrorCode.invalidParams, 'params[0] must be a 32-byte transaction hash')
+      const tx = chain.store.getTx(hash as Hex)
+      if (!tx || !exitTree) return []
+      return exitTree.messagesOfTx(tx.blockNumber, hash as Hex).map((m) => ({
+        position: m.position,
+        batch: m.batch,
+        ...formatMessage(m),
+      }))
+    },
     /** Messages from other SPNs addressed here, with their delivery status (`[status?]`). */
     mesh_getInbox: (params: unknown) => {
       const [status] = (Array.isArray(params) ? params : []) as [unknown]
@@ -300,17 +333,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         leaf: word(p.leaf),
         root: word(p.root),
         siblings: p.siblings.map(word),
-        message: {
-          messageIndex: numberToHex(p.message.messageIndex),
-          block: numberToHex(p.message.block),
-          txHash: p.message.txHash,
-          srcSpn: numberToHex(p.message.srcSpn),
-          dstSpn: numberToHex(p.message.dstSpn),
-          sender: p.message.sender,
-          to: p.message.to,
-          value: numberToHex(p.message.value),
-          data: p.message.data,
-        },
+        message: formatMessage(p.message),
       }
     },
   }

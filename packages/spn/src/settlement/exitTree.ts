@@ -297,6 +297,16 @@ export class SPNExitTree {
     return rows.map((r) => parseMessage(r.message))
   }
 
+  /** The messages a transaction sent (it is in block `block`), in tree order. */
+  messagesOfTx(block: bigint, txHash: Hash): ExitTreeMessage[] {
+    const rows = this.#db
+      .prepare('SELECT message FROM spn_exit_leaves WHERE block = ? ORDER BY position')
+      .all(Number(block)) as { message: string }[]
+    return rows
+      .map((r) => parseMessage(r.message))
+      .filter((m) => m.txHash.toLowerCase() === txHash.toLowerCase())
+  }
+
   /** Every message with position in [from, to). */
   messages(from = 0, to = Number.MAX_SAFE_INTEGER): ExitTreeMessage[] {
     const rows = this.#db

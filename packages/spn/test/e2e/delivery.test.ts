@@ -225,6 +225,14 @@ describe('cross-SPN delivery (main net + 2 SPNs, child processes over libp2p)', 
     const entry = await delivered('spn2', (e) => e.to.toLowerCase() === wasm.toLowerCase())
     const latencyMs = Date.now() - sent.sentAt
     expect(entry.status).toBe('delivered')
+    // the source tells which exit-tree position the transaction's message got
+    const byTx = (await client('spn1').request({
+      method: 'mesh_getMessagesByTx' as 'eth_chainId',
+      params: [sent.hash] as unknown as undefined,
+    })) as unknown as { position: number; dstSpn: Hex; to: Address }[]
+    expect(byTx).toHaveLength(1)
+    expect(BigInt(byTx[0]?.position ?? -1)).toBe(BigInt(entry.position))
+    expect(byTx[0]?.dstSpn).toBe('0x2')
     expect(await read('spn2', wasm, 'received')).toBe(1n)
     expect(await read('spn2', wasm, 'valueReceived')).toBe(parseEther('1.25'))
     expect(await read('spn2', wasm, 'lastSrcSpn')).toBe(1n)
