@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { MeshCliError } from '../../errors.js'
+import { freePort, wireP2P } from '../../mesh/p2p.js'
 import { MAINNET_CHAIN_ID, type PlannedNode, planMesh, writeNodeFile } from '../../mesh/plan.js'
 import { rpcRequest } from '../../mesh/rpc.js'
 import { registerSPNs, settlementSection } from '../../mesh/settle.js'
@@ -26,6 +27,27 @@ function liveState(dataDir: string): MeshState | undefined {
     // an unreadable state file is not a running mesh
   }
   return undefined
+}
+
+/** `--hosts 127.0.0.2,127.0.0.3`: the host of each network in plan order (the rest stay on 127.0.0.1). */
+function hostsOf(plan: PlannedNode[], list: string | undefined): Map<string, string> {
+  const hosts = new Map<string, string>()
+  if (!list) return hosts
+  const ips = list.split(',').map((h) => h.trim())
+  for (const [i, ip] of ips.entries()) {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip))
+      throw new MeshCliError(`--hosts: "${ip}" is not an IPv4 address.`, {
+        code: 'INVALID_OPTION',
+        metaMessages: ['- Give one IPv4 address per network, comma-separated, e.g. 127.0.0.2,127.0.0.3.'],
+      })
+    const p = plan[i]
+    if (!p)
+      throw new MeshCliError(`--hosts lists ${ips.length} addresses for ${plan.length} networks.`, {
+        code: 'INVALID_OPTION',
+      })
+    hosts.set(p.name, ip)
+  }
+  return hosts
 }
 
 /** `--fresh`: deletes the data dir, but only one that `mesh up` made (or an empty one). */
@@ -95,6 +117,27 @@ export async function upHandler(options: UpOptions): Promise<number> {
   if (options.exportConfigs) {
     const dir = resolve(options.exportConfigs)
     const plan = planMesh({ ...planOptions, dataDir: dir })
+    const hosts = hostsOf(plan, options.hosts)
+    await wireP2P(plan, hosts)
+    // Fixed RPC addresses, so each SPN's settlement section can name the main net's.
+    for (const p of plan) {
+      const host = hosts.get(p.name) ?? '127.0.0.1'
+      const rpc = (p.file.config.rpc ?? {}) as { host?: string; port?: number }
+      p.file.config.rpc = { ...rpc, host, port: rpc.port || (await freePort(host)) }
+    }
+    const main = plan.find((p) => p.kind === 'mainnet')
+    if (main) {
+      const rpc = main.file.config.rpc as { host: string; port: number }
+      for (const [i, p] of plan.entries())
+        if (p.kind === 'spn')
+          p.file.config.settlement = settlementSection({
+            n: i,
+            mainnetRpcUrl: `http://${rpc.host}:${rpc.port}`,
+            mainnetChainId: Number(main.file.config.chainId),
+            intervalMs: options.settleInterval,
+            previous: p.file.config.settlement,
+          })
+    }
     const files: string[] = []
     for (const p of plan) {
       const file = join(dir, `${p.name}.json`)
@@ -110,6 +153,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
 
   mkdirSync(dataDir, { recursive: true })
   const plan = planMesh({ ...planOptions, dataDir })
+  await wireP2P(plan)
   const resumed = plan.some((p) => p.resumed)
   // Without the main net nothing settles: an SPN section left from an earlier run goes.
   if (!options.mainnet) for (const p of plan) if (p.kind === 'spn') delete p.file.config.settlement

@@ -38,6 +38,10 @@ export const up: CliCommand = {
         '--export-configs <dir>',
         'only write each node config to <dir> (for `mesh node start` elsewhere)',
       )
+      .option(
+        '--hosts <ips>',
+        'with --export-configs: the IPv4 address of each network, in order (mainnet, spn1, …)',
+      )
       .option('--demo', 'deploy Token.sol and token.ts, make a cross-VM call, then keep running')
       .option('--log-level <level>', 'node log level (default info)')
       .option('--json', 'print one JSON object (the state) instead of the banner')

@@ -13,6 +13,7 @@ export const upSchema = z.object({
   fresh: bool.default(false),
   detach: bool.default(false),
   exportConfigs: z.string().optional(),
+  hosts: z.string().optional(),
   demo: bool.default(false),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })
