@@ -7,6 +7,7 @@ import { down } from './down/index.js'
 import { logs } from './logs/index.js'
 import { node } from './node/index.js'
 import { proof } from './proof/index.js'
+import { spn } from './spn/index.js'
 import { status } from './status/index.js'
 import type { CliCommand } from './types.js'
 import { up } from './up/index.js'
@@ -18,6 +19,7 @@ export const commands: CliCommand[] = [
   logs,
   down,
   node,
+  spn,
   compile,
   deploy,
   call,

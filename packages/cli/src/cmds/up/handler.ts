@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { MeshCliError } from '../../errors.js'
+import { launchNode } from '../../mesh/launch.js'
 import { freePort, wireP2P } from '../../mesh/p2p.js'
 import { MAINNET_CHAIN_ID, type PlannedNode, planMesh, writeNodeFile } from '../../mesh/plan.js'
-import { rpcRequest } from '../../mesh/rpc.js'
 import { registerSPNs, settlementSection } from '../../mesh/settle.js'
-import { logTail, type Ready, type SpawnedNode, spawnNode, stopPid } from '../../mesh/spawn.js'
+import { logTail, type Ready, type SpawnedNode, stopPid } from '../../mesh/spawn.js'
 import {
   isAlive,
   type MeshState,
@@ -64,25 +64,6 @@ function wipe(dataDir: string): void {
       metaMessages: ['- Pass a --data-dir that `mesh up` created, or a new one.'],
     })
   rmSync(dataDir, { recursive: true, force: true })
-}
-
-type NodeInfo = { vms?: string[]; contracts?: Record<string, string> }
-
-/** Waits until the node answers RPC; returns what it reports in mesh_nodeInfo (VMs, system contracts). */
-async function waitHealthy(name: string, rpcUrl: string, timeoutMs = 20_000): Promise<NodeInfo> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      await rpcRequest({ network: name, rpcUrl }, 'eth_blockNumber', [], 2_000)
-      const info = await rpcRequest<NodeInfo>({ network: name, rpcUrl }, 'mesh_nodeInfo', [], 2_000).catch(
-        () => undefined,
-      )
-      return info ?? {}
-    } catch (err) {
-      if (Date.now() > deadline) throw err
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
 }
 
 /**
@@ -166,35 +147,11 @@ export async function upHandler(options: UpOptions): Promise<number> {
   const networks: NetworkState[] = []
   const readies: Ready[] = []
   const start = async (p: PlannedNode, i: number) => {
-    mkdirSync(p.nodeDir, { recursive: true })
-    const s = spawnNode({
-      name: p.name,
-      configFile: p.configFile,
-      logFile: p.logFile,
-      detached: options.detach,
-    })
-    spawned.push(s)
-    const ready = await s.ready
-    const info = await waitHealthy(p.name, ready.rpcUrl)
-    out.progress(
-      `  ✓ ${p.name.padEnd(8)} ready after ${((performance.now() - started) / 1000).toFixed(1)} s  ${ready.rpcUrl}`,
-    )
-    readies[i] = ready
-    networks[i] = {
-      name: p.name,
-      kind: p.kind,
-      chainId: Number(p.file.config.chainId),
-      vms: Array.isArray(info.vms) ? info.vms : p.file.vms,
-      ...(info.contracts && typeof info.contracts === 'object' ? { contracts: info.contracts } : {}),
-      ...(p.file.role ? { role: p.file.role } : {}),
-      rpcUrl: ready.rpcUrl,
-      wsUrl: ready.wsUrl,
-      pid: s.pid,
-      dataDir: p.nodeDir,
-      configFile: p.configFile,
-      logFile: p.logFile,
-    }
+    const launched = await launchNode(p, { detached: options.detach, started, out, spawned })
+    readies[i] = launched.ready
+    networks[i] = launched.network
   }
+
   try {
     // The main net first: each SPN's settlement section needs its RPC URL.
     const mainIndex = plan.findIndex((p) => p.kind === 'mainnet')
