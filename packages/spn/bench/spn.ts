@@ -1,16 +1,20 @@
 /**
  * End-to-end SPN benchmark (issue 5): N pre-signed EIP-1559 ERC20 transfers
  * from many senders, posted as JSON-RPC batches to a running node (a child
- * process), until every receipt is available; sustained tx/s, block time and
+ * process), until every receipt is available; sustained tx/s, receipt latency
+ * (submission -> block with the receipt visible over RPC) p50/p99, block time and
  * eth_call latency p50/p99. anvil runs the same workload in the same run.
  *
- *   npm run bench -w packages/spn -- [--txs 5000] [--senders 100] [--batch 500] [--json]
+ * Defaults are the brief's workload: 10,000 transfers from 200 senders, 1 s blocks,
+ * 1 Ggas block gas limit (both nodes).
+ *
+ *   npm run bench:spn -- [--txs 3000] [--senders 50] [--block-time 500] [--batch 500] [--json]
  */
 import '@rollup-mesh/core/polyfill'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -36,12 +40,13 @@ type Json = any
 
 const { values } = parseArgs({
   options: {
-    txs: { type: 'string', default: '3000' },
-    senders: { type: 'string', default: '50' },
+    txs: { type: 'string', default: '10000' },
+    senders: { type: 'string', default: '200' },
     batch: { type: 'string', default: '500' },
     inflight: { type: 'string', default: '2' },
     calls: { type: 'string', default: '1000' },
-    'block-time': { type: 'string', default: '500' },
+    'block-time': { type: 'string', default: '1000' },
+    'gas-limit': { type: 'string', default: '1000000000' },
     'no-anvil': { type: 'boolean', default: false },
     executor: { type: 'string', default: 'serial' },
     json: { type: 'boolean', default: false },
@@ -113,6 +118,7 @@ async function startSPN(dir: string, senders: Address[]): Promise<Target> {
       chainId: CHAIN_ID,
       dataDir: join(dir, 'data'),
       blockTimeMs: Number(values['block-time']),
+      blockGasLimit: values['gas-limit'],
       executor: values.executor,
       alloc,
       logLevel: process.env.SPN_LOG_LEVEL ?? 'warn',
@@ -121,7 +127,17 @@ async function startSPN(dir: string, senders: Address[]): Promise<Target> {
   )
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions', 'source', join(root, 'packages/spn/src/bin.ts'), '--config', cfg],
+    [
+      // SPN_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the node under the workload.
+      ...(process.env.SPN_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      '--conditions',
+      'source',
+      join(root, 'packages/spn/src/bin.ts'),
+      '--config',
+      cfg,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const url = await new Promise<string>((resolve, reject) => {
@@ -147,7 +163,7 @@ async function startAnvil(senders: Address[]): Promise<Target> {
     '--chain-id',
     String(CHAIN_ID),
     '--gas-limit',
-    '1000000000',
+    values['gas-limit'],
     '--block-time',
     blockSeconds,
   ]
@@ -187,6 +203,12 @@ async function waitReceipt(url: string, hash: Hex, timeoutMs = 60_000): Promise<
     if (Date.now() > end) throw new Error(`no receipt for ${hash}`)
     await new Promise((res) => setTimeout(res, 50))
   }
+}
+
+/** CPU seconds (user + system, all threads) the process has used so far (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 const pct = (xs: number[], p: number) => {
@@ -268,14 +290,32 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
     }
   const startBlock = Number(await one(t.url, 'eth_blockNumber'))
 
-  // Measured: post in batches (INFLIGHT at a time) until every receipt is available.
+  // Measured: post in batches (INFLIGHT at a time) until every receipt is available. A poller notes
+  // when each new block becomes visible over RPC (its receipts are stored with it), so a transaction's
+  // receipt latency is (first time its block was seen) - (time its batch was posted).
+  const cpu0 = cpuSeconds(t.proc.pid!)
   const t0 = performance.now()
+  const submittedAt = new Map<Hex, number>()
+  const blockSeenAt = new Map<number, number>()
+  let polling = true
+  const poller = (async () => {
+    let last = startBlock
+    while (polling) {
+      const n = Number(await one(t.url, 'eth_blockNumber'))
+      const now = performance.now()
+      for (let b = last + 1; b <= n; b++) blockSeenAt.set(b, now)
+      last = Math.max(last, n)
+      await new Promise((res) => setTimeout(res, 10))
+    }
+  })()
   let next = 0
   let rejected = 0
   const worker = async () => {
     while (next < txs.length) {
       const slice = txs.slice(next, next + BATCH)
       next += BATCH
+      const sent = performance.now()
+      for (const raw of slice) submittedAt.set(keccak256(raw), sent)
       const r = await rpc(
         t.url,
         slice.map((raw, j) => req('eth_sendRawTransaction', [raw], j)),
@@ -294,6 +334,9 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
     await new Promise((res) => setTimeout(res, 20))
   }
   const elapsed = (performance.now() - t0) / 1000
+  const cpu = cpuSeconds(t.proc.pid!) - cpu0
+  polling = false
+  await poller
   const endBlock = Number(await one(t.url, 'eth_blockNumber'))
   // Count what the blocks hold (every tx of the workload must be there).
   const blocks = await rpc(
@@ -304,6 +347,16 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
   )
   const included = blocks.reduce((a: number, b: Json) => a + Number(b.result ?? 0), 0)
   const usedBlocks = blocks.filter((b: Json) => Number(b.result) > 0).length
+  const receiptLat: number[] = []
+  for (let b = startBlock + 1; b <= endBlock; b++) {
+    const seen = blockSeenAt.get(b)
+    if (seen === undefined) continue
+    const block = await one(t.url, 'eth_getBlockByNumber', [`0x${b.toString(16)}`, false])
+    for (const h of block.transactions as Hex[]) {
+      const sent = submittedAt.get(h)
+      if (sent !== undefined) receiptLat.push(seen - sent)
+    }
+  }
 
   // eth_call latency (sequential, keep-alive), balanceOf on the token.
   const data = encodeFunctionData({ abi, functionName: 'balanceOf', args: [deployer.address] })
@@ -320,9 +373,13 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
     seconds: elapsed,
     acceptSeconds: (tAccepted - t0) / 1000,
     txPerSec: N / elapsed,
+    cpuSeconds: cpu,
+    txPerCpuSec: N / cpu,
     blocks: endBlock - startBlock,
     blocksWithTxs: usedBlocks,
     blockTimeMs: (elapsed * 1000) / Math.max(1, endBlock - startBlock),
+    receiptP50Ms: pct(receiptLat, 50),
+    receiptP99Ms: pct(receiptLat, 99),
     callP50Ms: pct(lat, 50),
     callP99Ms: pct(lat, 99),
   }
@@ -355,10 +412,14 @@ async function main() {
   }
   const cols = [
     'txPerSec',
+    'txPerCpuSec',
+    'cpuSeconds',
     'seconds',
     'acceptSeconds',
     'blocks',
     'blockTimeMs',
+    'receiptP50Ms',
+    'receiptP99Ms',
     'included',
     'rejected',
     'callP50Ms',
@@ -368,7 +429,9 @@ async function main() {
   const fmt = (v: number | undefined) =>
     v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
   const lines = [
-    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, ${values.executor} executor; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks`,
+    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, block gas limit ${values['gas-limit']}, ${values.executor} executor; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     [
       'metric'.padEnd(14),
       ...names.map((n) => n.padStart(10)),
@@ -388,7 +451,7 @@ async function main() {
   if (values.json) {
     const ratio = results.anvil && results.spn ? results.spn.txPerSec! / results.anvil.txPerSec! : null
     process.stdout.write(
-      `${JSON.stringify({ bench: 'spn', txs: N, senders: S, results, spnToAnvilTxPerSec: ratio })}\n`,
+      `${JSON.stringify({ bench: 'spn', txs: N, senders: S, blockTimeMs: Number(values['block-time']), gasLimit: values['gas-limit'], loadAverage: loadavg(), results, spnToAnvilTxPerSec: ratio })}\n`,
     )
   }
 }
