@@ -139,6 +139,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       ? createParallelExecutor({
           ...(config.executorWorkers ? { workers: config.executorWorkers } : {}),
           wasm: { module: '@rollup-mesh/dual-vm', exportName: 'createWasmEngine' },
+          // workers load the exit-proof precompile themselves (functions cannot cross threads)
+          precompiles: { module: '@rollup-mesh/spn/precompiles', exportName: 'spnPrecompiles' },
           logger,
         })
       : createSerialExecutor({ wasm, precompiles })

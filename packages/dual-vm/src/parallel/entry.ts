@@ -1,12 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { WasmEngineSource } from './protocol.js'
+import type { PrecompilesSource, WasmEngineSource } from './protocol.js'
 
 /** How to start a worker: the script, its flags, and where the WASM engine module is. */
 export type WorkerEntry = {
   url: URL
   execArgv: string[] | undefined
   wasm: WasmEngineSource | undefined
+  precompiles: PrecompilesSource | undefined
   /** Removes files made for this entry (the source-mode bundle) once the workers have loaded them. */
   cleanup: () => Promise<void>
 }
@@ -21,12 +22,16 @@ let bundles = 0
  * dependency) into the package's `node_modules/.cache`, npm packages left
  * external; a `.ts` WASM engine module is bundled alongside.
  */
-export async function workerEntry(wasm: WasmEngineSource | undefined): Promise<WorkerEntry> {
+export async function workerEntry(
+  wasm: WasmEngineSource | undefined,
+  precompiles?: PrecompilesSource,
+): Promise<WorkerEntry> {
   if (!import.meta.url.endsWith('.ts')) {
     return {
       url: new URL('./worker.js', import.meta.url),
       execArgv: undefined,
       wasm,
+      precompiles,
       cleanup: async () => {},
     }
   }
@@ -39,7 +44,10 @@ export async function workerEntry(wasm: WasmEngineSource | undefined): Promise<W
   const entryPoints: Record<string, string> = {
     worker: fileURLToPath(new URL('./worker.ts', import.meta.url)),
   }
-  if (wasm) entryPoints.wasm = wasm.module.startsWith('file:') ? fileURLToPath(wasm.module) : wasm.module
+  const entryOf = (source: WasmEngineSource) =>
+    source.module.startsWith('file:') ? fileURLToPath(source.module) : source.module
+  if (wasm) entryPoints.wasm = entryOf(wasm)
+  if (precompiles) entryPoints.precompiles = entryOf(precompiles)
   await esbuild.build({
     entryPoints,
     outdir,
@@ -70,6 +78,9 @@ export async function workerEntry(wasm: WasmEngineSource | undefined): Promise<W
     url: pathToFileURL(`${outdir}worker.mjs`),
     execArgv: [],
     wasm: wasm ? { ...wasm, module: pathToFileURL(`${outdir}wasm.mjs`).href } : undefined,
+    precompiles: precompiles
+      ? { ...precompiles, module: pathToFileURL(`${outdir}precompiles.mjs`).href }
+      : undefined,
     cleanup: () => rm(outdir, { recursive: true, force: true }),
   }
 }

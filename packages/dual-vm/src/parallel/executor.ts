@@ -14,7 +14,7 @@ import {
 } from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes } from 'viem'
 import { LogsBloom } from '../evm/bloom.js'
-import { DualVmEVM } from '../evm/dualEvm.js'
+import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
 import { blockHashLookup, SerialExecutor, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
 import { commitWriteSet, stateRootOf } from '../state/commitment.js'
@@ -43,6 +43,8 @@ export type ParallelExecutorOptions = {
    * engine. Engines cannot cross threads, so this names a module and a factory.
    */
   wasm?: WasmEngineSource
+  /** The chain's custom precompiles, loaded the same way in every worker (a factory returning the map). */
+  precompiles?: WasmEngineSource
   /** Execute every block serially too and throw `ParallelMismatchError` on the first difference. */
   verifyParallel?: boolean
   /** Blocks with fewer transactions run serially (dispatch costs more than it saves). Default 16. */
@@ -127,6 +129,7 @@ export class ParallelExecutor implements Executor {
   private pool: WorkerPool | undefined
   private starting: Promise<void> | undefined
   private mainWasm: WasmEngine | undefined
+  private mainPrecompiles: CustomPrecompiles | undefined
   private serial: SerialExecutor | undefined
   private blockId = 0
   /** Root the workers' replicas mirror, and the blocks executed since (to bring them forward). */
@@ -160,13 +163,15 @@ export class ParallelExecutor implements Executor {
     if (this.serial && (this.workers === 1 || this.pool)) return
     this.starting ??= (async () => {
       if (!this.serial) {
-        this.mainWasm = await loadWasmEngine(this.options.wasm)
-        this.serial = new SerialExecutor({ wasm: this.mainWasm })
+        this.mainWasm = await loadFactory<WasmEngine>(this.options.wasm, 'wasm')
+        this.mainPrecompiles = await loadFactory<CustomPrecompiles>(this.options.precompiles, 'precompiles')
+        this.serial = new SerialExecutor({ wasm: this.mainWasm, precompiles: this.mainPrecompiles })
       }
       if (this.workers > 1 && !this.pool) {
         const pool = new WorkerPool(this.workers)
         await pool.start({
           wasm: this.options.wasm,
+          precompiles: this.options.precompiles,
           batch: this.options.batch ?? defaultParallelExecutorOptions.batch,
           maxReplicaEntries:
             this.options.maxReplicaEntries ?? defaultParallelExecutorOptions.maxReplicaEntries,
@@ -421,6 +426,7 @@ export class ParallelExecutor implements Executor {
           state: journal,
           wasm: this.mainWasm,
           blockHash: blockHashLookup(header),
+          precompiles: this.mainPrecompiles,
         })
         const outcome = await runTransaction(
           {
@@ -505,17 +511,17 @@ function applyResult(r: TxResult, journal: CommitJournal, coinbase: Address): bo
   return true
 }
 
-async function loadWasmEngine(source: WasmEngineSource | undefined): Promise<WasmEngine | undefined> {
+async function loadFactory<T>(source: WasmEngineSource | undefined, option: string): Promise<T | undefined> {
   if (!source) return undefined
   const mod = (await import(source.module)) as Record<string, unknown>
   const factory = mod[source.exportName]
   if (typeof factory !== 'function')
     throw new InvalidParameterError({
-      param: 'wasm.exportName',
+      param: `${option}.exportName`,
       expected: `a factory exported by ${source.module}`,
       got: source.exportName,
     })
-  return (await factory(source.options)) as WasmEngine
+  return (await factory(source.options)) as T
 }
 
 export function createParallelExecutor(options: ParallelExecutorOptions = {}): ParallelExecutor {

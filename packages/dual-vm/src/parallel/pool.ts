@@ -2,7 +2,14 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import type { StateView } from '@rollup-mesh/core'
 import { workerEntry } from './entry.js'
 import { WorkerStartError } from './errors.js'
-import type { MainToWorker, ReadRequest, ReadResponse, WasmEngineSource, WorkerToMain } from './protocol.js'
+import type {
+  MainToWorker,
+  PrecompilesSource,
+  ReadRequest,
+  ReadResponse,
+  WasmEngineSource,
+  WorkerToMain,
+} from './protocol.js'
 import type { WorkerInit } from './worker.js'
 
 type PoolWorker = {
@@ -33,10 +40,11 @@ export class WorkerPool {
 
   async start(options: {
     wasm?: WasmEngineSource | undefined
+    precompiles?: PrecompilesSource | undefined
     batch: number
     maxReplicaEntries: number
   }): Promise<void> {
-    const { url, execArgv, wasm, cleanup } = await workerEntry(options.wasm)
+    const { url, execArgv, wasm, precompiles, cleanup } = await workerEntry(options.wasm, options.precompiles)
     const starts: Promise<void>[] = []
     for (let i = 0; i < this.size; i++) {
       const { port1, port2 } = new MessageChannel()
@@ -48,6 +56,7 @@ export class WorkerPool {
         maxReplicaEntries: options.maxReplicaEntries,
       }
       if (wasm) init.wasm = wasm
+      if (precompiles) init.precompiles = precompiles
       const worker = new Worker(url, {
         workerData: init,
         transferList: [port2],

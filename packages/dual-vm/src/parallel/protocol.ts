@@ -7,6 +7,10 @@ import type { Address, Hex } from 'viem'
  */
 
 /** A module a worker (and the main thread) imports to build its WASM engine: `await import(module)[exportName](options)`. */
+/**
+ * A factory the workers (and the main thread) load by module and export name, since engines and functions
+ * cannot cross threads: the WASM engine, and the chain's custom precompiles (`CustomPrecompiles` map).
+ */
 export type WasmEngineSource = {
   /** Module specifier or file URL, resolvable from the worker (e.g. '@rollup-mesh/dual-vm' or a file:// URL). */
   module: string
@@ -99,3 +103,6 @@ export function writeSetToWire(ws: WriteSet): WireWriteSet {
     for (const [slot, value] of slots) storage.push([address, slot, value])
   return { accounts: [...ws.accounts], storage, code: [...ws.code] }
 }
+
+/** Where the chain's custom precompiles come from (a factory returning a `CustomPrecompiles` map). */
+export type PrecompilesSource = WasmEngineSource

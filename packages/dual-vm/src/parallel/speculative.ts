@@ -1,7 +1,7 @@
 import type { EVMResult, EVMRunCallOpts } from '@ethereumjs/evm'
 import type { AccountState, BlockContext, ExecutableTx, StateView } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { DualVmEVM } from '../evm/dualEvm.js'
+import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
 import { blockHashLookup, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
 import { EMPTY_CODE_HASH, JournaledState } from '../state/journal.js'
@@ -183,12 +183,14 @@ export class SpeculativeRunner {
   private ethBlock: ReturnType<typeof toEthBlock> | undefined
   private blockHash: ((n: bigint) => Hex | undefined) | undefined
   private readonly wasm: WasmEngine | undefined
+  private readonly precompiles: CustomPrecompiles | undefined
   private overlays = new Map<number, ChainOverlay>()
 
-  constructor(base: StateView, wasm?: WasmEngine) {
+  constructor(base: StateView, wasm?: WasmEngine, precompiles?: CustomPrecompiles) {
     this.view = new SpeculativeView(base)
     this.journal = new SpeculativeJournal(this.view)
     this.wasm = wasm
+    this.precompiles = precompiles
   }
 
   /** Starts a block: block context, fresh chain overlays, an EVM for the chain id. */
@@ -204,6 +206,7 @@ export class SpeculativeRunner {
         state: this.journal,
         wasm: this.wasm,
         blockHash: (n) => this.blockHash?.(n),
+        precompiles: this.precompiles,
       })
       this.evm.onOutermostReturn = () => {
         this.view.phase = POST

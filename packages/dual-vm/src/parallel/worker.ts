@@ -1,8 +1,10 @@
 import '@rollup-mesh/core/polyfill'
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import type { CustomPrecompiles } from '../evm/dualEvm.js'
 import type { WasmEngine } from '../wasm/types.js'
 import type {
   MainToWorker,
+  PrecompilesSource,
   ReadRequest,
   ReadResponse,
   TxResult,
@@ -22,6 +24,8 @@ export type WorkerInit = {
   readPort: MessagePort
   flag: SharedArrayBuffer
   wasm?: WasmEngineSource
+  /** The chain's custom precompiles (the SPN's exit-proof verifier). */
+  precompiles?: PrecompilesSource
   /** Results are posted in batches of this many transactions. */
   batch: number
   /** The replica starts over beyond this many accounts and slots. */
@@ -43,17 +47,21 @@ function fetchSync(request: ReadRequest): ReadResponse {
   }
 }
 
-async function loadWasm(source: WasmEngineSource | undefined): Promise<WasmEngine | undefined> {
+async function load<T>(source: WasmEngineSource | undefined): Promise<T | undefined> {
   if (!source) return undefined
   const mod = (await import(source.module)) as Record<string, unknown>
   const factory = mod[source.exportName]
   if (typeof factory !== 'function')
     throw new TypeError(`${source.module} has no export ${source.exportName}`)
-  return (await factory(source.options)) as WasmEngine
+  return (await factory(source.options)) as T
 }
 
 const replica = new StateReplica(fetchSync)
-const runner = new SpeculativeRunner(replica, await loadWasm(init.wasm))
+const runner = new SpeculativeRunner(
+  replica,
+  await load<WasmEngine>(init.wasm),
+  await load<CustomPrecompiles>(init.precompiles),
+)
 const post = (message: WorkerToMain) => port.postMessage(message)
 
 port.on('message', async (message: MainToWorker) => {

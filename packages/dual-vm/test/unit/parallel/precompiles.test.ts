@@ -1,0 +1,64 @@
+import { type Address, numberToHex } from 'viem'
+import { afterAll, describe, expect, it } from 'vitest'
+import {
+  compareBlockResults,
+  createParallelExecutor,
+  createSerialExecutor,
+  intrinsicGas,
+} from '../../../src/index.js'
+import { TEST_PRECOMPILE, TEST_PRECOMPILE_GAS, testPrecompiles } from './fixtures/precompiles.js'
+import { header, makeTx, Workload } from './workload.js'
+
+// A chain's custom precompiles (the SPN's exit-proof verifier) must run in the workers too: functions
+// cannot cross threads, so workers load them by module and export name, like the WASM engine.
+describe('ParallelExecutor with custom precompiles', () => {
+  const source = {
+    module: new URL('./fixtures/precompiles.ts', import.meta.url).href,
+    exportName: 'testPrecompiles',
+  }
+  const parallel = createParallelExecutor({
+    workers: 2,
+    minParallelTxs: 1,
+    serialChainShare: 2,
+    precompiles: source,
+  })
+  afterAll(() => parallel.close())
+
+  it('workers run the precompile: same receipts, gas and state root as the serial executor with it', async () => {
+    const w = await Workload.create({ senders: 24 })
+    const txs = w.senders.map((from, i) =>
+      makeTx({
+        from: from as Address,
+        nonce: w.nextNonce(from as Address),
+        to: TEST_PRECOMPILE,
+        data: numberToHex(i + 1, { size: 8 }),
+      }),
+    )
+    const h = header(w.number)
+    const serial = await createSerialExecutor({ precompiles: testPrecompiles() }).executeBlock(
+      { header: h, txs },
+      w.state,
+    )
+    const result = await parallel.executeBlock({ header: h, txs }, w.state)
+    expect(parallel.stats?.mode).toBe('parallel')
+    expect(
+      compareBlockResults(
+        txs.map((t) => t.hash),
+        serial,
+        result,
+      ),
+    ).toBeUndefined()
+    expect(result.stateRoot).toBe(serial.stateRoot)
+    // every call paid the precompile's gas: it ran (a call to an empty account would not)
+    txs.forEach((t, i) => {
+      const { intrinsic } = intrinsicGas(t)
+      expect(result.receipts[i]?.gasUsed).toBe(intrinsic + TEST_PRECOMPILE_GAS)
+    })
+  })
+
+  it('a factory that is not exported is a clear error', async () => {
+    const bad = createParallelExecutor({ workers: 1, precompiles: { ...source, exportName: 'nope' } })
+    await expect(bad.start()).rejects.toThrow(/precompiles\.exportName/)
+    await bad.close()
+  })
+})
