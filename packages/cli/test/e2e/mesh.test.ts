@@ -6,6 +6,7 @@ import { alive, ensureBuilt, killPid, lastJson, mesh, meshBackground, root, unti
 
 const ALICE = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
 const BOB = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+const CAROL = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' // dev account 3
 const SUPPLY = (1000n * 10n ** 18n).toString()
 
 // One mesh for the whole file: up (detached) → status → deploy on both VMs →
@@ -19,6 +20,7 @@ describe('mesh CLI against a real mesh', () => {
   let solToken = ''
   let wasmToken = ''
   let upMs = 0
+  let bridgeTx = ''
 
   beforeAll(async () => {
     await ensureBuilt()
@@ -253,6 +255,121 @@ describe('mesh CLI against a real mesh', () => {
     const table = await mesh(['status', ...d])
     expect(table.stdout).toContain('last settlement')
     expect(table.stdout).toMatch(/spn1\s+9001\s+up\s+.*#\d+, to block \d+/)
+  }, 90_000)
+
+  it('bridge sends value spn1 → spn2 and follows it to delivered; --to mainnet is a clear error', async () => {
+    const state = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')) as {
+      networks: { name: string; rpcUrl: string }[]
+    }
+    const spn2 = state.networks.find((n) => n.name === 'spn2')!
+    // Dev account 3 does nothing else on spn2, so its balance moves by the message's value only.
+    const balance = async () =>
+      BigInt(
+        (
+          (await (
+            await fetch(spn2.rpcUrl, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                jsonrpc: '2.0',
+                id: 1,
+                method: 'eth_getBalance',
+                params: [CAROL, 'latest'],
+              }),
+            })
+          ).json()) as { result: string }
+        ).result,
+      )
+    const before = await balance()
+    const [r, human, toMainnet, badValue] = await Promise.all([
+      mesh(
+        [
+          'bridge',
+          '--from',
+          'spn1',
+          '--to',
+          'spn2',
+          '--value',
+          '1.5ether',
+          '--from-account',
+          '3',
+          '--timeout',
+          '100',
+          '--json',
+          ...d,
+        ],
+        { timeoutMs: 110_000 },
+      ),
+      mesh(['bridge', '--to', 'spn2', '--value', '100gwei', '--no-wait', ...d]),
+      mesh(['bridge', '--from', 'spn1', '--to', 'mainnet', '--value', '1ether', ...d]),
+      mesh(['bridge', '--to', 'spn2', '--value', '1foo', ...d]),
+    ])
+    expect(toMainnet.code).toBe(1)
+    expect(toMainnet.stderr).toContain('--to mainnet: messages go between SPNs')
+    expect(toMainnet.stderr).not.toMatch(/\n\s+at /)
+    expect(badValue.code).toBe(1)
+    expect(badValue.stderr).toContain('--value "1foo" is not an amount')
+    expect(human.code).toBe(0)
+    expect(human.stdout).toMatch(
+      /^✓ sent {7}spn1 tx 0x[0-9a-f]{64} block \d+ \(exit position \d+\) +\d+\.\d s$/m,
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const j = lastJson(r.stdout)
+    expect(j).toMatchObject({ from: 'spn1', to: 'spn2', srcSpn: '1', dstSpn: '2', status: 'delivered' })
+    expect(j.recipient).toBe(CAROL)
+    expect(j.value).toBe((15n * 10n ** 17n).toString())
+    expect(j.stages.map((s: { stage: string }) => s.stage)).toEqual(['sent', 'settled', 'delivered'])
+    const [sent, settled, delivered] = j.stages
+    expect(BigInt(settled.toBlock)).toBeGreaterThanOrEqual(BigInt(sent.block))
+    expect(delivered.txHash).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(await balance()).toBe(before + 15n * 10n ** 17n)
+    bridgeTx = j.txHash
+    console.log(
+      `mesh bridge spn1 → spn2: settled after ${(settled.ms / 1000).toFixed(1)} s, delivered after ${(delivered.ms / 1000).toFixed(1)} s (whole command ${(r.ms / 1000).toFixed(1)} s)`,
+    )
+  }, 120_000)
+
+  it('proof export writes the bundle of that message; proof verify accepts it and names a tampered check', async () => {
+    expect(bridgeTx).toMatch(/^0x[0-9a-f]{64}$/)
+    const file = join(dir, 'bundle.json')
+    const ex = await mesh(['proof', 'export', bridgeTx, '-o', file, '--json', ...d])
+    expect(ex.stderr).toBe('')
+    expect(ex.code).toBe(0)
+    const e = lastJson(ex.stdout)
+    expect(e.message).toMatchObject({
+      srcSpn: '1',
+      dstSpn: '2',
+      value: (15n * 10n ** 17n).toString(),
+      to: CAROL.toLowerCase(),
+    })
+    expect(e.delivery).toMatchObject({ network: 'spn2', status: 'delivered' })
+    const bundle = JSON.parse(readFileSync(file, 'utf8'))
+    bundle.message.value = (BigInt(bundle.message.value) + 1n).toString()
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(bundle))
+    // Offline: no data dir, no node.
+    const [ok, okJson, bad, notYet] = await Promise.all([
+      mesh(['proof', 'verify', file]),
+      mesh(['proof', 'verify', file, '--json']),
+      mesh(['proof', 'verify', join(dir, 'tampered.json')]),
+      mesh(['proof', 'export', 'spn1:999999', ...d]),
+    ])
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toMatch(/✓ message-leaf/)
+    expect(ok.stdout).toMatch(/✓ groth16/)
+    expect(ok.stdout).not.toContain('✗')
+    expect(ok.stdout).toContain('from the bundle (pin it with --validator)')
+    const v = lastJson(okJson.stdout)
+    expect(v.ok).toBe(true)
+    expect(v.checks.every((c: { ok: boolean }) => c.ok)).toBe(true)
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/✗ message-leaf/)
+    expect(bad.stdout).toContain('first: message-leaf')
+    expect(notYet.code).toBe(1)
+    expect(notYet.stderr).toContain('spn1 has no message at exit position 999999')
+    console.log(
+      `mesh proof verify: ${v.ms} ms in the command (cold curve), whole command ${(ok.ms / 1000).toFixed(1)} s`,
+    )
   }, 90_000)
 
   it('down stops every node by pid', async () => {
