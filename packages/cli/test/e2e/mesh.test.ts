@@ -281,7 +281,7 @@ describe('mesh CLI against a real mesh', () => {
         ).result,
       )
     const before = await balance()
-    const [r, human, toMainnet, badValue] = await Promise.all([
+    const [r, human, toMainnet, badValue, refused] = await Promise.all([
       mesh(
         [
           'bridge',
@@ -303,7 +303,30 @@ describe('mesh CLI against a real mesh', () => {
       mesh(['bridge', '--to', 'spn2', '--value', '100gwei', '--no-wait', ...d]),
       mesh(['bridge', '--from', 'spn1', '--to', 'mainnet', '--value', '1ether', ...d]),
       mesh(['bridge', '--to', 'spn2', '--value', '1foo', ...d]),
+      // The WASM token has no onMessage: the delivery reverts, the message is marked failed.
+      mesh(
+        [
+          'bridge',
+          '--to',
+          'spn2',
+          '--to-address',
+          wasmToken,
+          '--value',
+          '7',
+          '--from-account',
+          '4',
+          '--timeout',
+          '100',
+          ...d,
+        ],
+        { timeoutMs: 110_000 },
+      ),
     ])
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toMatch(
+      /^✗ failed {5}spn2 tx 0x[0-9a-f]{8}…[0-9a-f]{4} block \d+ → .*\(0\.000000000000000007 ETH\): .+ +\d+\.\d s$/m,
+    )
+    expect(refused.stdout).toContain('anyone can retry it there')
     expect(toMainnet.code).toBe(1)
     expect(toMainnet.stderr).toContain('--to mainnet: messages go between SPNs')
     expect(toMainnet.stderr).not.toMatch(/\n\s+at /)
