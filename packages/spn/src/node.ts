@@ -180,6 +180,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
           mainnetChainId: config.settlement.mainnetChainId,
           operatorKey: config.settlement.operatorKey,
           intervalMs: config.settlement.intervalMs,
+          idleIntervalMs: config.settlement.idleIntervalMs,
           pollMs: config.settlement.pollMs,
           ...(config.settlement.settlementAddress
             ? { settlementAddress: config.settlement.settlementAddress }

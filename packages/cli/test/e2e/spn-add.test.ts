@@ -4,7 +4,15 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alive, ensureBuilt, killPid, lastJson, mesh } from './helpers.js'
 
-type Row = { network: string; up: boolean; peers?: number; settlementsAccepted?: number; height?: number }
+type Row = {
+  network: string
+  up: boolean
+  peers?: number
+  settlementsAccepted?: number
+  height?: number
+  messagesPending?: number
+  messagesDelivered?: number
+}
 
 // Adding an SPN to a running mesh (supersim users ask for adding L2s to a running L1): the new SPN is
 // registered on the main net, joins the libp2p mesh and settles like the others.
@@ -55,6 +63,9 @@ describe('mesh spn add on a running mesh', () => {
       await new Promise((r) => setTimeout(r, 500))
     }
     expect(row?.height).toBeGreaterThan(0)
+    // the messages column: nothing sent to spn2 yet
+    expect(row).toMatchObject({ messagesPending: 0, messagesDelivered: 0 })
+    expect((await mesh(['status', ...d])).stdout).toContain('msgs pending/delivered')
     // down stops it with the rest
     const down = await mesh(['down', ...d])
     expect(down.code).toBe(0)

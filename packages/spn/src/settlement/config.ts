@@ -11,6 +11,8 @@ export const settlementConfigSchema = z
     operatorKey: hexSchema,
     settlementAddress: addressSchema.optional(),
     intervalMs: z.number().int().min(100).max(3_600_000).default(2000),
+    /** Settlement cadence while blocks carry no transactions (see the service); at least `intervalMs`. */
+    idleIntervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
     pollMs: z.number().int().min(10).max(60_000).default(250),
     /** The executor build the enclave measures (default dual-vm's dist/). */
     executorDir: z.string().optional(),

@@ -54,6 +54,12 @@ export type SettlementServiceOptions = {
   settlementAddress?: Address
   /** How often a settlement is cut when no message waits (default 2000 ms). */
   intervalMs?: number
+  /**
+   * How often a settlement is cut while the SPN's blocks carry no transactions (default 10,000 ms): each
+   * settlement costs a Groth16 proof (~2 s of CPU) and 16 exit-tree positions, so an idle SPN settles its
+   * state less often; any transaction brings back `intervalMs`, and a waiting message settles at once.
+   */
+  idleIntervalMs?: number
   /** How often the service looks for work (default 250 ms): waiting messages settle on the next look. */
   pollMs?: number
   /** The executor build that is measured (default dual-vm's dist/). */
@@ -114,6 +120,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
   const log = (opts.logger ?? createSilentLogger()).child({ module: 'settlement' })
   const db: Database.Database = opts.chain.store.db
   const intervalMs = opts.intervalMs ?? 2000
+  const idleIntervalMs = Math.max(intervalMs, opts.idleIntervalMs ?? 10_000)
   const pollMs = opts.pollMs ?? 250
   const settlementAddress = opts.settlementAddress ?? MAINNET_SETTLEMENT_ADDRESS
   const account = privateKeyToAccount(opts.operatorKey)
@@ -134,6 +141,9 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
   let running: Promise<void> | undefined
   let started = false
   let lastCut = Date.now()
+  /** Whether a block with transactions was sealed since the last cut. */
+  let active = false
+  let unsubscribe: (() => void) | undefined
   let lastRejection = ''
   let lastFailure = ''
 
@@ -306,10 +316,11 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       }
       if (batch.toBlock === undefined) {
         const waiting = opts.exitTree.status.openCount > 0
-        if (!waiting && Date.now() - lastCut < intervalMs) return
+        if (!waiting && Date.now() - lastCut < (active ? intervalMs : idleIntervalMs)) return
         const closed = opts.exitTree.closeBatch()
         if (!closed) return
         lastCut = Date.now()
+        active = false
         batch = closed
       }
       row = await build(batch)
@@ -372,10 +383,14 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       )
       started = true
       lastCut = Date.now()
+      unsubscribe = opts.chain.events.on('block', (b) => {
+        if (b.txs.length > 0) active = true
+      })
       schedule()
     },
     async stop() {
       started = false
+      unsubscribe?.()
       if (timer) clearTimeout(timer)
       await running
       await releaseZkThreads()
