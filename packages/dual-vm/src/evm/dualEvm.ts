@@ -23,7 +23,7 @@ import type {
   WasmHost,
   WasmResult,
 } from '../wasm/types.js'
-import { installJumpAnalysisCache, memoizeActivatedEIPs } from './speedups.js'
+import { installJumpAnalysisCache, memoizeActivatedEIPs, memoKeccak256 } from './speedups.js'
 
 /**
  * The hardfork the EVM runs. Osaka is the newest hardfork @ethereumjs/evm 10
@@ -113,6 +113,7 @@ export class DualVmEVM extends EVM {
   constructor(options: DualVmEVMOptions) {
     const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
       hardfork: EVM_HARDFORK,
+      customCrypto: { keccak256: memoKeccak256 },
     })
     memoizeActivatedEIPs(common)
     const blockHash = options.blockHash
