@@ -9,16 +9,13 @@ export const proof: CliCommand = {
   describe: 'Export the proof bundle of a cross-SPN message, or verify one offline (each check reported).',
   examples: [
     {
-      command: 'mesh proof export 0x5c50…e1a2 -o bundle.json',
-      description: 'the bundle of the message a source transaction sent (asks each SPN of the mesh)',
+      command: 'mesh proof verify .mesh/demo-bundle.json',
+      description: 'check the bundle `mesh up --demo` wrote, offline: each check, the trust source, the time',
     },
     {
       command: 'mesh proof export spn1:16 -o bundle.json',
-      description: 'the bundle of the message at exit position 16 of spn1',
-    },
-    {
-      command: 'mesh proof verify bundle.json',
-      description: 'check a bundle offline: leaf, inclusion, settled root, key, Groth16, TEE, main-net block',
+      description:
+        'the bundle of the message at exit position 16 of spn1 (`mesh bridge` prints the position)',
     },
   ],
   register: (cmd: Command) => {
