@@ -26,6 +26,7 @@ import {
   type PublicClient,
   parseAbiItem,
 } from 'viem'
+import { createRoundLoop } from '../rounds.js'
 import { SPN_MAILBOX_ADDRESS } from '../settlement/exitTree.js'
 import { spnMailboxAbi } from '../settlement/mailbox.generated.js'
 
@@ -241,9 +242,6 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
   }
 
   let started = false
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> | undefined
-  let lastFailure = ''
   /** Deposits of the block being sealed, by hash. */
   let pending = new Map<Hash, Pending>()
 
@@ -332,28 +330,10 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
   const round = async (): Promise<void> => {
     await follow()
     await fetchBatches()
-    lastFailure = ''
   }
 
-  const tick = (): Promise<void> => {
-    running ??= round()
-      .catch((err: unknown) => {
-        const reason = (err as Error).message?.split('\n')[0] ?? String(err)
-        if (reason !== lastFailure) log.warn({ err: reason }, 'delivery round failed; will retry')
-        lastFailure = reason
-      })
-      .finally(() => {
-        running = undefined
-      })
-    return running
-  }
-
-  const schedule = (): void => {
-    if (!started) return
-    timer = setTimeout(() => {
-      tick().finally(schedule)
-    }, pollMs)
-  }
+  const loop = createRoundLoop({ what: 'delivery', pollMs, log, round })
+  const tick = loop.tick
 
   const call = async (data: Hex): Promise<Hex> => {
     const sim = chain.simulateCall
@@ -583,12 +563,11 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       unsubscribeP2P = net?.on('message', (m) => {
         if (m.kind === 'settlements' && m.network === 'mainnet') void tick()
       })
-      schedule()
+      loop.start()
     },
     async stop() {
       started = false
-      if (timer) clearTimeout(timer)
-      await running
+      await loop.stop()
       chain.setBlockStartHook(undefined)
       unsubscribe?.()
       unsubscribeP2P?.()

@@ -35,6 +35,7 @@ import {
   BaseError as ViemBaseError,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { createRoundLoop } from '../rounds.js'
 import type { ExitBatch, SPNExitTree } from './exitTree.js'
 
 /** The main net's `Settlement` system contract (packages/mainnet's genesis). */
@@ -137,15 +138,12 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     quote TEXT NOT NULL, status TEXT NOT NULL, tx_hash TEXT)`)
 
   let enclave: SimulatedEnclave | undefined
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> | undefined
   let started = false
   let lastCut = Date.now()
   /** Whether a block with transactions was sealed since the last cut. */
   let active = false
   let unsubscribe: (() => void) | undefined
   let lastRejection = ''
-  let lastFailure = ''
 
   const rowOf = (batch: number): Row | undefined =>
     db.prepare('SELECT * FROM spn_settlements WHERE batch = ?').get(batch) as Row | undefined
@@ -326,29 +324,10 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       row = await build(batch)
     }
     await submit(row)
-    lastFailure = ''
   }
 
-  const tick = (): Promise<void> => {
-    running ??= round()
-      .catch((err: unknown) => {
-        const reason = (err as Error).message?.split('\n')[0] ?? String(err)
-        // logged once per distinct reason (an unreachable main net is retried every pollMs)
-        if (reason !== lastFailure) log.warn({ err: reason }, 'settlement round failed; will retry')
-        lastFailure = reason
-      })
-      .finally(() => {
-        running = undefined
-      })
-    return running
-  }
-
-  const schedule = (): void => {
-    if (!started) return
-    timer = setTimeout(() => {
-      tick().finally(schedule)
-    }, pollMs)
-  }
+  const loop = createRoundLoop({ what: 'settlement', pollMs, log, round })
+  const tick = loop.tick
 
   return {
     get enclave() {
@@ -386,13 +365,12 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       unsubscribe = opts.chain.events.on('block', (b) => {
         if (b.txs.length > 0) active = true
       })
-      schedule()
+      loop.start()
     },
     async stop() {
       started = false
       unsubscribe?.()
-      if (timer) clearTimeout(timer)
-      await running
+      await loop.stop()
       await releaseZkThreads()
     },
     isStarted: () => started,
