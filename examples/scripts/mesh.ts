@@ -25,12 +25,30 @@ import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 
 type MeshState = { networks: { name: string; chainId: number; rpcUrl: string; wsUrl: string }[] }
 
-/** `--network <name>` (default spn1), `--count <n>`, and positionals. */
+/** `--network <name>` (default spn1), `--count <n>`, `--dst <name>`, `--data <hex>`, `--out <file>`, positionals. */
 export function cliArgs() {
   return parseArgs({
-    options: { network: { type: 'string', default: 'spn1' }, count: { type: 'string' } },
+    options: {
+      network: { type: 'string', default: 'spn1' },
+      count: { type: 'string' },
+      dst: { type: 'string', default: 'spn2' },
+      data: { type: 'string', default: '0x' },
+      out: { type: 'string' },
+    },
     allowPositionals: true,
   })
+}
+
+/** A `mesh_*` JSON-RPC method of a node (viem's `request` types only the `eth_*` ones). */
+export async function meshRequest<T>(
+  client: PublicClient,
+  method: string,
+  params: unknown[] = [],
+): Promise<T> {
+  return (await client.request({
+    method: method as 'eth_chainId',
+    params: params as unknown as undefined,
+  })) as T
 }
 
 function findState(): MeshState {

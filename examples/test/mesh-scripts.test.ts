@@ -15,8 +15,9 @@ const meshArgs = existsSync(join(root, 'packages/cli/dist/main.js'))
   : [...tsx, 'packages/cli/src/bin-dev.ts']
 const BOB = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 
-// The viem scripts of examples/scripts against a mesh this test starts (one
-// SPN, detached) and stops: deploy, then watch events while transferring.
+// The viem scripts of examples/scripts against a mesh this test starts (main net and
+// two SPNs, detached) and stops: deploy, watch events while transferring, bridge value
+// from spn1 to spn2, then export and verify the message's proof bundle.
 describe('example scripts against a running mesh', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mesh-examples-'))
   const env = { ...process.env, MESH_DATA_DIR: dataDir }
@@ -24,11 +25,11 @@ describe('example scripts against a running mesh', () => {
   const children: ChildProcess[] = []
   let token = ''
 
-  const script = (name: string, args: string[] = []) =>
-    run(process.execPath, [...tsx, `examples/scripts/${name}`, ...args], { cwd: root, env, timeout: 60_000 })
+  const script = (name: string, args: string[] = [], timeout = 60_000) =>
+    run(process.execPath, [...tsx, `examples/scripts/${name}`, ...args], { cwd: root, env, timeout })
 
   beforeAll(async () => {
-    await run(process.execPath, [...meshArgs, 'up', '--detach', '--spns', '1', '--block-time', '100'], {
+    await run(process.execPath, [...meshArgs, 'up', '--detach', '--spns', '2', '--block-time', '100'], {
       cwd: root,
       env,
       timeout: 90_000,
@@ -91,4 +92,30 @@ describe('example scripts against a running mesh', () => {
     expect(await exited).toBe(0)
     expect(watched).toContain(`→ ${BOB}: 2.5`)
   }, 90_000)
+
+  let position = -1
+
+  it('bridge.ts sends 0.5 ETH from spn1 to spn2 and waits until it is delivered', async () => {
+    const { stdout } = await script('bridge.ts', [BOB, '0.5', '--network', 'spn1', '--dst', 'spn2'], 120_000)
+    expect(stdout).toContain('sent 0.5 ETH spn1 → spn2')
+    const last = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      status: string
+      received: string
+      position: number
+    }
+    expect(last.status).toBe('delivered')
+    expect(last.received).toBe((5n * 10n ** 17n).toString())
+    position = last.position
+  }, 150_000)
+
+  it('verify-bundle.ts exports that message’s proof bundle and every offline check passes', async () => {
+    const out = join(dataDir, 'bundle.json')
+    const { stdout } = await script('verify-bundle.ts', [String(position), '--network', 'spn1', '--out', out])
+    expect(stdout).toContain('✓ inclusion')
+    expect(stdout).toContain('✓ groth16')
+    expect(stdout).toContain('✓ tee-quote')
+    expect(stdout).toMatch(/valid in \d+ ms/)
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: true, failed: null })
+    expect(JSON.parse(readFileSync(out, 'utf8')).kind).toBe('rollup-mesh/proof-bundle')
+  }, 60_000)
 })
