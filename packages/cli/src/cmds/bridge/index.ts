@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { resolveOptions } from '../../options.js'
 import type { CliCommand } from '../types.js'
-import { bridgeHandler } from './handler.js'
 import { bridgeSchema } from './options.js'
 
 export const bridge: CliCommand = {
@@ -31,7 +30,9 @@ export const bridge: CliCommand = {
       .option('-d, --data-dir <dir>', 'the mesh data dir (default .mesh)')
       .option('--json', 'print one JSON object')
       .action(async (opts: Record<string, unknown>) => {
-        process.exitCode = await bridgeHandler(resolveOptions('bridge', bridgeSchema, opts))
+        process.exitCode = await (await import('./handler.js')).bridgeHandler(
+          resolveOptions('bridge', bridgeSchema, opts),
+        )
       })
   },
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { resolveOptions } from '../../options.js'
 import type { CliCommand } from '../types.js'
-import { callHandler, sendHandler } from './handler.js'
 import { callSchema } from './options.js'
 
 function register(name: 'call' | 'send', cmd: Command): void {
@@ -18,7 +17,9 @@ function register(name: 'call' | 'send', cmd: Command): void {
   if (name === 'send') cmd.option('--value <amount>', 'value to send (wei, or 1ether)')
   cmd.action(async (address: string, fn: string, args: string[], opts: Record<string, unknown>) => {
     const options = resolveOptions(name, callSchema, { ...opts, address, function: fn, args })
-    process.exitCode = await (name === 'call' ? callHandler(options) : sendHandler(options))
+    process.exitCode = await (name === 'call'
+      ? (await import('./handler.js')).callHandler(options)
+      : (await import('./handler.js')).sendHandler(options))
   })
 }
 

@@ -1,5 +1,4 @@
 import type { CliCommand } from '../types.js'
-import { doctorHandler } from './handler.js'
 import type { DoctorOptions } from './options.js'
 
 export const doctor: CliCommand = {
@@ -11,7 +10,7 @@ export const doctor: CliCommand = {
   ],
   register(cmd) {
     cmd.option('--json', 'print one JSON object').action(async (options: DoctorOptions) => {
-      process.exitCode = await doctorHandler(options)
+      process.exitCode = await (await import('./handler.js')).doctorHandler(options)
     })
   },
 }

@@ -1,6 +1,5 @@
 import { resolveOptions } from '../../options.js'
 import type { CliCommand } from '../types.js'
-import { nodeStartHandler } from './handler.js'
 import { nodeStartSchema } from './options.js'
 
 export const node: CliCommand = {
@@ -23,7 +22,9 @@ export const node: CliCommand = {
       .requiredOption('-c, --config <file>', 'node config (mesh up writes <data-dir>/<network>/node.json)')
       .option('--json', 'print one JSON ready line instead of text')
       .action(async (opts: Record<string, unknown>) => {
-        process.exitCode = await nodeStartHandler(resolveOptions('node', nodeStartSchema, opts))
+        process.exitCode = await (await import('./handler.js')).nodeStartHandler(
+          resolveOptions('node', nodeStartSchema, opts),
+        )
       })
   },
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { resolveOptions } from '../../options.js'
 import type { CliCommand } from '../types.js'
-import { proofExportHandler, proofVerifyHandler } from './handler.js'
 import { proofExportSchema, proofVerifySchema } from './options.js'
 
 export const proof: CliCommand = {
@@ -31,7 +30,7 @@ export const proof: CliCommand = {
       .option('--json', 'print one JSON object')
       .action(async (message: string, opts: Record<string, unknown>) => {
         const options = resolveOptions('proof', proofExportSchema, { ...opts, message })
-        process.exitCode = await proofExportHandler(options)
+        process.exitCode = await (await import('./handler.js')).proofExportHandler(options)
       })
     cmd
       .command('verify')
@@ -42,7 +41,7 @@ export const proof: CliCommand = {
       .option('--json', 'print one JSON object')
       .action(async (file: string, opts: Record<string, unknown>) => {
         const options = resolveOptions('proof', proofVerifySchema, { ...opts, file })
-        process.exitCode = await proofVerifyHandler(options)
+        process.exitCode = await (await import('./handler.js')).proofVerifyHandler(options)
       })
   },
 }

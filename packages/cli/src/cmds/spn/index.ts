@@ -1,13 +1,5 @@
 import { z } from '@rollup-mesh/core'
-import { MeshCliError } from '../../errors.js'
-import { launchNode } from '../../mesh/launch.js'
-import { wireP2P } from '../../mesh/p2p.js'
-import { planMesh, writeNodeFile } from '../../mesh/plan.js'
-import { registerSPNs, settlementSection } from '../../mesh/settle.js'
-import { type SpawnedNode, stopPid } from '../../mesh/spawn.js'
-import { isAlive, requireState, resolveDataDir, writeState } from '../../mesh/state.js'
 import { globalShape, num, resolveOptions } from '../../options.js'
-import { createOut } from '../../output.js'
 import type { CliCommand } from '../types.js'
 
 export const spnAddSchema = z.object({
@@ -18,80 +10,6 @@ export const spnAddSchema = z.object({
   settleInterval: num(100, 3_600_000).optional(),
 })
 export type SpnAddOptions = z.output<typeof spnAddSchema>
-
-/**
- * `mesh spn add`: adds an SPN to a running mesh. It plans the next SPN (spnN, chain id 9000 + N) beside the
- * others, wires it into the libp2p mesh (it bootstraps to every node; the others' configs list it for their
- * next start), starts it detached, registers it on the main net's SPNRegistry from governance and records
- * it in mesh.json, so `status`, `down` and the other commands see it. It then settles and delivers like
- * the SPNs `mesh up` started.
- */
-export async function spnAddHandler(options: SpnAddOptions): Promise<number> {
-  const out = createOut(options.json)
-  const started = performance.now()
-  const dataDir = resolveDataDir(options.dataDir)
-  const state = requireState(dataDir)
-  const main = state.networks.find((n) => n.kind === 'mainnet')
-  if (!main || !isAlive(main.pid))
-    throw new MeshCliError('`mesh spn add` needs the mesh’s main net running.', {
-      code: 'MAINNET_NOT_RUNNING',
-      metaMessages: ['- Start the mesh with `mesh up` (with its main net) first.'],
-    })
-  const spns = state.networks.filter((n) => n.kind === 'spn').length
-  const plan = planMesh({
-    dataDir,
-    spns: spns + 1,
-    mainnet: true,
-    ...(options.blockTime !== undefined ? { blockTimeMs: options.blockTime } : {}),
-  })
-  const added = plan.at(-1)
-  if (added?.kind !== 'spn' || added.resumed)
-    throw new MeshCliError(`The data dir already holds spn${spns + 1} without mesh.json listing it.`, {
-      code: 'SPN_EXISTS',
-      metaMessages: ['- Start the mesh again with `mesh up --spns N` to include it.'],
-    })
-  if (options.vm) added.file.role = options.vm === 'evm' ? 'EVM-heavy' : 'WASM-heavy'
-  await wireP2P(plan)
-  added.file.config.settlement = settlementSection({
-    n: spns + 1,
-    mainnetRpcUrl: main.rpcUrl,
-    mainnetChainId: main.chainId,
-    intervalMs: options.settleInterval,
-  })
-  // The new node's file, and the others' bootstrap lists for their next start (running nodes are dialled).
-  for (const p of plan) writeNodeFile(p.configFile, p.file)
-  out.progress(`Adding ${added.name} (chain id ${added.file.config.chainId}) to the mesh in ${dataDir}`)
-  const spawned: SpawnedNode[] = []
-  try {
-    const { ready, network } = await launchNode(added, { detached: true, started, out, spawned })
-    if (!ready.settlement)
-      throw new MeshCliError(`${added.name} started without its settlement service.`, {
-        code: 'NO_SETTLEMENT',
-      })
-    const [outcome] = await registerSPNs({
-      mainnetRpcUrl: main.rpcUrl,
-      mainnetChainId: main.chainId,
-      spns: [{ network: added.name, chainId: network.chainId, registration: ready.settlement }],
-    })
-    out.progress(
-      `  ✓ ${added.name.padEnd(8)} registered on the main net (SPN id ${outcome?.spnId}${outcome?.txHash ? `, tx ${outcome.txHash}` : ''}), settling`,
-    )
-    writeState(dataDir, { ...state, networks: [...state.networks, network] })
-    for (const s of spawned) {
-      s.proc.stdout?.destroy()
-      s.proc.unref()
-    }
-    out.line(`${added.name}  chain id ${network.chainId}  RPC ${network.rpcUrl}  WS ${network.wsUrl}`)
-    out.line(
-      `  VMs ${network.vms.join(' + ')}, log ${network.logFile}; \`mesh down\` stops it with the rest.`,
-    )
-    out.result({ event: 'added', network, spnId: outcome?.spnId, registrationTx: outcome?.txHash })
-    return 0
-  } catch (err) {
-    await Promise.all(spawned.map((s) => stopPid(s.pid, 5_000)))
-    throw err
-  }
-}
 
 export const spn: CliCommand = {
   name: 'spn',
@@ -110,7 +28,9 @@ export const spn: CliCommand = {
       .option('--settle-interval <ms>', 'how often it settles to the main net (default 2000)')
       .option('--json', 'print one JSON object')
       .action(async (opts: Record<string, unknown>) => {
-        process.exitCode = await spnAddHandler(resolveOptions('spn', spnAddSchema, opts))
+        process.exitCode = await (await import('./handler.js')).spnAddHandler(
+          resolveOptions('spn', spnAddSchema, opts),
+        )
       })
   },
 }

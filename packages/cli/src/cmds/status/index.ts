@@ -1,6 +1,5 @@
 import { z } from '@rollup-mesh/core'
 import { rpcRequest } from '../../mesh/rpc.js'
-import { readSettlements } from '../../mesh/settle.js'
 import { isAlive, requireState, resolveDataDir } from '../../mesh/state.js'
 import { globalShape, resolveOptions } from '../../options.js'
 import { createOut, formatAge, table } from '../../output.js'
@@ -82,6 +81,8 @@ async function addSettlements(
   })
   if (settling.length === 0) return
   try {
+    // loaded on demand: the main net's client pulls in the chain and p2p packages
+    const { readSettlements } = await import('../../mesh/settle.js')
     const tips = await readSettlements({ mainnetRpcUrl: main.rpcUrl, spnIds: settling.map((s) => s.id) })
     for (const { row, id } of settling) {
       const tip = tips.get(id)

@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { resolveOptions } from '../../options.js'
 import type { CliCommand } from '../types.js'
-import { upHandler } from './handler.js'
 import { upSchema } from './options.js'
 
 export const up: CliCommand = {
@@ -48,7 +47,9 @@ export const up: CliCommand = {
       .action(async (opts: Record<string, unknown>, command: Command) => {
         // commander gives --no-mainnet a default of true; leave it unset so env/config can decide.
         if (command.getOptionValueSource('mainnet') === 'default') delete opts.mainnet
-        process.exitCode = await upHandler(resolveOptions('up', upSchema, opts))
+        process.exitCode = await (await import('./handler.js')).upHandler(
+          resolveOptions('up', upSchema, opts),
+        )
       })
   },
 }
