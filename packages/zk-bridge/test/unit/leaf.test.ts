@@ -1,6 +1,6 @@
 import { poseidon7 } from 'poseidon-lite/poseidon7'
-import { describe, expect, it } from 'vitest'
 import { keccak256 } from 'viem'
+import { describe, expect, it } from 'vitest'
 import {
   dataHashToField,
   type ExitMessage,
