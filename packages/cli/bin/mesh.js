@@ -10,4 +10,5 @@ if (!existsSync(entry)) {
   process.exit(1)
 }
 const { main } = await import(entry.href)
-process.exitCode = await main(process.argv)
+// Exit now: idle keep-alive sockets (viem's fetch) would hold the process for seconds after the work is done.
+process.exit(await main(process.argv))

@@ -4,4 +4,4 @@
 import '@rollup-mesh/core/polyfill'
 import { main } from './main.js'
 
-process.exitCode = await main(process.argv)
+process.exit(await main(process.argv))

@@ -57,7 +57,8 @@ export async function registerSPNs(options: {
     chainId: options.mainnetChainId,
   })
   const transport = http(options.mainnetRpcUrl)
-  const client = createPublicClient({ chain, transport })
+  // viem polls receipts every 4 s by default: registration would wait that long per SPN
+  const client = createPublicClient({ chain, transport, pollingInterval: 100 })
   const governance = createWalletClient({
     chain,
     transport,

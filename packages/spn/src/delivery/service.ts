@@ -200,7 +200,8 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
   const maxPerBlock = opts.maxPerBlock ?? 64
   const deliveryGas = opts.deliveryGas ?? 1_500_000n
   const me = opts.spnId
-  const pub = createPublicClient({ transport: http(opts.mainnetRpcUrl) }) as PublicClient
+  // cacheTime 0: viem caches getBlockNumber for 4 s by default, which held back every new finalized root
+  const pub = createPublicClient({ transport: http(opts.mainnetRpcUrl), cacheTime: 0 }) as PublicClient
   db.exec(`
     CREATE TABLE IF NOT EXISTS spn_delivery_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS spn_inbox_roots (

@@ -131,7 +131,11 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: [opts.mainnetRpcUrl] } },
   })
-  const pub = createPublicClient({ chain: mainnet, transport: http(opts.mainnetRpcUrl) }) as PublicClient
+  const pub = createPublicClient({
+    chain: mainnet,
+    transport: http(opts.mainnetRpcUrl),
+    cacheTime: 0,
+  }) as PublicClient
   const wallet = createWalletClient({ account, chain: mainnet, transport: http(opts.mainnetRpcUrl) })
   db.exec(`CREATE TABLE IF NOT EXISTS spn_settlements (
     batch INTEGER PRIMARY KEY, header TEXT NOT NULL, proof TEXT NOT NULL, signals TEXT NOT NULL,
