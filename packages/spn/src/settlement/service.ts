@@ -350,7 +350,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     async start() {
       if (started) return
       // A long-running prover keeps the curve's worker threads between settlements.
-      setZkThreadsIdleTimeout(Math.max(10_000, intervalMs * 4))
+      setZkThreadsIdleTimeout(Math.max(10_000, intervalMs * 4, idleIntervalMs * 2))
       const measurement = await computeExecutorMeasurement({
         dir: opts.executorDir ?? defaultExecutorDir(),
         config: opts.executorConfig ?? {},
