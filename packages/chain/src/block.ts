@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Log } from '@rollup-mesh/core'
-import { type Address, concat, type Hex, keccak256, numberToHex, toRlp, zeroHash } from 'viem'
+import { keccak256 } from '@rollup-mesh/core'
+import { type Address, concat, type Hex, numberToHex, toRlp, zeroHash } from 'viem'
 
 /**
  * A block header. Field order is the RLP order `hashHeader` commits to.

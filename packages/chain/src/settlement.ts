@@ -1,5 +1,5 @@
 import type { Groth16Proof } from '@rollup-mesh/core'
-import { InvalidParameterError } from '@rollup-mesh/core'
+import { InvalidParameterError, keccak256 } from '@rollup-mesh/core'
 import {
   concat,
   decodeAbiParameters,
@@ -7,7 +7,6 @@ import {
   type Hash,
   type Hex,
   hexToBytes,
-  keccak256,
   parseAbi,
   size,
   zeroHash,

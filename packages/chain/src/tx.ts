@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { type ExecutableTx, InvalidParameterError } from '@rollup-mesh/core'
+import { type ExecutableTx, InvalidParameterError, keccak256 } from '@rollup-mesh/core'
 import {
   type Address,
   getAddress,
@@ -7,7 +7,6 @@ import {
   hexToBytes,
   isAddress,
   isHex,
-  keccak256,
   parseTransaction,
   recoverAddress,
   serializeTransaction,

@@ -1,6 +1,7 @@
 /**
  * Hex, bytes and address helpers: viem's, re-exported so every package uses
- * one implementation (no hand-written hex codecs in rollup-mesh).
+ * one implementation (no hand-written hex codecs in rollup-mesh). keccak256
+ * is core's own (./keccak.ts), a faster drop-in for viem's.
  */
 export {
   type Address,
@@ -17,7 +18,6 @@ export {
   isAddress,
   isAddressEqual,
   isHex,
-  keccak256,
   numberToHex,
   pad,
   padHex,
@@ -30,3 +30,4 @@ export {
   zeroAddress,
   zeroHash,
 } from 'viem'
+export { keccak256 } from './keccak.js'

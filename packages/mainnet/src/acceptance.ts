@@ -1,5 +1,5 @@
 import { receiptsRootOf, transactionsRootOf } from '@rollup-mesh/chain'
-import { InvalidParameterError } from '@rollup-mesh/core'
+import { InvalidParameterError, keccak256 } from '@rollup-mesh/core'
 import { decodeHeader, recoverHeaderSigner } from '@rollup-mesh/p2p'
 import { type CertificateInput, formatVerificationResult, verifyQuote } from '@rollup-mesh/tee-attest'
 import { type VerificationKey, verifySettlement } from '@rollup-mesh/zk-bridge'
@@ -12,7 +12,6 @@ import {
   type Hex,
   hexToBytes,
   isAddressEqual,
-  keccak256,
   parseTransaction,
 } from 'viem'
 import { MAINNET_ADDRESSES } from './addresses.js'

@@ -1,4 +1,5 @@
-import { type Address, encodeAbiParameters, type Hash, type Hex, keccak256, numberToHex, pad } from 'viem'
+import { keccak256 } from '@rollup-mesh/core'
+import { type Address, encodeAbiParameters, type Hash, type Hex, numberToHex, pad } from 'viem'
 import { MAINNET_ADDRESSES } from './addresses.js'
 import {
   groth16VerifierRuntimeCode,

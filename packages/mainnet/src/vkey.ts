@@ -1,5 +1,6 @@
+import { keccak256 } from '@rollup-mesh/core'
 import type { VerificationKey } from '@rollup-mesh/zk-bridge'
-import { encodeAbiParameters, type Hash, keccak256 } from 'viem'
+import { encodeAbiParameters, type Hash } from 'viem'
 
 /**
  * Identifies a Groth16 verifying key: keccak256 over its coordinates as uint256 words, in the order

@@ -1,4 +1,5 @@
-import { bytesToHex, type Hex, hexToBytes, keccak256 } from 'viem'
+import { keccak256 } from '@rollup-mesh/core'
+import { bytesToHex, type Hex, hexToBytes } from 'viem'
 
 /** A 2048-bit logs bloom (Ethereum yellow paper §4.3.1). */
 export class LogsBloom {

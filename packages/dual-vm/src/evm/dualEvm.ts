@@ -11,7 +11,7 @@ import {
   type PrecompileInput,
 } from '@ethereumjs/evm'
 import { Account, createAddressFromString, type Address as EthAddress } from '@ethereumjs/util'
-import { BaseError } from '@rollup-mesh/core'
+import { BaseError, keccak256 } from '@rollup-mesh/core'
 import { type Address, bytesToHex, concatHex, encodeAbiParameters, type Hex, hexToBytes } from 'viem'
 import { EthereumJSStateManager } from '../state/ethereumjs.js'
 import { EMPTY_CODE_HASH, type JournaledState } from '../state/journal.js'
@@ -23,7 +23,7 @@ import type {
   WasmHost,
   WasmResult,
 } from '../wasm/types.js'
-import { installJumpAnalysisCache, memoizeActivatedEIPs, memoKeccak256 } from './speedups.js'
+import { installJumpAnalysisCache, memoizeActivatedEIPs } from './speedups.js'
 
 /**
  * The hardfork the EVM runs. Osaka is the newest hardfork @ethereumjs/evm 10
@@ -113,7 +113,7 @@ export class DualVmEVM extends EVM {
   constructor(options: DualVmEVMOptions) {
     const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
       hardfork: EVM_HARDFORK,
-      customCrypto: { keccak256: memoKeccak256 },
+      customCrypto: { keccak256: (data: Uint8Array) => keccak256(data, 'bytes') },
     })
     memoizeActivatedEIPs(common)
     const blockHash = options.blockHash

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import type { Common } from '@ethereumjs/common'
-import { keccak256 } from 'viem'
 
 /**
  * Two memoisations for @ethereumjs/evm's hot path that do not change what it
@@ -66,26 +65,4 @@ export async function installJumpAnalysisCache(): Promise<boolean> {
   } catch {
     return false
   }
-}
-
-const KECCAK_CACHE_LIMIT = 1 << 17
-const KECCAK_CACHE_MAX_INPUT = 64
-const keccakCache = new Map<string, Uint8Array>()
-
-/**
- * keccak256 for ethereumjs's `customCrypto` (the SHA3 opcode), memoised for inputs of at most 64
- * bytes: Solidity mapping slots hash `key ‖ slot`, and the same holders' slots are hashed again
- * in every transaction that touches them (an ERC20 transfer hashes two). A copy is returned, so a
- * caller can never change a cached digest. The cache is dropped when it reaches 131,072 entries.
- */
-export function memoKeccak256(data: Uint8Array): Uint8Array {
-  if (data.length > KECCAK_CACHE_MAX_INPUT) return keccak256(data, 'bytes')
-  const key = Buffer.from(data.buffer, data.byteOffset, data.length).toString('latin1')
-  let digest = keccakCache.get(key)
-  if (digest === undefined) {
-    digest = keccak256(data, 'bytes')
-    if (keccakCache.size >= KECCAK_CACHE_LIMIT) keccakCache.clear()
-    keccakCache.set(key, digest)
-  }
-  return digest.slice()
 }

@@ -1,5 +1,12 @@
-import { type AccountState, BaseError, type StateView, type VmKind, type WriteSet } from '@rollup-mesh/core'
-import { type Address, type Hex, keccak256 } from 'viem'
+import {
+  type AccountState,
+  BaseError,
+  keccak256,
+  type StateView,
+  type VmKind,
+  type WriteSet,
+} from '@rollup-mesh/core'
+import type { Address, Hex } from 'viem'
 
 export const EMPTY_CODE_HASH: Hex = keccak256('0x')
 export const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`

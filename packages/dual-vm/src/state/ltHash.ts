@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { AccountState } from '@rollup-mesh/core'
-import { type Address, bytesToHex, type Hex, hexToBytes, keccak256, numberToHex } from 'viem'
+import { keccak256 } from '@rollup-mesh/core'
+import { type Address, bytesToHex, type Hex, hexToBytes, numberToHex } from 'viem'
 
 /**
  * The state commitment: a lattice (multiset) hash in the style of Solana's

@@ -1,5 +1,6 @@
 import type { AccountState, StateView, VmKind, WriteSet } from '@rollup-mesh/core'
-import { type Address, type Hex, hexToBytes, isHex, keccak256, numberToHex } from 'viem'
+import { keccak256 } from '@rollup-mesh/core'
+import { type Address, type Hex, hexToBytes, isHex, numberToHex } from 'viem'
 import { commitWriteSet, STATE_COMMITMENT_ADDRESS, stateRootOf } from './commitment.js'
 import { EMPTY_CODE_HASH, ZERO_WORD } from './journal.js'
 

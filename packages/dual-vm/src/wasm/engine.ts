@@ -1,14 +1,7 @@
+import { keccak256 } from '@rollup-mesh/core'
 import './webassembly.js'
 import { createHash } from 'node:crypto'
-import {
-  type Address,
-  bytesToHex,
-  concatHex,
-  encodeAbiParameters,
-  type Hex,
-  hexToBytes,
-  keccak256,
-} from 'viem'
+import { type Address, bytesToHex, concatHex, encodeAbiParameters, type Hex, hexToBytes } from 'viem'
 import { splitEnvelope } from './envelope.js'
 import { copyGas, HOST_GAS } from './gas.js'
 import { GAS_GLOBAL_EXPORT, INIT_EXPORT, MAX_STACK_SLOTS, STACK_GLOBAL_EXPORT } from './hostAbi.js'
@@ -87,25 +80,6 @@ function bigintFromBytes(b: Uint8Array): bigint {
 
 function bigintToWord(v: bigint): Uint8Array {
   return hexToBytes(`0x${v.toString(16).padStart(64, '0')}` as Hex)
-}
-
-/**
- * keccak256 with a bounded memo for short inputs (mapping slots are keccak of
- * 64 bytes and hot accounts repeat): a pure function, so caching is invisible
- * to contracts and gas.
- */
-const keccakMemo = new Map<string, Uint8Array>()
-const KECCAK_MEMO_SIZE = 8192
-function memoKeccak(input: Uint8Array): Uint8Array {
-  if (input.length > 128) return keccak256(input, 'bytes')
-  const key = bytesToHex(input)
-  let hash = keccakMemo.get(key)
-  if (!hash) {
-    hash = keccak256(input, 'bytes')
-    if (keccakMemo.size >= KECCAK_MEMO_SIZE) keccakMemo.delete(keccakMemo.keys().next().value!)
-    keccakMemo.set(key, hash)
-  }
-  return hash
 }
 
 const isZeroWord = (b: Uint8Array) => b.every((x) => x === 0)
@@ -352,7 +326,7 @@ class Run {
       },
       keccak256: (ptr: number, len: number, out: number) => {
         this.charge(HOST_GAS.keccak + HOST_GAS.keccakWord * BigInt(Math.ceil((len >>> 0) / 32)))
-        this.mem(out, 32).set(memoKeccak(this.mem(ptr, len)))
+        this.mem(out, 32).set(keccak256(this.mem(ptr, len), 'bytes'))
       },
       call: (
         kind: number,

@@ -1,5 +1,5 @@
 import { type Chain, depositTx, type SealedBlock, type SignedTx } from '@rollup-mesh/chain'
-import { createSilentLogger, type Logger, type Startable } from '@rollup-mesh/core'
+import { createSilentLogger, keccak256, type Logger, type Startable } from '@rollup-mesh/core'
 import type { ExitBatch, P2P } from '@rollup-mesh/p2p'
 import {
   EXIT_TREE_DEPTH,
@@ -21,7 +21,6 @@ import {
   type Hash,
   type Hex,
   http,
-  keccak256,
   numberToHex,
   type PublicClient,
   parseAbiItem,
