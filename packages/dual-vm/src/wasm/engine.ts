@@ -4,8 +4,14 @@ import { createHash } from 'node:crypto'
 import { type Address, bytesToHex, concatHex, encodeAbiParameters, type Hex, hexToBytes } from 'viem'
 import { splitEnvelope } from './envelope.js'
 import { copyGas, HOST_GAS } from './gas.js'
-import { GAS_GLOBAL_EXPORT, INIT_EXPORT, MAX_STACK_SLOTS, STACK_GLOBAL_EXPORT } from './hostAbi.js'
-import { importedMemoryLimits, validateAndInstrument } from './module.js'
+import {
+  GAS_GLOBAL_EXPORT,
+  INIT_EXPORT,
+  MAX_STACK_SLOTS,
+  RESET_EXPORT,
+  STACK_GLOBAL_EXPORT,
+} from './hostAbi.js'
+import { importedMemoryLimits, reusableModule, validateAndInstrument } from './module.js'
 import type {
   CrossCallRequest,
   CrossCallResult,
@@ -19,9 +25,9 @@ import type {
 /**
  * The WASM contract runtime on Node's own WebAssembly (V8).
  *
- * Compiled modules are cached by code hash; every call gets a fresh instance
- * (fresh memory, globals set from the call's gas limit), so calls never share
- * memory. Host imports are synchronous, but `WasmHost.call` is async (the
+ * Compiled modules are cached by code hash. Every execution sees exactly what a
+ * fresh instance would (see "Instance reuse" below), so calls never share
+ * state. Host imports are synchronous, but `WasmHost.call` is async (the
  * callee may be the ethereumjs EVM), so cross-VM calls use deterministic
  * record/replay:
  *
@@ -31,7 +37,7 @@ import type {
  * 2. When the contract calls `call`, the request is recorded and the instance is
  *    aborted with a sentinel; the engine awaits `host.call(request)` and stores
  *    the result in the log.
- * 3. The call is run again from the start on a fresh instance. Host imports up
+ * 3. The call is run again from the start on a clean instance. Host imports up
  *    to the end of the log are answered from it: reads return the recorded
  *    value, writes and logs are not applied again (the host already has them),
  *    and gas is charged exactly as the first time. At the end of the log the
@@ -41,6 +47,28 @@ import type {
  * execution; a mismatch (a different import at the same position) is reported
  * as a trap. A call without cross-VM calls runs once at full speed; each
  * cross-VM call costs one re-run of the frame up to that call.
+ *
+ * Instance reuse. Instantiating per call (and ~25 import closures with it) was
+ * about a tenth of a token transfer, so instances are pooled per module:
+ * - The engine compiles `reusableModule(code)`, the stored code plus an
+ *   exported `__mesh_reset` that sets every mutable global back to its
+ *   initializer (module.ts); the stored code and its hash are unchanged.
+ * - A `Run` owns one instance and its memory; its host imports are bound once
+ *   and read the current execution's context, host and log from the `Run`.
+ * - Right after the first instantiation of a module, its memory (data segments
+ *   applied; no start function is allowed) is copied as the module's snapshot.
+ * - After every execution, whatever way it ended (finish, revert, trap,
+ *   out-of-gas, a host refusal, a suspend for a cross-VM call), the instance
+ *   is cleaned before it goes back to the pool: memory restored from the
+ *   snapshot, globals reset. A memory that grew cannot shrink, so that
+ *   instance is dropped instead. Tables cannot change (the validator admits no
+ *   table-mutating instruction), and modules with passive data segments
+ *   (whose `data.drop` would outlive a call) are never reused: they get a
+ *   fresh instance per execution on a pooled, zeroed memory as before.
+ * - An instance is taken out of the pool for exactly one synchronous
+ *   `execute` and never held across an `await`, so a frame re-entered through
+ *   a cross-VM call (a contract calling itself) runs on a clean instance, and
+ *   no two executions ever share one.
  */
 
 /** How an execution ended. */
@@ -85,12 +113,22 @@ function bigintToWord(v: bigint): Uint8Array {
 const isZeroWord = (b: Uint8Array) => b.every((x) => x === 0)
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
 
-/** A compiled module with its memory limits and a pool of zeroed memories of its initial size. */
+/** A compiled module with its memory limits and its pools. */
 type CompiledCode = {
   module: WebAssembly.Module
   limits: { initial: number; maximum: number }
+  /** Whether `module` has the reset export, so its instances are reused (see the file comment). */
+  reusable: boolean
+  /** Clean instances of a reusable module, ready to run. */
+  idle: Run[]
+  /** A reusable module's memory right after instantiation; set by its first instantiation. */
+  snapshot: Uint8Array | undefined
+  /** Zeroed memories of the initial size (modules that are not reusable get a fresh instance on one). */
   memories: WebAssembly.Memory[]
 }
+
+/** Instances (or, for modules that are not reusable, memories) kept per module. */
+const POOL_SIZE = 8
 
 export type WasmEngineStats = {
   /** Modules compiled (cache misses). */
@@ -101,6 +139,10 @@ export type WasmEngineStats = {
   frames: number
   /** Extra runs caused by cross-VM calls (record/replay). */
   replays: number
+  /** Instances created. */
+  instantiated: number
+  /** Executions that ran on a reused (cleaned) instance instead of a new one. */
+  reused: number
 }
 
 export type WasmEngineOptions = {
@@ -108,11 +150,24 @@ export type WasmEngineOptions = {
   moduleCacheSize?: number
 }
 
-/** One execution attempt of a frame on a fresh instance. */
+const NO_LOG: LogEntry[] = []
+
+/**
+ * One instance of a module with its memory and host imports bound once. It runs
+ * one execution attempt at a time: `begin` sets the execution's context, host
+ * and log, `execute` runs it, and `clean` (reusable modules) puts the instance
+ * back to its state right after instantiation.
+ */
 class Run {
-  private memory!: WebAssembly.Memory
   private view: Uint8Array = EMPTY
-  private gas!: WebAssembly.Global
+  private readonly gas: WebAssembly.Global
+  private readonly stack: WebAssembly.Global
+  private readonly init: (() => void) | undefined
+  private readonly reset: (() => void) | undefined
+  private readonly entries: { call: () => void; deploy: () => void }
+  private ctx!: WasmCallContext
+  private host!: WasmHost
+  private log: LogEntry[] = NO_LOG
   private cursor = 0
   private returnData: Uint8Array = EMPTY
   /** Gas charged for callees so far (not re-executed by a replay: their results come from the log). */
@@ -121,17 +176,54 @@ class Run {
 
   constructor(
     module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
+    readonly memory: WebAssembly.Memory,
     private readonly maxPages: number,
-    private readonly ctx: WasmCallContext,
-    private readonly host: WasmHost,
-    private readonly log: LogEntry[],
   ) {
-    this.memory = memory
     this.instance = new WebAssembly.Instance(module, { mesh: { ...this.imports(), memory } })
     const exports = this.instance.exports
     this.gas = exports[GAS_GLOBAL_EXPORT] as WebAssembly.Global
+    this.stack = exports[STACK_GLOBAL_EXPORT] as WebAssembly.Global
+    const init = exports[INIT_EXPORT]
+    this.init = typeof init === 'function' ? (init as () => void) : undefined
+    const reset = exports[RESET_EXPORT]
+    this.reset = typeof reset === 'function' ? (reset as () => void) : undefined
+    this.entries = { call: exports.call as () => void, deploy: exports.deploy as () => void }
+  }
+
+  /** Sets the context, host and log of the next execution, and its gas. */
+  begin(ctx: WasmCallContext, host: WasmHost, log: LogEntry[]): void {
+    this.ctx = ctx
+    this.host = host
+    this.log = log
+    this.cursor = 0
+    this.returnData = EMPTY
+    this.calleeGas = 0n
     this.gas.value = ctx.gasLimit > MAX_GAS ? MAX_GAS : ctx.gasLimit
+  }
+
+  /** Memory as bytes (a view over the current buffer). */
+  bytes(): Uint8Array {
+    if (this.view.buffer !== this.memory.buffer || this.view.byteLength === 0) {
+      this.view = new Uint8Array(this.memory.buffer)
+    }
+    return this.view
+  }
+
+  /**
+   * Puts a reusable instance back to its state right after instantiation:
+   * memory from `snapshot`, every mutable global to its initializer. Returns
+   * false (drop the instance) when that is impossible: the memory grew, or the
+   * module has no reset export.
+   */
+  clean(snapshot: Uint8Array): boolean {
+    this.ctx = undefined as unknown as WasmCallContext
+    this.host = undefined as unknown as WasmHost
+    this.log = NO_LOG
+    this.returnData = EMPTY
+    if (!this.reset || this.memory.buffer.byteLength !== snapshot.length) return false
+    this.bytes().set(snapshot)
+    this.reset()
+    return true
   }
 
   gasLeft(): bigint {
@@ -139,7 +231,7 @@ class Run {
   }
 
   stackUsed(): number {
-    return (this.instance.exports[STACK_GLOBAL_EXPORT] as WebAssembly.Global).value as number
+    return this.stack.value as number
   }
 
   memoryPages(): number {
@@ -148,9 +240,8 @@ class Run {
 
   execute(entry: 'call' | 'deploy'): Halt {
     try {
-      const init = this.instance.exports[INIT_EXPORT]
-      if (typeof init === 'function') init()
-      ;(this.instance.exports[entry] as () => void)()
+      this.init?.()
+      this.entries[entry]()
       return { kind: 'finish', data: EMPTY }
     } catch (error) {
       if (error instanceof HaltSignal) return error.halt
@@ -190,11 +281,9 @@ class Run {
   private mem(ptr: number, len: number): Uint8Array {
     const p = ptr >>> 0
     const l = len >>> 0
-    if (this.view.buffer !== this.memory.buffer || this.view.byteLength === 0) {
-      this.view = new Uint8Array(this.memory.buffer)
-    }
-    if (p + l > this.view.length) this.halt({ kind: 'trap', reason: 'host call memory access out of bounds' })
-    return this.view.subarray(p, p + l)
+    const view = this.bytes()
+    if (p + l > view.length) this.halt({ kind: 'trap', reason: 'host call memory access out of bounds' })
+    return view.subarray(p, p + l)
   }
 
   /** The next log entry when replaying, or undefined when live. */
@@ -224,15 +313,14 @@ class Run {
   }
 
   private imports(): Record<string, (...args: never[]) => unknown> {
-    const ctx = this.ctx
-    const host = this.host
+    // Bound once per instance: every import reads the current execution's state from `this`.
     return {
       calldata_size: () => {
         this.charge(HOST_GAS.context)
-        return ctx.calldata.length
+        return this.ctx.calldata.length
       },
       calldata_copy: (dest: number, offset: number, len: number) =>
-        this.copyOut(dest, ctx.calldata, offset, len),
+        this.copyOut(dest, this.ctx.calldata, offset, len),
       returndata_size: () => {
         this.charge(HOST_GAS.context)
         return this.returnData.length
@@ -256,13 +344,13 @@ class Run {
           out.set(replayed.value)
           return
         }
-        const value = host.sload(key.slice())
+        const value = this.host.sload(key.slice())
         this.record({ k: 'sload', value })
         out.fill(0)
         out.set(value.subarray(0, 32), 32 - Math.min(32, value.length))
       },
       storage_store: (keyPtr: number, valuePtr: number) => {
-        if (ctx.isStatic) this.staticViolation('storage_store')
+        if (this.ctx.isStatic) this.staticViolation('storage_store')
         const key = this.mem(keyPtr, 32).slice()
         const value = this.mem(valuePtr, 32).slice()
         const replayed = this.replay('sstore')
@@ -270,49 +358,49 @@ class Run {
           this.charge(replayed.cost)
           return
         }
-        const current = host.sload(key)
+        const current = this.host.sload(key)
         const cost = sameBytes(current, value)
           ? HOST_GAS.sstoreNoop
           : isZeroWord(current)
             ? HOST_GAS.sstoreSet
             : HOST_GAS.sstoreReset
         this.charge(cost)
-        host.sstore(key, value)
+        this.host.sstore(key, value)
         this.record({ k: 'sstore', cost })
       },
-      caller: (out: number) => this.writeAddress(out, ctx.caller),
-      origin: (out: number) => this.writeAddress(out, ctx.origin),
-      address: (out: number) => this.writeAddress(out, ctx.address),
+      caller: (out: number) => this.writeAddress(out, this.ctx.caller),
+      origin: (out: number) => this.writeAddress(out, this.ctx.origin),
+      address: (out: number) => this.writeAddress(out, this.ctx.address),
       callvalue: (out: number) => {
         this.charge(HOST_GAS.context)
-        this.mem(out, 32).set(bigintToWord(ctx.value))
+        this.mem(out, 32).set(bigintToWord(this.ctx.value))
       },
       balance: (addrPtr: number, out: number) => {
         this.charge(HOST_GAS.balance)
         const address = bytesToHex(this.mem(addrPtr, 20)) as Address
         const replayed = this.replay('balance')
-        const value = replayed ? replayed.value : host.balance(address)
+        const value = replayed ? replayed.value : this.host.balance(address)
         if (!replayed) this.record({ k: 'balance', value })
         this.mem(out, 32).set(bigintToWord(value))
       },
       block_number: () => {
         this.charge(HOST_GAS.context)
-        return ctx.block.number
+        return this.ctx.block.number
       },
       block_timestamp: () => {
         this.charge(HOST_GAS.context)
-        return ctx.block.timestamp
+        return this.ctx.block.timestamp
       },
       chain_id: () => {
         this.charge(HOST_GAS.context)
-        return ctx.block.chainId
+        return this.ctx.block.chainId
       },
       gas_left: () => {
         this.charge(HOST_GAS.context)
         return this.gas.value
       },
       log: (topicsPtr: number, count: number, dataPtr: number, dataLen: number) => {
-        if (ctx.isStatic) this.staticViolation('log')
+        if (this.ctx.isStatic) this.staticViolation('log')
         const n = count >>> 0
         if (n > 4) this.halt({ kind: 'trap', reason: `log with ${n} topics (at most 4)` })
         this.charge(HOST_GAS.log + HOST_GAS.logTopic * BigInt(n) + HOST_GAS.logByte * BigInt(dataLen >>> 0))
@@ -321,7 +409,7 @@ class Run {
         if (this.replay('log')) return
         const topics: Uint8Array[] = []
         for (let i = 0; i < n; i++) topics.push(topicBytes.slice(32 * i, 32 * i + 32))
-        host.emitLog(topics, data)
+        this.host.emitLog(topics, data)
         this.record({ k: 'log' })
       },
       keccak256: (ptr: number, len: number, out: number) => {
@@ -340,7 +428,7 @@ class Run {
         if (callKind === undefined) this.halt({ kind: 'trap', reason: `invalid call kind ${kind}` })
         const to = bytesToHex(this.mem(addrPtr, 20)) as Address
         const value = callKind === 'call' ? bigintFromBytes(this.mem(valuePtr, 32)) : 0n
-        if (value > 0n && ctx.isStatic) this.staticViolation('value transfer')
+        if (value > 0n && this.ctx.isStatic) this.staticViolation('value transfer')
         const data = this.mem(dataPtr, dataLen).slice()
         // The re-run this call causes (record/replay) is paid for: 1/REPLAY_GAS_DIVISOR of the gas this
         // frame used so far outside its callees, so n calls in one frame cannot cost O(n^2) unpaid work.
@@ -387,7 +475,14 @@ class Run {
 
 /** The `WasmEngine` over V8's WebAssembly with record/replay for cross-VM calls (see the file comment). */
 export class V8WasmEngine implements WasmEngine {
-  readonly stats: WasmEngineStats = { compiled: 0, hashed: 0, frames: 0, replays: 0 }
+  readonly stats: WasmEngineStats = {
+    compiled: 0,
+    hashed: 0,
+    frames: 0,
+    replays: 0,
+    instantiated: 0,
+    reused: 0,
+  }
   private readonly byArray = new WeakMap<Uint8Array, CompiledCode>()
   private readonly byHash = new Map<string, CompiledCode>()
   private readonly cacheSize: number
@@ -420,7 +515,7 @@ export class V8WasmEngine implements WasmEngine {
     if (module) {
       this.byHash.delete(key)
     } else {
-      module = { module: new WebAssembly.Module(code), limits: importedMemoryLimits(code), memories: [] }
+      module = compileCode(code)
       this.stats.compiled++
       if (this.byHash.size >= this.cacheSize) this.byHash.delete(this.byHash.keys().next().value!)
     }
@@ -446,29 +541,21 @@ export class V8WasmEngine implements WasmEngine {
     this.stats.frames++
     for (;;) {
       let run: Run
-      const memory =
-        module.memories.pop() ??
-        new WebAssembly.Memory({ initial: module.limits.initial, maximum: module.limits.maximum })
       try {
-        run = new Run(module.module, memory, module.limits.maximum, ctx, host, log)
+        run = this.acquire(module)
       } catch (error) {
         return failure('trap', `instantiation failed: ${(error as Error).message}`, gasLimit)
       }
+      run.begin(ctx, host, log)
       const halt = run.execute(entry)
-      // A memory that did not grow is zeroed and reused (instantiation re-applies the data segments).
-      if (memory.buffer.byteLength === module.limits.initial * 65536 && module.memories.length < 8) {
-        new Uint8Array(memory.buffer).fill(0)
-        module.memories.push(memory)
-      }
-      const used = () => {
-        const left = run.gasLeft()
-        return left < 0n ? gasLimit : gasLimit - left
-      }
+      const left = run.gasLeft()
+      this.release(module, run)
+      const used = left < 0n ? gasLimit : gasLimit - left
       switch (halt.kind) {
         case 'finish':
-          return { status: 'success', returnData: halt.data, gasUsed: used() }
+          return { status: 'success', returnData: halt.data, gasUsed: used }
         case 'revert':
-          return { status: 'revert', returnData: halt.data, gasUsed: used() }
+          return { status: 'revert', returnData: halt.data, gasUsed: used }
         case 'out-of-gas':
           return failure('out-of-gas', 'out of gas', gasLimit)
         case 'trap':
@@ -488,6 +575,57 @@ export class V8WasmEngine implements WasmEngine {
         }
       }
     }
+  }
+
+  /** A clean instance of `module`: an idle one when it is reusable, else a new one. */
+  private acquire(module: CompiledCode): Run {
+    const idle = module.idle.pop()
+    if (idle) {
+      this.stats.reused++
+      return idle
+    }
+    const { initial, maximum } = module.limits
+    const memory = module.memories.pop() ?? new WebAssembly.Memory({ initial, maximum })
+    const run = new Run(module.module, memory, maximum)
+    this.stats.instantiated++
+    if (module.reusable && module.snapshot === undefined) module.snapshot = run.bytes().slice()
+    return run
+  }
+
+  /** Takes back an instance after an execution: cleaned into the pool, or dropped (its memory pooled when possible). */
+  private release(module: CompiledCode, run: Run): void {
+    if (module.reusable) {
+      if (module.idle.length < POOL_SIZE && run.clean(module.snapshot!)) module.idle.push(run)
+      return
+    }
+    // A memory that did not grow is zeroed and reused (instantiation re-applies the data segments).
+    const memory = run.memory
+    if (memory.buffer.byteLength === module.limits.initial * 65536 && module.memories.length < POOL_SIZE) {
+      run.bytes().fill(0)
+      module.memories.push(memory)
+    }
+  }
+}
+
+/** Compiles stored code, with the reset export that lets its instances be reused when the module allows it. */
+function compileCode(code: Uint8Array): CompiledCode {
+  const limits = importedMemoryLimits(code)
+  const reusable = reusableModule(code)
+  let module: WebAssembly.Module | undefined
+  if (reusable) {
+    try {
+      module = new WebAssembly.Module(reusable)
+    } catch {
+      module = undefined
+    }
+  }
+  return {
+    module: module ?? new WebAssembly.Module(code),
+    limits,
+    reusable: module !== undefined,
+    idle: [],
+    snapshot: undefined,
+    memories: [],
   }
 }
 

@@ -42,6 +42,12 @@ export const RESERVED_PREFIX = '__mesh_'
 export const GAS_GLOBAL_EXPORT = '__mesh_gas'
 /** The mutable i32 global holding the stack budget used (exported by instrumented modules). */
 export const STACK_GLOBAL_EXPORT = '__mesh_stack'
+/**
+ * Function the engine adds to the module it compiles for stored code (never to the stored code
+ * itself, see `reusableModule` in module.ts): sets every mutable global back to its initial value,
+ * so one instance can serve many calls.
+ */
+export const RESET_EXPORT = '__mesh_reset'
 /** Optional export the engine runs before `call`/`deploy` (AssemblyScript's `--exportStart`). */
 export const INIT_EXPORT = '_initialize'
 
