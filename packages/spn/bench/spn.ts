@@ -8,7 +8,8 @@
  * Defaults are the brief's workload: 10,000 transfers from 200 senders, 1 s blocks,
  * 1 Ggas block gas limit (both nodes).
  *
- *   npm run bench:spn -- [--txs 3000] [--senders 50] [--block-time 500] [--batch 500] [--json]
+ *   npm run bench:spn -- [--txs 3000] [--senders 50] [--block-time 500] [--batch 500]
+ *     [--executor serial|parallel] [--recipients fresh|next-sender] [--no-anvil] [--json]
  */
 import '@rollup-mesh/core/polyfill'
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -49,10 +50,23 @@ const { values } = parseArgs({
     'gas-limit': { type: 'string', default: '1000000000' },
     'no-anvil': { type: 'boolean', default: false },
     executor: { type: 'string', default: 'serial' },
+    recipients: { type: 'string', default: 'fresh' },
     json: { type: 'boolean', default: false },
   },
 })
 const N = Number(values.txs)
+if (values.recipients !== 'fresh' && values.recipients !== 'next-sender')
+  throw new Error(`--recipients: expected fresh or next-sender, got ${values.recipients}`)
+/**
+ * Who the n-th transfer (by sender `i`) pays: `fresh`, a new address per transfer (independent
+ * transfers, each a zero-to-non-zero balance store); `next-sender`, the next sender in the
+ * round-robin, so each transfer reads the balance the previous one wrote (one long dependency chain:
+ * the worst case for a parallel executor, no different for a serial one).
+ */
+function recipient(n: number, i: number, keys: Hex[]): Address {
+  if (values.recipients === 'next-sender') return privateKeyToAddress(keys[(i + 1) % keys.length]!)
+  return `0x${(0xbe0000 + n).toString(16).padStart(40, '0')}` as Address
+}
 const S = Number(values.senders)
 const BATCH = Number(values.batch)
 const INFLIGHT = Number(values.inflight)
@@ -130,11 +144,8 @@ async function startSPN(dir: string, senders: Address[]): Promise<Target> {
     [
       // SPN_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the node under the workload.
       ...(process.env.SPN_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      '--import',
-      'tsx',
-      '--conditions',
-      'source',
-      join(root, 'packages/spn/src/bin.ts'),
+      // The node as users run it: the built bin (`npm run bench:spn` builds first).
+      join(root, 'packages/spn/dist/bin.js'),
       '--config',
       cfg,
     ],
@@ -279,7 +290,7 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
           data: encodeFunctionData({
             abi,
             functionName: 'transfer',
-            args: [privateKeyToAddress(keys[(i + 1) % keys.length]!), 1n],
+            args: [recipient(txs.length, i, keys), 1n],
           }),
           ...fee,
         },
@@ -429,7 +440,7 @@ async function main() {
   const fmt = (v: number | undefined) =>
     v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
   const lines = [
-    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, block gas limit ${values['gas-limit']}, ${values.executor} executor; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks; load average ${loadavg()
+    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, ${values.recipients} recipients, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, block gas limit ${values['gas-limit']}, ${values.executor} executor; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     [
