@@ -1,7 +1,7 @@
 import binaryen from 'binaryen'
 import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
 import { compileAssemblyScript } from '../../../src/compile/assemblyscript.js'
-import { createWasmEngine, type V8WasmEngine } from '../../../src/wasm/engine.js'
+import { createWasmEngine, type V8WasmEngine, type WasmEngineOptions } from '../../../src/wasm/engine.js'
 import type {
   CrossCallRequest,
   CrossCallResult,
@@ -22,10 +22,14 @@ export type UnitLog = { address: Address; topics: Hex[]; data: Hex }
 export const EXAMPLES = new URL('../../../../../examples/contracts/', import.meta.url).pathname
 
 export class UnitWorld {
-  readonly engine: V8WasmEngine = createWasmEngine()
+  readonly engine: V8WasmEngine
   readonly accounts = new Map<Address, UnitAccount>()
   logs: UnitLog[] = []
   private nonce = 0n
+
+  constructor(engineOptions: WasmEngineOptions = {}) {
+    this.engine = createWasmEngine(engineOptions)
+  }
 
   account(address: Address): UnitAccount {
     const key = address.toLowerCase() as Address
