@@ -1,4 +1,4 @@
-import type { StateView, WriteSet } from '@rollup-mesh/core'
+import type { AccountState, StateView, WriteSet } from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, numberToHex } from 'viem'
 import {
   createLtHash,
@@ -52,21 +52,32 @@ export function stateRootOf(state: StateView): Hex {
 
 /**
  * Moves `acc` from the state `base` to `base` + `writeSet`: for every written
- * account and slot, removes the old entry and adds the new one. O(write set).
+ * account and slot whose value changed, removes the old entry and adds the new
+ * one (a write of the same value leaves the entry, and the sum, as they were).
+ * O(write set).
  */
 export function applyWriteSetToLtHash(acc: LtHash, base: StateView, writeSet: WriteSet): void {
   for (const [address, account] of writeSet.accounts) {
     if (address === STATE_COMMITMENT_ADDRESS) continue
-    mixAccount(acc, address, base.getAccount(address), -1)
+    const before = base.getAccount(address)
+    if (sameAccount(before, account)) continue
+    mixAccount(acc, address, before, -1)
     mixAccount(acc, address, account, 1)
   }
   for (const [address, slots] of writeSet.storage) {
     if (address === STATE_COMMITMENT_ADDRESS) continue
     for (const [slot, value] of slots) {
-      mixStorage(acc, address, slot, base.getStorage(address, slot), -1)
+      const before = base.getStorage(address, slot)
+      if (before === value) continue
+      mixStorage(acc, address, slot, before, -1)
       mixStorage(acc, address, slot, value, 1)
     }
   }
+}
+
+function sameAccount(a: AccountState | undefined | null, b: AccountState | undefined | null): boolean {
+  if (!a || !b) return !a && !b
+  return a.nonce === b.nonce && a.balance === b.balance && a.codeHash === b.codeHash && a.vm === b.vm
 }
 
 /**

@@ -1,20 +1,20 @@
-import { createHash } from 'node:crypto'
-import type { AccountState } from '@rollup-mesh/core'
-import { keccak256 } from '@rollup-mesh/core'
+import { endianness } from 'node:os'
+import { type AccountState, keccak256 } from '@rollup-mesh/core'
+import { createBLAKE3 } from 'hash-wasm'
 import { type Address, bytesToHex, type Hex, hexToBytes, numberToHex } from 'viem'
 
 /**
- * The state commitment: a lattice (multiset) hash in the style of Solana's
- * accounts LtHash.
+ * The state commitment: a lattice (multiset) hash as Solana's accounts LtHash.
  *
- * Every live entry of the state is hashed on its own with SHAKE256 to 2,048
- * bytes, read as 1,024 little-endian u16 lanes; the accumulator is the lane-wise
- * sum (mod 2^16) of all entries' vectors and the root is keccak256 of the
- * accumulator's 2,048 bytes. Because addition commutes and has an inverse, a
+ * Every live entry of the state is hashed on its own with the BLAKE3 XOF to
+ * 2,048 bytes, read as 1,024 little-endian u16 lanes; the accumulator is the
+ * lane-wise sum (mod 2^16) of all entries' vectors and the root is keccak256 of
+ * the accumulator's 2,048 bytes. Because addition commutes and has an inverse, a
  * block updates the accumulator from its write set alone: subtract the old
- * entry's vector, add the new one. Cost: two SHAKE256-2048 (about 9 µs each
- * here) per written account or slot, plus 1,024 lane additions; nothing is
- * proportional to the size of the state.
+ * entry's vector, add the new one (an entry written back unchanged costs
+ * nothing). Cost: one BLAKE3-2048 (about 4.5 µs here, against 7.5 µs for
+ * SHAKE256-2048) per changed side of a written account or slot, plus 512
+ * two-lane word additions; nothing is proportional to the size of the state.
  *
  * Entries (absent accounts and zero slots have no entry):
  * - account: `0x01 ‖ address(20) ‖ nonce(32) ‖ balance(32) ‖ codeHash(32) ‖ vm(1: 0 evm, 1 wasm)`
@@ -32,12 +32,27 @@ export function createLtHash(): LtHash {
   return new Uint16Array(LT_HASH_LANES)
 }
 
-function shakeLanes(entry: Uint8Array): Uint16Array {
-  const digest = createHash('shake256', { outputLength: LT_HASH_BYTES }).update(entry).digest()
-  // Lanes are little-endian u16; read them explicitly so the result never depends on the host's endianness.
-  const lanes = new Uint16Array(LT_HASH_LANES)
-  for (let i = 0; i < LT_HASH_LANES; i++) lanes[i] = digest[2 * i]! | (digest[2 * i + 1]! << 8)
-  return lanes
+/** One BLAKE3 instance per thread (hashing is synchronous, so calls never interleave). */
+const xof = await createBLAKE3(LT_HASH_BYTES * 8)
+const LITTLE_ENDIAN = endianness() === 'LE'
+
+/** An entry's vector as 512 u32 words, each two adjacent little-endian u16 lanes. */
+function entryWords(entry: Uint8Array): Uint32Array {
+  xof.init()
+  xof.update(entry)
+  const digest = xof.digest('binary')
+  if (LITTLE_ENDIAN && digest.byteOffset % 4 === 0)
+    return new Uint32Array(digest.buffer, digest.byteOffset, 512)
+  // Big-endian hosts (or an unaligned digest): assemble the words byte by byte.
+  const words = new Uint32Array(512)
+  for (let i = 0; i < 512; i++)
+    words[i] =
+      (digest[4 * i]! |
+        (digest[4 * i + 1]! << 8) |
+        (digest[4 * i + 2]! << 16) |
+        (digest[4 * i + 3]! << 24)) >>>
+      0
+  return words
 }
 
 function writeHex(out: Uint8Array, offset: number, hex: string): void {
@@ -64,11 +79,47 @@ export function storageEntry(address: Address, slot: Hex, value: Hex): Uint8Arra
   return out
 }
 
-/** Adds (`sign` 1) or removes (`sign` -1) one entry's vector. */
+const LOW15 = 0x7fff7fff
+const HIGH = 0x80008000
+
+/**
+ * Adds (`sign` 1) or removes (`sign` -1) one entry's vector. Two u16 lanes are
+ * summed per u32 word without a carry crossing between them (SWAR): the low 15
+ * bits of each lane are added, and each lane's top bit is the xor of the
+ * operands' top bits and that carry.
+ */
 export function mixEntry(acc: LtHash, entry: Uint8Array, sign: 1 | -1): void {
-  const lanes = shakeLanes(entry)
-  if (sign === 1) for (let i = 0; i < LT_HASH_LANES; i++) acc[i] = acc[i]! + lanes[i]!
-  else for (let i = 0; i < LT_HASH_LANES; i++) acc[i] = acc[i]! - lanes[i]!
+  const words = entryWords(entry)
+  const a = accumulatorWords(acc)
+  if (sign === 1) {
+    for (let i = 0; i < 512; i++) {
+      const x = a[i]!
+      const y = words[i]!
+      a[i] = ((x & LOW15) + (y & LOW15)) ^ ((x ^ y) & HIGH)
+    }
+  } else {
+    for (let i = 0; i < 512; i++) {
+      const x = a[i]!
+      const y = words[i]!
+      a[i] = ((x | HIGH) - (y & LOW15)) ^ ((x ^ ~y) & HIGH)
+    }
+  }
+  if (!LITTLE_ENDIAN) storeAccumulatorWords(acc, a)
+}
+
+/** The accumulator's lanes as u32 words of two (a view on little-endian hosts, a copy elsewhere). */
+function accumulatorWords(acc: LtHash): Uint32Array {
+  if (LITTLE_ENDIAN && acc.byteOffset % 4 === 0) return new Uint32Array(acc.buffer, acc.byteOffset, 512)
+  const words = new Uint32Array(512)
+  for (let i = 0; i < 512; i++) words[i] = (acc[2 * i]! | (acc[2 * i + 1]! << 16)) >>> 0
+  return words
+}
+
+function storeAccumulatorWords(acc: LtHash, words: Uint32Array): void {
+  for (let i = 0; i < 512; i++) {
+    acc[2 * i] = words[i]! & 0xffff
+    acc[2 * i + 1] = words[i]! >>> 16
+  }
 }
 
 export function mixAccount(

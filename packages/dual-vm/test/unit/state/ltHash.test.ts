@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { createBLAKE3 } from 'hash-wasm'
 import type { Address, Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
 import {
@@ -9,6 +10,7 @@ import {
   genesisWriteSet,
   JournaledState,
 } from '../../../src/index.js'
+import { LT_HASH_LANES, mixEntry } from '../../../src/state/ltHash.js'
 
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address
 const word = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex
@@ -73,5 +75,31 @@ describe('LtHash state root', () => {
     ).not.toBe(root)
     expect(genesisWriteSet({ [addr(1)]: { balance: 1n } }).stateRoot).not.toBe(root)
     expect(genesisWriteSet(base).stateRoot).toBe(root)
+  })
+
+  it('adds and removes an entry lane by lane mod 2^16, as the plain definition does', async () => {
+    const xof = await createBLAKE3(LT_HASH_LANES * 16)
+    const lanesOf = (entry: Uint8Array) => {
+      xof.init()
+      xof.update(entry)
+      const d = xof.digest('binary')
+      return Array.from({ length: LT_HASH_LANES }, (_, i) => d[2 * i]! | (d[2 * i + 1]! << 8))
+    }
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 120 }),
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: LT_HASH_LANES, maxLength: LT_HASH_LANES }),
+        fc.constantFrom(1 as const, -1 as const),
+        (entry, start, sign) => {
+          const acc = Uint16Array.from(start)
+          mixEntry(acc, entry, sign)
+          const lanes = lanesOf(entry)
+          expect(Array.from(acc)).toEqual(start.map((x, i) => (x + sign * lanes[i]! + 0x10000) & 0xffff))
+          mixEntry(acc, entry, sign === 1 ? -1 : 1)
+          expect(Array.from(acc)).toEqual(start)
+        },
+      ),
+      { numRuns: 60 },
+    )
   })
 })
