@@ -6,7 +6,7 @@ import { encodeHeader } from './block.js'
 import { headerFromJSON, headerToJSON, receiptFromJSON, receiptToJSON } from './codec.js'
 import { ChainStoreError } from './errors.js'
 
-const SCHEMA_VERSION = '1'
+const SCHEMA_VERSION = '2'
 const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`
 
 /** A transaction as stored with its block position. */
@@ -85,7 +85,13 @@ export class ChainStore {
       | undefined
     if (version === undefined)
       this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION)
-    else if (version !== SCHEMA_VERSION)
+    else if (version === '1') {
+      // 1 → 2: transactions remember the block-wide index of their first log (NULL for older rows).
+      this.db.transaction(() => {
+        this.db.exec('ALTER TABLE txs ADD COLUMN first_log INTEGER')
+        this.db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(SCHEMA_VERSION, 'schema')
+      })()
+    } else if (version !== SCHEMA_VERSION)
       throw new ChainStoreError(`Chain store schema version ${version} is not supported.`, [
         `- This node reads version ${SCHEMA_VERSION}; use a fresh data dir.`,
       ])
@@ -136,16 +142,18 @@ export class ChainStore {
     return row ? rowToTx(row) : undefined
   }
 
-  getReceipt(hash: Hex): { tx: StoredTx; receipt: Receipt } | undefined {
+  /** A transaction's receipt, with the block-wide index of its first log. */
+  getReceipt(hash: Hex): { tx: StoredTx; receipt: Receipt; firstLogIndex: number } | undefined {
     const row = this.st.txByHash.get(hash.toLowerCase()) as TxRow | undefined
     if (!row) return undefined
     const tx = rowToTx(row)
     const receipt = receiptFromJSON(row.receipt, tx)
     if (tx.depositNonce !== undefined) receipt.depositNonce = tx.depositNonce
-    return { tx, receipt }
+    const firstLogIndex = row.first_log ?? this.firstLogIndex(tx.blockNumber, tx.index)
+    return { tx, receipt, firstLogIndex }
   }
 
-  /** The block-wide index of the first log of transaction `txIndex` of block `n`. */
+  /** The block-wide index of the first log of transaction `txIndex` of block `n` (counted: O(logs of the block)). */
   firstLogIndex(n: bigint, txIndex: number): number {
     return this.st.logsBefore.get(Number(n), txIndex) as number
   }
@@ -197,7 +205,7 @@ export class ChainStore {
       c.txs.forEach((t, i) => {
         const r = c.receipts[i]
         if (!r) throw new ChainStoreError(`Block ${n} has no receipt for transaction ${i}.`)
-        this.st.insertTx.run(t.hash, n, i, t.raw, t.from, t.to, storedReceipt(r))
+        this.st.insertTx.run(t.hash, n, i, t.raw, t.from, t.to, storedReceipt(r), logIndex)
         for (const log of r.logs) {
           const tp = log.topics
           this.st.insertLog.run(
@@ -313,6 +321,7 @@ type TxRow = {
   sender: string
   recipient: string | null
   receipt: string
+  first_log: number | null
   block_hash: string
 }
 type LogRow = {
@@ -365,7 +374,7 @@ CREATE TABLE IF NOT EXISTS blocks (
   tx_count INTEGER NOT NULL, size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS txs (
   hash TEXT PRIMARY KEY, block_number INTEGER NOT NULL, idx INTEGER NOT NULL, raw TEXT NOT NULL,
-  sender TEXT NOT NULL, recipient TEXT, receipt TEXT NOT NULL) WITHOUT ROWID;
+  sender TEXT NOT NULL, recipient TEXT, receipt TEXT NOT NULL, first_log INTEGER) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS txs_block ON txs (block_number, idx);
 CREATE TABLE IF NOT EXISTS logs (
   block_number INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_index INTEGER NOT NULL, tx_hash TEXT NOT NULL,
@@ -397,7 +406,7 @@ function prepare(db: Database.Database) {
       'INSERT INTO blocks (number, hash, header, tx_count, size) VALUES (?, ?, ?, ?, ?)',
     ),
     insertTx: db.prepare(
-      'INSERT INTO txs (hash, block_number, idx, raw, sender, recipient, receipt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO txs (hash, block_number, idx, raw, sender, recipient, receipt, first_log) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     txsOfBlock: db.prepare(
       'SELECT t.*, b.hash AS block_hash FROM txs t JOIN blocks b ON b.number = t.block_number WHERE t.block_number = ? ORDER BY t.idx',

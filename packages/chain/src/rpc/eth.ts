@@ -366,14 +366,9 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       const hash = paramHex(p, 0, 32)
       const found = chain.store.getReceipt(hash)
       if (!found) return null
-      const { tx, receipt } = found
+      const { tx, receipt, firstLogIndex } = found
       const type = signedTxWithSender(tx.raw, chain.chainId, tx.from).type
-      return formatReceipt(
-        receipt,
-        { type },
-        { hash: tx.blockHash, number: tx.blockNumber },
-        chain.store.firstLogIndex(tx.blockNumber, tx.index),
-      )
+      return formatReceipt(receipt, { type }, { hash: tx.blockHash, number: tx.blockNumber }, firstLogIndex)
     },
     eth_getBlockByNumber: (p) => {
       expectCount(p, 1, 2)

@@ -82,6 +82,8 @@ describe('ChainStore', () => {
     expect(again.getBlockTxs(1n).map((t) => t.hash)).toEqual(txs.map((t) => t.hash))
     expect(again.getReceipt(txs[1]!.hash)?.receipt.logs).toHaveLength(2)
     expect(again.firstLogIndex(1n, 1)).toBe(1)
+    expect(again.getReceipt(txs[0]!.hash)?.firstLogIndex).toBe(0)
+    expect(again.getReceipt(txs[1]!.hash)?.firstLogIndex).toBe(1)
     expect(again.readAccount(A)).toEqual({ nonce: 1n, balance: 5n, codeHash: EMPTY_CODE_HASH, vm: 'wasm' })
     expect(again.readStorage(A, '0x1')).toBe(`0x${'00'.repeat(31)}2a`)
     expect(again.readCode(`0x${'cc'.repeat(32)}`)).toEqual(new Uint8Array([1, 2, 3]))
@@ -100,6 +102,39 @@ describe('ChainStore', () => {
     expect(again.getLogs({ ...q, topics: [[T0, T1]] })).toHaveLength(3)
     expect(again.getLogs({ ...q, fromBlock: 2n, toBlock: 5n })).toHaveLength(0)
     again.close()
+  })
+
+  it('upgrades a version-1 store in place: older transactions count their first log index', () => {
+    const path = join(dir, 'v1.db')
+    const store = storeWithGenesis(path)
+    const g = store.head()!
+    const h1 = header(1n, g.hash)
+    const txs = [0, 1].map((i) => ({
+      hash: `0x${String(i + 1)
+        .padStart(2, '0')
+        .repeat(32)}` as Hex,
+      raw: '0x02c0' as Hex,
+      from: keys[0]!.address.toLowerCase() as Address,
+      to: A,
+    }))
+    const log = { address: A, topics: [T0], data: '0x' as Hex }
+    store.commitBlock({
+      header: h1,
+      hash: hashHeader(h1),
+      txs,
+      receipts: [receipt(txs[0]!.hash, 0, [log, log]), receipt(txs[1]!.hash, 1, [log])],
+      writeSet: { accounts: new Map(), storage: new Map(), code: new Map() },
+      mempoolRemovals: [],
+    })
+    // Make it look like a version-1 file: no first_log column.
+    store.db.exec('ALTER TABLE txs DROP COLUMN first_log')
+    store.setMeta('schema', '1')
+    store.close()
+
+    const upgraded = new ChainStore({ path })
+    expect(upgraded.getMeta('schema')).toBe('2')
+    expect(upgraded.getReceipt(txs[1]!.hash)?.firstLogIndex).toBe(2)
+    upgraded.close()
   })
 
   it('a failing commit leaves no half-written block', () => {
