@@ -122,9 +122,19 @@ type CompiledCode = {
   /** Clean instances of a reusable module, ready to run. */
   idle: Run[]
   /** A reusable module's memory right after instantiation; set by its first instantiation. */
-  snapshot: Uint8Array | undefined
+  snapshot: MemorySnapshot | undefined
   /** Zeroed memories of the initial size (modules that are not reusable get a fresh instance on one). */
   memories: WebAssembly.Memory[]
+}
+
+/** Memory contents: `data`, then zeros up to `byteLength`. */
+type MemorySnapshot = { data: Uint8Array; byteLength: number }
+
+/** A snapshot of `bytes`, trimmed after its last non-zero byte (zero-filling is cheaper than copying). */
+function snapshotOf(bytes: Uint8Array): MemorySnapshot {
+  let end = bytes.length
+  while (end > 0 && bytes[end - 1] === 0) end--
+  return { data: bytes.slice(0, end), byteLength: bytes.length }
 }
 
 /** Instances (or, for modules that are not reusable, memories) kept per module. */
@@ -206,11 +216,13 @@ class Run {
     this.gas.value = ctx.gasLimit > MAX_GAS ? MAX_GAS : ctx.gasLimit
   }
 
-  /** Memory as bytes (a view over the current buffer). */
+  /**
+   * Memory as bytes (a view over the current buffer). Any `memory.grow` detaches
+   * the old buffer, which empties the view, so a non-empty view is current (and
+   * `memory.buffer`, a slow getter, is read only after a grow).
+   */
   bytes(): Uint8Array {
-    if (this.view.buffer !== this.memory.buffer || this.view.byteLength === 0) {
-      this.view = new Uint8Array(this.memory.buffer)
-    }
+    if (this.view.length === 0) this.view = new Uint8Array(this.memory.buffer)
     return this.view
   }
 
@@ -220,13 +232,15 @@ class Run {
    * false (drop the instance) when that is impossible: the memory grew, or the
    * module has no reset export.
    */
-  clean(snapshot: Uint8Array): boolean {
+  clean(snapshot: MemorySnapshot): boolean {
     this.ctx = undefined as unknown as WasmCallContext
     this.host = undefined as unknown as WasmHost
     this.log = NO_LOG
     this.returnData = EMPTY
-    if (!this.reset || this.memory.buffer.byteLength !== snapshot.length) return false
-    this.bytes().set(snapshot)
+    const bytes = this.bytes()
+    if (!this.reset || bytes.length !== snapshot.byteLength) return false
+    bytes.set(snapshot.data)
+    bytes.fill(0, snapshot.data.length)
     this.reset()
     return true
   }
@@ -378,7 +392,9 @@ class Run {
       address: (out: number) => this.writeAddress(out, this.ctx.address),
       callvalue: (out: number) => {
         this.charge(HOST_GAS.context)
-        this.mem(out, 32).set(bigintToWord(this.ctx.value))
+        const value = this.ctx.value
+        if (value === 0n) this.mem(out, 32).fill(0)
+        else this.mem(out, 32).set(bigintToWord(value))
       },
       balance: (addrPtr: number, out: number) => {
         this.charge(HOST_GAS.balance)
@@ -595,7 +611,7 @@ export class V8WasmEngine implements WasmEngine {
     const memory = module.memories.pop() ?? new WebAssembly.Memory({ initial, maximum })
     const run = new Run(module.module, memory, maximum)
     this.stats.instantiated++
-    if (module.reusable && module.snapshot === undefined) module.snapshot = run.bytes().slice()
+    if (module.reusable && module.snapshot === undefined) module.snapshot = snapshotOf(run.bytes())
     return run
   }
 
