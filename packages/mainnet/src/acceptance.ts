@@ -1,6 +1,6 @@
 import { receiptsRootOf, transactionsRootOf } from '@rollup-mesh/chain'
 import { InvalidParameterError, keccak256 } from '@rollup-mesh/core'
-import { decodeHeader, recoverHeaderSigner } from '@rollup-mesh/p2p'
+import { decodeHeader, recoverHeaderSigner } from '@rollup-mesh/p2p/wire'
 import { type CertificateInput, formatVerificationResult, verifyQuote } from '@rollup-mesh/tee-attest'
 import { type VerificationKey, verifySettlement } from '@rollup-mesh/zk-bridge'
 import {

@@ -8,7 +8,7 @@ import {
   privateKeySchema,
   z,
 } from '@rollup-mesh/core'
-import { topicName } from '@rollup-mesh/p2p'
+import { topicName } from '@rollup-mesh/p2p/wire'
 import { TEE_TYPE } from '@rollup-mesh/tee-attest'
 import { EXIT_TREE_DEPTH } from '@rollup-mesh/zk-bridge'
 

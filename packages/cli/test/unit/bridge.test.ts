@@ -3,7 +3,8 @@ import { BaseError } from '@rollup-mesh/core'
 import { describe, expect, it, vi } from 'vitest'
 import { parseBridgeValue } from '../../src/cmds/bridge/handler.js'
 import { formatStage, spnIdOfName, spnOf } from '../../src/cmds/bridge/message.js'
-import { parseMessageRef, proofVerifyHandler } from '../../src/cmds/proof/handler.js'
+import { parseMessageRef } from '../../src/cmds/proof/handler.js'
+import { proofVerifyHandler } from '../../src/cmds/proof/verify.js'
 import type { MeshState } from '../../src/mesh/state.js'
 
 const net = (name: string, kind: 'spn' | 'mainnet') => ({

@@ -41,7 +41,7 @@ export const proof: CliCommand = {
       .option('--json', 'print one JSON object')
       .action(async (file: string, opts: Record<string, unknown>) => {
         const options = resolveOptions('proof', proofVerifySchema, { ...opts, file })
-        process.exitCode = await (await import('./handler.js')).proofVerifyHandler(options)
+        process.exitCode = await (await import('./verify.js')).proofVerifyHandler(options)
       })
   },
 }

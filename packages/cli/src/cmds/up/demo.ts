@@ -33,7 +33,8 @@ import {
   targetOf,
   waitMessagesOfTx,
 } from '../bridge/message.js'
-import { exportBundle, printVerification } from '../proof/handler.js'
+import { exportBundle } from '../proof/handler.js'
+import { printVerification } from '../proof/verify.js'
 
 /** examples/contracts of this repository (the same from src/ and dist/). */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../../../../examples/contracts/', import.meta.url))
