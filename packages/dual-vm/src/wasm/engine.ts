@@ -62,13 +62,15 @@ import type {
  *   is cleaned before it goes back to the pool: memory restored from the
  *   snapshot, globals reset. A memory that grew cannot shrink, so that
  *   instance is dropped instead. Tables cannot change (the validator admits no
- *   table-mutating instruction), and modules with passive data segments
- *   (whose `data.drop` would outlive a call) are never reused: they get a
- *   fresh instance per execution on a pooled, zeroed memory as before.
+ *   table-mutating instruction and only active element segments). Modules
+ *   with passive data segments (whose `data.drop` would outlive a call) are
+ *   never reused: they get a fresh instance per execution on a pooled, zeroed
+ *   memory as before. Active segments are dropped by instantiation itself, so
+ *   `memory.init`/`data.drop` on them behave the same on a reused instance.
  * - An instance is taken out of the pool for exactly one synchronous
  *   `execute` and never held across an `await`, so a frame re-entered through
  *   a cross-VM call (a contract calling itself) runs on a clean instance, and
- *   no two executions ever share one.
+ *   no two executions ever share one. In practice a module keeps one instance.
  */
 
 /** How an execution ended. */

@@ -205,6 +205,32 @@ describe('WASM instance reuse: no state leaks from one execution to the next', (
     expect(reusing.engine.stats.reused).toBeGreaterThan(20)
   })
 
+  it('reuses modules whose memory.init/data.drop name active segments (dropped at instantiation either way)', async () => {
+    const module = contract(
+      `(data (i32.const 8) "active")
+       (func (export "deploy"))
+       (func (export "call")
+         (memory.init 0 (i32.const 0) (i32.const 0) (call $size))
+         (data.drop 0)
+         (call $finish (i32.const 8) (i32.const 6)))`,
+      IMPORTS,
+    )
+    const play = async (world: UnitWorld) => {
+      const { address } = await world.deploy(alice, encodeWasmDeployData(module))
+      const results: WasmResult[] = []
+      for (const calldata of ['0x', '0x01', '0x', '0x'])
+        results.push(await world.call(alice, address, calldata as Hex))
+      return results
+    }
+    const reusing = new UnitWorld()
+    const results = await play(reusing)
+    // length 0 from a dropped segment is fine, length 1 traps, on a fresh instance as on a reused one
+    expect(results.map((r) => r.status)).toEqual(['success', 'trap', 'success', 'success'])
+    expect(new TextDecoder().decode(results[3]!.returnData)).toBe('active')
+    expect(await play(new UnitWorld({ reuseInstances: false }))).toEqual(results)
+    expect(reusing.engine.stats.reused).toBe(4)
+  })
+
   it('does not reuse instances of modules with passive data segments (data.drop would outlive the call)', async () => {
     const module = contract(
       `(data $p "passive!")
