@@ -1,40 +1,10 @@
 export { type P2PConfig, p2pConfigSchema } from './config.js'
 export {
-  InvalidMessageError,
-  MessageTooLargeError,
   type SyncAttempt,
   SyncError,
   type SyncErrorCode,
 } from './errors.js'
 export { loadOrCreatePeerId, loadOrCreatePeerKey, PEER_KEY_FILE, PeerKeyFileError } from './identity.js'
-export {
-  type Block,
-  type BlockHeader,
-  decodeBlock,
-  decodeExitBatch,
-  decodeHeader,
-  decodeSettlement,
-  decodeTx,
-  type ExitBatch,
-  type ExitMessage,
-  encodeBlock,
-  encodeExitBatch,
-  encodeHeader,
-  encodeSettlement,
-  encodeTx,
-  type GossipTx,
-  headerHash,
-  headerSigningHash,
-  MESSAGE_LIMITS,
-  recoverHeaderSigner,
-  recoverSettlementSigner,
-  type Settlement,
-  type SignedHeader,
-  type SignedSettlement,
-  settlementSigningHash,
-  signHeader,
-  signSettlement,
-} from './messages.js'
 export {
   createP2P,
   defaultReconnectOptions,
@@ -58,4 +28,5 @@ export {
   SyncStatus,
   syncProtocol,
 } from './sync.js'
-export { PROTOCOL_VERSION, parseTopic, TOPIC_KINDS, type TopicKind, topicName } from './topics.js'
+// Codecs, signatures and topic names (also importable alone, without libp2p, as `@rollup-mesh/p2p/wire`).
+export * from './wire.js'
