@@ -112,8 +112,16 @@ function bigintToWord(v: bigint): Uint8Array {
   return hexToBytes(`0x${v.toString(16).padStart(64, '0')}` as Hex)
 }
 
-const isZeroWord = (b: Uint8Array) => b.every((x) => x === 0)
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
+function isZeroWord(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false
+  return true
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 /** A compiled module with its memory limits and its pools. */
 type CompiledCode = {
