@@ -1,5 +1,7 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import type { StateView } from '@rollup-mesh/core'
+import type { LtHashChanges } from '../state/commitment.js'
+import type { LtHash } from '../state/ltHash.js'
 import { workerEntry } from './entry.js'
 import { WorkerStartError } from './errors.js'
 import type {
@@ -18,6 +20,8 @@ type PoolWorker = {
   flag: Int32Array
   onMessage: ((message: WorkerToMain) => void) | undefined
   exited: boolean
+  /** Rejects the request waiting on this worker when it dies. */
+  abort?: ((reason: string) => void) | undefined
 }
 
 /**
@@ -75,6 +79,7 @@ export class WorkerPool {
         new Promise<void>((resolve, reject) => {
           const fail = (reason: string) => {
             entry.exited = true
+            entry.abort?.(reason)
             reject(new WorkerStartError(reason))
             if (!this.closed) this.onExit?.(i, reason)
           }
@@ -127,6 +132,33 @@ export class WorkerPool {
     if (!entry || entry.exited) throw new WorkerStartError(`worker ${index} is not running`)
     entry.onMessage = onMessage
     entry.worker.postMessage(message)
+  }
+
+  /**
+   * Worker `index` hashes and sums a share of a block's state-commitment changes (the workers are idle
+   * once a block's transactions are in). Rejects if the worker fails or is not running.
+   */
+  ltHash(index: number, id: number, changes: LtHashChanges): Promise<LtHash> {
+    return new Promise<LtHash>((resolve, reject) => {
+      const entry = this.workers[index]
+      const done = () => {
+        if (entry) entry.abort = undefined
+      }
+      try {
+        this.send(index, { type: 'lthash', id, add: changes.add, remove: changes.remove }, (message) => {
+          if (message.type === 'lthash' && message.id === id) {
+            done()
+            resolve(message.sum)
+          } else if (message.type === 'failed' && message.id === id) {
+            done()
+            reject(new WorkerStartError(message.message))
+          }
+        })
+        if (entry) entry.abort = (reason) => reject(new WorkerStartError(reason))
+      } catch (error) {
+        reject(error)
+      }
+    })
   }
 
   /** Called with the worker's index when one dies while the pool runs. */

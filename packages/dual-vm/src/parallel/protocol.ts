@@ -78,12 +78,16 @@ export type TxResult = {
   chainDependency?: true
 }
 
+/** A share of a block's state-commitment work: hash these packed entries and sum them (see `ltHashChanges`). */
+export type LtHashRequest = { type: 'lthash'; id: number; add: Uint8Array; remove: Uint8Array }
+
 export type WorkerToMain =
   | { type: 'ready' }
   | { type: 'results'; id: number; results: TxResult[] }
   | { type: 'failed'; id: number; message: string }
+  | { type: 'lthash'; id: number; sum: Uint16Array }
 
-export type MainToWorker = BlockRequest | { type: 'close' }
+export type MainToWorker = BlockRequest | LtHashRequest | { type: 'close' }
 
 /** Synchronous state reads a worker asks for on a replica miss (over its own port). */
 export type ReadRequest =

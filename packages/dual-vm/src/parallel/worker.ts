@@ -1,6 +1,7 @@
 import '@rollup-mesh/core/polyfill'
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import type { CustomPrecompiles } from '../evm/dualEvm.js'
+import { ltHashOfChanges } from '../state/commitment.js'
 import type { WasmEngine } from '../wasm/types.js'
 import type {
   MainToWorker,
@@ -18,6 +19,7 @@ import { SpeculativeRunner } from './speculative.js'
  * A parallel-executor worker: one warm EVM (and WASM engine) over a replica of
  * the committed state. Replica misses are served synchronously by the main
  * thread (post on the read port, sleep on a shared flag); hits never leave the thread.
+ * After a block it also hashes its share of the block's state-commitment changes.
  */
 
 export type WorkerInit = {
@@ -71,6 +73,15 @@ port.on('message', async (message: MainToWorker) => {
     return
   }
   const { id } = message
+  if (message.type === 'lthash') {
+    try {
+      const sum = ltHashOfChanges(message)
+      port.postMessage({ type: 'lthash', id, sum } satisfies WorkerToMain, [sum.buffer as ArrayBuffer])
+    } catch (error) {
+      post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) })
+    }
+    return
+  }
   try {
     // A replica that just started over knows nothing: fetch on a miss. A warm one guesses
     // unknown slots (zero) and lets the main thread validate, so no miss waits on it.

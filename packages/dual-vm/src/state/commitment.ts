@@ -1,14 +1,18 @@
 import type { AccountState, StateView, WriteSet } from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, numberToHex } from 'viem'
 import {
+  ACCOUNT_ENTRY_BYTES,
+  accountEntry,
+  addLtHash,
   createLtHash,
   LT_HASH_BYTES,
   type LtHash,
   ltHashFromBytes,
   ltHashRoot,
   ltHashToBytes,
-  mixAccount,
-  mixStorage,
+  mixEntry,
+  STORAGE_ENTRY_BYTES,
+  storageEntry,
 } from './ltHash.js'
 
 /**
@@ -20,6 +24,8 @@ import {
  */
 export const STATE_COMMITMENT_ADDRESS: Address = '0x00000000000000000000000000000000004c7448'
 export const STATE_COMMITMENT_SLOTS = LT_HASH_BYTES / 32
+
+const ZERO_SLOT: Hex = `0x${'00'.repeat(32)}`
 
 const slotKeys: readonly Hex[] = Array.from({ length: STATE_COMMITMENT_SLOTS }, (_, i) =>
   numberToHex(i, { size: 32 }),
@@ -51,33 +57,64 @@ export function stateRootOf(state: StateView): Hex {
 }
 
 /**
- * Moves `acc` from the state `base` to `base` + `writeSet`: for every written
- * account and slot whose value changed, removes the old entry and adds the new
- * one (a write of the same value leaves the entry, and the sum, as they were).
- * O(write set).
+ * What a write set changes in the commitment: the entries to add (new values)
+ * and to remove (old values), each list packed back to back (an entry's first
+ * byte gives its kind and so its length). Accounts and slots written back
+ * unchanged are left out. Hashing the entries is the expensive part and any
+ * thread can do it (`ltHashOfChanges`), in pieces (`splitChanges`).
  */
-export function applyWriteSetToLtHash(acc: LtHash, base: StateView, writeSet: WriteSet): void {
+export type LtHashChanges = { add: Uint8Array; remove: Uint8Array }
+
+export function ltHashChanges(base: StateView, writeSet: WriteSet): LtHashChanges {
+  const add: Uint8Array[] = []
+  const remove: Uint8Array[] = []
   for (const [address, account] of writeSet.accounts) {
     if (address === STATE_COMMITMENT_ADDRESS) continue
     const before = base.getAccount(address)
     if (sameAccount(before, account)) continue
-    mixAccount(acc, address, before, -1)
-    mixAccount(acc, address, account, 1)
+    if (before) remove.push(accountEntry(address, before))
+    if (account) add.push(accountEntry(address, account))
   }
   for (const [address, slots] of writeSet.storage) {
     if (address === STATE_COMMITMENT_ADDRESS) continue
     for (const [slot, value] of slots) {
       const before = base.getStorage(address, slot)
       if (before === value) continue
-      mixStorage(acc, address, slot, before, -1)
-      mixStorage(acc, address, slot, value, 1)
+      if (isLive(before)) remove.push(storageEntry(address, slot, before))
+      if (isLive(value)) add.push(storageEntry(address, slot, value))
     }
   }
+  return { add: concat(add), remove: concat(remove) }
 }
 
-function sameAccount(a: AccountState | undefined | null, b: AccountState | undefined | null): boolean {
-  if (!a || !b) return !a && !b
-  return a.nonce === b.nonce && a.balance === b.balance && a.codeHash === b.codeHash && a.vm === b.vm
+/** Σ added entries − Σ removed entries, from a zero accumulator. */
+export function ltHashOfChanges(changes: LtHashChanges): LtHash {
+  const sum = createLtHash()
+  for (const entry of entriesOf(changes.add)) mixEntry(sum, entry, 1)
+  for (const entry of entriesOf(changes.remove)) mixEntry(sum, entry, -1)
+  return sum
+}
+
+/** Splits the changes into at most `parts` pieces of about equal work (whole entries). */
+export function splitChanges(changes: LtHashChanges, parts: number): LtHashChanges[] {
+  const add = chunks(changes.add, parts)
+  const remove = chunks(changes.remove, parts)
+  return add.map((a, i) => ({ add: a, remove: remove[i] as Uint8Array }))
+}
+
+/** How many entries the changes hold. */
+export function changeCount(changes: LtHashChanges): number {
+  return offsetsOf(changes.add).length + offsetsOf(changes.remove).length
+}
+
+/**
+ * Moves `acc` from the state `base` to `base` + `writeSet`: for every written
+ * account and slot whose value changed, removes the old entry and adds the new
+ * one (a write of the same value leaves the entry, and the sum, as they were).
+ * O(write set).
+ */
+export function applyWriteSetToLtHash(acc: LtHash, base: StateView, writeSet: WriteSet): void {
+  addLtHash(acc, ltHashOfChanges(ltHashChanges(base, writeSet)))
 }
 
 /**
@@ -85,10 +122,64 @@ function sameAccount(a: AccountState | undefined | null, b: AccountState | undef
  * `STATE_COMMITMENT_ADDRESS`) and returns the new state root.
  */
 export function commitWriteSet(base: StateView, writeSet: WriteSet): Hex {
+  return commitWriteSetDelta(base, writeSet, ltHashOfChanges(ltHashChanges(base, writeSet)))
+}
+
+/** `commitWriteSet` with the changes' sum already computed (e.g. by worker threads). */
+export function commitWriteSetDelta(base: StateView, writeSet: WriteSet, delta: LtHash): Hex {
   const acc = readStateAccumulator(base)
-  applyWriteSetToLtHash(acc, base, writeSet)
+  addLtHash(acc, delta)
   writeSet.storage.set(STATE_COMMITMENT_ADDRESS, stateAccumulatorSlots(acc))
   return ltHashRoot(acc)
+}
+
+function sameAccount(a: AccountState | undefined | null, b: AccountState | undefined | null): boolean {
+  if (!a || !b) return !a && !b
+  return a.nonce === b.nonce && a.balance === b.balance && a.codeHash === b.codeHash && a.vm === b.vm
+}
+
+/** A slot value with an entry (zero slots have none). */
+function isLive(value: Hex): boolean {
+  return value !== ZERO_SLOT && BigInt(value) !== 0n
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/** Start offsets of the packed entries. */
+function offsetsOf(packed: Uint8Array): number[] {
+  const offsets: number[] = []
+  for (let at = 0; at < packed.length; ) {
+    offsets.push(at)
+    const kind = packed[at]
+    if (kind === 1) at += ACCOUNT_ENTRY_BYTES
+    else if (kind === 2) at += STORAGE_ENTRY_BYTES
+    else throw new TypeError(`packed LtHash entries: unknown entry kind ${kind} at byte ${at}`)
+  }
+  return offsets
+}
+
+function* entriesOf(packed: Uint8Array): Generator<Uint8Array> {
+  const offsets = offsetsOf(packed)
+  for (let i = 0; i < offsets.length; i++)
+    yield packed.subarray(offsets[i], i + 1 < offsets.length ? offsets[i + 1] : packed.length)
+}
+
+function chunks(packed: Uint8Array, parts: number): Uint8Array[] {
+  const offsets = offsetsOf(packed)
+  const per = Math.ceil(offsets.length / parts)
+  return Array.from({ length: parts }, (_, i) => {
+    const from = offsets[i * per] ?? packed.length
+    const to = offsets[(i + 1) * per] ?? packed.length
+    return packed.slice(from, to)
+  })
 }
 
 export { createLtHash }

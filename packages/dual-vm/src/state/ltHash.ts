@@ -55,27 +55,41 @@ function entryWords(entry: Uint8Array): Uint32Array {
   return words
 }
 
-function writeHex(out: Uint8Array, offset: number, hex: string): void {
+/**
+ * Writes a 0x-hex value at `offset`: Node's native hex decoder when it is the usual `size` bytes, viem's
+ * `hexToBytes` otherwise (odd lengths and all), so every input lands exactly as it always has.
+ */
+function writeHex(out: Buffer, offset: number, hex: string, size: number): void {
+  if (hex.length === 2 + 2 * size && out.write(hex.slice(2), offset, size, 'hex') === size) return
   out.set(hexToBytes(hex as Hex), offset)
 }
 
+function writeWord(out: Buffer, offset: number, value: bigint): void {
+  if (value >= 0n && value < 1n << 256n) out.write(value.toString(16).padStart(64, '0'), offset, 32, 'hex')
+  else out.set(hexToBytes(numberToHex(value, { size: 32 })), offset)
+}
+
+/** Sizes of the two entry kinds; an entry's first byte (1 or 2) says which it is. */
+export const ACCOUNT_ENTRY_BYTES = 1 + 20 + 32 * 3 + 1
+export const STORAGE_ENTRY_BYTES = 1 + 20 + 32 + 32
+
 export function accountEntry(address: Address, account: AccountState): Uint8Array {
-  const out = new Uint8Array(1 + 20 + 32 * 3 + 1)
+  const out = Buffer.alloc(ACCOUNT_ENTRY_BYTES)
   out[0] = 1
-  writeHex(out, 1, address)
-  writeHex(out, 21, numberToHex(account.nonce, { size: 32 }))
-  writeHex(out, 53, numberToHex(account.balance, { size: 32 }))
-  writeHex(out, 85, account.codeHash)
+  writeHex(out, 1, address, 20)
+  writeWord(out, 21, account.nonce)
+  writeWord(out, 53, account.balance)
+  writeHex(out, 85, account.codeHash, 32)
   out[117] = account.vm === 'wasm' ? 1 : 0
   return out
 }
 
 export function storageEntry(address: Address, slot: Hex, value: Hex): Uint8Array {
-  const out = new Uint8Array(1 + 20 + 32 + 32)
+  const out = Buffer.alloc(STORAGE_ENTRY_BYTES)
   out[0] = 2
-  writeHex(out, 1, address)
-  writeHex(out, 21, slot)
-  writeHex(out, 53, value)
+  writeHex(out, 1, address, 20)
+  writeHex(out, 21, slot, 32)
+  writeHex(out, 53, value, 32)
   return out
 }
 
@@ -89,7 +103,15 @@ const HIGH = 0x80008000
  * operands' top bits and that carry.
  */
 export function mixEntry(acc: LtHash, entry: Uint8Array, sign: 1 | -1): void {
-  const words = entryWords(entry)
+  mixWords(acc, entryWords(entry), sign)
+}
+
+/** `acc += other` lane-wise (e.g. partial sums computed elsewhere). */
+export function addLtHash(acc: LtHash, other: LtHash): void {
+  mixWords(acc, accumulatorWords(other), 1)
+}
+
+function mixWords(acc: LtHash, words: Uint32Array, sign: 1 | -1): void {
   const a = accumulatorWords(acc)
   if (sign === 1) {
     for (let i = 0; i < 512; i++) {

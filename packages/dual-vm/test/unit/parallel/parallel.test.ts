@@ -140,7 +140,13 @@ describe('ParallelExecutor equals SerialExecutor', () => {
   const executors: ParallelExecutor[] = [
     createParallelExecutor({ workers: 1, wasm: WASM_ENGINE_SOURCE }),
     // Never falls back to serial, so validation and re-execution run even at 100% conflict.
-    createParallelExecutor({ workers: 2, minParallelTxs: 1, serialChainShare: 2, wasm: WASM_ENGINE_SOURCE }),
+    createParallelExecutor({
+      workers: 2,
+      minParallelTxs: 1,
+      serialChainShare: 2,
+      workerCommitEntries: 1,
+      wasm: WASM_ENGINE_SOURCE,
+    }),
     createParallelExecutor({ workers: 4, minParallelTxs: 1, verifyParallel: true, wasm: WASM_ENGINE_SOURCE }),
   ]
   const reExecuted = [0, 0, 0]

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { createBLAKE3 } from 'hash-wasm'
-import type { Address, Hex } from 'viem'
+import { type Address, concatHex, type Hex, hexToBytes, numberToHex } from 'viem'
 import { describe, expect, it } from 'vitest'
 import {
   commitWriteSet,
@@ -10,7 +10,7 @@ import {
   genesisWriteSet,
   JournaledState,
 } from '../../../src/index.js'
-import { LT_HASH_LANES, mixEntry } from '../../../src/state/ltHash.js'
+import { accountEntry, LT_HASH_LANES, mixEntry, storageEntry } from '../../../src/state/ltHash.js'
 
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address
 const word = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex
@@ -100,6 +100,48 @@ describe('LtHash state root', () => {
         },
       ),
       { numRuns: 60 },
+    )
+  })
+
+  it('lays entries out byte for byte as documented (0x01 account, 0x02 storage)', () => {
+    const hex32 = fc
+      .uint8Array({ minLength: 32, maxLength: 32 })
+      .map((b) => `0x${Buffer.from(b).toString('hex')}` as Hex)
+    const address = fc
+      .uint8Array({ minLength: 20, maxLength: 20 })
+      .map((b) => `0x${Buffer.from(b).toString('hex')}` as Address)
+    const word = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n })
+    fc.assert(
+      fc.property(
+        address,
+        word,
+        word,
+        hex32,
+        fc.constantFrom('evm' as const, 'wasm' as const),
+        hex32,
+        hex32,
+        (a, nonce, balance, codeHash, vm, slot, value) => {
+          const account = concatHex([
+            '0x01',
+            a,
+            numberToHex(nonce, { size: 32 }),
+            numberToHex(balance, { size: 32 }),
+            codeHash,
+            vm === 'wasm' ? '0x01' : '0x00',
+          ])
+          expect(new Uint8Array(accountEntry(a, { nonce, balance, codeHash, vm }))).toEqual(
+            hexToBytes(account),
+          )
+          expect(new Uint8Array(storageEntry(a, slot, value))).toEqual(
+            hexToBytes(concatHex(['0x02', a, slot, value])),
+          )
+        },
+      ),
+      { numRuns: 100 },
+    )
+    // Short hex (not normalised to 32 bytes) lands where it always has: left-aligned, as viem's hexToBytes.
+    expect(new Uint8Array(storageEntry(addr(1), '0x1', '0x2')).subarray(21, 23)).toEqual(
+      new Uint8Array([1, 0]),
     )
   })
 })
