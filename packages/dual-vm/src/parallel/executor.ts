@@ -296,8 +296,11 @@ export class ParallelExecutor implements Executor {
     if (this.workersRoot === undefined) return
     this.deltas.push({ from: preRoot, to: result.stateRoot, writes: writeSetToWire(result.writeSet) })
     if (this.deltas.length > 32) {
-      this.deltas = []
-      this.workersRoot = undefined
+      // A node with many small (serial) blocks between parallel ones: fold the chain of write sets into
+      // one instead of letting the replicas go cold; a broken chain or a huge fold starts them over.
+      const folded = foldDeltas(this.deltas)
+      this.deltas = folded ? [folded] : []
+      if (!folded) this.workersRoot = undefined
     }
   }
 
@@ -517,6 +520,35 @@ async function commitOnWorkers(
     }
   }
   return commitWriteSetDelta(state, writeSet, ltHashOfChanges(changes))
+}
+
+/** Most accounts, slots and codes a folded replica delta may hold before the replicas start over instead. */
+const MAX_FOLDED_ENTRIES = 1_000_000
+
+/** Consecutive write sets as one (later writes win), or undefined when they do not chain or are too big. */
+function foldDeltas(deltas: ReplicaSync['deltas']): ReplicaSync['deltas'][number] | undefined {
+  const first = deltas[0]
+  if (!first) return undefined
+  const accounts = new Map<Address, AccountState | null>()
+  const storage = new Map<string, [Address, Hex, Hex]>()
+  const code = new Map<Hex, Uint8Array>()
+  let at = first.from
+  for (const delta of deltas) {
+    if (delta.from !== at) return undefined
+    for (const [address, account] of delta.writes.accounts) {
+      accounts.delete(address)
+      accounts.set(address, account)
+    }
+    for (const entry of delta.writes.storage) storage.set(entry[0] + entry[1], entry)
+    for (const [hash, bytes] of delta.writes.code) code.set(hash, bytes)
+    at = delta.to
+  }
+  if (accounts.size + storage.size + code.size > MAX_FOLDED_ENTRIES) return undefined
+  return {
+    from: first.from,
+    to: at,
+    writes: { accounts: [...accounts], storage: [...storage.values()], code: [...code] },
+  }
 }
 
 function empty(): WireWriteSet {

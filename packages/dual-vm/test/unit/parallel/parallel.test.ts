@@ -202,6 +202,39 @@ describe('ParallelExecutor equals SerialExecutor', () => {
     for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(0)
   })
 
+  it('keeps replicas warm across many small serial blocks (their write sets are folded)', async () => {
+    const executor = createParallelExecutor({ workers: 2, minParallelTxs: 16 })
+    const w = await Workload.create({ senders: 32, counters: 1, compiled })
+    let recipient = 1000
+    const run = async (ops: Op[]) => {
+      const txs = buildBlock(w, ops)
+      const h = header(w.number)
+      const expected = await createSerialExecutor({ wasm: w.engine }).executeBlock(
+        { header: h, txs },
+        w.state,
+      )
+      const actual = await executor.executeBlock({ header: h, txs }, w.state)
+      expectSame(txs, expected, actual)
+      w.state.apply(expected.writeSet)
+      w.number++
+      return { ...executor.stats }
+    }
+    const transfers = (n: number) =>
+      Array.from({ length: n }, (_, i): Op => ({ kind: 'erc20', from: i, to: recipient++, amount: 1n }))
+    try {
+      expect((await run(transfers(32))).mode).toBe('parallel')
+      await run(transfers(32)) // the replicas now hold every sender and the token
+      // 40 blocks below minParallelTxs run serially; each moves senders' balances and nonces.
+      for (let b = 0; b < 40; b++) expect((await run(transfers(2))).mode).toBe('serial')
+      const after = await run(transfers(32))
+      expect(after.mode).toBe('parallel')
+      expect(after.replicaReads).toBe(0)
+      expect(after.reExecuted).toBe(0)
+    } finally {
+      await executor.close()
+    }
+  })
+
   it('keeps worker replicas warm across blocks and learns hot contracts', async () => {
     // A fresh executor: nothing learned yet (deploy addresses repeat across workloads).
     const executor = createParallelExecutor({ workers: 2, minParallelTxs: 1 })
