@@ -135,6 +135,18 @@ function expectSame(
   expect(actual.stateRoot).toBe(expected.stateRoot)
 }
 
+/** Runs the next block of `w` on `executor` and serially, asserts they agree, commits it; the executor's stats. */
+async function nextBlockSame(executor: ParallelExecutor, w: Workload, ops: Op[]) {
+  const txs = buildBlock(w, ops)
+  const h = header(w.number)
+  const expected = await createSerialExecutor({ wasm: w.engine }).executeBlock({ header: h, txs }, w.state)
+  const actual = await executor.executeBlock({ header: h, txs }, w.state)
+  expectSame(txs, expected, actual)
+  w.state.apply(expected.writeSet)
+  w.number++
+  return { ...executor.stats }
+}
+
 describe('ParallelExecutor equals SerialExecutor', () => {
   let compiled: CompiledExamples
   const executors: ParallelExecutor[] = [
@@ -206,19 +218,7 @@ describe('ParallelExecutor equals SerialExecutor', () => {
     const executor = createParallelExecutor({ workers: 2, minParallelTxs: 16 })
     const w = await Workload.create({ senders: 32, counters: 1, compiled })
     let recipient = 1000
-    const run = async (ops: Op[]) => {
-      const txs = buildBlock(w, ops)
-      const h = header(w.number)
-      const expected = await createSerialExecutor({ wasm: w.engine }).executeBlock(
-        { header: h, txs },
-        w.state,
-      )
-      const actual = await executor.executeBlock({ header: h, txs }, w.state)
-      expectSame(txs, expected, actual)
-      w.state.apply(expected.writeSet)
-      w.number++
-      return { ...executor.stats }
-    }
+    const run = (ops: Op[]) => nextBlockSame(executor, w, ops)
     const transfers = (n: number) =>
       Array.from({ length: n }, (_, i): Op => ({ kind: 'erc20', from: i, to: recipient++, amount: 1n }))
     try {
@@ -250,17 +250,7 @@ describe('ParallelExecutor equals SerialExecutor', () => {
               ? { kind: 'hot', from: i }
               : { kind: 'erc20', from: i, to: 100 + i + b * 32, amount: 1n },
         )
-        const txs = buildBlock(w, ops)
-        const h = header(w.number)
-        const expected = await createSerialExecutor({ wasm: w.engine }).executeBlock(
-          { header: h, txs },
-          w.state,
-        )
-        const actual = await executor.executeBlock({ header: h, txs }, w.state)
-        expectSame(txs, expected, actual)
-        stats.push({ ...executor.stats })
-        w.state.apply(expected.writeSet)
-        w.number++
+        stats.push(await nextBlockSame(executor, w, ops))
       }
     } finally {
       await executor.close()
