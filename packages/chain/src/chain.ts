@@ -179,7 +179,8 @@ export class Chain {
 
   /**
    * Opens the chain: writes genesis into an empty store (or checks the chain id
-   * of an existing one), loads recent hashes and restores the persisted mempool.
+   * and genesis state root of an existing one), loads recent hashes and restores
+   * the persisted mempool.
    */
   async open(genesis: GenesisSpec): Promise<{ head: StoredHeader; restoredTxs: number }> {
     const storedChainId = this.store.getMeta('chainId')
@@ -188,6 +189,15 @@ export class Chain {
         '- Use the data dir of this chain, or a fresh one.',
       ])
     let head = this.store.head()
+    const storedGenesis = head ? this.store.getHeaderByNumber(0n) : undefined
+    if (storedGenesis && storedGenesis.stateRoot !== genesis.stateRoot)
+      throw new ChainStoreError(
+        `Data dir holds a chain whose genesis state root is ${storedGenesis.stateRoot}, not ${genesis.stateRoot}.`,
+        [
+          '- The genesis allocation changed, or the data dir was written by a build with another state-root format.',
+          '- Use the data dir of this chain, or a fresh one (`mesh up --fresh`).',
+        ],
+      )
     if (!head) {
       const header: BlockHeader = {
         parentHash: zeroHash,
