@@ -34,6 +34,12 @@ export const spnConfigSchema = z
     /** `serial` (default) or dual-vm's optimistic `parallel` executor with `executorWorkers` threads. */
     executor: z.enum(['serial', 'parallel']).default('serial'),
     executorWorkers: z.number().int().min(1).max(64).optional(),
+    /**
+     * With the parallel executor: execute every block serially too; when the results differ the block is
+     * not produced and `ParallelMismatchError` (first differing transaction and field) is logged as an
+     * error. A self-check at about twice the CPU.
+     */
+    verifyParallel: z.boolean().default(false),
     /** Worker threads for sender recovery (0 = on the main thread). */
     decodeWorkers: z.number().int().min(0).max(16).default(1),
     /** Most transactions per block. */

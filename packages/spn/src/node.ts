@@ -138,6 +138,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
     config.executor === 'parallel'
       ? createParallelExecutor({
           ...(config.executorWorkers ? { workers: config.executorWorkers } : {}),
+          verifyParallel: config.verifyParallel,
           wasm: { module: '@rollup-mesh/dual-vm', exportName: 'createWasmEngine' },
           // workers load the exit-proof precompile themselves (functions cannot cross threads)
           precompiles: { module: '@rollup-mesh/spn/precompiles', exportName: 'spnPrecompiles' },

@@ -11,22 +11,9 @@ export {
   type VerificationKey,
   writeArtifactFile,
 } from './artifacts.js'
-export {
-  EXIT_TREE_DEPTH,
-  SETTLEMENT_BATCH_LEVELS,
-  SETTLEMENT_BATCH_SIZE,
-  SNARK_SCALAR_FIELD,
-  toField,
-} from './constants.js'
-export {
-  ArtifactMismatchError,
-  ArtifactNotFoundError,
-  ExitTreeFullError,
-  SettlementWitnessError,
-} from './errors.js'
-export { type ExitInclusionProof, ExitTree, type SettlementBatch, verifyExitProof } from './exit-tree.js'
-export { dataHashToField, type ExitMessage, exitLeafHash, exitLeafHashOfDataHash } from './leaf.js'
-export { EMPTY_LEAF, hashPair, ZERO_HASHES } from './poseidon.js'
+export { ArtifactMismatchError, ArtifactNotFoundError, SettlementWitnessError } from './errors.js'
+// The exit tree, leaves and Poseidon (also importable alone, without snarkjs, as `@rollup-mesh/zk-bridge/exits`).
+export * from './exits.js'
 export {
   calculateSettlementWitness,
   checkSettlementBatch,

@@ -49,6 +49,8 @@ export type PlanOptions = {
   /** First RPC port (network i gets port + i); 0 = any free port. */
   port?: number | undefined
   workers?: number | undefined
+  /** With workers: every SPN also executes each block serially and refuses a block whose results differ. */
+  verifyParallel?: boolean | undefined
   logLevel?: string | undefined
   /** Run the main net too (network `mainnet`, listed first). */
   mainnet?: boolean | undefined
@@ -146,6 +148,7 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
       if (options.workers > 0) config.executorWorkers = options.workers
       else delete config.executorWorkers
     }
+    if (options.verifyParallel !== undefined) config.verifyParallel = options.verifyParallel
     nodes.push({ name, kind: 'spn', configFile, nodeDir, logFile: join(nodeDir, 'node.log'), file, resumed })
   }
   return nodes

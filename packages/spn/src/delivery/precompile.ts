@@ -1,5 +1,5 @@
 import type { CustomPrecompile, CustomPrecompiles } from '@rollup-mesh/dual-vm'
-import { EXIT_TREE_DEPTH, exitLeafHashOfDataHash, verifyExitProof } from '@rollup-mesh/zk-bridge'
+import { EXIT_TREE_DEPTH, exitLeafHashOfDataHash, verifyExitProof } from '@rollup-mesh/zk-bridge/exits'
 import {
   type Address,
   bytesToHex,

@@ -92,6 +92,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
     blockTimeMs: options.blockTime,
     port: options.port,
     workers: options.workers,
+    verifyParallel: options.verifyParallel,
     logLevel: options.logLevel,
     mainnet: options.mainnet,
   }

@@ -29,6 +29,10 @@ export const up: CliCommand = {
         '--workers <n>',
         'parallel execution: worker threads per SPN (0 = the serial executor, the default)',
       )
+      .option(
+        '--verify-parallel',
+        'with --workers: also execute every block serially; a difference is logged (first differing tx and field) and the block is not produced',
+      )
       .option('--settle-interval <ms>', 'how often each SPN settles to the main net (default 2000)')
       .option('--no-mainnet', 'run the SPNs only, without the main net')
       .option('--fresh', 'delete the data dir first and start new chains')

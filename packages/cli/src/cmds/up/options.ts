@@ -10,6 +10,7 @@ export const upSchema = z.object({
   port: num(0, 65_000).optional(),
   settleInterval: num(100, 3_600_000).optional(),
   workers: num(0, 16).optional(),
+  verifyParallel: bool.optional(),
   fresh: bool.default(false),
   detach: bool.default(false),
   exportConfigs: z.string().optional(),
