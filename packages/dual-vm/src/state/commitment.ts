@@ -2,7 +2,6 @@ import type { AccountState, StateView, WriteSet } from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, numberToHex } from 'viem'
 import {
   ACCOUNT_ENTRY_BYTES,
-  accountEntry,
   addLtHash,
   createLtHash,
   LT_HASH_BYTES,
@@ -12,7 +11,8 @@ import {
   ltHashToBytes,
   mixEntry,
   STORAGE_ENTRY_BYTES,
-  storageEntry,
+  writeAccountEntry,
+  writeStorageEntry,
 } from './ltHash.js'
 
 /**
@@ -66,25 +66,60 @@ export function stateRootOf(state: StateView): Hex {
 export type LtHashChanges = { add: Uint8Array; remove: Uint8Array }
 
 export function ltHashChanges(base: StateView, writeSet: WriteSet): LtHashChanges {
-  const add: Uint8Array[] = []
-  const remove: Uint8Array[] = []
+  const add = new PackedEntries()
+  const remove = new PackedEntries()
   for (const [address, account] of writeSet.accounts) {
     if (address === STATE_COMMITMENT_ADDRESS) continue
     const before = base.getAccount(address)
     if (sameAccount(before, account)) continue
-    if (before) remove.push(accountEntry(address, before))
-    if (account) add.push(accountEntry(address, account))
+    if (before) remove.account(address, before)
+    if (account) add.account(address, account)
   }
   for (const [address, slots] of writeSet.storage) {
     if (address === STATE_COMMITMENT_ADDRESS) continue
     for (const [slot, value] of slots) {
       const before = base.getStorage(address, slot)
       if (before === value) continue
-      if (isLive(before)) remove.push(storageEntry(address, slot, before))
-      if (isLive(value)) add.push(storageEntry(address, slot, value))
+      if (isLive(before)) remove.storage(address, slot, before)
+      if (isLive(value)) add.storage(address, slot, value)
     }
   }
-  return { add: concat(add), remove: concat(remove) }
+  return { add: add.bytes(), remove: remove.bytes() }
+}
+
+/** Entries written back to back into one growing buffer (no allocation per entry). */
+class PackedEntries {
+  private buffer = Buffer.alloc(64 * ACCOUNT_ENTRY_BYTES)
+  private length = 0
+
+  account(address: Address, account: AccountState): void {
+    writeAccountEntry(this.reserve(ACCOUNT_ENTRY_BYTES), this.length - ACCOUNT_ENTRY_BYTES, address, account)
+  }
+
+  storage(address: Address, slot: Hex, value: Hex): void {
+    writeStorageEntry(
+      this.reserve(STORAGE_ENTRY_BYTES),
+      this.length - STORAGE_ENTRY_BYTES,
+      address,
+      slot,
+      value,
+    )
+  }
+
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.length)
+  }
+
+  /** Room for `n` more bytes (zero-filled); returns the buffer to write into. */
+  private reserve(n: number): Buffer {
+    if (this.length + n > this.buffer.length) {
+      const bigger = Buffer.alloc(Math.max(2 * this.buffer.length, this.length + n))
+      this.buffer.copy(bigger, 0, 0, this.length)
+      this.buffer = bigger
+    }
+    this.length += n
+    return this.buffer
+  }
 }
 
 /** Σ added entries − Σ removed entries, from a zero accumulator. */
@@ -141,16 +176,6 @@ function sameAccount(a: AccountState | undefined | null, b: AccountState | undef
 /** A slot value with an entry (zero slots have none). */
 function isLive(value: Hex): boolean {
   return value !== ZERO_SLOT && BigInt(value) !== 0n
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }
 
 /** Start offsets of the packed entries. */

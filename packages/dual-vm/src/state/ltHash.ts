@@ -75,22 +75,43 @@ export const STORAGE_ENTRY_BYTES = 1 + 20 + 32 + 32
 
 export function accountEntry(address: Address, account: AccountState): Uint8Array {
   const out = Buffer.alloc(ACCOUNT_ENTRY_BYTES)
-  out[0] = 1
-  writeHex(out, 1, address, 20)
-  writeWord(out, 21, account.nonce)
-  writeWord(out, 53, account.balance)
-  writeHex(out, 85, account.codeHash, 32)
-  out[117] = account.vm === 'wasm' ? 1 : 0
+  writeAccountEntry(out, 0, address, account)
   return out
 }
 
 export function storageEntry(address: Address, slot: Hex, value: Hex): Uint8Array {
   const out = Buffer.alloc(STORAGE_ENTRY_BYTES)
-  out[0] = 2
-  writeHex(out, 1, address, 20)
-  writeHex(out, 21, slot, 32)
-  writeHex(out, 53, value, 32)
+  writeStorageEntry(out, 0, address, slot, value)
   return out
+}
+
+/** Writes an account entry at `offset` of a zero-filled buffer. */
+export function writeAccountEntry(
+  out: Buffer,
+  offset: number,
+  address: Address,
+  account: AccountState,
+): void {
+  out[offset] = 1
+  writeHex(out, offset + 1, address, 20)
+  writeWord(out, offset + 21, account.nonce)
+  writeWord(out, offset + 53, account.balance)
+  writeHex(out, offset + 85, account.codeHash, 32)
+  out[offset + 117] = account.vm === 'wasm' ? 1 : 0
+}
+
+/** Writes a storage entry at `offset` of a zero-filled buffer. */
+export function writeStorageEntry(
+  out: Buffer,
+  offset: number,
+  address: Address,
+  slot: Hex,
+  value: Hex,
+): void {
+  out[offset] = 2
+  writeHex(out, offset + 1, address, 20)
+  writeHex(out, offset + 21, slot, 32)
+  writeHex(out, offset + 53, value, 32)
 }
 
 const LOW15 = 0x7fff7fff
