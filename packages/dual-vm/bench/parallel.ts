@@ -34,7 +34,7 @@ const arg = (name: string, fallback: string) => {
 }
 const json = args.includes('--json')
 const TXS = Number(arg('--txs', '2000'))
-const BLOCKS = Number(arg('--blocks', '2'))
+const BLOCKS = Number(arg('--blocks', '4'))
 const WARMUP = Number(arg('--warmup', '2'))
 const WORKERS = arg('--workers', [2, 4].join(',')).split(',').map(Number)
 const ONLY = arg('--only', '')
