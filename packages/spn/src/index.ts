@@ -51,4 +51,10 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
   }
 }
 
+export {
+  type InboxEntryJSON,
+  type InboxMessage,
+  type InboxStatus,
+  inboxEntryJSON,
+} from './delivery/service.js'
 export { vmOfInitCode }

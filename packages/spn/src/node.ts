@@ -36,7 +36,12 @@ import { type Address, bytesToHex, type Hex, numberToHex } from 'viem'
 import { parseSPNConfig, type SPNConfig, type SPNConfigInput } from './config.js'
 import { spnPrecompiles } from './delivery/precompile.js'
 import { exitBatchesOf } from './delivery/provider.js'
-import { createDeliveryService, type DeliveryService, spnNetworkName } from './delivery/service.js'
+import {
+  createDeliveryService,
+  type DeliveryService,
+  inboxEntryJSON,
+  spnNetworkName,
+} from './delivery/service.js'
 import { numericSpnId } from './settlement/config.js'
 import {
   type ExitTreeMessage,
@@ -298,20 +303,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
           RPCErrorCode.invalidParams,
           'status must be one of queued, delivered, failed, error',
         )
-      return (delivery?.messages(status ? { status: status as 'queued' } : {}) ?? []).map((m) => ({
-        srcSpn: numberToHex(m.srcSpn),
-        position: numberToHex(m.position),
-        sender: m.sender,
-        to: m.to,
-        value: numberToHex(m.value),
-        data: m.data,
-        root: m.root,
-        settlementIndex: numberToHex(m.settlementIndex),
-        status: m.status,
-        transactionHash: m.txHash ?? null,
-        blockNumber: m.block === undefined ? null : numberToHex(m.block),
-        error: m.error ?? null,
-      }))
+      return (delivery?.messages(status ? { status: status as 'queued' } : {}) ?? []).map(inboxEntryJSON)
     },
     /** `[position, batch?]`: a message's exit-tree inclusion proof against the root after `batch`. */
     mesh_getExitProof: (params: unknown) => {

@@ -42,7 +42,8 @@ export type TxResult = {
   logs: { address: Address; topics: Hex[]; data: Hex }[]
 }
 
-async function sendAndWait(
+/** Estimates gas (+20% and 10k), sends from `account`, and waits for the receipt (100 ms polling). */
+export async function sendAndWait(
   target: RPCTarget,
   account: Account,
   tx: { to?: Address; data: Hex; value?: bigint },

@@ -78,6 +78,39 @@ export type InboxMessage = {
   error: string | undefined
 }
 
+/** An inbox message as `mesh_getInbox` returns it (quantities as hex, absent values as null). */
+export type InboxEntryJSON = {
+  srcSpn: Hex
+  position: Hex
+  sender: Address
+  to: Address
+  value: Hex
+  data: Hex
+  root: Hash
+  settlementIndex: Hex
+  status: InboxStatus
+  transactionHash: Hash | null
+  blockNumber: Hex | null
+  error: string | null
+}
+
+export function inboxEntryJSON(m: InboxMessage): InboxEntryJSON {
+  return {
+    srcSpn: numberToHex(m.srcSpn),
+    position: numberToHex(m.position),
+    sender: m.sender,
+    to: m.to,
+    value: numberToHex(m.value),
+    data: m.data,
+    root: m.root,
+    settlementIndex: numberToHex(m.settlementIndex),
+    status: m.status,
+    transactionHash: m.txHash ?? null,
+    blockNumber: m.block === undefined ? null : numberToHex(m.block),
+    error: m.error ?? null,
+  }
+}
+
 export type DeliveryService = Startable & {
   /** One round now: follow the main net, fetch and check new exit batches (tests, gossip). */
   tick(): Promise<void>

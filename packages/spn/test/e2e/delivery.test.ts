@@ -28,6 +28,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_ADDRESS } from '../../src/delivery/service.js'
+import type { InboxEntryJSON } from '../../src/index.js'
 import { SPN_MAILBOX_ADDRESS, spnMailboxAbi } from '../../src/index.js'
 import { kill, type Proc, spawnReady, until as waitUntil } from './helpers.js'
 
@@ -42,16 +43,7 @@ const [governance, operator1, operator2, user] = devAccounts(4) as [
   ReturnType<typeof devAccounts>[number],
 ]
 
-type InboxEntry = {
-  srcSpn: Hex
-  position: Hex
-  sender: Address
-  to: Address
-  value: Hex
-  data: Hex
-  status: 'queued' | 'delivered' | 'failed' | 'error'
-  transactionHash: Hash | null
-}
+type InboxEntry = InboxEntryJSON
 
 /**
  * Cross-SPN messages end to end, in real processes talking libp2p on 127.0.0.1: the main net and two SPNs

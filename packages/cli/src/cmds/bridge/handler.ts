@@ -1,7 +1,6 @@
 import { type Address, encodeFunctionData, type Hex, isAddress, isHex } from 'viem'
 import { parseAmount, resolveAccount } from '../../contracts/abi.js'
-import { clientsFor } from '../../contracts/client.js'
-import { explainCallError } from '../../contracts/errors.js'
+import { sendAndWait } from '../../contracts/client.js'
 import { MeshCliError } from '../../errors.js'
 import { requireState, resolveDataDir } from '../../mesh/state.js'
 import { createOut } from '../../output.js'
@@ -65,7 +64,6 @@ export async function bridgeHandler(options: BridgeOptions): Promise<number> {
   const account = resolveAccount(options.fromAccount)
   const to = (options.toAddress ?? account.address) as Address
   const srcTarget = targetOf(src.net)
-  const { publicClient, walletClient } = clientsFor(srcTarget, account)
   const data = encodeFunctionData({
     abi: mailboxAbi,
     functionName: 'sendMessage',
@@ -73,27 +71,10 @@ export async function bridgeHandler(options: BridgeOptions): Promise<number> {
   })
   const what = `Mailbox.sendMessage on ${src.net.name}`
   const startedAt = Date.now()
-  let hash: Hex
-  try {
-    const gas = await publicClient.estimateGas({ account, to: SPN_MAILBOX, data, value })
-    hash = await walletClient!.sendTransaction({
-      account,
-      to: SPN_MAILBOX,
-      data,
-      value,
-      gas: (gas * 12n) / 10n + 10_000n,
-      chain: null,
-    })
-  } catch (err) {
-    throw explainCallError(err, what)
-  }
-  const receipt = await publicClient.waitForTransactionReceipt({
-    hash,
-    pollingInterval: 100,
-    timeout: 60_000,
-  })
-  if (receipt.status !== 'success')
-    throw new MeshCliError(`${what} reverted in block ${receipt.blockNumber} (tx ${hash}).`, {
+  const sent = await sendAndWait(srcTarget, account, { to: SPN_MAILBOX, data, value }, what)
+  const hash = sent.txHash
+  if (sent.status !== 'success')
+    throw new MeshCliError(`${what} reverted in block ${sent.blockNumber} (tx ${hash}).`, {
       code: 'BRIDGE_REVERTED',
     })
   const deadline = startedAt + options.timeout * 1000
@@ -116,7 +97,7 @@ export async function bridgeHandler(options: BridgeOptions): Promise<number> {
     ms: Date.now() - startedAt,
     network: src.net.name,
     txHash: hash,
-    block: receipt.blockNumber,
+    block: sent.blockNumber,
     position: message.position,
     messageIndex: message.messageIndex,
   })
@@ -126,7 +107,7 @@ export async function bridgeHandler(options: BridgeOptions): Promise<number> {
     srcSpn: src.id,
     dstSpn: dst.id,
     txHash: hash,
-    block: receipt.blockNumber,
+    block: sent.blockNumber,
     position: message.position,
     messageIndex: message.messageIndex,
     sender: account.address,

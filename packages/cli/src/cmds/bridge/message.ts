@@ -1,4 +1,5 @@
 import { MAINNET_ADDRESSES, settlementAbi } from '@rollup-mesh/mainnet'
+import type { ExitTreeMessage, InboxEntryJSON } from '@rollup-mesh/spn'
 import {
   type Address,
   decodeErrorResult,
@@ -58,19 +59,7 @@ export function spnIdOfName(name: string, flag = 'network'): bigint {
 }
 
 /** One message of the source SPN's exit tree, as `mesh_getMessagesByTx` reports it (quantities decoded). */
-export type ExitMessage = {
-  position: number
-  batch: number
-  messageIndex: bigint
-  block: bigint
-  txHash: Hash
-  srcSpn: bigint
-  dstSpn: bigint
-  sender: Address
-  to: Address
-  value: bigint
-  data: Hex
-}
+export type ExitMessage = Omit<ExitTreeMessage, 'leaf'>
 
 type RawExitMessage = Omit<ExitMessage, 'messageIndex' | 'block' | 'srcSpn' | 'dstSpn' | 'value'> & {
   messageIndex: Hex
@@ -124,18 +113,7 @@ export async function settledAt(
 /** The settlement of the source SPN that finalizes a message: one per 16-leaf exit batch, 1-based. */
 export const settlementIndexOf = (m: { batch: number }): bigint => BigInt(m.batch + 1)
 
-export type InboxEntry = {
-  srcSpn: Hex
-  position: Hex
-  sender: Address
-  to: Address
-  value: Hex
-  data: Hex
-  status: 'queued' | 'delivered' | 'failed' | 'error'
-  transactionHash: Hash | null
-  blockNumber: Hex | null
-  error: string | null
-}
+export type InboxEntry = InboxEntryJSON
 
 /** The destination's inbox entry of message (srcSpn, position), once the destination knows of it. */
 export async function inboxEntry(
