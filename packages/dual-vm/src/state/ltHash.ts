@@ -24,8 +24,6 @@ import { type Address, bytesToHex, type Hex, hexToBytes, numberToHex } from 'vie
 export const LT_HASH_LANES = 1024
 export const LT_HASH_BYTES = LT_HASH_LANES * 2
 
-const ZERO_SLOT: Hex = `0x${'00'.repeat(32)}`
-
 export type LtHash = Uint16Array
 
 export function createLtHash(): LtHash {
@@ -147,7 +145,8 @@ function mixWords(acc: LtHash, words: Uint32Array, sign: 1 | -1): void {
       a[i] = ((x | HIGH) - (y & LOW15)) ^ ((x ^ ~y) & HIGH)
     }
   }
-  if (!LITTLE_ENDIAN) storeAccumulatorWords(acc, a)
+  // A copy (big-endian host or an unaligned accumulator) goes back into the lanes.
+  if (a.buffer !== acc.buffer) storeAccumulatorWords(acc, a)
 }
 
 /** The accumulator's lanes as u32 words of two (a view on little-endian hosts, a copy elsewhere). */
@@ -163,19 +162,6 @@ function storeAccumulatorWords(acc: LtHash, words: Uint32Array): void {
     acc[2 * i] = words[i]! & 0xffff
     acc[2 * i + 1] = words[i]! >>> 16
   }
-}
-
-export function mixAccount(
-  acc: LtHash,
-  address: Address,
-  account: AccountState | undefined | null,
-  sign: 1 | -1,
-) {
-  if (account) mixEntry(acc, accountEntry(address, account), sign)
-}
-
-export function mixStorage(acc: LtHash, address: Address, slot: Hex, value: Hex, sign: 1 | -1) {
-  if (value !== ZERO_SLOT && BigInt(value) !== 0n) mixEntry(acc, storageEntry(address, slot, value), sign)
 }
 
 export function ltHashToBytes(acc: LtHash): Uint8Array {

@@ -144,4 +144,14 @@ describe('LtHash state root', () => {
       new Uint8Array([1, 0]),
     )
   })
+
+  it('mixes into an accumulator that is not 4-byte aligned exactly as into an aligned one', () => {
+    const entry = new Uint8Array([2, 1, 2, 3])
+    const aligned = new Uint16Array(LT_HASH_LANES).fill(0xfffe)
+    const unaligned = new Uint16Array(new ArrayBuffer(2 + 2 * LT_HASH_LANES), 2, LT_HASH_LANES).fill(0xfffe)
+    mixEntry(aligned, entry, 1)
+    mixEntry(unaligned, entry, 1)
+    expect(Array.from(unaligned)).toEqual(Array.from(aligned))
+    expect(Array.from(aligned)).not.toEqual(Array.from(new Uint16Array(LT_HASH_LANES).fill(0xfffe)))
+  })
 })
