@@ -178,16 +178,19 @@ async function startProfile(): Promise<(file: string) => Promise<void>> {
 
 // --- the ceiling: W forked processes, each a serial executor on its own chain ---
 
-type CeilingRequest = { compiled: CompiledExamples; share: number }
+/** Workloads the ceiling is measured for (independent transfers on each VM). */
+const CEILING_WORKLOADS = ['erc20-evm', 'token-wasm'] as const
+type CeilingWorkload = (typeof CEILING_WORKLOADS)[number]
+type CeilingRequest = { compiled: CompiledExamples; share: number; workload: CeilingWorkload }
 type CeilingReply = { type: 'ready' } | { type: 'done'; ms: number }
 
 async function ceilingChild(): Promise<void> {
   const send = (m: CeilingReply) => process.send?.(m)
   const request = await new Promise<CeilingRequest>((resolve) => process.once('message', resolve))
   const w = await setup(request.compiled, request.share, 0)
-  const executor = createSerialExecutor()
+  const executor = createSerialExecutor({ wasm: w.engine })
   const run = async () => {
-    const txs = makeBlock(w, 'erc20-evm', request.share)
+    const txs = makeBlock(w, request.workload, request.share)
     const result = await executor.executeBlock({ header: header(w.number), txs }, w.state)
     w.state.apply(result.writeSet)
     w.number++
@@ -201,7 +204,11 @@ async function ceilingChild(): Promise<void> {
   process.disconnect()
 }
 
-async function ceiling(compiled: CompiledExamples, workers: number): Promise<number> {
+async function ceiling(
+  compiled: CompiledExamples,
+  workers: number,
+  workload: CeilingWorkload,
+): Promise<number> {
   const share = Math.ceil(TXS / workers)
   const children: ChildProcess[] = []
   try {
@@ -217,7 +224,7 @@ async function ceiling(compiled: CompiledExamples, workers: number): Promise<num
         child.once('exit', (code) => reject(new Error(`ceiling child exited with ${code}`)))
       })
     const ready = children.map(next)
-    for (const child of children) child.send({ compiled, share } satisfies CeilingRequest)
+    for (const child of children) child.send({ compiled, share, workload } satisfies CeilingRequest)
     await Promise.all(ready)
     const done = children.map(next)
     for (const child of children) child.send('go')
@@ -236,7 +243,7 @@ async function main(): Promise<void> {
     serial: number
     parallel: Record<number, { tps: number; speedup: number; reExecuted: number }>
   }[] = []
-  const ceilings: Record<number, { tps: number; speedup: number }> = {}
+  const ceilings: Record<string, Record<number, { tps: number; speedup: number }>> = {}
   const log = (line: string) => {
     if (!json) process.stderr.write(`${line}\n`)
   }
@@ -272,14 +279,17 @@ async function main(): Promise<void> {
           .join('; ')}`,
       )
     }
-    // The ceiling, against a serial figure taken in the same run on the same workload.
-    const serialRef = rows.find((r) => r.workload === 'erc20-evm')?.serial
-    if (serialRef) {
+    // The ceilings, against serial figures taken in the same run on the same workloads.
+    for (const workload of CEILING_WORKLOADS) {
+      const serialRef = rows.find((r) => r.workload === workload)?.serial
+      if (!serialRef) continue
+      const byWorkers: Record<number, { tps: number; speedup: number }> = {}
       for (const n of WORKERS) {
-        const tps = await ceiling(compiled, n)
-        ceilings[n] = { tps, speedup: tps / serialRef }
-        log(`ceiling ${n}w: ${tps.toFixed(0)} tx/s (${(tps / serialRef).toFixed(2)}x)`)
+        const tps = await ceiling(compiled, n, workload)
+        byWorkers[n] = { tps, speedup: tps / serialRef }
+        log(`ceiling ${workload} ${n}w: ${tps.toFixed(0)} tx/s (${(tps / serialRef).toFixed(2)}x)`)
       }
+      ceilings[workload] = byWorkers
     }
   } finally {
     for (const e of executors.values()) await e.close()
@@ -299,22 +309,21 @@ async function main(): Promise<void> {
       return p ? [p.tps.toFixed(0), `${p.speedup.toFixed(2)}x`, p.reExecuted.toFixed(0)] : ['-', '-', '-']
     }),
   ])
-  const erc = rows.find((r) => r.workload === 'erc20-evm')
-  for (const n of WORKERS) {
-    const c = ceilings[n]
-    if (!c) continue
+  for (const [workload, byWorkers] of Object.entries(ceilings)) {
+    const row = rows.find((r) => r.workload === workload)
     table.push([
-      `ceiling ${n}w (erc20-evm)`,
+      `ceiling (${workload})`,
       '',
-      ...WORKERS.flatMap((m) =>
-        m === n
-          ? [
-              c.tps.toFixed(0),
-              `${c.speedup.toFixed(2)}x`,
-              erc?.parallel[n] ? `ours ${((erc.parallel[n].speedup / c.speedup) * 100).toFixed(0)}%` : '',
-            ]
-          : ['', '', ''],
-      ),
+      ...WORKERS.flatMap((n) => {
+        const c = byWorkers[n]
+        const ours = row?.parallel[n]
+        if (!c) return ['-', '-', '-']
+        return [
+          c.tps.toFixed(0),
+          `${c.speedup.toFixed(2)}x`,
+          ours ? `ours ${((ours.speedup / c.speedup) * 100).toFixed(0)}%` : '',
+        ]
+      }),
     ])
   }
   if (!json) {
@@ -327,7 +336,7 @@ async function main(): Promise<void> {
     console.log(line(widths.map((n) => '-'.repeat(n))))
     for (const r of table) console.log(line(r))
     console.log(
-      '"ours N%" = parallel speedup on erc20-evm as a share of the ceiling speedup with as many workers.',
+      '"ours N%" = our parallel speedup on that workload as a share of the ceiling speedup with as many workers.',
     )
   }
   const out = {
@@ -338,10 +347,19 @@ async function main(): Promise<void> {
     rows,
     ceilings,
     fractionOfCeiling: Object.fromEntries(
-      WORKERS.map((n) => [
-        n,
-        erc?.parallel[n] && ceilings[n] ? erc.parallel[n].speedup / ceilings[n].speedup : null,
-      ]),
+      Object.entries(ceilings).map(([workload, byWorkers]) => {
+        const row = rows.find((r) => r.workload === workload)
+        return [
+          workload,
+          Object.fromEntries(
+            WORKERS.map((n) => {
+              const ours = row?.parallel[n]
+              const c = byWorkers[n]
+              return [n, ours && c ? ours.speedup / c.speedup : null]
+            }),
+          ),
+        ]
+      }),
     ),
   }
   if (json) console.log(JSON.stringify(out))

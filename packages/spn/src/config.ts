@@ -31,7 +31,10 @@ export const spnConfigSchema = z
     dataDir: z.string().min(1),
     blockTimeMs: z.number().int().min(10).max(60_000).default(defaultSPNOptions.blockTimeMs),
     blockGasLimit: bigintSchema.default(defaultSPNOptions.blockGasLimit),
-    /** `serial` (default) or dual-vm's optimistic `parallel` executor with `executorWorkers` threads. */
+    /**
+     * `serial` (default) or dual-vm's optimistic `parallel` executor with `executorWorkers` executing threads
+     * (the node's own thread included, so `executorWorkers - 1` worker threads; default: the core count).
+     */
     executor: z.enum(['serial', 'parallel']).default('serial'),
     executorWorkers: z.number().int().min(1).max(64).optional(),
     /**

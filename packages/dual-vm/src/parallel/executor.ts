@@ -26,7 +26,7 @@ import {
   splitChanges,
   stateRootOf,
 } from '../state/commitment.js'
-import { EMPTY_CODE_HASH, JournaledState } from '../state/journal.js'
+import { EMPTY_CODE_HASH, JournaledState, ZERO_WORD } from '../state/journal.js'
 import { addLtHash, createLtHash } from '../state/ltHash.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { compareBlockResults } from './compare.js'
@@ -43,10 +43,21 @@ import {
   writeSetToWire,
 } from './protocol.js'
 import { ConflictLearner, planBlock } from './scheduler.js'
+import { SpeculativeRunner } from './speculative.js'
 
 export type ParallelExecutorOptions = {
-  /** Worker threads; default `os.availableParallelism()`. 1 runs every block serially on the calling thread. */
+  /**
+   * Executing threads, the calling thread included (it runs a share of each block besides validating and
+   * committing): `workers - 1` worker threads. Default `os.availableParallelism()`; 1 runs every block
+   * serially on the calling thread.
+   */
   workers?: number
+  /**
+   * How much of a block the calling thread executes itself, relative to one worker thread: 0 leaves it
+   * only validation and commit; 'auto' (default) adapts it block by block so that the calling thread
+   * finishes its share when the workers finish theirs.
+   */
+  callerWeight?: number | 'auto'
   /**
    * How workers (and the calling thread, for re-executions) build their WASM
    * engine. Engines cannot cross threads, so this names a module and a factory.
@@ -90,9 +101,22 @@ export type ParallelBlockStats = {
   /** Transactions whose guess of an unknown storage slot (zero) was wrong; the workers learn the value. */
   mispredicted: number
   hot: Address[]
+  /** Transactions the calling thread executed speculatively itself (its share). */
+  callerTxs: number
+  /** Milliseconds from dispatch until the calling thread finished its share, and until the workers' last results came in. */
+  callerDoneMs?: number
+  workersDoneMs?: number
+  /** Milliseconds from the last transaction committed to the state root (the commitment). */
+  commitMs?: number
 }
 
 const EMPTY_ACCOUNT: AccountState = { nonce: 0n, balance: 0n, codeHash: EMPTY_CODE_HASH, vm: 'evm' }
+/** What the calling thread's runner stands on between blocks (each block gives it the committed state). */
+const EMPTY_STATE: StateView = {
+  getAccount: () => undefined,
+  getCode: () => undefined,
+  getStorage: () => ZERO_WORD,
+}
 
 /** A block journal that remembers which keys the block has written (so unwritten reads validate for free). */
 class CommitJournal extends JournaledState {
@@ -143,6 +167,10 @@ export class ParallelExecutor implements Executor {
   private mainWasm: WasmEngine | undefined
   private mainPrecompiles: CustomPrecompiles | undefined
   private serial: SerialExecutor | undefined
+  /** The calling thread's own speculative runner (over each block's committed state). */
+  private runner: SpeculativeRunner | undefined
+  /** The calling thread's current weight in `planBlock` (see `callerWeight`). */
+  private callerWeight: number
   private blockId = 0
   /** Root the workers' replicas mirror, and the blocks executed since (to bring them forward). */
   private workersRoot: Hex | undefined
@@ -166,6 +194,14 @@ export class ParallelExecutor implements Executor {
         got: workers,
       })
     this.workers = workers
+    const callerWeight = options.callerWeight ?? 'auto'
+    if (callerWeight !== 'auto' && !(Number.isFinite(callerWeight) && callerWeight >= 0))
+      throw new InvalidParameterError({
+        param: 'callerWeight',
+        expected: "'auto' or a number >= 0",
+        got: callerWeight,
+      })
+    this.callerWeight = callerWeight === 'auto' ? INITIAL_CALLER_WEIGHT : callerWeight
     this.options = options
     this.log = (options.logger ?? createSilentLogger()).child({ module: 'parallel-executor' })
   }
@@ -180,7 +216,8 @@ export class ParallelExecutor implements Executor {
         this.serial = new SerialExecutor({ wasm: this.mainWasm, precompiles: this.mainPrecompiles })
       }
       if (this.workers > 1 && !this.pool) {
-        const pool = new WorkerPool(this.workers)
+        this.runner ??= new SpeculativeRunner(EMPTY_STATE, this.mainWasm, this.mainPrecompiles)
+        const pool = new WorkerPool(this.workers - 1)
         await pool.start({
           wasm: this.options.wasm,
           precompiles: this.options.precompiles,
@@ -237,7 +274,7 @@ export class ParallelExecutor implements Executor {
     const plan =
       this.pool &&
       txs.length >= (this.options.minParallelTxs ?? defaultParallelExecutorOptions.minParallelTxs)
-        ? planBlock(txs, this.workers, this.learner)
+        ? planBlock(txs, this.workers, this.learner, [this.callerWeight])
         : undefined
     const serialShare = this.options.serialChainShare ?? defaultParallelExecutorOptions.serialChainShare
     if (!plan || !this.pool || !preRoot || plan.largestChain >= serialShare * txs.length) {
@@ -251,6 +288,7 @@ export class ParallelExecutor implements Executor {
         replicaReads: 0,
         mispredicted: 0,
         hot: this.learner.hot(),
+        callerTxs: 0,
       }
     } else {
       result = await this.executeParallel(header, txs, state, preRoot, plan.shares, this.pool)
@@ -278,7 +316,8 @@ export class ParallelExecutor implements Executor {
     this.workersRoot = undefined
     const inflight = this.inflight
     if (inflight) {
-      for (const { index: i } of inflight.shares[index] ?? [])
+      // Share 0 is the calling thread's; worker `index` ran share `index + 1`.
+      for (const { index: i } of inflight.shares[index + 1] ?? [])
         inflight.results[i] ??= {
           index: i,
           error: reason,
@@ -336,10 +375,15 @@ export class ParallelExecutor implements Executor {
     const id = ++this.blockId
     const results: (TxResult | undefined)[] = new Array(n)
     let wake: (() => void) | undefined
+    const started = performance.now()
+    /** When the calling thread last saw a worker's results, and finished its own share (ms since dispatch). */
+    let workersDoneAt = 0
+    let ownDoneAt = 0
     const deliver = (message: WorkerToMain, share: { index: number }[]) => {
       if (message.type === 'results') {
         if (message.id !== id) return
         for (const r of message.results) results[r.index] = r
+        workersDoneAt = performance.now() - started
       } else if (message.type === 'failed') {
         if (message.id !== id) return
         // The worker gave up on the block: its remaining transactions are re-executed here.
@@ -360,11 +404,16 @@ export class ParallelExecutor implements Executor {
     pool.ref()
     this.inflight = { shares, results, wake: () => wake?.() }
     try {
-      for (let w = 0; w < shares.length; w++) {
+      for (let w = 1; w < shares.length; w++) {
         const share = shares[w] as { index: number; chain: number; tx: ExecutableTx }[]
         if (share.length === 0) continue
-        pool.send(w, { type: 'block', id, header, sync, txs: share }, (m) => deliver(m, share))
+        pool.send(w - 1, { type: 'block', id, header, sync, txs: share }, (m) => deliver(m, share))
       }
+      // The calling thread's own share runs on its own runner, straight over the committed state.
+      const own = shares[0] ?? []
+      let ownNext = 0
+      const runner = this.runner as SpeculativeRunner
+      if (own.length > 0) runner.beginBlock(header, state)
 
       const journal = new CommitJournal(state)
       let evm: DualVmEVM | undefined
@@ -385,10 +434,21 @@ export class ParallelExecutor implements Executor {
       for (let i = 0; i < n; i++) {
         let r = results[i]
         while (r === undefined) {
-          await new Promise<void>((resolve) => {
-            wake = resolve
-          })
-          wake = undefined
+          // Workers' results and replica reads first (they must not wait on us), then our own share.
+          pool.poll()
+          r = results[i]
+          if (r !== undefined) break
+          const next = own[ownNext]
+          if (next) {
+            ownNext++
+            results[next.index] = await runner.run(next.index, next.chain, next.tx)
+            if (ownNext === own.length) ownDoneAt = performance.now() - started
+          } else {
+            await new Promise<void>((resolve) => {
+              wake = resolve
+            })
+            wake = undefined
+          }
           r = results[i]
         }
         results[i] = undefined
@@ -465,6 +525,9 @@ export class ParallelExecutor implements Executor {
       }
       this.learner.observe(calls, conflicts)
       this.corrections = { root: preRoot, entries: corrections }
+      if (this.options.callerWeight === undefined || this.options.callerWeight === 'auto')
+        this.callerWeight = nextCallerWeight(this.callerWeight, own.length, ownDoneAt, workersDoneAt)
+      const committedAt = performance.now()
       const writeSet = journal.writeSet()
       const stateRoot = await commitOnWorkers(
         state,
@@ -482,10 +545,15 @@ export class ParallelExecutor implements Executor {
         replicaReads: pool.reads - readsBefore,
         mispredicted,
         hot: this.learner.hot(),
+        callerTxs: own.length,
+        callerDoneMs: Math.round(ownDoneAt),
+        workersDoneMs: Math.round(workersDoneAt),
+        commitMs: Math.round(performance.now() - committedAt),
       }
       return { receipts, included, skipped, gasUsed, logsBloom: bloom.toHex(), writeSet, stateRoot }
     } finally {
       this.inflight = undefined
+      this.runner?.view.setBase(EMPTY_STATE)
       pool.state = undefined
       if (this.pool === pool) pool.unref()
       else await pool.close()
@@ -493,11 +561,34 @@ export class ParallelExecutor implements Executor {
   }
 }
 
+/** The calling thread's weight before it has measured a block: half a worker's share. */
+const INITIAL_CALLER_WEIGHT = 0.5
+const MIN_CALLER_WEIGHT = 0.02
+const MAX_CALLER_WEIGHT = 4
+
+/**
+ * Balances the calling thread's share for the next block. It finished its own share at `ownDoneAt` and saw
+ * the workers' last results at `workersDoneAt` (ms after dispatch): finishing first means it then waited, so
+ * it takes more; finishing last means the workers' results queued up behind it, so it takes less. Steps are
+ * damped (square root, at most 2x) so one noisy block does not swing the split.
+ */
+export function nextCallerWeight(
+  weight: number,
+  ownTxs: number,
+  ownDoneAt: number,
+  workersDoneAt: number,
+): number {
+  if (ownTxs === 0) return Math.max(weight, MIN_CALLER_WEIGHT) // nothing measured: keep a small share
+  if (!(ownDoneAt > 0 && workersDoneAt > 0)) return weight
+  const ratio = Math.min(4, Math.max(0.25, workersDoneAt / ownDoneAt))
+  return Math.min(MAX_CALLER_WEIGHT, Math.max(MIN_CALLER_WEIGHT, weight * Math.sqrt(ratio)))
+}
+
 /**
  * The state root of a parallel block: the workers, idle once the block's transactions are in, hash the
- * changed entries (from `minEntries` on) in equal shares and the main thread adds their sums (the state
- * commitment was ~70% of the main thread's own work in a block of WASM transfers). Any failure falls back
- * to hashing here.
+ * changed entries (from `minEntries` on) in equal shares, one share hashed here meanwhile, and this thread
+ * adds the sums (the state commitment was ~70% of the main thread's own work in a block of WASM
+ * transfers). Any failure falls back to hashing here.
  */
 async function commitOnWorkers(
   state: StateView,
@@ -509,11 +600,10 @@ async function commitOnWorkers(
   const changes = ltHashChanges(state, writeSet)
   if (changeCount(changes) >= minEntries) {
     try {
-      const sums = await Promise.all(
-        splitChanges(changes, pool.size).map((part, i) => pool.ltHash(i, id, part)),
-      )
-      const delta = createLtHash()
-      for (const sum of sums) addLtHash(delta, sum)
+      const [mine, ...parts] = splitChanges(changes, pool.size + 1)
+      const pending = parts.map((part, i) => pool.ltHash(i, id, part))
+      const delta = mine ? ltHashOfChanges(mine) : createLtHash()
+      for (const sum of await Promise.all(pending)) addLtHash(delta, sum)
       return commitWriteSetDelta(state, writeSet, delta)
     } catch {
       // A worker died or failed: the executor's exit handler restarts the pool for the next block.

@@ -1,4 +1,4 @@
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import type { StateView } from '@rollup-mesh/core'
 import type { LtHashChanges } from '../state/commitment.js'
 import type { LtHash } from '../state/ltHash.js'
@@ -17,6 +17,7 @@ import type { WorkerInit } from './worker.js'
 type PoolWorker = {
   worker: Worker
   readPort: MessagePort
+  resultPort: MessagePort
   flag: Int32Array
   onMessage: ((message: WorkerToMain) => void) | undefined
   exited: boolean
@@ -28,6 +29,9 @@ type PoolWorker = {
  * A fixed set of warm worker threads. Each serves its replica misses through a
  * `MessagePort` answered here from the block's `StateView` and a shared flag
  * the worker sleeps on (`Atomics.wait`), so a worker's read is synchronous.
+ * Results come back on a port of their own: they arrive as events when the
+ * calling thread waits, and `poll()` takes them (and serves reads) while it is
+ * busy executing its own share of a block.
  */
 export class WorkerPool {
   readonly size: number
@@ -52,9 +56,11 @@ export class WorkerPool {
     const starts: Promise<void>[] = []
     for (let i = 0; i < this.size; i++) {
       const { port1, port2 } = new MessageChannel()
+      const results = new MessageChannel()
       const shared = new SharedArrayBuffer(4)
       const init: WorkerInit = {
         readPort: port2,
+        resultPort: results.port2,
         flag: shared,
         batch: options.batch,
         maxReplicaEntries: options.maxReplicaEntries,
@@ -63,18 +69,20 @@ export class WorkerPool {
       if (precompiles) init.precompiles = precompiles
       const worker = new Worker(url, {
         workerData: init,
-        transferList: [port2],
+        transferList: [port2, results.port2],
         ...(execArgv ? { execArgv } : {}),
       })
       const entry: PoolWorker = {
         worker,
         readPort: port1,
+        resultPort: results.port1,
         flag: new Int32Array(shared),
         onMessage: undefined,
         exited: false,
       }
       this.workers.push(entry)
       port1.on('message', (request: ReadRequest) => this.serve(entry, request))
+      results.port1.on('message', (message: WorkerToMain) => entry.onMessage?.(message))
       starts.push(
         new Promise<void>((resolve, reject) => {
           const fail = (reason: string) => {
@@ -85,7 +93,6 @@ export class WorkerPool {
           }
           worker.on('message', (message: WorkerToMain) => {
             if (message.type === 'ready') resolve()
-            else entry.onMessage?.(message)
           })
           worker.once('error', (error) => fail(error.message))
           worker.once('exit', (code) => fail(`exited with code ${code}`))
@@ -124,6 +131,20 @@ export class WorkerPool {
     entry.readPort.postMessage(response)
     Atomics.store(entry.flag, 0, 1)
     Atomics.notify(entry.flag, 0)
+  }
+
+  /**
+   * Serves the workers' pending replica reads and hands their pending results to
+   * `onMessage`, synchronously (for a calling thread busy with its own share).
+   */
+  poll(): void {
+    for (const entry of this.workers) {
+      if (entry.exited) continue
+      for (let m = receiveMessageOnPort(entry.readPort); m; m = receiveMessageOnPort(entry.readPort))
+        this.serve(entry, m.message as ReadRequest)
+      for (let m = receiveMessageOnPort(entry.resultPort); m; m = receiveMessageOnPort(entry.resultPort))
+        entry.onMessage?.(m.message as WorkerToMain)
+    }
   }
 
   /** Sends one message to worker `index` and routes its replies to `onMessage` until the next `send`. */
@@ -168,17 +189,19 @@ export class WorkerPool {
 
   /** Keeps the process alive while a block is in flight. */
   ref(): void {
-    for (const { worker, readPort } of this.workers) {
+    for (const { worker, readPort, resultPort } of this.workers) {
       worker.ref()
       readPort.ref()
+      resultPort.ref()
     }
   }
 
   /** Lets the process exit between blocks even if `close()` is forgotten. */
   unref(): void {
-    for (const { worker, readPort } of this.workers) {
+    for (const { worker, readPort, resultPort } of this.workers) {
       worker.unref()
       readPort.unref()
+      resultPort.unref()
     }
   }
 
@@ -186,8 +209,9 @@ export class WorkerPool {
     this.closed = true
     const workers = this.workers.splice(0)
     await Promise.all(
-      workers.map(async ({ worker, readPort }) => {
+      workers.map(async ({ worker, readPort, resultPort }) => {
         readPort.close()
+        resultPort.close()
         await worker.terminate()
       }),
     )

@@ -52,7 +52,7 @@ export class ConflictLearner {
 export type ScheduledTx = { index: number; chain: number; tx: ExecutableTx }
 
 export type BlockPlan = {
-  /** Per worker, in block order. */
+  /** Per thread (0: the calling thread, then the workers), in block order. */
   shares: ScheduledTx[][]
   chains: number
   largestChain: number
@@ -81,11 +81,15 @@ class UnionFind {
   }
 }
 
-/** Groups the block's transactions into chains and spreads the chains over `workers`. */
+/**
+ * Groups the block's transactions into chains and spreads the chains over `threads`, each chain to the
+ * thread with the least load for its weight (`weights[k]`, default 1; a thread of weight 0 gets nothing).
+ */
 export function planBlock(
   txs: readonly ExecutableTx[],
-  workers: number,
+  threads: number,
   learner: ConflictLearner,
+  weights: readonly number[] = [],
 ): BlockPlan {
   const n = txs.length
   const uf = new UnionFind(n)
@@ -117,17 +121,26 @@ export function planBlock(
     chainOf[i] = root
     sizes.set(root, (sizes.get(root) ?? 0) + 1)
   }
-  const load = new Array<number>(workers).fill(0)
+  const load = new Array<number>(threads).fill(0)
+  const weight = Array.from({ length: threads }, (_, k) => Math.max(0, weights[k] ?? 1))
   const workerOf = new Map<number, number>()
-  const shares: ScheduledTx[][] = Array.from({ length: workers }, () => [])
+  const shares: ScheduledTx[][] = Array.from({ length: threads }, () => [])
   let largestChain = 0
   for (let i = 0; i < n; i++) {
     const chain = chainOf[i] as number
     let w = workerOf.get(chain)
     if (w === undefined) {
-      w = 0
-      for (let k = 1; k < workers; k++) if ((load[k] as number) < (load[w] as number)) w = k
       const size = sizes.get(chain) as number
+      // The thread that would finish soonest with this chain added.
+      let best = Number.POSITIVE_INFINITY
+      w = threads - 1
+      for (let k = 0; k < threads; k++) {
+        const finish = ((load[k] as number) + size) / (weight[k] as number)
+        if (finish < best) {
+          best = finish
+          w = k
+        }
+      }
       load[w] = (load[w] as number) + size
       workerOf.set(chain, w)
       if (size > largestChain) largestChain = size

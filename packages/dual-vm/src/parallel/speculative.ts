@@ -58,9 +58,9 @@ const POST = 1
  * kept apart so ordinary transactions never conflict on the coinbase.
  */
 export class SpeculativeView implements StateView {
-  readonly base: StateView
+  base: StateView
   /** Set when `base` is a replica that may guess storage (it says so after each read). */
-  private readonly replica: StateReplica | undefined
+  private replica: StateReplica | undefined
   overlay: ChainOverlay = new ChainOverlay()
   coinbase: Address = '0x0000000000000000000000000000000000000000'
   phase = PRE
@@ -73,6 +73,12 @@ export class SpeculativeView implements StateView {
   dependsOnOtherSender = false
 
   constructor(base: StateView) {
+    this.base = base
+    this.replica = base instanceof StateReplica ? base : undefined
+  }
+
+  /** Runs later transactions over another state (the calling thread's runner gets each block's state). */
+  setBase(base: StateView): void {
     this.base = base
     this.replica = base instanceof StateReplica ? base : undefined
   }
@@ -171,8 +177,9 @@ export class PhasedEVM extends DualVmEVM {
 
 /**
  * Runs transactions speculatively, one at a time, over a `StateView` (a worker's
- * replica): the serial executor's `runTransaction` over a resettable journal,
- * returning the receipt, the read set and the write set.
+ * replica, or the committed state itself on the calling thread): the serial
+ * executor's `runTransaction` over a resettable journal, returning the receipt,
+ * the read set and the write set.
  */
 export class SpeculativeRunner {
   readonly view: SpeculativeView
@@ -193,8 +200,9 @@ export class SpeculativeRunner {
     this.precompiles = precompiles
   }
 
-  /** Starts a block: block context, fresh chain overlays, an EVM for the chain id. */
-  beginBlock(header: BlockContext): void {
+  /** Starts a block: block context, fresh chain overlays, an EVM for the chain id (and, optionally, another base state). */
+  beginBlock(header: BlockContext, base?: StateView): void {
+    if (base) this.view.setBase(base)
     this.header = header
     this.ethBlock = toEthBlock(header)
     this.blockHash = blockHashLookup(header)

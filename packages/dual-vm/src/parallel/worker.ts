@@ -24,6 +24,8 @@ import { SpeculativeRunner } from './speculative.js'
 
 export type WorkerInit = {
   readPort: MessagePort
+  /** Where results go: a port of its own, so the main thread can poll it while it executes its own share. */
+  resultPort: MessagePort
   flag: SharedArrayBuffer
   wasm?: WasmEngineSource
   /** The chain's custom precompiles (the SPN's exit-proof verifier). */
@@ -64,19 +66,21 @@ const runner = new SpeculativeRunner(
   await load<WasmEngine>(init.wasm),
   await load<CustomPrecompiles>(init.precompiles),
 )
-const post = (message: WorkerToMain) => port.postMessage(message)
+const post = (message: WorkerToMain, transfer?: ArrayBuffer[]) =>
+  init.resultPort.postMessage(message, transfer)
 
 port.on('message', async (message: MainToWorker) => {
   if (message.type === 'close') {
     port.close()
     init.readPort.close()
+    init.resultPort.close()
     return
   }
   const { id } = message
   if (message.type === 'lthash') {
     try {
       const sum = ltHashOfChanges(message)
-      port.postMessage({ type: 'lthash', id, sum } satisfies WorkerToMain, [sum.buffer as ArrayBuffer])
+      post({ type: 'lthash', id, sum }, [sum.buffer as ArrayBuffer])
     } catch (error) {
       post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) })
     }
@@ -102,4 +106,4 @@ port.on('message', async (message: MainToWorker) => {
   }
 })
 
-post({ type: 'ready' })
+port.postMessage({ type: 'ready' } satisfies WorkerToMain)

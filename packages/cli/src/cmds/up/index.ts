@@ -27,7 +27,7 @@ export const up: CliCommand = {
       .option('-p, --port <port>', 'first RPC port, one per network (default: any free port)')
       .option(
         '--workers <n>',
-        'parallel execution: worker threads per SPN (0 = the serial executor, the default)',
+        "parallel execution: threads executing each SPN's blocks, the node's own thread included (0 = the serial executor, the default)",
       )
       .option(
         '--verify-parallel',

@@ -290,6 +290,9 @@ describe('ParallelExecutor equals SerialExecutor', () => {
         expectSame(txs, expected, actual)
         // No conflicts, and every fee credit (EVM and WASM transactions alike) was a lazy coinbase delta.
         expect(executor.stats).toMatchObject({ mode: 'parallel', chains: 8, reExecuted: 0, lazyCoinbase: 24 })
+        // The calling thread ran a share itself, next to the worker.
+        expect(executor.stats?.callerTxs).toBeGreaterThan(0)
+        expect(executor.stats?.callerTxs).toBeLessThan(24)
         expect(executor.stats?.hot).not.toContain(w.token)
         w.state.apply(expected.writeSet)
         w.number++
@@ -301,7 +304,13 @@ describe('ParallelExecutor equals SerialExecutor', () => {
 
   it('verifyParallel reports the first differing transaction loudly', async () => {
     const w = await Workload.create({ senders: 8, counters: 1, compiled })
-    const executor = createParallelExecutor({ workers: 2, minParallelTxs: 1, verifyParallel: true })
+    // Every transaction on the worker (callerWeight 0): only its replica can go stale.
+    const executor = createParallelExecutor({
+      workers: 2,
+      callerWeight: 0,
+      minParallelTxs: 1,
+      verifyParallel: true,
+    })
     try {
       const transfers = () =>
         buildBlock(

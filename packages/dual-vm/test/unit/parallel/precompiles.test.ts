@@ -6,7 +6,13 @@ import {
   createSerialExecutor,
   intrinsicGas,
 } from '../../../src/index.js'
-import { TEST_PRECOMPILE, TEST_PRECOMPILE_GAS, testPrecompiles } from './fixtures/precompiles.js'
+import {
+  CRASH_PRECOMPILE,
+  crashingPrecompiles,
+  TEST_PRECOMPILE,
+  TEST_PRECOMPILE_GAS,
+  testPrecompiles,
+} from './fixtures/precompiles.js'
 import { header, makeTx, Workload } from './workload.js'
 
 // A chain's custom precompiles (the SPN's exit-proof verifier) must run in the workers too: functions
@@ -54,6 +60,48 @@ describe('ParallelExecutor with custom precompiles', () => {
       const { intrinsic } = intrinsicGas(t)
       expect(result.receipts[i]?.gasUsed).toBe(intrinsic + TEST_PRECOMPILE_GAS)
     })
+  })
+
+  it('a worker dying mid-block: its transactions are re-executed here, and the pool restarts', async () => {
+    const executor = createParallelExecutor({
+      workers: 3,
+      callerWeight: 0, // everything on the two workers
+      minParallelTxs: 1,
+      serialChainShare: 2,
+      precompiles: { ...source, exportName: 'crashingPrecompiles' },
+    })
+    try {
+      const w = await Workload.create({ senders: 24 })
+      const serial = createSerialExecutor({ precompiles: await crashingPrecompiles() })
+      for (const crash of [true, false]) {
+        const txs = w.senders.map((from, i) =>
+          makeTx({
+            from: from as Address,
+            nonce: w.nextNonce(from as Address),
+            to: crash && i === 5 ? CRASH_PRECOMPILE : TEST_PRECOMPILE,
+            data: numberToHex(i + 1, { size: 8 }),
+          }),
+        )
+        const h = header(w.number)
+        const expected = await serial.executeBlock({ header: h, txs }, w.state)
+        const result = await executor.executeBlock({ header: h, txs }, w.state)
+        expect(executor.stats?.mode).toBe('parallel')
+        // The dead worker's share (at least the crashing transaction) ran again on the calling thread.
+        if (crash) expect(executor.stats?.reExecuted).toBeGreaterThan(0)
+        else expect(executor.stats?.reExecuted).toBe(0)
+        expect(
+          compareBlockResults(
+            txs.map((t) => t.hash),
+            expected,
+            result,
+          ),
+        ).toBeUndefined()
+        w.state.apply(expected.writeSet)
+        w.number++
+      }
+    } finally {
+      await executor.close()
+    }
   })
 
   it('a factory that is not exported is a clear error', async () => {
