@@ -148,7 +148,8 @@ export class Chain {
   readonly chainId: bigint
   readonly blockGasLimit: bigint
   readonly simulateCall: CallSimulator | undefined
-  private readonly executor: Executor
+  /** Executes the blocks (its `stats` describe the last one). */
+  readonly executor: Executor
   private readonly log: Logger
   private readonly opts: ChainOptions
   private headHeader: StoredHeader | undefined
@@ -427,6 +428,7 @@ export class Chain {
           gasUsed: Number(result.gasUsed),
           execMs: Math.round(executedMs),
           totalMs: Math.round(performance.now() - started),
+          ...(this.executor.stats ? { executor: this.executor.stats } : {}),
         },
         'block sealed',
       )

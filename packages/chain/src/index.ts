@@ -22,6 +22,7 @@ export {
   logsOfBlock,
   type SealedBlock,
 } from './chain.js'
+export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
 export {
   createInlineDecoder,
   createTxDecoderPool,
@@ -68,6 +69,7 @@ export {
   ChainStore,
   type ChainStoreOptions,
   type LogQuery,
+  StateReads,
   type StoredLog,
   type StoredPoolTx,
   type StoredTx,

@@ -65,6 +65,51 @@ export type ChainStoreOptions = {
 }
 
 /**
+ * Reads of the committed state (accounts, code, storage, the head's state root) over one connection: the
+ * store's own, or a read-only one another thread opens (`openCommittedState`). Uncached.
+ */
+export class StateReads {
+  private readonly account: Database.Statement
+  private readonly slot: Database.Statement
+  private readonly code: Database.Statement
+  private readonly head: Database.Statement
+
+  constructor(db: Database.Database) {
+    this.account = db.prepare('SELECT * FROM accounts WHERE address = ?')
+    this.slot = db.prepare('SELECT value FROM storage WHERE address = ? AND slot = ?').pluck()
+    this.code = db.prepare('SELECT code FROM code WHERE hash = ?').pluck()
+    this.head = db.prepare('SELECT header FROM blocks ORDER BY number DESC LIMIT 1').pluck()
+  }
+
+  readAccount(address: Address): AccountState | undefined {
+    const row = this.account.get(address.toLowerCase()) as AccountRow | undefined
+    if (!row) return undefined
+    return {
+      nonce: BigInt(row.nonce),
+      balance: BigInt(row.balance),
+      codeHash: row.code_hash as Hex,
+      vm: row.vm,
+    }
+  }
+
+  readCode(codeHash: Hex): Uint8Array | undefined {
+    const buf = this.code.get(codeHash.toLowerCase()) as Buffer | undefined
+    return buf ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : undefined
+  }
+
+  readStorage(address: Address, slot: Hex): Hex {
+    const v = this.slot.get(address.toLowerCase(), normSlot(slot)) as Hex | undefined
+    return v ?? ZERO_WORD
+  }
+
+  /** The state root of the newest committed block (undefined before genesis). */
+  headStateRoot(): Hex | undefined {
+    const header = this.head.get() as string | undefined
+    return header === undefined ? undefined : headerFromJSON(header).stateRoot
+  }
+}
+
+/**
  * The SQLite chain store (better-sqlite3, WAL): headers, transactions,
  * receipts, logs, account/storage/code state and the persisted mempool.
  * Every block is one SQLite transaction, so a crash never leaves half a block.
@@ -72,6 +117,7 @@ export type ChainStoreOptions = {
 export class ChainStore {
   readonly db: Database.Database
   private readonly st: ReturnType<typeof prepare>
+  private readonly reads: StateReads
 
   constructor(options: ChainStoreOptions) {
     this.db = new Database(options.path)
@@ -96,6 +142,7 @@ export class ChainStore {
         `- This node reads version ${SCHEMA_VERSION}; use a fresh data dir.`,
       ])
     this.st = prepare(this.db)
+    this.reads = new StateReads(this.db)
   }
 
   close(): void {
@@ -249,24 +296,15 @@ export class ChainStore {
   // ---- state (uncached; `SQLiteStateView` caches) ----
 
   readAccount(address: Address): AccountState | undefined {
-    const row = this.st.getAccount.get(address.toLowerCase()) as AccountRow | undefined
-    if (!row) return undefined
-    return {
-      nonce: BigInt(row.nonce),
-      balance: BigInt(row.balance),
-      codeHash: row.code_hash as Hex,
-      vm: row.vm,
-    }
+    return this.reads.readAccount(address)
   }
 
   readCode(codeHash: Hex): Uint8Array | undefined {
-    const buf = this.st.getCode.get(codeHash.toLowerCase()) as Buffer | undefined
-    return buf ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : undefined
+    return this.reads.readCode(codeHash)
   }
 
   readStorage(address: Address, slot: Hex): Hex {
-    const v = this.st.getSlot.get(address.toLowerCase(), normSlot(slot)) as Hex | undefined
-    return v ?? ZERO_WORD
+    return this.reads.readStorage(address, slot)
   }
 
   /** Every account (for genesis roots and dumps; not for hot paths). */
@@ -418,16 +456,13 @@ function prepare(db: Database.Database) {
       'INSERT INTO logs (block_number, log_index, tx_index, tx_hash, address, topic0, topic1, topic2, topic3, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     logsBefore: db.prepare('SELECT COUNT(*) FROM logs WHERE block_number = ? AND tx_index < ?').pluck(),
-    getAccount: db.prepare('SELECT * FROM accounts WHERE address = ?'),
     putAccount: db.prepare(
       'INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash, vm) VALUES (?, ?, ?, ?, ?)',
     ),
     deleteAccount: db.prepare('DELETE FROM accounts WHERE address = ?'),
     deleteStorageOf: db.prepare('DELETE FROM storage WHERE address = ?'),
-    getSlot: db.prepare('SELECT value FROM storage WHERE address = ? AND slot = ?').pluck(),
     putSlot: db.prepare('INSERT OR REPLACE INTO storage (address, slot, value) VALUES (?, ?, ?)'),
     deleteSlot: db.prepare('DELETE FROM storage WHERE address = ? AND slot = ?'),
-    getCode: db.prepare('SELECT code FROM code WHERE hash = ?').pluck(),
     putCode: db.prepare('INSERT OR IGNORE INTO code (hash, code) VALUES (?, ?)'),
     poolPut: db.prepare('INSERT OR REPLACE INTO mempool (hash, raw, sender, seq) VALUES (?, ?, ?, ?)'),
     poolDelete: db.prepare('DELETE FROM mempool WHERE hash = ?'),

@@ -66,7 +66,7 @@ export {
   ParallelExecutor,
   type ParallelExecutorOptions,
 } from './parallel/executor.js'
-export type { WasmEngineSource } from './parallel/protocol.js'
+export type { CommittedStateReader, CommittedStateSource, WasmEngineSource } from './parallel/protocol.js'
 // --- state, EVM, serial executor, Solidity compiler (EVM side) ---
 export {
   applyWriteSetToLtHash,

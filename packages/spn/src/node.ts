@@ -136,7 +136,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
   const config = parseSPNConfig(init.config)
   const logger = (init.logger ?? createSilentLogger()).child({ spn: config.spnId })
   mkdirSync(config.dataDir, { recursive: true })
-  const store = new ChainStore({ path: join(config.dataDir, 'chain.db') })
+  const storePath = join(config.dataDir, 'chain.db')
+  const store = new ChainStore({ path: storePath })
   const wasm = createWasmEngine()
   const precompiles = spnPrecompiles()
   const executor: Executor & { close?: () => Promise<void> } =
@@ -147,6 +148,12 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
           wasm: { module: '@rollup-mesh/dual-vm', exportName: 'createWasmEngine' },
           // workers load the exit-proof precompile themselves (functions cannot cross threads)
           precompiles: { module: '@rollup-mesh/spn/precompiles', exportName: 'spnPrecompiles' },
+          // and read keys their replicas lack from the store themselves, not through this (busy) thread
+          committedState: {
+            module: '@rollup-mesh/chain/committed-state',
+            exportName: 'openCommittedState',
+            options: { path: storePath },
+          },
           logger,
         })
       : createSerialExecutor({ wasm, precompiles })

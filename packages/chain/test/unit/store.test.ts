@@ -5,6 +5,7 @@ import type { Receipt } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashHeader } from '../../src/block.js'
+import { openCommittedState } from '../../src/committedState.js'
 import { SQLiteStateView } from '../../src/state.js'
 import { ChainStore } from '../../src/store.js'
 import { EMPTY_CODE_HASH, header, keys, storeWithGenesis } from './helpers.js'
@@ -102,6 +103,47 @@ describe('ChainStore', () => {
     expect(again.getLogs({ ...q, topics: [[T0, T1]] })).toHaveLength(3)
     expect(again.getLogs({ ...q, fromBlock: 2n, toBlock: 5n })).toHaveLength(0)
     again.close()
+  })
+
+  it('a read-only reader on another connection sees exactly the committed state and its root', () => {
+    const path = join(dir, 'reader.db')
+    const store = storeWithGenesis(path)
+    const reader = openCommittedState({ path })
+    try {
+      const g = store.head()!
+      expect(reader.root()).toBe(g.stateRoot)
+      const slot = `0x${'00'.repeat(31)}07` as Hex
+      expect(reader.getAccount(A)).toBeUndefined()
+      expect(reader.getStorage(A, '0x7')).toBe(`0x${'00'.repeat(32)}`)
+      const h1 = { ...header(1n, g.hash), stateRoot: `0x${'ab'.repeat(32)}` as Hex }
+      store.commitBlock({
+        header: h1,
+        hash: hashHeader(h1),
+        txs: [],
+        receipts: [],
+        writeSet: {
+          accounts: new Map([
+            [A, { nonce: 2n, balance: 9n, codeHash: `0x${'cc'.repeat(32)}`, vm: 'evm' as const }],
+          ]),
+          storage: new Map([[A, new Map<Hex, Hex>([[slot, `0x${'00'.repeat(31)}2a`]])]]),
+          code: new Map([[`0x${'cc'.repeat(32)}` as Hex, new Uint8Array([9, 8])]]),
+        },
+        mempoolRemovals: [],
+      })
+      // The writer's commit is visible at once (WAL), with the new head's root.
+      expect(reader.root()).toBe(h1.stateRoot)
+      expect(reader.getAccount(A)).toEqual(store.readAccount(A))
+      expect(reader.getStorage(A, '0x7')).toBe(`0x${'00'.repeat(31)}2a`)
+      expect(reader.getCode(`0x${'cc'.repeat(32)}`)).toEqual(new Uint8Array([9, 8]))
+      expect(reader.getCode(EMPTY_CODE_HASH)).toEqual(new Uint8Array(0))
+    } finally {
+      reader.close()
+      store.close()
+    }
+  })
+
+  it('a committed-state reader needs an existing store (it never creates one)', () => {
+    expect(() => openCommittedState({ path: join(dir, 'missing.db') })).toThrow()
   })
 
   it('upgrades a version-1 store in place: older transactions count their first log index', () => {

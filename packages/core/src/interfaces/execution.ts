@@ -107,4 +107,6 @@ export interface Executor {
     block: { header: BlockContext; txs: readonly ExecutableTx[] },
     state: StateView,
   ): Promise<BlockExecutionResult>
+  /** What the last block cost, in the executor's own terms (logged with each block; JSON-friendly). */
+  readonly stats?: object | undefined
 }

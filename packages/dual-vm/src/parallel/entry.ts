@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { PrecompilesSource, WasmEngineSource } from './protocol.js'
+import type { CommittedStateSource, PrecompilesSource, WasmEngineSource } from './protocol.js'
 
 /** How to start a worker: the script, its flags, and where the WASM engine module is. */
 export type WorkerEntry = {
@@ -8,6 +8,7 @@ export type WorkerEntry = {
   execArgv: string[] | undefined
   wasm: WasmEngineSource | undefined
   precompiles: PrecompilesSource | undefined
+  committedState: CommittedStateSource | undefined
   /** Removes files made for this entry (the source-mode bundle) once the workers have loaded them. */
   cleanup: () => Promise<void>
 }
@@ -25,6 +26,7 @@ let bundles = 0
 export async function workerEntry(
   wasm: WasmEngineSource | undefined,
   precompiles?: PrecompilesSource,
+  committedState?: CommittedStateSource,
 ): Promise<WorkerEntry> {
   if (!import.meta.url.endsWith('.ts')) {
     return {
@@ -32,6 +34,7 @@ export async function workerEntry(
       execArgv: undefined,
       wasm,
       precompiles,
+      committedState,
       cleanup: async () => {},
     }
   }
@@ -48,6 +51,7 @@ export async function workerEntry(
     source.module.startsWith('file:') ? fileURLToPath(source.module) : source.module
   if (wasm) entryPoints.wasm = entryOf(wasm)
   if (precompiles) entryPoints.precompiles = entryOf(precompiles)
+  if (committedState) entryPoints.committedState = entryOf(committedState)
   await esbuild.build({
     entryPoints,
     outdir,
@@ -80,6 +84,9 @@ export async function workerEntry(
     wasm: wasm ? { ...wasm, module: pathToFileURL(`${outdir}wasm.mjs`).href } : undefined,
     precompiles: precompiles
       ? { ...precompiles, module: pathToFileURL(`${outdir}precompiles.mjs`).href }
+      : undefined,
+    committedState: committedState
+      ? { ...committedState, module: pathToFileURL(`${outdir}committedState.mjs`).href }
       : undefined,
     cleanup: () => rm(outdir, { recursive: true, force: true }),
   }

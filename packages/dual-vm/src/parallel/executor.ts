@@ -33,6 +33,7 @@ import { compareBlockResults } from './compare.js'
 import { ParallelMismatchError } from './errors.js'
 import { WorkerPool } from './pool.js'
 import {
+  type CommittedStateSource,
   FROM_REPLICA,
   GUESSED,
   type ReplicaSync,
@@ -65,6 +66,12 @@ export type ParallelExecutorOptions = {
   wasm?: WasmEngineSource
   /** The chain's custom precompiles, loaded the same way in every worker (a factory returning the map). */
   precompiles?: WasmEngineSource
+  /**
+   * Where workers read committed state themselves (a factory returning a `CommittedStateReader`, e.g.
+   * chain's `openCommittedState` over the node's store). Used for a block only while its `root()` is the
+   * block's pre-state root; otherwise, or when absent, replica misses are served by the calling thread.
+   */
+  committedState?: CommittedStateSource
   /** Execute every block serially too and throw `ParallelMismatchError` on the first difference. */
   verifyParallel?: boolean
   /** Blocks with fewer transactions run serially (dispatch costs more than it saves). Default 16. */
@@ -221,6 +228,7 @@ export class ParallelExecutor implements Executor {
         await pool.start({
           wasm: this.options.wasm,
           precompiles: this.options.precompiles,
+          committedState: this.options.committedState,
           batch: this.options.batch ?? defaultParallelExecutorOptions.batch,
           maxReplicaEntries:
             this.options.maxReplicaEntries ?? defaultParallelExecutorOptions.maxReplicaEntries,

@@ -5,6 +5,7 @@ import type { LtHash } from '../state/ltHash.js'
 import { workerEntry } from './entry.js'
 import { WorkerStartError } from './errors.js'
 import type {
+  CommittedStateSource,
   MainToWorker,
   PrecompilesSource,
   ReadRequest,
@@ -49,10 +50,15 @@ export class WorkerPool {
   async start(options: {
     wasm?: WasmEngineSource | undefined
     precompiles?: PrecompilesSource | undefined
+    committedState?: CommittedStateSource | undefined
     batch: number
     maxReplicaEntries: number
   }): Promise<void> {
-    const { url, execArgv, wasm, precompiles, cleanup } = await workerEntry(options.wasm, options.precompiles)
+    const { url, execArgv, wasm, precompiles, committedState, cleanup } = await workerEntry(
+      options.wasm,
+      options.precompiles,
+      options.committedState,
+    )
     const starts: Promise<void>[] = []
     for (let i = 0; i < this.size; i++) {
       const { port1, port2 } = new MessageChannel()
@@ -67,6 +73,7 @@ export class WorkerPool {
       }
       if (wasm) init.wasm = wasm
       if (precompiles) init.precompiles = precompiles
+      if (committedState) init.committedState = committedState
       const worker = new Worker(url, {
         workerData: init,
         transferList: [port2, results.port2],

@@ -1,4 +1,11 @@
-import type { AccountState, BlockContext, ExecutableTx, Receipt, WriteSet } from '@rollup-mesh/core'
+import type {
+  AccountState,
+  BlockContext,
+  ExecutableTx,
+  Receipt,
+  StateView,
+  WriteSet,
+} from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 
 /**
@@ -110,3 +117,12 @@ export function writeSetToWire(ws: WriteSet): WireWriteSet {
 
 /** Where the chain's custom precompiles come from (a factory returning a `CustomPrecompiles` map). */
 export type PrecompilesSource = WasmEngineSource
+
+/**
+ * Where a worker can read the committed state itself (a factory returning a `CommittedStateReader`, e.g.
+ * a read-only SQLite connection to the node's store), instead of asking the calling thread.
+ */
+export type CommittedStateSource = WasmEngineSource
+
+/** Committed state a worker reads directly; trusted only while `root()` is the block's pre-state root. */
+export type CommittedStateReader = StateView & { root(): Hex | undefined }

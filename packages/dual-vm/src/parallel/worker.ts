@@ -4,6 +4,8 @@ import type { CustomPrecompiles } from '../evm/dualEvm.js'
 import { ltHashOfChanges } from '../state/commitment.js'
 import type { WasmEngine } from '../wasm/types.js'
 import type {
+  CommittedStateReader,
+  CommittedStateSource,
   MainToWorker,
   PrecompilesSource,
   ReadRequest,
@@ -30,6 +32,8 @@ export type WorkerInit = {
   wasm?: WasmEngineSource
   /** The chain's custom precompiles (the SPN's exit-proof verifier). */
   precompiles?: PrecompilesSource
+  /** Where to read committed state directly (the node's store), instead of asking the main thread. */
+  committedState?: CommittedStateSource
   /** Results are posted in batches of this many transactions. */
   batch: number
   /** The replica starts over beyond this many accounts and slots. */
@@ -60,7 +64,29 @@ async function load<T>(source: WasmEngineSource | undefined): Promise<T | undefi
   return (await factory(source.options)) as T
 }
 
-const replica = new StateReplica(fetchSync)
+const committed = await load<CommittedStateReader>(init.committedState)
+/** Whether `committed` shows this block's pre-state (checked by state root at each block). */
+let direct = false
+
+/** A replica miss: read the committed state directly when it is the block's pre-state, else ask the main thread. */
+function fetch(request: ReadRequest): ReadResponse {
+  if (!direct || !committed) return fetchSync(request)
+  if (request.kind === 'storage') return { storage: committed.getStorage(request.address, request.slot) }
+  if (request.kind === 'code') return { code: committed.getCode(request.codeHash) ?? null }
+  const account = committed.getAccount(request.address) ?? null
+  const code = account ? committed.getCode(account.codeHash) : undefined
+  return code && code.length > 0 ? { account, code } : { account }
+}
+
+function committedRoot(): string | undefined {
+  try {
+    return committed?.root()
+  } catch {
+    return undefined // unreadable (e.g. the file went away): ask the main thread
+  }
+}
+
+const replica = new StateReplica(fetch)
 const runner = new SpeculativeRunner(
   replica,
   await load<WasmEngine>(init.wasm),
@@ -90,7 +116,10 @@ port.on('message', async (message: MainToWorker) => {
     // A replica that just started over knows nothing: fetch on a miss. A warm one guesses
     // unknown slots (zero) and lets the main thread validate, so no miss waits on it.
     if (replica.size > init.maxReplicaEntries) replica.root = undefined
-    replica.guessStorage = replica.sync(message.sync) !== 'reset'
+    const synced = replica.sync(message.sync)
+    // With the committed state at hand a miss costs a local read: no guesses for the main thread to check.
+    direct = committed !== undefined && committedRoot() === message.sync.root
+    replica.guessStorage = !direct && synced !== 'reset'
     runner.beginBlock(message.header)
     let results: TxResult[] = []
     for (const { index, chain, tx } of message.txs) {
