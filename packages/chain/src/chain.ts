@@ -388,6 +388,7 @@ export class Chain {
         writeSet: result.writeSet,
         mempoolRemovals: first.length ? poolTxs.map((t) => t.hash) : txs.map((t) => t.hash),
       })
+    const committing = performance.now()
     if (exit?.commit) {
       const persist = exit.commit
       this.store.db.transaction(() => {
@@ -395,6 +396,7 @@ export class Chain {
         persist()
       })()
     } else commit()
+    const committedMs = performance.now() - committing
     this.state.apply(result.writeSet)
     const stored = this.store.getHeaderByNumber(number) as StoredHeader
     this.headHeader = stored
@@ -427,6 +429,7 @@ export class Chain {
           dropped: dropped.length,
           gasUsed: Number(result.gasUsed),
           execMs: Math.round(executedMs),
+          commitMs: Math.round(committedMs),
           totalMs: Math.round(performance.now() - started),
           ...(this.executor.stats ? { executor: this.executor.stats } : {}),
         },

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { type Address, type Hex, numberToHex } from 'viem'
 import type { BlockHeader, StoredHeader } from './block.js'
 import { encodeHeader } from './block.js'
+import { Checkpointer } from './checkpointer.js'
 import { headerFromJSON, headerToJSON, receiptFromJSON, receiptToJSON } from './codec.js'
 import { ChainStoreError } from './errors.js'
 
@@ -62,7 +63,16 @@ export type StoredPoolTx = { hash: Hex; raw: Hex; from: Address; seq: number }
 export type ChainStoreOptions = {
   /** Path of the SQLite file, or `:memory:`. */
   path: string
+  /**
+   * Checkpoint the WAL on a background thread every this many ms instead of inside block commits (a
+   * commit that also checkpointed cost ~40% more on the main thread: 2,500-transaction blocks 220–320 ms →
+   * 125–175 ms). SQLite's own auto-checkpoint stays on at a high mark as the backstop. Default: off.
+   */
+  checkpointIntervalMs?: number
 }
+
+/** WAL pages after which a commit checkpoints itself while a background checkpointer runs (about 256 MiB). */
+const BACKSTOP_CHECKPOINT_PAGES = 65_536
 
 /**
  * Reads of the committed state (accounts, code, storage, the head's state root) over one connection: the
@@ -118,6 +128,7 @@ export class ChainStore {
   readonly db: Database.Database
   private readonly st: ReturnType<typeof prepare>
   private readonly reads: StateReads
+  private readonly checkpointer: Checkpointer | undefined
 
   constructor(options: ChainStoreOptions) {
     this.db = new Database(options.path)
@@ -143,9 +154,15 @@ export class ChainStore {
       ])
     this.st = prepare(this.db)
     this.reads = new StateReads(this.db)
+    const interval = options.checkpointIntervalMs
+    if (interval && options.path !== ':memory:') {
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
+      this.checkpointer = new Checkpointer(options.path, interval)
+    }
   }
 
   close(): void {
+    this.checkpointer?.stop()
     if (this.db.open) this.db.close()
   }
 

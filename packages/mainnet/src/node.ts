@@ -119,7 +119,8 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
   const validator = privateKeyToAddress(config.validatorKey).toLowerCase() as Address
   const governance = (config.governance ?? validator).toLowerCase() as Address
   mkdirSync(config.dataDir, { recursive: true })
-  const store = new ChainStore({ path: join(config.dataDir, 'chain.db') })
+  // WAL checkpoints on a thread of their own, not inside block commits
+  const store = new ChainStore({ path: join(config.dataDir, 'chain.db'), checkpointIntervalMs: 1000 })
   const precompiles: CustomPrecompiles = new Map([
     [
       MAINNET_ADDRESSES.quoteVerifier,

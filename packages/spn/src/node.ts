@@ -137,7 +137,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
   const logger = (init.logger ?? createSilentLogger()).child({ spn: config.spnId })
   mkdirSync(config.dataDir, { recursive: true })
   const storePath = join(config.dataDir, 'chain.db')
-  const store = new ChainStore({ path: storePath })
+  // WAL checkpoints on a thread of their own, not inside block commits
+  const store = new ChainStore({ path: storePath, checkpointIntervalMs: 1000 })
   const wasm = createWasmEngine()
   const precompiles = spnPrecompiles()
   const executor: Executor & { close?: () => Promise<void> } =

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Receipt } from '@rollup-mesh/core'
-import type { Address, Hex } from 'viem'
+import { type Address, type Hex, numberToHex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashHeader } from '../../src/block.js'
 import { openCommittedState } from '../../src/committedState.js'
@@ -138,6 +138,35 @@ describe('ChainStore', () => {
       expect(reader.getCode(EMPTY_CODE_HASH)).toEqual(new Uint8Array(0))
     } finally {
       reader.close()
+      store.close()
+    }
+  })
+
+  it('with checkpointIntervalMs, a background thread copies committed WAL frames into the database file', async () => {
+    const path = join(dir, 'checkpoint.db')
+    const store = new ChainStore({ path, checkpointIntervalMs: 20 })
+    try {
+      const g = header(0n, `0x${'00'.repeat(32)}`)
+      const slots = new Map<Hex, Hex>()
+      for (let i = 1; i <= 4000; i++) slots.set(numberToHex(i, { size: 32 }), numberToHex(i, { size: 32 }))
+      const before = statSync(path).size
+      store.commitBlock({
+        header: g,
+        hash: hashHeader(g),
+        txs: [],
+        receipts: [],
+        writeSet: { accounts: new Map(), storage: new Map([[A, slots]]), code: new Map() },
+        mempoolRemovals: [],
+      })
+      // The commit itself only appended to the WAL (its own auto-checkpoint mark is far away)...
+      expect(statSync(path).size).toBe(before)
+      // ...and the checkpointer thread moved the pages into the database file.
+      const deadline = Date.now() + 5_000
+      while (statSync(path).size === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20))
+      expect(statSync(path).size).toBeGreaterThan(before + 100_000)
+      expect(store.readStorage(A, numberToHex(4000, { size: 32 }))).toBe(numberToHex(4000, { size: 32 }))
+    } finally {
       store.close()
     }
   })

@@ -1,0 +1,52 @@
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+
+/**
+ * The thread's code: its own connection to the store, a PASSIVE checkpoint every `intervalMs` (it copies
+ * committed WAL frames into the database file without waiting on the writer or readers). Plain CommonJS,
+ * so it runs from TypeScript sources and from `dist` alike.
+ */
+const SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.sqlite)
+const db = new Database(workerData.path, { fileMustExist: true })
+db.pragma('busy_timeout = 1000')
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)')
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message || error) })
+  }
+}
+const timer = setInterval(checkpoint, workerData.intervalMs)
+parentPort.on('message', () => {
+  clearInterval(timer)
+  checkpoint()
+  db.close()
+  parentPort.close()
+})
+`
+
+/** Checkpoints a WAL-mode store on a thread of its own; see `ChainStoreOptions.checkpointIntervalMs`. */
+export class Checkpointer {
+  private readonly worker: Worker
+  /** The last checkpoint failure (the store keeps working: its own auto-checkpoint is the backstop). */
+  lastError: string | undefined
+
+  constructor(path: string, intervalMs: number) {
+    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3')
+    this.worker = new Worker(SOURCE, { eval: true, workerData: { path, intervalMs, sqlite } })
+    this.worker.on('message', (m: { error?: string }) => {
+      if (m.error) this.lastError = m.error
+    })
+    this.worker.on('error', (error) => {
+      this.lastError = error.message
+    })
+    this.worker.unref()
+  }
+
+  /** Stops after one last checkpoint. */
+  stop(): void {
+    this.worker.postMessage('stop')
+  }
+}
