@@ -1,13 +1,9 @@
 import type { AccountState, StateView } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  compareBlockResults,
-  createParallelExecutor,
-  createSerialExecutor,
-  ZERO_WORD,
-} from '../../../src/index.js'
+import { createParallelExecutor, createSerialExecutor, ZERO_WORD } from '../../../src/index.js'
 import { stateRootOf } from '../../../src/state/commitment.js'
+import { expectSame } from './expectSame.js'
 import type { StaticState } from './fixtures/committedState.js'
 import { buildBlock, type CompiledExamples, compileExamples, header, type Op, Workload } from './workload.js'
 
@@ -70,14 +66,7 @@ describe('ParallelExecutor with a committed-state source', () => {
     })
     executors.push(executor)
     const actual = await executor.executeBlock({ header: h, txs }, w.state)
-    expect(
-      compareBlockResults(
-        txs.map((t) => t.hash),
-        expected,
-        actual,
-      ),
-    ).toBeUndefined()
-    expect(actual.stateRoot).toBe(expected.stateRoot)
+    expectSame(txs, expected, actual)
     return executor.stats
   }
 

@@ -1,8 +1,9 @@
-import type { BlockExecutionResult, ExecutableTx } from '@rollup-mesh/core'
+import type { ExecutableTx } from '@rollup-mesh/core'
 import fc from 'fast-check'
 import { type Address, encodeFunctionData, keccak256, numberToHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compareBlockResults, createParallelExecutor, createSerialExecutor } from '../../../src/index.js'
+import { createParallelExecutor, createSerialExecutor } from '../../../src/index.js'
+import { expectSame } from './expectSame.js'
 import {
   buildBlock,
   type CompiledExamples,
@@ -82,24 +83,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('hot' as const), from: fc.nat(SENDERS) }),
 )
-
-function expectSame(
-  txs: readonly ExecutableTx[],
-  expected: BlockExecutionResult,
-  actual: BlockExecutionResult,
-) {
-  expect(
-    compareBlockResults(
-      txs.map((t) => t.hash),
-      expected,
-      actual,
-    ),
-  ).toBeUndefined()
-  expect(actual.receipts).toEqual(expected.receipts)
-  expect(actual.skipped).toEqual(expected.skipped)
-  expect(actual.gasUsed).toBe(expected.gasUsed)
-  expect(actual.stateRoot).toBe(expected.stateRoot)
-}
 
 describe('ParallelExecutor equals SerialExecutor on blocks that start with deposits', () => {
   let compiled: CompiledExamples

@@ -1,15 +1,14 @@
-import type { BlockExecutionResult, ExecutableTx } from '@rollup-mesh/core'
 import fc from 'fast-check'
 import { type Address, encodeAbiParameters, keccak256 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  compareBlockResults,
   createParallelExecutor,
   createSerialExecutor,
   type ParallelExecutor,
   ParallelMismatchError,
   ZERO_WORD,
 } from '../../../src/index.js'
+import { expectSame } from './expectSame.js'
 import {
   buildBlock,
   type CompiledExamples,
@@ -117,23 +116,6 @@ const blockArb = fc
   .map(({ conflict, ops }) =>
     ops.map(([roll, op, from]): Op => (roll < conflict ? { kind: 'hot', from } : op)),
   )
-
-function expectSame(
-  txs: readonly ExecutableTx[],
-  expected: BlockExecutionResult,
-  actual: BlockExecutionResult,
-) {
-  const mismatch = compareBlockResults(
-    txs.map((t) => t.hash),
-    expected,
-    actual,
-  )
-  expect(mismatch).toBeUndefined()
-  // Bit for bit, not only what compareBlockResults looks at.
-  expect(actual.receipts).toEqual(expected.receipts)
-  expect(actual.skipped).toEqual(expected.skipped)
-  expect(actual.stateRoot).toBe(expected.stateRoot)
-}
 
 /** Runs the next block of `w` on `executor` and serially, asserts they agree, commits it; the executor's stats. */
 async function nextBlockSame(executor: ParallelExecutor, w: Workload, ops: Op[]) {

@@ -1,11 +1,7 @@
 import { type Address, numberToHex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
-import {
-  compareBlockResults,
-  createParallelExecutor,
-  createSerialExecutor,
-  intrinsicGas,
-} from '../../../src/index.js'
+import { createParallelExecutor, createSerialExecutor, intrinsicGas } from '../../../src/index.js'
+import { expectSame } from './expectSame.js'
 import {
   CRASH_PRECOMPILE,
   crashingPrecompiles,
@@ -47,14 +43,7 @@ describe('ParallelExecutor with custom precompiles', () => {
     )
     const result = await parallel.executeBlock({ header: h, txs }, w.state)
     expect(parallel.stats?.mode).toBe('parallel')
-    expect(
-      compareBlockResults(
-        txs.map((t) => t.hash),
-        serial,
-        result,
-      ),
-    ).toBeUndefined()
-    expect(result.stateRoot).toBe(serial.stateRoot)
+    expectSame(txs, serial, result)
     // every call paid the precompile's gas: it ran (a call to an empty account would not)
     txs.forEach((t, i) => {
       const { intrinsic } = intrinsicGas(t)
@@ -89,13 +78,7 @@ describe('ParallelExecutor with custom precompiles', () => {
         // The dead worker's share (at least the crashing transaction) ran again on the calling thread.
         if (crash) expect(executor.stats?.reExecuted).toBeGreaterThan(0)
         else expect(executor.stats?.reExecuted).toBe(0)
-        expect(
-          compareBlockResults(
-            txs.map((t) => t.hash),
-            expected,
-            result,
-          ),
-        ).toBeUndefined()
+        expectSame(txs, expected, result)
         w.state.apply(expected.writeSet)
         w.number++
       }
