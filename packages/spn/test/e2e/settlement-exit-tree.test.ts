@@ -119,10 +119,14 @@ describe('SPN exit tree (in-process node, blocks sealed by hand)', () => {
     expect(tree.closeBatch()).toMatchObject({ index: 1, toBlock: b2.header.number })
     expect(tree.closeBatch()).toBeUndefined() // no block since
     const b3 = await node.chain.produceBlock()
+    // blocks without messages after a close (the tree padded with empty leaves) carry the tree's root
+    expect(b3.header.exitRoot).toBe(tree.root)
+    const b3e = await node.chain.produceBlock()
+    expect(b3e.header.exitRoot).toBe(b3.header.exitRoot)
     expect(tree.closeBatch()).toMatchObject({
       index: 2,
       fromBlock: b3.header.number,
-      toBlock: b3.header.number,
+      toBlock: b3e.header.number,
     })
     const b4 = await sealWithMessages(1)
     const [last] = tree.messagesOf(3)
