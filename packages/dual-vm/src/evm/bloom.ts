@@ -28,6 +28,20 @@ export class LogsBloom {
     for (let i = 0; i < 256; i++) this.bits[i]! |= other.bits[i]!
   }
 
+  /**
+   * ORs in a bloom given as hex (a receipt's `logsBloom`, 0x + 512 digits), without decoding it to bytes
+   * first: a transaction's bloom is nearly all zero digits.
+   */
+  orHex(hex: Hex): void {
+    if (hex.length !== 514) throw new TypeError(`a logs bloom is 256 bytes, got ${hex.length} hex characters`)
+    for (let i = 0; i < 256; i++) {
+      const hi = hex.charCodeAt(2 + 2 * i)
+      const lo = hex.charCodeAt(3 + 2 * i)
+      if (hi === 48 && lo === 48) continue // "00"
+      this.bits[i]! |= (nibble(hi) << 4) | nibble(lo)
+    }
+  }
+
   /** Whether `value` may be in the bloom (false means certainly not). */
   has(value: Uint8Array): boolean {
     const hash = keccak256(value, 'bytes')
@@ -41,6 +55,14 @@ export class LogsBloom {
   toHex(): Hex {
     return bytesToHex(this.bits)
   }
+}
+
+/** A hex digit's value ('0'-'9', 'a'-'f', 'A'-'F'). */
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48
+  const lower = code | 32
+  if (lower >= 97 && lower <= 102) return lower - 87
+  throw new TypeError(`not a hex digit: ${String.fromCharCode(code)}`)
 }
 
 const CACHE_LIMIT = 65_536

@@ -13,7 +13,7 @@ import {
   type StateView,
   type WriteSet,
 } from '@rollup-mesh/core'
-import { type Address, type Hex, hexToBytes } from 'viem'
+import type { Address, Hex } from 'viem'
 import { LogsBloom } from '../evm/bloom.js'
 import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
 import { blockHashLookup, SerialExecutor, toEthBlock } from '../executor/serial.js'
@@ -493,11 +493,7 @@ export class ParallelExecutor implements Executor {
           gasUsed += receipt.gasUsed
           receipts.push({ ...receipt, transactionIndex: receipts.length, cumulativeGasUsed: gasUsed })
           included.push(tx)
-          if (receipt.logs.length > 0) {
-            const txBloom = new LogsBloom()
-            txBloom.bits.set(hexToBytes(receipt.logsBloom))
-            bloom.or(txBloom)
-          }
+          if (receipt.logs.length > 0) bloom.orHex(receipt.logsBloom)
           continue
         }
         // Invalidated (or failed): run it again here, on the exact state, as the serial executor does.
