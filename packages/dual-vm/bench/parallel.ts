@@ -10,11 +10,17 @@
  *
  * Every configuration runs warm-up blocks first (JIT, worker replicas) and then
  * `--blocks` measured blocks on one evolving chain (fresh recipients per block).
+ *
+ * On a machine without our Node.js or node_modules (the lent 16-core device): `npm run
+ * bench:parallel:device -w @rollup-mesh/dual-vm` writes `.device/` (this benchmark, its worker and the
+ * WASM engine bundled with esbuild, the example contracts compiled to JSON, this machine's `node`
+ * compressed with xz, and `run.sh`); carry `.device` and run `sh .device/run.sh --workers 2,4,8,12,16`.
  */
 import '@rollup-mesh/core/polyfill'
 import { type ChildProcess, fork } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ExecutableTx, Executor } from '@rollup-mesh/core'
 import { type Address, encodeFunctionData, getContractAddress } from 'viem'
 import { createParallelExecutor, createSerialExecutor, type ParallelExecutor } from '../src/index.js'
@@ -28,6 +34,11 @@ import {
 } from '../test/unit/parallel/workload.js'
 
 const args = process.argv.slice(2)
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+/** The WASM engine the workers load: the source module, or the device bundle's (BENCH_WASM_ENGINE, a path). */
+const wasmEngineSource = process.env.BENCH_WASM_ENGINE
+  ? { ...WASM_ENGINE_SOURCE, module: pathToFileURL(process.env.BENCH_WASM_ENGINE).href }
+  : WASM_ENGINE_SOURCE
 const arg = (name: string, fallback: string) => {
   const i = args.indexOf(name)
   return i >= 0 ? (args[i + 1] as string) : fallback
@@ -215,7 +226,8 @@ async function ceiling(
     for (let i = 0; i < workers; i++)
       children.push(
         fork(fileURLToPath(import.meta.url), ['--ceiling-child', ...args], {
-          execArgv: ['--import', 'tsx', '--conditions', 'source'],
+          // From TypeScript through tsx; the device bundle runs as plain JavaScript.
+          execArgv: FROM_SOURCE ? ['--import', 'tsx', '--conditions', 'source'] : [],
         }),
       )
     const next = (child: ChildProcess) =>
@@ -236,7 +248,7 @@ async function ceiling(
 }
 
 async function main(): Promise<void> {
-  const compiled = await compileExamples({ wasm: true })
+  const compiled = await examples()
   const selected = ONLY ? WORKLOADS.filter((n) => ONLY.split(',').includes(n)) : WORKLOADS
   const rows: {
     workload: string
@@ -254,7 +266,7 @@ async function main(): Promise<void> {
     ['serial', { w: serialChain, executor: createSerialExecutor({ wasm: serialChain.engine }) }],
   ])
   for (const n of WORKERS) {
-    const e = createParallelExecutor({ workers: n, wasm: WASM_ENGINE_SOURCE })
+    const e = createParallelExecutor({ workers: n, wasm: wasmEngineSource })
     await e.start()
     executors.set(n, e)
     all.set(String(n), { w: await setup(compiled, TXS, Math.ceil(TXS / 3)), executor: e })
@@ -365,5 +377,16 @@ async function main(): Promise<void> {
   if (json) console.log(JSON.stringify(out))
 }
 
+/** The example contracts: compiled here, or read from `--compiled FILE` (the device bundle carries no compilers). */
+async function examples(): Promise<CompiledExamples> {
+  const file = arg('--compiled', '')
+  if (file) return JSON.parse(await readFile(file, 'utf8')) as CompiledExamples
+  return compileExamples({ wasm: true })
+}
+
+if (args.includes('--save-compiled')) {
+  await writeFile(arg('--save-compiled', ''), JSON.stringify(await compileExamples({ wasm: true })))
+  process.exit(0)
+}
 if (args.includes('--ceiling-child')) await ceilingChild()
 else await main()

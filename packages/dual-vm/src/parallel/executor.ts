@@ -252,6 +252,7 @@ export class ParallelExecutor implements Executor {
     const pool = this.pool
     this.pool = undefined
     this.serial = undefined
+    this.runner = undefined
     this.workersRoot = undefined
     this.deltas = []
     await pool?.close()
