@@ -64,7 +64,8 @@ async function load<T>(source: WasmEngineSource | undefined): Promise<T | undefi
   return (await factory(source.options)) as T
 }
 
-const committed = await load<CommittedStateReader>(init.committedState)
+// A store that cannot be opened here is no failure: replica misses then go to the main thread.
+const committed = await load<CommittedStateReader>(init.committedState).catch(() => undefined)
 /** Whether `committed` shows this block's pre-state (checked by state root at each block). */
 let direct = false
 

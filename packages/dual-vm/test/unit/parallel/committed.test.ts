@@ -38,7 +38,7 @@ describe('ParallelExecutor with a committed-state source', () => {
   const executors: ReturnType<typeof createParallelExecutor>[] = []
   afterAll(() => Promise.all(executors.map((e) => e.close())))
 
-  const run = async (tamper: boolean) => {
+  const run = async (tamper: boolean, exportName = 'staticCommittedState') => {
     const w = await Workload.create({ senders: 24, counters: 1, compiled })
     const ops = Array.from(
       { length: 24 },
@@ -60,7 +60,7 @@ describe('ParallelExecutor with a committed-state source', () => {
       minParallelTxs: 1,
       committedState: {
         module: new URL('./fixtures/committedState.ts', import.meta.url).href,
-        exportName: 'staticCommittedState',
+        exportName,
         options: data,
       },
     })
@@ -72,6 +72,12 @@ describe('ParallelExecutor with a committed-state source', () => {
 
   it('a cold worker reads what it lacks from the committed state, not from the calling thread', async () => {
     expect(await run(false)).toMatchObject({ mode: 'parallel', replicaReads: 0, reExecuted: 0 })
+  })
+
+  it('a committed state that cannot be opened is no failure: the worker asks the calling thread', async () => {
+    const stats = await run(false, 'failingCommittedState')
+    expect(stats).toMatchObject({ mode: 'parallel', reExecuted: 0 })
+    expect(stats?.replicaReads).toBeGreaterThan(0)
   })
 
   it('a committed state at another root is not trusted: the worker asks the calling thread', async () => {
