@@ -7,6 +7,7 @@
  *   parallel executor can beat it, so our speedup is also given as a fraction of it.
  *
  *   npm run bench:parallel -w @rollup-mesh/dual-vm [-- --json] [-- --txs 2000] [-- --workers 2,4]
+ *     [-- --only erc20-evm,token-wasm] [-- --caller-weight auto|0|0.5]
  *
  * Every configuration runs warm-up blocks first (JIT, worker replicas) and then
  * `--blocks` measured blocks on one evolving chain (fresh recipients per block).
@@ -49,6 +50,15 @@ const BLOCKS = Number(arg('--blocks', '4'))
 const WARMUP = Number(arg('--warmup', '2'))
 const WORKERS = arg('--workers', [2, 4].join(',')).split(',').map(Number)
 const ONLY = arg('--only', '')
+/**
+ * The calling thread's share (`callerWeight`) per entry of `--workers` (the last one repeats): 'auto', or a
+ * number (0: it only validates and commits), e.g. `--workers 2,3 --caller-weight auto,0`.
+ */
+const CALLER_WEIGHTS = arg('--caller-weight', 'auto').split(',')
+const callerWeightOf = (i: number): number | 'auto' => {
+  const w = CALLER_WEIGHTS[Math.min(i, CALLER_WEIGHTS.length - 1)] ?? 'auto'
+  return w === 'auto' ? 'auto' : Number(w)
+}
 
 type WorkloadName = 'erc20-evm' | 'token-wasm' | 'mixed-crossvm' | 'hotspot-10' | 'conflict-100'
 const WORKLOADS: WorkloadName[] = ['erc20-evm', 'token-wasm', 'mixed-crossvm', 'hotspot-10', 'conflict-100']
@@ -265,8 +275,8 @@ async function main(): Promise<void> {
   const all = new Map<string, { w: Workload; executor: Executor }>([
     ['serial', { w: serialChain, executor: createSerialExecutor({ wasm: serialChain.engine }) }],
   ])
-  for (const n of WORKERS) {
-    const e = createParallelExecutor({ workers: n, wasm: wasmEngineSource })
+  for (const [i, n] of WORKERS.entries()) {
+    const e = createParallelExecutor({ workers: n, wasm: wasmEngineSource, callerWeight: callerWeightOf(i) })
     await e.start()
     executors.set(n, e)
     all.set(String(n), { w: await setup(compiled, TXS, Math.ceil(TXS / 3)), executor: e })
