@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads'
  */
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
+const closed = new Int32Array(workerData.closed)
 const Database = require(workerData.sqlite)
 const db = new Database(workerData.path, { fileMustExist: true })
 db.pragma('busy_timeout = 1000')
@@ -23,6 +24,8 @@ parentPort.on('message', () => {
   clearInterval(timer)
   checkpoint()
   db.close()
+  Atomics.store(closed, 0, 1)
+  Atomics.notify(closed, 0)
   parentPort.close()
 })
 `
@@ -30,23 +33,38 @@ parentPort.on('message', () => {
 /** Checkpoints a WAL-mode store on a thread of its own; see `ChainStoreOptions.checkpointIntervalMs`. */
 export class Checkpointer {
   private readonly worker: Worker
+  /** Set to 1 by the thread once its connection is closed. */
+  private readonly closed = new Int32Array(new SharedArrayBuffer(4))
+  private running = true
   /** The last checkpoint failure (the store keeps working: its own auto-checkpoint is the backstop). */
   lastError: string | undefined
 
   constructor(path: string, intervalMs: number) {
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3')
-    this.worker = new Worker(SOURCE, { eval: true, workerData: { path, intervalMs, sqlite } })
+    this.worker = new Worker(SOURCE, {
+      eval: true,
+      workerData: { path, intervalMs, sqlite, closed: this.closed.buffer },
+    })
     this.worker.on('message', (m: { error?: string }) => {
       if (m.error) this.lastError = m.error
     })
     this.worker.on('error', (error) => {
       this.lastError = error.message
     })
+    this.worker.on('exit', () => {
+      this.running = false
+    })
     this.worker.unref()
   }
 
-  /** Stops after one last checkpoint. */
-  stop(): void {
+  /**
+   * One last checkpoint, then the thread closes its connection; returns once it has (at most `waitMs`),
+   * so the store's own close, and whatever removes its files next, never race with it.
+   */
+  stop(waitMs = 2_000): void {
+    if (!this.running) return
+    this.running = false
     this.worker.postMessage('stop')
+    Atomics.wait(this.closed, 0, 0, waitMs)
   }
 }

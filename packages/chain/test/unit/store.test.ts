@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Receipt } from '@rollup-mesh/core'
@@ -168,6 +168,33 @@ describe('ChainStore', () => {
       expect(store.readStorage(A, numberToHex(4000, { size: 32 }))).toBe(numberToHex(4000, { size: 32 }))
     } finally {
       store.close()
+    }
+  })
+
+  it('close() returns once the checkpointer has let go: the store is whole and its files can go at once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const sub = mkdtempSync(join(dir, 'close-'))
+      const path = join(sub, 'chain.db')
+      const store = new ChainStore({ path, checkpointIntervalMs: 1 })
+      const g = header(0n, `0x${'00'.repeat(32)}`)
+      store.commitBlock({
+        header: g,
+        hash: hashHeader(g),
+        txs: [],
+        receipts: [],
+        writeSet: {
+          accounts: new Map(),
+          storage: new Map([[A, new Map<Hex, Hex>([[T0, T1]])]]),
+          code: new Map(),
+        },
+        mempoolRemovals: [],
+      })
+      // Right away (the thread may not have opened its connection yet) or once it has been checkpointing.
+      await new Promise((r) => setTimeout(r, round % 2 === 0 ? 0 : 100))
+      store.close()
+      // The store's own close was the last connection: it folded the WAL in and removed it.
+      expect(existsSync(`${path}-wal`)).toBe(false)
+      rmSync(sub, { recursive: true })
     }
   })
 
