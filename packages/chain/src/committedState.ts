@@ -1,9 +1,7 @@
-import type { AccountState, StateView } from '@rollup-mesh/core'
+import { type AccountState, EMPTY_CODE_HASH, type StateView } from '@rollup-mesh/core'
 import Database from 'better-sqlite3'
 import type { Address, Hex } from 'viem'
 import { StateReads } from './store.js'
-
-const EMPTY_CODE_HASH: Hex = '0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470'
 
 export type CommittedStateOptions = {
   /** The chain store's SQLite file (the node's `chain.db`). */

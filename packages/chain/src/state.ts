@@ -1,9 +1,8 @@
-import type { AccountState, StateView, WriteSet } from '@rollup-mesh/core'
+import { type AccountState, EMPTY_CODE_HASH, type StateView, type WriteSet } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import { type ChainStore, normSlot } from './store.js'
 
 const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`
-const EMPTY_CODE_HASH: Hex = '0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470'
 const EMPTY_CODE = new Uint8Array(0)
 
 export type SQLiteStateViewOptions = {

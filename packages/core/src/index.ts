@@ -64,5 +64,5 @@ export type {
   ProveOptions,
   Prover,
 } from './interfaces/proving.js'
-export type { AccountState, StateView, VmKind } from './interfaces/state.js'
+export { type AccountState, EMPTY_CODE_HASH, type StateView, type VmKind } from './interfaces/state.js'
 export { createLogger, createSilentLogger, type Logger, type LoggerOptions } from './logger.js'

@@ -3,6 +3,9 @@ import type { Address, Hex } from 'viem'
 /** Which VM runs an account's code. EOAs are `evm` with the empty code hash. */
 export type VmKind = 'evm' | 'wasm'
 
+/** keccak256 of empty code: the code hash of accounts without code. */
+export const EMPTY_CODE_HASH: Hex = '0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470'
+
 /** The account fields both VMs share. */
 export type AccountState = {
   nonce: bigint

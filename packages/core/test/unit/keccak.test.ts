@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { bytesToHex, keccak256 as viemKeccak256 } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { keccak256 } from '../../src/index.js'
+import { EMPTY_CODE_HASH, keccak256 } from '../../src/index.js'
 
 describe('keccak256 (hash-wasm)', () => {
   it('matches viem for any bytes, as hex and as bytes', () => {
@@ -14,6 +14,10 @@ describe('keccak256 (hash-wasm)', () => {
       }),
       { numRuns: 300 },
     )
+  })
+
+  it('EMPTY_CODE_HASH is the hash of empty code', () => {
+    expect(EMPTY_CODE_HASH).toBe(viemKeccak256('0x'))
   })
 
   it('hashes a view of a larger buffer by its own bytes only', () => {

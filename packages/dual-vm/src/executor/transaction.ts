@@ -1,5 +1,11 @@
 import { Account, createAddressFromString } from '@ethereumjs/util'
-import type { BlockContext, ExecutableTx, Log, Receipt } from '@rollup-mesh/core'
+import {
+  type BlockContext,
+  EMPTY_CODE_HASH,
+  type ExecutableTx,
+  type Log,
+  type Receipt,
+} from '@rollup-mesh/core'
 import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
 import { LogsBloom } from '../evm/bloom.js'
 import { type DualVmEVM, isWasmInitCode } from '../evm/dualEvm.js'
@@ -45,8 +51,6 @@ export function intrinsicGas(tx: Pick<ExecutableTx, 'to' | 'data' | 'accessList'
 export type TxOutcome =
   | { included: true; receipt: Receipt; bloom: LogsBloom }
   | { included: false; reason: string }
-
-const EMPTY_CODE_HASH = '0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470'
 
 /** The effective gas price, or why the transaction cannot pay the block's base fee. */
 function gasPriceOf(tx: ExecutableTx, baseFee: bigint): { price: bigint; maxPrice: bigint } | string {

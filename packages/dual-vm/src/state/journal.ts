@@ -1,6 +1,7 @@
 import {
   type AccountState,
   BaseError,
+  EMPTY_CODE_HASH,
   keccak256,
   type StateView,
   type VmKind,
@@ -8,7 +9,7 @@ import {
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 
-export const EMPTY_CODE_HASH: Hex = keccak256('0x')
+export { EMPTY_CODE_HASH }
 export const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`
 const EMPTY_CODE = new Uint8Array(0)
 
