@@ -3,8 +3,9 @@ import { Worker } from 'node:worker_threads'
 
 /**
  * The thread's code: its own connection to the store, a PASSIVE checkpoint every `intervalMs` (it copies
- * committed WAL frames into the database file without waiting on the writer or readers). Plain CommonJS,
- * so it runs from TypeScript sources and from `dist` alike.
+ * committed WAL frames into the database file without waiting on the writer or readers). A checkpoint that
+ * fails (the store busy) is simply tried again next time; should the thread stop altogether, the store's
+ * own auto-checkpoint is the backstop. Plain CommonJS, so it runs from TypeScript sources and `dist` alike.
  */
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
@@ -15,9 +16,7 @@ db.pragma('busy_timeout = 1000')
 const checkpoint = () => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)')
-  } catch (error) {
-    parentPort.postMessage({ error: String(error && error.message || error) })
-  }
+  } catch {}
 }
 const timer = setInterval(checkpoint, workerData.intervalMs)
 parentPort.on('message', () => {
@@ -36,8 +35,6 @@ export class Checkpointer {
   /** Set to 1 by the thread once its connection is closed. */
   private readonly closed = new Int32Array(new SharedArrayBuffer(4))
   private running = true
-  /** The last checkpoint failure (the store keeps working: its own auto-checkpoint is the backstop). */
-  lastError: string | undefined
 
   constructor(path: string, intervalMs: number) {
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3')
@@ -45,15 +42,12 @@ export class Checkpointer {
       eval: true,
       workerData: { path, intervalMs, sqlite, closed: this.closed.buffer },
     })
-    this.worker.on('message', (m: { error?: string }) => {
-      if (m.error) this.lastError = m.error
-    })
-    this.worker.on('error', (error) => {
-      this.lastError = error.message
-    })
-    this.worker.on('exit', () => {
+    // A thread that dies (say, the file went away) takes nothing down with it: the backstop takes over.
+    const stopped = () => {
       this.running = false
-    })
+    }
+    this.worker.on('error', stopped)
+    this.worker.on('exit', stopped)
     this.worker.unref()
   }
 

@@ -13,7 +13,6 @@
 // The bundles cannot reach ethereumjs's unexported Interpreter, so its jump-analysis cache (speedups.ts)
 // is off there: absolute tx/s are a little lower than from source, serial and parallel alike.
 import { execFileSync } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import * as esbuild from 'esbuild'
@@ -60,11 +59,10 @@ execFileSync(
   { stdio: 'inherit' },
 )
 
-const xz = createWriteStream(`${out}/node.xz`)
-await new Promise((resolve, reject) => {
-  const child = execFileSync('xz', ['-T0', '-6', '-c', process.execPath], { maxBuffer: 1 << 30 })
-  xz.end(child, (err) => (err ? reject(err) : resolve()))
-})
+await writeFile(
+  `${out}/node.xz`,
+  execFileSync('xz', ['-T0', '-6', '-c', process.execPath], { maxBuffer: 1 << 30 }),
+)
 
 await writeFile(
   `${out}/run.sh`,

@@ -176,8 +176,9 @@ export class ParallelExecutor implements Executor {
   private serial: SerialExecutor | undefined
   /** The calling thread's own speculative runner (over each block's committed state). */
   private runner: SpeculativeRunner | undefined
-  /** The calling thread's current weight in `planBlock` (see `callerWeight`). */
+  /** The calling thread's current weight in `planBlock` (see `callerWeight`), and whether it adapts. */
   private callerWeight: number
+  private readonly adaptCallerWeight: boolean
   private blockId = 0
   /** Root the workers' replicas mirror, and the blocks executed since (to bring them forward). */
   private workersRoot: Hex | undefined
@@ -208,6 +209,7 @@ export class ParallelExecutor implements Executor {
         expected: "'auto' or a number >= 0",
         got: callerWeight,
       })
+    this.adaptCallerWeight = callerWeight === 'auto'
     this.callerWeight = callerWeight === 'auto' ? INITIAL_CALLER_WEIGHT : callerWeight
     this.options = options
     this.log = (options.logger ?? createSilentLogger()).child({ module: 'parallel-executor' })
@@ -530,7 +532,7 @@ export class ParallelExecutor implements Executor {
       }
       this.learner.observe(calls, conflicts)
       this.corrections = { root: preRoot, entries: corrections }
-      if (this.options.callerWeight === undefined || this.options.callerWeight === 'auto')
+      if (this.adaptCallerWeight)
         this.callerWeight = nextCallerWeight(this.callerWeight, own.length, ownDoneAt, workersDoneAt)
       const committedAt = performance.now()
       const writeSet = journal.writeSet()

@@ -4,14 +4,15 @@ import type { LtHashChanges } from '../state/commitment.js'
 import type { LtHash } from '../state/ltHash.js'
 import { workerEntry } from './entry.js'
 import { WorkerStartError } from './errors.js'
-import type {
-  CommittedStateSource,
-  MainToWorker,
-  PrecompilesSource,
-  ReadRequest,
-  ReadResponse,
-  WasmEngineSource,
-  WorkerToMain,
+import {
+  type CommittedStateSource,
+  type MainToWorker,
+  type PrecompilesSource,
+  type ReadRequest,
+  type ReadResponse,
+  readFrom,
+  type WasmEngineSource,
+  type WorkerToMain,
 } from './protocol.js'
 import type { WorkerInit } from './worker.js'
 
@@ -118,23 +119,8 @@ export class WorkerPool {
   }
 
   private serve(entry: PoolWorker, request: ReadRequest): void {
-    const state = this.state
-    let response: ReadResponse = {}
     this.reads++
-    if (state) {
-      if (request.kind === 'account') {
-        const account = state.getAccount(request.address) ?? null
-        response = { account }
-        if (account) {
-          const code = state.getCode(account.codeHash)
-          if (code && code.length > 0) response.code = code
-        }
-      } else if (request.kind === 'storage') {
-        response = { storage: state.getStorage(request.address, request.slot) }
-      } else {
-        response = { code: state.getCode(request.codeHash) ?? null }
-      }
-    }
+    const response: ReadResponse = this.state ? readFrom(this.state, request) : {}
     entry.readPort.postMessage(response)
     Atomics.store(entry.flag, 0, 1)
     Atomics.notify(entry.flag, 0)

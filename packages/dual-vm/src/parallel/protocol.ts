@@ -108,6 +108,15 @@ export type ReadResponse = {
   code?: Uint8Array | null
 }
 
+/** Answers a worker's read from `state` (an account comes with its code, which the worker needs next). */
+export function readFrom(state: StateView, request: ReadRequest): ReadResponse {
+  if (request.kind === 'storage') return { storage: state.getStorage(request.address, request.slot) }
+  if (request.kind === 'code') return { code: state.getCode(request.codeHash) ?? null }
+  const account = state.getAccount(request.address) ?? null
+  const code = account ? state.getCode(account.codeHash) : undefined
+  return code && code.length > 0 ? { account, code } : { account }
+}
+
 export function writeSetToWire(ws: WriteSet): WireWriteSet {
   const storage: [Address, Hex, Hex][] = []
   for (const [address, slots] of ws.storage)

@@ -3,16 +3,17 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from '
 import type { CustomPrecompiles } from '../evm/dualEvm.js'
 import { ltHashOfChanges } from '../state/commitment.js'
 import type { WasmEngine } from '../wasm/types.js'
-import type {
-  CommittedStateReader,
-  CommittedStateSource,
-  MainToWorker,
-  PrecompilesSource,
-  ReadRequest,
-  ReadResponse,
-  TxResult,
-  WasmEngineSource,
-  WorkerToMain,
+import {
+  type CommittedStateReader,
+  type CommittedStateSource,
+  type MainToWorker,
+  type PrecompilesSource,
+  type ReadRequest,
+  type ReadResponse,
+  readFrom,
+  type TxResult,
+  type WasmEngineSource,
+  type WorkerToMain,
 } from './protocol.js'
 import { StateReplica } from './replica.js'
 import { SpeculativeRunner } from './speculative.js'
@@ -71,12 +72,7 @@ let direct = false
 
 /** A replica miss: read the committed state directly when it is the block's pre-state, else ask the main thread. */
 function fetch(request: ReadRequest): ReadResponse {
-  if (!direct || !committed) return fetchSync(request)
-  if (request.kind === 'storage') return { storage: committed.getStorage(request.address, request.slot) }
-  if (request.kind === 'code') return { code: committed.getCode(request.codeHash) ?? null }
-  const account = committed.getAccount(request.address) ?? null
-  const code = account ? committed.getCode(account.codeHash) : undefined
-  return code && code.length > 0 ? { account, code } : { account }
+  return direct && committed ? readFrom(committed, request) : fetchSync(request)
 }
 
 function committedRoot(): string | undefined {
