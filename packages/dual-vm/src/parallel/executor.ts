@@ -26,7 +26,7 @@ import {
   splitChanges,
   stateRootOf,
 } from '../state/commitment.js'
-import { EMPTY_CODE_HASH, JournaledState, ZERO_WORD } from '../state/journal.js'
+import { EMPTY_CODE_HASH, JournaledState, sameAccount, ZERO_WORD } from '../state/journal.js'
 import { addLtHash, createLtHash } from '../state/ltHash.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { compareBlockResults } from './compare.js'
@@ -140,15 +140,6 @@ class CommitJournal extends JournaledState {
     super.putStorage(address, slot, value)
   }
 }
-
-const sameAccount = (a: AccountState | undefined | null, b: AccountState | null): boolean =>
-  a == null
-    ? b === null
-    : b !== null &&
-      a.nonce === b.nonce &&
-      a.balance === b.balance &&
-      a.codeHash === b.codeHash &&
-      a.vm === b.vm
 
 /**
  * The optimistic parallel executor (Monad-style execute → validate → re-execute).

@@ -1,5 +1,6 @@
 import type { AccountState, StateView, WriteSet } from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, numberToHex } from 'viem'
+import { sameAccount, ZERO_WORD } from './journal.js'
 import {
   ACCOUNT_ENTRY_BYTES,
   addLtHash,
@@ -24,8 +25,6 @@ import {
  */
 export const STATE_COMMITMENT_ADDRESS: Address = '0x00000000000000000000000000000000004c7448'
 export const STATE_COMMITMENT_SLOTS = LT_HASH_BYTES / 32
-
-const ZERO_SLOT: Hex = `0x${'00'.repeat(32)}`
 
 const slotKeys: readonly Hex[] = Array.from({ length: STATE_COMMITMENT_SLOTS }, (_, i) =>
   numberToHex(i, { size: 32 }),
@@ -168,14 +167,9 @@ export function commitWriteSetDelta(base: StateView, writeSet: WriteSet, delta: 
   return ltHashRoot(acc)
 }
 
-function sameAccount(a: AccountState | undefined | null, b: AccountState | undefined | null): boolean {
-  if (!a || !b) return !a && !b
-  return a.nonce === b.nonce && a.balance === b.balance && a.codeHash === b.codeHash && a.vm === b.vm
-}
-
 /** A slot value with an entry (zero slots have none). */
 function isLive(value: Hex): boolean {
-  return value !== ZERO_SLOT && BigInt(value) !== 0n
+  return value !== ZERO_WORD && BigInt(value) !== 0n
 }
 
 /** Start offsets of the packed entries. */

@@ -11,6 +11,12 @@ import type { Address, Hex } from 'viem'
 
 export { EMPTY_CODE_HASH }
 export const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`
+
+/** Whether two account states are equal field by field (`null` and `undefined` both mean no account). */
+export function sameAccount(a: AccountState | null | undefined, b: AccountState | null | undefined): boolean {
+  if (!a || !b) return !a && !b
+  return a.nonce === b.nonce && a.balance === b.balance && a.codeHash === b.codeHash && a.vm === b.vm
+}
 const EMPTY_CODE = new Uint8Array(0)
 
 type UndoEntry =
@@ -202,14 +208,7 @@ export class JournaledState implements StateView {
         if (before !== undefined) accounts.set(address, null)
         continue
       }
-      if (
-        before &&
-        before.nonce === account.nonce &&
-        before.balance === account.balance &&
-        before.codeHash === account.codeHash &&
-        before.vm === account.vm
-      )
-        continue
+      if (sameAccount(before, account)) continue
       accounts.set(address, account)
       const own = this.code.get(account.codeHash)
       if (own && !this._base.getCode(account.codeHash)) code.set(account.codeHash, own)
