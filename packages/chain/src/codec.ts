@@ -1,6 +1,6 @@
-import type { Log, Receipt } from '@rollup-mesh/core'
+import { type Log, LogsBloom, type Receipt } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import type { BlockHeader } from './block.js'
+import { type BlockHeader, EMPTY_BLOOM } from './block.js'
 
 /** JSON forms of headers and receipts as stored (bigints as 0x hex). */
 export type HeaderJSON = Record<keyof BlockHeader, string>
@@ -26,13 +26,18 @@ type ReceiptJSON = {
   cumulativeGasUsed: string
   effectiveGasPrice: string
   contractAddress: Address | null
-  logsBloom: Hex
+  /** Written by schema 2 stores; since schema 3 derived from `logs` on read. */
+  logsBloom?: Hex
   revertData: Hex
   vm: 'evm' | 'wasm'
   logs: Log[]
 }
 
-/** Receipt fields not derivable from the transaction row. */
+/**
+ * Receipt fields not derivable from the transaction row. The bloom is left out (it is the bloom of the
+ * logs, recomputed on read): its 512 hex digits were most of a stored receipt and a third of a block
+ * commit's time.
+ */
 export function receiptToJSON(r: Receipt): string {
   const o: ReceiptJSON = {
     status: r.status,
@@ -40,7 +45,6 @@ export function receiptToJSON(r: Receipt): string {
     cumulativeGasUsed: `0x${r.cumulativeGasUsed.toString(16)}`,
     effectiveGasPrice: `0x${r.effectiveGasPrice.toString(16)}`,
     contractAddress: r.contractAddress,
-    logsBloom: r.logsBloom,
     revertData: r.revertData,
     vm: r.vm,
     logs: r.logs,
@@ -64,7 +68,7 @@ export function receiptFromJSON(
     effectiveGasPrice: BigInt(o.effectiveGasPrice),
     contractAddress: o.contractAddress,
     logs: o.logs,
-    logsBloom: o.logsBloom,
+    logsBloom: o.logsBloom ?? (o.logs.length ? LogsBloom.ofLogs(o.logs).toHex() : EMPTY_BLOOM),
     revertData: o.revertData,
     vm: o.vm,
   }

@@ -1,4 +1,5 @@
 export { DEV_MNEMONIC, type DevAccount, devAccounts } from './accounts.js'
+export { LogsBloom } from './bloom.js'
 export {
   addressSchema,
   bigintSchema,

@@ -13,6 +13,7 @@ export function vmOfInitCode(initCode: Uint8Array): VmKind {
   return 'wasm'
 }
 
+export { LogsBloom } from '@rollup-mesh/core'
 // --- WASM engine, deployment envelope, AssemblyScript compiler (WASM side) ---
 export {
   ASSEMBLYSCRIPT_SDK_ENTRY,
@@ -32,7 +33,6 @@ export {
   SolidityCompileError,
   type SolidityDiagnostic,
 } from './compile/solidity.js'
-export { LogsBloom } from './evm/bloom.js'
 export {
   type CustomPrecompile,
   type CustomPrecompileContext,

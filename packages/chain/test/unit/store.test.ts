@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Receipt } from '@rollup-mesh/core'
-import { type Address, type Hex, numberToHex } from 'viem'
+import { LogsBloom, type Receipt } from '@rollup-mesh/core'
+import { type Address, type Hex, hexToBytes, numberToHex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashHeader } from '../../src/block.js'
 import { openCommittedState } from '../../src/committedState.js'
@@ -29,7 +29,7 @@ function receipt(hash: Hex, i: number, logs: Receipt['logs']): Receipt {
     effectiveGasPrice: 7n,
     contractAddress: null,
     logs,
-    logsBloom: `0x${'00'.repeat(256)}`,
+    logsBloom: LogsBloom.ofLogs(logs).toHex(),
     revertData: '0x',
     vm: 'evm',
   }
@@ -202,8 +202,11 @@ describe('ChainStore', () => {
     expect(() => openCommittedState({ path: join(dir, 'missing.db') })).toThrow()
   })
 
-  it('upgrades a version-1 store in place: older transactions count their first log index', () => {
-    const path = join(dir, 'v1.db')
+  /**
+   * A store as schema `version` wrote it: `txs` and `mempool` keyed by hash (WITHOUT ROWID), receipts with
+   * their bloom, and (version 1) no `first_log` column.
+   */
+  function oldStore(path: string, version: '1' | '2') {
     const store = storeWithGenesis(path)
     const g = store.head()!
     const h1 = header(1n, g.hash)
@@ -216,23 +219,84 @@ describe('ChainStore', () => {
       to: A,
     }))
     const log = { address: A, topics: [T0], data: '0x' as Hex }
+    const receipts = [receipt(txs[0]!.hash, 0, [log, log]), receipt(txs[1]!.hash, 1, [log])]
     store.commitBlock({
       header: h1,
       hash: hashHeader(h1),
       txs,
-      receipts: [receipt(txs[0]!.hash, 0, [log, log]), receipt(txs[1]!.hash, 1, [log])],
+      receipts,
       writeSet: { accounts: new Map(), storage: new Map(), code: new Map() },
       mempoolRemovals: [],
     })
-    // Make it look like a version-1 file: no first_log column.
-    store.db.exec('ALTER TABLE txs DROP COLUMN first_log')
-    store.setMeta('schema', '1')
+    const pooled = { hash: `0x${'0c'.repeat(32)}` as Hex, raw: '0x02c2' as Hex, from: A, seq: 7 }
+    store.poolPut([pooled])
+    const firstLog = version === '1' ? '' : ', first_log INTEGER'
+    store.db.exec(`
+      CREATE TABLE txs_old (hash TEXT PRIMARY KEY, block_number INTEGER NOT NULL, idx INTEGER NOT NULL,
+        raw TEXT NOT NULL, sender TEXT NOT NULL, recipient TEXT, receipt TEXT NOT NULL${firstLog}) WITHOUT ROWID;
+      INSERT INTO txs_old SELECT hash, block_number, idx, raw, sender, recipient,
+        json_set(receipt, '$.logsBloom', '${receipts[0]!.logsBloom}')${firstLog ? ', first_log' : ''} FROM txs;
+      DROP TABLE txs;
+      ALTER TABLE txs_old RENAME TO txs;
+      CREATE INDEX txs_block ON txs (block_number, idx);
+      CREATE TABLE mempool_old (hash TEXT PRIMARY KEY, raw TEXT NOT NULL, sender TEXT NOT NULL,
+        seq INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO mempool_old SELECT hash, raw, sender, seq FROM mempool;
+      DROP TABLE mempool;
+      ALTER TABLE mempool_old RENAME TO mempool;
+    `)
+    store.setMeta('schema', version)
     store.close()
+    return { txs, receipts, pooled, head: hashHeader(h1) }
+  }
 
-    const upgraded = new ChainStore({ path })
-    expect(upgraded.getMeta('schema')).toBe('2')
-    expect(upgraded.getReceipt(txs[1]!.hash)?.firstLogIndex).toBe(2)
-    upgraded.close()
+  for (const version of ['1', '2'] as const)
+    it(`upgrades a version-${version} store in place: transactions, receipts and the pool are kept, and blocks commit after`, () => {
+      const path = join(dir, `v${version}.db`)
+      const old = oldStore(path, version)
+      const upgraded = new ChainStore({ path })
+      expect(upgraded.getMeta('schema')).toBe('3')
+      // Version 1 rows count their first log index; version 2 rows carry it.
+      expect(upgraded.getReceipt(old.txs[1]!.hash)?.firstLogIndex).toBe(2)
+      expect(upgraded.getReceipt(old.txs[0]!.hash)?.receipt.logsBloom).toBe(old.receipts[0]!.logsBloom)
+      expect(upgraded.getBlockTxs(1n).map((t) => t.hash)).toEqual(old.txs.map((t) => t.hash))
+      expect(upgraded.poolAll()).toEqual([old.pooled])
+      const h2 = header(2n, old.head)
+      const tx = { hash: `0x${'03'.repeat(32)}` as Hex, raw: '0x02c3' as Hex, from: A, to: A }
+      upgraded.commitBlock({
+        header: h2,
+        hash: hashHeader(h2),
+        txs: [tx],
+        receipts: [receipt(tx.hash, 0, [])],
+        writeSet: { accounts: new Map(), storage: new Map(), code: new Map() },
+        mempoolRemovals: [old.pooled.hash],
+      })
+      expect(upgraded.getTx(tx.hash)?.blockNumber).toBe(2n)
+      expect(upgraded.poolAll()).toEqual([])
+      upgraded.close()
+    })
+
+  it('stores receipts without their bloom and derives it from the logs on read', () => {
+    const store = storeWithGenesis()
+    const g = store.head()!
+    const h1 = header(1n, g.hash)
+    const tx = { hash: `0x${'04'.repeat(32)}` as Hex, raw: '0x02c4' as Hex, from: A, to: A }
+    const logs = [{ address: A, topics: [T0, T1], data: '0x01' as Hex }]
+    store.commitBlock({
+      header: h1,
+      hash: hashHeader(h1),
+      txs: [tx],
+      receipts: [receipt(tx.hash, 0, logs)],
+      writeSet: { accounts: new Map(), storage: new Map(), code: new Map() },
+      mempoolRemovals: [],
+    })
+    const stored = store.db.prepare('SELECT receipt FROM txs WHERE hash = ?').pluck().get(tx.hash) as string
+    expect(stored).not.toContain('logsBloom')
+    const bloom = new LogsBloom()
+    bloom.bits.set(hexToBytes(store.getReceipt(tx.hash)!.receipt.logsBloom))
+    for (const v of [A, T0, T1]) expect(bloom.has(hexToBytes(v))).toBe(true)
+    expect(bloom.has(hexToBytes(`0x${'cc'.repeat(32)}`))).toBe(false)
+    store.close()
   })
 
   it('a failing commit leaves no half-written block', () => {

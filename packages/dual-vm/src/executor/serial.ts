@@ -8,8 +8,8 @@ import type {
   SkippedTx,
   StateView,
 } from '@rollup-mesh/core'
+import { LogsBloom } from '@rollup-mesh/core'
 import { type Hex, hexToBytes, padHex } from 'viem'
-import { LogsBloom } from '../evm/bloom.js'
 import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
 import { commitWriteSet } from '../state/commitment.js'
 import { JournaledState } from '../state/journal.js'

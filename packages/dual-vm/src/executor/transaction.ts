@@ -4,10 +4,10 @@ import {
   EMPTY_CODE_HASH,
   type ExecutableTx,
   type Log,
+  LogsBloom,
   type Receipt,
 } from '@rollup-mesh/core'
 import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
-import { LogsBloom } from '../evm/bloom.js'
 import { type DualVmEVM, isWasmInitCode } from '../evm/dualEvm.js'
 
 /**

@@ -1,9 +1,16 @@
-import { keccak256 } from '@rollup-mesh/core'
 import { bytesToHex, type Hex, hexToBytes } from 'viem'
+import { keccak256 } from './keccak.js'
 
 /** A 2048-bit logs bloom (Ethereum yellow paper §4.3.1). */
 export class LogsBloom {
   readonly bits = new Uint8Array(256)
+
+  /** The bloom of a set of logs (a receipt's `logsBloom`). */
+  static ofLogs(logs: readonly { address: Hex; topics: readonly Hex[] }[]): LogsBloom {
+    const bloom = new LogsBloom()
+    for (const log of logs) bloom.addLog(log.address, log.topics)
+    return bloom
+  }
 
   /** Adds one value (an address or a topic) to the bloom. */
   add(value: Uint8Array): void {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { bytesToHex, type Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { LogsBloom } from '../../../src/index.js'
+import { LogsBloom } from '../../src/index.js'
 
 const bloomOf = (bytes: Uint8Array) => {
   const b = new LogsBloom()
