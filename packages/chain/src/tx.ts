@@ -2,7 +2,6 @@ import { createRequire } from 'node:module'
 import { type ExecutableTx, InvalidParameterError, keccak256 } from '@rollup-mesh/core'
 import {
   type Address,
-  getAddress,
   type Hex,
   hexToBytes,
   isAddress,
@@ -64,7 +63,10 @@ export function recoveryBackend(): 'native' | 'js' {
   return nativeSecp256k1() ? 'native' : 'js'
 }
 
-/** Recovers the signer of `hash` from (r, s, recovery id); native when available, else viem's pure JS. */
+/**
+ * Recovers the signer of `hash` from (r, s, recovery id), lower-case (the form the node keys senders by;
+ * a checksum would cost one more keccak per transaction); native when available, else viem's pure JS.
+ */
 export async function recoverSigner(hash: Hex, r: Hex, s: Hex, recid: number): Promise<Address> {
   const lib = nativeSecp256k1()
   if (lib) {
@@ -72,9 +74,19 @@ export async function recoverSigner(hash: Hex, r: Hex, s: Hex, recid: number): P
     sig.set(hexToBytes(r, { size: 32 }), 0)
     sig.set(hexToBytes(s, { size: 32 }), 32)
     const pub = lib.ecdsaRecover(sig, recid, hexToBytes(hash), false)
-    return getAddress(`0x${keccak256(pub.subarray(1)).slice(26)}`)
+    return `0x${keccak256(pub.subarray(1)).slice(26)}`
   }
-  return recoverAddress({ hash, signature: { r, s, yParity: recid } })
+  return (await recoverAddress({ hash, signature: { r, s, yParity: recid } })).toLowerCase() as Address
+}
+
+/** A stored transaction's type, from its first byte (no decoding). */
+export function txTypeOfRaw(raw: Hex): SignedTx['type'] {
+  const first = Number.parseInt(raw.slice(2, 4), 16)
+  if (first === 0x01) return 'eip2930'
+  if (first === 0x02) return 'eip1559'
+  if (first === DEPOSIT_TX_TYPE) return 'deposit'
+  if (first >= 0xc0) return 'legacy'
+  throw new TxRejectedError('UNSUPPORTED_TYPE', `transaction type not supported: 0x${raw.slice(2, 4)}`)
 }
 
 /**
@@ -201,7 +213,7 @@ export async function decodeSignedTx(raw: Hex, chainId: bigint): Promise<SignedT
   } catch {
     return reject('INVALID_SIGNATURE', 'invalid sender: signature does not recover a public key')
   }
-  return { ...tx, from: from.toLowerCase() as Address }
+  return { ...tx, from }
 }
 
 /**

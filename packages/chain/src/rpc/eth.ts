@@ -6,7 +6,15 @@ import type { StoredHeader } from '../block.js'
 import { type Chain, logsOfBlock } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import type { StoredLog, StoredTx } from '../store.js'
-import { effectiveTip, intrinsicGas, isDepositRaw, minBig, type SignedTx, signedTxWithSender } from '../tx.js'
+import {
+  effectiveTip,
+  intrinsicGas,
+  isDepositRaw,
+  minBig,
+  type SignedTx,
+  signedTxWithSender,
+  txTypeOfRaw,
+} from '../tx.js'
 import { formatBlock, formatHead, formatLog, formatReceipt, formatTx } from './format.js'
 import {
   type BlockRef,
@@ -367,7 +375,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       const found = chain.store.getReceipt(hash)
       if (!found) return null
       const { tx, receipt, firstLogIndex } = found
-      const type = signedTxWithSender(tx.raw, chain.chainId, tx.from).type
+      const type = txTypeOfRaw(tx.raw)
       return formatReceipt(receipt, { type }, { hash: tx.blockHash, number: tx.blockNumber }, firstLogIndex)
     },
     eth_getBlockByNumber: (p) => {

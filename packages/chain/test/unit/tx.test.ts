@@ -1,7 +1,14 @@
 import { type Hex, keccak256, parseTransaction, recoverTransactionAddress, serializeTransaction } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { TxRejectedError } from '../../src/errors.js'
-import { decodeSignedTx, intrinsicGas, recoverSigner, recoveryBackend } from '../../src/tx.js'
+import {
+  decodeSignedTx,
+  depositTx,
+  intrinsicGas,
+  recoverSigner,
+  recoveryBackend,
+  txTypeOfRaw,
+} from '../../src/tx.js'
 import { CHAIN_ID, keys, signers, signTx } from './helpers.js'
 
 async function rejection(p: Promise<unknown>): Promise<TxRejectedError> {
@@ -46,6 +53,17 @@ describe('signed transaction decoding', () => {
     ]
     const decoded = await Promise.all(raws.map((r) => decodeSignedTx(r, CHAIN_ID)))
     expect(decoded.map((d) => d.type)).toEqual(['eip1559', 'eip2930', 'legacy'])
+    // What receipts read back from a stored raw transaction without decoding it.
+    expect(raws.map(txTypeOfRaw)).toEqual(['eip1559', 'eip2930', 'legacy'])
+    const deposit = depositTx({
+      sourceHash: `0x${'11'.repeat(32)}`,
+      from: keys[0]!.address,
+      to: null,
+      gas: 1n,
+      chainId: CHAIN_ID,
+    })
+    expect(txTypeOfRaw(deposit.raw)).toBe('deposit')
+    expect(() => txTypeOfRaw('0x03c0')).toThrow(/not supported: 0x03/)
     for (const [i, d] of decoded.entries()) {
       expect(d.from).toBe(keys[1]!.address.toLowerCase())
       expect(d.hash).toBe(keccak256(raws[i]!))
@@ -67,7 +85,7 @@ describe('signed transaction decoding', () => {
     void yParity
     const hash = keccak256(serializeTransaction(rest as never))
     const native = await recoverSigner(hash, p.r!, p.s!, p.yParity!)
-    expect(native).toBe(keys[0]!.address)
+    expect(native).toBe(keys[0]!.address.toLowerCase())
   })
 
   it('refuses a wrong chain id, a pre-EIP-155 signature, high-s, garbage, unknown types and oversize', async () => {

@@ -8,13 +8,13 @@ import {
   type Executor,
   InvalidParameterError,
   type Logger,
+  LogsBloom,
   type Receipt,
   type SkippedTx,
   type StateView,
   type WriteSet,
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { LogsBloom } from '../evm/bloom.js'
 import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
 import { blockHashLookup, SerialExecutor, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
@@ -60,6 +60,12 @@ export type ParallelExecutorOptions = {
    */
   callerWeight?: number | 'auto'
   /**
+   * While it executes its own share, the calling thread lets its event loop run (one `setImmediate` turn)
+   * at least this often, in ms, so a node keeps accepting transactions and answering RPC during a long
+   * block. 0 never yields. Default 5.
+   */
+  yieldEveryMs?: number
+  /**
    * How workers (and the calling thread, for re-executions) build their WASM
    * engine. Engines cannot cross threads, so this names a module and a factory.
    */
@@ -93,6 +99,7 @@ export const defaultParallelExecutorOptions = {
   batch: 16,
   maxReplicaEntries: 2_000_000,
   workerCommitEntries: 64,
+  yieldEveryMs: 5,
 } as const
 
 /** What the last block cost; `reExecuted` counts transactions whose speculative run was discarded. */
@@ -414,6 +421,8 @@ export class ParallelExecutor implements Executor {
       // The calling thread's own share runs on its own runner, straight over the committed state.
       const own = shares[0] ?? []
       let ownNext = 0
+      const yieldEvery = this.options.yieldEveryMs ?? defaultParallelExecutorOptions.yieldEveryMs
+      let yieldAt = yieldEvery > 0 ? performance.now() + yieldEvery : Number.POSITIVE_INFINITY
       const runner = this.runner as SpeculativeRunner
       if (own.length > 0) runner.beginBlock(header, state)
 
@@ -445,6 +454,10 @@ export class ParallelExecutor implements Executor {
             ownNext++
             results[next.index] = await runner.run(next.index, next.chain, next.tx)
             if (ownNext === own.length) ownDoneAt = performance.now() - started
+            if (performance.now() >= yieldAt) {
+              await new Promise<void>((resolve) => setImmediate(resolve))
+              yieldAt = performance.now() + yieldEvery
+            }
           } else {
             await new Promise<void>((resolve) => {
               wake = resolve
