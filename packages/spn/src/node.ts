@@ -51,6 +51,10 @@ import {
 } from './settlement/exitTree.js'
 import { createSettlementService, type SettlementService } from './settlement/service.js'
 
+
+/** Token transfers each parallel-executor worker runs at start to warm its JIT (~1 s of one core). */
+const SPN_WORKER_WARMUP_TXS = 1_500
+
 export type SPNNodeInit = {
   config: SPNConfigInput
   logger?: Logger
@@ -141,7 +145,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
   const store = new ChainStore({ path: storePath, checkpointIntervalMs: 1000 })
   const wasm = createWasmEngine()
   const precompiles = spnPrecompiles()
-  const executor: Executor & { close?: () => Promise<void> } =
+  const executor: Executor & { start?: () => Promise<void>; close?: () => Promise<void> } =
     config.executor === 'parallel'
       ? createParallelExecutor({
           ...(config.executorWorkers ? { workers: config.executorWorkers } : {}),
@@ -155,6 +159,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
             exportName: 'openCommittedState',
             options: { path: storePath },
           },
+          // the first blocks would otherwise run on workers whose EVM V8 has not optimised yet
+          warmupTxs: SPN_WORKER_WARMUP_TXS,
           logger,
         })
       : createSerialExecutor({ wasm, precompiles })
@@ -395,6 +401,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         })
         await p2p.start()
       }
+      // Worker threads start (and warm up) now, not when the first block needs them.
+      await executor.start?.()
       await rpc.start()
       await producer.start()
       await settlement?.start()

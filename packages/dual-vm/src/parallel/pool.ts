@@ -14,6 +14,7 @@ import {
   type WasmEngineSource,
   type WorkerToMain,
 } from './protocol.js'
+import type { WarmUpResult } from './warmup.js'
 import type { WorkerInit } from './worker.js'
 
 type PoolWorker = {
@@ -41,6 +42,8 @@ export class WorkerPool {
   /** The committed state reads are served from while a block runs. */
   state: StateView | undefined
   reads = 0
+  /** Each worker's JIT warm-up, once it has ended (see `ParallelExecutorOptions.warmupTxs`). */
+  readonly warmUps: WarmUpResult[] = []
   private closed = false
   private onExit: ((index: number, reason: string) => void) | undefined
 
@@ -54,6 +57,7 @@ export class WorkerPool {
     committedState?: CommittedStateSource | undefined
     batch: number
     maxReplicaEntries: number
+    warmupTxs: number
   }): Promise<void> {
     const { url, execArgv, wasm, precompiles, committedState, cleanup } = await workerEntry(
       options.wasm,
@@ -71,6 +75,7 @@ export class WorkerPool {
         flag: shared,
         batch: options.batch,
         maxReplicaEntries: options.maxReplicaEntries,
+        warmupTxs: options.warmupTxs,
       }
       if (wasm) init.wasm = wasm
       if (precompiles) init.precompiles = precompiles
@@ -101,6 +106,10 @@ export class WorkerPool {
           }
           worker.on('message', (message: WorkerToMain) => {
             if (message.type === 'ready') resolve()
+            else if (message.type === 'warmed') {
+              const { executed, succeeded, ms } = message
+              this.warmUps.push({ executed, succeeded, ms })
+            }
           })
           worker.once('error', (error) => fail(error.message))
           worker.once('exit', (code) => fail(`exited with code ${code}`))

@@ -90,6 +90,8 @@ export type LtHashRequest = { type: 'lthash'; id: number; add: Uint8Array; remov
 
 export type WorkerToMain =
   | { type: 'ready' }
+  /** The worker's JIT warm-up ended (ran out, or real work arrived): on the worker's own port, after 'ready'. */
+  | { type: 'warmed'; executed: number; succeeded: number; ms: number }
   | { type: 'results'; id: number; results: TxResult[] }
   | { type: 'failed'; id: number; message: string }
   | { type: 'lthash'; id: number; sum: Uint16Array }

@@ -17,6 +17,7 @@ import {
 } from './protocol.js'
 import { StateReplica } from './replica.js'
 import { SpeculativeRunner } from './speculative.js'
+import { warmUp } from './warmup.js'
 
 /**
  * A parallel-executor worker: one warm EVM (and WASM engine) over a replica of
@@ -39,6 +40,8 @@ export type WorkerInit = {
   batch: number
   /** The replica starts over beyond this many accounts and slots. */
   maxReplicaEntries: number
+  /** Token transfers to run on a scratch state after start, to warm the JIT (stops when work arrives). */
+  warmupTxs: number
 }
 
 const init = workerData as WorkerInit
@@ -84,15 +87,16 @@ function committedRoot(): string | undefined {
 }
 
 const replica = new StateReplica(fetch)
-const runner = new SpeculativeRunner(
-  replica,
-  await load<WasmEngine>(init.wasm),
-  await load<CustomPrecompiles>(init.precompiles),
-)
+const wasm = await load<WasmEngine>(init.wasm)
+const precompiles = await load<CustomPrecompiles>(init.precompiles)
+const runner = new SpeculativeRunner(replica, wasm, precompiles)
+/** Set by the first message: the warm-up (on its own runner and state) stops at its next transaction. */
+let workArrived = false
 const post = (message: WorkerToMain, transfer?: ArrayBuffer[]) =>
   init.resultPort.postMessage(message, transfer)
 
 port.on('message', async (message: MainToWorker) => {
+  workArrived = true
   if (message.type === 'close') {
     port.close()
     init.readPort.close()
@@ -133,3 +137,7 @@ port.on('message', async (message: MainToWorker) => {
 })
 
 port.postMessage({ type: 'ready' } satisfies WorkerToMain)
+if (init.warmupTxs > 0) {
+  const warmed = await warmUp({ txs: init.warmupTxs, shouldStop: () => workArrived, wasm, precompiles })
+  port.postMessage({ type: 'warmed', ...warmed } satisfies WorkerToMain)
+}
