@@ -23,7 +23,7 @@ import type {
   WasmHost,
   WasmResult,
 } from '../wasm/types.js'
-import { installJumpAnalysisCache, memoizeActivatedEIPs } from './speedups.js'
+import { installJumpAnalysisCache, installSyncStepLoop, memoizeActivatedEIPs } from './speedups.js'
 
 /**
  * The hardfork the EVM runs. Osaka is the newest hardfork @ethereumjs/evm 10
@@ -55,6 +55,7 @@ function revertResult(reason: string, gasUsed: bigint): ExecResult {
 }
 
 await installJumpAnalysisCache()
+await installSyncStepLoop()
 
 const toAddress = (address: EthAddress): Address => address.toString() as Address
 
