@@ -15,12 +15,18 @@ import { commitWriteSet } from '../state/commitment.js'
 import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { runTransaction, type TxEnv } from './transaction.js'
+import { DEFAULT_YIELD_EVERY_MS, EventLoopYield } from './yield.js'
 
 export type SerialExecutorOptions = {
   /** The WASM engine; without one, WASM deployments and calls revert with a clear reason. */
   wasm?: WasmEngine | undefined
   /** Chain-specific precompiles by address (see `CustomPrecompile`); none by default. */
   precompiles?: CustomPrecompiles | undefined
+  /**
+   * Lets the event loop turn at least this often (ms) while a block executes, so a node keeps answering
+   * RPC and accepting transactions during a long block. 0 never yields. Default 5.
+   */
+  yieldEveryMs?: number | undefined
 }
 
 /** The ethereumjs block object the EVM reads (NUMBER, TIMESTAMP, COINBASE, BASEFEE, PREVRANDAO, GASLIMIT). */
@@ -60,10 +66,12 @@ export function blockHashLookup(header: BlockContext): (number: bigint) => Hex |
 export class SerialExecutor implements Executor {
   readonly wasm: WasmEngine | undefined
   readonly precompiles: CustomPrecompiles | undefined
+  private readonly yieldEveryMs: number
 
   constructor(options: SerialExecutorOptions = {}) {
     this.wasm = options.wasm
     this.precompiles = options.precompiles
+    this.yieldEveryMs = options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS
   }
 
   async executeBlock(
@@ -85,7 +93,9 @@ export class SerialExecutor implements Executor {
     const skipped: SkippedTx[] = []
     const bloom = new LogsBloom()
     let gasUsed = 0n
+    const turn = new EventLoopYield(this.yieldEveryMs)
     for (const tx of txs) {
+      await turn.maybe()
       const outcome = await runTransaction(
         {
           evm,

@@ -35,12 +35,16 @@ export const MAX_REFUND_QUOTIENT = 5n
 export type IntrinsicGas = { intrinsic: bigint; floor: bigint }
 
 export function intrinsicGas(tx: Pick<ExecutableTx, 'to' | 'data' | 'accessList'>): IntrinsicGas {
-  const data = hexToBytes(tx.data)
-  let zeros = 0n
-  for (const byte of data) if (byte === 0) zeros++
-  const nonZeros = BigInt(data.length) - zeros
+  // Counted on the hex digits (no byte array): a zero byte is a "00" pair.
+  const hex = tx.data
+  const length = (hex.length - 2) >>> 1
+  let zeroCount = 0
+  for (let i = 2; i < hex.length; i += 2)
+    if (hex.charCodeAt(i) === 48 && hex.charCodeAt(i + 1) === 48) zeroCount++
+  const zeros = BigInt(zeroCount)
+  const nonZeros = BigInt(length - zeroCount)
   let intrinsic = TX_GAS + zeros * TX_DATA_ZERO_GAS + nonZeros * TX_DATA_NONZERO_GAS
-  if (tx.to === null) intrinsic += TX_CREATE_GAS + ((BigInt(data.length) + 31n) / 32n) * INIT_CODE_WORD_GAS
+  if (tx.to === null) intrinsic += TX_CREATE_GAS + ((BigInt(length) + 31n) / 32n) * INIT_CODE_WORD_GAS
   for (const entry of tx.accessList ?? []) {
     intrinsic += ACCESS_LIST_ADDRESS_GAS + BigInt(entry.storageKeys.length) * ACCESS_LIST_SLOT_GAS
   }

@@ -18,6 +18,7 @@ import type { Address, Hex } from 'viem'
 import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
 import { blockHashLookup, SerialExecutor, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
+import { DEFAULT_YIELD_EVERY_MS, EventLoopYield } from '../executor/yield.js'
 import {
   changeCount,
   commitWriteSetDelta,
@@ -106,7 +107,7 @@ export const defaultParallelExecutorOptions = {
   batch: 16,
   maxReplicaEntries: 2_000_000,
   workerCommitEntries: 64,
-  yieldEveryMs: 5,
+  yieldEveryMs: DEFAULT_YIELD_EVERY_MS,
 } as const
 
 /** What the last block cost; `reExecuted` counts transactions whose speculative run was discarded. */
@@ -232,7 +233,11 @@ export class ParallelExecutor implements Executor {
       if (!this.serial) {
         this.mainWasm = await loadFactory<WasmEngine>(this.options.wasm, 'wasm')
         this.mainPrecompiles = await loadFactory<CustomPrecompiles>(this.options.precompiles, 'precompiles')
-        this.serial = new SerialExecutor({ wasm: this.mainWasm, precompiles: this.mainPrecompiles })
+        this.serial = new SerialExecutor({
+          wasm: this.mainWasm,
+          precompiles: this.mainPrecompiles,
+          yieldEveryMs: this.options.yieldEveryMs,
+        })
       }
       if (this.workers > 1 && !this.pool) {
         this.runner ??= new SpeculativeRunner(EMPTY_STATE, this.mainWasm, this.mainPrecompiles)
@@ -434,8 +439,9 @@ export class ParallelExecutor implements Executor {
       // The calling thread's own share runs on its own runner, straight over the committed state.
       const own = shares[0] ?? []
       let ownNext = 0
-      const yieldEvery = this.options.yieldEveryMs ?? defaultParallelExecutorOptions.yieldEveryMs
-      let yieldAt = yieldEvery > 0 ? performance.now() + yieldEvery : Number.POSITIVE_INFINITY
+      const turn = new EventLoopYield(
+        this.options.yieldEveryMs ?? defaultParallelExecutorOptions.yieldEveryMs,
+      )
       const runner = this.runner as SpeculativeRunner
       if (own.length > 0) runner.beginBlock(header, state)
 
@@ -467,10 +473,7 @@ export class ParallelExecutor implements Executor {
             ownNext++
             results[next.index] = await runner.run(next.index, next.chain, next.tx)
             if (ownNext === own.length) ownDoneAt = performance.now() - started
-            if (performance.now() >= yieldAt) {
-              await new Promise<void>((resolve) => setImmediate(resolve))
-              yieldAt = performance.now() + yieldEvery
-            }
+            await turn.maybe()
           } else {
             await new Promise<void>((resolve) => {
               wake = resolve

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createParallelExecutor } from '../../../src/index.js'
+import { createParallelExecutor, createSerialExecutor } from '../../../src/index.js'
 import { buildBlock, type CompiledExamples, compileExamples, header, type Op, Workload } from './workload.js'
 
 // A node's RPC runs on the thread that also executes a share of each block: that thread must let its event
@@ -51,5 +51,40 @@ describe('ParallelExecutor: the calling thread yields while it executes its shar
 
   it('never with yieldEveryMs 0', async () => {
     expect(await turnsDuringOwnShare(0)).toBe(0)
+  })
+})
+
+describe('SerialExecutor yields while it executes a block', () => {
+  let compiled: CompiledExamples
+  beforeAll(async () => {
+    compiled = await compileExamples()
+  })
+
+  /** Event-loop turns (setImmediate) seen while one 120-transfer block executes. */
+  const turnsDuringBlock = async (yieldEveryMs: number) => {
+    const w = await Workload.create({ senders: 120, counters: 1, compiled })
+    const txs = buildBlock(
+      w,
+      Array.from({ length: 120 }, (_, i): Op => ({ kind: 'erc20', from: i, to: 3_000 + i, amount: 1n })),
+    )
+    let turns = 0
+    let watching = true
+    const tick = () => {
+      if (!watching) return
+      turns++
+      setImmediate(tick)
+    }
+    setImmediate(tick)
+    await createSerialExecutor({ yieldEveryMs }).executeBlock({ header: header(w.number), txs }, w.state)
+    watching = false
+    return turns
+  }
+
+  it('every yieldEveryMs', async () => {
+    expect(await turnsDuringBlock(1)).toBeGreaterThanOrEqual(2)
+  })
+
+  it('never with yieldEveryMs 0', async () => {
+    expect(await turnsDuringBlock(0)).toBe(0)
   })
 })
