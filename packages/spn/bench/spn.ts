@@ -9,7 +9,7 @@
  * 1 Ggas block gas limit (both nodes).
  *
  *   npm run bench:spn -- [--txs 3000] [--senders 50] [--block-time 500] [--batch 500]
- *     [--executor serial|parallel] [--recipients fresh|next-sender] [--no-anvil] [--json]
+ *     [--executor serial|parallel] [--recipients fresh|next-sender] [--warmup 2000] [--no-anvil] [--json]
  */
 import '@rollup-mesh/core/polyfill'
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -51,6 +51,7 @@ const { values } = parseArgs({
     'no-anvil': { type: 'boolean', default: false },
     executor: { type: 'string', default: 'serial' },
     recipients: { type: 'string', default: 'fresh' },
+    warmup: { type: 'string', default: '2000' },
     json: { type: 'boolean', default: false },
   },
 })
@@ -71,6 +72,7 @@ const S = Number(values.senders)
 const BATCH = Number(values.batch)
 const INFLIGHT = Number(values.inflight)
 const CALLS = Number(values.calls)
+const WARMUP = Number(values.warmup)
 const CHAIN_ID = 31_999
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 const log = (s: string) => process.stderr.write(`${s}\n`)
@@ -273,32 +275,74 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
   }
   await waitReceipt(t.url, keccak256(funding[funding.length - 1]!))
 
-  // Pre-sign the workload: N transfers, round-robin over senders (nonce order within each sender).
-  const perSender = Math.ceil(N / keys.length)
-  const txs: Hex[] = []
-  const lastOfSender: Hex[] = []
-  for (let n = 0; n < perSender; n++)
-    for (const [i, k] of keys.entries()) {
-      if (txs.length >= N) break
-      const raw = sign(
-        {
-          type: 'eip1559',
-          chainId: CHAIN_ID,
-          nonce: n,
-          gas: 60_000n,
-          to: token,
-          data: encodeFunctionData({
-            abi,
-            functionName: 'transfer',
-            args: [recipient(txs.length, i, keys), 1n],
-          }),
-          ...fee,
-        },
-        k,
-      )
-      txs.push(raw)
-      lastOfSender[i] = keccak256(raw)
+  // Pre-sign transfers, round-robin over senders (nonce order within each sender); `first` numbers the
+  // recipients of `fresh`, so no two rounds pay the same address.
+  const nonces = keys.map(() => 0)
+  const presign = (count: number, first: number) => {
+    const txs: Hex[] = []
+    const lastOfSender: Hex[] = []
+    for (let n = 0; txs.length < count; n++)
+      for (const [i, k] of keys.entries()) {
+        if (txs.length >= count) break
+        const raw = sign(
+          {
+            type: 'eip1559',
+            chainId: CHAIN_ID,
+            nonce: nonces[i]!++,
+            gas: 60_000n,
+            to: token,
+            data: encodeFunctionData({
+              abi,
+              functionName: 'transfer',
+              args: [recipient(first + txs.length, i, keys), 1n],
+            }),
+            ...fee,
+          },
+          k,
+        )
+        txs.push(raw)
+        lastOfSender[i] = keccak256(raw)
+      }
+    return { txs, lastOfSender: lastOfSender.filter(Boolean) }
+  }
+  const post = async (txs: readonly Hex[], onSent?: (slice: readonly Hex[], at: number) => void) => {
+    let next = 0
+    let rejected = 0
+    const worker = async () => {
+      while (next < txs.length) {
+        const slice = txs.slice(next, next + BATCH)
+        next += BATCH
+        onSent?.(slice, performance.now())
+        const r = await rpc(
+          t.url,
+          slice.map((raw, j) => req('eth_sendRawTransaction', [raw], j)),
+        )
+        for (const x of r) if (x.error) rejected++
+      }
     }
+    await Promise.all(Array.from({ length: INFLIGHT }, worker))
+    return rejected
+  }
+  const allReceipts = async (hashes: readonly Hex[]) => {
+    for (;;) {
+      const r = await rpc(
+        t.url,
+        hashes.map((h, i) => req('eth_getTransactionReceipt', [h], i)),
+      )
+      if (r.every((x: Json) => x.result)) return
+      await new Promise((res) => setTimeout(res, 20))
+    }
+  }
+
+  // Unmeasured warm-up round through the same path (RPC, mempool, blocks, receipts): the figure is the
+  // sustained rate of a node that has been running, not its JIT's first seconds (--warmup 0 measures those).
+  if (WARMUP > 0) {
+    const warm = presign(WARMUP, 1_000_000)
+    const rejected = await post(warm.txs)
+    if (rejected) throw new Error(`warm-up: ${rejected} transfers rejected`)
+    await allReceipts(warm.lastOfSender)
+  }
+  const { txs, lastOfSender } = presign(N, 0)
   const startBlock = Number(await one(t.url, 'eth_blockNumber'))
 
   // Measured: post in batches (INFLIGHT at a time) until every receipt is available. A poller notes
@@ -319,31 +363,11 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
       await new Promise((res) => setTimeout(res, 10))
     }
   })()
-  let next = 0
-  let rejected = 0
-  const worker = async () => {
-    while (next < txs.length) {
-      const slice = txs.slice(next, next + BATCH)
-      next += BATCH
-      const sent = performance.now()
-      for (const raw of slice) submittedAt.set(keccak256(raw), sent)
-      const r = await rpc(
-        t.url,
-        slice.map((raw, j) => req('eth_sendRawTransaction', [raw], j)),
-      )
-      for (const x of r) if (x.error) rejected++
-    }
-  }
-  await Promise.all(Array.from({ length: INFLIGHT }, worker))
+  const rejected = await post(txs, (slice, at) => {
+    for (const raw of slice) submittedAt.set(keccak256(raw), at)
+  })
   const tAccepted = performance.now()
-  for (;;) {
-    const r = await rpc(
-      t.url,
-      lastOfSender.map((h, i) => req('eth_getTransactionReceipt', [h], i)),
-    )
-    if (r.every((x: Json) => x.result)) break
-    await new Promise((res) => setTimeout(res, 20))
-  }
+  await allReceipts(lastOfSender)
   const elapsed = (performance.now() - t0) / 1000
   const cpu = cpuSeconds(t.proc.pid!) - cpu0
   polling = false
@@ -440,7 +464,7 @@ async function main() {
   const fmt = (v: number | undefined) =>
     v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
   const lines = [
-    `SPN end-to-end benchmark: ${N} ERC20 transfers, ${S} senders, ${values.recipients} recipients, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, block gas limit ${values['gas-limit']}, ${values.executor} executor; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks; load average ${loadavg()
+    `SPN end-to-end benchmark: ${N} ERC20 transfers after ${WARMUP} unmeasured warm-up transfers, ${S} senders, ${values.recipients} recipients, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, block gas limit ${values['gas-limit']}, ${values.executor} executor; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     [
