@@ -1,10 +1,21 @@
-import { type Hex, keccak256, parseTransaction, recoverTransactionAddress, serializeTransaction } from 'viem'
+import { createRequire } from 'node:module'
+import fc from 'fast-check'
+import {
+  bytesToHex,
+  type Hex,
+  hexToBytes,
+  keccak256,
+  parseTransaction,
+  recoverTransactionAddress,
+  serializeTransaction,
+} from 'viem'
 import { describe, expect, it } from 'vitest'
 import { TxRejectedError } from '../../src/errors.js'
 import {
   decodeSignedTx,
   depositTx,
   intrinsicGas,
+  parseCanonicalEip1559,
   recoverSigner,
   recoveryBackend,
   txTypeOfRaw,
@@ -155,5 +166,104 @@ describe('worker-thread decoder pool', () => {
     } finally {
       await pool.close()
     }
+  })
+})
+
+describe('the direct EIP-1559 path', () => {
+  const secp = createRequire(import.meta.url)('secp256k1') as {
+    ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number }
+  }
+  const uint = (max: bigint) => fc.bigInt({ min: 0n, max })
+  const txArb = fc.record({
+    chainId: fc.oneof(fc.constant(Number(CHAIN_ID)), fc.integer({ min: 1, max: 2 ** 40 })),
+    nonce: fc.oneof(fc.nat(1000), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+    gas: uint(2n ** 64n),
+    maxFeePerGas: uint(2n ** 256n - 1n),
+    tipShare: fc.integer({ min: 0, max: 100 }),
+    to: fc.option(fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b))),
+    value: uint(2n ** 256n - 1n),
+    data: fc.uint8Array({ maxLength: 200 }).map((b) => bytesToHex(b)),
+    key: fc
+      .uint8Array({ minLength: 32, maxLength: 32 })
+      .filter((k) => k.some((b) => b !== 0) && k[0]! < 0xf0),
+  })
+  const signed = (t: fc.infer<typeof txArb>): Hex => {
+    const tx = {
+      type: 'eip1559' as const,
+      chainId: t.chainId,
+      nonce: t.nonce,
+      gas: t.gas,
+      maxFeePerGas: t.maxFeePerGas,
+      maxPriorityFeePerGas: (t.maxFeePerGas * BigInt(t.tipShare)) / 100n,
+      ...(t.to ? { to: t.to } : {}),
+      value: t.value,
+      data: t.data,
+    }
+    const { signature, recid } = secp.ecdsaSign(hexToBytes(keccak256(serializeTransaction(tx))), t.key)
+    return serializeTransaction(tx, {
+      r: bytesToHex(signature.subarray(0, 32)),
+      s: bytesToHex(signature.subarray(32)),
+      yParity: recid,
+    })
+  }
+  /** What viem makes of `raw`: the parsed transaction and the hash of its re-serialised unsigned form. */
+  const viaViem = (raw: Hex) => {
+    const parsed = parseTransaction(raw)
+    const { r, s, v, yParity, ...unsigned } = parsed as Record<string, unknown>
+    void [r, s, v, yParity]
+    return { parsed, signingHash: keccak256(serializeTransaction(unsigned as never)) }
+  }
+
+  it('reads every transaction viem signs exactly as viem does (fields and signing hash)', () => {
+    fc.assert(
+      fc.property(txArb, (t) => {
+        const raw = signed(t)
+        const fast = parseCanonicalEip1559(raw)
+        expect(fast).toBeDefined()
+        expect(fast).toEqual(viaViem(raw))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('never accepts what viem refuses, and agrees with viem on whatever else it accepts', () => {
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
+      fc.record({
+        kind: fc.constant('append' as const),
+        bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }),
+      }),
+    )
+    fc.assert(
+      fc.property(txArb, fc.array(mutation, { minLength: 1, maxLength: 3 }), (t, mutations) => {
+        let bytes = hexToBytes(signed(t))
+        for (const m of mutations) {
+          if (m.kind === 'flip') {
+            const at = 1 + (m.at % (bytes.length - 1))
+            bytes = bytes.slice()
+            bytes[at] = m.byte
+          } else if (m.kind === 'cut') bytes = bytes.subarray(0, 1 + (m.at % (bytes.length - 1)))
+          else bytes = Uint8Array.from([...bytes, ...m.bytes])
+        }
+        const raw = bytesToHex(bytes)
+        let reference: ReturnType<typeof viaViem> | undefined
+        try {
+          reference = viaViem(raw)
+        } catch {
+          reference = undefined
+        }
+        const fast = parseCanonicalEip1559(raw)
+        if (fast !== undefined) expect(fast).toEqual(reference)
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('decodeSignedTx takes it for a canonical transaction and gives the same result as before', async () => {
+    const raw = await signTx(0, { nonce: 7, value: 9n })
+    expect(parseCanonicalEip1559(raw)).toBeDefined()
+    const tx = await decodeSignedTx(raw, CHAIN_ID)
+    expect(tx).toMatchObject({ type: 'eip1559', nonce: 7n, value: 9n, from: keys[0]!.address.toLowerCase() })
   })
 })
