@@ -372,6 +372,9 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     eth_getTransactionReceipt: (p) => {
       expectCount(p, 1, 1)
       const hash = paramHex(p, 0, 32)
+      // A pooled transaction is in no block (a block's commit and the pool's update happen in one turn):
+      // clients polling for receipts of pending transactions need no store lookup.
+      if (chain.mempool.has(hash)) return null
       const found = chain.store.getReceipt(hash)
       if (!found) return null
       const { tx, receipt, firstLogIndex } = found
