@@ -363,7 +363,7 @@ export function parseCanonicalEip1559(
 ): { parsed: ReturnType<typeof parseTransaction>; signingHash: Hex } | undefined {
   const bytes = Buffer.from(raw.slice(2), 'hex')
   const list = rlpItem(bytes, 1)
-  if (!list || !list.isList || list.end !== bytes.length) return undefined
+  if (!list?.isList || list.end !== bytes.length) return undefined
   const items: RlpItem[] = []
   for (let pos = list.start; pos < list.end; ) {
     const item = rlpItem(bytes, pos)

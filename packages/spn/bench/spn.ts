@@ -284,7 +284,7 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
   const presign = (count: number, first: number) => {
     const txs: Hex[] = []
     const lastOfSender: Hex[] = []
-    for (let n = 0; txs.length < count; n++)
+    while (txs.length < count)
       for (const [i, k] of keys.entries()) {
         if (txs.length >= count) break
         const raw = sign(

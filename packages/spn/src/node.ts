@@ -51,7 +51,6 @@ import {
 } from './settlement/exitTree.js'
 import { createSettlementService, type SettlementService } from './settlement/service.js'
 
-
 /** Token transfers each parallel-executor worker runs at start to warm its JIT (~1 s of one core). */
 const SPN_WORKER_WARMUP_TXS = 1_500
 

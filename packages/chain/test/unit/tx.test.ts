@@ -187,7 +187,8 @@ describe('the direct EIP-1559 path', () => {
       .uint8Array({ minLength: 32, maxLength: 32 })
       .filter((k) => k.some((b) => b !== 0) && k[0]! < 0xf0),
   })
-  const signed = (t: fc.infer<typeof txArb>): Hex => {
+  type TxFields = typeof txArb extends fc.Arbitrary<infer T> ? T : never
+  const signed = (t: TxFields): Hex => {
     const tx = {
       type: 'eip1559' as const,
       chainId: t.chainId,
