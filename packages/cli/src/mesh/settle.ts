@@ -38,7 +38,18 @@ export function settlementSection(options: {
   }
 }
 
-export type RegistrationOutcome = { network: string; spnId: string; registered: boolean; txHash?: Hex }
+export type RegistrationOutcome = {
+  network: string
+  spnId: string
+  registered: boolean
+  txHash?: Hex
+  /**
+   * Already registered, but with other executor measurements than the node's build now reports (the
+   * executor changed since the mesh was created): the main net refuses its settlements' quotes
+   * (`measurement-not-allowed`).
+   */
+  staleMeasurement?: { registered: readonly Hex[]; current: Hex }
+}
 
 /**
  * Registers each SPN on the main net's SPNRegistry from the governance key
@@ -71,7 +82,11 @@ export async function registerSPNs(options: {
     const spnId = BigInt(reg.spnId)
     const current = await readSPN(client, spnId)
     if (current.status !== 'none') {
-      outcomes.push({ network: spn.network, spnId: reg.spnId, registered: false })
+      const outcome: RegistrationOutcome = { network: spn.network, spnId: reg.spnId, registered: false }
+      const registered = current.measurements.map((m) => m.toLowerCase() as Hex)
+      if (!registered.includes(reg.measurement.toLowerCase() as Hex))
+        outcome.staleMeasurement = { registered, current: reg.measurement as Hex }
+      outcomes.push(outcome)
       continue
     }
     const txHash = await registerSPN(governance, {

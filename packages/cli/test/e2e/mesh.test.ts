@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { registerSPNs } from '../../src/mesh/settle.js'
 import { alive, ensureBuilt, killPid, lastJson, mesh, meshBackground, root, until } from './helpers.js'
 
 const ALICE = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
@@ -255,6 +256,27 @@ describe('mesh CLI against a real mesh', () => {
     const table = await mesh(['status', ...d])
     expect(table.stdout).toContain('last settlement')
     expect(table.stdout).toMatch(/spn1\s+9001\s+up\s+.*#\d+, to block \d+/)
+    // Registering again (what `up` does on resume) skips it; an executor build whose measurement the
+    // main net did not register is reported, since its settlements would be refused.
+    const registration = JSON.parse(readFileSync(join(dataDir, 'spn1/settlement.json'), 'utf8'))
+    const again = (measurement: string) =>
+      registerSPNs({
+        mainnetRpcUrl: mainnetUrl,
+        mainnetChainId: 900,
+        spns: [{ network: 'spn1', chainId: 9001, registration: { ...registration, measurement } }],
+      })
+    expect(await again(registration.measurement)).toEqual([
+      { network: 'spn1', spnId: '1', registered: false },
+    ])
+    const other = `0x${'ab'.repeat(32)}`
+    expect(await again(other)).toEqual([
+      {
+        network: 'spn1',
+        spnId: '1',
+        registered: false,
+        staleMeasurement: { registered: [registration.measurement.toLowerCase()], current: other },
+      },
+    ])
   }, 90_000)
 
   it('bridge sends value spn1 → spn2 and follows it to delivered; --to mainnet is a clear error', async () => {

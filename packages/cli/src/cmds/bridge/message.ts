@@ -232,6 +232,7 @@ export async function followMessage(params: {
         code: 'BRIDGE_TIMEOUT',
         metaMessages: [
           '- Is the main net up and the source SPN settling? Check `mesh status` (last settlement column).',
+          '- A mesh resumed after its executor build changed settles nothing (`mesh up` warned): `mesh up --fresh`.',
           '- Wait longer with --timeout <s>.',
         ],
       },

@@ -184,10 +184,22 @@ export async function upHandler(options: UpOptions): Promise<number> {
           : []
       })
       const outcomes = await registerSPNs({ mainnetRpcUrl, mainnetChainId, spns })
-      for (const o of outcomes)
+      for (const o of outcomes) {
+        if (o.staleMeasurement) {
+          out.progress(
+            [
+              `  ! ${o.network.padEnd(8)} already registered (SPN id ${o.spnId}) for another executor build: its settlements will be refused`,
+              `      registered  ${o.staleMeasurement.registered.join(', ')}`,
+              `      this build  ${o.staleMeasurement.current}`,
+              '      The main net accepts quotes only for the measurements an SPN registered with; start over with `mesh up --fresh`.',
+            ].join('\n'),
+          )
+          continue
+        }
         out.progress(
           `  ✓ ${o.network.padEnd(8)} ${o.registered ? `registered on the main net (SPN id ${o.spnId})` : `already registered (SPN id ${o.spnId})`}, settling`,
         )
+      }
     }
   } catch (err) {
     await Promise.all(spawned.map((s) => stopPid(s.pid, 5_000)))
