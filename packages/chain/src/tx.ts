@@ -385,20 +385,7 @@ export function parseCanonicalEip1559(
     yItem,
     rItem,
     sItem,
-  ] = items as [
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-    RlpItem,
-  ]
+  ] = items as Tuple<RlpItem, 12>
   for (const [i, item] of items.entries()) if (item.isList !== (i === 8)) return undefined
   if (accessList.end !== accessList.start) return undefined
   const ints = [chainIdItem, nonceItem, tipItem, feeItem, gasItem, valueItem, yItem, rItem, sItem]
@@ -443,6 +430,9 @@ export function parseCanonicalEip1559(
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
+/** `N` values of type `T`. */
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [T, ...R]>
 
 /** An RLP item: its payload is `bytes[start, end)`; the whole encoding ends at `end`. */
 type RlpItem = { isList: boolean; start: number; end: number }

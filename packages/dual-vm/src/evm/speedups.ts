@@ -26,6 +26,17 @@ export function memoizeActivatedEIPs(common: Common): void {
   common.events.on('hardforkChanged', () => cache.clear())
 }
 
+/**
+ * Imports a module of @ethereumjs/evm's ESM build by its path in the package (the interpreter is not
+ * exported). `require.resolve` gives the CJS entry under plain Node and the ESM one under vitest.
+ */
+function importEvmFile(file: string): Promise<unknown> {
+  const dir = createRequire(import.meta.url)
+    .resolve('@ethereumjs/evm')
+    .replace(/[\\/](cjs|esm)[\\/]index\.js$/, '/esm/')
+  return import(pathToFileURL(dir + file).href)
+}
+
 type JumpAnalysis = unknown
 type InterpreterLike = {
   _evm: { _opcodeMap: object }
@@ -38,10 +49,7 @@ let patched = false
 export async function installJumpAnalysisCache(): Promise<boolean> {
   if (patched) return true
   try {
-    const entry = createRequire(import.meta.url)
-      .resolve('@ethereumjs/evm')
-      .replace(/[\\/](cjs|esm)[\\/]index\.js$/, '/esm/interpreter.js')
-    const mod = (await import(pathToFileURL(entry).href)) as { Interpreter?: { prototype: InterpreterLike } }
+    const mod = (await importEvmFile('interpreter.js')) as { Interpreter?: { prototype: InterpreterLike } }
     const proto = mod.Interpreter?.prototype
     if (!proto || typeof proto._getValidJumpDestinations !== 'function') return false
     const original = proto._getValidJumpDestinations
@@ -118,10 +126,7 @@ export function setSyncStepLoop(enabled: boolean): void {
 export async function installSyncStepLoop(): Promise<boolean> {
   if (loopPatched) return true
   try {
-    const dir = createRequire(import.meta.url)
-      .resolve('@ethereumjs/evm')
-      .replace(/[\\/](cjs|esm)[\\/]index\.js$/, '/esm/')
-    const load = (file: string) => import(pathToFileURL(dir + file).href)
+    const load = importEvmFile
     const [{ Interpreter }, { EVMError, EVMErrorTypeString }, { consumeEip7928PostTargetCallOog }] =
       (await Promise.all([load('interpreter.js'), load('errors.js'), load('opcodes/EIP7928.js')])) as [
         { Interpreter?: { prototype: LoopInterpreter & { run: Run } } },
