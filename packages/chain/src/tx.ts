@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module'
+import { type NestedUint8Array, RLP } from '@ethereumjs/rlp'
 import { type ExecutableTx, InvalidParameterError, keccak256 } from '@rollup-mesh/core'
 import {
   type Address,
+  bytesToBigInt,
   type Hex,
   hexToBytes,
   isAddress,
@@ -168,13 +170,7 @@ export function parseSignedTx(raw: Hex, chainId: bigint): ParsedSignedTx {
   if (rBig === 0n || sBig === 0n || sBig > SECP256K1_N_HALF)
     reject('INVALID_SIGNATURE', 'invalid sender: invalid transaction v, r, s values')
 
-  const unsigned = { ...parsed } as TransactionSerializable & Record<string, unknown>
-  delete unsigned.r
-  delete unsigned.s
-  delete unsigned.v
-  delete unsigned.yParity
-  if (type === 'legacy') unsigned.chainId = Number(chainId)
-  const signingHash = fast ? fast.signingHash : keccak256(serializeTransaction(unsigned))
+  const signingHash = fast ? fast.signingHash : viemSigningHash(parsed, chainId)
 
   const gasPrice = parsed.gasPrice
   const feeCap = type === 'eip1559' ? (parsed.maxFeePerGas ?? 0n) : (gasPrice ?? 0n)
@@ -207,6 +203,17 @@ export function parseSignedTx(raw: Hex, chainId: bigint): ParsedSignedTx {
       storageKeys: e.storageKeys.map((k) => k.toLowerCase() as Hex),
     }))
   return { tx, signingHash, recid }
+}
+
+/** The signing hash of a transaction viem parsed: its unsigned form re-serialised (legacy: with EIP-155's chain id). */
+function viemSigningHash(parsed: ReturnType<typeof parseTransaction>, chainId: bigint): Hex {
+  const unsigned = { ...parsed } as TransactionSerializable & Record<string, unknown>
+  delete unsigned.r
+  delete unsigned.s
+  delete unsigned.v
+  delete unsigned.yParity
+  if (parsed.type === 'legacy') unsigned.chainId = Number(chainId)
+  return keccak256(serializeTransaction(unsigned))
 }
 
 /** Parses, checks and recovers the sender of a signed transaction (native secp256k1 when it loads). */
@@ -352,120 +359,67 @@ export function effectiveGasPrice(tx: { feeCap: bigint; tipCap: bigint }, baseFe
 
 /**
  * An EIP-1559 transaction (0x02) read straight from its bytes, in the shape viem's `parseTransaction`
- * returns, with its signing hash (keccak of 0x02 and the first nine fields, re-framed as a list, taken
- * from the encoding as it is). Only the canonical, common form: minimal RLP, integers without leading
- * zeros (nonce and chain id below 2^53), a 20-byte or empty `to`, an empty access list, y parity 0 or 1,
- * tip at most the fee cap, chain id above 0. Anything else returns undefined, and viem decides
- * (a property test holds this path to viem's result on every input it accepts).
+ * returns, with its signing hash (keccak of 0x02 and the first nine fields re-encoded as a list). Only the
+ * canonical, common form: strict RLP (@ethereumjs/rlp), integers without leading zeros (nonce and chain id
+ * below 2^53), a 20-byte or empty `to`, an empty access list, y parity 0 or 1, tip at most the fee cap,
+ * chain id above 0. Anything else returns undefined, and viem decides (a property test holds this path to
+ * viem's result on every input it accepts).
  */
 export function parseCanonicalEip1559(
   raw: Hex,
 ): { parsed: ReturnType<typeof parseTransaction>; signingHash: Hex } | undefined {
-  const bytes = Buffer.from(raw.slice(2), 'hex')
-  const list = rlpItem(bytes, 1)
-  if (!list?.isList || list.end !== bytes.length) return undefined
-  const items: RlpItem[] = []
-  for (let pos = list.start; pos < list.end; ) {
-    const item = rlpItem(bytes, pos)
-    if (!item || item.end > list.end) return undefined
-    items.push(item)
-    pos = item.end
+  let fields: Uint8Array | NestedUint8Array
+  try {
+    fields = RLP.decode(Buffer.from(raw.slice(4), 'hex'))
+  } catch {
+    return undefined
   }
-  if (items.length !== 12) return undefined
-  const [
-    chainIdItem,
-    nonceItem,
-    tipItem,
-    feeItem,
-    gasItem,
-    toItem,
-    valueItem,
-    dataItem,
-    accessList,
-    yItem,
-    rItem,
-    sItem,
-  ] = items as Tuple<RlpItem, 12>
-  for (const [i, item] of items.entries()) if (item.isList !== (i === 8)) return undefined
-  if (accessList.end !== accessList.start) return undefined
-  const ints = [chainIdItem, nonceItem, tipItem, feeItem, gasItem, valueItem, yItem, rItem, sItem]
-  for (const item of ints) if (item.end - item.start > 32 || bytes[item.start] === 0) return undefined
-  const toLength = toItem.end - toItem.start
-  if (toLength !== 0 && toLength !== 20) return undefined
-  const int = (item: RlpItem) =>
-    item.end === item.start ? 0n : BigInt(`0x${bytes.toString('hex', item.start, item.end)}`)
-  const chainId = int(chainIdItem)
-  const nonce = int(nonceItem)
-  const tip = int(tipItem)
-  const fee = int(feeItem)
-  const yParity = int(yItem)
+  if (!Array.isArray(fields) || fields.length !== 12) return undefined
+  const accessList = fields[8]
+  if (!Array.isArray(accessList) || accessList.length !== 0) return undefined
+  const items = fields.filter((f, i): f is Uint8Array => i !== 8 && f instanceof Uint8Array)
+  if (items.length !== 11) return undefined
+  const [chainIdBytes, nonceBytes, tipBytes, feeBytes, gasBytes, to, valueBytes, data, yBytes, r, s] =
+    items as Tuple<Uint8Array, 11>
+  const ints = [chainIdBytes, nonceBytes, tipBytes, feeBytes, gasBytes, valueBytes, yBytes, r, s]
+  for (const item of ints) if (item.length > 32 || item[0] === 0) return undefined
+  if (to.length !== 0 && to.length !== 20) return undefined
+  const int = (bytes: Uint8Array) => (bytes.length === 0 ? 0n : bytesToBigInt(bytes))
+  const chainId = int(chainIdBytes)
+  const nonce = int(nonceBytes)
+  const tip = int(tipBytes)
+  const fee = int(feeBytes)
+  const yParity = int(yBytes)
   if (chainId <= 0n || chainId > MAX_SAFE || nonce > MAX_SAFE || tip > fee || yParity > 1n) return undefined
-  const gas = int(gasItem)
-  const value = int(valueItem)
-  const word = (item: RlpItem) => `0x${bytes.toString('hex', item.start, item.end).padStart(64, '0')}` as Hex
+  const gas = int(gasBytes)
+  const value = int(valueBytes)
   const parsed = {
     type: 'eip1559',
     chainId: Number(chainId),
     nonce: Number(nonce),
-    r: word(rItem),
-    s: word(sItem),
+    r: `0x${hexOf(r).padStart(64, '0')}`,
+    s: `0x${hexOf(s).padStart(64, '0')}`,
     v: yParity === 0n ? 27n : 28n,
     yParity: Number(yParity),
   } as ReturnType<typeof parseTransaction> & Record<string, unknown>
-  if (toLength) parsed.to = `0x${bytes.toString('hex', toItem.start, toItem.end)}` as Address
+  if (to.length) parsed.to = `0x${hexOf(to)}`
   if (gas) parsed.gas = gas
-  if (dataItem.end > dataItem.start)
-    parsed.data = `0x${bytes.toString('hex', dataItem.start, dataItem.end)}` as Hex
+  if (data.length) parsed.data = `0x${hexOf(data)}`
   if (value) parsed.value = value
   if (tip) parsed.maxPriorityFeePerGas = tip
   if (fee || tip) parsed.maxFeePerGas = fee
-  // The unsigned payload: the first nine items' encodings as they are, under a new list header.
-  const body = bytes.subarray(list.start, accessList.end)
-  const header = rlpListHeader(body.length)
-  const payload = new Uint8Array(1 + header.length + body.length)
+  const unsigned = RLP.encode(fields.slice(0, 9))
+  const payload = new Uint8Array(1 + unsigned.length)
   payload[0] = 0x02
-  payload.set(header, 1)
-  payload.set(body, 1 + header.length)
+  payload.set(unsigned, 1)
   return { parsed, signingHash: keccak256(payload) }
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
+/** Lower-case hex digits of `bytes` (node's native encoder; no 0x). */
+const hexOf = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+
 /** `N` values of type `T`. */
 type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [T, ...R]>
-
-/** An RLP item: its payload is `bytes[start, end)`; the whole encoding ends at `end`. */
-type RlpItem = { isList: boolean; start: number; end: number }
-
-/** The canonical RLP item at `pos`, or undefined (truncated, or a non-minimal length or single byte). */
-function rlpItem(bytes: Uint8Array, pos: number): RlpItem | undefined {
-  const p = bytes[pos]
-  if (p === undefined) return undefined
-  if (p < 0x80) return { isList: false, start: pos, end: pos + 1 }
-  const isList = p >= 0xc0
-  const short = isList ? 0xf7 : 0xb7
-  const base = isList ? 0xc0 : 0x80
-  let start: number
-  let length: number
-  if (p <= short) {
-    length = p - base
-    start = pos + 1
-    if (!isList && length === 1 && (bytes[start] ?? 0) < 0x80) return undefined
-  } else {
-    const lengthOfLength = p - short
-    if (lengthOfLength > 4 || bytes[pos + 1] === 0) return undefined
-    length = 0
-    for (let i = 0; i < lengthOfLength; i++) length = length * 256 + (bytes[pos + 1 + i] ?? 0)
-    if (length < 56) return undefined
-    start = pos + 1 + lengthOfLength
-  }
-  const end = start + length
-  return end <= bytes.length ? { isList, start, end } : undefined
-}
-
-function rlpListHeader(length: number): Uint8Array {
-  if (length < 56) return Uint8Array.of(0xc0 + length)
-  const digits: number[] = []
-  for (let n = length; n > 0; n = Math.floor(n / 256)) digits.unshift(n % 256)
-  return Uint8Array.of(0xf7 + digits.length, ...digits)
-}

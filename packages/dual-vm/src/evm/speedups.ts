@@ -126,9 +126,12 @@ export function setSyncStepLoop(enabled: boolean): void {
 export async function installSyncStepLoop(): Promise<boolean> {
   if (loopPatched) return true
   try {
-    const load = importEvmFile
     const [{ Interpreter }, { EVMError, EVMErrorTypeString }, { consumeEip7928PostTargetCallOog }] =
-      (await Promise.all([load('interpreter.js'), load('errors.js'), load('opcodes/EIP7928.js')])) as [
+      (await Promise.all([
+        importEvmFile('interpreter.js'),
+        importEvmFile('errors.js'),
+        importEvmFile('opcodes/EIP7928.js'),
+      ])) as [
         { Interpreter?: { prototype: LoopInterpreter & { run: Run } } },
         {
           EVMError: (new (message: string) => unknown) & { errorMessages: Record<string, string> }

@@ -95,7 +95,7 @@ export class SerialExecutor implements Executor {
     let gasUsed = 0n
     const turn = new EventLoopYield(this.yieldEveryMs)
     for (const tx of txs) {
-      await turn.maybe()
+      if (turn.due()) await turn.take()
       const outcome = await runTransaction(
         {
           evm,

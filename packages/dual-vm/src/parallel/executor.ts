@@ -473,7 +473,7 @@ export class ParallelExecutor implements Executor {
             ownNext++
             results[next.index] = await runner.run(next.index, next.chain, next.tx)
             if (ownNext === own.length) ownDoneAt = performance.now() - started
-            await turn.maybe()
+            if (turn.due()) await turn.take()
           } else {
             await new Promise<void>((resolve) => {
               wake = resolve

@@ -2,6 +2,7 @@ import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
 import { keccak256 } from '@rollup-mesh/core'
 import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, numberToHex } from 'viem'
 import type { CustomPrecompiles } from '../evm/dualEvm.js'
+import { EventLoopYield } from '../executor/yield.js'
 import { createMemoryState } from '../state/memory.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { SpeculativeRunner } from './speculative.js'
@@ -29,9 +30,9 @@ const BASE_FEE = 1_000_000_000n
 /**
  * Runs `txs` token transfers (contracts/WarmupToken.sol) through a `SpeculativeRunner` over a scratch
  * in-memory state, never the chain's, so that V8 has optimised the EVM's hot paths before the first real
- * block reaches this thread. Measured in `bench:spn` (see ARCHITECTURE.md): a fresh worker ran its first
- * ~1,300 ERC20 transfers at 1.05 ms each, the next at 0.63 and then 0.45, where the main thread, warmed by
- * earlier blocks, ran 0.45 from the start.
+ * block reaches this thread. Measured with 2 threads: a fresh worker ran its first ~1,300 ERC20 transfers
+ * at 1.05 ms each, the next at 0.63 and then 0.45, where the main thread, warmed by earlier blocks, ran
+ * 0.45 from the start.
  */
 export async function warmUp(options: WarmUpOptions): Promise<WarmUpResult> {
   const started = performance.now()
@@ -48,8 +49,7 @@ export async function warmUp(options: WarmUpOptions): Promise<WarmUpResult> {
     ...Object.fromEntries(senders.map((s) => [s, { balance: 10n ** 24n }])),
   })
   const runner = new SpeculativeRunner(state, options.wasm, options.precompiles)
-  const yieldEvery = options.yieldEveryMs ?? 5
-  let yieldAt = performance.now() + yieldEvery
+  const turn = new EventLoopYield(options.yieldEveryMs)
   let executed = 0
   let succeeded = 0
   for (let block = 1n; executed < options.txs; block++) {
@@ -85,10 +85,7 @@ export async function warmUp(options: WarmUpOptions): Promise<WarmUpResult> {
       }
       const result = await runner.run(i, i % SENDERS, tx)
       if (result.receipt?.status === 1) succeeded++
-      if (performance.now() >= yieldAt) {
-        await new Promise<void>((resolve) => setImmediate(resolve))
-        yieldAt = performance.now() + yieldEvery
-      }
+      if (turn.due()) await turn.take()
     }
   }
   return { executed, succeeded, ms: performance.now() - started }
