@@ -326,13 +326,17 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
     await Promise.all(Array.from({ length: INFLIGHT }, worker))
     return rejected
   }
-  const allReceipts = async (hashes: readonly Hex[]) => {
+  const allReceipts = async (hashes: readonly Hex[], timeoutMs = 120_000) => {
+    const end = Date.now() + timeoutMs
     for (;;) {
       const r = await rpc(
         t.url,
         hashes.map((h, i) => req('eth_getTransactionReceipt', [h], i)),
       )
-      if (r.every((x: Json) => x.result)) return
+      const missing = r.filter((x: Json) => !x.result).length
+      if (missing === 0) return
+      if (Date.now() > end)
+        throw new Error(`${missing} of ${hashes.length} receipts missing after ${timeoutMs} ms`)
       await new Promise((res) => setTimeout(res, 20))
     }
   }
