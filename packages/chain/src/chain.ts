@@ -8,7 +8,7 @@ import type {
   StateView,
   WriteSet,
 } from '@rollup-mesh/core'
-import { createSilentLogger } from '@rollup-mesh/core'
+import { createSilentLogger, TypedEmitter } from '@rollup-mesh/core'
 import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
 import { type BaseFeeParams, defaultBaseFeeParams, nextBaseFee } from './basefee.js'
 import {
@@ -22,7 +22,6 @@ import {
 } from './block.js'
 import type { TxDecoder } from './decoder.js'
 import { ChainStoreError } from './errors.js'
-import { TypedEmitter } from './events.js'
 import { Mempool, type MempoolOptions } from './mempool.js'
 import { SQLiteStateView } from './state.js'
 import type { ChainStore, StoredLog } from './store.js'
@@ -144,7 +143,8 @@ export class Chain {
   readonly store: ChainStore
   readonly state: SQLiteStateView
   readonly mempool: Mempool
-  readonly events = new TypedEmitter<ChainEvents>()
+  /** `block` after each commit; a listener that throws is logged and never stops block production. */
+  readonly events: TypedEmitter<ChainEvents>
   readonly chainId: bigint
   readonly blockGasLimit: bigint
   readonly simulateCall: CallSimulator | undefined
@@ -166,6 +166,9 @@ export class Chain {
     this.executor = components.executor
     this.simulateCall = components.simulateCall
     this.log = (components.logger ?? createSilentLogger()).child({ module: 'chain' })
+    this.events = new TypedEmitter<ChainEvents>({
+      onListenerError: (err, event) => this.log.error({ err, event }, 'chain event listener threw'),
+    })
     this.state = new SQLiteStateView(this.store, { maxEntries: options.stateCacheEntries ?? 500_000 })
     this.mempool = new Mempool(
       { ...options.mempool, chainId: options.chainId, blockGasLimit: options.blockGasLimit },
@@ -216,7 +219,7 @@ export class Chain {
         extraData: genesis.extraData ?? '0x',
       }
       const hash = hashHeader(header)
-      this.store.db.transaction(() => {
+      this.store.transaction(() => {
         this.store.commitBlock({
           header,
           hash,
@@ -227,7 +230,7 @@ export class Chain {
         })
         this.store.setMeta('chainId', this.chainId.toString())
         this.store.setMeta('genesisHash', hash)
-      })()
+      })
       head = this.store.head() as StoredHeader
       this.log.info({ hash, stateRoot: genesis.stateRoot }, 'genesis written')
     }
@@ -391,10 +394,10 @@ export class Chain {
     const committing = performance.now()
     if (exit?.commit) {
       const persist = exit.commit
-      this.store.db.transaction(() => {
+      this.store.transaction(() => {
         commit()
         persist()
-      })()
+      })
     } else commit()
     const committedMs = performance.now() - committing
     this.state.apply(result.writeSet)

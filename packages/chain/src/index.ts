@@ -30,7 +30,6 @@ export {
   type TxDecoderPoolOptions,
 } from './decoder.js'
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
-export { TypedEmitter } from './events.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
 export { type NodeProcessOptions, runNodeProcess, type StoppableNode } from './nodeProcess.js'
 export {

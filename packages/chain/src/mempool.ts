@@ -195,11 +195,11 @@ export class Mempool {
     this.pendingWrites = []
     this.pendingDeletes = []
     if (writes.length === 0 && deletes.length === 0) return
-    store.db.transaction(() => {
+    store.transaction(() => {
       if (deletes.length) store.poolDelete(deletes)
       if (writes.length)
         store.poolPut(writes.map((e) => ({ hash: e.hash, raw: e.raw, from: e.from, seq: e.seq })))
-    })()
+    })
   }
 
   /** Reloads the persisted pool (after a restart), dropping what the state has made stale. */

@@ -1,8 +1,13 @@
-import { type AccountState, EMPTY_CODE_HASH, type StateView, type WriteSet } from '@rollup-mesh/core'
+import {
+  type AccountState,
+  EMPTY_CODE_HASH,
+  type StateView,
+  type WriteSet,
+  ZERO_WORD,
+} from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import { type ChainStore, normSlot } from './store.js'
 
-const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`
 const EMPTY_CODE = new Uint8Array(0)
 
 export type SQLiteStateViewOptions = {

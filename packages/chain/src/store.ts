@@ -1,4 +1,4 @@
-import type { AccountState, Receipt, WriteSet } from '@rollup-mesh/core'
+import { type AccountState, type Receipt, type WriteSet, ZERO_WORD } from '@rollup-mesh/core'
 import Database from 'better-sqlite3'
 import { type Address, type Hex, numberToHex } from 'viem'
 import type { BlockHeader, StoredHeader } from './block.js'
@@ -8,7 +8,6 @@ import { headerFromJSON, headerToJSON, receiptFromJSON, receiptToJSON } from './
 import { ChainStoreError } from './errors.js'
 
 const SCHEMA_VERSION = '3'
-const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`
 
 /** A transaction as stored with its block position. */
 export type StoredTx = {
@@ -159,6 +158,14 @@ export class ChainStore {
   close(): void {
     this.checkpointer?.stop()
     if (this.db.open) this.db.close()
+  }
+
+  /**
+   * Runs `fn` in one SQLite transaction (nested calls become savepoints): everything it writes through
+   * this store, or through a store extension, lands together or not at all.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
   }
 
   getMeta(key: string): string | undefined {

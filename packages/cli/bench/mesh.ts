@@ -15,9 +15,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { devAccounts } from '@rollup-mesh/core'
-import { MAINNET_ADDRESSES, settlementAbi } from '@rollup-mesh/mainnet'
-import { SPN_MAILBOX_ADDRESS, spnMailboxAbi } from '@rollup-mesh/spn'
+import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
+import { settlementAbi } from '@rollup-mesh/mainnet'
+import { spnMailboxAbi } from '@rollup-mesh/spn'
 import {
   createPublicClient,
   createWalletClient,
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   // warm-up: the first settlement of each SPN loads the prover
   const tip = async (spnId: bigint) =>
     (await main.readContract({
-      address: MAINNET_ADDRESSES.settlement,
+      address: SYSTEM_ADDRESSES.mainnet.settlement,
       abi: settlementAbi,
       functionName: 'tipOf',
       args: [spnId],
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < messages; i++) {
     const sentAt = performance.now()
     const hash = await wallet.writeContract({
-      address: SPN_MAILBOX_ADDRESS,
+      address: SYSTEM_ADDRESSES.spn.mailbox,
       abi: spnMailboxAbi,
       functionName: 'sendMessage',
       args: [2n, user.address, `0x${(i + 1).toString(16).padStart(4, '0')}`],
@@ -136,7 +136,11 @@ async function main(): Promise<void> {
   }
 
   // gas of every accepted settlement in this run
-  const logs = await main.getLogs({ address: MAINNET_ADDRESSES.settlement, fromBlock: 0n, toBlock: 'latest' })
+  const logs = await main.getLogs({
+    address: SYSTEM_ADDRESSES.mainnet.settlement,
+    fromBlock: 0n,
+    toBlock: 'latest',
+  })
   const accepted = parseEventLogs({ abi: settlementAbi, eventName: 'SettlementAccepted', logs })
   const gas: number[] = []
   for (const tx of new Set(accepted.map((l) => l.transactionHash as Hash)))

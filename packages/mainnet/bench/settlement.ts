@@ -9,7 +9,7 @@ import '@rollup-mesh/core/polyfill'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { createMemoryState, createSerialExecutor, simulateCall } from '@rollup-mesh/dual-vm'
 import { releaseZkThreads } from '@rollup-mesh/zk-bridge'
 import {
@@ -26,7 +26,6 @@ import {
   encodeMainnetQuoteVerifierInput,
   encodeSubmitSettlement,
   groth16VerifierAbi,
-  MAINNET_ADDRESSES,
   SETTLEMENT_VK_HASH,
   settlementReportData,
   spnRegistryAbi,
@@ -47,7 +46,7 @@ const runsArg = process.argv.indexOf('--runs')
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15
 
 const [governance, operator] = devAccounts(2) as unknown as [{ address: Address }, { address: Address }]
-const precompiles = new Map([[MAINNET_ADDRESSES.quoteVerifier, createQuoteVerifierPrecompile()]])
+const precompiles = new Map([[SYSTEM_ADDRESSES.mainnet.quoteVerifier, createQuoteVerifierPrecompile()]])
 const now = BigInt(Math.floor(Date.now() / 1000))
 const header = (n: bigint): BlockContext => ({
   number: n,
@@ -117,7 +116,7 @@ async function main(): Promise<void> {
     ],
   })
   const reg = await executor.executeBlock(
-    { header: header(1n), txs: [tx(governance.address, MAINNET_ADDRESSES.spnRegistry, realRegister)] },
+    { header: header(1n), txs: [tx(governance.address, SYSTEM_ADDRESSES.mainnet.spnRegistry, realRegister)] },
     state,
   )
   state.apply(reg.writeSet)
@@ -133,7 +132,7 @@ async function main(): Promise<void> {
       header: header(2n),
       state,
       from: operator.address,
-      to: MAINNET_ADDRESSES.settlement,
+      to: SYSTEM_ADDRESSES.mainnet.settlement,
       data: submitData,
       precompiles,
     }),
@@ -142,7 +141,7 @@ async function main(): Promise<void> {
     simulateCall({
       header: header(2n),
       state,
-      to: MAINNET_ADDRESSES.groth16Verifier,
+      to: SYSTEM_ADDRESSES.mainnet.groth16Verifier,
       data: encodeFunctionData({
         abi: groth16VerifierAbi,
         functionName: 'verifyProof',
@@ -174,7 +173,7 @@ async function main(): Promise<void> {
   // The real transaction, once: receipt gas including intrinsic gas and storage writes.
   const t = performance.now()
   const block = await executor.executeBlock(
-    { header: header(2n), txs: [tx(operator.address, MAINNET_ADDRESSES.settlement, submitData)] },
+    { header: header(2n), txs: [tx(operator.address, SYSTEM_ADDRESSES.mainnet.settlement, submitData)] },
     state,
   )
   const blockMs = performance.now() - t

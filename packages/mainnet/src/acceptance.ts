@@ -1,5 +1,5 @@
 import { receiptsRootOf, transactionsRootOf } from '@rollup-mesh/chain'
-import { InvalidParameterError, keccak256 } from '@rollup-mesh/core'
+import { InvalidParameterError, keccak256, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { decodeHeader, recoverHeaderSigner } from '@rollup-mesh/p2p/wire'
 import { type CertificateInput, formatVerificationResult, verifyQuote } from '@rollup-mesh/tee-attest'
 import { type VerificationKey, verifySettlement } from '@rollup-mesh/zk-bridge'
@@ -14,8 +14,6 @@ import {
   isAddressEqual,
   parseTransaction,
 } from 'viem'
-import { MAINNET_ADDRESSES } from './addresses.js'
-import { MAINNET_NETWORK } from './config.js'
 import { settlementAbi } from './contracts.generated.js'
 import {
   decodeSettlementHeader,
@@ -80,7 +78,7 @@ export async function exportSettlementAcceptance(
       {
         fromBlock: '0x0',
         toBlock: 'latest',
-        address: MAINNET_ADDRESSES.settlement,
+        address: SYSTEM_ADDRESSES.mainnet.settlement,
         topics: encodeEventTopics({
           abi: settlementAbi,
           eventName: 'SettlementAccepted',
@@ -134,7 +132,7 @@ export async function exportSettlementAcceptance(
     mainnet: {
       network: MAINNET_NETWORK,
       chainId,
-      settlement: MAINNET_ADDRESSES.settlement,
+      settlement: SYSTEM_ADDRESSES.mainnet.settlement,
       blockNumber: BigInt(log.blockNumber).toString(),
       signedHeader,
       txHashes: block.transactions,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import '@rollup-mesh/core/polyfill'
 import { runNodeProcess } from '@rollup-mesh/chain'
-import { MAINNET_NETWORK, type MainnetConfigInput, parseMainnetConfig } from './config.js'
+import { MAINNET_NETWORK } from '@rollup-mesh/core'
+import { type MainnetConfigInput, parseMainnetConfig } from './config.js'
 import { createMainnetNode } from './node.js'
 
 /**

@@ -1,4 +1,5 @@
 import type { Groth16Proof } from '@rollup-mesh/core'
+import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import {
   type Account,
   type Address,
@@ -15,7 +16,6 @@ import {
   BaseError as ViemBaseError,
   type WalletClient,
 } from 'viem'
-import { MAINNET_ADDRESSES } from './addresses.js'
 import { mailboxAbi, settlementAbi, spnRegistryAbi } from './contracts.generated.js'
 import { SettlementRejectedError } from './errors.js'
 import {
@@ -27,9 +27,9 @@ import {
 
 /** The system contracts as viem `{ address, abi }` pairs (for `getContract`, `readContract`, `watchContractEvent`). */
 export const mainnetContracts = {
-  spnRegistry: { address: MAINNET_ADDRESSES.spnRegistry, abi: spnRegistryAbi },
-  settlement: { address: MAINNET_ADDRESSES.settlement, abi: settlementAbi },
-  mailbox: { address: MAINNET_ADDRESSES.mailbox, abi: mailboxAbi },
+  spnRegistry: { address: SYSTEM_ADDRESSES.mainnet.spnRegistry, abi: spnRegistryAbi },
+  settlement: { address: SYSTEM_ADDRESSES.mainnet.settlement, abi: settlementAbi },
+  mailbox: { address: SYSTEM_ADDRESSES.mainnet.mailbox, abi: mailboxAbi },
 } as const
 
 type Reader = Pick<PublicClient, 'readContract'>
@@ -95,7 +95,11 @@ export async function checkSettlement(
   args: SubmitSettlementArgs,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    await client.call({ account: from, to: MAINNET_ADDRESSES.settlement, data: encodeSubmitSettlement(args) })
+    await client.call({
+      account: from,
+      to: SYSTEM_ADDRESSES.mainnet.settlement,
+      data: encodeSubmitSettlement(args),
+    })
     return { ok: true }
   } catch (error) {
     const reason = revertReasonOf(error)
@@ -118,7 +122,7 @@ export async function submitSettlement(
     return await wallet.sendTransaction({
       account: wallet.account,
       chain: wallet.chain ?? null,
-      to: MAINNET_ADDRESSES.settlement,
+      to: SYSTEM_ADDRESSES.mainnet.settlement,
       data,
       ...(args.gas !== undefined ? { gas: args.gas } : {}),
     })
@@ -145,7 +149,7 @@ export type SettlementAccepted = {
 /** The `SettlementAccepted` events of a receipt (empty when the settlement was rejected). */
 export function settlementAcceptedEvents(receipt: Pick<TransactionReceipt, 'logs'>): SettlementAccepted[] {
   return parseEventLogs({ abi: settlementAbi, eventName: 'SettlementAccepted', logs: receipt.logs })
-    .filter((l) => l.address.toLowerCase() === MAINNET_ADDRESSES.settlement)
+    .filter((l) => l.address.toLowerCase() === SYSTEM_ADDRESSES.mainnet.settlement)
     .map((l) => l.args)
 }
 

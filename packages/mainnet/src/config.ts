@@ -3,6 +3,7 @@ import {
   bigintSchema,
   devAccounts,
   hexSchema,
+  MAINNET_NETWORK,
   parseConfig,
   portSchema,
   privateKeySchema,
@@ -13,7 +14,6 @@ import { TEE_TYPE } from '@rollup-mesh/tee-attest'
 import { EXIT_TREE_DEPTH } from '@rollup-mesh/zk-bridge'
 
 /** The main net's network name in topics and configs. */
-export const MAINNET_NETWORK = 'mainnet'
 
 const devKey = devAccounts(1)[0]?.privateKey as `0x${string}`
 

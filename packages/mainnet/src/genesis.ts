@@ -1,6 +1,5 @@
-import { keccak256 } from '@rollup-mesh/core'
+import { keccak256, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { type Address, encodeAbiParameters, type Hash, type Hex, numberToHex, pad } from 'viem'
-import { MAINNET_ADDRESSES } from './addresses.js'
 import {
   groth16VerifierRuntimeCode,
   mailboxRuntimeCode,
@@ -18,7 +17,7 @@ export function mappingSlot(key: Hex, slot: bigint): Hex {
 /**
  * The system contracts of the main-net genesis: SPNRegistry (owner = `governance`, `minBond`, the
  * committed verifying key's verifier), Settlement, Mailbox and zk-bridge's Groth16Verifier, at
- * `MAINNET_ADDRESSES`. No constructor runs: the registry's first slots are written directly.
+ * `SYSTEM_ADDRESSES.mainnet`. No constructor runs: the registry's first slots are written directly.
  */
 export function systemContractsAlloc(params: {
   governance: Address
@@ -28,16 +27,16 @@ export function systemContractsAlloc(params: {
   const word = (v: bigint | Hex): Hex =>
     typeof v === 'bigint' ? numberToHex(v, { size: 32 }) : pad(v, { size: 32 })
   return {
-    [MAINNET_ADDRESSES.spnRegistry]: {
+    [SYSTEM_ADDRESSES.mainnet.spnRegistry]: {
       code: spnRegistryRuntimeCode,
       storage: {
         [word(0n)]: word(params.governance.toLowerCase() as Hex),
         [word(1n)]: word(params.minBond),
-        [mappingSlot(params.vkHash, 2n)]: word(MAINNET_ADDRESSES.groth16Verifier),
+        [mappingSlot(params.vkHash, 2n)]: word(SYSTEM_ADDRESSES.mainnet.groth16Verifier),
       },
     },
-    [MAINNET_ADDRESSES.settlement]: { code: settlementRuntimeCode },
-    [MAINNET_ADDRESSES.mailbox]: { code: mailboxRuntimeCode },
-    [MAINNET_ADDRESSES.groth16Verifier]: { code: groth16VerifierRuntimeCode },
+    [SYSTEM_ADDRESSES.mainnet.settlement]: { code: settlementRuntimeCode },
+    [SYSTEM_ADDRESSES.mainnet.mailbox]: { code: mailboxRuntimeCode },
+    [SYSTEM_ADDRESSES.mainnet.groth16Verifier]: { code: groth16VerifierRuntimeCode },
   }
 }

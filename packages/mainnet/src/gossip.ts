@@ -1,7 +1,7 @@
 import type { SealedBlock } from '@rollup-mesh/chain'
+import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import type { Settlement } from '@rollup-mesh/p2p'
 import { decodeEventLog, decodeFunctionData, type Hex, isAddressEqual } from 'viem'
-import { MAINNET_ADDRESSES } from './addresses.js'
 import { settlementAbi } from './contracts.generated.js'
 import { decodeSettlementHeader } from './header.js'
 
@@ -14,9 +14,9 @@ export function acceptedSettlements(block: Pick<SealedBlock, 'txs' | 'receipts'>
   const out: Settlement[] = []
   block.receipts.forEach((receipt, i) => {
     const tx = block.txs[i]
-    if (!tx?.to || receipt.status !== 1 || !isAddressEqual(tx.to, MAINNET_ADDRESSES.settlement)) return
+    if (!tx?.to || receipt.status !== 1 || !isAddressEqual(tx.to, SYSTEM_ADDRESSES.mainnet.settlement)) return
     const accepted = receipt.logs.some((l) => {
-      if (!isAddressEqual(l.address, MAINNET_ADDRESSES.settlement)) return false
+      if (!isAddressEqual(l.address, SYSTEM_ADDRESSES.mainnet.settlement)) return false
       try {
         return (
           decodeEventLog({ abi: settlementAbi, topics: l.topics as [Hex], data: l.data }).eventName ===

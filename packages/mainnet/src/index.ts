@@ -7,7 +7,6 @@ export {
   type VerifyAcceptanceOptions,
   verifySettlementAcceptance,
 } from './acceptance.js'
-export { MAINNET_ADDRESSES } from './addresses.js'
 export {
   type BundleCheck,
   type BundleCheckName,
@@ -39,7 +38,6 @@ export {
 } from './client.js'
 export {
   defaultMainnetOptions,
-  MAINNET_NETWORK,
   type MainnetConfig,
   type MainnetConfigInput,
   mainnetConfigSchema,

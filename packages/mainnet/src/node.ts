@@ -14,7 +14,14 @@ import {
   type SealedBlock,
   type StoredHeader,
 } from '@rollup-mesh/chain'
-import { createSilentLogger, devAccounts, type Logger, type Startable } from '@rollup-mesh/core'
+import {
+  createSilentLogger,
+  devAccounts,
+  type Logger,
+  MAINNET_NETWORK,
+  type Startable,
+  SYSTEM_ADDRESSES,
+} from '@rollup-mesh/core'
 import {
   type CustomPrecompiles,
   createSerialExecutor,
@@ -34,8 +41,7 @@ import {
 } from '@rollup-mesh/p2p'
 import { type Address, bytesToHex, type Hash, type Hex, numberToHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
-import { MAINNET_ADDRESSES } from './addresses.js'
-import { MAINNET_NETWORK, type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
+import { type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
 import { SETTLEMENT_VK_HASH } from './contracts.generated.js'
 import { systemContractsAlloc } from './genesis.js'
 import { acceptedSettlements } from './gossip.js'
@@ -123,7 +129,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
   const store = new ChainStore({ path: join(config.dataDir, 'chain.db'), checkpointIntervalMs: 1000 })
   const precompiles: CustomPrecompiles = new Map([
     [
-      MAINNET_ADDRESSES.quoteVerifier,
+      SYSTEM_ADDRESSES.mainnet.quoteVerifier,
       createQuoteVerifierPrecompile(
         config.teeTrustedRootsPem ? { trustedRoots: config.teeTrustedRootsPem } : {},
       ),
@@ -173,7 +179,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       validator,
       governance,
       vkHash,
-      contracts: MAINNET_ADDRESSES,
+      contracts: SYSTEM_ADDRESSES.mainnet,
       peerId: p2p?.peerId,
       multiaddrs: p2p?.getMultiaddrs() ?? [],
       peers: p2p?.getPeers() ?? [],

@@ -13,7 +13,7 @@ import {
 import { bytesToHex, decodeAbiParameters, encodeAbiParameters, type Hex, hexToBytes } from 'viem'
 
 /**
- * The main net's quote-verifier precompile at `MAINNET_ADDRESSES.quoteVerifier` (0x…0a01).
+ * The main net's quote-verifier precompile at `SYSTEM_ADDRESSES.mainnet.quoteVerifier` (0x…0a01).
  *
  * Input (ABI): `(bytes quote, bytes[] measurements, bytes reportData, bytes[] simulatedRoots)`: the quote,
  * the SPN's registered measurements, the expected 64-byte report data and the DER dev roots its simulated

@@ -1,4 +1,13 @@
-import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, keccak256 } from '@rollup-mesh/core'
+import {
+  type Address,
+  bytesToHex,
+  type ExitBatch,
+  type ExitMessage,
+  type Hash,
+  type Hex,
+  hexToBytes,
+  keccak256,
+} from '@rollup-mesh/core'
 import { parseTransaction, recoverAddress, serializeTransaction, type Hex as ViemHex } from 'viem'
 import { sign } from 'viem/accounts'
 import { InvalidMessageError, MessageTooLargeError } from './errors.js'
@@ -341,52 +350,6 @@ const EXIT_TREE_DEPTH = 24
 /** The BN254 scalar field: every exit-tree node (so every frontier word) is below it. */
 const BN254_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n
 
-/** One cross-network message of an SPN's exit tree: the preimage of the leaf at `position`. */
-export type ExitMessage = {
-  /** Position of the leaf in the source SPN's exit tree. */
-  position: bigint
-  /** The source Mailbox's sequential message index. */
-  messageIndex: bigint
-  srcSpn: bigint
-  dstSpn: bigint
-  sender: Address
-  to: Address
-  /** uint256 (the Mailbox keeps it below the BN254 field). */
-  value: bigint
-  /** At most `MESSAGE_LIMITS.exitMessageData` bytes. */
-  data: Hex
-  /** The source SPN block that sent it. */
-  block: bigint
-  txHash: Hash
-}
-
-/**
- * The messages of one settlement batch of SPN `spnId`, as a destination SPN fetches them once the main net
- * has finalized the exit root after the batch.
- *
- * Unsigned on purpose: the receiver authenticates a batch by appending the leaves of `messages` (and empty
- * leaves for the gaps) to `startFrontier` and comparing the resulting root with the root the main net
- * finalized, so a signature would add nothing. Decoding only checks the shape and internal consistency:
- * - `startIndex` = 16 × `batch`; `startFrontier` exactly 24 words of 32 bytes, each below the BN254 field;
- * - 0..16 messages, positions strictly increasing within `[startIndex, startIndex + 16)`, message indexes
- *   strictly increasing, blocks non-decreasing within `[fromBlock, toBlock]`;
- * - every message's `srcSpn` is `spnId`, its `dstSpn` is neither 0 nor `spnId`; `value` < 2^256; `data`
- *   at most 32 KiB; the whole encoding at most `MESSAGE_LIMITS.exitBatch`.
- * Addresses and hashes decode as lower-case hex.
- */
-export type ExitBatch = {
-  spnId: bigint
-  batch: bigint
-  fromBlock: bigint
-  toBlock: bigint
-  /** = 16 × `batch`. */
-  startIndex: bigint
-  /** The exit tree's frontier at `startIndex`: exactly 24 words of 32 bytes. */
-  startFrontier: Hash[]
-  /** 0..16 messages in tree order. */
-  messages: ExitMessage[]
-}
-
 const EXIT_BATCH = 'exit batch'
 
 /** The item as an RLP string of at most `bytes` bytes; refuses negative, fractional and too large values. */
@@ -590,7 +553,20 @@ export function encodeExitBatch(batch: ExitBatch): Uint8Array {
   return data
 }
 
-/** Strict inverse of `encodeExitBatch`; throws `InvalidMessageError` / `MessageTooLargeError` naming the field. */
+/**
+ * Strict inverse of `encodeExitBatch` (core's `ExitBatch`); throws `InvalidMessageError` / `MessageTooLargeError`
+ * naming the field.
+ *
+ * Unsigned on purpose: the receiver authenticates a batch by appending the leaves of `messages` (and empty
+ * leaves for the gaps) to `startFrontier` and comparing the resulting root with the root the main net
+ * finalized, so a signature would add nothing. Decoding only checks the shape and internal consistency:
+ * - `startIndex` = 16 × `batch`; `startFrontier` exactly 24 words of 32 bytes, each below the BN254 field;
+ * - 0..16 messages, positions strictly increasing within `[startIndex, startIndex + 16)`, message indexes
+ *   strictly increasing, blocks non-decreasing within `[fromBlock, toBlock]`;
+ * - every message's `srcSpn` is `spnId`, its `dstSpn` is neither 0 nor `spnId`; `value` < 2^256; `data`
+ *   at most 32 KiB; the whole encoding at most `MESSAGE_LIMITS.exitBatch`.
+ * Addresses and hashes decode as lower-case hex.
+ */
 export function decodeExitBatch(data: Uint8Array): ExitBatch {
   checkSize(EXIT_BATCH, data, MESSAGE_LIMITS.exitBatch)
   return exitBatchFromRLP(rlpDecode(EXIT_BATCH, data))

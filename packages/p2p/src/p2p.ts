@@ -20,6 +20,7 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import {
   type Address,
   createSilentLogger,
+  type ExitBatch,
   type Hex,
   InvalidParameterError,
   isAddressEqual,
@@ -30,7 +31,7 @@ import {
 import { createLibp2p } from 'libp2p'
 import { MessageTooLargeError } from './errors.js'
 import { loadOrCreatePeerKey } from './identity.js'
-import type { Block, ExitBatch } from './messages.js'
+import type { Block } from './messages.js'
 import {
   decodeHeader,
   decodeSettlement,

@@ -1,14 +1,13 @@
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
-import { BaseError, InvalidParameterError, type Logger } from '@rollup-mesh/core'
+import { BaseError, type ExitBatch, InvalidParameterError, type Logger } from '@rollup-mesh/core'
 import { MessageTooLargeError, type SyncAttempt, SyncError } from './errors.js'
 import {
   type Block,
   blockFromRLP,
   blockToRLP,
   decodeNetworkName,
-  type ExitBatch,
   exitBatchFromRLP,
   exitBatchToRLP,
   headerFromRLP,

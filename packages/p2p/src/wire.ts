@@ -13,8 +13,6 @@ export {
   decodeHeader,
   decodeSettlement,
   decodeTx,
-  type ExitBatch,
-  type ExitMessage,
   encodeBlock,
   encodeExitBatch,
   encodeHeader,

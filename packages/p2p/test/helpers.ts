@@ -1,10 +1,17 @@
-import { type DevAccount, devAccounts, type Hex, keccak256, numberToHex, toHex } from '@rollup-mesh/core'
+import {
+  type DevAccount,
+  devAccounts,
+  type ExitBatch,
+  type ExitMessage,
+  type Hex,
+  keccak256,
+  numberToHex,
+  toHex,
+} from '@rollup-mesh/core'
 import { privateKeyToAccount } from 'viem/accounts'
 import {
   type Block,
   type BlockHeader,
-  type ExitBatch,
-  type ExitMessage,
   type SignedHeader,
   type SignedSettlement,
   signHeader,

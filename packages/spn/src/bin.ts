@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import '@rollup-mesh/core/polyfill'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -6,7 +7,6 @@ import { runNodeProcess } from '@rollup-mesh/chain'
 import { bytesToHex } from 'viem'
 import { parseSPNConfig, type SPNConfigInput } from './config.js'
 import { createSPNNode, spnNumericId } from './node.js'
-import { SPN_MAILBOX_ADDRESS } from './settlement/exitTree.js'
 
 /**
  * `node packages/spn/dist/bin.js --config <file>`: runs one SPN (the process itself is chain's
@@ -27,7 +27,7 @@ runNodeProcess({
           measurement: bytesToHex(node.settlement.enclave.measurement),
           simulatedRoot: bytesToHex(node.settlement.enclave.rootCertificateDer),
           genesisStateRoot: node.chain.store.getHeaderByNumber(0n)?.stateRoot,
-          mailbox: SPN_MAILBOX_ADDRESS,
+          mailbox: SYSTEM_ADDRESSES.spn.mailbox,
         }
       : undefined
     if (settlement) writeFileSync(join(config.dataDir, 'settlement.json'), `${JSON.stringify(settlement)}\n`)

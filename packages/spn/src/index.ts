@@ -24,7 +24,6 @@ export {
 export {
   type ExitBatch,
   type ExitTreeMessage,
-  SPN_MAILBOX_ADDRESS,
   SPNExitTree,
   spnMailboxGenesisAccount,
 } from './settlement/exitTree.js'
@@ -36,7 +35,6 @@ export {
 export {
   createSettlementService,
   defaultExecutorDir,
-  MAINNET_SETTLEMENT_ADDRESS,
   type SettlementRecord,
   type SettlementService,
   type SettlementServiceOptions,
@@ -50,7 +48,6 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
     settlements: topicName(network, 'settlements'),
   }
 }
-
 export {
   type InboxEntryJSON,
   type InboxMessage,

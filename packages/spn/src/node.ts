@@ -21,6 +21,8 @@ import {
   type Executor,
   type Logger,
   type Startable,
+  SYSTEM_ADDRESSES,
+  spnNetworkName,
 } from '@rollup-mesh/core'
 import {
   createParallelExecutor,
@@ -36,19 +38,9 @@ import { type Address, bytesToHex, type Hex, numberToHex } from 'viem'
 import { parseSPNConfig, type SPNConfig, type SPNConfigInput } from './config.js'
 import { spnPrecompiles } from './delivery/precompile.js'
 import { exitBatchesOf } from './delivery/provider.js'
-import {
-  createDeliveryService,
-  type DeliveryService,
-  inboxEntryJSON,
-  spnNetworkName,
-} from './delivery/service.js'
+import { createDeliveryService, type DeliveryService, inboxEntryJSON } from './delivery/service.js'
 import { numericSpnId } from './settlement/config.js'
-import {
-  type ExitTreeMessage,
-  SPN_MAILBOX_ADDRESS,
-  SPNExitTree,
-  spnMailboxGenesisAccount,
-} from './settlement/exitTree.js'
+import { type ExitTreeMessage, SPNExitTree, spnMailboxGenesisAccount } from './settlement/exitTree.js'
 import { createSettlementService, type SettlementService } from './settlement/service.js'
 
 /** Token transfers each parallel-executor worker runs at start to warm its JIT (~1 s of one core). */
@@ -117,7 +109,7 @@ export function spnGenesisAlloc(
   if (config.devAccounts > 0)
     for (const a of dev) alloc[a.address.toLowerCase() as Address] = { balance: config.devBalance }
   const id = spnNumericId(config)
-  if (id !== undefined) alloc[SPN_MAILBOX_ADDRESS] = spnMailboxGenesisAccount(id)
+  if (id !== undefined) alloc[SYSTEM_ADDRESSES.spn.mailbox] = spnMailboxGenesisAccount(id)
   for (const [address, spec] of Object.entries(config.alloc)) {
     alloc[address.toLowerCase() as Address] = {
       ...(spec.balance !== undefined ? { balance: spec.balance } : {}),

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import {
   type AttestationPolicy,
   type Collateral,
@@ -22,8 +22,8 @@ import {
 } from '../src/index.js'
 
 const json = process.argv.includes('--json')
-const DCAP_DIR = resolve(import.meta.dirname, '../../../../shared/testdata/dcap')
-const SAMPLE_TIME = new Date('2025-07-01T00:00:00Z')
+
+import { DCAP_DIR, SAMPLE_TIME } from '../test/helpers.js'
 
 /** Runs `fn` repeatedly for about `ms` milliseconds; returns operations per second and median ms per op. */
 function measure(fn: (i: number) => void, ms = 1500): { opsPerSec: number; medianMs: number; runs: number } {

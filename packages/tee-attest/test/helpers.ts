@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Collateral } from '../src/index.js'
 
-/** Real Intel DCAP samples: `../shared/testdata/dcap` relative to the repo root (CI clones shared/ beside it). */
-export const DCAP_DIR = resolve(import.meta.dirname, '../../../../shared/testdata/dcap')
+/** Real Intel DCAP samples, vendored with their licence and provenance in `test/fixtures/dcap/`. */
+export const DCAP_DIR = resolve(import.meta.dirname, 'fixtures/dcap')
 
 /** A time inside both samples' collateral windows (TCB info and QE identity: 2025-06-19 to 2025-07-19). */
 export const SAMPLE_TIME = new Date('2025-07-01T00:00:00Z')

@@ -1,4 +1,5 @@
 import type { Logger } from '@rollup-mesh/core'
+import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import type { NodeKind } from './state.js'
 
 /** A node running in this process (what `mesh node start` holds). */
@@ -35,9 +36,7 @@ export const nodeKinds: Record<NodeKind, NodeKindSpec> = {
   spn: {
     describe: 'an SPN (EVM + WASM execution, block production, JSON-RPC)',
     async start(config, logger) {
-      const { createSPNNode, parseSPNConfig, spnNumericId, SPN_MAILBOX_ADDRESS } = await import(
-        '@rollup-mesh/spn'
-      )
+      const { createSPNNode, parseSPNConfig, spnNumericId } = await import('@rollup-mesh/spn')
       const { bytesToHex } = await import('@rollup-mesh/core')
       const node = createSPNNode({ config: config as Parameters<typeof createSPNNode>[0]['config'], logger })
       await node.start()
@@ -52,7 +51,7 @@ export const nodeKinds: Record<NodeKind, NodeKindSpec> = {
               measurement: bytesToHex(enclave.measurement),
               simulatedRoot: bytesToHex(enclave.rootCertificateDer),
               genesisStateRoot,
-              mailbox: SPN_MAILBOX_ADDRESS,
+              mailbox: SYSTEM_ADDRESSES.spn.mailbox,
             }
           : undefined
       return {

@@ -6,11 +6,11 @@ import {
   type StateView,
   type VmKind,
   type WriteSet,
+  ZERO_WORD,
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 
-export { EMPTY_CODE_HASH }
-export const ZERO_WORD: Hex = `0x${'00'.repeat(32)}`
+export { EMPTY_CODE_HASH, ZERO_WORD }
 
 /** Whether two account states are equal field by field (`null` and `undefined` both mean no account). */
 export function sameAccount(a: AccountState | null | undefined, b: AccountState | null | undefined): boolean {

@@ -1,6 +1,6 @@
 import '@rollup-mesh/core/polyfill'
 import { join } from 'node:path'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { createP2P, type GossipMessage, type P2P } from '@rollup-mesh/p2p'
 import type { SimulatedEnclave } from '@rollup-mesh/tee-attest'
 import { getSettlementArtifacts, releaseZkThreads } from '@rollup-mesh/zk-bridge'
@@ -21,8 +21,6 @@ import {
   checkSettlement,
   deregisterSPN,
   exportSettlementAcceptance,
-  MAINNET_ADDRESSES,
-  MAINNET_NETWORK,
   mainnetContracts,
   readFinalizedExitRoot,
   readMailbox,
@@ -118,8 +116,8 @@ describe('main net: SPN registry and settlement acceptance (child process over J
 
   it('starts with the system contracts in genesis, a signed-header gossip topic and the registry owned by governance', async () => {
     expect(await client.getChainId()).toBe(CHAIN_ID)
-    for (const address of Object.values(MAINNET_ADDRESSES).filter(
-      (a) => a !== MAINNET_ADDRESSES.quoteVerifier,
+    for (const address of Object.values(SYSTEM_ADDRESSES.mainnet).filter(
+      (a) => a !== SYSTEM_ADDRESSES.mainnet.quoteVerifier,
     ))
       expect((await client.getCode({ address }))?.length ?? 0).toBeGreaterThan(100)
     const owner = await client.readContract({ ...mainnetContracts.spnRegistry, functionName: 'owner' })
@@ -129,7 +127,7 @@ describe('main net: SPN registry and settlement acceptance (child process over J
       functionName: 'verifiers',
       args: [SETTLEMENT_VK_HASH],
     })
-    expect(verifier.toLowerCase()).toBe(MAINNET_ADDRESSES.groth16Verifier)
+    expect(verifier.toLowerCase()).toBe(SYSTEM_ADDRESSES.mainnet.groth16Verifier)
     expect(node!.validator.toLowerCase()).toBe(governance!.address.toLowerCase())
   })
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { createMemoryState, simulateCall } from '@rollup-mesh/dual-vm'
 import { reportDataForSettlement, VERIFY_STATUSES } from '@rollup-mesh/tee-attest'
 import { getSettlementArtifacts, toField, ZERO_HASHES } from '@rollup-mesh/zk-bridge'
@@ -20,7 +21,6 @@ import {
   decodeSettlementHeader,
   encodeGroth16Proof,
   encodeSettlementHeader,
-  MAINNET_ADDRESSES,
   SETTLEMENT_HEADER_LENGTH,
   SETTLEMENT_VK_HASH,
   type SettlementHeader,
@@ -131,7 +131,7 @@ describe('system contracts', () => {
           prevRandao: numberToHex(0n, { size: 32 }),
         },
         state,
-        to: MAINNET_ADDRESSES.spnRegistry,
+        to: SYSTEM_ADDRESSES.mainnet.spnRegistry,
         data: encodeFunctionData({ abi: spnRegistryAbi, functionName, args } as never),
       })
       expect(r.success).toBe(true)
@@ -144,7 +144,7 @@ describe('system contracts', () => {
     expect(String(await read('owner')).toLowerCase()).toBe(governance)
     expect(await read('minBond')).toBe(777n)
     expect(String(await read('verifiers', [SETTLEMENT_VK_HASH])).toLowerCase()).toBe(
-      MAINNET_ADDRESSES.groth16Verifier,
+      SYSTEM_ADDRESSES.mainnet.groth16Verifier,
     )
     expect(String(await read('verifiers', [keccak256('0x01')]))).toBe(
       '0x0000000000000000000000000000000000000000',

@@ -1,3 +1,4 @@
+import type { ExitBatch } from '@rollup-mesh/core'
 import '@rollup-mesh/core/polyfill'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,7 +12,6 @@ const bytesToString = (b: Uint8Array) => new TextDecoder().decode(b)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createP2P,
-  type ExitBatch,
   MESSAGE_LIMITS,
   type P2P,
   type P2PInit,

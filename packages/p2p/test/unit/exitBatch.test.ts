@@ -1,11 +1,9 @@
 import { RLP } from '@ethereumjs/rlp'
-import { bytesToHex, type Hex, numberToHex } from '@rollup-mesh/core'
+import { bytesToHex, type ExitBatch, type ExitMessage, type Hex, numberToHex } from '@rollup-mesh/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   decodeExitBatch,
-  type ExitBatch,
-  type ExitMessage,
   encodeExitBatch,
   InvalidMessageError,
   MESSAGE_LIMITS,

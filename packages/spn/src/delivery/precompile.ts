@@ -1,16 +1,9 @@
+import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import type { CustomPrecompile, CustomPrecompiles } from '@rollup-mesh/dual-vm'
 import { EXIT_TREE_DEPTH, exitLeafHashOfDataHash, verifyExitProof } from '@rollup-mesh/zk-bridge/exits'
-import {
-  type Address,
-  bytesToHex,
-  decodeAbiParameters,
-  encodeAbiParameters,
-  hexToBigInt,
-  hexToBytes,
-} from 'viem'
+import { bytesToHex, decodeAbiParameters, encodeAbiParameters, hexToBigInt, hexToBytes } from 'viem'
 
 /** The SPN's exit-proof precompile (called by the Mailbox's `deliver`). */
-export const EXIT_PROOF_VERIFIER_ADDRESS: Address = '0x0000000000000000000000000000000000000a02'
 
 /** `(srcSpn, position, dstSpn, to, sender, value, dataHash, root, siblings[24])`: 32 static words. */
 export const EXIT_PROOF_INPUT_ABI = [
@@ -66,5 +59,5 @@ export const exitProofPrecompile: CustomPrecompile = (input) => {
 
 /** The SPN's custom precompiles (the executor's `precompiles` option). */
 export function spnPrecompiles(): CustomPrecompiles {
-  return new Map([[EXIT_PROOF_VERIFIER_ADDRESS, exitProofPrecompile]])
+  return new Map([[SYSTEM_ADDRESSES.spn.exitProofVerifier, exitProofPrecompile]])
 }

@@ -1,4 +1,4 @@
-import type { ExitBatch } from '@rollup-mesh/p2p'
+import type { ExitBatch } from '@rollup-mesh/core'
 import { SETTLEMENT_BATCH_SIZE } from '@rollup-mesh/zk-bridge'
 import { numberToHex } from 'viem'
 import type { SPNExitTree } from '../settlement/exitTree.js'

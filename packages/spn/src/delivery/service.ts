@@ -1,6 +1,14 @@
 import { type Chain, depositTx, type SealedBlock, type SignedTx } from '@rollup-mesh/chain'
-import { createSilentLogger, keccak256, type Logger, type Startable } from '@rollup-mesh/core'
-import type { ExitBatch, P2P } from '@rollup-mesh/p2p'
+import {
+  createSilentLogger,
+  type ExitBatch,
+  keccak256,
+  type Logger,
+  type Startable,
+  SYSTEM_ADDRESSES,
+  spnNetworkName,
+} from '@rollup-mesh/core'
+import type { P2P } from '@rollup-mesh/p2p'
 import {
   EXIT_TREE_DEPTH,
   ExitTree,
@@ -26,20 +34,16 @@ import {
   parseAbiItem,
 } from 'viem'
 import { createRoundLoop } from '../rounds.js'
-import { SPN_MAILBOX_ADDRESS } from '../settlement/exitTree.js'
 import { spnMailboxAbi } from '../settlement/mailbox.generated.js'
 
 /** The main net's Mailbox (finalized exit roots per SPN; packages/mainnet's genesis). */
-export const MAINNET_MAILBOX_ADDRESS: Address = '0x0000000000000000000000000000000000001003'
 /** Who sends deliveries: OP Stack's depositor address, the only caller the SPN Mailbox accepts for them. */
-export const SYSTEM_ADDRESS: Address = '0xdeaddeaddeaddeaddeaddeaddeaddeaddead0001'
 
 const exitRootFinalized = parseAbiItem(
   'event ExitRootFinalized(uint64 indexed spnId, bytes32 indexed exitRoot, uint64 settlementIndex, uint64 toBlock, uint64 startIndex, uint64 leafCount)',
 )
 
 /** The p2p network name SPN `id` serves its exit batches under. */
-export const spnNetworkName = (id: bigint): string => `spn${id}`
 
 export type DeliveryServiceOptions = {
   chain: Chain
@@ -284,7 +288,7 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
     while (from <= head) {
       const to = head - from > 5_000n ? from + 5_000n : head
       const logs = await pub.getLogs({
-        address: MAINNET_MAILBOX_ADDRESS,
+        address: SYSTEM_ADDRESSES.mainnet.mailbox,
         event: exitRootFinalized,
         fromBlock: from,
         toBlock: to,
@@ -374,7 +378,7 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
     const r = await sim({
       header: chain.callContext(),
       state: chain.state,
-      to: SPN_MAILBOX_ADDRESS,
+      to: SYSTEM_ADDRESSES.spn.mailbox,
       data,
       gas: 1_000_000n,
     })
@@ -409,8 +413,8 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
           [`rollup-mesh/${tag}`, block, [...parts]],
         ),
       ),
-      from: SYSTEM_ADDRESS,
-      to: SPN_MAILBOX_ADDRESS,
+      from: SYSTEM_ADDRESSES.spn.system,
+      to: SYSTEM_ADDRESSES.spn.mailbox,
       mint,
       value: mint,
       gas,
@@ -497,7 +501,7 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
         if (receipt.status === 1) {
           let status: InboxStatus = 'delivered'
           for (const l of receipt.logs) {
-            if (l.address.toLowerCase() !== SPN_MAILBOX_ADDRESS) continue
+            if (l.address.toLowerCase() !== SYSTEM_ADDRESSES.spn.mailbox) continue
             try {
               const ev = decodeEventLog({ abi: spnMailboxAbi, topics: l.topics as [Hex], data: l.data })
               if (ev.eventName === 'MessageFailed') status = 'failed'

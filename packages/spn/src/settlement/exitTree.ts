@@ -1,5 +1,5 @@
 import type { Chain } from '@rollup-mesh/chain'
-import { InvalidParameterError, type Logger, type Receipt } from '@rollup-mesh/core'
+import { InvalidParameterError, type Logger, type Receipt, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import {
   EXIT_TREE_DEPTH,
   type ExitInclusionProof,
@@ -15,7 +15,6 @@ import { type Address, decodeEventLog, type Hash, type Hex, numberToHex } from '
 import { SPN_MAILBOX_RUNTIME_CODE, spnMailboxAbi } from './mailbox.generated.js'
 
 /** The SPN Mailbox system contract, in every SPN genesis. */
-export const SPN_MAILBOX_ADDRESS: Address = '0x0000000000000000000000000000000000002001'
 
 /** The Mailbox's genesis account: its runtime code, slot 0 = the SPN's numeric id. */
 export function spnMailboxGenesisAccount(spnId: bigint): { code: Hex; storage: Record<Hex, Hex> } {
@@ -185,7 +184,7 @@ export class SPNExitTree {
       const logs = chain.store.getLogs({
         fromBlock: n,
         toBlock: n,
-        addresses: [SPN_MAILBOX_ADDRESS],
+        addresses: [SYSTEM_ADDRESSES.spn.mailbox],
         topics: [],
         limit: 10_000,
       })
@@ -383,7 +382,7 @@ export class SPNExitTree {
     const out: Omit<ExitTreeMessage, 'position' | 'batch' | 'leaf'>[] = []
     for (const r of receipts) {
       for (const log of r.logs) {
-        if (log.address.toLowerCase() !== SPN_MAILBOX_ADDRESS) continue
+        if (log.address.toLowerCase() !== SYSTEM_ADDRESSES.spn.mailbox) continue
         let ev: {
           index: bigint
           srcSpn: bigint

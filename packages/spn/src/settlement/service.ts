@@ -11,7 +11,13 @@ import {
   settlementReportData,
   settlementSubmitAbi,
 } from '@rollup-mesh/chain'
-import { createSilentLogger, type Groth16Proof, type Logger, type Startable } from '@rollup-mesh/core'
+import {
+  createSilentLogger,
+  type Groth16Proof,
+  type Logger,
+  type Startable,
+  SYSTEM_ADDRESSES,
+} from '@rollup-mesh/core'
 import {
   computeExecutorMeasurement,
   createSimulatedEnclave,
@@ -39,7 +45,6 @@ import { createRoundLoop } from '../rounds.js'
 import type { ExitBatch, SPNExitTree } from './exitTree.js'
 
 /** The main net's `Settlement` system contract (packages/mainnet's genesis). */
-export const MAINNET_SETTLEMENT_ADDRESS: Address = '0x0000000000000000000000000000000000001002'
 
 export type SettlementServiceOptions = {
   chain: Chain
@@ -123,7 +128,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
   const intervalMs = opts.intervalMs ?? 2000
   const idleIntervalMs = Math.max(intervalMs, opts.idleIntervalMs ?? 10_000)
   const pollMs = opts.pollMs ?? 250
-  const settlementAddress = opts.settlementAddress ?? MAINNET_SETTLEMENT_ADDRESS
+  const settlementAddress = opts.settlementAddress ?? SYSTEM_ADDRESSES.mainnet.settlement
   const account = privateKeyToAccount(opts.operatorKey)
   const mainnet = defineChain({
     id: opts.mainnetChainId,

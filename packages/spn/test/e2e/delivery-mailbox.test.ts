@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { depositTx, type SignedTx } from '@rollup-mesh/chain'
-import { devAccounts } from '@rollup-mesh/core'
+import type { ExitBatch } from '@rollup-mesh/core'
+import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { compileSolidity } from '@rollup-mesh/dual-vm'
-import type { ExitBatch } from '@rollup-mesh/p2p'
 import { ExitTree, exitLeafHash } from '@rollup-mesh/zk-bridge'
 import {
   type Abi,
@@ -23,8 +23,8 @@ import {
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkExitBatch, SYSTEM_ADDRESS } from '../../src/delivery/service.js'
-import { createSPNNode, SPN_MAILBOX_ADDRESS, type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { checkExitBatch } from '../../src/delivery/service.js'
+import { createSPNNode, type SPNNode, spnMailboxAbi } from '../../src/index.js'
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url))
 const [user] = devAccounts(1) as [ReturnType<typeof devAccounts>[number]]
@@ -61,8 +61,8 @@ describe('SPN Mailbox delivery (in-process node, deposits sealed by hand)', () =
   const deposit = (tag: string, data: Hex, mint = 0n) =>
     depositTx({
       sourceHash: numberToHex(BigInt(`0x${Buffer.from(`${tag}:${block}`).toString('hex')}`), { size: 32 }),
-      from: SYSTEM_ADDRESS,
-      to: SPN_MAILBOX_ADDRESS,
+      from: SYSTEM_ADDRESSES.spn.system,
+      to: SYSTEM_ADDRESSES.spn.mailbox,
       mint,
       value: mint,
       gas: 1_500_000n,
@@ -260,8 +260,12 @@ describe('SPN Mailbox delivery (in-process node, deposits sealed by hand)', () =
     expect(await view(messenger, messengerAbi, 'lastSrcSpn')).toBe(SRC)
     expect((await view(messenger, messengerAbi, 'lastSender')) as Address).toBe(user.address)
     expect(await view(messenger, messengerAbi, 'lastData')).toBe('0xc0ffee')
-    expect(await view(SPN_MAILBOX_ADDRESS, spnMailboxAbi as Abi, 'deliveryStatus', [SRC, 1n])).toBe(1)
-    expect(await view(SPN_MAILBOX_ADDRESS, spnMailboxAbi as Abi, 'finalizedRoot', [SRC, srcRoot])).toBe(1n)
+    expect(await view(SYSTEM_ADDRESSES.spn.mailbox, spnMailboxAbi as Abi, 'deliveryStatus', [SRC, 1n])).toBe(
+      1,
+    )
+    expect(
+      await view(SYSTEM_ADDRESSES.spn.mailbox, spnMailboxAbi as Abi, 'finalizedRoot', [SRC, srcRoot]),
+    ).toBe(1n)
   })
 
   it('a second delivery of the same message fails on the nullifier and changes nothing', async () => {
@@ -293,7 +297,7 @@ describe('SPN Mailbox delivery (in-process node, deposits sealed by hand)', () =
       header: node.chain.callContext(),
       state: node.chain.state,
       from: user.address,
-      to: SPN_MAILBOX_ADDRESS,
+      to: SYSTEM_ADDRESSES.spn.mailbox,
       data: encodeFunctionData({
         abi: spnMailboxAbi,
         functionName: 'deliver',
@@ -316,7 +320,7 @@ describe('SPN Mailbox delivery (in-process node, deposits sealed by hand)', () =
       encodeFunctionData({ abi: messengerAbi, functionName: 'setClosed', args: [true] }),
     )
     await seal()
-    const mailboxBefore = node.chain.state.getAccount(SPN_MAILBOX_ADDRESS)?.balance ?? 0n
+    const mailboxBefore = node.chain.state.getAccount(SYSTEM_ADDRESSES.spn.mailbox)?.balance ?? 0n
     const sealed = await seal([deliverTx(m2)])
     expect(sealed.receipts[0]?.status).toBe(1)
     const [failed] = parseEventLogs({
@@ -326,22 +330,26 @@ describe('SPN Mailbox delivery (in-process node, deposits sealed by hand)', () =
     })
     expect(failed?.args.position).toBe(2n)
     expect(reason(failed?.args.reason as Hex)).toBe('Messenger: closed')
-    expect(await view(SPN_MAILBOX_ADDRESS, spnMailboxAbi as Abi, 'deliveryStatus', [SRC, 2n])).toBe(2)
+    expect(await view(SYSTEM_ADDRESSES.spn.mailbox, spnMailboxAbi as Abi, 'deliveryStatus', [SRC, 2n])).toBe(
+      2,
+    )
     // the value waits in the Mailbox
-    expect((node.chain.state.getAccount(SPN_MAILBOX_ADDRESS)?.balance ?? 0n) - mailboxBefore).toBe(7n)
+    expect((node.chain.state.getAccount(SYSTEM_ADDRESSES.spn.mailbox)?.balance ?? 0n) - mailboxBefore).toBe(
+      7n,
+    )
 
     const retry = encodeFunctionData({
       abi: spnMailboxAbi,
       functionName: 'retryMessage',
       args: [{ srcSpn: SRC, ...m2 }],
     })
-    await userTx(SPN_MAILBOX_ADDRESS, retry) // still closed: reverts, stays retryable
+    await userTx(SYSTEM_ADDRESSES.spn.mailbox, retry) // still closed: reverts, stays retryable
     await userTx(
       messenger,
       encodeFunctionData({ abi: messengerAbi, functionName: 'setClosed', args: [false] }),
     )
-    await userTx(SPN_MAILBOX_ADDRESS, retry) // succeeds
-    await userTx(SPN_MAILBOX_ADDRESS, retry) // nothing left to retry
+    await userTx(SYSTEM_ADDRESSES.spn.mailbox, retry) // succeeds
+    await userTx(SYSTEM_ADDRESSES.spn.mailbox, retry) // nothing left to retry
     const r = await seal()
     expect(r.receipts.map((x) => x.status)).toEqual([0, 1, 1, 0])
     expect(reason(r.receipts[0]?.revertData as Hex)).toBe('Messenger: closed')
@@ -349,6 +357,8 @@ describe('SPN Mailbox delivery (in-process node, deposits sealed by hand)', () =
     expect(await view(messenger, messengerAbi, 'received')).toBe(2n)
     expect(await view(messenger, messengerAbi, 'valueReceived')).toBe(12n)
     expect(await view(messenger, messengerAbi, 'lastData')).toBe('0xbeef')
-    expect(await view(SPN_MAILBOX_ADDRESS, spnMailboxAbi as Abi, 'deliveryStatus', [SRC, 2n])).toBe(3)
+    expect(await view(SYSTEM_ADDRESSES.spn.mailbox, spnMailboxAbi as Abi, 'deliveryStatus', [SRC, 2n])).toBe(
+      3,
+    )
   })
 })

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { compileAssemblyScript, compileSolidity } from '@rollup-mesh/dual-vm'
 import {
   exportProofBundle,
@@ -27,9 +27,8 @@ import {
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SYSTEM_ADDRESS } from '../../src/delivery/service.js'
 import type { InboxEntryJSON } from '../../src/index.js'
-import { SPN_MAILBOX_ADDRESS, spnMailboxAbi } from '../../src/index.js'
+import { spnMailboxAbi } from '../../src/index.js'
 import { kill, type Proc, spawnReady, until as waitUntil } from './helpers.js'
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url))
@@ -237,8 +236,8 @@ describe('cross-SPN delivery (main net + 2 SPNs, child processes over libp2p)', 
       params: [entry.transactionHash as Hash],
     })) as unknown as { type: Hex; from: Address; to: Address; mint: Hex; transactionIndex: Hex }
     expect(tx.type).toBe('0x7e')
-    expect(tx.from.toLowerCase()).toBe(SYSTEM_ADDRESS)
-    expect(tx.to.toLowerCase()).toBe(SPN_MAILBOX_ADDRESS)
+    expect(tx.from.toLowerCase()).toBe(SYSTEM_ADDRESSES.spn.system)
+    expect(tx.to.toLowerCase()).toBe(SYSTEM_ADDRESSES.spn.mailbox)
     expect(BigInt(tx.mint)).toBe(parseEther('1.25'))
     const receipt = await client('spn2').getTransactionReceipt({ hash: entry.transactionHash as Hash })
     expect(receipt.status).toBe('success')
@@ -270,7 +269,7 @@ describe('cross-SPN delivery (main net + 2 SPNs, child processes over libp2p)', 
     const e = entry as InboxEntry
     expect(
       await client('spn2').readContract({
-        address: SPN_MAILBOX_ADDRESS,
+        address: SYSTEM_ADDRESSES.spn.mailbox,
         abi: spnMailboxAbi,
         functionName: 'deliveryStatus',
         args: [BigInt(e.srcSpn), BigInt(e.position)],
@@ -279,7 +278,7 @@ describe('cross-SPN delivery (main net + 2 SPNs, child processes over libp2p)', 
     await expect(
       client('spn2').simulateContract({
         account: user.address,
-        address: SPN_MAILBOX_ADDRESS,
+        address: SYSTEM_ADDRESSES.spn.mailbox,
         abi: spnMailboxAbi,
         functionName: 'deliver',
         args: [
@@ -319,7 +318,7 @@ describe('cross-SPN delivery (main net + 2 SPNs, child processes over libp2p)', 
     expect(await read('spn2', wasm, 'received')).toBe(1n)
     await close(false)
     const hash = await wallet('spn2').writeContract({
-      address: SPN_MAILBOX_ADDRESS,
+      address: SYSTEM_ADDRESSES.spn.mailbox,
       abi: spnMailboxAbi,
       functionName: 'retryMessage',
       args: [

@@ -2,11 +2,11 @@ import '@rollup-mesh/core/polyfill'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { encodeFunctionData, type Hex, numberToHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSPNNode, SPN_MAILBOX_ADDRESS, type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { createSPNNode, type SPNNode, spnMailboxAbi } from '../../src/index.js'
 
 const CHAIN_ID = 4107
 const SENDERS = 8
@@ -29,7 +29,7 @@ describe('SPN on the parallel executor with verifyParallel (in-process node, blo
           chainId: CHAIN_ID,
           type: 'eip1559',
           nonce,
-          to: message ? SPN_MAILBOX_ADDRESS : (numberToHex(recipient++, { size: 20 }) as Hex),
+          to: message ? SYSTEM_ADDRESSES.spn.mailbox : (numberToHex(recipient++, { size: 20 }) as Hex),
           value: 1000n,
           gas: message ? 200_000n : 21_000n,
           maxFeePerGas: 10n ** 11n,

@@ -2,12 +2,12 @@ import '@rollup-mesh/core/polyfill'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { exitLeafHash, verifyExitProof } from '@rollup-mesh/zk-bridge'
 import { encodeFunctionData, type Hex, numberToHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSPNNode, SPN_MAILBOX_ADDRESS, type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { createSPNNode, type SPNNode, spnMailboxAbi } from '../../src/index.js'
 
 const [user, recipient] = devAccounts(2) as [
   ReturnType<typeof devAccounts>[number],
@@ -41,7 +41,7 @@ describe('SPN exit tree (in-process node, blocks sealed by hand)', () => {
         chainId: CHAIN_ID,
         type: 'eip1559',
         nonce: nonce++,
-        to: SPN_MAILBOX_ADDRESS,
+        to: SYSTEM_ADDRESSES.spn.mailbox,
         gas: 200_000n,
         maxFeePerGas: 10n ** 11n,
         maxPriorityFeePerGas: 1n,

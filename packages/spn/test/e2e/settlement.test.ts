@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as shared from '@rollup-mesh/chain'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { compileAssemblyScript, compileSolidity } from '@rollup-mesh/dual-vm'
 import * as mainnetLib from '@rollup-mesh/mainnet'
 import {
@@ -80,7 +80,7 @@ describe('SPN settlement to the main net (child processes)', () => {
 
   const accepted = async (): Promise<SettlementAccepted[]> => {
     const logs = await mainClient().getLogs({
-      address: mainnetLib.MAINNET_ADDRESSES.settlement,
+      address: SYSTEM_ADDRESSES.mainnet.settlement,
       fromBlock: 0n,
       toBlock: 'latest',
     })

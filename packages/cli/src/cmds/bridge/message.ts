@@ -1,4 +1,5 @@
-import { MAINNET_ADDRESSES, settlementAbi } from '@rollup-mesh/mainnet'
+import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
+import { settlementAbi } from '@rollup-mesh/mainnet'
 import type { ExitTreeMessage, InboxEntryJSON } from '@rollup-mesh/spn'
 import {
   type Address,
@@ -94,7 +95,7 @@ export async function settledAt(
 ): Promise<Settled | undefined> {
   const { publicClient } = clientsFor(mainnet)
   const [log] = await publicClient.getContractEvents({
-    address: MAINNET_ADDRESSES.settlement,
+    address: SYSTEM_ADDRESSES.mainnet.settlement,
     abi: settlementAbi,
     eventName: 'SettlementAccepted',
     args: { spnId, settlementIndex },
