@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
@@ -51,5 +52,50 @@ describe('ARCHITECTURE.md', () => {
       }
     }
     expect(undeclared).toEqual([])
+  })
+})
+
+describe('the repository is self-contained', () => {
+  // A clone in an empty directory must pass its tests and run its benchmarks: no code may read a path
+  // that resolves outside the repository (the DCAP samples once came from ../shared beside the clone).
+  const tracked = execFileSync('git', ['ls-files', '*.ts', '*.mjs', '*.js', '*.cjs'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter((f) => f && !f.includes('node_modules/'))
+
+  it('every path built from a file location stays inside the repository', () => {
+    const outside: string[] = []
+    // resolve(import.meta.dirname, '…') / join(import.meta.dirname, '…') / new URL('…', import.meta.url)
+    const patterns = [
+      /(?:resolve|join)\(\s*import\.meta\.dirname\s*,\s*((?:'[^']*'\s*,?\s*)+)\)/g,
+      /new URL\(\s*'([^']*)'\s*,\s*import\.meta\.url\s*\)/g,
+    ]
+    for (const file of tracked) {
+      const text = readFileSync(join(root, file), 'utf8')
+      const dir = dirname(join(root, file))
+      for (const pattern of patterns) {
+        for (const m of text.matchAll(pattern)) {
+          const parts = [...(m[1] ?? '').matchAll(/'([^']*)'/g)].map((p) => p[1] ?? '')
+          const target = resolve(dir, ...(parts.length ? parts : [m[1] ?? '']))
+          if (relative(root, target).startsWith('..')) outside.push(`${file}: ${m[0]}`)
+        }
+      }
+      if (/\.\.\/shared\//.test(text) && !file.startsWith('test/e2e/architecture'))
+        outside.push(`${file}: ../shared/`)
+    }
+    expect(outside).toEqual([])
+  })
+
+  it('the vendored DCAP samples match their recorded hashes', () => {
+    const dir = join(root, 'packages/tee-attest/test/fixtures/dcap')
+    const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n')
+    expect(sums).toHaveLength(4)
+    for (const line of sums) {
+      const [hash, name] = line.split(/\s+/)
+      const actual = execFileSync('sha256sum', [join(dir, name ?? '')], { encoding: 'utf8' }).split(' ')[0]
+      expect(actual, name).toBe(hash)
+    }
   })
 })
