@@ -4,6 +4,7 @@ import {
   type BlockContext,
   type BlockExecutionResult,
   createSilentLogger,
+  EMPTY_CODE_HASH,
   type ExecutableTx,
   type Executor,
   InvalidParameterError,
@@ -13,9 +14,11 @@ import {
   type SkippedTx,
   type StateView,
   type WriteSet,
+  ZERO_WORD,
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
+import { DualVmEVM } from '../evm/dualEvm.js'
+import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { blockHashLookup, SerialExecutor, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
 import { DEFAULT_YIELD_EVERY_MS, EventLoopYield } from '../executor/yield.js'
@@ -27,7 +30,7 @@ import {
   splitChanges,
   stateRootOf,
 } from '../state/commitment.js'
-import { EMPTY_CODE_HASH, JournaledState, sameAccount, ZERO_WORD } from '../state/journal.js'
+import { JournaledState, sameAccount } from '../state/journal.js'
 import { addLtHash, createLtHash } from '../state/ltHash.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { compareBlockResults } from './compare.js'

@@ -1,10 +1,17 @@
 import type { EVMResult, EVMRunCallOpts } from '@ethereumjs/evm'
-import type { AccountState, BlockContext, ExecutableTx, StateView } from '@rollup-mesh/core'
+import {
+  type AccountState,
+  type BlockContext,
+  EMPTY_CODE_HASH,
+  type ExecutableTx,
+  type StateView,
+} from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
+import { DualVmEVM } from '../evm/dualEvm.js'
+import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { blockHashLookup, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
-import { EMPTY_CODE_HASH, JournaledState } from '../state/journal.js'
+import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
 import {
   FROM_CHAIN,

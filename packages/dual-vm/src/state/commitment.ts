@@ -1,6 +1,6 @@
-import type { AccountState, StateView, WriteSet } from '@rollup-mesh/core'
+import { type AccountState, type StateView, type WriteSet, ZERO_WORD } from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, numberToHex } from 'viem'
-import { sameAccount, ZERO_WORD } from './journal.js'
+import { sameAccount } from './journal.js'
 import {
   ACCOUNT_ENTRY_BYTES,
   addLtHash,

@@ -1,8 +1,14 @@
-import type { AccountState, StateView, VmKind, WriteSet } from '@rollup-mesh/core'
-import { keccak256 } from '@rollup-mesh/core'
+import {
+  type AccountState,
+  EMPTY_CODE_HASH,
+  keccak256,
+  type StateView,
+  type VmKind,
+  type WriteSet,
+  ZERO_WORD,
+} from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, isHex, numberToHex } from 'viem'
 import { commitWriteSet, STATE_COMMITMENT_ADDRESS, stateRootOf } from './commitment.js'
-import { EMPTY_CODE_HASH, ZERO_WORD } from './journal.js'
 
 /**
  * The committed state in memory: flat maps, no trie. Implements core's

@@ -11,7 +11,9 @@ import {
   RESET_EXPORT,
   STACK_GLOBAL_EXPORT,
 } from './hostAbi.js'
-import { importedMemoryLimits, reusableModule, validateAndInstrument } from './module.js'
+import { validateAndInstrument } from './instrument.js'
+import { importedMemoryLimits } from './memoryImport.js'
+import { reusableModule } from './reset.js'
 import type {
   CrossCallRequest,
   CrossCallResult,

@@ -1,12 +1,7 @@
+import { EMPTY_CODE_HASH, ZERO_WORD } from '@rollup-mesh/core'
 import { keccak256 } from 'viem'
 import { describe, expect, it } from 'vitest'
-import {
-  createMemoryState,
-  EMPTY_CODE_HASH,
-  JournaledState,
-  JournalMisuseError,
-  ZERO_WORD,
-} from '../../../src/index.js'
+import { createMemoryState, JournaledState, JournalMisuseError } from '../../../src/index.js'
 
 const A = '0x00000000000000000000000000000000000000aa'
 const B = '0x00000000000000000000000000000000000000bb'
