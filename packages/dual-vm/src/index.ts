@@ -46,13 +46,12 @@ export { intrinsicGas, MAX_TX_GAS } from './executor/transaction.js'
 // --- parallel executor (engineer G) ---
 export { canonicalWriteSet, compareBlockResults, type ResultMismatch } from './parallel/compare.js'
 export { ParallelMismatchError, WorkerStartError } from './parallel/errors.js'
+export { createParallelExecutor, ParallelExecutor } from './parallel/executor.js'
 export {
-  createParallelExecutor,
   defaultParallelExecutorOptions,
   type ParallelBlockStats,
-  ParallelExecutor,
   type ParallelExecutorOptions,
-} from './parallel/executor.js'
+} from './parallel/options.js'
 export type { CommittedStateReader, CommittedStateSource, WasmEngineSource } from './parallel/protocol.js'
 // --- state, EVM, serial executor, Solidity compiler (EVM side) ---
 export {
@@ -74,7 +73,6 @@ export {
 } from './state/memory.js'
 export {
   createWasmEngine,
-  encodeErrorString,
   V8WasmEngine,
   type WasmEngineOptions,
   type WasmEngineStats,
@@ -86,6 +84,7 @@ export {
   splitEnvelope,
   toEnvelopeModule,
 } from './wasm/envelope.js'
+export { encodeErrorString } from './wasm/errorString.js'
 export { WasmValidationError } from './wasm/errors.js'
 export { copyGas, HOST_GAS } from './wasm/gas.js'
 export {
