@@ -43,6 +43,12 @@ export type CompileAssemblyScriptOptions = {
   /** asc optimize level 0–3 (default 3) and shrink level 0–2 (default 1). */
   optimizeLevel?: number | undefined
   shrinkLevel?: number | undefined
+  /**
+   * Also export the runtime's helpers (`__new`, `__pin`, `__unpin`, `__collect`, `__rtti_base`), so that
+   * `@assemblyscript/loader` can pass strings and arrays in and out (tests of SDK code called from
+   * JavaScript). Default false: contracts have no use for them.
+   */
+  exportRuntime?: boolean | undefined
 }
 
 export type CompileAssemblyScriptResult = {
@@ -156,6 +162,7 @@ export async function compileAssemblyScript(
         '--maximumMemory',
         String(MAX_MEMORY_PAGES),
         '--noColors',
+        ...(options.exportRuntime ? ['--exportRuntime'] : []),
       ],
       {
         readFile: async (name, dir) => {
