@@ -8,6 +8,7 @@ import {
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import { DualVmEVM } from '../evm/dualEvm.js'
+import { StateInvariantError } from '../evm/errors.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { blockHashLookup, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
@@ -232,7 +233,8 @@ export class SpeculativeRunner {
   async run(index: number, chain: number, tx: ExecutableTx): Promise<TxResult> {
     const header = this.header
     const evm = this.evm
-    if (!header || !evm || !this.ethBlock) throw new TypeError('beginBlock() was not called')
+    if (!header || !evm || !this.ethBlock)
+      throw new StateInvariantError('SpeculativeRunner.run() was called before beginBlock()')
     let overlay = this.overlays.get(chain)
     if (!overlay) {
       overlay = new ChainOverlay()

@@ -73,5 +73,6 @@ describe('JournaledState', () => {
     const j = new JournaledState(createMemoryState())
     expect(() => j.commit()).toThrow(JournalMisuseError)
     expect(() => j.revert()).toThrow(JournalMisuseError)
+    expect(() => j.commit()).toThrow(expect.objectContaining({ code: 'JOURNAL_MISUSE' }))
   })
 })
