@@ -1,3 +1,9 @@
+/*
+ * Over 400 lines on purpose: the ParallelExecutor's block loop (executeParallel) polls the workers, runs the
+ * calling thread's share, validates, re-executes and commits in one pass per transaction, and stays whole so
+ * that nothing is added per transaction; the parts around it are in options, callerWeight, replicaDeltas,
+ * commitJournal, validate, applyResult, reExecution and commitOnWorkers. The rest is a runnable @example.
+ */
 import { availableParallelism } from 'node:os'
 import {
   type BlockContext,

@@ -1,3 +1,9 @@
+/*
+ * Over 400 lines on purpose. One execution attempt of a WASM contract on one instance (the engine's hot path: every host
+ * import a contract makes lands in `Run.imports`). Kept whole in one file: the host imports are
+ * methods of the instance they are bound to, and splitting them would add a call per import.
+ * See engine.ts for record/replay and instance reuse.
+ */
 import { keccak256 } from '@rollup-mesh/core'
 import './webassembly.js'
 import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
@@ -11,13 +17,6 @@ import {
   STACK_GLOBAL_EXPORT,
 } from './hostAbi.js'
 import type { CrossCallRequest, CrossCallResult, WasmCallContext, WasmHost } from './types.js'
-
-/*
- * One execution attempt of a WASM contract on one instance (the engine's hot path: every host
- * import a contract makes lands in `Run.imports`). Kept whole in one file: the host imports are
- * methods of the instance they are bound to, and splitting them would add a call per import.
- * See engine.ts for record/replay and instance reuse.
- */
 
 /** How an execution ended. */
 export type Halt =
