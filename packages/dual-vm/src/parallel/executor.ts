@@ -38,12 +38,12 @@ import {
   type ParallelExecutorOptions,
 } from './options.js'
 import { WorkerPool } from './pool.js'
-import { failedTxResult, type TxResult, type WorkerToMain } from './protocol.js'
+import { failedTxResult, GUESSED, type TxResult, type WorkerToMain } from './protocol.js'
 import { ReExecution } from './reExecution.js'
 import { ReplicaDeltas } from './replicaDeltas.js'
 import { ConflictLearner, planBlock } from './scheduler.js'
 import { SpeculativeRunner } from './speculative.js'
-import { firstConflict, wrongGuesses } from './validate.js'
+import { firstConflict } from './validate.js'
 import type { WarmUpResult } from './warmup.js'
 
 /** What the calling thread's runner stands on between blocks (each block gives it the committed state). */
@@ -330,7 +330,16 @@ export class ParallelExecutor implements Executor {
           r = results[i]
         }
         results[i] = undefined
-        const wrongGuess = wrongGuesses(r, state, corrections)
+        // Guesses about the pre-block state (validate.ts explains both checks), inline: once per transaction.
+        let wrongGuess = false
+        for (const [address, slot, value, source] of r.storageReads) {
+          if (source !== GUESSED) continue
+          const actual = state.getStorage(address, slot)
+          if (actual !== value) {
+            corrections.push([address, slot, actual])
+            wrongGuess = true
+          }
+        }
         if (wrongGuess) mispredicted++
         const tx = txs[i] as ExecutableTx
         const to = tx.to?.toLowerCase() as Address | undefined

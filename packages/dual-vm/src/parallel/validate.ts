@@ -1,13 +1,13 @@
-import type { StateView } from '@rollup-mesh/core'
-import type { Address, Hex } from 'viem'
+import type { Address } from 'viem'
 import { sameAccount } from '../state/journal.js'
 import type { CommitJournal } from './commitJournal.js'
-import { FROM_REPLICA, GUESSED, type TxResult } from './protocol.js'
+import { FROM_REPLICA, type TxResult } from './protocol.js'
 
 /*
  * Validation of a speculative result on the calling thread, in block order: its reads are compared by
  * value with the block's state so far (`firstConflict`), and its guesses about the pre-block state
- * (storage slots a warm replica lacked, guessed zero) with the committed state (`wrongGuesses`).
+ * (storage slots a warm replica lacked, guessed zero) with the committed state: that check is inline in
+ * `ParallelExecutor.executeParallel`'s block loop (a wrong guess is no conflict between transactions).
  */
 
 /** The address of the first read that no longer holds, or undefined when the speculation is valid. */
@@ -21,21 +21,4 @@ export function firstConflict(r: TxResult, journal: CommitJournal): Address | un
     if (journal.getStorage(address, slot) !== value) return address
   }
   return undefined
-}
-
-/**
- * Whether a result guessed an unknown storage slot wrong; each wrong guess is pushed to `corrections`
- * (the workers learn the value with the next block). A wrong guess is no conflict between transactions.
- */
-export function wrongGuesses(r: TxResult, state: StateView, corrections: [Address, Hex, Hex][]): boolean {
-  let wrongGuess = false
-  for (const [address, slot, value, source] of r.storageReads) {
-    if (source !== GUESSED) continue
-    const actual = state.getStorage(address, slot)
-    if (actual !== value) {
-      corrections.push([address, slot, actual])
-      wrongGuess = true
-    }
-  }
-  return wrongGuess
 }
