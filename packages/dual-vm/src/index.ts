@@ -1,18 +1,4 @@
-import type { VmKind } from '@rollup-mesh/core'
-
-/** The four bytes every WebAssembly module starts with (`\0asm`). */
-export const WASM_MAGIC = new Uint8Array([0x00, 0x61, 0x73, 0x6d])
-
-/**
- * Which VM a contract-creation payload deploys to: init data that starts with
- * the WASM magic deploys a WASM contract, anything else is EVM init code.
- */
-export function vmOfInitCode(initCode: Uint8Array): VmKind {
-  if (initCode.length < WASM_MAGIC.length) return 'evm'
-  for (let i = 0; i < WASM_MAGIC.length; i++) if (initCode[i] !== WASM_MAGIC[i]) return 'evm'
-  return 'wasm'
-}
-
+/** The public API of `@rollup-mesh/dual-vm` (hand-picked named exports). */
 export { LogsBloom } from '@rollup-mesh/core'
 // --- WASM engine, deployment envelope, AssemblyScript compiler (WASM side) ---
 export {
@@ -34,19 +20,20 @@ export {
   type SolidityDiagnostic,
 } from './compile/solidity.js'
 export {
-  type CustomPrecompile,
-  type CustomPrecompileContext,
-  type CustomPrecompileResult,
-  type CustomPrecompiles,
   DualVmEVM,
   type DualVmEVMOptions,
   EVM_HARDFORK,
-  encodeRevertReason,
-  isWasmInitCode,
   MAX_CALL_DEPTH,
-  StaticCallViolationError,
   WASM_CODE_DEPOSIT_GAS_PER_BYTE,
 } from './evm/dualEvm.js'
+export { StateInvariantError, StaticCallViolationError } from './evm/errors.js'
+export type {
+  CustomPrecompile,
+  CustomPrecompileContext,
+  CustomPrecompileResult,
+  CustomPrecompiles,
+} from './evm/precompiles.js'
+export { encodeRevertReason } from './evm/revert.js'
 export {
   type EstimateGasResult,
   estimateGas,
@@ -59,13 +46,12 @@ export { intrinsicGas, MAX_TX_GAS } from './executor/transaction.js'
 // --- parallel executor (engineer G) ---
 export { canonicalWriteSet, compareBlockResults, type ResultMismatch } from './parallel/compare.js'
 export { ParallelMismatchError, WorkerStartError } from './parallel/errors.js'
+export { createParallelExecutor, ParallelExecutor } from './parallel/executor.js'
 export {
-  createParallelExecutor,
   defaultParallelExecutorOptions,
   type ParallelBlockStats,
-  ParallelExecutor,
   type ParallelExecutorOptions,
-} from './parallel/executor.js'
+} from './parallel/options.js'
 export type { CommittedStateReader, CommittedStateSource, WasmEngineSource } from './parallel/protocol.js'
 // --- state, EVM, serial executor, Solidity compiler (EVM side) ---
 export {
@@ -76,7 +62,7 @@ export {
   stateRootOf,
 } from './state/commitment.js'
 export { EthereumJSStateManager, UnsupportedStateOperationError } from './state/ethereumjs.js'
-export { EMPTY_CODE_HASH, JournaledState, JournalMisuseError, ZERO_WORD } from './state/journal.js'
+export { JournaledState, JournalMisuseError } from './state/journal.js'
 export { createLtHash, type LtHash, ltHashRoot } from './state/ltHash.js'
 export {
   createMemoryState,
@@ -87,12 +73,18 @@ export {
 } from './state/memory.js'
 export {
   createWasmEngine,
-  encodeErrorString,
   V8WasmEngine,
   type WasmEngineOptions,
   type WasmEngineStats,
 } from './wasm/engine.js'
-export { ENVELOPE_MARKER, encodeWasmDeployData, splitEnvelope, toEnvelopeModule } from './wasm/envelope.js'
+export {
+  ENVELOPE_MARKER,
+  ENVELOPE_SECTION,
+  encodeWasmDeployData,
+  splitEnvelope,
+  toEnvelopeModule,
+} from './wasm/envelope.js'
+export { encodeErrorString } from './wasm/errorString.js'
 export { WasmValidationError } from './wasm/errors.js'
 export { copyGas, HOST_GAS } from './wasm/gas.js'
 export {
@@ -104,12 +96,9 @@ export {
   MAX_STACK_SLOTS,
   MAX_TABLE_SIZE,
 } from './wasm/hostAbi.js'
-export {
-  ENVELOPE_SECTION,
-  importedMemoryLimits,
-  MEMORY_IMPORT,
-  validateAndInstrument,
-} from './wasm/module.js'
+export { isWasmInitCode, vmOfInitCode, WASM_MAGIC } from './wasm/initCode.js'
+export { type InstrumentedModule, validateAndInstrument } from './wasm/instrument.js'
+export { importedMemoryLimits, MEMORY_IMPORT } from './wasm/memoryImport.js'
 export type {
   CrossCallRequest,
   CrossCallResult,
@@ -120,3 +109,4 @@ export type {
   WasmHost,
   WasmResult,
 } from './wasm/types.js'
+export type { ModuleInfo } from './wasm/validate.js'

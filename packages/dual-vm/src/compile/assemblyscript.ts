@@ -43,6 +43,12 @@ export type CompileAssemblyScriptOptions = {
   /** asc optimize level 0–3 (default 3) and shrink level 0–2 (default 1). */
   optimizeLevel?: number | undefined
   shrinkLevel?: number | undefined
+  /**
+   * Also export the runtime's helpers (`__new`, `__pin`, `__unpin`, `__collect`, `__rtti_base`), so that
+   * `@assemblyscript/loader` can pass strings and arrays in and out (tests of SDK code called from
+   * JavaScript). Default false: contracts have no use for them.
+   */
+  exportRuntime?: boolean | undefined
 }
 
 export type CompileAssemblyScriptResult = {
@@ -109,6 +115,18 @@ function parseDiagnostics(text: string, baseDir: string): AssemblyScriptDiagnost
  * with `Error(string)`. Imports are read from disk relative to the file; the
  * SDK lives at `packages/dual-vm/sdk/assembly`. The ABI comes from
  * `options.abi` or from `<name>.abi.json` beside the source.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert'
+ * import { compileAssemblyScript, validateAndInstrument } from '@rollup-mesh/dual-vm'
+ *
+ * // From the repository root: the AssemblyScript twin of Counter.sol (ABI from counter.abi.json beside it).
+ * const { bytecode, wasm, abi } = await compileAssemblyScript('examples/contracts/counter.ts')
+ * assert.ok(bytecode.startsWith('0x0061736d')) // `\0asm`: deploy it with viem's deployContract({ abi, bytecode })
+ * assert.ok(abi.some((item) => item.name === 'increment'))
+ * assert.ok(validateAndInstrument(wasm).code.length > wasm.length) // what deployment stores: metered code
+ * ```
  */
 export async function compileAssemblyScript(
   file: string,
@@ -156,6 +174,7 @@ export async function compileAssemblyScript(
         '--maximumMemory',
         String(MAX_MEMORY_PAGES),
         '--noColors',
+        ...(options.exportRuntime ? ['--exportRuntime'] : []),
       ],
       {
         readFile: async (name, dir) => {

@@ -96,6 +96,21 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
  * Compiles Solidity with solc-js 0.8.x over standard JSON, optimizer on,
  * targeting `SOLIDITY_EVM_VERSION`. Throws `SolidityCompileError` listing each
  * error as `file:line:column: message`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert'
+ * import { compileSolidity } from '@rollup-mesh/dual-vm'
+ *
+ * const { contracts } = await compileSolidity({
+ *   sources: {
+ *     'Answer.sol': 'pragma solidity ^0.8.0; contract Answer { function get() external pure returns (uint256) { return 42; } }',
+ *   },
+ * })
+ * const { abi, bytecode, deployedBytecode } = contracts.Answer
+ * assert.equal(abi[0].name, 'get')
+ * assert.ok(bytecode.length > deployedBytecode.length) // init code wraps the runtime code
+ * ```
  */
 export async function compileSolidity(options: CompileSolidityOptions): Promise<CompileSolidityResult> {
   const solc = await loadSolc()

@@ -8,13 +8,13 @@ import {
   type ExecResult,
   Message,
   NobleBN254,
-  type PrecompileInput,
 } from '@ethereumjs/evm'
 import { Account, createAddressFromString, type Address as EthAddress } from '@ethereumjs/util'
-import { BaseError, keccak256 } from '@rollup-mesh/core'
-import { type Address, bytesToHex, concatHex, encodeAbiParameters, type Hex, hexToBytes } from 'viem'
+import { EMPTY_CODE_HASH, keccak256 } from '@rollup-mesh/core'
+import { type Address, type Hex, hexToBytes } from 'viem'
 import { EthereumJSStateManager } from '../state/ethereumjs.js'
-import { EMPTY_CODE_HASH, type JournaledState } from '../state/journal.js'
+import type { JournaledState } from '../state/journal.js'
+import { isWasmInitCode } from '../wasm/initCode.js'
 import type {
   CrossCallRequest,
   CrossCallResult,
@@ -23,6 +23,10 @@ import type {
   WasmHost,
   WasmResult,
 } from '../wasm/types.js'
+import { StateInvariantError } from './errors.js'
+import { FrameHost } from './frameHost.js'
+import { type CustomPrecompiles, toEthPrecompile } from './precompiles.js'
+import { encodeRevertReason, engineFailure, errorMessage, revertResult } from './revert.js'
 import { installJumpAnalysisCache, installSyncStepLoop, memoizeActivatedEIPs } from './speedups.js'
 
 /**
@@ -39,40 +43,10 @@ export const MAX_CALL_DEPTH = 1024
 /** Gas per byte of stored WASM code, the EVM's code-deposit price (EIP-170's `createDataGas`). */
 export const WASM_CODE_DEPOSIT_GAS_PER_BYTE = 200n
 
-const ERROR_SELECTOR: Hex = '0x08c379a0'
-
-/** Solidity's `Error(string)` revert data. */
-export function encodeRevertReason(reason: string): Uint8Array {
-  return hexToBytes(concatHex([ERROR_SELECTOR, encodeAbiParameters([{ type: 'string' }], [reason])]))
-}
-
-function revertResult(reason: string, gasUsed: bigint): ExecResult {
-  return {
-    returnValue: encodeRevertReason(reason),
-    exceptionError: new EVMError(EVMError.errorMessages.REVERT),
-    executionGasUsed: gasUsed,
-  }
-}
-
 await installJumpAnalysisCache()
 await installSyncStepLoop()
 
 const toAddress = (address: EthAddress): Address => address.toString() as Address
-
-/** What a custom precompile sees besides its input: its gas and the block's timestamp. */
-export type CustomPrecompileContext = { gasLimit: bigint; timestamp: bigint }
-
-/**
- * The result of a custom precompile. `gasUsed` above the call's gas limit, or `outOfGas`, is an
- * out-of-gas failure (all gas consumed, no return data), as for the built-in precompiles.
- */
-export type CustomPrecompileResult = { returnData: Uint8Array; gasUsed: bigint; outOfGas?: boolean }
-
-/** A chain-specific precompile (the main net's quote verifier): a pure function of its input and context. */
-export type CustomPrecompile = (input: Uint8Array, context: CustomPrecompileContext) => CustomPrecompileResult
-
-/** Custom precompiles by address (lower-case); they must not collide with Ethereum's. */
-export type CustomPrecompiles = ReadonlyMap<Address, CustomPrecompile>
 
 export type DualVmEVMOptions = {
   chainId: bigint
@@ -83,21 +57,6 @@ export type DualVmEVMOptions = {
   blockHash?: (number: bigint) => Hex | undefined
   /** Extra precompiles (ethereumjs `customPrecompiles`); none by default. */
   precompiles?: CustomPrecompiles | undefined
-}
-
-function toEthPrecompile(fn: CustomPrecompile): (input: PrecompileInput) => ExecResult {
-  return (input) => {
-    const evm = input._EVM as unknown as { _block?: { header: { timestamp: bigint } } }
-    const result = fn(input.data, { gasLimit: input.gasLimit, timestamp: evm._block?.header.timestamp ?? 0n })
-    if (result.outOfGas || result.gasUsed > input.gasLimit) {
-      return {
-        returnValue: new Uint8Array(0),
-        executionGasUsed: input.gasLimit,
-        exceptionError: new EVMError(EVMError.errorMessages.OUT_OF_GAS),
-      }
-    }
-    return { returnValue: result.returnData, executionGasUsed: result.gasUsed }
-  }
 }
 
 /**
@@ -408,82 +367,4 @@ export class DualVmEVM extends EVM {
         : new Uint8Array(0)
     return { success, returnData, gasUsed: exec.executionGasUsed }
   }
-}
-
-/**
- * The host services of one WASM call frame over the shared journal. A class
- * rather than closures: one frame per WASM call, on the hot path.
- */
-class FrameHost implements WasmHost {
-  private readonly self: Uint8Array
-
-  constructor(
-    private readonly evm: DualVmEVM,
-    private readonly ctx: WasmCallContext,
-    private readonly frame: Message,
-    private readonly logs: EthLog[],
-  ) {
-    this.self = hexToBytes(ctx.address)
-  }
-
-  sload(slot: Uint8Array): Uint8Array {
-    return hexToBytes(this.evm.state.getStorage(this.ctx.address, bytesToHex(slot)))
-  }
-
-  sstore(slot: Uint8Array, value: Uint8Array): void {
-    if (this.ctx.isStatic) throw new StaticCallViolationError()
-    this.evm.state.putStorage(this.ctx.address, bytesToHex(slot), bytesToHex(value))
-  }
-
-  balance(address: Address): bigint {
-    return this.evm.state.getAccount(address.toLowerCase() as Address)?.balance ?? 0n
-  }
-
-  emitLog(topics: readonly Uint8Array[], data: Uint8Array): void {
-    if (this.ctx.isStatic) throw new StaticCallViolationError()
-    this.logs.push([this.self, [...topics], data])
-  }
-
-  call(request: CrossCallRequest): Promise<CrossCallResult> {
-    return this.evm.hostCall(this.ctx, this.frame, this.logs, request)
-  }
-}
-
-/** The executor's bookkeeping disagrees with the state (a bug, never a user error). */
-export class StateInvariantError extends BaseError {
-  constructor(what: string) {
-    super(`State invariant violated: ${what}.`, { code: 'STATE_INVARIANT', name: 'StateInvariantError' })
-  }
-}
-
-/** A WASM contract tried to write state inside a STATICCALL (the engine turns it into a revert). */
-export class StaticCallViolationError extends BaseError {
-  constructor() {
-    super('State change inside a static call.', {
-      code: 'STATIC_CALL_VIOLATION',
-      name: 'StaticCallViolationError',
-      metaMessages: ['- sstore, logs and value transfers are not allowed in a STATICCALL context.'],
-    })
-  }
-}
-
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d] as const
-
-/** Creation data that starts with `\0asm` deploys a WASM contract. */
-export function isWasmInitCode(data: Uint8Array): boolean {
-  return data.length >= 4 && WASM_MAGIC.every((b, i) => data[i] === b)
-}
-
-function errorMessage(error: unknown): string {
-  if (error && typeof error === 'object') {
-    if ('shortMessage' in error && typeof error.shortMessage === 'string') return error.shortMessage
-    if ('message' in error && typeof error.message === 'string') return error.message
-  }
-  return String(error)
-}
-
-/** An exception out of the engine (a bug or a host refusal) ends the call as a revert, never the executor. */
-function engineFailure(error: unknown, gasLimit: bigint): WasmResult {
-  const reason = errorMessage(error)
-  return { status: 'trap', returnData: encodeRevertReason(reason), gasUsed: gasLimit, error: reason }
 }

@@ -1,8 +1,9 @@
 import { createAddressFromString } from '@ethereumjs/util'
-import type { BlockContext, ExecutableTx, Log, StateView } from '@rollup-mesh/core'
+import { type BlockContext, type ExecutableTx, type Log, type StateView, ZERO_WORD } from '@rollup-mesh/core'
 import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
-import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
-import { JournaledState, ZERO_WORD } from '../state/journal.js'
+import { DualVmEVM } from '../evm/dualEvm.js'
+import type { CustomPrecompiles } from '../evm/precompiles.js'
+import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { blockHashLookup, toEthBlock } from './serial.js'
 import { intrinsicGas, MAX_TX_GAS } from './transaction.js'
@@ -112,6 +113,34 @@ function releaseEvm(entry: WarmEvm, reusable: boolean): void {
  * (for `eth_call` and gas estimation). Both VMs are reachable as in a block.
  * The EVM is kept warm between calls (its journal is rebased over each call's
  * `state` and its access lists cleared), so consecutive calls are independent.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert'
+ * import { compileSolidity, createMemoryState, simulateCall } from '@rollup-mesh/dual-vm'
+ * import { decodeFunctionResult, encodeFunctionData } from 'viem'
+ *
+ * const { contracts } = await compileSolidity({
+ *   sources: {
+ *     'Answer.sol': 'pragma solidity ^0.8.0; contract Answer { function get() external pure returns (uint256) { return 42; } }',
+ *   },
+ * })
+ * const { abi, deployedBytecode } = contracts.Answer
+ * const answer = '0x00000000000000000000000000000000000a5e00'
+ * const state = createMemoryState({ [answer]: { code: deployedBytecode } })
+ * const header = {
+ *   number: 1n,
+ *   timestamp: 1_700_000_000n,
+ *   coinbase: '0x000000000000000000000000000000000000c0de',
+ *   baseFeePerGas: 1n,
+ *   gasLimit: 30_000_000n,
+ *   chainId: 1n,
+ *   prevRandao: `0x${'00'.repeat(32)}`,
+ * }
+ * const result = await simulateCall({ header, state, to: answer, data: encodeFunctionData({ abi, functionName: 'get' }) })
+ * assert.ok(result.success)
+ * assert.equal(decodeFunctionResult({ abi, functionName: 'get', data: result.returnData }), 42n)
+ * ```
  */
 export async function simulateCall(params: SimulateCallParameters): Promise<SimulateCallResult> {
   const entry = acquireEvm(params)

@@ -10,7 +10,8 @@ import type {
 } from '@rollup-mesh/core'
 import { LogsBloom } from '@rollup-mesh/core'
 import { type Hex, hexToBytes, padHex } from 'viem'
-import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
+import { DualVmEVM } from '../evm/dualEvm.js'
+import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { commitWriteSet } from '../state/commitment.js'
 import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
@@ -122,6 +123,45 @@ export class SerialExecutor implements Executor {
   }
 }
 
+/**
+ * Creates the serial executor: a block's transactions one after another on one EVM (and WASM engine),
+ * over a journal on `state`; the result carries the write set and the state root, `state` is untouched.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert'
+ * import { createMemoryState, createSerialExecutor } from '@rollup-mesh/dual-vm'
+ *
+ * const alice = '0x00000000000000000000000000000000000a11ce'
+ * const bob = '0x0000000000000000000000000000000000000b0b'
+ * const state = createMemoryState({ [alice]: { balance: 10n ** 18n } })
+ * const header = {
+ *   number: 1n,
+ *   timestamp: 1_700_000_000n,
+ *   coinbase: '0x000000000000000000000000000000000000c0de',
+ *   baseFeePerGas: 1n,
+ *   gasLimit: 30_000_000n,
+ *   chainId: 1n,
+ *   prevRandao: `0x${'00'.repeat(32)}`,
+ * }
+ * const tx = {
+ *   hash: `0x${'11'.repeat(32)}`,
+ *   from: alice,
+ *   type: 'eip1559',
+ *   nonce: 0n,
+ *   to: bob,
+ *   value: 1_000n,
+ *   data: '0x',
+ *   gas: 21_000n,
+ *   maxFeePerGas: 2n,
+ *   maxPriorityFeePerGas: 1n,
+ * }
+ * const result = await createSerialExecutor().executeBlock({ header, txs: [tx] }, state)
+ * assert.equal(result.receipts[0].status, 1)
+ * state.apply(result.writeSet) // the executor never writes the state itself
+ * assert.equal(state.getAccount(bob)?.balance, 1_000n)
+ * ```
+ */
 export function createSerialExecutor(options: SerialExecutorOptions = {}): SerialExecutor {
   return new SerialExecutor(options)
 }

@@ -8,7 +8,8 @@ import {
   type Receipt,
 } from '@rollup-mesh/core'
 import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
-import { type DualVmEVM, isWasmInitCode } from '../evm/dualEvm.js'
+import type { DualVmEVM } from '../evm/dualEvm.js'
+import { isWasmInitCode } from '../wasm/initCode.js'
 
 /**
  * Transaction-level rules (Osaka), the part of ethereumjs's `runTx` that

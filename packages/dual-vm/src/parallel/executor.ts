@@ -1,6 +1,11 @@
+/*
+ * Over 400 lines on purpose: the ParallelExecutor's block loop (executeParallel) polls the workers, runs the
+ * calling thread's share, validates, re-executes and commits in one pass per transaction, and stays whole so
+ * that nothing is added per transaction; the parts around it are in options, callerWeight, replicaDeltas,
+ * commitJournal, validate, applyResult, reExecution and commitOnWorkers. The rest is a runnable @example.
+ */
 import { availableParallelism } from 'node:os'
 import {
-  type AccountState,
   type BlockContext,
   type BlockExecutionResult,
   createSilentLogger,
@@ -12,148 +17,40 @@ import {
   type Receipt,
   type SkippedTx,
   type StateView,
-  type WriteSet,
+  ZERO_WORD,
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
-import { blockHashLookup, SerialExecutor, toEthBlock } from '../executor/serial.js'
-import { runTransaction } from '../executor/transaction.js'
-import { DEFAULT_YIELD_EVERY_MS, EventLoopYield } from '../executor/yield.js'
-import {
-  changeCount,
-  commitWriteSetDelta,
-  ltHashChanges,
-  ltHashOfChanges,
-  splitChanges,
-  stateRootOf,
-} from '../state/commitment.js'
-import { EMPTY_CODE_HASH, JournaledState, sameAccount, ZERO_WORD } from '../state/journal.js'
-import { addLtHash, createLtHash } from '../state/ltHash.js'
+import type { CustomPrecompiles } from '../evm/precompiles.js'
+import { SerialExecutor } from '../executor/serial.js'
+import { EventLoopYield } from '../executor/yield.js'
+import { stateRootOf } from '../state/commitment.js'
 import type { WasmEngine } from '../wasm/types.js'
+import { applyResult } from './applyResult.js'
+import { INITIAL_CALLER_WEIGHT, nextCallerWeight } from './callerWeight.js'
+import { CommitJournal } from './commitJournal.js'
+import { commitOnWorkers } from './commitOnWorkers.js'
 import { compareBlockResults } from './compare.js'
 import { ParallelMismatchError } from './errors.js'
-import { WorkerPool } from './pool.js'
+import { loadFactory } from './loadFactory.js'
 import {
-  type CommittedStateSource,
-  FROM_REPLICA,
-  GUESSED,
-  type ReplicaSync,
-  type TxResult,
-  type WasmEngineSource,
-  type WireWriteSet,
-  type WorkerToMain,
-  writeSetToWire,
-} from './protocol.js'
+  defaultParallelExecutorOptions,
+  type ParallelBlockStats,
+  type ParallelExecutorOptions,
+} from './options.js'
+import { WorkerPool } from './pool.js'
+import { failedTxResult, GUESSED, type TxResult, type WorkerToMain } from './protocol.js'
+import { ReExecution } from './reExecution.js'
+import { ReplicaDeltas } from './replicaDeltas.js'
 import { ConflictLearner, planBlock } from './scheduler.js'
 import { SpeculativeRunner } from './speculative.js'
+import { firstConflict } from './validate.js'
 import type { WarmUpResult } from './warmup.js'
 
-export type ParallelExecutorOptions = {
-  /**
-   * Executing threads, the calling thread included (it runs a share of each block besides validating and
-   * committing): `workers - 1` worker threads. Default `os.availableParallelism()`; 1 runs every block
-   * serially on the calling thread.
-   */
-  workers?: number
-  /**
-   * How much of a block the calling thread executes itself, relative to one worker thread: 0 leaves it
-   * only validation and commit; 'auto' (default) adapts it block by block so that the calling thread
-   * finishes its share when the workers finish theirs.
-   */
-  callerWeight?: number | 'auto'
-  /**
-   * While it executes its own share, the calling thread lets its event loop run (one `setImmediate` turn)
-   * at least this often, in ms, so a node keeps accepting transactions and answering RPC during a long
-   * block. 0 never yields. Default 5.
-   */
-  yieldEveryMs?: number
-  /**
-   * Token transfers each worker runs on a scratch state right after it starts, so that V8 has optimised
-   * the EVM before the first real block: a cold worker ran its first ~1,300 ERC20 transfers at about twice
-   * the warm cost (measured). The warm-up stops as soon as work arrives. Default 0 (none).
-   */
-  warmupTxs?: number
-  /**
-   * How workers (and the calling thread, for re-executions) build their WASM
-   * engine. Engines cannot cross threads, so this names a module and a factory.
-   */
-  wasm?: WasmEngineSource
-  /** The chain's custom precompiles, loaded the same way in every worker (a factory returning the map). */
-  precompiles?: WasmEngineSource
-  /**
-   * Where workers read committed state themselves (a factory returning a `CommittedStateReader`, e.g.
-   * chain's `openCommittedState` over the node's store). Used for a block only while its `root()` is the
-   * block's pre-state root; otherwise, or when absent, replica misses are served by the calling thread.
-   */
-  committedState?: CommittedStateSource
-  /** Execute every block serially too and throw `ParallelMismatchError` on the first difference. */
-  verifyParallel?: boolean
-  /** Blocks with fewer transactions run serially (dispatch costs more than it saves). Default 16. */
-  minParallelTxs?: number
-  /** A chain holding at least this share of the block makes it run serially. Default 0.9. */
-  serialChainShare?: number
-  /** Results a worker sends per message. Default 16. */
-  batch?: number
-  /** A worker's replica starts over when it holds more accounts and slots than this. Default 2,000,000. */
-  maxReplicaEntries?: number
-  /** The workers hash a block's state-commitment changes from this many entries on (fewer: the main thread). Default 64. */
-  workerCommitEntries?: number
-  logger?: Logger
-}
-
-export const defaultParallelExecutorOptions = {
-  minParallelTxs: 16,
-  serialChainShare: 0.9,
-  batch: 16,
-  maxReplicaEntries: 2_000_000,
-  workerCommitEntries: 64,
-  yieldEveryMs: DEFAULT_YIELD_EVERY_MS,
-} as const
-
-/** What the last block cost; `reExecuted` counts transactions whose speculative run was discarded. */
-export type ParallelBlockStats = {
-  mode: 'serial' | 'parallel'
-  txs: number
-  chains: number
-  reExecuted: number
-  /** Fee credits applied as deltas (the coinbase was not otherwise read). */
-  lazyCoinbase: number
-  /** Replica misses the main thread served during the block (synchronous fetches). */
-  replicaReads: number
-  /** Transactions whose guess of an unknown storage slot (zero) was wrong; the workers learn the value. */
-  mispredicted: number
-  hot: Address[]
-  /** Transactions the calling thread executed speculatively itself (its share). */
-  callerTxs: number
-  /** Milliseconds from dispatch until the calling thread finished its share, and until the workers' last results came in. */
-  callerDoneMs?: number
-  workersDoneMs?: number
-  /** Milliseconds from the last transaction committed to the state root (the commitment). */
-  commitMs?: number
-}
-
-const EMPTY_ACCOUNT: AccountState = { nonce: 0n, balance: 0n, codeHash: EMPTY_CODE_HASH, vm: 'evm' }
 /** What the calling thread's runner stands on between blocks (each block gives it the committed state). */
 const EMPTY_STATE: StateView = {
   getAccount: () => undefined,
   getCode: () => undefined,
   getStorage: () => ZERO_WORD,
-}
-
-/** A block journal that remembers which keys the block has written (so unwritten reads validate for free). */
-class CommitJournal extends JournaledState {
-  readonly writtenAccounts = new Set<Address>()
-  readonly writtenSlots = new Set<string>()
-
-  override putAccount(address: Address, account: AccountState | null): void {
-    this.writtenAccounts.add(address)
-    super.putAccount(address, account)
-  }
-
-  override putStorage(address: Address, slot: Hex, value: Hex): void {
-    this.writtenSlots.add(address + slot)
-    super.putStorage(address, slot, value)
-  }
 }
 
 /**
@@ -186,11 +83,8 @@ export class ParallelExecutor implements Executor {
   private callerWeight: number
   private readonly adaptCallerWeight: boolean
   private blockId = 0
-  /** Root the workers' replicas mirror, and the blocks executed since (to bring them forward). */
-  private workersRoot: Hex | undefined
-  private deltas: { from: Hex; to: Hex; writes: WireWriteSet }[] = []
-  /** Wrong storage guesses of the last parallel block, for the workers' next sync. */
-  private corrections: ReplicaSync['corrections']
+  /** The write sets that bring the workers' replicas forward from block to block. */
+  private readonly replicas = new ReplicaDeltas()
   /** The block in flight: where a dying worker's transactions are marked for re-execution. */
   private inflight:
     | { shares: { index: number }[][]; results: (TxResult | undefined)[]; wake: () => void }
@@ -253,7 +147,7 @@ export class ParallelExecutor implements Executor {
         })
         pool.onWorkerExit((index, reason) => this.workerDied(pool, index, reason))
         this.pool = pool
-        this.workersRoot = undefined
+        this.replicas.forget()
       }
     })()
     try {
@@ -271,8 +165,7 @@ export class ParallelExecutor implements Executor {
     this.pool = undefined
     this.serial = undefined
     this.runner = undefined
-    this.workersRoot = undefined
-    this.deltas = []
+    this.replicas.clear()
     await pool?.close()
   }
 
@@ -321,7 +214,7 @@ export class ParallelExecutor implements Executor {
       result = await this.executeParallel(header, txs, state, preRoot, plan.shares, this.pool)
       if (this.stats) this.stats.chains = plan.chains
     }
-    if (preRoot) this.recordDelta(preRoot, result)
+    if (preRoot) this.replicas.record(preRoot, result)
     if (this.options.verifyParallel) {
       const expected = await serial.executeBlock(block, state)
       const mismatch = compareBlockResults(
@@ -340,54 +233,16 @@ export class ParallelExecutor implements Executor {
   private workerDied(pool: WorkerPool, index: number, reason: string): void {
     this.log.error({ worker: index, reason }, 'worker exited; the pool restarts on the next block')
     if (this.pool === pool) this.pool = undefined
-    this.workersRoot = undefined
+    this.replicas.forget()
     const inflight = this.inflight
     if (inflight) {
       // Share 0 is the calling thread's; worker `index` ran share `index + 1`.
       for (const { index: i } of inflight.shares[index + 1] ?? [])
-        inflight.results[i] ??= {
-          index: i,
-          error: reason,
-          accountReads: [],
-          storageReads: [],
-          writes: empty(),
-        }
+        inflight.results[i] ??= failedTxResult(i, reason)
       inflight.wake()
     } else {
       void pool.close()
     }
-  }
-
-  private recordDelta(preRoot: Hex, result: BlockExecutionResult): void {
-    if (this.workersRoot === undefined) return
-    this.deltas.push({ from: preRoot, to: result.stateRoot, writes: writeSetToWire(result.writeSet) })
-    if (this.deltas.length > 32) {
-      // A node with many small (serial) blocks between parallel ones: fold the chain of write sets into
-      // one instead of letting the replicas go cold; a broken chain or a huge fold starts them over.
-      const folded = foldDeltas(this.deltas)
-      this.deltas = folded ? [folded] : []
-      if (!folded) this.workersRoot = undefined
-    }
-  }
-
-  /** What brings the workers' replicas to `preRoot`: nothing, the write sets since, or a reset. */
-  private syncFor(preRoot: Hex): ReplicaSync {
-    const path: ReplicaSync['deltas'] = []
-    if (this.workersRoot !== preRoot) {
-      let at = this.workersRoot
-      for (const delta of this.deltas) {
-        if (delta.from === at) {
-          path.push(delta)
-          at = delta.to
-        }
-      }
-      if (at !== preRoot) path.length = 0
-    }
-    this.workersRoot = preRoot
-    this.deltas = []
-    const corrections = this.corrections
-    this.corrections = undefined
-    return corrections ? { root: preRoot, deltas: path, corrections } : { root: preRoot, deltas: path }
   }
 
   private async executeParallel(
@@ -414,18 +269,11 @@ export class ParallelExecutor implements Executor {
       } else if (message.type === 'failed') {
         if (message.id !== id) return
         // The worker gave up on the block: its remaining transactions are re-executed here.
-        for (const { index } of share)
-          results[index] ??= {
-            index,
-            error: message.message,
-            accountReads: [],
-            storageReads: [],
-            writes: empty(),
-          }
+        for (const { index } of share) results[index] ??= failedTxResult(index, message.message)
       }
       wake?.()
     }
-    const sync = this.syncFor(preRoot)
+    const sync = this.replicas.syncFor(preRoot)
     pool.state = state
     const readsBefore = pool.reads
     pool.ref()
@@ -446,8 +294,7 @@ export class ParallelExecutor implements Executor {
       if (own.length > 0) runner.beginBlock(header, state)
 
       const journal = new CommitJournal(state)
-      let evm: DualVmEVM | undefined
-      const ethBlock = toEthBlock(header)
+      const reExecution = new ReExecution(header, journal, this.mainWasm, this.mainPrecompiles)
       const coinbase = header.coinbase.toLowerCase() as Address
       const receipts: Receipt[] = []
       const included: ExecutableTx[] = []
@@ -483,6 +330,7 @@ export class ParallelExecutor implements Executor {
           r = results[i]
         }
         results[i] = undefined
+        // Guesses about the pre-block state (validate.ts explains both checks), inline: once per transaction.
         let wrongGuess = false
         for (const [address, slot, value, source] of r.storageReads) {
           if (source !== GUESSED) continue
@@ -523,24 +371,7 @@ export class ParallelExecutor implements Executor {
         reExecuted++
         // A wrong guess about the pre-block state is no conflict between transactions.
         if (to && !wrongGuess) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
-        evm ??= new DualVmEVM({
-          chainId: header.chainId,
-          state: journal,
-          wasm: this.mainWasm,
-          blockHash: blockHashLookup(header),
-          precompiles: this.mainPrecompiles,
-        })
-        const outcome = await runTransaction(
-          {
-            evm,
-            header,
-            ethBlock,
-            gasRemaining: remaining,
-            cumulativeGasUsed: gasUsed,
-            index: receipts.length,
-          },
-          tx,
-        )
+        const outcome = await reExecution.run(tx, remaining, gasUsed, receipts.length)
         if (!outcome.included) {
           skipped.push({ hash: tx.hash, reason: outcome.reason })
           continue
@@ -551,7 +382,7 @@ export class ParallelExecutor implements Executor {
         gasUsed = outcome.receipt.cumulativeGasUsed
       }
       this.learner.observe(calls, conflicts)
-      this.corrections = { root: preRoot, entries: corrections }
+      this.replicas.corrections = { root: preRoot, entries: corrections }
       if (this.adaptCallerWeight)
         this.callerWeight = nextCallerWeight(this.callerWeight, own.length, ownDoneAt, workersDoneAt)
       const committedAt = performance.now()
@@ -588,138 +419,48 @@ export class ParallelExecutor implements Executor {
   }
 }
 
-/** The calling thread's weight before it has measured a block: half a worker's share. */
-const INITIAL_CALLER_WEIGHT = 0.5
-const MIN_CALLER_WEIGHT = 0.02
-const MAX_CALLER_WEIGHT = 4
-
 /**
- * Balances the calling thread's share for the next block. It finished its own share at `ownDoneAt` and saw
- * the workers' last results at `workersDoneAt` (ms after dispatch): finishing first means it then waited, so
- * it takes more; finishing last means the workers' results queued up behind it, so it takes less. Steps are
- * damped (square root, at most 2x) so one noisy block does not swing the split.
+ * Creates the optimistic parallel executor (see `ParallelExecutor`). Results are identical to the serial
+ * executor's; `close()` it to end its worker threads.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert'
+ * import { createMemoryState, createParallelExecutor, createSerialExecutor } from '@rollup-mesh/dual-vm'
+ *
+ * const senders = Array.from({ length: 32 }, (_, i) => `0x${(0xa11ce00 + i).toString(16).padStart(40, '0')}`)
+ * const state = createMemoryState(Object.fromEntries(senders.map((a) => [a, { balance: 10n ** 18n }])))
+ * const header = {
+ *   number: 1n,
+ *   timestamp: 1_700_000_000n,
+ *   coinbase: '0x000000000000000000000000000000000000c0de',
+ *   baseFeePerGas: 1n,
+ *   gasLimit: 30_000_000n,
+ *   chainId: 1n,
+ *   prevRandao: `0x${'00'.repeat(32)}`,
+ * }
+ * const txs = senders.map((from, i) => ({
+ *   hash: `0x${(i + 1).toString(16).padStart(64, '0')}`,
+ *   from,
+ *   type: 'eip1559',
+ *   nonce: 0n,
+ *   to: senders[(i + 1) % senders.length],
+ *   value: 1n,
+ *   data: '0x',
+ *   gas: 21_000n,
+ *   maxFeePerGas: 2n,
+ *   maxPriorityFeePerGas: 1n,
+ * }))
+ * const parallel = createParallelExecutor({ workers: 2 }) // the calling thread and one worker thread
+ * try {
+ *   const result = await parallel.executeBlock({ header, txs }, state)
+ *   const serial = await createSerialExecutor().executeBlock({ header, txs }, state)
+ *   assert.equal(result.stateRoot, serial.stateRoot) // parallel == serial, bit for bit
+ * } finally {
+ *   await parallel.close()
+ * }
+ * ```
  */
-export function nextCallerWeight(
-  weight: number,
-  ownTxs: number,
-  ownDoneAt: number,
-  workersDoneAt: number,
-): number {
-  if (ownTxs === 0) return Math.max(weight, MIN_CALLER_WEIGHT) // nothing measured: keep a small share
-  if (!(ownDoneAt > 0 && workersDoneAt > 0)) return weight
-  const ratio = Math.min(4, Math.max(0.25, workersDoneAt / ownDoneAt))
-  return Math.min(MAX_CALLER_WEIGHT, Math.max(MIN_CALLER_WEIGHT, weight * Math.sqrt(ratio)))
-}
-
-/**
- * The state root of a parallel block: the workers, idle once the block's transactions are in, hash the
- * changed entries (from `minEntries` on) in equal shares, one share hashed here meanwhile, and this thread
- * adds the sums (the state commitment was ~70% of the main thread's own work in a block of WASM
- * transfers). Any failure falls back to hashing here.
- */
-async function commitOnWorkers(
-  state: StateView,
-  writeSet: WriteSet,
-  pool: WorkerPool,
-  id: number,
-  minEntries: number,
-): Promise<Hex> {
-  const changes = ltHashChanges(state, writeSet)
-  if (changeCount(changes) >= minEntries) {
-    try {
-      const [mine, ...parts] = splitChanges(changes, pool.size + 1)
-      const pending = parts.map((part, i) => pool.ltHash(i, id, part))
-      const delta = mine ? ltHashOfChanges(mine) : createLtHash()
-      for (const sum of await Promise.all(pending)) addLtHash(delta, sum)
-      return commitWriteSetDelta(state, writeSet, delta)
-    } catch {
-      // A worker died or failed: the executor's exit handler restarts the pool for the next block.
-    }
-  }
-  return commitWriteSetDelta(state, writeSet, ltHashOfChanges(changes))
-}
-
-/** Most accounts, slots and codes a folded replica delta may hold before the replicas start over instead. */
-const MAX_FOLDED_ENTRIES = 1_000_000
-
-/** Consecutive write sets as one (later writes win), or undefined when they do not chain or are too big. */
-function foldDeltas(deltas: ReplicaSync['deltas']): ReplicaSync['deltas'][number] | undefined {
-  const first = deltas[0]
-  if (!first) return undefined
-  const accounts = new Map<Address, AccountState | null>()
-  const storage = new Map<string, [Address, Hex, Hex]>()
-  const code = new Map<Hex, Uint8Array>()
-  let at = first.from
-  for (const delta of deltas) {
-    if (delta.from !== at) return undefined
-    for (const [address, account] of delta.writes.accounts) {
-      accounts.delete(address)
-      accounts.set(address, account)
-    }
-    for (const entry of delta.writes.storage) storage.set(entry[0] + entry[1], entry)
-    for (const [hash, bytes] of delta.writes.code) code.set(hash, bytes)
-    at = delta.to
-  }
-  if (accounts.size + storage.size + code.size > MAX_FOLDED_ENTRIES) return undefined
-  return {
-    from: first.from,
-    to: at,
-    writes: { accounts: [...accounts], storage: [...storage.values()], code: [...code] },
-  }
-}
-
-function empty(): WireWriteSet {
-  return { accounts: [], storage: [], code: [] }
-}
-
-/** The address of the first read that no longer holds, or undefined when the speculation is valid. */
-function firstConflict(r: TxResult, journal: CommitJournal): Address | undefined {
-  for (const [address, value, fromOverlay] of r.accountReads) {
-    if (!fromOverlay && !journal.writtenAccounts.has(address)) continue
-    if (!sameAccount(journal.getAccount(address), value)) return address
-  }
-  for (const [address, slot, value, source] of r.storageReads) {
-    if (source === FROM_REPLICA && !journal.writtenSlots.has(address + slot)) continue
-    if (journal.getStorage(address, slot) !== value) return address
-  }
-  return undefined
-}
-
-/** Applies a validated speculative write set; false when it refers to code the block does not hold. */
-function applyResult(r: TxResult, journal: CommitJournal, coinbase: Address): boolean {
-  const { accounts, storage, code } = r.writes
-  for (const [address, account] of accounts) {
-    if (!account || account.codeHash === EMPTY_CODE_HASH) continue
-    if (journal.getAccount(address)?.codeHash === account.codeHash) continue
-    if (!code.some(([hash]) => hash === account.codeHash) && !journal.getCode(account.codeHash)) return false
-  }
-  journal.beginTransaction()
-  for (const [hash, bytes] of code) {
-    const owner = accounts.find(([, a]) => a?.codeHash === hash)
-    if (owner?.[1]) journal.putCode(owner[0], bytes, owner[1].vm)
-  }
-  for (const [address, account] of accounts) journal.putAccount(address, account)
-  for (const [address, slot, value] of storage) journal.putStorage(address, slot, value)
-  if (r.coinbaseDelta !== undefined && r.coinbaseDelta !== 0n) {
-    const current = journal.getAccount(coinbase) ?? EMPTY_ACCOUNT
-    journal.putAccount(coinbase, { ...current, balance: current.balance + r.coinbaseDelta })
-  }
-  return true
-}
-
-async function loadFactory<T>(source: WasmEngineSource | undefined, option: string): Promise<T | undefined> {
-  if (!source) return undefined
-  const mod = (await import(source.module)) as Record<string, unknown>
-  const factory = mod[source.exportName]
-  if (typeof factory !== 'function')
-    throw new InvalidParameterError({
-      param: `${option}.exportName`,
-      expected: `a factory exported by ${source.module}`,
-      got: source.exportName,
-    })
-  return (await factory(source.options)) as T
-}
-
 export function createParallelExecutor(options: ParallelExecutorOptions = {}): ParallelExecutor {
   return new ParallelExecutor(options)
 }

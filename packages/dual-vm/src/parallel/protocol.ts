@@ -137,3 +137,8 @@ export type CommittedStateSource = WasmEngineSource
 
 /** Committed state a worker reads directly; trusted only while `root()` is the block's pre-state root. */
 export type CommittedStateReader = StateView & { root(): Hex | undefined }
+
+/** The result of a transaction a worker could not run (it failed or died): the calling thread re-executes it. */
+export function failedTxResult(index: number, error: string): TxResult {
+  return { index, error, accountReads: [], storageReads: [], writes: { accounts: [], storage: [], code: [] } }
+}

@@ -1,6 +1,5 @@
-import type { AccountState, StateView } from '@rollup-mesh/core'
+import { type AccountState, EMPTY_CODE_HASH, type StateView, ZERO_WORD } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { EMPTY_CODE_HASH, ZERO_WORD } from '../state/journal.js'
 import type { ReadRequest, ReadResponse, ReplicaSync, WireWriteSet } from './protocol.js'
 
 const EMPTY_CODE = new Uint8Array(0)

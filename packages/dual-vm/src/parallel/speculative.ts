@@ -1,10 +1,18 @@
 import type { EVMResult, EVMRunCallOpts } from '@ethereumjs/evm'
-import type { AccountState, BlockContext, ExecutableTx, StateView } from '@rollup-mesh/core'
+import {
+  type AccountState,
+  type BlockContext,
+  EMPTY_CODE_HASH,
+  type ExecutableTx,
+  type StateView,
+} from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { type CustomPrecompiles, DualVmEVM } from '../evm/dualEvm.js'
+import { DualVmEVM } from '../evm/dualEvm.js'
+import { StateInvariantError } from '../evm/errors.js'
+import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { blockHashLookup, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
-import { EMPTY_CODE_HASH, JournaledState } from '../state/journal.js'
+import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
 import {
   FROM_CHAIN,
@@ -225,7 +233,8 @@ export class SpeculativeRunner {
   async run(index: number, chain: number, tx: ExecutableTx): Promise<TxResult> {
     const header = this.header
     const evm = this.evm
-    if (!header || !evm || !this.ethBlock) throw new TypeError('beginBlock() was not called')
+    if (!header || !evm || !this.ethBlock)
+      throw new StateInvariantError('SpeculativeRunner.run() was called before beginBlock()')
     let overlay = this.overlays.get(chain)
     if (!overlay) {
       overlay = new ChainOverlay()

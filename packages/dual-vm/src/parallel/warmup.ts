@@ -1,7 +1,7 @@
 import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
 import { keccak256 } from '@rollup-mesh/core'
 import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, numberToHex } from 'viem'
-import type { CustomPrecompiles } from '../evm/dualEvm.js'
+import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { EventLoopYield } from '../executor/yield.js'
 import { createMemoryState } from '../state/memory.js'
 import type { WasmEngine } from '../wasm/types.js'

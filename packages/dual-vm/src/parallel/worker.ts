@@ -1,8 +1,10 @@
 import '@rollup-mesh/core/polyfill'
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
-import type { CustomPrecompiles } from '../evm/dualEvm.js'
+import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { ltHashOfChanges } from '../state/commitment.js'
 import type { WasmEngine } from '../wasm/types.js'
+import { WorkerStartError } from './errors.js'
+import { loadFactory } from './loadFactory.js'
 import {
   type CommittedStateReader,
   type CommittedStateSource,
@@ -46,7 +48,8 @@ export type WorkerInit = {
 
 const init = workerData as WorkerInit
 const port = parentPort
-if (!port) throw new TypeError('worker.ts must run in a worker thread')
+if (!port)
+  throw new WorkerStartError('worker.ts must run in a worker thread (it was imported on the main thread)')
 const flag = new Int32Array(init.flag)
 
 function fetchSync(request: ReadRequest): ReadResponse {
@@ -59,17 +62,10 @@ function fetchSync(request: ReadRequest): ReadResponse {
   }
 }
 
-async function load<T>(source: WasmEngineSource | undefined): Promise<T | undefined> {
-  if (!source) return undefined
-  const mod = (await import(source.module)) as Record<string, unknown>
-  const factory = mod[source.exportName]
-  if (typeof factory !== 'function')
-    throw new TypeError(`${source.module} has no export ${source.exportName}`)
-  return (await factory(source.options)) as T
-}
-
 // A store that cannot be opened here is no failure: replica misses then go to the main thread.
-const committed = await load<CommittedStateReader>(init.committedState).catch(() => undefined)
+const committed = await loadFactory<CommittedStateReader>(init.committedState, 'committedState').catch(
+  () => undefined,
+)
 /** Whether `committed` shows this block's pre-state (checked by state root at each block). */
 let direct = false
 
@@ -87,8 +83,8 @@ function committedRoot(): string | undefined {
 }
 
 const replica = new StateReplica(fetch)
-const wasm = await load<WasmEngine>(init.wasm)
-const precompiles = await load<CustomPrecompiles>(init.precompiles)
+const wasm = await loadFactory<WasmEngine>(init.wasm, 'wasm')
+const precompiles = await loadFactory<CustomPrecompiles>(init.precompiles, 'precompiles')
 const runner = new SpeculativeRunner(replica, wasm, precompiles)
 /** Set by the first message: the warm-up (on its own runner and state) stops at its next transaction. */
 let workArrived = false

@@ -1,6 +1,12 @@
-import type { AccountState, StateView, WriteSet } from '@rollup-mesh/core'
+import {
+  type AccountState,
+  InvalidParameterError,
+  type StateView,
+  type WriteSet,
+  ZERO_WORD,
+} from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, numberToHex } from 'viem'
-import { sameAccount, ZERO_WORD } from './journal.js'
+import { sameAccount } from './journal.js'
 import {
   ACCOUNT_ENTRY_BYTES,
   addLtHash,
@@ -180,7 +186,12 @@ function offsetsOf(packed: Uint8Array): number[] {
     const kind = packed[at]
     if (kind === 1) at += ACCOUNT_ENTRY_BYTES
     else if (kind === 2) at += STORAGE_ENTRY_BYTES
-    else throw new TypeError(`packed LtHash entries: unknown entry kind ${kind} at byte ${at}`)
+    else
+      throw new InvalidParameterError({
+        param: 'packed LtHash entries',
+        expected: `entry kind 1 (account) or 2 (storage) at byte ${at}`,
+        got: kind,
+      })
   }
   return offsets
 }

@@ -1,8 +1,8 @@
 import type { AccountFields, StateManagerInterface } from '@ethereumjs/common'
 import { Account, type Address as EthAddress, setLengthLeft } from '@ethereumjs/util'
-import { BaseError } from '@rollup-mesh/core'
+import { BaseError, EMPTY_CODE_HASH } from '@rollup-mesh/core'
 import { type Address, bytesToHex, hexToBytes } from 'viem'
-import { EMPTY_CODE_HASH, type JournaledState } from './journal.js'
+import type { JournaledState } from './journal.js'
 
 /** ethereumjs's state-manager calls that a flat, trie-less state cannot serve. */
 export class UnsupportedStateOperationError extends BaseError {

@@ -10,8 +10,6 @@ import {
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 
-export { EMPTY_CODE_HASH, ZERO_WORD }
-
 /** Whether two account states are equal field by field (`null` and `undefined` both mean no account). */
 export function sameAccount(a: AccountState | null | undefined, b: AccountState | null | undefined): boolean {
   if (!a || !b) return !a && !b

@@ -1,8 +1,14 @@
-import type { AccountState, StateView, VmKind, WriteSet } from '@rollup-mesh/core'
-import { keccak256 } from '@rollup-mesh/core'
+import {
+  type AccountState,
+  EMPTY_CODE_HASH,
+  keccak256,
+  type StateView,
+  type VmKind,
+  type WriteSet,
+  ZERO_WORD,
+} from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes, isHex, numberToHex } from 'viem'
 import { commitWriteSet, STATE_COMMITMENT_ADDRESS, stateRootOf } from './commitment.js'
-import { EMPTY_CODE_HASH, ZERO_WORD } from './journal.js'
 
 /**
  * The committed state in memory: flat maps, no trie. Implements core's
@@ -124,6 +130,24 @@ export function genesisWriteSet(alloc: GenesisAlloc): { writeSet: WriteSet; stat
   return { writeSet, stateRoot }
 }
 
+/**
+ * An in-memory committed state with `alloc` as genesis (and the genesis state commitment applied).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert'
+ * import { createMemoryState, stateRootOf } from '@rollup-mesh/dual-vm'
+ *
+ * const alice = '0x00000000000000000000000000000000000a11ce'
+ * const slot0 = `0x${'00'.repeat(32)}`
+ * const state = createMemoryState({
+ *   [alice]: { balance: 5n, nonce: 1n, storage: { [slot0]: `0x${'00'.repeat(31)}2a` } },
+ * })
+ * assert.equal(state.getAccount(alice)?.nonce, 1n)
+ * assert.equal(BigInt(state.getStorage(alice, slot0)), 42n)
+ * assert.match(stateRootOf(state), /^0x[0-9a-f]{64}$/) // the genesis LtHash commitment
+ * ```
+ */
 export function createMemoryState(alloc: GenesisAlloc = {}): MemoryState {
   const state = new MemoryState()
   state.apply(genesisWriteSet(alloc).writeSet)

@@ -1,6 +1,7 @@
 import { concatBytes } from 'viem'
+import { SECTION_NAMES } from './binary/format.js'
+import { Reader } from './binary/reader.js'
 import { WasmValidationError } from './errors.js'
-import { ENVELOPE_SECTION, findEnvelopeSplit } from './module.js'
 
 /**
  * The WASM deployment envelope.
@@ -17,6 +18,9 @@ import { ENVELOPE_SECTION, findEnvelopeSplit } from './module.js'
  * The marker section is not part of the stored code: the account's code is the
  * validated, instrumented module.
  */
+
+/** Custom section that ends a deployment envelope's module. */
+export const ENVELOPE_SECTION = 'rollup-mesh:args'
 
 const NAME = new TextEncoder().encode(ENVELOPE_SECTION)
 
@@ -45,4 +49,33 @@ export function encodeWasmDeployData(
 export function splitEnvelope(initData: Uint8Array): { module: Uint8Array; constructorArgs: Uint8Array } {
   const { moduleEnd, argsStart } = findEnvelopeSplit(initData)
   return { module: initData.subarray(0, moduleEnd), constructorArgs: initData.slice(argsStart) }
+}
+
+/**
+ * Splits `bytes` at the envelope marker: returns the module's length (the
+ * marker section excluded) and where constructor args start, or the whole
+ * input when there is no marker.
+ */
+export function findEnvelopeSplit(bytes: Uint8Array): { moduleEnd: number; argsStart: number } {
+  if (bytes.length < 8)
+    throw new WasmValidationError('module is shorter than its 8-byte header', { offset: 0 })
+  const r: Reader = new Reader(bytes, 8)
+  while (r.pos < r.end) {
+    const start = r.pos
+    const id = r.byte()
+    const size = r.u32()
+    const contentStart = r.pos
+    if (contentStart + size > r.end) {
+      r.fail(
+        `section ${SECTION_NAMES[id] ?? id} runs past the end of the data (constructor args must follow a "${ENVELOPE_SECTION}" custom section)`,
+        start,
+      )
+    }
+    if (id === 0) {
+      const name = r.name()
+      if (name === ENVELOPE_SECTION) return { moduleEnd: start, argsStart: contentStart + size }
+    }
+    r.pos = contentStart + size
+  }
+  return { moduleEnd: bytes.length, argsStart: bytes.length }
 }

@@ -1,3 +1,4 @@
+import { ZERO_WORD } from '@rollup-mesh/core'
 import fc from 'fast-check'
 import { type Address, encodeAbiParameters, keccak256 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -6,7 +7,6 @@ import {
   createSerialExecutor,
   type ParallelExecutor,
   ParallelMismatchError,
-  ZERO_WORD,
 } from '../../../src/index.js'
 import { expectSame } from './expectSame.js'
 import {

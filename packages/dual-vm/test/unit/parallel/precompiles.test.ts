@@ -90,6 +90,7 @@ describe('ParallelExecutor with custom precompiles', () => {
   it('a factory that is not exported is a clear error', async () => {
     const bad = createParallelExecutor({ workers: 1, precompiles: { ...source, exportName: 'nope' } })
     await expect(bad.start()).rejects.toThrow(/precompiles\.exportName/)
+    await expect(bad.start()).rejects.toMatchObject({ code: 'PARAMETER_INVALID' })
     await bad.close()
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nextCallerWeight } from '../../../src/parallel/executor.js'
+import { nextCallerWeight } from '../../../src/parallel/callerWeight.js'
 import { ConflictLearner, planBlock } from '../../../src/parallel/scheduler.js'
 import { makeTx, senderAddress } from './workload.js'
 

@@ -1,12 +1,7 @@
+import { EMPTY_CODE_HASH, ZERO_WORD } from '@rollup-mesh/core'
 import { keccak256 } from 'viem'
 import { describe, expect, it } from 'vitest'
-import {
-  createMemoryState,
-  EMPTY_CODE_HASH,
-  JournaledState,
-  JournalMisuseError,
-  ZERO_WORD,
-} from '../../../src/index.js'
+import { createMemoryState, JournaledState, JournalMisuseError } from '../../../src/index.js'
 
 const A = '0x00000000000000000000000000000000000000aa'
 const B = '0x00000000000000000000000000000000000000bb'
@@ -78,5 +73,6 @@ describe('JournaledState', () => {
     const j = new JournaledState(createMemoryState())
     expect(() => j.commit()).toThrow(JournalMisuseError)
     expect(() => j.revert()).toThrow(JournalMisuseError)
+    expect(() => j.commit()).toThrow(expect.objectContaining({ code: 'JOURNAL_MISUSE' }))
   })
 })

@@ -1,3 +1,4 @@
+import { EMPTY_CODE_HASH } from '@rollup-mesh/core'
 import fc from 'fast-check'
 import { createBLAKE3 } from 'hash-wasm'
 import { type Address, concatHex, type Hex, hexToBytes, numberToHex } from 'viem'
@@ -5,7 +6,6 @@ import { describe, expect, it } from 'vitest'
 import {
   commitWriteSet,
   createMemoryState,
-  EMPTY_CODE_HASH,
   type GenesisAlloc,
   genesisWriteSet,
   JournaledState,

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { AssemblyScriptCompileError, compileAssemblyScript } from '../../../src/compile/assemblyscript.js'
 import { ENVELOPE_MARKER } from '../../../src/wasm/envelope.js'
-import { validateAndInstrument } from '../../../src/wasm/module.js'
+import { validateAndInstrument } from '../../../src/wasm/instrument.js'
 import { example } from './world.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'asc-'))

@@ -18,7 +18,7 @@ import {
 } from 'viem'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { compileAssemblyScript } from '../../../src/compile/assemblyscript.js'
-import { validateAndInstrument } from '../../../src/wasm/module.js'
+import { validateAndInstrument } from '../../../src/wasm/instrument.js'
 import type { WasmResult } from '../../../src/wasm/types.js'
 import { example, UnitWorld } from './world.js'
 

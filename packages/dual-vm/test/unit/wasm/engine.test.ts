@@ -167,6 +167,9 @@ describe('WASM deployment envelope', () => {
     const world = new UnitWorld()
     const bad = new Uint8Array([...module, ...new Uint8Array(32).fill(1)])
     expect(() => world.engine.prepareDeployment(bad)).toThrow(WasmValidationError)
+    expect(() => world.engine.prepareDeployment(bad)).toThrow(
+      expect.objectContaining({ code: 'WASM_VALIDATION' }),
+    )
   })
 
   it('delivers constructor args to deploy as calldata', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { WasmValidationError } from '../../../src/wasm/errors.js'
 import { GAS_GLOBAL_EXPORT, MAX_MEMORY_PAGES } from '../../../src/wasm/hostAbi.js'
-import { importedMemoryLimits, validateAndInstrument } from '../../../src/wasm/module.js'
+import { validateAndInstrument } from '../../../src/wasm/instrument.js'
+import { importedMemoryLimits } from '../../../src/wasm/memoryImport.js'
 import { contract, wat } from './world.js'
 
 const ENTRY = '(func (export "call")) (func (export "deploy"))'

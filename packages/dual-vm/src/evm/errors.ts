@@ -1,0 +1,19 @@
+import { BaseError } from '@rollup-mesh/core'
+
+/** The executor's bookkeeping disagrees with the state (a bug, never a user error). */
+export class StateInvariantError extends BaseError {
+  constructor(what: string) {
+    super(`State invariant violated: ${what}.`, { code: 'STATE_INVARIANT', name: 'StateInvariantError' })
+  }
+}
+
+/** A WASM contract tried to write state inside a STATICCALL (the engine turns it into a revert). */
+export class StaticCallViolationError extends BaseError {
+  constructor() {
+    super('State change inside a static call.', {
+      code: 'STATIC_CALL_VIOLATION',
+      name: 'StaticCallViolationError',
+      metaMessages: ['- sstore, logs and value transfers are not allowed in a STATICCALL context.'],
+    })
+  }
+}
