@@ -1,3 +1,10 @@
+/**
+ * The P2P node: its public interface and the class that wires the parts together (host.ts builds libp2p,
+ * validation.ts checks gossip, bans.ts bans graylisted peers, reconnect.ts keeps bootstrap peers
+ * connected, sync/ serves and requests ranges) and publishes and subscribes gossip.
+ * Over 400 lines on purpose: about 150 are the documented `P2P` interface and `P2PInit`, kept beside their
+ * only implementation (STYLE.md: split api from implementation only where two implementations exist).
+ */
 import type { GossipSub, GossipsubMessage } from '@libp2p/gossipsub'
 import {
   createTopicScoreParams,
@@ -39,12 +46,6 @@ import {
 import { SyncServer } from './sync/server.js'
 import { parseTopic, type TopicKind, topicName } from './topics.js'
 import { type GossipMessage, GossipValidation, type GossipValidator, TOPIC_LIMITS } from './validation.js'
-
-/**
- * The P2P node: its public interface and the class that wires the parts together (host.ts builds libp2p,
- * validation.ts checks gossip, bans.ts bans graylisted peers, reconnect.ts keeps bootstrap peers
- * connected, sync/ serves and requests ranges) and publishes and subscribes gossip.
- */
 
 export type P2PEvents = {
   /** A message that passed every check (codec, signature, the node's validator). */
