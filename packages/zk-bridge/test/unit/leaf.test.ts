@@ -68,5 +68,8 @@ describe('exitLeafHash', () => {
     expect(() => exitLeafHash({ ...message, position: -1n })).toThrow(/"position"/)
     expect(() => exitLeafHash({ ...message, srcSpn: 2n ** 64n })).toThrow(/unsigned 64-bit/)
     expect(() => exitLeafHash({ ...message, to: '0x1234' })).toThrow(/"to"/)
+    expect(() => exitLeafHash({ ...message, to: '0x1234' })).toThrow(
+      expect.objectContaining({ code: 'PARAMETER_INVALID' }),
+    )
   })
 })
