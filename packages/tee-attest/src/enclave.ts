@@ -22,14 +22,9 @@ import {
   SGX_ATTRIBUTE_DEBUG,
   TEE_TYPE,
 } from './layout.js'
-import {
-  encodeQuoteSignedPart,
-  encodeSgxReport,
-  encodeSignatureData,
-  type QuoteHeader,
-  type QuoteSignatureData,
-  type SgxReportBody,
-} from './quote.js'
+import { encodeQuoteSignedPart, encodeSignatureData } from './quote/encode.js'
+import { encodeSgxReport } from './quote/report.js'
+import type { QuoteHeader, QuoteSignatureData, SgxReportBody } from './quote/types.js'
 
 /**
  * The simulated enclave: no SGX hardware, but everything a verifier sees is

@@ -19,13 +19,9 @@ import {
 } from './certificates.js'
 import { QuoteFormatError, QuoteVerificationError, UnsupportedQuoteError } from './errors.js'
 import { CERT_DATA_TYPE, REPORT_DATA_SIZE, SGX_REPORT_BODY_SIZE } from './layout.js'
-import {
-  decodeQuoteWithLayout,
-  isDebugQuote,
-  type Quote,
-  type QuoteLayout,
-  quoteMeasurement,
-} from './quote.js'
+import { decodeQuoteWithLayout } from './quote/decode.js'
+import { isDebugQuote, quoteMeasurement } from './quote/inspect.js'
+import type { Quote, QuoteLayout } from './quote/types.js'
 
 /**
  * The fail-closed quote verifier. Every check must pass for `ok`/`ok-simulated`;
