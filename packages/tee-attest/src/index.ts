@@ -9,7 +9,6 @@ export {
 export { type Collateral, createDcapQvlBackend, type DcapQvlBackendOptions } from './dcap-backend.js'
 export {
   createSimulatedEnclave,
-  ENCLAVE_FILES,
   type EnclaveStatus,
   SIMULATED_MR_SIGNER,
   SIMULATED_QE,
@@ -17,6 +16,7 @@ export {
   type SimulatedEnclave,
   type SimulatedEnclaveOptions,
 } from './enclave.js'
+export { ENCLAVE_FILES } from './enclave-keys.js'
 export {
   CertificateFormatError,
   EnclaveStateError,
