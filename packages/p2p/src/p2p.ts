@@ -163,6 +163,7 @@ type GossipSubInternals = GossipSub & {
  *
  * @example
  * ```ts
+ * import '@rollup-mesh/core/polyfill' // Node 20: Promise.withResolvers, used by libp2p
  * import assert from 'node:assert/strict'
  * import { createP2P } from '@rollup-mesh/p2p'
  *

@@ -206,6 +206,40 @@ function checkExitBatch(b: ExitBatch): void {
  * RLP `[spnId, batch, fromBlock, toBlock, startIndex, [frontier word × 24], [[position, messageIndex, srcSpn,
  * dstSpn, sender, to, value, data, block, txHash] × 0..16]]`. Checks the batch as `decodeExitBatch` does, so
  * what it returns always decodes; throws `InvalidMessageError` / `MessageTooLargeError`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import type { ExitBatch } from '@rollup-mesh/core'
+ * import { decodeExitBatch, encodeExitBatch } from '@rollup-mesh/p2p/wire'
+ *
+ * const batch: ExitBatch = {
+ *   spnId: 1n,
+ *   batch: 2n,
+ *   fromBlock: 10n,
+ *   toBlock: 12n,
+ *   startIndex: 32n, // 16 × batch
+ *   startFrontier: Array.from({ length: 24 }, () => `0x${'00'.repeat(32)}` as const),
+ *   messages: [
+ *     {
+ *       position: 32n,
+ *       messageIndex: 0n,
+ *       srcSpn: 1n,
+ *       dstSpn: 2n,
+ *       sender: '0x00000000000000000000000000000000000000bb',
+ *       to: '0x00000000000000000000000000000000000000aa',
+ *       value: 5n,
+ *       data: '0x1234',
+ *       block: 11n,
+ *       txHash: `0x${'11'.repeat(32)}`,
+ *     },
+ *   ],
+ * }
+ * assert.deepEqual(decodeExitBatch(encodeExitBatch(batch)), batch)
+ * // a message from another SPN does not belong in this batch
+ * const foreign = { ...batch, messages: [{ ...batch.messages[0]!, srcSpn: 3n }] }
+ * assert.throws(() => encodeExitBatch(foreign), { code: 'P2P_MESSAGE_INVALID' })
+ * ```
  */
 export function encodeExitBatch(batch: ExitBatch): Uint8Array {
   const data = rlpEncode(exitBatchToRLP(batch))

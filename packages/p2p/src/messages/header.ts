@@ -63,7 +63,35 @@ export function headerFromRLP(item: RLPItem | undefined, what = 'header'): Signe
   return header
 }
 
-/** RLP `[number, parentHash, stateRoot, txRoot, receiptsRoot, exitRoot, timestamp, gasLimit, gasUsed, baseFee, signature]`. */
+/**
+ * RLP `[number, parentHash, stateRoot, txRoot, receiptsRoot, exitRoot, timestamp, gasLimit, gasUsed, baseFee, signature]`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { decodeHeader, encodeHeader, recoverHeaderSigner, signHeader } from '@rollup-mesh/p2p/wire'
+ * import { privateKeyToAccount } from 'viem/accounts'
+ *
+ * const key = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'
+ * const zero = `0x${'00'.repeat(32)}` as const
+ * const header = await signHeader('spn1', {
+ *   number: 1n,
+ *   parentHash: zero,
+ *   stateRoot: zero,
+ *   txRoot: zero,
+ *   receiptsRoot: zero,
+ *   exitRoot: zero,
+ *   timestamp: 1_700_000_000n,
+ *   gasLimit: 30_000_000n,
+ *   gasUsed: 21_000n,
+ *   baseFee: 1_000_000_000n,
+ * }, key)
+ * const bytes = encodeHeader(header)
+ * assert.deepEqual(decodeHeader(bytes), header)
+ * // strict: a trailing byte is refused
+ * assert.throws(() => decodeHeader(new Uint8Array([...bytes, 0])), { code: 'P2P_MESSAGE_INVALID' })
+ * ```
+ */
 export function encodeHeader(header: SignedHeader): Uint8Array {
   return rlpEncode(headerToRLP(header))
 }
@@ -84,6 +112,34 @@ export function headerHash(header: SignedHeader): Hash {
   return keccak256(encodeHeader(header))
 }
 
+/**
+ * Signs `header` for `network` as its block producer (see `headerSigningHash`); low-s, v ∈ {27, 28}.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { decodeHeader, encodeHeader, recoverHeaderSigner, signHeader } from '@rollup-mesh/p2p/wire'
+ * import { privateKeyToAccount } from 'viem/accounts'
+ *
+ * const key = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'
+ * const zero = `0x${'00'.repeat(32)}` as const
+ * const header = await signHeader('spn1', {
+ *   number: 1n,
+ *   parentHash: zero,
+ *   stateRoot: zero,
+ *   txRoot: zero,
+ *   receiptsRoot: zero,
+ *   exitRoot: zero,
+ *   timestamp: 1_700_000_000n,
+ *   gasLimit: 30_000_000n,
+ *   gasUsed: 21_000n,
+ *   baseFee: 1_000_000_000n,
+ * }, key)
+ * assert.equal(await recoverHeaderSigner('spn1', header), privateKeyToAccount(key).address)
+ * // signed for another network, it recovers to another address
+ * assert.notEqual(await recoverHeaderSigner('spn2', header), privateKeyToAccount(key).address)
+ * ```
+ */
 export async function signHeader(
   network: string,
   header: BlockHeader,
@@ -93,6 +149,7 @@ export async function signHeader(
   return { ...stripSignature(header), signature }
 }
 
+/** The address that signed `header` for `network` (compare it with the network's producer). */
 export async function recoverHeaderSigner(network: string, header: SignedHeader): Promise<Address> {
   return recoverAddress({ hash: headerSigningHash(network, header), signature: header.signature as ViemHex })
 }
