@@ -138,7 +138,32 @@ function attributes(debug: boolean): Uint8Array {
   return a
 }
 
-/** Creates (first start) or loads the simulated enclave kept in `<dataDir>/enclave/`. */
+/**
+ * Creates (first start) or loads the simulated enclave kept in `<dataDir>/enclave/`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { mkdtemp } from 'node:fs/promises'
+ * import { tmpdir } from 'node:os'
+ * import { join } from 'node:path'
+ * import { createSimulatedEnclave, reportDataForSettlement, verifyQuote } from '@rollup-mesh/tee-attest'
+ *
+ * const measurement = new Uint8Array(32).fill(7) // computeExecutorMeasurement(...) on a node
+ * const enclave = await createSimulatedEnclave({ dataDir: await mkdtemp(join(tmpdir(), 'spn-')), measurement })
+ * const reportData = reportDataForSettlement('0x1234') // binds the quote to one settlement
+ * const quote = enclave.quote(reportData)
+ * const policy = {
+ *   allowedMeasurements: [measurement],
+ *   expectedReportData: reportData,
+ *   allowSimulated: true,
+ *   simulatedRoots: [enclave.rootCertificateDer],
+ * }
+ * assert.equal(verifyQuote(quote, policy).status, 'ok-simulated')
+ * // a production policy (no simulated roots) refuses it
+ * assert.equal(verifyQuote(quote, { ...policy, allowSimulated: false }).status, 'simulated-not-allowed')
+ * ```
+ */
 export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): Promise<SimulatedEnclave> {
   if (typeof options?.dataDir !== 'string' || options.dataDir === '') {
     throw new InvalidParameterError({ param: 'dataDir', expected: 'a directory path', got: options?.dataDir })

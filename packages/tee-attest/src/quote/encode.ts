@@ -41,7 +41,28 @@ export function encodeSignatureData(version: number, sig: QuoteSignatureData): U
   return w.raw(qe).finish()
 }
 
-/** Encodes a quote; the inverse of `decodeQuote`. */
+/**
+ * Encodes a quote; the inverse of `decodeQuote`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { mkdtemp } from 'node:fs/promises'
+ * import { tmpdir } from 'node:os'
+ * import { join } from 'node:path'
+ * import { createSimulatedEnclave, decodeQuote, encodeQuote, quoteMeasurement } from '@rollup-mesh/tee-attest'
+ *
+ * const measurement = new Uint8Array(32).fill(7)
+ * const enclave = await createSimulatedEnclave({ dataDir: await mkdtemp(join(tmpdir(), 'spn-')), measurement })
+ * const bytes = enclave.quote(new Uint8Array(64))
+ * const quote = decodeQuote(bytes)
+ * assert.equal(quote.header.version, 4)
+ * assert.deepEqual(quoteMeasurement(quote), measurement)
+ * assert.deepEqual(encodeQuote(quote), bytes) // lossless: byte for byte
+ * // strict: a padded quote is refused, naming the field
+ * assert.throws(() => decodeQuote(new Uint8Array([...bytes, 0])), { code: 'QUOTE_MALFORMED', field: 'signatureData' })
+ * ```
+ */
 export function encodeQuote(quote: Quote): Uint8Array {
   const signed = encodeQuoteSignedPart(quote.header, quote.body)
   const sig = encodeSignatureData(quote.header.version, quote.signatureData)
