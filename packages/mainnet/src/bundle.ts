@@ -217,10 +217,10 @@ export async function verifyProofBundle(
   let leaf = 0n
   const leafOk = check('message-leaf', () => {
     leaf = exitLeafHash({
-      sourceSpn: BigInt(m.srcSpn),
-      index: m.position,
-      destinationSpn: BigInt(m.dstSpn),
-      recipient: m.to,
+      srcSpn: BigInt(m.srcSpn),
+      position: BigInt(m.position),
+      dstSpn: BigInt(m.dstSpn),
+      to: m.to,
       sender: m.sender,
       value: BigInt(m.value),
       data: m.data,

@@ -38,10 +38,10 @@ export type BuiltSettlement = {
 function leavesFor(from: number, count: number): bigint[] {
   return Array.from({ length: count }, (_, i) =>
     exitLeafHash({
-      sourceSpn: SPN_ID,
-      index: BigInt(from + i),
-      destinationSpn: 2n,
-      recipient: `0x${(0xbeef00 + from + i).toString(16).padStart(40, '0')}`,
+      srcSpn: SPN_ID,
+      position: BigInt(from + i),
+      dstSpn: 2n,
+      to: `0x${(0xbeef00 + from + i).toString(16).padStart(40, '0')}`,
       sender: `0x${(0xcafe00 + i).toString(16).padStart(40, '0')}`,
       value: BigInt(i) * 10n ** 15n,
       data: toHex(`message ${from + i}`),

@@ -57,6 +57,20 @@ export async function loadOrCreatePeerKey(
 /**
  * The peer id of the node whose data dir is `dataDir`, creating its identity when it has none: what a
  * launcher needs to write the node's multiaddr into other nodes' bootstrap lists before it starts.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { mkdtemp } from 'node:fs/promises'
+ * import { tmpdir } from 'node:os'
+ * import { join } from 'node:path'
+ * import { loadOrCreatePeerId } from '@rollup-mesh/p2p'
+ *
+ * const dataDir = await mkdtemp(join(tmpdir(), 'node-'))
+ * const peerId = await loadOrCreatePeerId(dataDir) // creates <dataDir>/p2p-peer.key
+ * assert.equal(await loadOrCreatePeerId(dataDir), peerId) // and reads it back
+ * assert.match(peerId, /^12D3KooW/) // an Ed25519 libp2p peer id
+ * ```
  */
 export async function loadOrCreatePeerId(dataDir: string): Promise<string> {
   const { privateKey } = await loadOrCreatePeerKey(dataDir)

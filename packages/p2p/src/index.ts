@@ -5,17 +5,8 @@ export {
   type SyncErrorCode,
 } from './errors.js'
 export { loadOrCreatePeerId, loadOrCreatePeerKey, PEER_KEY_FILE, PeerKeyFileError } from './identity.js'
-export {
-  createP2P,
-  defaultReconnectOptions,
-  type GossipMessage,
-  type GossipValidator,
-  type P2P,
-  type P2PEvents,
-  type P2PInit,
-  type ReconnectOptions,
-  type ValidationResult,
-} from './p2p.js'
+export { createP2P, type P2P, type P2PEvents, type P2PInit } from './p2p.js'
+export { defaultReconnectOptions, type ReconnectOptions } from './reconnect.js'
 export { defaultPeerScoreParams, defaultPeerScoreThresholds, defaultTopicScoreParams } from './scoring.js'
 export {
   defaultSyncLimits,
@@ -27,6 +18,7 @@ export {
   type SyncRequestOptions,
   SyncStatus,
   syncProtocol,
-} from './sync.js'
+} from './sync/protocol.js'
+export type { GossipMessage, GossipValidator, ValidationResult } from './validation.js'
 // Codecs, signatures and topic names (also importable alone, without libp2p, as `@rollup-mesh/p2p/wire`).
 export * from './wire.js'

@@ -2,33 +2,31 @@
  * The wire formats alone: message codecs, signatures and topic names, without
  * libp2p. Verifiers that only decode headers or settlements (the main net's
  * acceptance checks, `mesh proof verify`) import `@rollup-mesh/p2p/wire` and
- * skip loading the networking stack (about 0.5 s).
+ * skip loading the networking stack (about 0.5 s); test/unit/wire.test.ts fails
+ * when anything this file reaches imports a libp2p package.
  */
 export { InvalidMessageError, MessageTooLargeError } from './errors.js'
+export { type Block, decodeBlock, encodeBlock } from './messages/block.js'
+export { decodeExitBatch, encodeExitBatch } from './messages/exitBatch.js'
 export {
-  type Block,
   type BlockHeader,
-  decodeBlock,
-  decodeExitBatch,
   decodeHeader,
-  decodeSettlement,
-  decodeTx,
-  encodeBlock,
-  encodeExitBatch,
   encodeHeader,
-  encodeSettlement,
-  encodeTx,
-  type GossipTx,
   headerHash,
   headerSigningHash,
-  MESSAGE_LIMITS,
   recoverHeaderSigner,
+  type SignedHeader,
+  signHeader,
+} from './messages/header.js'
+export { MESSAGE_LIMITS } from './messages/limits.js'
+export {
+  decodeSettlement,
+  encodeSettlement,
   recoverSettlementSigner,
   type Settlement,
-  type SignedHeader,
   type SignedSettlement,
   settlementSigningHash,
-  signHeader,
   signSettlement,
-} from './messages.js'
+} from './messages/settlement.js'
+export { decodeTx, encodeTx, type GossipTx } from './messages/tx.js'
 export { PROTOCOL_VERSION, parseTopic, TOPIC_KINDS, type TopicKind, topicName } from './topics.js'

@@ -4,15 +4,13 @@ import {
   createPublicKey,
   type KeyObject,
   sign,
-  webcrypto,
   X509Certificate,
 } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Attestor, Hex, Logger } from '@rollup-mesh/core'
 import { bytesToHex, createSilentLogger, hexToBytes, InvalidParameterError } from '@rollup-mesh/core'
-import { derToPem, SIMULATED_CERT_MARKER, splitPemChain } from './certificates.js'
+import { derToPem, splitPemChain } from './certificates.js'
+import { ENCLAVE_FILES, loadOrCreateKeyMaterial } from './enclave-keys.js'
 import { EnclaveStateError } from './errors.js'
 import {
   ATTESTATION_KEY_TYPE_ECDSA_P256,
@@ -22,14 +20,9 @@ import {
   SGX_ATTRIBUTE_DEBUG,
   TEE_TYPE,
 } from './layout.js'
-import {
-  encodeQuoteSignedPart,
-  encodeSgxReport,
-  encodeSignatureData,
-  type QuoteHeader,
-  type QuoteSignatureData,
-  type SgxReportBody,
-} from './quote.js'
+import { encodeQuoteSignedPart, encodeSignatureData } from './quote/encode.js'
+import { encodeSgxReport } from './quote/report.js'
+import type { QuoteHeader, QuoteSignatureData, SgxReportBody } from './quote/types.js'
 
 /**
  * The simulated enclave: no SGX hardware, but everything a verifier sees is
@@ -43,12 +36,6 @@ import {
  * (QE report, QE auth data, type-5 PEM chain), signed through the same chain a
  * hardware quote uses; verifiers tell them apart only by the root.
  */
-
-export const ENCLAVE_FILES = {
-  chain: 'pck-chain.pem',
-  pckKey: 'pck-key.pem',
-  attestationKey: 'attestation-key.pem',
-} as const
 
 /** What the simulated Quoting Enclave puts in its own report (fixed, documented values). */
 export const SIMULATED_QE = {
@@ -119,123 +106,6 @@ function toFixedBytes(value: Uint8Array | Hex, size: number, param: string): Uin
   return bytes
 }
 
-const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const
-const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const
-
-type KeyMaterial = { chainPem: string; pckKeyPem: string; attestationKeyPem: string }
-
-async function generateKeyMaterial(notBefore: Date, years: number): Promise<KeyMaterial> {
-  // Loaded on first start only: verifiers never pay for the certificate issuer.
-  // @peculiar/x509 needs a Reflect metadata polyfill (tsyringe) before it loads.
-  await import('reflect-metadata')
-  const x509 = await import('@peculiar/x509')
-  const crypto = webcrypto
-  x509.cryptoProvider.set(crypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
-  const gen = () =>
-    crypto.subtle.generateKey(EC, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>
-  const [rootKeys, caKeys, pckKeys, akKeys] = await Promise.all([gen(), gen(), gen(), gen()])
-  const notAfter = new Date(notBefore.getTime() + years * 365.25 * 24 * 3600 * 1000)
-  const org = `O=${SIMULATED_CERT_MARKER} (not Intel),L=127.0.0.1,C=ZZ`
-  const serial = () =>
-    Buffer.from(crypto.getRandomValues(new Uint8Array(16)))
-      .toString('hex')
-      .replace(/^./, '1')
-  const rootName = `CN=rollup-mesh Simulated SGX Root CA,${org}`
-  const caName = `CN=rollup-mesh Simulated SGX PCK Platform CA,${org}`
-  const root = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
-    name: rootName,
-    notBefore,
-    notAfter,
-    keys: rootKeys,
-    signingAlgorithm: SIGNING,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 1, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
-    ],
-  })
-  const ca = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
-    subject: caName,
-    issuer: rootName,
-    notBefore,
-    notAfter,
-    publicKey: caKeys.publicKey,
-    signingKey: rootKeys.privateKey,
-    signingAlgorithm: SIGNING,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
-    ],
-  })
-  const pck = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
-    subject: `CN=rollup-mesh Simulated SGX PCK Certificate,${org}`,
-    issuer: caName,
-    notBefore,
-    notAfter,
-    publicKey: pckKeys.publicKey,
-    signingKey: caKeys.privateKey,
-    signingAlgorithm: SIGNING,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
-        true,
-      ),
-      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
-    ],
-  })
-  const pkcs8Pem = async (key: webcrypto.CryptoKey) =>
-    x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY')
-  return {
-    chainPem: [pck, ca, root].map((c) => derToPem(new Uint8Array(c.rawData))).join(''),
-    pckKeyPem: await pkcs8Pem(pckKeys.privateKey),
-    attestationKeyPem: await pkcs8Pem(akKeys.privateKey),
-  }
-}
-
-async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`
-  await writeFile(tmp, data, { mode })
-  await rename(tmp, path)
-}
-
-async function loadOrCreate(
-  keyDir: string,
-  notBefore: Date,
-  years: number,
-  log: Logger,
-): Promise<KeyMaterial> {
-  const paths = {
-    chain: join(keyDir, ENCLAVE_FILES.chain),
-    pckKey: join(keyDir, ENCLAVE_FILES.pckKey),
-    attestationKey: join(keyDir, ENCLAVE_FILES.attestationKey),
-  }
-  const present = Object.values(paths).filter((p) => existsSync(p))
-  if (present.length === 0) {
-    await mkdir(keyDir, { recursive: true, mode: 0o700 })
-    const material = await generateKeyMaterial(notBefore, years)
-    // Keys first, chain last: the chain's presence marks a complete directory.
-    await writeAtomic(paths.pckKey, material.pckKeyPem, 0o600)
-    await writeAtomic(paths.attestationKey, material.attestationKeyPem, 0o600)
-    await writeAtomic(paths.chain, material.chainPem, 0o644)
-    log.info({ keyDir }, 'simulated enclave: created dev root CA, PCK chain and attestation key')
-    return material
-  }
-  if (present.length !== 3) {
-    throw new EnclaveStateError({ dir: keyDir, problem: `only ${present.length} of 3 key files exist` })
-  }
-  return {
-    chainPem: await readFile(paths.chain, 'utf8'),
-    pckKeyPem: await readFile(paths.pckKey, 'utf8'),
-    attestationKeyPem: await readFile(paths.attestationKey, 'utf8'),
-  }
-}
-
 function rawPublicKey(key: KeyObject): Uint8Array {
   const jwk = key.export({ format: 'jwk' })
   if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y)
@@ -268,7 +138,32 @@ function attributes(debug: boolean): Uint8Array {
   return a
 }
 
-/** Creates (first start) or loads the simulated enclave kept in `<dataDir>/enclave/`. */
+/**
+ * Creates (first start) or loads the simulated enclave kept in `<dataDir>/enclave/`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { mkdtemp } from 'node:fs/promises'
+ * import { tmpdir } from 'node:os'
+ * import { join } from 'node:path'
+ * import { createSimulatedEnclave, reportDataForSettlement, verifyQuote } from '@rollup-mesh/tee-attest'
+ *
+ * const measurement = new Uint8Array(32).fill(7) // computeExecutorMeasurement(...) on a node
+ * const enclave = await createSimulatedEnclave({ dataDir: await mkdtemp(join(tmpdir(), 'spn-')), measurement })
+ * const reportData = reportDataForSettlement('0x1234') // binds the quote to one settlement
+ * const quote = enclave.quote(reportData)
+ * const policy = {
+ *   allowedMeasurements: [measurement],
+ *   expectedReportData: reportData,
+ *   allowSimulated: true,
+ *   simulatedRoots: [enclave.rootCertificateDer],
+ * }
+ * assert.equal(verifyQuote(quote, policy).status, 'ok-simulated')
+ * // a production policy (no simulated roots) refuses it
+ * assert.equal(verifyQuote(quote, { ...policy, allowSimulated: false }).status, 'simulated-not-allowed')
+ * ```
+ */
 export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): Promise<SimulatedEnclave> {
   if (typeof options?.dataDir !== 'string' || options.dataDir === '') {
     throw new InvalidParameterError({ param: 'dataDir', expected: 'a directory path', got: options?.dataDir })
@@ -288,7 +183,7 @@ export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): 
   const debug = options.debug ?? false
   const log = (options.logger ?? createSilentLogger()).child({ module: 'enclave', mode: 'simulated' })
   const keyDir = join(options.dataDir, 'enclave')
-  const material = await loadOrCreate(
+  const material = await loadOrCreateKeyMaterial(
     keyDir,
     options.notBefore ?? new Date(Date.now() - 3600_000),
     options.validityYears ?? 20,

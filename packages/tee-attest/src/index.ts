@@ -9,7 +9,6 @@ export {
 export { type Collateral, createDcapQvlBackend, type DcapQvlBackendOptions } from './dcap-backend.js'
 export {
   createSimulatedEnclave,
-  ENCLAVE_FILES,
   type EnclaveStatus,
   SIMULATED_MR_SIGNER,
   SIMULATED_QE,
@@ -17,6 +16,7 @@ export {
   type SimulatedEnclave,
   type SimulatedEnclaveOptions,
 } from './enclave.js'
+export { ENCLAVE_FILES } from './enclave-keys.js'
 export {
   CertificateFormatError,
   EnclaveStateError,
@@ -59,25 +59,21 @@ export {
   statusCode,
   statusFromCode,
 } from './precompile.js'
-export {
-  type CertificationData,
-  decodeQuote,
-  decodeQuoteWithLayout,
-  decodeSgxReport,
-  encodeQuote,
-  encodeSgxReport,
-  isDebugQuote,
-  type Quote,
-  type QuoteBody,
-  type QuoteHeader,
-  type QuoteLayout,
-  type QuoteSignatureData,
-  quoteMeasurement,
-  quoteReportData,
-  type SgxReportBody,
-  stripQuotePadding,
-  type TdReportBody,
-} from './quote.js'
+export { decodeQuote, decodeQuoteWithLayout } from './quote/decode.js'
+export { encodeQuote } from './quote/encode.js'
+export { isDebugQuote, quoteMeasurement, quoteReportData } from './quote/inspect.js'
+export { stripQuotePadding } from './quote/padding.js'
+export { decodeSgxReport, encodeSgxReport } from './quote/report.js'
+export type {
+  CertificationData,
+  Quote,
+  QuoteBody,
+  QuoteHeader,
+  QuoteLayout,
+  QuoteSignatureData,
+  SgxReportBody,
+  TdReportBody,
+} from './quote/types.js'
 export { reportDataForSettlement, reportDataFromHash } from './report-data.js'
 export {
   type AttestationPolicy,

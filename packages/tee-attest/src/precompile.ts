@@ -91,11 +91,12 @@ export function runQuoteVerifierPrecompile(
     gasUsed: gas,
     outOfGas: false,
   })
+  if (input.length > QUOTE_VERIFIER_MAX_INPUT)
+    return out(PRECOMPILE_STATUS_BAD_INPUT, false, new Uint8Array(), new Uint8Array())
   let quote: Uint8Array
   let measurement: Uint8Array
   let reportData: Uint8Array
   try {
-    if (input.length > QUOTE_VERIFIER_MAX_INPUT) throw new RangeError('input too large')
     const [q, m, r] = decodeAbiParameters(INPUT, bytesToHex(input))
     quote = hexToBytes(q)
     measurement = hexToBytes(m)

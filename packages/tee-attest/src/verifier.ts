@@ -19,13 +19,9 @@ import {
 } from './certificates.js'
 import { QuoteFormatError, QuoteVerificationError, UnsupportedQuoteError } from './errors.js'
 import { CERT_DATA_TYPE, REPORT_DATA_SIZE, SGX_REPORT_BODY_SIZE } from './layout.js'
-import {
-  decodeQuoteWithLayout,
-  isDebugQuote,
-  type Quote,
-  type QuoteLayout,
-  quoteMeasurement,
-} from './quote.js'
+import { decodeQuoteWithLayout } from './quote/decode.js'
+import { isDebugQuote, quoteMeasurement } from './quote/inspect.js'
+import type { Quote, QuoteLayout } from './quote/types.js'
 
 /**
  * The fail-closed quote verifier. Every check must pass for `ok`/`ok-simulated`;
@@ -180,7 +176,36 @@ class Failure {
   ) {}
 }
 
-/** Verifies a DCAP quote against `policy`; never throws for a bad quote or policy, it returns a failure status. */
+/**
+ * Verifies a DCAP quote against `policy`; never throws for a bad quote or policy, it returns a failure status.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { mkdtemp } from 'node:fs/promises'
+ * import { tmpdir } from 'node:os'
+ * import { join } from 'node:path'
+ * import { createSimulatedEnclave, reportDataForSettlement, verifyQuote } from '@rollup-mesh/tee-attest'
+ *
+ * const measurement = new Uint8Array(32).fill(7) // computeExecutorMeasurement(...) on a node
+ * const enclave = await createSimulatedEnclave({ dataDir: await mkdtemp(join(tmpdir(), 'spn-')), measurement })
+ * const reportData = reportDataForSettlement('0x1234') // binds the quote to one settlement
+ * const quote = enclave.quote(reportData)
+ * const policy = {
+ *   allowedMeasurements: [measurement],
+ *   expectedReportData: reportData,
+ *   allowSimulated: true,
+ *   simulatedRoots: [enclave.rootCertificateDer],
+ * }
+ * const result = verifyQuote(quote, policy)
+ * assert.equal(result.ok, true)
+ * assert.deepEqual(result.checks.slice(0, 2), ['decode', 'certificates'])
+ * // every check fails closed with its own status
+ * assert.equal(verifyQuote(quote, { ...policy, allowedMeasurements: [] }).status, 'measurement-not-allowed')
+ * assert.equal(verifyQuote(quote, { ...policy, expectedReportData: new Uint8Array(64) }).status, 'report-data-mismatch')
+ * assert.equal(verifyQuote(quote.subarray(0, 100), policy).status, 'malformed')
+ * ```
+ */
 export function verifyQuote(quoteBytes: Uint8Array, policy: AttestationPolicy): VerificationResult {
   const result: VerificationResult = { status: 'verifier-error', ok: false, simulated: false, checks: [] }
   try {

@@ -149,18 +149,23 @@ export function writeArtifactFile(dir: string, name: string, bytes: Uint8Array):
     )
 }
 
-/** Reads `dir/name`, joining its numbered parts when it was stored split. */
+/** Reads `dir/name`, joining its numbered parts when it was stored split; `ArtifactNotFoundError` when neither exists. */
 export async function readArtifactFile(dir: string, name: string): Promise<Uint8Array> {
+  const path = join(dir, name)
+  const parts: Buffer[] = []
   try {
-    if (existsSync(join(dir, name))) return new Uint8Array(await readFile(join(dir, name)))
-    const parts: Buffer[] = []
+    if (existsSync(path)) return new Uint8Array(await readFile(path))
     for (let i = 0; existsSync(join(dir, `${name}.part${i}`)); i++)
       parts.push(await readFile(join(dir, `${name}.part${i}`)))
-    if (parts.length === 0) throw new Error(`neither ${name} nor ${name}.part0 exists`)
-    return new Uint8Array(Buffer.concat(parts))
   } catch (cause) {
-    throw new ArtifactNotFoundError({ file: join(dir, name), cause })
+    throw new ArtifactNotFoundError({ file: path, cause })
   }
+  if (parts.length === 0)
+    throw new ArtifactNotFoundError({
+      file: path,
+      reason: `Neither ${name} nor ${name}.part0 exists in ${dir}.`,
+    })
+  return new Uint8Array(Buffer.concat(parts))
 }
 
 const read = readArtifactFile

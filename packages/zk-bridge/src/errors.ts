@@ -17,12 +17,13 @@ export class ArtifactMismatchError extends BaseError {
 
 /** An artifact file or the manifest is missing or unreadable. */
 export class ArtifactNotFoundError extends BaseError {
-  constructor({ file, cause }: { file: string; cause?: unknown }) {
+  constructor({ file, cause, reason }: { file: string; cause?: unknown; reason?: string }) {
     super(`Artifact "${file}" could not be read.`, {
       code: 'ZK_ARTIFACT_NOT_FOUND',
       name: 'ArtifactNotFoundError',
       cause,
       metaMessages: [
+        ...(reason ? [`- ${reason}`] : []),
         '- Run the ceremony (npm run ceremony -w packages/zk-bridge) or restore artifacts/ from git.',
       ],
     })

@@ -40,6 +40,28 @@ export type SettlementBatch = {
  * when asked for, and cached. The settlement circuit's siblings are frontier entries too. The tree
  * also keeps every complete node so that `proof(index)` is O(depth); empty subtrees are never stored
  * (their roots are ZERO_HASHES) and partial nodes come from the same fold as the root.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { ExitTree, exitLeafHash, verifyExitProof } from '@rollup-mesh/zk-bridge/exits'
+ *
+ * const tree = new ExitTree()
+ * const leaf = exitLeafHash({
+ *   srcSpn: 1n,
+ *   position: 0n,
+ *   dstSpn: 2n,
+ *   to: '0x00000000000000000000000000000000000000aa',
+ *   sender: '0x00000000000000000000000000000000000000bb',
+ *   value: 0n,
+ *   data: '0x',
+ * })
+ * const index = tree.append(leaf)
+ * assert.equal(tree.size, 1)
+ * const proof = tree.proof(index)
+ * assert.equal(verifyExitProof(proof, tree.root), true)
+ * assert.equal(verifyExitProof({ ...proof, leaf: leaf + 1n }, tree.root), false)
+ * ```
  */
 export class ExitTree {
   readonly depth: number

@@ -12,5 +12,5 @@ export {
 } from './constants.js'
 export { ExitTreeFullError } from './errors.js'
 export { type ExitInclusionProof, ExitTree, type SettlementBatch, verifyExitProof } from './exit-tree.js'
-export { dataHashToField, type ExitMessage, exitLeafHash, exitLeafHashOfDataHash } from './leaf.js'
+export { dataHashToField, type ExitLeafMessage, exitLeafHash, exitLeafHashOfDataHash } from './leaf.js'
 export { EMPTY_LEAF, hashPair, ZERO_HASHES } from './poseidon.js'

@@ -1,5 +1,5 @@
 import {
-  type Address,
+  type ExitMessage,
   type Hex,
   hexToBigInt,
   InvalidParameterError,
@@ -9,37 +9,46 @@ import {
 import { poseidon7 } from 'poseidon-lite/poseidon7'
 import { SNARK_SCALAR_FIELD, toField } from './constants.js'
 
-/** A cross-network message as the exit tree commits to it. */
-export type ExitMessage = {
-  /** The SPN that sends the message. */
-  sourceSpn: bigint | number
-  /** The message's leaf index in the source SPN's exit tree. */
-  index: bigint | number
-  /** The SPN that receives it. */
-  destinationSpn: bigint | number
-  /** The receiving contract or account on the destination SPN. */
-  recipient: Address
-  /** The contract or account that called `sendMessage` on the source SPN. */
-  sender: Address
-  /** Native value carried, in wei. */
-  value: bigint
-  /** Call data for the recipient. */
-  data: Hex
-}
+/**
+ * The fields of a cross-network message (core's `ExitMessage`) that its exit-tree leaf commits to: the
+ * source SPN, the leaf's position in the source SPN's exit tree, the destination SPN, the receiving
+ * account `to`, the `sender` on the source SPN, the native `value` (wei) and the call `data`.
+ */
+export type ExitLeafMessage = Pick<
+  ExitMessage,
+  'srcSpn' | 'position' | 'dstSpn' | 'to' | 'sender' | 'value' | 'data'
+>
 
 const UINT64_MAX = 2n ** 64n - 1n
 
 /**
  * The exit-tree leaf of a message:
  *
- *   Poseidon7(sourceSpn, index, destinationSpn, recipient, sender, value, keccak256(data) mod p)
+ *   Poseidon7(srcSpn, position, dstSpn, to, sender, value, keccak256(data) mod p)
  *
- * with circomlib's Poseidon over BN254 (p = SNARK_SCALAR_FIELD). SPN ids and the index are uint64,
+ * with circomlib's Poseidon over BN254 (p = SNARK_SCALAR_FIELD). SPN ids and the position are uint64,
  * addresses are their 160-bit integers, `value` must be below p (every real amount is), and the data
  * is committed by its keccak256 reduced into the field. Every input is a field element, so the
  * encoding is injective apart from the data-hash reduction (a 254-bit image of a 256-bit hash).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict'
+ * import { exitLeafHash, SNARK_SCALAR_FIELD } from '@rollup-mesh/zk-bridge/exits'
+ *
+ * const leaf = exitLeafHash({
+ *   srcSpn: 1n,
+ *   position: 0n,
+ *   dstSpn: 2n,
+ *   to: '0x00000000000000000000000000000000000000aa',
+ *   sender: '0x00000000000000000000000000000000000000bb',
+ *   value: 10n ** 18n,
+ *   data: '0x1234',
+ * })
+ * assert.ok(leaf > 0n && leaf < SNARK_SCALAR_FIELD)
+ * ```
  */
-export function exitLeafHash(message: ExitMessage): bigint {
+export function exitLeafHash(message: ExitLeafMessage): bigint {
   return exitLeafHashOfDataHash({ ...message, dataHash: keccak256(message.data) })
 }
 
@@ -47,16 +56,12 @@ export function exitLeafHash(message: ExitMessage): bigint {
  * `exitLeafHash` from the data's keccak256 instead of the data (what an on-chain verifier has at hand:
  * the SPN Mailbox passes `keccak256(data)` to its exit-proof precompile).
  */
-export function exitLeafHashOfDataHash(message: Omit<ExitMessage, 'data'> & { dataHash: Hex }): bigint {
-  const sourceSpn = uint64('sourceSpn', message.sourceSpn)
-  const index = uint64('index', message.index)
-  const destinationSpn = uint64('destinationSpn', message.destinationSpn)
-  if (!isAddress(message.recipient, { strict: false }))
-    throw new InvalidParameterError({
-      param: 'recipient',
-      expected: 'a 20-byte address',
-      got: message.recipient,
-    })
+export function exitLeafHashOfDataHash(message: Omit<ExitLeafMessage, 'data'> & { dataHash: Hex }): bigint {
+  const srcSpn = uint64('srcSpn', message.srcSpn)
+  const position = uint64('position', message.position)
+  const dstSpn = uint64('dstSpn', message.dstSpn)
+  if (!isAddress(message.to, { strict: false }))
+    throw new InvalidParameterError({ param: 'to', expected: 'a 20-byte address', got: message.to })
   if (!isAddress(message.sender, { strict: false }))
     throw new InvalidParameterError({ param: 'sender', expected: 'a 20-byte address', got: message.sender })
   if (typeof message.value !== 'bigint' || message.value < 0n || message.value >= SNARK_SCALAR_FIELD)
@@ -66,10 +71,10 @@ export function exitLeafHashOfDataHash(message: Omit<ExitMessage, 'data'> & { da
       got: message.value,
     })
   return poseidon7([
-    sourceSpn,
-    index,
-    destinationSpn,
-    hexToBigInt(message.recipient),
+    srcSpn,
+    position,
+    dstSpn,
+    hexToBigInt(message.to),
     hexToBigInt(message.sender),
     message.value,
     toField(hexToBigInt(message.dataHash)),

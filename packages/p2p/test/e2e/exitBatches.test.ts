@@ -19,7 +19,7 @@ import {
   SyncStatus,
   syncProtocol,
 } from '../../src/index.js'
-import { exitBatchToRLP } from '../../src/messages.js'
+import { exitBatchToRLP } from '../../src/messages/exitBatch.js'
 import { makeExitBatch, waitFor } from '../helpers.js'
 
 const PROTOCOL = syncProtocol('exit_batches')

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -33,6 +33,16 @@ describe('persistent identity', () => {
     await chmod(path, 0o644)
     await loadOrCreatePeerKey(join(dir, 'data'))
     expect((await stat(path)).mode & 0o777).toBe(0o600)
+  })
+
+  it('a key file that does not parse is PeerKeyFileError (P2P_PEER_KEY_INVALID)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'p2p-id-'))
+    dirs.push(dir)
+    await writeFile(join(dir, PEER_KEY_FILE), 'not a protobuf key')
+    await expect(loadOrCreatePeerKey(dir)).rejects.toMatchObject({
+      name: 'PeerKeyFileError',
+      code: 'P2P_PEER_KEY_INVALID',
+    })
   })
 })
 

@@ -39,10 +39,10 @@ export const exitProofPrecompile: CustomPrecompile = (input) => {
       bytesToHex(input),
     )
     const leaf = exitLeafHashOfDataHash({
-      sourceSpn: srcSpn,
-      index: position,
-      destinationSpn: dstSpn,
-      recipient: to,
+      srcSpn,
+      position,
+      dstSpn,
+      to,
       sender,
       value,
       dataHash,

@@ -181,10 +181,10 @@ export function checkExitBatch(
       )
     if (m.srcSpn !== expected.srcSpn) throw new Error(`exit batch message ${i} is from SPN ${m.srcSpn}`)
     return exitLeafHash({
-      sourceSpn: m.srcSpn,
-      index: m.position,
-      destinationSpn: m.dstSpn,
-      recipient: m.to,
+      srcSpn: m.srcSpn,
+      position: m.position,
+      dstSpn: m.dstSpn,
+      to: m.to,
       sender: m.sender,
       value: m.value,
       data: m.data,

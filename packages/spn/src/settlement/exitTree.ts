@@ -233,10 +233,10 @@ export class SPNExitTree {
     for (const m of messages) {
       const position = tree.size
       const leaf = exitLeafHash({
-        sourceSpn: m.srcSpn,
-        index: position,
-        destinationSpn: m.dstSpn,
-        recipient: m.to,
+        srcSpn: m.srcSpn,
+        position: BigInt(position),
+        dstSpn: m.dstSpn,
+        to: m.to,
         sender: m.sender,
         value: m.value,
         data: m.data,

@@ -181,10 +181,10 @@ describe('SPN Mailbox delivery (in-process node, deposits sealed by hand)', () =
     for (const m of batch.messages)
       tree.append(
         exitLeafHash({
-          sourceSpn: SRC,
-          index: m.position,
-          destinationSpn: m.dstSpn,
-          recipient: m.to,
+          srcSpn: SRC,
+          position: m.position,
+          dstSpn: m.dstSpn,
+          to: m.to,
           sender: m.sender,
           value: m.value,
           data: m.data,

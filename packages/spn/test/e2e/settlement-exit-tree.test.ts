@@ -95,10 +95,10 @@ describe('SPN exit tree (in-process node, blocks sealed by hand)', () => {
     for (const m of tree.messages())
       expect(m.leaf).toBe(
         exitLeafHash({
-          sourceSpn: 5n,
-          index: m.position,
-          destinationSpn: m.dstSpn,
-          recipient: m.to,
+          srcSpn: 5n,
+          position: BigInt(m.position),
+          dstSpn: m.dstSpn,
+          to: m.to,
           sender: m.sender,
           value: m.value,
           data: m.data,

@@ -103,10 +103,10 @@ describe('SPN settlement to the main net (child processes)', () => {
         leaves.set(
           position,
           exitLeafHash({
-            sourceSpn: SPN_ID,
-            index: position,
-            destinationSpn: m.dst,
-            recipient: m.to,
+            srcSpn: SPN_ID,
+            position: BigInt(position),
+            dstSpn: m.dst,
+            to: m.to,
             sender: m.sender,
             value: m.value,
             data: m.data,
@@ -252,10 +252,10 @@ describe('SPN settlement to the main net (child processes)', () => {
     expect(settled.fromBlock <= sent.block && sent.block <= settled.toBlock).toBe(true)
     // the leaf sits at the batch's first position; it is the only message, so every sibling is empty
     const leaf = exitLeafHash({
-      sourceSpn: SPN_ID,
-      index: settled.startIndex,
-      destinationSpn: 2n,
-      recipient: recipient.address,
+      srcSpn: SPN_ID,
+      position: settled.startIndex,
+      dstSpn: 2n,
+      to: recipient.address,
       sender: user.address,
       value: parseEther('1.5'),
       data: '0xc0ffee',
@@ -395,10 +395,10 @@ contract Sender {
       60_000,
     )
     const leaf = exitLeafHash({
-      sourceSpn: SPN_ID,
-      index: settled.startIndex,
-      destinationSpn: 3n,
-      recipient: recipient.address,
+      srcSpn: SPN_ID,
+      position: settled.startIndex,
+      dstSpn: 3n,
+      to: recipient.address,
       sender: address,
       value: 7n,
       data: '0x1234',
@@ -413,10 +413,10 @@ contract Sender {
     )
     expect(leaf).toBe(
       exitLeafHash({
-        sourceSpn: SPN_ID,
-        index: settled.startIndex,
-        destinationSpn: 3n,
-        recipient: recipient.address,
+        srcSpn: SPN_ID,
+        position: settled.startIndex,
+        dstSpn: 3n,
+        to: recipient.address,
         sender: ev?.args.sender as Address,
         value: ev?.args.value as bigint,
         data: ev?.args.data as Hex,

@@ -5,6 +5,7 @@ import {
   decodeQuote,
   decodeQuoteVerifierOutput,
   encodeQuoteVerifierInput,
+  QUOTE_VERIFIER_MAX_INPUT,
   quoteMeasurement,
   quoteVerifierGas,
   reportDataForSettlement,
@@ -73,6 +74,11 @@ describe('quote-verifier precompile', () => {
       timestamp: now,
     })
     expect(decodeQuoteVerifierOutput(garbage.returnData).status).toBe('bad-input')
+    const oversize = new Uint8Array(QUOTE_VERIFIER_MAX_INPUT + 1)
+    oversize.set(input)
+    const tooLarge = runQuoteVerifierPrecompile(oversize, { policy: localPolicy(), timestamp: now })
+    expect(decodeQuoteVerifierOutput(tooLarge.returnData).status).toBe('bad-input')
+    expect(tooLarge).toMatchObject({ outOfGas: false, gasUsed: quoteVerifierGas(oversize.length) })
     const oog = runQuoteVerifierPrecompile(input, { policy: localPolicy(), timestamp: now, gasLimit: 1000n })
     expect(oog).toMatchObject({ outOfGas: true, gasUsed: 1000n })
     expect(oog.returnData).toHaveLength(0)

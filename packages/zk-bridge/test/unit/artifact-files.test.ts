@@ -28,6 +28,9 @@ describe('artifact files over the part size', () => {
   })
 
   it('a missing artifact is a clear error', async () => {
-    await expect(readArtifactFile(dir, 'nope.zkey')).rejects.toBeInstanceOf(ArtifactNotFoundError)
+    const err = await readArtifactFile(dir, 'nope.zkey').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ArtifactNotFoundError)
+    expect(err).toMatchObject({ code: 'ZK_ARTIFACT_NOT_FOUND', name: 'ArtifactNotFoundError' })
+    expect((err as Error).message).toContain('Neither nope.zkey nor nope.zkey.part0 exists')
   })
 })

@@ -96,6 +96,7 @@ describe('ExitTree', () => {
     expect(tree.root).toBe(naiveRoot(leaves, 4))
     expect(verifyExitProof(tree.proof(15), tree.root, { depth: 4 })).toBe(true)
     expect(() => tree.append(17n)).toThrow(ExitTreeFullError)
+    expect(() => tree.append(17n)).toThrow(expect.objectContaining({ code: 'ZK_EXIT_TREE_FULL' }))
   })
 
   it('restores from its frontier and keeps appending and proving', () => {

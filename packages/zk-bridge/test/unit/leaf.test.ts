@@ -3,17 +3,17 @@ import { keccak256 } from 'viem'
 import { describe, expect, it } from 'vitest'
 import {
   dataHashToField,
-  type ExitMessage,
+  type ExitLeafMessage,
   exitLeafHash,
   exitLeafHashOfDataHash,
   SNARK_SCALAR_FIELD,
 } from '../../src/index.js'
 
-const message: ExitMessage = {
-  sourceSpn: 1,
-  index: 7n,
-  destinationSpn: 2,
-  recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+const message: ExitLeafMessage = {
+  srcSpn: 1n,
+  position: 7n,
+  dstSpn: 2n,
+  to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
   sender: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
   value: 10n ** 18n,
   data: '0xdeadbeef',
@@ -35,6 +35,12 @@ describe('exitLeafHash', () => {
     expect(dataHashToField('0xdeadbeef')).toBeLessThan(SNARK_SCALAR_FIELD)
   })
 
+  it('keeps the value it had before it took core ExitMessage field names (pinned)', () => {
+    expect(exitLeafHash(message)).toBe(
+      8441187773821148264073509973435268805242070559945497969351813542162181254904n,
+    )
+  })
+
   it('is the same leaf from the data’s keccak256 (what the SPN Mailbox hands its precompile)', () => {
     const { data, ...rest } = message
     expect(exitLeafHashOfDataHash({ ...rest, dataHash: keccak256(data) })).toBe(exitLeafHash(message))
@@ -43,12 +49,12 @@ describe('exitLeafHash', () => {
 
   it('changes with every field', () => {
     const base = exitLeafHash(message)
-    const variants: Partial<ExitMessage>[] = [
-      { sourceSpn: 3 },
-      { index: 8n },
-      { destinationSpn: 1 },
-      { recipient: message.sender },
-      { sender: message.recipient },
+    const variants: Partial<ExitLeafMessage>[] = [
+      { srcSpn: 3n },
+      { position: 8n },
+      { dstSpn: 1n },
+      { to: message.sender },
+      { sender: message.to },
       { value: 1n },
       { data: '0xdeadbeee' },
     ]
@@ -59,8 +65,11 @@ describe('exitLeafHash', () => {
     expect(() => exitLeafHash({ ...message, value: SNARK_SCALAR_FIELD })).toThrow(
       /Parameter "value" is invalid/,
     )
-    expect(() => exitLeafHash({ ...message, index: -1 })).toThrow(/"index"/)
-    expect(() => exitLeafHash({ ...message, sourceSpn: 2n ** 64n })).toThrow(/unsigned 64-bit/)
-    expect(() => exitLeafHash({ ...message, recipient: '0x1234' })).toThrow(/"recipient"/)
+    expect(() => exitLeafHash({ ...message, position: -1n })).toThrow(/"position"/)
+    expect(() => exitLeafHash({ ...message, srcSpn: 2n ** 64n })).toThrow(/unsigned 64-bit/)
+    expect(() => exitLeafHash({ ...message, to: '0x1234' })).toThrow(/"to"/)
+    expect(() => exitLeafHash({ ...message, to: '0x1234' })).toThrow(
+      expect.objectContaining({ code: 'PARAMETER_INVALID' }),
+    )
   })
 })

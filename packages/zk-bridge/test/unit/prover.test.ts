@@ -38,10 +38,10 @@ beforeAll(async () => {
   tree.appendBatch([1n, 2n, 3n], 5n)
   const leaves = Array.from({ length: 16 }, (_, i) =>
     exitLeafHash({
-      sourceSpn: 1,
-      index: 16 + i,
-      destinationSpn: 2,
-      recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+      srcSpn: 1n,
+      position: BigInt(16 + i),
+      dstSpn: 2n,
+      to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
       sender: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
       value: BigInt(i),
       data: '0x',
