@@ -34,3 +34,20 @@ export class NodeUnreachableError extends BaseError {
     })
   }
 }
+
+/** One bad option: its flag (or argument), what it expects, what was given and where. */
+export type OptionIssue = { name: string; expected: string; given: string }
+
+/** Options of a command failed validation; each issue names the flag, the expectation and the given value. */
+export class InvalidOptionError extends MeshCliError {
+  override name = 'InvalidOptionError'
+  readonly issues: OptionIssue[]
+  constructor(usage: string, issues: OptionIssue[]) {
+    const line = (i: OptionIssue) => `${i.name}: ${i.expected}, got ${i.given}`
+    super(`Invalid option for \`mesh ${usage}\`: ${issues.map(line).join('; ')}.`, {
+      code: 'INVALID_OPTION',
+      metaMessages: [...issues.map((i) => `- ${line(i)}`), `- Run \`mesh ${usage} --help\` for its options.`],
+    })
+    this.issues = issues
+  }
+}

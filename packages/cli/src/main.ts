@@ -10,7 +10,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = createProgram()
   const debug = argv.includes('--debug') || process.env.MESH_DEBUG === '1'
   // With --json, a failure is also one JSON object on stdout: {"error":{"code","message"}}.
-  const json = argv.includes('--json')
+  const json = argv.includes('--json') || ['1', 'true'].includes(process.env.MESH_JSON ?? '')
   const jsonError = (code: string, message: string) => {
     if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`)
   }

@@ -13,6 +13,8 @@ export function createProgram(): Command {
   const program = new Command('mesh')
     .description('Run and use a rollup-mesh: a main net coordinating EVM + WASM SPNs.')
     .version(VERSION, '-v, --version', 'print the version')
+    // main() takes --debug out of argv before parsing (it applies to every command); declared for --help.
+    .option('--debug', 'print the stack of an unexpected error (env: MESH_DEBUG=1)')
     .showHelpAfterError('(run `mesh --help` for usage)')
     .exitOverride()
   for (const c of commands) {

@@ -117,7 +117,7 @@ describe('mesh proof: message references and offline verification', () => {
       return true
     })
     try {
-      const code = await proofVerifyHandler({ json: true, debug: false, file, validator })
+      const code = await proofVerifyHandler({ json: true, file, validator })
       return { code, result: JSON.parse(writes.join('').trim().split('\n').at(-1) as string) }
     } finally {
       spy.mockRestore()
