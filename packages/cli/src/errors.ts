@@ -1,12 +1,32 @@
 import { BaseError } from '@rollup-mesh/core'
 
-/** A `mesh` command could not do what was asked; the message says what to do next. */
+/**
+ * A `mesh` command could not do what was asked; the meta messages say what to run next.
+ * `code` is stable (tests and `--json` consumers match on it).
+ */
 export class MeshCliError extends BaseError {
   constructor(
     shortMessage: string,
-    args: { code?: string; metaMessages?: string[]; details?: string; cause?: unknown } = {},
+    args: { code: string; metaMessages?: string[]; details?: string; cause?: unknown },
   ) {
-    super(shortMessage, { code: args.code ?? 'MESH_CLI', name: 'MeshCliError', ...args })
+    super(shortMessage, { name: 'MeshCliError', ...args })
+  }
+}
+
+/** A node answered a JSON-RPC request with an error (or with something that is not JSON-RPC). */
+export class NodeRpcError extends MeshCliError {
+  override name = 'NodeRpcError'
+  readonly method: string
+  constructor(network: string, method: string, message: string, rpcCode?: number) {
+    super(`${network} rejected ${method}: ${message}`, {
+      code: 'RPC_ERROR',
+      metaMessages: [
+        `- The node's log says more: \`mesh logs ${network}\`.`,
+        '- Check the mesh with `mesh status`.',
+      ],
+      ...(rpcCode !== undefined ? { details: `JSON-RPC error code ${rpcCode}` } : {}),
+    })
+    this.method = method
   }
 }
 

@@ -34,7 +34,11 @@ export function readNodeFile(path: string): NodeFile {
   try {
     raw = JSON.parse(readFileSync(abs, 'utf8'))
   } catch (err) {
-    throw new MeshCliError(`Node config ${abs} is not valid JSON.`, { details: (err as Error).message })
+    throw new MeshCliError(`Node config ${abs} is not valid JSON.`, {
+      code: 'NODE_CONFIG_INVALID',
+      metaMessages: ['- Write it again with `mesh up --export-configs <dir>`.'],
+      details: (err as Error).message,
+    })
   }
   const file = parseConfig(nodeFileSchema, raw, `node config ${abs}`)
   const dataDir = typeof file.config.dataDir === 'string' ? file.config.dataDir : '.'

@@ -54,7 +54,11 @@ export type DemoStep = { step: string; network: string; detail: Record<string, s
  */
 export async function runDemo(state: MeshState, out: Out): Promise<DemoStep[]> {
   const spns = state.networks.filter((n) => n.kind === 'spn')
-  if (spns.length === 0) throw new MeshCliError('The demo needs at least one SPN.')
+  if (spns.length === 0)
+    throw new MeshCliError('The demo needs at least one SPN.', {
+      code: 'DEMO_NEEDS_SPN',
+      metaMessages: ['- Run `mesh up --demo` with --spns 1 or more.'],
+    })
   const target = (i: number): RPCTarget => {
     const n = spns[Math.min(i, spns.length - 1)]!
     return { network: n.name, rpcUrl: n.rpcUrl, wsUrl: n.wsUrl, chainId: n.chainId }
