@@ -98,7 +98,7 @@ export async function bridgeHandler(options: BridgeOptions): Promise<number> {
     network: src.net.name,
     txHash: hash,
     block: sent.blockNumber,
-    position: message.position,
+    position: Number(message.position),
     messageIndex: message.messageIndex,
   })
   const result = {
@@ -108,7 +108,7 @@ export async function bridgeHandler(options: BridgeOptions): Promise<number> {
     dstSpn: dst.id,
     txHash: hash,
     block: sent.blockNumber,
-    position: message.position,
+    position: Number(message.position),
     messageIndex: message.messageIndex,
     sender: account.address,
     recipient: to,

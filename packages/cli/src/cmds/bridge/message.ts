@@ -1,6 +1,6 @@
-import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
+import { type ExitMessage, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { settlementAbi } from '@rollup-mesh/mainnet'
-import type { ExitTreeMessage, InboxEntryJSON } from '@rollup-mesh/spn'
+import type { InboxEntryJSON } from '@rollup-mesh/spn'
 import {
   type Address,
   decodeErrorResult,
@@ -59,10 +59,18 @@ export function spnIdOfName(name: string, flag = 'network'): bigint {
   return BigInt(m[1] as string)
 }
 
-/** One message of the source SPN's exit tree, as `mesh_getMessagesByTx` reports it (quantities decoded). */
-export type ExitMessage = Omit<ExitTreeMessage, 'leaf'>
+/**
+ * One message of the source SPN's exit tree as `mesh_getMessagesByTx` reports it: core's wire shape
+ * (quantities decoded) and the settlement batch its position falls in (`position >> 4`).
+ */
+export type SentMessage = ExitMessage & { batch: number }
 
-type RawExitMessage = Omit<ExitMessage, 'messageIndex' | 'block' | 'srcSpn' | 'dstSpn' | 'value'> & {
+type RawExitMessage = Omit<
+  ExitMessage,
+  'position' | 'messageIndex' | 'block' | 'srcSpn' | 'dstSpn' | 'value'
+> & {
+  position: number | Hex
+  batch: number
   messageIndex: Hex
   block: Hex
   srcSpn: Hex
@@ -73,10 +81,11 @@ type RawExitMessage = Omit<ExitMessage, 'messageIndex' | 'block' | 'srcSpn' | 'd
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** The messages transaction `txHash` sent on `spn` (empty when it sent none, or the node does not know it). */
-export async function messagesOfTx(spn: RPCTarget, txHash: Hash): Promise<ExitMessage[]> {
+export async function messagesOfTx(spn: RPCTarget, txHash: Hash): Promise<SentMessage[]> {
   const raw = await rpcRequest<RawExitMessage[]>(spn, 'mesh_getMessagesByTx', [txHash])
   return raw.map((m) => ({
     ...m,
+    position: BigInt(m.position),
     messageIndex: BigInt(m.messageIndex),
     block: BigInt(m.block),
     srcSpn: BigInt(m.srcSpn),
@@ -210,7 +219,7 @@ export function formatStage(s: Stage, srcName: string): string {
  * reason). Calls `onStage` as each happens; throws a `MeshCliError` naming the stage when `deadline` passes.
  */
 export async function followMessage(params: {
-  message: ExitMessage
+  message: SentMessage
   mainnet: RPCTarget
   src: RPCTarget
   dst: RPCTarget
@@ -248,7 +257,7 @@ export async function followMessage(params: {
     toBlock: settled.toBlock,
   })
   const entry = await poll(async () => {
-    const e = await inboxEntry(dst, m.srcSpn, m.position)
+    const e = await inboxEntry(dst, m.srcSpn, Number(m.position))
     return e && e.status !== 'queued' ? e : undefined
   }, deadline)
   if (!entry)
@@ -281,7 +290,7 @@ export async function waitMessagesOfTx(
   spn: RPCTarget,
   txHash: Hash,
   deadline: number,
-): Promise<ExitMessage[]> {
+): Promise<SentMessage[]> {
   return (
     (await poll(
       async () => {

@@ -9,9 +9,9 @@ import { type RPCTarget, rpcRequest } from '../../mesh/rpc.js'
 import { type MeshState, requireState, resolveDataDir } from '../../mesh/state.js'
 import { createOut } from '../../output.js'
 import {
-  type ExitMessage,
   inboxEntry,
   messagesOfTx,
+  type SentMessage,
   settledAt,
   settlementIndexOf,
   spnIdOfName,
@@ -40,7 +40,7 @@ export function parseMessageRef(text: string): MessageRef {
   })
 }
 
-type Found = { net: MeshState['networks'][number]; position: number; batch: number; message?: ExitMessage }
+type Found = { net: MeshState['networks'][number]; position: number; batch: number; message?: SentMessage }
 
 /** Finds the message a reference names: a tx hash asks `--network` or every SPN (`mesh_getMessagesByTx`). */
 async function findMessage(state: MeshState, ref: MessageRef, options: ProofExportOptions): Promise<Found> {
@@ -51,7 +51,7 @@ async function findMessage(state: MeshState, ref: MessageRef, options: ProofExpo
   const nets = options.network
     ? [spnOf(state, options.network, '--network').net]
     : state.networks.filter((n) => n.kind === 'spn')
-  const hits: { net: Found['net']; messages: ExitMessage[] }[] = []
+  const hits: { net: Found['net']; messages: SentMessage[] }[] = []
   for (const net of nets) {
     const messages = await messagesOfTx(targetOf(net), ref.txHash)
     if (messages.length > 0) hits.push({ net, messages })
@@ -89,7 +89,7 @@ async function findMessage(state: MeshState, ref: MessageRef, options: ProofExpo
         code: 'INVALID_OPTION',
       },
     )
-  return { net: hit.net, position: message.position, batch: message.batch, message }
+  return { net: hit.net, position: Number(message.position), batch: message.batch, message }
 }
 
 /**

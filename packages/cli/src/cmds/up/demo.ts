@@ -241,7 +241,7 @@ async function crossNetworkDemo(ctx: {
     network: src.network,
     txHash: sent.txHash,
     block: sent.blockNumber,
-    position: message.position,
+    position: Number(message.position),
     messageIndex: message.messageIndex,
   })
   await followMessage({
@@ -273,7 +273,7 @@ async function crossNetworkDemo(ctx: {
   const { bundle } = await exportBundle({
     state,
     src,
-    position: message.position,
+    position: Number(message.position),
     batch: message.batch,
   })
   const file = join(state.dataDir, 'demo-bundle.json')
