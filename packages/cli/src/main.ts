@@ -5,6 +5,11 @@ import { CommanderError, createProgram } from './program.js'
  * Runs `mesh` with `argv` (process.argv shape); returns the exit code.
  * A `BaseError` prints its message; anything else prints a short message
  * (the stack only with `--debug` or `MESH_DEBUG=1`). Never throws.
+ *
+ * @example
+ * import { main } from '@rollup-mesh/cli'
+ * // what bin/mesh.js does: `mesh status --json` against the mesh in ./.mesh
+ * process.exitCode = await main(['node', 'mesh', 'status', '--json'])
  */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram()

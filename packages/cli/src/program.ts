@@ -8,7 +8,16 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 export const VERSION = pkg.version
 
-/** Builds the `mesh` program; exported so tests drive it in-process. */
+/**
+ * Builds the `mesh` program (every command of `cmds/index.ts`, each registered from its option
+ * declarations); exported so tests and scripts drive it in-process. Commands import their
+ * handlers lazily, so building it loads no node, VM or prover code.
+ *
+ * @example
+ * import { createProgram } from '@rollup-mesh/cli'
+ * // prints the doctor's checks as JSON; the exit code is left in process.exitCode
+ * await createProgram().parseAsync(['node', 'mesh', 'doctor', '--json'])
+ */
 export function createProgram(): Command {
   const program = new Command('mesh')
     .description('Run and use a rollup-mesh: a main net coordinating EVM + WASM SPNs.')
