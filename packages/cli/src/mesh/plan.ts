@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { parseConfig, z } from '@rollup-mesh/core'
+import { MAINNET_NETWORK, parseConfig, spnNetworkName, z } from '@rollup-mesh/core'
 import { MeshCliError } from '../errors.js'
 import type { NodeKind } from './state.js'
 
@@ -92,14 +92,14 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
       }
   }
   if (options.mainnet) {
-    const nodeDir = join(options.dataDir, 'mainnet')
+    const nodeDir = join(options.dataDir, MAINNET_NETWORK)
     const configFile = join(nodeDir, 'node.json')
     const resumed = existsSync(configFile)
     const file: NodeFile = resumed
       ? parseConfig(nodeFileSchema, JSON.parse(readFileSync(configFile, 'utf8')), configFile)
       : {
           kind: 'mainnet',
-          network: 'mainnet',
+          network: MAINNET_NETWORK,
           vms: ['evm'],
           role: 'coordination',
           config: {
@@ -111,7 +111,7 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
         }
     runtime(file.config, options.spns)
     nodes.push({
-      name: 'mainnet',
+      name: MAINNET_NETWORK,
       kind: 'mainnet',
       configFile,
       nodeDir,
@@ -121,7 +121,7 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
     })
   }
   for (let i = 1; i <= options.spns; i++) {
-    const name = `spn${i}`
+    const name = spnNetworkName(i)
     const nodeDir = join(options.dataDir, name)
     const configFile = join(nodeDir, 'node.json')
     let file: NodeFile

@@ -23,17 +23,12 @@ import {
 import { type Artifact, compileFile, selectArtifact } from '../../contracts/compile.js'
 import { MeshCliError } from '../../errors.js'
 import type { RPCTarget } from '../../mesh/rpc.js'
+import { spnIdOfName, targetOf } from '../../mesh/spns.js'
 import type { MeshState, NetworkState } from '../../mesh/state.js'
 import type { Out } from '../../output.js'
-import {
-  followMessage,
-  formatStage,
-  type Stage,
-  spnIdOfName,
-  targetOf,
-  waitMessagesOfTx,
-} from '../bridge/message.js'
-import { exportBundle } from '../proof/handler.js'
+import { followMessage, formatStage, type Stage } from '../bridge/follow.js'
+import { waitMessagesOfTx } from '../bridge/message.js'
+import { exportBundle } from '../proof/export.js'
 import { printVerification } from '../proof/verify.js'
 
 /** examples/contracts of this repository (the same from src/ and dist/). */
