@@ -165,5 +165,8 @@ export async function stopPid(pid: number, graceMs = 10_000): Promise<'stopped' 
   } catch {
     return 'stopped'
   }
+  // SIGKILL is not instant on a loaded machine: report 'killed' once the pid is really gone.
+  const killDeadline = Date.now() + 5_000
+  while (alive() && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 50))
   return 'killed'
 }
