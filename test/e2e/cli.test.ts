@@ -9,9 +9,17 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 // Spawns the real `mesh` binary the way `npx mesh` does (it runs the built CLI:
 // `npm ci` builds every package in its prepare step).
 async function mesh(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return meshWith({}, ...args)
+}
+
+async function meshWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['packages/cli/bin/mesh.js', ...args], {
       cwd: root,
+      env: { ...process.env, ...env },
     })
     return { stdout, stderr, code: 0 }
   } catch (err) {
@@ -46,5 +54,28 @@ describe('mesh binary', () => {
     expect(code).not.toBe(0)
     expect(stderr).toContain("unknown command 'frobnicate'")
     expect(stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('a bad option value names the flag, the expectation and where it came from (--json: a coded error)', async () => {
+    const flag = await mesh('up', '--spns', '99', '--json')
+    expect(flag.code).toBe(1)
+    expect(JSON.parse(flag.stdout).error).toMatchObject({ code: 'INVALID_OPTION' })
+    expect(flag.stderr).toContain('--spns: expected an integer from 1 to 16, got "99" (command line)')
+    const env = await meshWith({ MESH_BLOCK_TIME: 'fast' }, 'up')
+    expect(env.code).toBe(1)
+    expect(env.stderr).toContain(
+      '--block-time: expected an integer from 10 to 60000, got "fast" (env MESH_BLOCK_TIME)',
+    )
+    expect(env.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('--help shows each option with its default and MESH_* env var, and the config-file keys', async () => {
+    const { stdout, code } = await mesh('up', '--help')
+    expect(code).toBe(0)
+    const help = stdout.replace(/\s+/g, ' ')
+    expect(help).toContain('-n, --spns <n> number of SPNs (default: 2, env: MESH_SPNS)')
+    expect(help).toContain('--config <file.json>')
+    expect(help).toMatch(/Config file keys \(top level or "up": \{…\}\): spns, dataDir, blockTime/)
+    expect(help).toContain('cross-network message')
   })
 })

@@ -5,12 +5,17 @@ import { CommanderError, createProgram } from './program.js'
  * Runs `mesh` with `argv` (process.argv shape); returns the exit code.
  * A `BaseError` prints its message; anything else prints a short message
  * (the stack only with `--debug` or `MESH_DEBUG=1`). Never throws.
+ *
+ * @example
+ * import { main } from '@rollup-mesh/cli'
+ * // what bin/mesh.js does: `mesh status --json` against the mesh in ./.mesh
+ * process.exitCode = await main(['node', 'mesh', 'status', '--json'])
  */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram()
   const debug = argv.includes('--debug') || process.env.MESH_DEBUG === '1'
   // With --json, a failure is also one JSON object on stdout: {"error":{"code","message"}}.
-  const json = argv.includes('--json')
+  const json = argv.includes('--json') || ['1', 'true'].includes(process.env.MESH_JSON ?? '')
   const jsonError = (code: string, message: string) => {
     if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`)
   }

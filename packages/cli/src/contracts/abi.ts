@@ -3,6 +3,7 @@ import { devAccounts } from '@rollup-mesh/core'
 import {
   type Abi,
   type AbiFunction,
+  type AbiItem,
   type AbiParameter,
   type Hex,
   isAddress,
@@ -69,36 +70,47 @@ export function resolveFunction(fn: string, abi: Abi | undefined, argCount: numb
       })
     human = `function ${parts.name}(${parts.inputs})${parts.outputs !== undefined ? ` returns (${parts.outputs})` : ''}`
   }
+  let item: AbiItem
   try {
-    const item = parseAbiItem(human) as AbiFunction
-    if (item.type !== 'function') throw new Error('not a function')
-    if (abi) {
-      const fromAbi = abi.find(
-        (i): i is AbiFunction =>
-          i.type === 'function' && toFunctionSignature(i) === toFunctionSignature(item),
-      )
-      if (fromAbi && item.outputs.length === 0) return fromAbi
-    }
-    return item
+    item = parseAbiItem(human)
   } catch (err) {
     throw new MeshCliError(`Function "${fn}" is not a valid signature.`, {
       code: 'BAD_SIGNATURE',
       details: (err as Error).message.split('\n')[0],
     })
   }
+  if (item.type !== 'function')
+    throw new MeshCliError(`"${fn}" is not a function signature (it parses as a ${item.type}).`, {
+      code: 'BAD_SIGNATURE',
+      metaMessages: ['- Write it like "balanceOf(address)(uint256)".'],
+    })
+  const fromAbi = abi?.find(
+    (i): i is AbiFunction => i.type === 'function' && toFunctionSignature(i) === toFunctionSignature(item),
+  )
+  return fromAbi && item.outputs.length === 0 ? fromAbi : item
 }
 
 export function readAbiFile(path: string): Abi {
   if (!existsSync(path))
     throw new MeshCliError(`ABI file ${path} does not exist.`, { code: 'FILE_NOT_FOUND' })
+  let raw: unknown
   try {
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown
-    const abi = Array.isArray(raw) ? raw : (raw as { abi?: unknown }).abi
-    if (!Array.isArray(abi)) throw new Error('expected a JSON array (or an object with an "abi" array)')
-    return abi as Abi
+    raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (err) {
-    throw new MeshCliError(`ABI file ${path} is not a JSON ABI.`, { details: (err as Error).message })
+    throw new MeshCliError(`ABI file ${path} is not valid JSON.`, {
+      code: 'ABI_FILE_INVALID',
+      details: (err as Error).message,
+    })
   }
+  const abi = Array.isArray(raw) ? raw : (raw as { abi?: unknown } | null)?.abi
+  if (!Array.isArray(abi))
+    throw new MeshCliError(`ABI file ${path} is not a JSON ABI.`, {
+      code: 'ABI_FILE_INVALID',
+      metaMessages: [
+        '- It must hold a JSON array, or an object with an "abi" array (what `mesh compile` writes).',
+      ],
+    })
+  return abi as Abi
 }
 
 /** Parses an amount like `1ether`, `2.5gwei`, `100` (wei) or `0x10`. */

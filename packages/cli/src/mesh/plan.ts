@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { parseConfig, z } from '@rollup-mesh/core'
+import { MAINNET_NETWORK, parseConfig, spnNetworkName, z } from '@rollup-mesh/core'
 import { MeshCliError } from '../errors.js'
 import type { NodeKind } from './state.js'
 
@@ -34,7 +34,11 @@ export function readNodeFile(path: string): NodeFile {
   try {
     raw = JSON.parse(readFileSync(abs, 'utf8'))
   } catch (err) {
-    throw new MeshCliError(`Node config ${abs} is not valid JSON.`, { details: (err as Error).message })
+    throw new MeshCliError(`Node config ${abs} is not valid JSON.`, {
+      code: 'NODE_CONFIG_INVALID',
+      metaMessages: ['- Write it again with `mesh up --export-configs <dir>`.'],
+      details: (err as Error).message,
+    })
   }
   const file = parseConfig(nodeFileSchema, raw, `node config ${abs}`)
   const dataDir = typeof file.config.dataDir === 'string' ? file.config.dataDir : '.'
@@ -88,14 +92,14 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
       }
   }
   if (options.mainnet) {
-    const nodeDir = join(options.dataDir, 'mainnet')
+    const nodeDir = join(options.dataDir, MAINNET_NETWORK)
     const configFile = join(nodeDir, 'node.json')
     const resumed = existsSync(configFile)
     const file: NodeFile = resumed
       ? parseConfig(nodeFileSchema, JSON.parse(readFileSync(configFile, 'utf8')), configFile)
       : {
           kind: 'mainnet',
-          network: 'mainnet',
+          network: MAINNET_NETWORK,
           vms: ['evm'],
           role: 'coordination',
           config: {
@@ -107,7 +111,7 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
         }
     runtime(file.config, options.spns)
     nodes.push({
-      name: 'mainnet',
+      name: MAINNET_NETWORK,
       kind: 'mainnet',
       configFile,
       nodeDir,
@@ -117,7 +121,7 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
     })
   }
   for (let i = 1; i <= options.spns; i++) {
-    const name = `spn${i}`
+    const name = spnNetworkName(i)
     const nodeDir = join(options.dataDir, name)
     const configFile = join(nodeDir, 'node.json')
     let file: NodeFile

@@ -1,10 +1,13 @@
 import { type Chain, defineChain } from 'viem'
-import { NodeUnreachableError } from '../errors.js'
+import { NodeRpcError, NodeUnreachableError } from '../errors.js'
 import { findNetwork, readState } from './state.js'
 
 export type RPCTarget = { network: string; rpcUrl: string; wsUrl?: string | undefined; chainId: number }
 
-/** One JSON-RPC request with a timeout; throws `NodeUnreachableError` when nothing answers. */
+/**
+ * One JSON-RPC request with a timeout; throws `NodeUnreachableError` (NODE_UNREACHABLE) when nothing
+ * answers, `NodeRpcError` (RPC_ERROR) when the node answers with an error.
+ */
 export async function rpcRequest<T = unknown>(
   target: { network: string; rpcUrl: string },
   method: string,
@@ -22,8 +25,13 @@ export async function rpcRequest<T = unknown>(
   } catch (err) {
     throw new NodeUnreachableError(target.network, target.rpcUrl, (err as Error).cause ?? err)
   }
-  const body = (await res.json()) as { result?: T; error?: { message: string } }
-  if (body.error) throw new Error(`${method}: ${body.error.message}`)
+  let body: { result?: T; error?: { message: string; code?: number } }
+  try {
+    body = (await res.json()) as typeof body
+  } catch {
+    throw new NodeRpcError(target.network, method, `HTTP ${res.status} with a body that is not JSON`)
+  }
+  if (body.error) throw new NodeRpcError(target.network, method, body.error.message, body.error.code)
   return body.result as T
 }
 

@@ -1,4 +1,4 @@
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, MAINNET_NETWORK } from '@rollup-mesh/core'
 import { readSettlementTip, readSPN, registerSPN, SETTLEMENT_VK_HASH } from '@rollup-mesh/mainnet'
 import { createPublicClient, createWalletClient, type Hex, http, parseEther } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -63,7 +63,7 @@ export async function registerSPNs(options: {
   spns: { network: string; chainId: number; registration: SPNRegistration }[]
 }): Promise<RegistrationOutcome[]> {
   const chain = viemChain({
-    network: 'mainnet',
+    network: MAINNET_NETWORK,
     rpcUrl: options.mainnetRpcUrl,
     chainId: options.mainnetChainId,
   })

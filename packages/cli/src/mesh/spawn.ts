@@ -12,7 +12,11 @@ import { isAlive } from './state.js'
  */
 export function cliInvocation(): { command: string; args: string[] } {
   const entry = process.env.MESH_CLI_ENTRY ?? process.argv[1]
-  if (!entry) throw new MeshCliError('Cannot tell which script runs the mesh CLI.')
+  if (!entry)
+    throw new MeshCliError('Cannot tell which script runs the mesh CLI.', {
+      code: 'CLI_ENTRY_UNKNOWN',
+      metaMessages: ['- Run `mesh` through packages/cli/bin/mesh.js (or `npx mesh`).'],
+    })
   return { command: process.execPath, args: [...process.execArgv, entry] }
 }
 
@@ -87,7 +91,11 @@ export function spawnNode(options: {
   })
   closeSync(logFd)
   const pid = proc.pid
-  if (pid === undefined) throw new MeshCliError(`Could not start the ${options.name} process.`)
+  if (pid === undefined)
+    throw new MeshCliError(`Could not start the ${options.name} process.`, {
+      code: 'SPAWN_FAILED',
+      metaMessages: ['- Check that this machine can run a mesh: `mesh doctor`.'],
+    })
   const ready = new Promise<Ready>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(
@@ -157,5 +165,8 @@ export async function stopPid(pid: number, graceMs = 10_000): Promise<'stopped' 
   } catch {
     return 'stopped'
   }
+  // SIGKILL is not instant on a loaded machine: report 'killed' once the pid is really gone.
+  const killDeadline = Date.now() + 5_000
+  while (alive() && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 50))
   return 'killed'
 }

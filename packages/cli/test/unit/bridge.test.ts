@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { BaseError } from '@rollup-mesh/core'
 import { describe, expect, it, vi } from 'vitest'
+import { formatStage } from '../../src/cmds/bridge/follow.js'
 import { parseBridgeValue } from '../../src/cmds/bridge/handler.js'
-import { formatStage, spnIdOfName, spnOf } from '../../src/cmds/bridge/message.js'
-import { parseMessageRef } from '../../src/cmds/proof/handler.js'
+import { parseMessageRef } from '../../src/cmds/proof/find.js'
 import { proofVerifyHandler } from '../../src/cmds/proof/verify.js'
+import { spnIdOfName, spnOf } from '../../src/mesh/spns.js'
 import type { MeshState } from '../../src/mesh/state.js'
 
 const net = (name: string, kind: 'spn' | 'mainnet') => ({
@@ -117,7 +118,7 @@ describe('mesh proof: message references and offline verification', () => {
       return true
     })
     try {
-      const code = await proofVerifyHandler({ json: true, debug: false, file, validator })
+      const code = await proofVerifyHandler({ json: true, file, validator })
       return { code, result: JSON.parse(writes.join('').trim().split('\n').at(-1) as string) }
     } finally {
       spy.mockRestore()

@@ -2,18 +2,12 @@ import { type Address, encodeFunctionData, type Hex, isAddress, isHex } from 'vi
 import { parseAmount, resolveAccount } from '../../contracts/abi.js'
 import { sendAndWait } from '../../contracts/client.js'
 import { MeshCliError } from '../../errors.js'
+import { spnOf, targetOf } from '../../mesh/spns.js'
 import { requireState, resolveDataDir } from '../../mesh/state.js'
 import { createOut } from '../../output.js'
-import {
-  followMessage,
-  formatStage,
-  mailboxAbi,
-  SPN_MAILBOX,
-  type Stage,
-  spnOf,
-  targetOf,
-  waitMessagesOfTx,
-} from './message.js'
+import { followMessage, formatStage, type Stage } from './follow.js'
+import { mailboxAbi, SPN_MAILBOX } from './mailbox.js'
+import { waitMessagesOfTx } from './message.js'
 import type { BridgeOptions } from './options.js'
 
 /** `--value`: wei, or an amount with a unit (1ether, 0.5eth, 100gwei). */
@@ -98,7 +92,7 @@ export async function bridgeHandler(options: BridgeOptions): Promise<number> {
     network: src.net.name,
     txHash: hash,
     block: sent.blockNumber,
-    position: message.position,
+    position: Number(message.position),
     messageIndex: message.messageIndex,
   })
   const result = {
@@ -108,7 +102,7 @@ export async function bridgeHandler(options: BridgeOptions): Promise<number> {
     dstSpn: dst.id,
     txHash: hash,
     block: sent.blockNumber,
-    position: message.position,
+    position: Number(message.position),
     messageIndex: message.messageIndex,
     sender: account.address,
     recipient: to,

@@ -1,27 +1,6 @@
-import type { Command } from 'commander'
-import { resolveOptions } from '../../options.js'
+import { declareAction } from '../../options/register.js'
 import type { CliCommand } from '../types.js'
-import { callSchema } from './options.js'
-
-function register(name: 'call' | 'send', cmd: Command): void {
-  cmd
-    .argument('<address>', 'contract address')
-    .argument('<function>', 'signature like "balanceOf(address)(uint256)", or a name with --abi')
-    .argument('[args...]', 'arguments (numbers, 1ether, addresses, JSON for arrays/tuples)')
-    .option('--network <name>', 'network of the mesh (default spn1)')
-    .option('--rpc-url <url>', 'use this RPC endpoint instead of the mesh state file')
-    .option('--abi <file>', 'ABI JSON file (default: the ABI `mesh deploy` recorded for the address)')
-    .option('--from <account>', 'dev account index (0-9), dev address or private key (default 0)')
-    .option('-d, --data-dir <dir>', 'the mesh data dir (default .mesh)')
-    .option('--json', 'print one JSON object')
-  if (name === 'send') cmd.option('--value <amount>', 'value to send (wei, or 1ether)')
-  cmd.action(async (address: string, fn: string, args: string[], opts: Record<string, unknown>) => {
-    const options = resolveOptions(name, callSchema, { ...opts, address, function: fn, args })
-    process.exitCode = await (name === 'call'
-      ? (await import('./handler.js')).callHandler(options)
-      : (await import('./handler.js')).sendHandler(options))
-  })
-}
+import { callOptions, sendOptions } from './options.js'
 
 export const call: CliCommand = {
   name: 'call',
@@ -33,7 +12,13 @@ export const call: CliCommand = {
       description: 'a token balance (WASM contracts speak the same ABI)',
     },
   ],
-  register: (cmd) => register('call', cmd),
+  register: (cmd) =>
+    declareAction(cmd, {
+      usage: 'call',
+      section: 'call',
+      options: callOptions,
+      run: async (o) => (await import('./handler.js')).callHandler(o),
+    }),
 }
 
 export const send: CliCommand = {
@@ -46,5 +31,11 @@ export const send: CliCommand = {
       description: 'transfer tokens from dev account 0',
     },
   ],
-  register: (cmd) => register('send', cmd),
+  register: (cmd) =>
+    declareAction(cmd, {
+      usage: 'send',
+      section: 'send',
+      options: sendOptions,
+      run: async (o) => (await import('./handler.js')).sendHandler(o),
+    }),
 }

@@ -1,16 +1,34 @@
-import { z } from '@rollup-mesh/core'
-import { globalShape } from '../../options.js'
+import { dataDir, fromAccount, network, rpcUrl, value } from '../../options/common.js'
+import { arg, option, type Parsed } from '../../options/declare.js'
+import type { globalOptions } from '../../options/globals.js'
+import { list, text } from '../../options/values.js'
 
-export const callSchema = z.object({
-  ...globalShape,
-  address: z.string().min(1),
-  function: z.string().min(1),
-  args: z.array(z.string()).default([]),
-  network: z.string().min(1).optional(),
-  rpcUrl: z.string().url().optional(),
-  dataDir: z.string().optional(),
-  abi: z.string().optional(),
-  from: z.string().optional(),
-  value: z.string().optional(),
-})
-export type CallOptions = z.output<typeof callSchema>
+/** `mesh call`'s arguments and options, declared once. */
+export const callOptions = {
+  address: arg({ syntax: '<address>', description: 'contract address', type: text }),
+  function: arg({
+    syntax: '<function>',
+    description: 'signature like "balanceOf(address)(uint256)", or a name with --abi',
+    type: text,
+  }),
+  args: arg({
+    syntax: '[args...]',
+    description: 'arguments (numbers, 1ether, addresses, JSON for arrays/tuples)',
+    type: list.default([]),
+  }),
+  network,
+  rpcUrl,
+  abi: option({
+    flag: '--abi <file>',
+    description: 'ABI JSON file',
+    type: text.optional(),
+    defaultText: 'the ABI `mesh deploy` recorded for the address',
+  }),
+  from: fromAccount('--from <account>'),
+  dataDir,
+}
+
+/** `mesh send`: `mesh call`'s, and the value to send. */
+export const sendOptions = { ...callOptions, value }
+
+export type CallOptions = Parsed<typeof sendOptions & typeof globalOptions>

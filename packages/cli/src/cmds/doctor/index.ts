@@ -1,5 +1,6 @@
+import { declareAction } from '../../options/register.js'
 import type { CliCommand } from '../types.js'
-import type { DoctorOptions } from './options.js'
+import { doctorOptions } from './options.js'
 
 export const doctor: CliCommand = {
   name: 'doctor',
@@ -8,9 +9,11 @@ export const doctor: CliCommand = {
     { command: 'mesh doctor', description: 'print each check with ✓ or ✗' },
     { command: 'mesh doctor --json', description: 'the same as one JSON object' },
   ],
-  register(cmd) {
-    cmd.option('--json', 'print one JSON object').action(async (options: DoctorOptions) => {
-      process.exitCode = await (await import('./handler.js')).doctorHandler(options)
-    })
-  },
+  register: (cmd) =>
+    declareAction(cmd, {
+      usage: 'doctor',
+      section: 'doctor',
+      options: doctorOptions,
+      run: async (o) => (await import('./handler.js')).doctorHandler(o),
+    }),
 }

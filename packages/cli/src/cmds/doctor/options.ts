@@ -1,3 +1,6 @@
-import type { GlobalOptions } from '../types.js'
+import type { Parsed } from '../../options/declare.js'
+import type { globalOptions } from '../../options/globals.js'
 
-export type DoctorOptions = GlobalOptions
+/** `mesh doctor` has the global options only. */
+export const doctorOptions = {}
+export type DoctorOptions = Parsed<typeof doctorOptions & typeof globalOptions>

@@ -1,6 +1,6 @@
-import { resolveOptions } from '../../options.js'
+import { declareAction } from '../../options/register.js'
 import type { CliCommand } from '../types.js'
-import { nodeStartSchema } from './options.js'
+import { nodeStartOptions } from './options.js'
 
 export const node: CliCommand = {
   name: 'node',
@@ -16,15 +16,13 @@ export const node: CliCommand = {
     },
   ],
   register(cmd) {
-    cmd
-      .command('start')
-      .description('start the node described by a node config file')
-      .requiredOption('-c, --config <file>', 'node config (mesh up writes <data-dir>/<network>/node.json)')
-      .option('--json', 'print one JSON ready line instead of text')
-      .action(async (opts: Record<string, unknown>) => {
-        process.exitCode = await (await import('./handler.js')).nodeStartHandler(
-          resolveOptions('node', nodeStartSchema, opts),
-        )
-      })
+    declareAction(cmd.command('start').description('start the node described by a node config file'), {
+      usage: 'node start',
+      section: 'node',
+      options: nodeStartOptions,
+      omitGlobals: ['config'],
+      run: async ({ nodeConfig, ...rest }) =>
+        (await import('./handler.js')).nodeStartHandler({ ...rest, config: nodeConfig }),
+    })
   },
 }

@@ -6,7 +6,7 @@ import { registerSPNs, settlementSection } from '../../mesh/settle.js'
 import { type SpawnedNode, stopPid } from '../../mesh/spawn.js'
 import { isAlive, requireState, resolveDataDir, writeState } from '../../mesh/state.js'
 import { createOut } from '../../output.js'
-import type { SpnAddOptions } from './index.js'
+import type { SpnAddOptions } from './options.js'
 
 /**
  * `mesh spn add`: adds an SPN to a running mesh. It plans the next SPN (spnN, chain id 9000 + N) beside the

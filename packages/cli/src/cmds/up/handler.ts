@@ -1,70 +1,18 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { MeshCliError } from '../../errors.js'
 import { launchNode } from '../../mesh/launch.js'
 import { freePort, wireP2P } from '../../mesh/p2p.js'
 import { MAINNET_CHAIN_ID, type PlannedNode, planMesh, writeNodeFile } from '../../mesh/plan.js'
 import { registerSPNs, settlementSection } from '../../mesh/settle.js'
-import { logTail, type Ready, type SpawnedNode, stopPid } from '../../mesh/spawn.js'
-import {
-  isAlive,
-  type MeshState,
-  type NetworkState,
-  readState,
-  resolveDataDir,
-  STATE_FILE,
-  writeState,
-} from '../../mesh/state.js'
-import { createOut, type Out } from '../../output.js'
+import { type Ready, type SpawnedNode, stopPid } from '../../mesh/spawn.js'
+import { type MeshState, type NetworkState, resolveDataDir, writeState } from '../../mesh/state.js'
+import { createOut } from '../../output.js'
 import { banner } from './banner.js'
+import { liveState, wipe } from './data-dir.js'
+import { hostsOf } from './hosts.js'
 import type { UpOptions } from './options.js'
-
-function liveState(dataDir: string): MeshState | undefined {
-  try {
-    const state = readState(dataDir)
-    if (state && (isAlive(state.supervisorPid) || state.networks.some((n) => isAlive(n.pid)))) return state
-  } catch {
-    // an unreadable state file is not a running mesh
-  }
-  return undefined
-}
-
-/** `--hosts 127.0.0.2,127.0.0.3`: the host of each network in plan order (the rest stay on 127.0.0.1). */
-function hostsOf(plan: PlannedNode[], list: string | undefined): Map<string, string> {
-  const hosts = new Map<string, string>()
-  if (!list) return hosts
-  const ips = list.split(',').map((h) => h.trim())
-  for (const [i, ip] of ips.entries()) {
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip))
-      throw new MeshCliError(`--hosts: "${ip}" is not an IPv4 address.`, {
-        code: 'INVALID_OPTION',
-        metaMessages: ['- Give one IPv4 address per network, comma-separated, e.g. 127.0.0.2,127.0.0.3.'],
-      })
-    const p = plan[i]
-    if (!p)
-      throw new MeshCliError(`--hosts lists ${ips.length} addresses for ${plan.length} networks.`, {
-        code: 'INVALID_OPTION',
-      })
-    hosts.set(p.name, ip)
-  }
-  return hosts
-}
-
-/** `--fresh`: deletes the data dir, but only one that `mesh up` made (or an empty one). */
-function wipe(dataDir: string): void {
-  if (!existsSync(dataDir)) return
-  const entries = readdirSync(dataDir)
-  const isMesh =
-    entries.length === 0 ||
-    entries.includes(STATE_FILE) ||
-    entries.some((e) => existsSync(join(dataDir, e, 'node.json')))
-  if (!isMesh)
-    throw new MeshCliError(`--fresh would delete ${dataDir}, which is not a mesh data dir.`, {
-      code: 'NOT_A_MESH_DIR',
-      metaMessages: ['- Pass a --data-dir that `mesh up` created, or a new one.'],
-    })
-  rmSync(dataDir, { recursive: true, force: true })
-}
+import { supervise } from './supervise.js'
 
 /**
  * `mesh up`: writes (or reuses) each node's config under the data dir, spawns
@@ -236,34 +184,4 @@ export async function upHandler(options: UpOptions): Promise<number> {
     return 0
   }
   return supervise(spawned, state, out)
-}
-
-/** Waits for Ctrl-C/SIGTERM (stops every node, exit 0) or a node crash (reports it, stops the rest, exit 1). */
-function supervise(spawned: SpawnedNode[], state: MeshState, out: Out): Promise<number> {
-  return new Promise<number>((resolveExit) => {
-    let stopping = false
-    const stopAll = async (code: number) => {
-      stopping = true
-      await Promise.all(spawned.map((s) => stopPid(s.pid)))
-      const { supervisorPid: _gone, ...rest } = state
-      writeState(state.dataDir, rest)
-      resolveExit(code)
-    }
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) return
-      out.progress(`\n${signal}: stopping ${spawned.length} node(s)…`)
-      void stopAll(0).then(() => out.progress('Stopped.'))
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-    for (const s of spawned) {
-      s.proc.on('exit', (code, signal) => {
-        if (stopping) return
-        process.stderr.write(
-          `mesh: ${s.name} (pid ${s.pid}) stopped unexpectedly (${signal ?? `exit code ${code}`}).\nLast lines of ${s.logFile}:\n${logTail(s.logFile)}\nStopping the other nodes.\n`,
-        )
-        void stopAll(1)
-      })
-    }
-  })
 }

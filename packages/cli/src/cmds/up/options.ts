@@ -1,21 +1,90 @@
-import { z } from '@rollup-mesh/core'
-import { bool, globalShape, num } from '../../options.js'
+import { dataDir } from '../../options/common.js'
+import type { Parsed } from '../../options/declare.js'
+import { option } from '../../options/declare.js'
+import type { globalOptions } from '../../options/globals.js'
+import { bool, num, oneOf, text } from '../../options/values.js'
 
-export const upSchema = z.object({
-  ...globalShape,
-  spns: num(1, 16).default(2),
-  mainnet: bool.default(true),
-  dataDir: z.string().optional(),
-  blockTime: num(10, 60_000).optional(),
-  port: num(0, 65_000).optional(),
-  settleInterval: num(100, 3_600_000).optional(),
-  workers: num(0, 16).optional(),
-  verifyParallel: bool.optional(),
-  fresh: bool.default(false),
-  detach: bool.default(false),
-  exportConfigs: z.string().optional(),
-  hosts: z.string().optional(),
-  demo: bool.default(false),
-  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
-})
-export type UpOptions = z.output<typeof upSchema>
+/** `mesh up`'s options, declared once (flag, help, env MESH_*, config key, validation). */
+export const upOptions = {
+  spns: option({ flag: '-n, --spns <n>', description: 'number of SPNs', type: num(1, 16), default: 2 }),
+  dataDir: { ...dataDir, description: 'where chains, configs and logs live' },
+  blockTime: option({
+    flag: '--block-time <ms>',
+    description: 'block time in ms',
+    type: num(10, 60_000).optional(),
+    defaultText: '500',
+  }),
+  port: option({
+    flag: '-p, --port <port>',
+    description: 'first RPC port, one per network',
+    type: num(0, 65_000).optional(),
+    defaultText: 'any free port',
+  }),
+  workers: option({
+    flag: '--workers <n>',
+    description:
+      "parallel execution: threads executing each SPN's blocks, the node's own thread included (0 = the serial executor)",
+    type: num(0, 16).optional(),
+    defaultText: '0',
+  }),
+  verifyParallel: option({
+    flag: '--verify-parallel',
+    description:
+      'with --workers: also execute every block serially; a difference is logged (first differing tx and field) and the block is not produced',
+    type: bool.optional(),
+  }),
+  settleInterval: option({
+    flag: '--settle-interval <ms>',
+    description: 'how often each SPN settles to the main net',
+    type: num(100, 3_600_000).optional(),
+    defaultText: '2000',
+  }),
+  mainnet: option({
+    flag: '--no-mainnet',
+    description: 'run the SPNs only, without the main net',
+    type: bool,
+    default: true,
+  }),
+  fresh: option({
+    flag: '--fresh',
+    description: 'delete the data dir first and start new chains',
+    type: bool,
+    default: false,
+  }),
+  detach: option({
+    flag: '--detach',
+    description: 'leave the nodes running in the background and exit',
+    type: bool,
+    default: false,
+  }),
+  exportConfigs: option({
+    flag: '--export-configs <dir>',
+    description: 'only write each node config to <dir> (for `mesh node start` elsewhere)',
+    type: text.optional(),
+  }),
+  hosts: option({
+    flag: '--hosts <ips>',
+    description: 'with --export-configs: the IPv4 address of each network, in order (mainnet, spn1, …)',
+    type: text.optional(),
+  }),
+  demo: option({
+    flag: '--demo',
+    description:
+      'once up: compile and deploy the example contracts (Token.sol on spn1, token.ts as WASM on spn2) and transfer on each; a cross-VM call (an EVM contract calling a WASM counter); a cross-network message with value from spn1 to spn2, settled through the main net and followed to delivery; its proof bundle exported to <data-dir>/demo-bundle.json and verified offline. Then keep running',
+    type: bool,
+    default: false,
+  }),
+  logLevel: option({
+    flag: '--log-level <level>',
+    description: 'node log level',
+    type: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
+    default: 'info',
+  }),
+  json: option({
+    flag: '--json',
+    description: 'print one JSON object (the state) instead of the banner',
+    type: bool,
+    default: false,
+  }),
+}
+export type UpOptions = Parsed<typeof upOptions & typeof globalOptions>
