@@ -38,6 +38,7 @@ export {
   type IntervalBlockProducerOptions,
 } from './producer.js'
 export { createEthMethods, type EthMethodsOptions, revertError } from './rpc/eth.js'
+export { expectCount, invalidParam, paramHex, parseQuantity } from './rpc/params.js'
 export {
   createRPCServer,
   dispatchRPC,
