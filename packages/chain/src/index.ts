@@ -86,7 +86,6 @@ export type {
   StoreMigrationContext,
   StoreStatement,
 } from './storeExtension.js'
-
 export {
   DEPOSIT_TX_TYPE,
   type DepositTxParameters,
