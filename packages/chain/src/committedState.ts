@@ -1,7 +1,7 @@
 import { type AccountState, EMPTY_CODE_HASH, type StateView } from '@rollup-mesh/core'
 import Database from 'better-sqlite3'
 import type { Address, Hex } from 'viem'
-import { StateReads } from './store.js'
+import { StateReads } from './stateReads.js'
 
 export type CommittedStateOptions = {
   /** The chain store's SQLite file (the node's `chain.db`). */

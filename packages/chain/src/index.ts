@@ -38,6 +38,7 @@ export {
   type IntervalBlockProducerOptions,
 } from './producer.js'
 export { createEthMethods, type EthMethodsOptions, revertError } from './rpc/eth.js'
+export { expectCount, invalidParam, paramHex, parseQuantity } from './rpc/params.js'
 export {
   createRPCServer,
   dispatchRPC,
@@ -63,16 +64,28 @@ export {
   settlementSubmitAbi,
 } from './settlement.js'
 export { SQLiteStateView, type SQLiteStateViewOptions } from './state.js'
+export { StateReads } from './stateReads.js'
 export {
   type BlockCommit,
   ChainStore,
   type ChainStoreOptions,
   type LogQuery,
-  StateReads,
   type StoredLog,
   type StoredPoolTx,
   type StoredTx,
 } from './store.js'
+export {
+  InvalidStoreExtensionError,
+  StoreExtensionTooNewError,
+  StoreExtensionVersionError,
+} from './storeErrors.js'
+export type {
+  StoreExtension,
+  StoreExtensionHandle,
+  StoreMigration,
+  StoreMigrationContext,
+  StoreStatement,
+} from './storeExtension.js'
 export {
   DEPOSIT_TX_TYPE,
   type DepositTxParameters,

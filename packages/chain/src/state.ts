@@ -6,7 +6,8 @@ import {
   ZERO_WORD,
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { type ChainStore, normSlot } from './store.js'
+import type { ChainStore } from './store.js'
+import { normSlot } from './storeRows.js'
 
 const EMPTY_CODE = new Uint8Array(0)
 

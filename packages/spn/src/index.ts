@@ -22,16 +22,16 @@ export {
   settlementConfigSchema,
 } from './settlement/config.js'
 export {
-  type ExitBatch,
   type ExitTreeMessage,
+  type SettlementBatchRange,
   SPNExitTree,
-  spnMailboxGenesisAccount,
 } from './settlement/exitTree.js'
 export {
   MAILBOX_SOURCE_HASH,
   SPN_MAILBOX_RUNTIME_CODE,
   spnMailboxAbi,
 } from './settlement/mailbox.generated.js'
+export { spnMailboxGenesisAccount } from './settlement/mailboxGenesis.js'
 export {
   createSettlementService,
   defaultExecutorDir,
@@ -48,10 +48,6 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
     settlements: topicName(network, 'settlements'),
   }
 }
-export {
-  type InboxEntryJSON,
-  type InboxMessage,
-  type InboxStatus,
-  inboxEntryJSON,
-} from './delivery/service.js'
+export type { InboxMessage, InboxStatus } from './delivery/inbox.js'
+export { type InboxEntryJSON, inboxEntryJSON } from './delivery/rpc.js'
 export { vmOfInitCode }

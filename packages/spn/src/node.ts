@@ -9,8 +9,6 @@ import {
   createIntervalBlockProducer,
   createRPCServer,
   createTxDecoderPool,
-  RPCError,
-  RPCErrorCode,
   type RPCServer,
   recoveryBackend,
 } from '@rollup-mesh/chain'
@@ -38,9 +36,12 @@ import { type Address, bytesToHex, type Hex, numberToHex } from 'viem'
 import { parseSPNConfig, type SPNConfig, type SPNConfigInput } from './config.js'
 import { spnPrecompiles } from './delivery/precompile.js'
 import { exitBatchesOf } from './delivery/provider.js'
-import { createDeliveryService, type DeliveryService, inboxEntryJSON } from './delivery/service.js'
+import { createDeliveryRPCMethods } from './delivery/rpc.js'
+import { createDeliveryService, type DeliveryService } from './delivery/service.js'
 import { numericSpnId } from './settlement/config.js'
-import { type ExitTreeMessage, SPNExitTree, spnMailboxGenesisAccount } from './settlement/exitTree.js'
+import { SPNExitTree } from './settlement/exitTree.js'
+import { spnMailboxGenesisAccount } from './settlement/mailboxGenesis.js'
+import { createExitTreeRPCMethods } from './settlement/rpc.js'
 import { createSettlementService, type SettlementService } from './settlement/service.js'
 
 /** Token transfers each parallel-executor worker runs at start to warm its JIT (~1 s of one core). */
@@ -77,21 +78,6 @@ export function spnNumericId(config: SPNConfig): bigint | undefined {
     return numericSpnId(config.spnId, config.settlement?.id)
   } catch {
     return undefined
-  }
-}
-
-/** A message as the `mesh_` RPC methods return it (quantities as hex). */
-function formatMessage(m: ExitTreeMessage): Record<string, unknown> {
-  return {
-    messageIndex: numberToHex(m.messageIndex),
-    block: numberToHex(m.block),
-    txHash: m.txHash,
-    srcSpn: numberToHex(m.srcSpn),
-    dstSpn: numberToHex(m.dstSpn),
-    sender: m.sender,
-    to: m.to,
-    value: numberToHex(m.value),
-    data: m.data,
   }
 }
 
@@ -178,7 +164,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
     { store, executor, simulateCall: (p) => simulateCall({ ...p, wasm, precompiles }), decoder, logger },
   )
   const spnId = spnNumericId(config)
-  const exitTree = spnId !== undefined ? new SPNExitTree(store.db, spnId, logger) : undefined
+  const exitTree = spnId !== undefined ? new SPNExitTree(store, spnId, logger) : undefined
   exitTree?.attach(chain)
   const settlement =
     exitTree && spnId !== undefined && config.settlement
@@ -283,60 +269,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       logger,
     }),
     mesh_nodeInfo: () => nodeInfo(),
-    /** `[txHash]`: the cross-SPN messages a transaction sent, with their exit-tree positions (`[]` when none). */
-    mesh_getMessagesByTx: (params: unknown) => {
-      const [hash] = (Array.isArray(params) ? params : []) as [unknown]
-      if (typeof hash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(hash))
-        throw new RPCError(RPCErrorCode.invalidParams, 'params[0] must be a 32-byte transaction hash')
-      const tx = chain.store.getTx(hash as Hex)
-      if (!tx || !exitTree) return []
-      return exitTree.messagesOfTx(tx.blockNumber, hash as Hex).map((m) => ({
-        position: m.position,
-        batch: m.batch,
-        ...formatMessage(m),
-      }))
-    },
-    /** Messages from other SPNs addressed here, with their delivery status (`[status?]`). */
-    mesh_getInbox: (params: unknown) => {
-      const [status] = (Array.isArray(params) ? params : []) as [unknown]
-      if (
-        status !== undefined &&
-        status !== null &&
-        !['queued', 'delivered', 'failed', 'error'].includes(String(status))
-      )
-        throw new RPCError(
-          RPCErrorCode.invalidParams,
-          'status must be one of queued, delivered, failed, error',
-        )
-      return (delivery?.messages(status ? { status: status as 'queued' } : {}) ?? []).map(inboxEntryJSON)
-    },
-    /** `[position, batch?]`: a message's exit-tree inclusion proof against the root after `batch`. */
-    mesh_getExitProof: (params: unknown) => {
-      const [position, batch] = (Array.isArray(params) ? params : []) as [unknown, unknown]
-      if (!exitTree)
-        throw new RPCError(RPCErrorCode.invalidParams, 'this SPN has no exit tree (no numeric id)')
-      let p: ReturnType<SPNExitTree['proof']>
-      try {
-        p = exitTree.proof(
-          Number(position),
-          batch === undefined || batch === null ? undefined : Number(batch),
-        )
-      } catch (error) {
-        throw new RPCError(
-          RPCErrorCode.invalidParams,
-          (error as Error).message.split('\n')[0] ?? 'invalid params',
-        )
-      }
-      const word = (v: bigint) => numberToHex(v, { size: 32 })
-      return {
-        index: p.index,
-        batch: p.batch,
-        leaf: word(p.leaf),
-        root: word(p.root),
-        siblings: p.siblings.map(word),
-        message: formatMessage(p.message),
-      }
-    },
+    ...createExitTreeRPCMethods(chain, exitTree),
+    ...createDeliveryRPCMethods(delivery),
   }
   const rpc: RPCServer = createRPCServer(methods, {
     host: config.rpc.host,

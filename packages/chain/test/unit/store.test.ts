@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LogsBloom, type Receipt } from '@rollup-mesh/core'
+import Database from 'better-sqlite3'
 import { type Address, type Hex, hexToBytes, numberToHex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashHeader } from '../../src/block.js'
@@ -231,7 +232,10 @@ describe('ChainStore', () => {
     const pooled = { hash: `0x${'0c'.repeat(32)}` as Hex, raw: '0x02c2' as Hex, from: A, seq: 7 }
     store.poolPut([pooled])
     const firstLog = version === '1' ? '' : ', first_log INTEGER'
-    store.db.exec(`
+    store.close()
+    // Rewritten over a connection of the test's own: the store keeps its connection private.
+    const raw = new Database(path)
+    raw.exec(`
       CREATE TABLE txs_old (hash TEXT PRIMARY KEY, block_number INTEGER NOT NULL, idx INTEGER NOT NULL,
         raw TEXT NOT NULL, sender TEXT NOT NULL, recipient TEXT, receipt TEXT NOT NULL${firstLog}) WITHOUT ROWID;
       INSERT INTO txs_old SELECT hash, block_number, idx, raw, sender, recipient,
@@ -245,8 +249,8 @@ describe('ChainStore', () => {
       DROP TABLE mempool;
       ALTER TABLE mempool_old RENAME TO mempool;
     `)
-    store.setMeta('schema', version)
-    store.close()
+    raw.prepare('UPDATE meta SET value = ? WHERE key = ?').run(version, 'schema')
+    raw.close()
     return { txs, receipts, pooled, head: hashHeader(h1) }
   }
 
@@ -290,7 +294,8 @@ describe('ChainStore', () => {
       writeSet: { accounts: new Map(), storage: new Map(), code: new Map() },
       mempoolRemovals: [],
     })
-    const stored = store.db.prepare('SELECT receipt FROM txs WHERE hash = ?').pluck().get(tx.hash) as string
+    const probe = store.registerExtension({ name: 'test_probe', migrations: [] })
+    const stored = probe.prepare('SELECT receipt FROM txs WHERE hash = ?').pluck().get(tx.hash) as string
     expect(stored).not.toContain('logsBloom')
     const bloom = new LogsBloom()
     bloom.bits.set(hexToBytes(store.getReceipt(tx.hash)!.receipt.logsBloom))

@@ -20,17 +20,10 @@ export function exitBatchesOf(exitTree: SPNExitTree, fromBatch: bigint, count: n
       toBlock: batch.toBlock,
       startIndex: BigInt(index * SETTLEMENT_BATCH_SIZE),
       startFrontier: batch.startFrontier.map((f) => numberToHex(f, { size: 32 })),
-      messages: exitTree.messagesOf(index).map((m) => ({
+      // the wire message: core's ExitMessage (positions as bigint), without the tree's batch and leaf
+      messages: exitTree.messagesOf(index).map(({ batch: _batch, leaf: _leaf, ...m }) => ({
+        ...m,
         position: BigInt(m.position),
-        messageIndex: m.messageIndex,
-        srcSpn: m.srcSpn,
-        dstSpn: m.dstSpn,
-        sender: m.sender,
-        to: m.to,
-        value: m.value,
-        data: m.data,
-        block: m.block,
-        txHash: m.txHash,
       })),
     })
   }

@@ -1,4 +1,5 @@
 import { addressSchema, hexSchema, parseConfig, z } from '@rollup-mesh/core'
+import { SettlementIdRequiredError } from './errors.js'
 
 /** The `settlement` section of an SPN config file (see `bin.ts`). */
 export const settlementConfigSchema = z
@@ -30,7 +31,6 @@ export function parseSettlementConfig(input: unknown): SettlementConfig {
 export function numericSpnId(spnId: string, id: number | undefined): bigint {
   if (id !== undefined) return BigInt(id)
   const m = /(\d+)$/.exec(spnId)
-  if (!m?.[1] || BigInt(m[1]) === 0n)
-    throw new Error(`settlement.id is required: spnId "${spnId}" does not end in a positive number`)
+  if (!m?.[1] || BigInt(m[1]) === 0n) throw new SettlementIdRequiredError(spnId)
   return BigInt(m[1])
 }

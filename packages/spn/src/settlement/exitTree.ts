@@ -1,50 +1,44 @@
-import type { Chain } from '@rollup-mesh/chain'
-import { InvalidParameterError, type Logger, type Receipt, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
+import type { Chain, ChainStore } from '@rollup-mesh/chain'
+import {
+  type ExitMessage,
+  InvalidParameterError,
+  type Logger,
+  type Receipt,
+  SYSTEM_ADDRESSES,
+} from '@rollup-mesh/core'
 import {
   EXIT_TREE_DEPTH,
   type ExitInclusionProof,
   ExitTree,
   exitLeafHash,
   hashPair,
-  SETTLEMENT_BATCH_LEVELS,
   SETTLEMENT_BATCH_SIZE,
   ZERO_HASHES,
 } from '@rollup-mesh/zk-bridge'
-import type Database from 'better-sqlite3'
-import { type Address, decodeEventLog, type Hash, type Hex, numberToHex } from 'viem'
-import { SPN_MAILBOX_RUNTIME_CODE, spnMailboxAbi } from './mailbox.generated.js'
+import { type Hash, type Hex, numberToHex } from 'viem'
+import { closeFrontier, type ExitTreeState } from './exitTreeFrontier.js'
+import { type ExitTreeTables, openExitTreeTables } from './exitTreeTables.js'
+import { sentMessagesOf } from './mailboxMessages.js'
 
-/** The SPN Mailbox system contract, in every SPN genesis. */
-
-/** The Mailbox's genesis account: its runtime code, slot 0 = the SPN's numeric id. */
-export function spnMailboxGenesisAccount(spnId: bigint): { code: Hex; storage: Record<Hex, Hex> } {
-  return {
-    code: SPN_MAILBOX_RUNTIME_CODE,
-    storage: { [numberToHex(0, { size: 32 })]: numberToHex(spnId, { size: 32 }) },
-  }
-}
-
-/** One message of the exit tree, as persisted and as a leaf commits to it. */
-export type ExitTreeMessage = {
+/**
+ * One message of the exit tree, as persisted and as a leaf commits to it: core's wire `ExitMessage` with
+ * its settlement batch and leaf hash. Tree coordinates (`position`, `batch`) are JS numbers here (a tree
+ * of depth 24 has under 2^24 positions, and they key SQLite rows and maps); the wire shape carries them as
+ * bigint (`exitBatchesOf` converts).
+ */
+export type ExitTreeMessage = Omit<ExitMessage, 'position'> & {
   /** Position in the exit tree (the leaf's `index`). */
   position: number
-  /** The Mailbox's sequential message index. */
-  messageIndex: bigint
   /** Settlement batch the leaf belongs to (`position >> 4`). */
   batch: number
-  block: bigint
-  txHash: Hash
-  srcSpn: bigint
-  dstSpn: bigint
-  sender: Address
-  to: Address
-  value: bigint
-  data: Hex
   leaf: bigint
 }
 
-/** A settlement batch: the blocks it covers and the tree's frontier where it starts. */
-export type ExitBatch = {
+/**
+ * A settlement batch of the exit tree: the blocks it covers and the tree's frontier where it starts (not
+ * its messages: core's `ExitBatch` is the wire shape with them, built by `exitBatchesOf`).
+ */
+export type SettlementBatchRange = {
   index: number
   fromBlock: bigint
   /** Undefined while the batch is open. */
@@ -52,46 +46,6 @@ export type ExitBatch = {
   /** Frontier of the tree at `16 × index` (what the batch's proof starts from). */
   startFrontier: readonly bigint[]
 }
-
-type State = {
-  /** The open batch (number of closed batches). */
-  batch: number
-  /** Real leaves in the open batch. */
-  openCount: number
-  /** Last block whose messages are in the tree. */
-  processed: bigint
-  size: number
-  frontier: bigint[]
-}
-
-const bit = (n: number, level: number): boolean => Math.floor(n / 2 ** level) % 2 === 1
-
-/** The frontier after appending 16 empty leaves at `size` (a multiple of 16): an empty settlement batch. */
-function skipEmptyBatch(size: number, frontier: readonly bigint[]): bigint[] {
-  const f = [...frontier]
-  let node = ZERO_HASHES[SETTLEMENT_BATCH_LEVELS] as bigint
-  let level = SETTLEMENT_BATCH_LEVELS
-  while (level < EXIT_TREE_DEPTH && bit(size, level)) {
-    node = hashPair(f[level] as bigint, node)
-    level++
-  }
-  if (level < EXIT_TREE_DEPTH) f[level] = node
-  return f
-}
-
-/** The frontier at the next multiple of 16 (a batch closed with `openCount` real leaves). */
-function closeFrontier(state: Pick<State, 'size' | 'frontier' | 'openCount'>): {
-  size: number
-  frontier: bigint[]
-} {
-  if (state.openCount === 0 && state.size % SETTLEMENT_BATCH_SIZE === 0)
-    return { size: state.size + SETTLEMENT_BATCH_SIZE, frontier: skipEmptyBatch(state.size, state.frontier) }
-  const t = ExitTree.fromFrontier({ size: state.size, frontier: state.frontier })
-  t.padToBatch()
-  return { size: t.size, frontier: [...t.frontier] }
-}
-
-const json = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))
 
 /**
  * The SPN's exit tree (DESIGN §4), kept in the chain's SQLite database next to the blocks.
@@ -101,41 +55,35 @@ const json = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 
  * disagree after a crash). Leaves are grouped into settlement batches of 16 aligned positions, one batch per
  * settlement: `closeBatch()` ends the open batch at the newest block (the settlement service), and a block
  * whose messages would overflow it closes it first. A closed batch never changes, so a settlement of a batch
- * is always the same one.
+ * is always the same one. Its tables are the chain store's `spn_exit_tree` extension.
+ *
+ * @example
+ * ```ts
+ * const store = new ChainStore({ path: join(dataDir, 'chain.db') })
+ * const exitTree = new SPNExitTree(store, 1n, logger)
+ * exitTree.attach(chain) // before chain.open: every sealed block's header carries exitTree.root
+ * // ... blocks whose transactions call Mailbox.sendMessage ...
+ * exitTree.messagesOfTx(tx.blockNumber, tx.hash) // [{ position: 0, batch: 0, dstSpn: 2n, ... }]
+ * const closed = exitTree.closeBatch() // { index: 0, fromBlock: 1n, toBlock: 7n, startFrontier }
+ * exitTree.proof(0) // { leaf, index: 0, siblings, root, batch: 0, message }
+ * ```
  */
 export class SPNExitTree {
   readonly spnId: bigint
-  readonly #db: Database.Database
+  readonly #tables: ExitTreeTables
   readonly #log: Logger | undefined
-  #state: State
+  #state: ExitTreeState
   /** The root of a state (24 Poseidon hashes from the frontier, ~12 ms): most blocks leave the tree as it was. */
-  #root: { state: State; root: Hex } | undefined
+  #root: { state: ExitTreeState; root: Hex } | undefined
   #chain: Chain | undefined
 
-  constructor(db: Database.Database, spnId: bigint, logger?: Logger) {
+  constructor(store: ChainStore, spnId: bigint, logger?: Logger) {
     this.spnId = spnId
-    this.#db = db
+    this.#tables = openExitTreeTables(store)
     this.#log = logger?.child({ module: 'exit-tree' })
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS spn_exit_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS spn_exit_leaves (
-        position INTEGER PRIMARY KEY, batch INTEGER NOT NULL, block INTEGER NOT NULL, message TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS spn_exit_batches (
-        batch INTEGER PRIMARY KEY, from_block INTEGER NOT NULL, to_block INTEGER, start_frontier TEXT NOT NULL);
-    `)
-    const row = db.prepare('SELECT state FROM spn_exit_state WHERE id = 1').get() as
-      | { state: string }
-      | undefined
-    if (row) {
-      const s = JSON.parse(row.state) as Record<string, unknown>
-      this.#state = {
-        batch: Number(s.batch),
-        openCount: Number(s.openCount),
-        processed: BigInt(s.processed as string),
-        size: Number(s.size),
-        frontier: (s.frontier as string[]).map((f) => BigInt(f)),
-      }
-    } else {
+    const saved = this.#tables.loadState()
+    if (saved) this.#state = saved
+    else {
       this.#state = {
         batch: 0,
         openCount: 0,
@@ -143,10 +91,10 @@ export class SPNExitTree {
         size: 0,
         frontier: new Array<bigint>(EXIT_TREE_DEPTH).fill(0n),
       }
-      db.transaction(() => {
-        this.#insertBatch(0, 1n, this.#state.frontier)
-        this.#saveState(this.#state)
-      })()
+      this.#tables.transaction(() => {
+        this.#tables.insertFirstBatch()
+        this.#tables.saveState(this.#state)
+      })
     }
   }
 
@@ -209,8 +157,8 @@ export class SPNExitTree {
         expected: `${prev.processed + 1n} (the block after the exit tree's last)`,
         got: number,
       })
-    const messages = this.#messagesOf(number, receipts)
-    let next: State = { ...prev, frontier: [...prev.frontier], processed: number }
+    const messages = sentMessagesOf(number, receipts)
+    let next: ExitTreeState = { ...prev, frontier: [...prev.frontier], processed: number }
     let closed: { batch: number; toBlock: bigint; frontier: bigint[] } | undefined
     if (messages.length > 0 && prev.openCount + messages.length > SETTLEMENT_BATCH_SIZE) {
       const c = closeFrontier(prev)
@@ -222,7 +170,7 @@ export class SPNExitTree {
       return {
         exitRoot,
         commit: () => {
-          this.#saveState(next)
+          this.#tables.saveState(next)
           this.#state = next
           this.#root = { state: next, root: exitRoot }
         },
@@ -254,12 +202,9 @@ export class SPNExitTree {
     return {
       exitRoot,
       commit: () => {
-        if (closed) this.#persistClose(closed.batch, closed.toBlock, closed.frontier)
-        const insert = this.#db.prepare(
-          'INSERT INTO spn_exit_leaves (position, batch, block, message) VALUES (?, ?, ?, ?)',
-        )
-        for (const l of leaves) insert.run(l.position, l.batch, Number(l.block), json(l))
-        this.#saveState(next)
+        if (closed) this.#tables.closeBatch(closed.batch, closed.toBlock, closed.frontier)
+        this.#tables.insertLeaves(leaves)
+        this.#tables.saveState(next)
         this.#state = next
         this.#root = { state: next, root: exitRoot }
         if (leaves.length)
@@ -272,60 +217,46 @@ export class SPNExitTree {
    * Ends the open batch at the newest block in the tree (what the settlement service calls before settling
    * it). Returns the closed batch, or undefined when it covers no block yet.
    */
-  closeBatch(): ExitBatch | undefined {
+  closeBatch(): SettlementBatchRange | undefined {
     const s = this.#state
     const open = this.batch(s.batch)
     if (!open || s.processed < open.fromBlock) return undefined
     const c = closeFrontier(s)
-    this.#db.transaction(() => {
-      this.#persistClose(s.batch, s.processed, c.frontier)
-      const next: State = { ...s, batch: s.batch + 1, openCount: 0, size: c.size, frontier: c.frontier }
-      this.#saveState(next)
+    this.#tables.transaction(() => {
+      this.#tables.closeBatch(s.batch, s.processed, c.frontier)
+      const next: ExitTreeState = {
+        ...s,
+        batch: s.batch + 1,
+        openCount: 0,
+        size: c.size,
+        frontier: c.frontier,
+      }
+      this.#tables.saveState(next)
       this.#state = next
-    })()
+    })
     this.#log?.debug({ batch: s.batch, toBlock: Number(s.processed), leaves: s.openCount }, 'batch closed')
     return this.batch(s.batch)
   }
 
-  batch(index: number): ExitBatch | undefined {
-    const row = this.#db
-      .prepare('SELECT batch, from_block, to_block, start_frontier FROM spn_exit_batches WHERE batch = ?')
-      .get(index) as
-      | { batch: number; from_block: number; to_block: number | null; start_frontier: string }
-      | undefined
-    if (!row) return undefined
-    return {
-      index: row.batch,
-      fromBlock: BigInt(row.from_block),
-      toBlock: row.to_block === null ? undefined : BigInt(row.to_block),
-      startFrontier: (JSON.parse(row.start_frontier) as string[]).map((f) => BigInt(f)),
-    }
+  /** Batch `index`'s block range and start frontier (undefined beyond the open batch). */
+  batch(index: number): SettlementBatchRange | undefined {
+    return this.#tables.batch(index)
   }
 
   /** The messages of a batch, in tree order. */
   messagesOf(batch: number): ExitTreeMessage[] {
-    const rows = this.#db
-      .prepare('SELECT message FROM spn_exit_leaves WHERE batch = ? ORDER BY position')
-      .all(batch) as { message: string }[]
-    return rows.map((r) => parseMessage(r.message))
+    return this.#tables.leavesOfBatch(batch)
   }
 
   /** The messages a transaction sent (it is in block `block`), in tree order. */
   messagesOfTx(block: bigint, txHash: Hash): ExitTreeMessage[] {
-    const rows = this.#db
-      .prepare('SELECT message FROM spn_exit_leaves WHERE block = ? ORDER BY position')
-      .all(Number(block)) as { message: string }[]
-    return rows
-      .map((r) => parseMessage(r.message))
-      .filter((m) => m.txHash.toLowerCase() === txHash.toLowerCase())
+    const tx = txHash.toLowerCase()
+    return this.#tables.leavesOfBlock(block).filter((m) => m.txHash.toLowerCase() === tx)
   }
 
   /** Every message with position in [from, to). */
   messages(from = 0, to = Number.MAX_SAFE_INTEGER): ExitTreeMessage[] {
-    const rows = this.#db
-      .prepare('SELECT message FROM spn_exit_leaves WHERE position >= ? AND position < ? ORDER BY position')
-      .all(from, to) as { message: string }[]
-    return rows.map((r) => parseMessage(r.message))
+    return this.#tables.leavesIn(from, to)
   }
 
   /**
@@ -373,80 +304,5 @@ export class SPNExitTree {
       batch: upTo,
       message,
     }
-  }
-
-  #messagesOf(
-    block: bigint,
-    receipts: readonly Receipt[],
-  ): Omit<ExitTreeMessage, 'position' | 'batch' | 'leaf'>[] {
-    const out: Omit<ExitTreeMessage, 'position' | 'batch' | 'leaf'>[] = []
-    for (const r of receipts) {
-      for (const log of r.logs) {
-        if (log.address.toLowerCase() !== SYSTEM_ADDRESSES.spn.mailbox) continue
-        let ev: {
-          index: bigint
-          srcSpn: bigint
-          dstSpn: bigint
-          sender: Address
-          to: Address
-          value: bigint
-          data: Hex
-        }
-        try {
-          const decoded = decodeEventLog({ abi: spnMailboxAbi, topics: log.topics as [Hex], data: log.data })
-          if (decoded.eventName !== 'MessageSent' || !decoded.args) continue
-          ev = decoded.args
-        } catch {
-          continue
-        }
-        out.push({
-          messageIndex: ev.index,
-          block,
-          txHash: r.transactionHash,
-          srcSpn: ev.srcSpn,
-          dstSpn: ev.dstSpn,
-          sender: ev.sender.toLowerCase() as Address,
-          to: ev.to.toLowerCase() as Address,
-          value: ev.value,
-          data: ev.data,
-        })
-      }
-    }
-    return out
-  }
-
-  #persistClose(batch: number, toBlock: bigint, nextFrontier: readonly bigint[]): void {
-    this.#db.prepare('UPDATE spn_exit_batches SET to_block = ? WHERE batch = ?').run(Number(toBlock), batch)
-    this.#insertBatch(batch + 1, toBlock + 1n, nextFrontier)
-  }
-
-  #insertBatch(batch: number, fromBlock: bigint, frontier: readonly bigint[]): void {
-    this.#db
-      .prepare(
-        'INSERT INTO spn_exit_batches (batch, from_block, to_block, start_frontier) VALUES (?, ?, NULL, ?)',
-      )
-      .run(batch, Number(fromBlock), json(frontier))
-  }
-
-  #saveState(s: State): void {
-    this.#db.prepare('INSERT OR REPLACE INTO spn_exit_state (id, state) VALUES (1, ?)').run(json(s))
-  }
-}
-
-function parseMessage(text: string): ExitTreeMessage {
-  const m = JSON.parse(text) as Record<string, string | number>
-  return {
-    position: Number(m.position),
-    messageIndex: BigInt(m.messageIndex as string),
-    batch: Number(m.batch),
-    block: BigInt(m.block as string),
-    txHash: m.txHash as Hash,
-    srcSpn: BigInt(m.srcSpn as string),
-    dstSpn: BigInt(m.dstSpn as string),
-    sender: m.sender as Address,
-    to: m.to as Address,
-    value: BigInt(m.value as string),
-    data: m.data as Hex,
-    leaf: BigInt(m.leaf as string),
   }
 }

@@ -24,7 +24,6 @@ import {
   type SimulatedEnclave,
 } from '@rollup-mesh/tee-attest'
 import { ExitTree, proveSettlement, releaseZkThreads, setZkThreadsIdleTimeout } from '@rollup-mesh/zk-bridge'
-import type Database from 'better-sqlite3'
 import {
   type Address,
   bytesToHex,
@@ -42,7 +41,9 @@ import {
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { createRoundLoop } from '../rounds.js'
-import type { ExitBatch, SPNExitTree } from './exitTree.js'
+import { SettlementBlocksMissingError, SettlementExitRootMismatchError } from './errors.js'
+import type { SettlementBatchRange, SPNExitTree } from './exitTree.js'
+import { headerOfRow, openSettlementRecords, type SettlementRow } from './settlementRecords.js'
 
 /** The main net's `Settlement` system contract (packages/mainnet's genesis). */
 
@@ -92,16 +93,6 @@ export type SettlementService = Startable & {
   tick(): Promise<void>
 }
 
-type Row = {
-  batch: number
-  header: string
-  proof: string
-  signals: string
-  quote: string
-  status: string
-  tx_hash: string | null
-}
-
 /** dual-vm's built `dist/` (what the enclave measures by default). */
 export function defaultExecutorDir(): string {
   const entry = fileURLToPath(import.meta.resolve('@rollup-mesh/dual-vm'))
@@ -121,10 +112,28 @@ function revertReason(error: unknown): string | undefined {
  * (simulated enclave measuring the executor build) and submits it to the main net's Settlement contract
  * from the operator key. The built settlement is written to the SPN's database before anything is sent, and
  * a batch is settled only by that record: after a crash or a rejection the same settlement is sent again.
+ * The records are the chain store's `spn_settlements` extension.
+ *
+ * @example
+ * ```ts
+ * const settlement = createSettlementService({
+ *   chain,
+ *   exitTree,
+ *   dataDir,
+ *   spnId: 1n,
+ *   mainnetRpcUrl: 'http://127.0.0.1:8545',
+ *   mainnetChainId: 900,
+ *   operatorKey, // registered as the SPN's operator in SPNRegistry
+ * })
+ * await settlement.start() // measures the executor build, creates the enclave, settles every 2 s
+ * await settlement.tick() // one round now
+ * settlement.settlements() // [{ batch: 0, header, headerHash, status: 'accepted', txHash }]
+ * await settlement.stop()
+ * ```
  */
 export function createSettlementService(opts: SettlementServiceOptions): SettlementService {
   const log = (opts.logger ?? createSilentLogger()).child({ module: 'settlement' })
-  const db: Database.Database = opts.chain.store.db
+  const records = openSettlementRecords(opts.chain.store)
   const intervalMs = opts.intervalMs ?? 2000
   const idleIntervalMs = Math.max(intervalMs, opts.idleIntervalMs ?? 10_000)
   const pollMs = opts.pollMs ?? 250
@@ -142,9 +151,6 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     cacheTime: 0,
   }) as PublicClient
   const wallet = createWalletClient({ account, chain: mainnet, transport: http(opts.mainnetRpcUrl) })
-  db.exec(`CREATE TABLE IF NOT EXISTS spn_settlements (
-    batch INTEGER PRIMARY KEY, header TEXT NOT NULL, proof TEXT NOT NULL, signals TEXT NOT NULL,
-    quote TEXT NOT NULL, status TEXT NOT NULL, tx_hash TEXT)`)
 
   let enclave: SimulatedEnclave | undefined
   let started = false
@@ -154,30 +160,12 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
   let unsubscribe: (() => void) | undefined
   let lastRejection = ''
 
-  const rowOf = (batch: number): Row | undefined =>
-    db.prepare('SELECT * FROM spn_settlements WHERE batch = ?').get(batch) as Row | undefined
-
-  const headerOfRow = (row: Row): SettlementHeader => {
-    const h = JSON.parse(row.header) as Record<string, string>
-    return {
-      spnId: BigInt(h.spnId as string),
-      fromBlock: BigInt(h.fromBlock as string),
-      toBlock: BigInt(h.toBlock as string),
-      prevStateRoot: h.prevStateRoot as Hash,
-      newStateRoot: h.newStateRoot as Hash,
-      prevExitRoot: h.prevExitRoot as Hash,
-      newExitRoot: h.newExitRoot as Hash,
-      startIndex: BigInt(h.startIndex as string),
-      leafCount: BigInt(h.leafCount as string),
-    }
-  }
-
-  async function build(batch: ExitBatch): Promise<Row> {
+  async function build(batch: SettlementBatchRange): Promise<SettlementRow> {
     const toBlock = batch.toBlock as bigint
     const store = opts.chain.store
     const before = store.getHeaderByNumber(batch.fromBlock - 1n)
     const last = store.getHeaderByNumber(toBlock)
-    if (!before || !last) throw new Error(`blocks ${batch.fromBlock - 1n}..${toBlock} not in the store`)
+    if (!before || !last) throw new SettlementBlocksMissingError(batch.fromBlock - 1n, toBlock)
     const messages = opts.exitTree.messagesOf(batch.index)
     const tree = ExitTree.fromFrontier({ size: batch.index * 16, frontier: batch.startFrontier })
     const zk = tree.appendBatch(
@@ -186,7 +174,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     )
     const newExitRoot = numberToHex(zk.newRoot, { size: 32 })
     if (last.exitRoot !== newExitRoot)
-      throw new Error(`exit root of block ${toBlock} is ${last.exitRoot}, the batch gives ${newExitRoot}`)
+      throw new SettlementExitRootMismatchError(toBlock, last.exitRoot, newExitRoot)
     const header: SettlementHeader = {
       spnId: opts.spnId,
       fromBlock: batch.fromBlock,
@@ -221,7 +209,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       { batch: batch.index, provedMs, headerHash: settlementHeaderHash(header) },
       'settlement proved and attested',
     )
-    const row: Row = {
+    const row: SettlementRow = {
       batch: batch.index,
       header: JSON.stringify(header, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
       proof: encodeGroth16Proof(proof.proof),
@@ -231,19 +219,13 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       tx_hash: null,
     }
     // Persisted before it is sent: after a crash this exact settlement is sent again.
-    db.prepare(
-      'INSERT INTO spn_settlements (batch, header, proof, signals, quote, status, tx_hash) VALUES (@batch, @header, @proof, @signals, @quote, @status, @tx_hash)',
-    ).run(row)
+    records.insert(row)
     return row
   }
 
-  const markAccepted = (batch: number): void => {
-    db.prepare("UPDATE spn_settlements SET status = 'accepted' WHERE batch = ? AND status != 'accepted'").run(
-      batch,
-    )
-  }
+  const markAccepted = (batch: number): void => records.markAccepted(batch)
 
-  async function submit(row: Row): Promise<void> {
+  async function submit(row: SettlementRow): Promise<void> {
     const header = headerOfRow(row)
     const data = encodeFunctionData({
       abi: settlementSubmitAbi,
@@ -276,14 +258,14 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       return
     }
     const hash = await wallet.sendTransaction({ account, chain: mainnet, to: settlementAddress, data, gas })
-    db.prepare('UPDATE spn_settlements SET tx_hash = ? WHERE batch = ?').run(hash, row.batch)
+    records.setTxHash(row.batch, hash)
     log.info({ batch: row.batch, tx: hash }, 'settlement submitted')
     const receipt = await pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 100 })
     if (receipt.status === 'success') return accepted(row, receipt.logs)
     log.warn({ batch: row.batch, tx: hash }, 'settlement transaction reverted; will retry')
   }
 
-  function accepted(row: Row, logs: Parameters<typeof parseEventLogs>[0]['logs']): void {
+  function accepted(row: SettlementRow, logs: Parameters<typeof parseEventLogs>[0]['logs']): void {
     const ev = parseEventLogs({ abi: settlementSubmitAbi, eventName: 'SettlementAccepted', logs })[0]
     markAccepted(row.batch)
     lastRejection = ''
@@ -307,7 +289,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     })
     const next = Number(count)
     if (next > 0) markAccepted(next - 1)
-    let row = rowOf(next)
+    let row = records.row(next)
     if (!row) {
       let batch = opts.exitTree.batch(next)
       if (!batch) {
@@ -344,7 +326,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     },
     operator: account.address,
     settlements: () =>
-      (db.prepare('SELECT * FROM spn_settlements ORDER BY batch').all() as Row[]).map((r) => ({
+      records.all().map((r) => ({
         batch: r.batch,
         header: headerOfRow(r),
         headerHash: settlementHeaderHash(headerOfRow(r)),

@@ -1,0 +1,48 @@
+import { BaseError } from '@rollup-mesh/core'
+
+/** A store extension's definition is unusable (a bad name): a bug in the code that registers it. */
+export class InvalidStoreExtensionError extends BaseError {
+  constructor(name: string) {
+    super(`Store extension name "${name}" is invalid.`, {
+      code: 'STORE_EXTENSION_INVALID',
+      name: 'InvalidStoreExtensionError',
+      metaMessages: [
+        '- A name is lower-case letters, digits and underscores, starting with a letter (e.g. `spn_inbox`).',
+      ],
+    })
+  }
+}
+
+/** The data dir was written by newer code: its extension tables have a version this code cannot read. */
+export class StoreExtensionTooNewError extends BaseError {
+  readonly extension: string
+  readonly stored: number
+  readonly supported: number
+  constructor(extension: string, stored: number, supported: number) {
+    super(
+      `Store extension "${extension}" is at version ${stored}; this code reads up to version ${supported}.`,
+      {
+        code: 'STORE_EXTENSION_TOO_NEW',
+        name: 'StoreExtensionTooNewError',
+        metaMessages: [
+          '- The data dir was written by a newer release.',
+          '- Run that release (or newer) on it, or start this one with a fresh data dir.',
+        ],
+      },
+    )
+    this.extension = extension
+    this.stored = stored
+    this.supported = supported
+  }
+}
+
+/** The meta table holds something other than a version for an extension (a corrupt or foreign data dir). */
+export class StoreExtensionVersionError extends BaseError {
+  constructor(extension: string, stored: string) {
+    super(`Store extension "${extension}" has version "${stored}" in the meta table, not a whole number.`, {
+      code: 'STORE_EXTENSION_VERSION',
+      name: 'StoreExtensionVersionError',
+      metaMessages: ['- The data dir was not written by rollup-mesh; use a fresh one.'],
+    })
+  }
+}
