@@ -31,13 +31,56 @@ export {
 } from './decoder.js'
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
-export { type NodeProcessOptions, runNodeProcess, type StoppableNode } from './nodeProcess.js'
+export {
+  type ChainNode,
+  type ChainNodeInit,
+  createChainNode,
+  type NodeComponents,
+  type NodeContext,
+  type NodeService,
+} from './node/chainNode.js'
+export {
+  type ChainNodeConfig,
+  chainNodeConfigFields,
+  defaultChainNodeConfig,
+  type GenesisAccountConfig,
+  genesisAccountSchema,
+} from './node/config.js'
+export { nodeGenesisAlloc } from './node/genesisAlloc.js'
+export type { NodeNetwork, NodeNetworkOptions } from './node/network.js'
+export { type NodeInfoBase, nodeInfoBase } from './node/nodeInfo.js'
+export {
+  type NodeProcessOptions,
+  type NodeRun,
+  readyLine,
+  runNode,
+  runNodeProcess,
+  type StoppableNode,
+} from './node/nodeProcess.js'
+export { type RPCFile, rpcFilePath, writeRPCFile } from './node/rpcFile.js'
+export {
+  mempoolIntrinsicGas,
+  type NodeGenesisAccount,
+  type NodeGenesisAlloc,
+  type NodeVM,
+} from './node/vm.js'
 export {
   type BlockProducer,
   createIntervalBlockProducer,
   type IntervalBlockProducerOptions,
 } from './producer.js'
 export { createEthMethods, type EthMethodsOptions, revertError } from './rpc/eth.js'
+export {
+  expectCount,
+  invalidParam,
+  paramAddress,
+  paramBlock,
+  paramBool,
+  paramHex,
+  paramIndex,
+  paramOneOf,
+  paramQuantity,
+} from './rpc/params.js'
 export {
   createRPCServer,
   dispatchRPC,

@@ -1,3 +1,5 @@
+/** The node process wrapper (chain's), for `mesh node start`: one wrapper for the bins and the CLI. */
+export { readyLine, runNode } from '@rollup-mesh/chain'
 export {
   type AcceptanceCheck,
   type AcceptanceCheckName,

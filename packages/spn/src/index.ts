@@ -15,6 +15,7 @@ export {
   spnGenesisAlloc,
   spnNumericId,
 } from './node.js'
+export { type SPNRegistration, spnRegistration, writeSPNRegistration } from './registration.js'
 export {
   parseSettlementConfig,
   type SettlementConfig,
@@ -48,6 +49,8 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
     settlements: topicName(network, 'settlements'),
   }
 }
+/** The node process wrapper (chain's), for `mesh node start`: one wrapper for the bins and the CLI. */
+export { readyLine, runNode } from '@rollup-mesh/chain'
 export {
   type InboxEntryJSON,
   type InboxMessage,
