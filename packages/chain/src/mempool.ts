@@ -210,25 +210,29 @@ export class Mempool {
     let dropped = 0
     const stale: Hex[] = []
     for (const row of store.poolAll()) {
+      let tx: SignedTx | undefined
       try {
-        const tx = signedTxWithSender(row.raw, this.opts.chainId, row.from)
-        const entry: Entry = { ...tx, seq: this.seq++ }
-        const nonce = this.deps.state.getAccount(tx.from)?.nonce ?? 0n
-        if (tx.nonce < nonce || this.byHash.has(tx.hash)) throw new Error('stale')
-        this.byHash.set(tx.hash, entry)
-        let map = this.bySender.get(tx.from)
-        if (!map) {
-          map = new Map()
-          this.bySender.set(tx.from, map)
-        }
-        const prev = map.get(tx.nonce)
-        if (prev) this.byHash.delete(prev.hash)
-        map.set(tx.nonce, entry)
-        restored++
+        tx = signedTxWithSender(row.raw, this.opts.chainId, row.from)
       } catch {
+        // a row this build cannot decode (another chain id, a format change): dropped like a stale one
+      }
+      const nonce = tx ? (this.deps.state.getAccount(tx.from)?.nonce ?? 0n) : 0n
+      if (!tx || tx.nonce < nonce || this.byHash.has(tx.hash)) {
         stale.push(row.hash)
         dropped++
+        continue
       }
+      const entry: Entry = { ...tx, seq: this.seq++ }
+      this.byHash.set(tx.hash, entry)
+      let map = this.bySender.get(tx.from)
+      if (!map) {
+        map = new Map()
+        this.bySender.set(tx.from, map)
+      }
+      const prev = map.get(tx.nonce)
+      if (prev) this.byHash.delete(prev.hash)
+      map.set(tx.nonce, entry)
+      restored++
     }
     if (stale.length) store.poolDelete(stale)
     return { restored, dropped }

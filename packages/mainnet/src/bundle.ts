@@ -16,6 +16,7 @@ import {
   verifySettlementAcceptance,
 } from './acceptance.js'
 import { readSPN } from './client.js'
+import { BundleCheckError } from './errors.js'
 import { decodeSettlementHeader } from './header.js'
 import { verifyingKeyHash } from './vkey.js'
 
@@ -192,7 +193,7 @@ export async function verifyProofBundle(
     }
   }
   const expect = (cond: boolean, what: string): void => {
-    if (!cond) throw new Error(what)
+    if (!cond) throw new BundleCheckError(what)
   }
   const b = bundle as ProofBundle
   if (
