@@ -9,19 +9,9 @@ export {
   type StoredHeader,
   transactionsRootOf,
 } from './block.js'
-export {
-  type BlockStartHook,
-  type CallResult,
-  type CallSimulator,
-  Chain,
-  type ChainComponents,
-  type ChainEvents,
-  type ChainOptions,
-  type ExitRootHook,
-  type GenesisSpec,
-  logsOfBlock,
-  type SealedBlock,
-} from './chain.js'
+export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
+export type { CallResult, CallSimulator } from './callSimulator.js'
+export { Chain, type ChainComponents, type ChainOptions } from './chain.js'
 export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
 export {
   createInlineDecoder,
@@ -30,6 +20,8 @@ export {
   type TxDecoderPoolOptions,
 } from './decoder.js'
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
+export { effectiveGasPrice, effectiveTip } from './fees.js'
+export { type GenesisSpec, genesisHeader } from './genesis.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
 export {
   type ChainNode,
@@ -69,7 +61,7 @@ export {
   createIntervalBlockProducer,
   type IntervalBlockProducerOptions,
 } from './producer.js'
-export { createEthMethods, type EthMethodsOptions, revertError } from './rpc/eth.js'
+export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
 export {
   expectCount,
   invalidParam,
@@ -81,6 +73,7 @@ export {
   paramOneOf,
   paramQuantity,
 } from './rpc/params.js'
+export { revertError } from './rpc/revert.js'
 export {
   createRPCServer,
   dispatchRPC,
@@ -91,6 +84,8 @@ export {
   type RPCServer,
   type RPCServerOptions,
 } from './rpc/server.js'
+export { type ChainEvents, logsOfBlock, type SealedBlock } from './sealedBlock.js'
+export { recoverSigner, recoveryBackend } from './secp256k1.js'
 export {
   decodeSettlementHeader,
   encodeGroth16Proof,
@@ -122,15 +117,11 @@ export {
   decodeDepositTx,
   decodeSignedTx,
   depositTx,
-  effectiveGasPrice,
-  effectiveTip,
   intrinsicGas,
   isDepositRaw,
   MAX_TX_SIZE,
   type ParsedSignedTx,
   parseSignedTx,
-  recoverSigner,
-  recoveryBackend,
   type SignedTx,
   signedTxWithSender,
 } from './tx.js'

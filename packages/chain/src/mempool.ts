@@ -2,15 +2,9 @@ import type { StateView } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import type { TxDecoder } from './decoder.js'
 import { TxRejectedError } from './errors.js'
+import { effectiveTip, minBig } from './fees.js'
 import type { ChainStore } from './store.js'
-import {
-  decodeSignedTx,
-  effectiveTip,
-  intrinsicGas,
-  minBig,
-  type SignedTx,
-  signedTxWithSender,
-} from './tx.js'
+import { decodeSignedTx, intrinsicGas, type SignedTx, signedTxWithSender } from './tx.js'
 
 export type MempoolOptions = {
   chainId: bigint

@@ -1,6 +1,6 @@
 import type { Executor, WriteSet } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import type { CallSimulator } from '../chain.js'
+import type { CallSimulator } from '../callSimulator.js'
 import type { SignedTx } from '../tx.js'
 
 /** One genesis account as the VM's `genesisWriteSet` takes it (dual-vm's `GenesisAccount` fits). */
