@@ -46,7 +46,22 @@ export type ChainComponents = {
 /**
  * One chain: the store, its cached `StateView`, the mempool and the executor,
  * with `produceBlock()` sealing the next block. Shared by the SPN and the
- * main-net node; who calls `produceBlock` (a timer, consensus) is a `BlockProducer`.
+ * main-net node; who calls `produceBlock` (a timer, consensus) is a `BlockProducer`. A node assembles
+ * one through `createChainNode`; alone:
+ *
+ * @example
+ * ```ts
+ * import { Chain, ChainStore } from '@rollup-mesh/chain'
+ * import { createSerialExecutor, genesisWriteSet } from '@rollup-mesh/dual-vm'
+ *
+ * const store = new ChainStore({ path: ':memory:' })
+ * const chain = new Chain({ chainId: 31337n, blockGasLimit: 30_000_000n }, { store, executor: createSerialExecutor() })
+ * await chain.open(genesisWriteSet({ [alice]: { balance: 10n ** 18n } }))
+ * await chain.mempool.add(signedRawTx) // stateless + stateful checks; throws TxRejectedError
+ * const block = await chain.produceBlock() // executes, commits, emits 'block'
+ * console.log(block.header.number, block.txs.length) // 1n 1
+ * store.close()
+ * ```
  */
 export class Chain {
   readonly store: ChainStore
