@@ -5,7 +5,6 @@ import {
   createChainNode,
   type NodeGenesisAlloc,
   nodeGenesisAlloc,
-  recoveryBackend,
 } from '@rollup-mesh/chain'
 import {
   createSilentLogger,
@@ -23,11 +22,11 @@ import {
   intrinsicGas as vmIntrinsicGas,
 } from '@rollup-mesh/dual-vm'
 import { createP2P, type P2P } from '@rollup-mesh/p2p'
-import { bytesToHex, numberToHex } from 'viem'
 import { parseSPNConfig, type SPNConfig, type SPNConfigInput } from './config.js'
 import { spnPrecompiles } from './delivery/precompile.js'
 import { exitBatchesOf } from './delivery/provider.js'
 import { createDeliveryService, type DeliveryService } from './delivery/service.js'
+import { spnNodeInfo } from './nodeInfo.js'
 import { spnRPCMethods } from './rpcMethods.js'
 import { numericSpnId } from './settlement/config.js'
 import { SPNExitTree, spnMailboxGenesisAccount } from './settlement/exitTree.js'
@@ -190,50 +189,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       return p2p
     },
     methods: ({ chain, services }) => spnRPCMethods({ chain, ...services }),
-    info: ({ chain, services: { exitTree, settlement, delivery } }) => {
-      const head = chain.head()
-      const d = delivery?.status()
-      return {
-        spnId: config.spnId,
-        vms: ['evm', 'wasm'],
-        executor: config.executor,
-        heights: {
-          head: numberToHex(head.number),
-          headHash: head.hash,
-          ...(mainnetHead !== undefined ? { mainnet: numberToHex(mainnetHead) } : {}),
-        },
-        senderRecovery: recoveryBackend(),
-        ...(exitTree
-          ? {
-              exitTree: {
-                root: exitTree.root,
-                openBatch: exitTree.status.openBatch,
-                openLeaves: exitTree.status.openCount,
-                size: exitTree.status.size,
-              },
-            }
-          : {}),
-        ...(settlement
-          ? {
-              settlement: {
-                operator: settlement.operator,
-                measurement: settlement.enclave ? bytesToHex(settlement.enclave.measurement) : undefined,
-              },
-            }
-          : {}),
-        ...(d
-          ? {
-              messages: {
-                pending: d.queued,
-                delivered: d.delivered,
-                failed: d.failed,
-                error: d.error,
-                mainnetBlock: numberToHex(d.mainnetBlock < 0n ? 0n : d.mainnetBlock),
-              },
-            }
-          : {}),
-      }
-    },
+    info: ({ chain, services }) => spnNodeInfo({ config, chain, mainnetHead, ...services }),
   })
   return Object.assign(node, node.services)
 }
