@@ -16,7 +16,8 @@ export function mainnetRPCMethods(parts: { chain: Chain; gossip: HeaderGossip })
     /** `[txHash]` → the signed transaction's raw bytes as stored in a block, or null. */
     mesh_getRawTransaction: (params) => {
       expectCount(params, 1, 1)
-      return chain.store.getTx(paramHex(params, 0, 32))?.raw ?? null
+      const hash = paramHex(params, 0, 32)
+      return chain.store.getTx(hash)?.raw ?? null
     },
   }
 }
