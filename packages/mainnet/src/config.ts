@@ -27,8 +27,6 @@ export const defaultMainnetOptions = {
   /** Anvil's dev account 0: the single validator and the governance key of a dev main net. */
   validatorKey: devKey,
   minBond: 10n ** 18n,
-  rpcHost: '127.0.0.1',
-  rpcPort: 0,
 } as const
 
 /** The main-net config file / init object. */

@@ -7,8 +7,6 @@ import { settlementConfigSchema } from './settlement/config.js'
 export const defaultSPNOptions = {
   blockTimeMs: 500,
   blockGasLimit: 1_000_000_000n,
-  rpcHost: '127.0.0.1',
-  rpcPort: 0,
 } as const
 
 /** The SPN config file / init object. */
