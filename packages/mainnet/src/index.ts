@@ -53,7 +53,7 @@ export {
   settlementAbi,
   spnRegistryAbi,
 } from './contracts.generated.js'
-export { SettlementRejectedError } from './errors.js'
+export { BundleCheckError, SettlementRejectedError } from './errors.js'
 export { mappingSlot, systemContractsAlloc } from './genesis.js'
 export { acceptedSettlements } from './gossip.js'
 export {
@@ -69,12 +69,12 @@ export {
   settlementPublicSignals,
   settlementReportData,
 } from './header.js'
+export { createHeaderGossip, type HeaderGossip, toP2PHeader } from './headerGossip.js'
 export {
   createMainnetNode,
   type MainnetNode,
   type MainnetNodeInit,
   mainnetGenesisAlloc,
-  toP2PHeader,
 } from './node.js'
 export {
   createQuoteVerifierPrecompile,

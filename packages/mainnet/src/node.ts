@@ -30,8 +30,6 @@ import { createHeaderGossip, type HeaderGossip } from './headerGossip.js'
 import { createQuoteVerifierPrecompile } from './precompile.js'
 import { mainnetRPCMethods } from './rpcMethods.js'
 
-export { toP2PHeader } from './headerGossip.js'
-
 export type MainnetNodeInit = {
   config: MainnetConfigInput
   logger?: Logger
