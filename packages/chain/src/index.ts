@@ -38,7 +38,7 @@ export {
   type GenesisAccountConfig,
   genesisAccountSchema,
 } from './node/config.js'
-export { nodeGenesisAlloc } from './node/genesisAlloc.js'
+export { devAccountsOf, nodeGenesisAlloc } from './node/genesisAlloc.js'
 export type { NodeNetwork, NodeNetworkOptions } from './node/network.js'
 export { type NodeInfoBase, nodeInfoBase } from './node/nodeInfo.js'
 export {

@@ -3,16 +3,11 @@ import {
   type Chain,
   type ChainNode,
   createChainNode,
+  devAccountsOf,
   type NodeGenesisAlloc,
   nodeGenesisAlloc,
 } from '@rollup-mesh/chain'
-import {
-  createSilentLogger,
-  devAccounts,
-  type Logger,
-  MAINNET_NETWORK,
-  SYSTEM_ADDRESSES,
-} from '@rollup-mesh/core'
+import { createSilentLogger, type Logger, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import {
   type CustomPrecompiles,
   createSerialExecutor,
@@ -56,11 +51,7 @@ function mainnetSystemAlloc(config: MainnetConfig, vkHash: Hash): NodeGenesisAll
 
 /** The main-net genesis: funded dev accounts, the system contracts, then the config's `alloc`. */
 export function mainnetGenesisAlloc(config: MainnetConfig, vkHash: Hash): NodeGenesisAlloc {
-  return nodeGenesisAlloc(
-    config,
-    config.devAccounts > 0 ? devAccounts(config.devAccounts) : [],
-    mainnetSystemAlloc(config, vkHash),
-  )
+  return nodeGenesisAlloc(config, devAccountsOf(config), mainnetSystemAlloc(config, vkHash))
 }
 
 /**

@@ -3,16 +3,11 @@ import {
   type Chain,
   type ChainNode,
   createChainNode,
+  devAccountsOf,
   type NodeGenesisAlloc,
   nodeGenesisAlloc,
 } from '@rollup-mesh/chain'
-import {
-  createSilentLogger,
-  devAccounts,
-  type Logger,
-  SYSTEM_ADDRESSES,
-  spnNetworkName,
-} from '@rollup-mesh/core'
+import { createSilentLogger, type Logger, SYSTEM_ADDRESSES, spnNetworkName } from '@rollup-mesh/core'
 import {
   createParallelExecutor,
   createSerialExecutor,
@@ -71,11 +66,7 @@ function spnSystemAlloc(config: SPNConfig): NodeGenesisAlloc {
 
 /** The genesis allocation of an SPN: funded dev accounts, the Mailbox, then the config's `alloc`. */
 export function spnGenesisAlloc(config: SPNConfig): NodeGenesisAlloc {
-  return nodeGenesisAlloc(
-    config,
-    config.devAccounts > 0 ? devAccounts(config.devAccounts) : [],
-    spnSystemAlloc(config),
-  )
+  return nodeGenesisAlloc(config, devAccountsOf(config), spnSystemAlloc(config))
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type DevAccount, devAccounts, type Logger, type Startable } from '@rollup-mesh/core'
+import type { DevAccount, Logger, Startable } from '@rollup-mesh/core'
 import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
@@ -10,7 +10,7 @@ import { createRPCServer, type RPCMethods } from '../rpc/server.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
 import { type ChainNodeConfig, defaultChainNodeConfig } from './config.js'
-import { nodeGenesisAlloc } from './genesisAlloc.js'
+import { devAccountsOf, nodeGenesisAlloc } from './genesisAlloc.js'
 import type { NodeNetwork, NodeNetworkOptions } from './network.js'
 import { nodeInfoBase } from './nodeInfo.js'
 import { writeRPCFile } from './rpcFile.js'
@@ -78,11 +78,6 @@ export type ChainNode<C extends ChainNodeConfig, N extends NodeNetwork, S> = Sta
   readonly p2p: N | undefined
   /** What `mesh_nodeInfo` returns. */
   nodeInfo(): Record<string, unknown>
-}
-
-/** The dev accounts a config funds (none when `devAccounts` is 0). */
-function devAccountsOf(config: ChainNodeConfig): DevAccount[] {
-  return config.devAccounts > 0 ? devAccounts(config.devAccounts) : []
 }
 
 const startsAndStops = (s: unknown): s is Required<NodeService> =>

@@ -1,4 +1,4 @@
-import type { DevAccount } from '@rollup-mesh/core'
+import { type DevAccount, devAccounts } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import type { ChainNodeConfig } from './config.js'
 import type { NodeGenesisAlloc } from './vm.js'
@@ -24,4 +24,9 @@ export function nodeGenesisAlloc(
     }
   }
   return alloc
+}
+
+/** The dev accounts a config funds and signs for (none when `devAccounts` is 0; BIP-39 derivation is slow: call once). */
+export function devAccountsOf(config: Pick<ChainNodeConfig, 'devAccounts'>): DevAccount[] {
+  return config.devAccounts > 0 ? devAccounts(config.devAccounts) : []
 }
