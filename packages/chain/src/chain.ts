@@ -52,7 +52,7 @@ export type ChainComponents = {
  * @example
  * ```ts
  * import { Chain, ChainStore } from '@rollup-mesh/chain'
- * import { createSerialExecutor, genesisWriteSet } from '@rollup-mesh/dual-vm'
+ * // createSerialExecutor and genesisWriteSet are dual-vm's (the caller imports them; chain never does)
  *
  * const store = new ChainStore({ path: ':memory:' })
  * const chain = new Chain({ chainId: 31337n, blockGasLimit: 30_000_000n }, { store, executor: createSerialExecutor() })

@@ -97,7 +97,8 @@ const startsAndStops = (s: unknown): s is Required<NodeService> =>
  * @example
  * ```ts
  * import { createChainNode } from '@rollup-mesh/chain'
- * import { createSerialExecutor, genesisWriteSet, intrinsicGas, simulateCall } from '@rollup-mesh/dual-vm'
+ * // the VM parts are dual-vm's (createSerialExecutor, simulateCall, intrinsicGas, genesisWriteSet):
+ * // the node imports them, chain never does
  *
  * const node = createChainNode({
  *   role: 'devnet',
