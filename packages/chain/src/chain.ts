@@ -1,82 +1,25 @@
-import type {
-  BlockContext,
-  Executor,
-  Log,
-  Logger,
-  Receipt,
-  SkippedTx,
-  StateView,
-  WriteSet,
-} from '@rollup-mesh/core'
+import type { BlockContext, Executor, Logger } from '@rollup-mesh/core'
 import { createSilentLogger, TypedEmitter } from '@rollup-mesh/core'
 import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
 import { type BaseFeeParams, defaultBaseFeeParams, nextBaseFee } from './basefee.js'
 import {
   type BlockHeader,
-  EMPTY_BLOOM,
   hashHeader,
   prevRandaoOf,
   receiptsRootOf,
   type StoredHeader,
   transactionsRootOf,
 } from './block.js'
+import type { BlockStartHook, ExitRootHook } from './blockHooks.js'
+import type { CallSimulator } from './callSimulator.js'
 import type { TxDecoder } from './decoder.js'
 import { ChainStoreError } from './errors.js'
+import { type GenesisSpec, genesisHeader } from './genesis.js'
 import { Mempool, type MempoolOptions } from './mempool.js'
+import type { ChainEvents, SealedBlock } from './sealedBlock.js'
 import { SQLiteStateView } from './state.js'
-import type { ChainStore, StoredLog } from './store.js'
+import type { ChainStore } from './store.js'
 import type { SignedTx } from './tx.js'
-
-/** What `eth_call`/`eth_estimateGas` run: a call over a state with no lasting effect (dual-vm's `simulateCall`). */
-export type CallSimulator = (params: {
-  header: BlockContext
-  state: StateView
-  from?: Address
-  to?: Address | null
-  data?: Hex
-  value?: bigint
-  gas?: bigint
-}) => Promise<CallResult>
-
-export type CallResult = {
-  success: boolean
-  /** Return data, or revert data when `success` is false. */
-  returnData: Hex
-  /** Execution gas (without intrinsic gas). */
-  gasUsed: bigint
-  logs: Log[]
-  contractAddress: Address | null
-  error?: string
-}
-
-/** The genesis block's state and header fields. */
-export type GenesisSpec = {
-  /** The write set that creates the genesis state (dual-vm's `genesisWriteSet`). */
-  writeSet: WriteSet
-  stateRoot: Hex
-  timestamp?: bigint
-  baseFeePerGas?: bigint
-  extraData?: Hex
-}
-
-/**
- * Computes a block's `exitRoot` from its receipts (see `Chain.setExitRootHook`). `commit` persists the
- * hook's state inside the block's store transaction.
- */
-export type ExitRootHook = (block: { number: bigint; receipts: readonly Receipt[] }) => {
-  exitRoot: Hex
-  commit?: () => void
-}
-
-/**
- * Supplies the transactions placed first in the block being sealed (deposits from `depositTx`: delivered
- * cross-network messages). They never enter the mempool; their gas is taken from the block's budget
- * before mempool transactions are selected. A transaction whose hash is already on chain is dropped.
- */
-export type BlockStartHook = (block: {
-  number: bigint
-  timestamp: bigint
-}) => readonly SignedTx[] | Promise<readonly SignedTx[]>
 
 export type ChainOptions = {
   chainId: bigint
@@ -100,44 +43,25 @@ export type ChainComponents = {
   logger?: Logger
 }
 
-export type SealedBlock = {
-  header: StoredHeader
-  txs: readonly SignedTx[]
-  receipts: readonly Receipt[]
-  skipped: number
-  /** Block-start (hook) transactions the executor refused (e.g. gas below intrinsic); absent when none. */
-  skippedDeposits?: readonly SkippedTx[]
-}
-
-export type ChainEvents = {
-  /** A block was committed. */
-  block: SealedBlock
-}
-
-/** The logs of a sealed block with their positions (what `logs` subscriptions publish). */
-export function logsOfBlock(b: SealedBlock): StoredLog[] {
-  const out: StoredLog[] = []
-  let logIndex = 0
-  b.receipts.forEach((r, i) => {
-    for (const l of r.logs)
-      out.push({
-        address: l.address.toLowerCase() as Address,
-        topics: l.topics,
-        data: l.data,
-        blockNumber: b.header.number,
-        blockHash: b.header.hash,
-        transactionHash: r.transactionHash,
-        transactionIndex: i,
-        logIndex: logIndex++,
-      })
-  })
-  return out
-}
-
 /**
  * One chain: the store, its cached `StateView`, the mempool and the executor,
  * with `produceBlock()` sealing the next block. Shared by the SPN and the
- * main-net node; who calls `produceBlock` (a timer, consensus) is a `BlockProducer`.
+ * main-net node; who calls `produceBlock` (a timer, consensus) is a `BlockProducer`. A node assembles
+ * one through `createChainNode`; alone:
+ *
+ * @example
+ * ```ts
+ * import { Chain, ChainStore } from '@rollup-mesh/chain'
+ * // createSerialExecutor and genesisWriteSet are dual-vm's (the caller imports them; chain never does)
+ *
+ * const store = new ChainStore({ path: ':memory:' })
+ * const chain = new Chain({ chainId: 31337n, blockGasLimit: 30_000_000n }, { store, executor: createSerialExecutor() })
+ * await chain.open(genesisWriteSet({ [alice]: { balance: 10n ** 18n } }))
+ * await chain.mempool.add(signedRawTx) // stateless + stateful checks; throws TxRejectedError
+ * const block = await chain.produceBlock() // executes, commits, emits 'block'
+ * console.log(block.header.number, block.txs.length) // 1n 1
+ * store.close()
+ * ```
  */
 export class Chain {
   readonly store: ChainStore
@@ -203,21 +127,7 @@ export class Chain {
         ],
       )
     if (!head) {
-      const header: BlockHeader = {
-        parentHash: zeroHash,
-        number: 0n,
-        timestamp: genesis.timestamp ?? BigInt(Math.floor(Date.now() / 1000)),
-        coinbase: zeroAddress,
-        stateRoot: genesis.stateRoot,
-        transactionsRoot: transactionsRootOf([]),
-        receiptsRoot: receiptsRootOf([]),
-        logsBloom: EMPTY_BLOOM,
-        gasUsed: 0n,
-        gasLimit: this.blockGasLimit,
-        baseFeePerGas: genesis.baseFeePerGas ?? 1_000_000_000n,
-        exitRoot: zeroHash,
-        extraData: genesis.extraData ?? '0x',
-      }
+      const header = genesisHeader(genesis, this.blockGasLimit)
       const hash = hashHeader(header)
       this.store.transaction(() => {
         this.store.commitBlock({

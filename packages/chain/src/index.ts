@@ -9,19 +9,9 @@ export {
   type StoredHeader,
   transactionsRootOf,
 } from './block.js'
-export {
-  type BlockStartHook,
-  type CallResult,
-  type CallSimulator,
-  Chain,
-  type ChainComponents,
-  type ChainEvents,
-  type ChainOptions,
-  type ExitRootHook,
-  type GenesisSpec,
-  logsOfBlock,
-  type SealedBlock,
-} from './chain.js'
+export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
+export type { CallResult, CallSimulator } from './callSimulator.js'
+export { Chain, type ChainComponents, type ChainOptions } from './chain.js'
 export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
 export {
   createInlineDecoder,
@@ -30,15 +20,61 @@ export {
   type TxDecoderPoolOptions,
 } from './decoder.js'
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
+export { effectiveGasPrice, effectiveTip } from './fees.js'
+export { type GenesisSpec, genesisHeader } from './genesis.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
-export { type NodeProcessOptions, runNodeProcess, type StoppableNode } from './nodeProcess.js'
+export {
+  type ChainNode,
+  type ChainNodeInit,
+  createChainNode,
+  type NodeComponents,
+  type NodeContext,
+  type NodeService,
+} from './node/chainNode.js'
+export {
+  type ChainNodeConfig,
+  chainNodeConfigFields,
+  defaultChainNodeConfig,
+  type GenesisAccountConfig,
+  genesisAccountSchema,
+} from './node/config.js'
+export { devAccountsOf, nodeGenesisAlloc } from './node/genesisAlloc.js'
+export type { NodeNetwork, NodeNetworkOptions } from './node/network.js'
+export { type NodeInfoBase, nodeInfoBase } from './node/nodeInfo.js'
+export {
+  type NodeProcessOptions,
+  type NodeRun,
+  readyLine,
+  runNode,
+  runNodeProcess,
+  type StoppableNode,
+} from './node/nodeProcess.js'
+export { type RPCFile, rpcFilePath, writeRPCFile } from './node/rpcFile.js'
+export {
+  mempoolIntrinsicGas,
+  type NodeGenesisAccount,
+  type NodeGenesisAlloc,
+  type NodeVM,
+} from './node/vm.js'
 export {
   type BlockProducer,
   createIntervalBlockProducer,
   type IntervalBlockProducerOptions,
 } from './producer.js'
-export { createEthMethods, type EthMethodsOptions, revertError } from './rpc/eth.js'
-export { expectCount, invalidParam, paramHex, parseQuantity } from './rpc/params.js'
+export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
+export {
+  expectCount,
+  invalidParam,
+  paramAddress,
+  paramBlock,
+  paramBool,
+  paramHex,
+  paramIndex,
+  paramOneOf,
+  paramQuantity,
+  parseQuantity,
+} from './rpc/params.js'
+export { revertError } from './rpc/revert.js'
 export {
   createRPCServer,
   dispatchRPC,
@@ -49,6 +85,8 @@ export {
   type RPCServer,
   type RPCServerOptions,
 } from './rpc/server.js'
+export { type ChainEvents, logsOfBlock, type SealedBlock } from './sealedBlock.js'
+export { recoverSigner, recoveryBackend } from './secp256k1.js'
 export {
   decodeSettlementHeader,
   encodeGroth16Proof,
@@ -92,15 +130,11 @@ export {
   decodeDepositTx,
   decodeSignedTx,
   depositTx,
-  effectiveGasPrice,
-  effectiveTip,
   intrinsicGas,
   isDepositRaw,
   MAX_TX_SIZE,
   type ParsedSignedTx,
   parseSignedTx,
-  recoverSigner,
-  recoveryBackend,
   type SignedTx,
   signedTxWithSender,
 } from './tx.js'

@@ -2,15 +2,9 @@ import type { StateView } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import type { TxDecoder } from './decoder.js'
 import { TxRejectedError } from './errors.js'
+import { effectiveTip, minBig } from './fees.js'
 import type { ChainStore } from './store.js'
-import {
-  decodeSignedTx,
-  effectiveTip,
-  intrinsicGas,
-  minBig,
-  type SignedTx,
-  signedTxWithSender,
-} from './tx.js'
+import { decodeSignedTx, intrinsicGas, type SignedTx, signedTxWithSender } from './tx.js'
 
 export type MempoolOptions = {
   chainId: bigint
@@ -210,25 +204,29 @@ export class Mempool {
     let dropped = 0
     const stale: Hex[] = []
     for (const row of store.poolAll()) {
+      let tx: SignedTx | undefined
       try {
-        const tx = signedTxWithSender(row.raw, this.opts.chainId, row.from)
-        const entry: Entry = { ...tx, seq: this.seq++ }
-        const nonce = this.deps.state.getAccount(tx.from)?.nonce ?? 0n
-        if (tx.nonce < nonce || this.byHash.has(tx.hash)) throw new Error('stale')
-        this.byHash.set(tx.hash, entry)
-        let map = this.bySender.get(tx.from)
-        if (!map) {
-          map = new Map()
-          this.bySender.set(tx.from, map)
-        }
-        const prev = map.get(tx.nonce)
-        if (prev) this.byHash.delete(prev.hash)
-        map.set(tx.nonce, entry)
-        restored++
+        tx = signedTxWithSender(row.raw, this.opts.chainId, row.from)
       } catch {
+        // a row this build cannot decode (another chain id, a format change): dropped like a stale one
+      }
+      const nonce = tx ? (this.deps.state.getAccount(tx.from)?.nonce ?? 0n) : 0n
+      if (!tx || tx.nonce < nonce || this.byHash.has(tx.hash)) {
         stale.push(row.hash)
         dropped++
+        continue
       }
+      const entry: Entry = { ...tx, seq: this.seq++ }
+      this.byHash.set(tx.hash, entry)
+      let map = this.bySender.get(tx.from)
+      if (!map) {
+        map = new Map()
+        this.bySender.set(tx.from, map)
+      }
+      const prev = map.get(tx.nonce)
+      if (prev) this.byHash.delete(prev.hash)
+      map.set(tx.nonce, entry)
+      restored++
     }
     if (stale.length) store.poolDelete(stale)
     return { restored, dropped }

@@ -16,6 +16,7 @@ import {
   verifySettlementAcceptance,
 } from './acceptance.js'
 import { readSPN } from './client.js'
+import { BundleCheckError } from './errors.js'
 import { decodeSettlementHeader } from './header.js'
 import { verifyingKeyHash } from './vkey.js'
 
@@ -79,6 +80,17 @@ type ServedExitProof = {
  * Exports the proof bundle of the message at exit-tree `position` of the SPN behind `spn` (its JSON-RPC:
  * `mesh_getExitProof`), reading the settlement that finalized it from the main net behind `mainnet`.
  * Fails with a clear error while the message's settlement is not accepted yet.
+ *
+ * @example
+ * ```ts
+ * import { exportProofBundle } from '@rollup-mesh/mainnet'
+ * import { createPublicClient, http } from 'viem'
+ *
+ * const spn = createPublicClient({ transport: http(spnRpcUrl) })
+ * const mainnet = createPublicClient({ transport: http(mainnetRpcUrl) })
+ * const bundle = await exportProofBundle({ spn, mainnet, position: 0 })
+ * writeFileSync('bundle.json', JSON.stringify(bundle, null, 2)) // what `mesh proof verify` reads
+ * ```
  */
 export async function exportProofBundle(params: {
   spn: RequestClient
@@ -167,6 +179,15 @@ export type VerifyBundleOptions = {
  * is in its range; the verifying key is the registered one; then `verifySettlementAcceptance` (public
  * signals, Groth16, TEE quote, the main-net block's signature, the submit transaction and its receipt).
  * Never throws for bad data: a failure is a check with `ok: false`.
+ *
+ * @example
+ * ```ts
+ * import { verifyProofBundle } from '@rollup-mesh/mainnet/bundle'
+ *
+ * const result = await verifyProofBundle(JSON.parse(readFileSync('bundle.json', 'utf8')))
+ * for (const c of result.checks) console.log(c.ok ? '✓' : '✗', c.name, c.detail)
+ * if (!result.ok) console.log('failed at', result.failed) // e.g. 'inclusion'
+ * ```
  */
 export async function verifyProofBundle(
   bundle: unknown,
@@ -192,7 +213,7 @@ export async function verifyProofBundle(
     }
   }
   const expect = (cond: boolean, what: string): void => {
-    if (!cond) throw new Error(what)
+    if (!cond) throw new BundleCheckError(what)
   }
   const b = bundle as ProofBundle
   if (

@@ -16,3 +16,13 @@ export class SettlementRejectedError extends BaseError {
     this.reason = reason
   }
 }
+
+/** A proof bundle failed one of `verifyProofBundle`'s checks: it is not what the check expects. */
+export class BundleCheckError extends BaseError {
+  /** What the check expected of the bundle. */
+  readonly expected: string
+  constructor(expected: string) {
+    super(`expected ${expected}`, { code: 'BUNDLE_CHECK_FAILED', name: 'BundleCheckError' })
+    this.expected = expected
+  }
+}

@@ -1,3 +1,5 @@
+/** The node process wrapper (chain's), for `mesh node start`: one wrapper for the bins and the CLI. */
+export { readyLine, runNode } from '@rollup-mesh/chain'
 export {
   type AcceptanceCheck,
   type AcceptanceCheckName,
@@ -51,7 +53,7 @@ export {
   settlementAbi,
   spnRegistryAbi,
 } from './contracts.generated.js'
-export { SettlementRejectedError } from './errors.js'
+export { BundleCheckError, SettlementRejectedError } from './errors.js'
 export { mappingSlot, systemContractsAlloc } from './genesis.js'
 export { acceptedSettlements } from './gossip.js'
 export {
@@ -67,12 +69,12 @@ export {
   settlementPublicSignals,
   settlementReportData,
 } from './header.js'
+export { createHeaderGossip, type HeaderGossip, toP2PHeader } from './headerGossip.js'
 export {
   createMainnetNode,
   type MainnetNode,
   type MainnetNodeInit,
   mainnetGenesisAlloc,
-  toP2PHeader,
 } from './node.js'
 export {
   createQuoteVerifierPrecompile,

@@ -1,12 +1,9 @@
 #!/usr/bin/env node
-import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import '@rollup-mesh/core/polyfill'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { runNodeProcess } from '@rollup-mesh/chain'
-import { bytesToHex } from 'viem'
 import { parseSPNConfig, type SPNConfigInput } from './config.js'
-import { createSPNNode, spnNumericId } from './node.js'
+import { createSPNNode } from './node.js'
+import { writeSPNRegistration } from './registration.js'
 
 /**
  * `node packages/spn/dist/bin.js --config <file>`: runs one SPN (the process itself is chain's
@@ -20,17 +17,7 @@ runNodeProcess({
   start: async (raw, config, logger) => {
     const node = createSPNNode({ config: raw as SPNConfigInput, logger })
     await node.start()
-    const settlement = node.settlement?.enclave
-      ? {
-          spnId: spnNumericId(config)?.toString(),
-          operator: node.settlement.operator,
-          measurement: bytesToHex(node.settlement.enclave.measurement),
-          simulatedRoot: bytesToHex(node.settlement.enclave.rootCertificateDer),
-          genesisStateRoot: node.chain.store.getHeaderByNumber(0n)?.stateRoot,
-          mailbox: SYSTEM_ADDRESSES.spn.mailbox,
-        }
-      : undefined
-    if (settlement) writeFileSync(join(config.dataDir, 'settlement.json'), `${JSON.stringify(settlement)}\n`)
+    const settlement = writeSPNRegistration(node)
     return {
       node,
       ready: {

@@ -15,6 +15,7 @@ export {
   spnGenesisAlloc,
   spnNumericId,
 } from './node.js'
+export { type SPNRegistration, spnRegistration, writeSPNRegistration } from './registration.js'
 export {
   parseSettlementConfig,
   type SettlementConfig,
@@ -50,4 +51,6 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
 }
 export type { InboxMessage, InboxStatus } from './delivery/inbox.js'
 export { type InboxEntryJSON, inboxEntryJSON } from './delivery/rpc.js'
+/** The node process wrapper (chain's), for `mesh node start`: one wrapper for the bins and the CLI. */
+export { readyLine, runNode } from '@rollup-mesh/chain'
 export { vmOfInitCode }

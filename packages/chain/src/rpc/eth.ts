@@ -1,26 +1,20 @@
 import type { Logger } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
-import { type Address, decodeErrorResult, type Hex, numberToHex, type PrivateKeyAccount } from 'viem'
+import { type Address, type Hex, numberToHex, type PrivateKeyAccount } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { StoredHeader } from '../block.js'
-import { type Chain, logsOfBlock } from '../chain.js'
+import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
-import type { StoredLog, StoredTx } from '../store.js'
-import {
-  effectiveTip,
-  intrinsicGas,
-  isDepositRaw,
-  minBig,
-  type SignedTx,
-  signedTxWithSender,
-  txTypeOfRaw,
-} from '../tx.js'
+import { effectiveTip, minBig } from '../fees.js'
+import { logsOfBlock } from '../sealedBlock.js'
+import type { StoredTx } from '../store.js'
+import { isDepositRaw, type SignedTx, signedTxWithSender, txTypeOfRaw } from '../tx.js'
+import { callIntrinsicGas, estimateCallGas, simulateRPCCall } from './callGas.js'
 import { formatBlock, formatHead, formatLog, formatReceipt, formatTx } from './format.js'
+import { logFilterRange, logMatches } from './logFilter.js'
 import {
   type BlockRef,
-  type CallRequest,
   expectCount,
-  type LogFilterParam,
   paramAddress,
   paramBlock,
   paramBool,
@@ -30,6 +24,7 @@ import {
   paramQuantity,
   paramSlot,
 } from './params.js'
+import { revertError } from './revert.js'
 import type { RPCContext, RPCMethods } from './server.js'
 
 export type EthMethodsOptions = {
@@ -48,32 +43,6 @@ export type EthMethodsOptions = {
 }
 
 const q = (n: bigint | number): Hex => numberToHex(n)
-
-/** Revert → JSON-RPC error 3 with the revert data in `data` (what viem decodes custom errors from). */
-export function revertError(returnData: Hex, error?: string): RPCError {
-  let reason = ''
-  if (returnData.length >= 10) {
-    try {
-      const d = decodeErrorResult({ data: returnData })
-      if (d.errorName === 'Error') reason = `: ${String(d.args?.[0])}`
-      else if (d.errorName === 'Panic') reason = `: panic code ${q(d.args?.[0] as bigint)}`
-    } catch {
-      // custom error: the client decodes `data` with its ABI
-    }
-  }
-  if (error && error !== 'revert')
-    return new RPCError(
-      RPCErrorCode.server,
-      error === 'out of gas' ? 'out of gas' : `execution failed: ${error}`,
-      {
-        data: returnData,
-      },
-    )
-  return new RPCError(RPCErrorCode.executionReverted, `execution reverted${reason}`, {
-    code: 'EXECUTION_REVERTED',
-    data: returnData,
-  })
-}
 
 /**
  * The `eth_`/`net_`/`web3_` methods over a `Chain`. Node-specific
@@ -127,80 +96,6 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     if (!h) return null
     const txs = chain.store.getBlockTxs(h.number)
     return formatBlock(h, full ? txs.map((t) => txAt(storedTx(t), h, t.index)) : txs.map((t) => t.hash))
-  }
-
-  const simulate = async (call: CallRequest, gas: bigint) => {
-    if (!chain.simulateCall) throw new RPCError(RPCErrorCode.server, 'this node cannot simulate calls')
-    return chain.simulateCall({
-      header: chain.callContext(),
-      state: chain.state,
-      ...(call.from ? { from: call.from } : {}),
-      to: call.to ?? null,
-      data: call.data ?? '0x',
-      value: call.value ?? 0n,
-      gas,
-    })
-  }
-
-  const intrinsicOf = (call: CallRequest) => intrinsicGas({ to: call.to ?? null, data: call.data ?? '0x' })
-
-  const estimate = async (call: CallRequest): Promise<bigint> => {
-    const intrinsic = intrinsicOf(call)
-    const cap = minBig(call.gas ?? callGasCap, callGasCap)
-    if (cap < intrinsic) throw new RPCError(RPCErrorCode.server, `gas required exceeds allowance (${cap})`)
-    const first = await simulate(call, cap - intrinsic)
-    if (!first.success) throw revertError(first.returnData, first.error)
-    // Binary search the smallest execution gas that succeeds (the 63/64 rule can need more than gasUsed).
-    let lo = first.gasUsed
-    let hi = cap - intrinsic
-    const tryLo = await simulate(call, lo)
-    if (tryLo.success) return intrinsic + lo
-    while (hi - lo > 1n && hi - lo > hi / 100n) {
-      const mid = (lo + hi) / 2n
-      if ((await simulate(call, mid)).success) hi = mid
-      else lo = mid
-    }
-    return intrinsic + hi
-  }
-
-  const filterRange = (f: LogFilterParam): { from: bigint; to: bigint } => {
-    if (f.blockHash) {
-      const h = chain.store.getHeaderByHash(f.blockHash)
-      if (!h) throw new RPCError(RPCErrorCode.server, 'unknown block')
-      return { from: h.number, to: h.number }
-    }
-    const head = chain.head().number
-    const num = (ref: BlockRef | undefined): bigint => {
-      if (!ref) return head
-      if ('number' in ref) return ref.number
-      if ('hash' in ref) {
-        const h = chain.store.getHeaderByHash(ref.hash)
-        if (!h) throw new RPCError(RPCErrorCode.server, 'unknown block')
-        return h.number
-      }
-      return ref.tag === 'earliest' ? 0n : head
-    }
-    const from = num(f.fromBlock)
-    const to = num(f.toBlock)
-    if (from > to)
-      throw new RPCError(RPCErrorCode.invalidParams, `invalid block range: fromBlock ${from} > toBlock ${to}`)
-    if (to - from + 1n > maxLogRange)
-      throw new RPCError(
-        RPCErrorCode.limitExceeded,
-        `block range too large: ${to - from + 1n} blocks, limit ${maxLogRange}; query smaller ranges`,
-      )
-    return { from, to }
-  }
-
-  const matches = (l: StoredLog, f: LogFilterParam): boolean => {
-    if (f.addresses.length && !f.addresses.includes(l.address)) return false
-    for (let i = 0; i < f.topics.length; i++) {
-      const alts = f.topics[i]
-      if (!alts) continue
-      const t = l.topics[i]
-      if (!t || !alts.includes(t.toLowerCase() as Hex)) return false
-    }
-    return true
   }
 
   const sendRaw = async (raw: Hex): Promise<Hex> => {
@@ -258,9 +153,9 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
           RPCErrorCode.invalidParams,
           'invalid argument 2: state overrides are not supported',
         )
-      const intrinsic = intrinsicOf(call)
+      const intrinsic = callIntrinsicGas(call)
       const gas = minBig(call.gas ?? callGasCap, callGasCap)
-      const r = await simulate(call, gas > intrinsic ? gas - intrinsic : 0n)
+      const r = await simulateRPCCall(chain, call, gas > intrinsic ? gas - intrinsic : 0n)
       if (!r.success) throw revertError(r.returnData, r.error)
       return r.returnData
     },
@@ -268,7 +163,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       expectCount(p, 1, 2)
       const call = paramCall(p, 0)
       requireLatestState(paramBlock(p, 1), 1)
-      return q(await estimate(call))
+      return q(await estimateCallGas(chain, call, callGasCap))
     },
     eth_feeHistory: (p) => {
       expectCount(p, 2, 3)
@@ -337,7 +232,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
           RPCErrorCode.server,
           `unknown account ${call.from}: only the node's dev accounts can sign`,
         )
-      const gas = call.gas ?? (await estimate(call))
+      const gas = call.gas ?? (await estimateCallGas(chain, call, callGasCap))
       const base = {
         chainId: Number(chain.chainId),
         nonce: Number(call.nonce ?? chain.mempool.pendingNonce(call.from)),
@@ -398,7 +293,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     eth_getLogs: (p) => {
       expectCount(p, 1, 1)
       const f = paramLogFilter(p, 0)
-      const { from, to } = filterRange(f)
+      const { from, to } = logFilterRange(chain, f, maxLogRange)
       const logs = chain.store.getLogs({
         fromBlock: from,
         toBlock: to,
@@ -433,7 +328,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
         const f = paramLogFilter(p, 1)
         off = chain.events.on('block', (b) => {
           for (const l of logsOfBlock(b))
-            if (matches(l, f)) conn.notify('eth_subscription', { subscription: id, result: formatLog(l) })
+            if (logMatches(l, f)) conn.notify('eth_subscription', { subscription: id, result: formatLog(l) })
         })
       } else if (kind === 'newPendingTransactions') {
         throw new RPCError(

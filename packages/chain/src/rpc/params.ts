@@ -194,3 +194,31 @@ export function paramLogFilter(params: readonly unknown[], i: number): LogFilter
   if (o.toBlock !== undefined) out.toBlock = paramBlock([o.toBlock], 0)
   return out
 }
+
+/**
+ * A position or count: a non-negative safe integer, as a JSON number or a hex quantity; `undefined` when
+ * absent (or null) and `optional`.
+ */
+export function paramIndex(params: readonly unknown[], i: number, optional: true): number | undefined
+export function paramIndex(params: readonly unknown[], i: number, optional?: false): number
+export function paramIndex(params: readonly unknown[], i: number, optional = false): number | undefined {
+  const v = params[i]
+  if (optional && (v === undefined || v === null)) return undefined
+  const bad = () => invalidParam(i, 'a non-negative integer (a number or a hex quantity)')
+  const n = typeof v === 'string' ? Number(parseQuantity(v, bad)) : v
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw bad()
+  return n
+}
+
+/** One of `values`; `undefined` when absent (or null). */
+export function paramOneOf<const T extends string>(
+  params: readonly unknown[],
+  i: number,
+  values: readonly T[],
+): T | undefined {
+  const v = params[i]
+  if (v === undefined || v === null) return undefined
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+    throw invalidParam(i, `one of ${values.join(', ')}`)
+  return v as T
+}

@@ -156,6 +156,19 @@ async function dispatchOne(
  * The JSON-RPC server: HTTP POST and WebSocket on one port (like anvil and
  * geth), single and batch requests, strict parsing, body size limits, CORS
  * only when configured.
+ *
+ * @example
+ * ```ts
+ * import { createRPCServer } from '@rollup-mesh/chain'
+ *
+ * const rpc = createRPCServer({ eth_chainId: () => '0x385' }, { port: 0 })
+ * await rpc.start()
+ * await fetch(rpc.url, {
+ *   method: 'POST',
+ *   body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+ * }) // {"jsonrpc":"2.0","id":1,"result":"0x385"}
+ * await rpc.stop()
+ * ```
  */
 export function createRPCServer(methods: RPCMethods, options: RPCServerOptions = {}): RPCServer {
   const host = options.host ?? '127.0.0.1'

@@ -10,16 +10,10 @@ import {
   serializeTransaction,
 } from 'viem'
 import { describe, expect, it } from 'vitest'
+import { parseCanonicalEip1559 } from '../../src/eip1559.js'
 import { TxRejectedError } from '../../src/errors.js'
-import {
-  decodeSignedTx,
-  depositTx,
-  intrinsicGas,
-  parseCanonicalEip1559,
-  recoverSigner,
-  recoveryBackend,
-  txTypeOfRaw,
-} from '../../src/tx.js'
+import { recoverSigner, recoveryBackend } from '../../src/secp256k1.js'
+import { decodeSignedTx, depositTx, intrinsicGas, txTypeOfRaw } from '../../src/tx.js'
 import { CHAIN_ID, keys, signers, signTx } from './helpers.js'
 
 async function rejection(p: Promise<unknown>): Promise<TxRejectedError> {

@@ -1,5 +1,4 @@
 import type { Logger } from '@rollup-mesh/core'
-import { SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import type { NodeKind } from './state.js'
 
 /** A node running in this process (what `mesh node start` holds). */
@@ -36,24 +35,11 @@ export const nodeKinds: Record<NodeKind, NodeKindSpec> = {
   spn: {
     describe: 'an SPN (EVM + WASM execution, block production, JSON-RPC)',
     async start(config, logger) {
-      const { createSPNNode, parseSPNConfig, spnNumericId } = await import('@rollup-mesh/spn')
-      const { bytesToHex } = await import('@rollup-mesh/core')
+      const { createSPNNode, writeSPNRegistration } = await import('@rollup-mesh/spn')
       const node = createSPNNode({ config: config as Parameters<typeof createSPNNode>[0]['config'], logger })
       await node.start()
-      const enclave = node.settlement?.enclave
-      const spnId = spnNumericId(parseSPNConfig(config))
-      const genesisStateRoot = node.chain.store.getHeaderByNumber(0n)?.stateRoot
-      const settlement =
-        node.settlement && enclave && spnId !== undefined && genesisStateRoot
-          ? {
-              spnId: spnId.toString(),
-              operator: node.settlement.operator,
-              measurement: bytesToHex(enclave.measurement),
-              simulatedRoot: bytesToHex(enclave.rootCertificateDer),
-              genesisStateRoot,
-              mailbox: SYSTEM_ADDRESSES.spn.mailbox,
-            }
-          : undefined
+      // As spn's bin: what governance registers on the main net, also in <dataDir>/settlement.json.
+      const settlement = writeSPNRegistration(node)
       return {
         rpcUrl: node.rpcUrl,
         wsUrl: node.wsUrl,

@@ -1,0 +1,95 @@
+import { addressSchema, bigintSchema, hexSchema, portSchema, z } from '@rollup-mesh/core'
+
+/** Defaults of what every node's config shares (one place, lodestar-style). */
+export const defaultChainNodeConfig = {
+  /** WAL checkpoints of `<dataDir>/chain.db` run on a thread of their own this often, not inside block commits. */
+  checkpointIntervalMs: 1_000,
+  rpcHost: '127.0.0.1',
+  rpcPort: 0,
+  rpcMaxBodyBytes: 16 * 1024 * 1024,
+  rpcMaxBatchSize: 2_000,
+  maxTxsPerBlock: 5_000,
+  mempoolMaxSize: 50_000,
+  mempoolMaxNonceGap: 64,
+  devAccounts: 10,
+  /** Wei per dev account: 10,000 ETH like anvil. */
+  devBalance: 10_000n * 10n ** 18n,
+  logLevel: 'info',
+} as const
+
+/** One account of a config's `alloc`. */
+export const genesisAccountSchema = z.object({
+  balance: bigintSchema.optional(),
+  nonce: bigintSchema.optional(),
+  code: hexSchema.optional(),
+  storage: z.record(z.string(), hexSchema).optional(),
+})
+
+/**
+ * The config fields every node (SPN, main net) has, as zod fields to spread into a node's schema; the
+ * node adds what differs (ids, executor, p2p defaults, keys).
+ */
+export const chainNodeConfigFields = {
+  chainId: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 48),
+  /** Directory for chain.db and rpc.json; created when missing. */
+  dataDir: z.string().min(1),
+  /** Most transactions per block. */
+  maxTxsPerBlock: z.number().int().positive().default(defaultChainNodeConfig.maxTxsPerBlock),
+  /** How many anvil dev accounts to fund (and sign for in eth_sendTransaction). */
+  devAccounts: z.number().int().min(0).max(1000).default(defaultChainNodeConfig.devAccounts),
+  /** Wei per dev account. */
+  devBalance: bigintSchema.default(defaultChainNodeConfig.devBalance),
+  /** Extra genesis accounts (system contracts, more funds). */
+  alloc: z.record(addressSchema, genesisAccountSchema).default({}),
+  genesisTimestamp: bigintSchema.optional(),
+  rpc: z
+    .object({
+      host: z.string().default(defaultChainNodeConfig.rpcHost),
+      port: portSchema.default(defaultChainNodeConfig.rpcPort),
+      corsOrigin: z.string().optional(),
+      maxBodyBytes: z.number().int().positive().default(defaultChainNodeConfig.rpcMaxBodyBytes),
+      maxBatchSize: z.number().int().positive().default(defaultChainNodeConfig.rpcMaxBatchSize),
+    })
+    .prefault({}),
+  mempool: z
+    .object({
+      maxSize: z.number().int().positive().default(defaultChainNodeConfig.mempoolMaxSize),
+      maxNonceGap: z.number().int().nonnegative().default(defaultChainNodeConfig.mempoolMaxNonceGap),
+    })
+    .prefault({}),
+  logLevel: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+    .default(defaultChainNodeConfig.logLevel),
+}
+
+/** A parsed genesis account of a config's `alloc`. */
+export type GenesisAccountConfig = z.output<typeof genesisAccountSchema>
+
+/** What the node skeleton reads from a parsed node config (SPN and main-net configs both fit). */
+export type ChainNodeConfig = {
+  chainId: number
+  dataDir: string
+  blockTimeMs: number
+  blockGasLimit: bigint
+  maxTxsPerBlock: number
+  coinbase?: `0x${string}` | undefined
+  devAccounts: number
+  devBalance: bigint
+  alloc: Record<string, GenesisAccountConfig>
+  genesisTimestamp?: bigint | undefined
+  /** Worker threads for sender recovery (0 or absent: on the main thread). */
+  decodeWorkers?: number
+  rpc: {
+    host: string
+    port: number
+    corsOrigin?: string | undefined
+    maxBodyBytes: number
+    maxBatchSize: number
+  }
+  mempool: { maxSize: number; maxNonceGap: number }
+  p2p: { enabled: boolean; listen: string[]; announce?: string[] | undefined; bootstrap: string[] }
+}

@@ -1,0 +1,38 @@
+import type { Executor, WriteSet } from '@rollup-mesh/core'
+import type { Address, Hex } from 'viem'
+import type { CallSimulator } from '../callSimulator.js'
+import type { SignedTx } from '../tx.js'
+
+/** One genesis account as the VM's `genesisWriteSet` takes it (dual-vm's `GenesisAccount` fits). */
+export type NodeGenesisAccount = {
+  balance?: bigint
+  nonce?: bigint
+  code?: Hex | Uint8Array
+  storage?: Record<Hex, Hex>
+}
+
+export type NodeGenesisAlloc = Record<Address, NodeGenesisAccount>
+
+/**
+ * The execution side of a node, supplied by the node (chain does not depend on dual-vm): the executor,
+ * the `eth_call` simulator, the VM's intrinsic-gas rule and its genesis write set.
+ */
+export type NodeVM = {
+  /** `start` (worker threads warm up) runs before RPC opens; `close` after the last block. */
+  executor: Executor & { start?: () => Promise<void>; close?: () => Promise<void> }
+  simulateCall?: CallSimulator
+  /** The VM's intrinsic gas and EIP-7623 floor of a transaction (dual-vm's `intrinsicGas`). */
+  intrinsicGas: (tx: SignedTx) => { intrinsic: bigint; floor: bigint }
+  /** The write set creating `alloc` over an empty state, and its state root (dual-vm's `genesisWriteSet`). */
+  genesisWriteSet: (alloc: NodeGenesisAlloc) => { writeSet: WriteSet; stateRoot: Hex }
+}
+
+/** The gas the mempool requires of a transaction: the larger of the VM's intrinsic gas and its floor. */
+export function mempoolIntrinsicGas(vm: Pick<NodeVM, 'intrinsicGas'>): (tx: SignedTx) => bigint {
+  const rule = vm.intrinsicGas
+  return (tx) => {
+    const g = rule(tx)
+    if (g.intrinsic > g.floor) return g.intrinsic
+    return g.floor
+  }
+}

@@ -1,0 +1,51 @@
+import type { Hex } from 'viem'
+import type { Chain } from '../chain.js'
+import { RPCError, RPCErrorCode } from '../errors.js'
+import type { StoredLog } from '../store.js'
+import type { BlockRef, LogFilterParam } from './params.js'
+
+/** The block range a log filter covers (its `blockHash`, else `fromBlock`..`toBlock`, at most `maxLogRange` blocks). */
+export function logFilterRange(
+  chain: Chain,
+  f: LogFilterParam,
+  maxLogRange: bigint,
+): { from: bigint; to: bigint } {
+  if (f.blockHash) {
+    const h = chain.store.getHeaderByHash(f.blockHash)
+    if (!h) throw new RPCError(RPCErrorCode.server, 'unknown block')
+    return { from: h.number, to: h.number }
+  }
+  const head = chain.head().number
+  const num = (ref: BlockRef | undefined): bigint => {
+    if (!ref) return head
+    if ('number' in ref) return ref.number
+    if ('hash' in ref) {
+      const h = chain.store.getHeaderByHash(ref.hash)
+      if (!h) throw new RPCError(RPCErrorCode.server, 'unknown block')
+      return h.number
+    }
+    return ref.tag === 'earliest' ? 0n : head
+  }
+  const from = num(f.fromBlock)
+  const to = num(f.toBlock)
+  if (from > to)
+    throw new RPCError(RPCErrorCode.invalidParams, `invalid block range: fromBlock ${from} > toBlock ${to}`)
+  if (to - from + 1n > maxLogRange)
+    throw new RPCError(
+      RPCErrorCode.limitExceeded,
+      `block range too large: ${to - from + 1n} blocks, limit ${maxLogRange}; query smaller ranges`,
+    )
+  return { from, to }
+}
+
+/** Whether a log passes a filter's addresses and topics. */
+export function logMatches(l: StoredLog, f: LogFilterParam): boolean {
+  if (f.addresses.length && !f.addresses.includes(l.address)) return false
+  for (let i = 0; i < f.topics.length; i++) {
+    const alts = f.topics[i]
+    if (!alts) continue
+    const t = l.topics[i]
+    if (!t || !alts.includes(t.toLowerCase() as Hex)) return false
+  }
+  return true
+}
