@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -52,6 +52,41 @@ describe('ARCHITECTURE.md', () => {
       }
     }
     expect(undeclared).toEqual([])
+  })
+})
+
+describe('ARCHITECTURE.md code map', () => {
+  // Every `packages/…/file.ts:name` the map names must exist: the file, and `name` declared in it
+  // (function, class, const, type, method or property), so a move or rename that forgets the map fails here.
+  const md = readFileSync(join(root, 'ARCHITECTURE.md'), 'utf8')
+  const refs = [
+    ...md.matchAll(
+      /`((?:packages|test|examples)\/[^`:\s]+\.(?:ts|sol|circom)):([A-Za-z_$][\w$]*(?:\.[A-Za-z_$#][\w$]*)?)`/g,
+    ),
+  ]
+
+  it('names at least one place for each behaviour section', () => {
+    expect(refs.length).toBeGreaterThan(60)
+  })
+
+  it('every file:name it names exists', () => {
+    const missing: string[] = []
+    for (const [, file = '', name = ''] of refs) {
+      const path = join(root, file)
+      if (!existsSync(path)) {
+        missing.push(`${file} (no such file)`)
+        continue
+      }
+      const text = readFileSync(path, 'utf8')
+      const last = name.split('.').at(-1)?.replace(/^#/, '') ?? name
+      const escaped = last.replace(/[$]/g, '\\$')
+      const declared = new RegExp(
+        `(?:function\\*?|class|const|let|type|interface|contract|template|enum|get|set|async|static|readonly|private|#)\\s*${escaped}\\b|^\\s*(?:async\\s+)?#?${escaped}\\s*[(<:=]|\\b${escaped}\\s*:\\s*(?:async\\s*)?\\(`,
+        'm',
+      )
+      if (!declared.test(text)) missing.push(`${file}:${name}`)
+    }
+    expect(missing).toEqual([])
   })
 })
 

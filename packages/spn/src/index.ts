@@ -49,8 +49,8 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
     settlements: topicName(network, 'settlements'),
   }
 }
-export type { InboxMessage, InboxStatus } from './delivery/inbox.js'
-export { type InboxEntryJSON, inboxEntryJSON } from './delivery/rpc.js'
 /** The node process wrapper (chain's), for `mesh node start`: one wrapper for the bins and the CLI. */
 export { readyLine, runNode } from '@rollup-mesh/chain'
+export type { InboxMessage, InboxStatus } from './delivery/inbox.js'
+export { type InboxEntryJSON, inboxEntryJSON } from './delivery/rpc.js'
 export { vmOfInitCode }
