@@ -90,6 +90,22 @@ describe('ARCHITECTURE.md code map', () => {
   })
 })
 
+describe('errors', () => {
+  it('src throws coded errors only (BaseError subclasses), never a bare Error, TypeError or RangeError', () => {
+    const bare: string[] = []
+    for (const name of names) {
+      for (const file of sourceFiles(join(packagesDir, name, 'src'))) {
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            if (/throw new (?:Error|TypeError|RangeError)\(/.test(line)) bare.push(`${file}:${i + 1}`)
+          })
+      }
+    }
+    expect(bare).toEqual([])
+  })
+})
+
 describe('the repository is self-contained', () => {
   // A clone in an empty directory must pass its tests and run its benchmarks: no code may read a path
   // that resolves outside the repository (the DCAP samples once came from ../shared beside the clone).

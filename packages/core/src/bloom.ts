@@ -1,4 +1,5 @@
 import { bytesToHex, type Hex, hexToBytes } from 'viem'
+import { InvalidParameterError } from './errors/common.js'
 import { keccak256 } from './keccak.js'
 
 /** A 2048-bit logs bloom (Ethereum yellow paper §4.3.1). */
@@ -40,7 +41,12 @@ export class LogsBloom {
    * first: a transaction's bloom is nearly all zero digits.
    */
   orHex(hex: Hex): void {
-    if (hex.length !== 514) throw new TypeError(`a logs bloom is 256 bytes, got ${hex.length} hex characters`)
+    if (hex.length !== 514)
+      throw new InvalidParameterError({
+        param: 'logsBloom',
+        expected: '0x and 512 hex digits (256 bytes)',
+        got: hex,
+      })
     for (let i = 0; i < 256; i++) {
       const hi = hex.charCodeAt(2 + 2 * i)
       const lo = hex.charCodeAt(3 + 2 * i)
@@ -69,7 +75,11 @@ function nibble(code: number): number {
   if (code >= 48 && code <= 57) return code - 48
   const lower = code | 32
   if (lower >= 97 && lower <= 102) return lower - 87
-  throw new TypeError(`not a hex digit: ${String.fromCharCode(code)}`)
+  throw new InvalidParameterError({
+    param: 'logsBloom',
+    expected: 'hex digits only',
+    got: String.fromCharCode(code),
+  })
 }
 
 const CACHE_LIMIT = 65_536

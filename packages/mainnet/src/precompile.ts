@@ -71,8 +71,9 @@ export function createQuoteVerifierPrecompile(
     let measurements: Uint8Array[]
     let reportData: Uint8Array
     let roots: Uint8Array[]
+    // an input too large to be a quote with its measurements answers bad input, like one that does not decode
+    if (input.length > 2 * QUOTE_VERIFIER_MAX_INPUT) return { returnData: BAD_INPUT, gasUsed }
     try {
-      if (input.length > 2 * QUOTE_VERIFIER_MAX_INPUT) throw new RangeError('input too large')
       const [q, m, r, s] = decodeAbiParameters(QUOTE_VERIFIER_INPUT_ABI, bytesToHex(input))
       quote = hexToBytes(q)
       measurements = m.map((x) => hexToBytes(x))

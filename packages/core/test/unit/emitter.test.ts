@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TypedEmitter } from '../src/index.js'
+import { TypedEmitter } from '../../src/index.js'
 
 describe('TypedEmitter', () => {
   it('calls listeners in order and stops calling one that was removed', () => {
