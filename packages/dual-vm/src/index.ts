@@ -33,7 +33,6 @@ export type {
   CustomPrecompileResult,
   CustomPrecompiles,
 } from './evm/precompiles.js'
-export { encodeRevertReason } from './evm/revert.js'
 export {
   type EstimateGasResult,
   estimateGas,

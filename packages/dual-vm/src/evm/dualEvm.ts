@@ -14,6 +14,7 @@ import { EMPTY_CODE_HASH, keccak256 } from '@rollup-mesh/core'
 import { type Address, type Hex, hexToBytes } from 'viem'
 import { EthereumJSStateManager } from '../state/ethereumjs.js'
 import type { JournaledState } from '../state/journal.js'
+import { encodeErrorString } from '../wasm/errorString.js'
 import { isWasmInitCode } from '../wasm/initCode.js'
 import type {
   CrossCallRequest,
@@ -26,7 +27,7 @@ import type {
 import { StateInvariantError } from './errors.js'
 import { FrameHost } from './frameHost.js'
 import { type CustomPrecompiles, toEthPrecompile } from './precompiles.js'
-import { encodeRevertReason, engineFailure, errorMessage, revertResult } from './revert.js'
+import { engineFailure, errorMessage, revertResult } from './revert.js'
 import { installJumpAnalysisCache, installSyncStepLoop, memoizeActivatedEIPs } from './speedups.js'
 
 /**
@@ -243,7 +244,7 @@ export class DualVmEVM extends EVM {
       }
     }
     const returnValue =
-      result.returnData.length > 0 ? result.returnData : encodeRevertReason(result.error ?? result.status)
+      result.returnData.length > 0 ? result.returnData : encodeErrorString(result.error ?? result.status)
     return {
       returnValue,
       exceptionError: new EVMError(EVMError.errorMessages.REVERT),
@@ -322,7 +323,7 @@ export class DualVmEVM extends EVM {
   ): Promise<CrossCallResult> {
     const failed = (reason: string): CrossCallResult => ({
       success: false,
-      returnData: encodeRevertReason(reason),
+      returnData: encodeErrorString(reason),
       gasUsed: 0n,
     })
     if (ctx.depth + 1 > MAX_CALL_DEPTH) return failed(`call depth limit of ${MAX_CALL_DEPTH} exceeded`)
