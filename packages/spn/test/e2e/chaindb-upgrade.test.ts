@@ -9,8 +9,9 @@ import { encodeFunctionData, type Hex, numberToHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDeliveryService } from '../../src/delivery/service.js'
-import { createSPNNode, spnMailboxAbi } from '../../src/index.js'
+import { spnMailboxAbi } from '../../src/index.js'
 import { createSettlementService } from '../../src/settlement/service.js'
+import { createManualSPNNode } from './helpers.js'
 
 /** What `test/fixtures/chaindb-cda7ced/README.md`'s script printed when it wrote the fixture. */
 const WRITTEN = {
@@ -37,16 +38,11 @@ describe('a data dir written by the release before store extensions (cda7ced)', 
     expect(EXTENSIONS.map((e) => before.extensionVersion(e))).toEqual([0, 0, 0])
     before.close()
 
-    const node = createSPNNode({
-      config: {
-        spnId: 'spn5',
-        chainId: CHAIN_ID,
-        dataDir: dir,
-        devAccounts: 2,
-        logLevel: 'silent',
-        decodeWorkers: 0,
-      },
-      producer: () => ({ start: async () => {}, stop: async () => {}, isStarted: () => true }),
+    const node = createManualSPNNode({
+      spnId: 'spn5',
+      chainId: CHAIN_ID,
+      dataDir: dir,
+      devAccounts: 2,
     })
     await node.start()
     try {

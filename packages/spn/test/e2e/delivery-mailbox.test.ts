@@ -24,7 +24,8 @@ import {
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkExitBatch } from '../../src/delivery/checkExitBatch.js'
-import { createSPNNode, type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { createManualSPNNode } from './helpers.js'
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url))
 const [user] = devAccounts(1) as [ReturnType<typeof devAccounts>[number]]
@@ -119,16 +120,11 @@ describe('SPN Mailbox delivery (in-process node, deposits sealed by hand)', () =
   }
 
   beforeAll(async () => {
-    node = createSPNNode({
-      config: {
-        spnId: 'spn2',
-        chainId: CHAIN_ID,
-        dataDir: dir,
-        devAccounts: 1,
-        logLevel: 'silent',
-        decodeWorkers: 0,
-      },
-      producer: () => ({ start: async () => {}, stop: async () => {}, isStarted: () => true }),
+    node = createManualSPNNode({
+      spnId: 'spn2',
+      chainId: CHAIN_ID,
+      dataDir: dir,
+      devAccounts: 1,
     })
     await node.start()
     const { contracts } = await compileSolidity({

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { type Chain, defineChain } from 'viem'
+import { createSPNNode, type SPNConfigInput, type SPNNode } from '../../src/index.js'
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url))
 const bin = join(root, 'packages/spn/src/bin.ts')
@@ -207,4 +208,15 @@ export async function until<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${context()}`)
     await new Promise((r) => setTimeout(r, 200))
   }
+}
+
+/**
+ * An in-process SPN whose blocks the test produces itself (`node.chain.produceBlock()`): no block timer, no
+ * decode threads, a silent log. `config` is the SPN config (spnId, chainId, dataDir, ...).
+ */
+export function createManualSPNNode(config: SPNConfigInput): SPNNode {
+  return createSPNNode({
+    config: { logLevel: 'silent', decodeWorkers: 0, ...config },
+    producer: () => ({ start: async () => {}, stop: async () => {}, isStarted: () => true }),
+  })
 }

@@ -6,7 +6,8 @@ import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { encodeFunctionData, type Hex, numberToHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSPNNode, type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { createManualSPNNode } from './helpers.js'
 
 const CHAIN_ID = 4107
 const SENDERS = 8
@@ -49,19 +50,14 @@ describe('SPN on the parallel executor with verifyParallel (in-process node, blo
   }
 
   beforeAll(async () => {
-    node = createSPNNode({
-      config: {
-        spnId: 'spn7',
-        chainId: CHAIN_ID,
-        dataDir: dir,
-        devAccounts: SENDERS,
-        logLevel: 'silent',
-        decodeWorkers: 0,
-        executor: 'parallel',
-        executorWorkers: 2,
-        verifyParallel: true,
-      },
-      producer: () => ({ start: async () => {}, stop: async () => {}, isStarted: () => true }),
+    node = createManualSPNNode({
+      spnId: 'spn7',
+      chainId: CHAIN_ID,
+      dataDir: dir,
+      devAccounts: SENDERS,
+      executor: 'parallel',
+      executorWorkers: 2,
+      verifyParallel: true,
     })
     await node.start()
   })

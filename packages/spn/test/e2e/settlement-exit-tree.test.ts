@@ -7,7 +7,8 @@ import { exitLeafHash, verifyExitProof } from '@rollup-mesh/zk-bridge'
 import { encodeFunctionData, type Hex, numberToHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSPNNode, type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { createManualSPNNode } from './helpers.js'
 
 const [user, recipient] = devAccounts(2) as [
   ReturnType<typeof devAccounts>[number],
@@ -22,16 +23,11 @@ describe('SPN exit tree (in-process node, blocks sealed by hand)', () => {
   let nonce = 0
 
   const open = (): SPNNode =>
-    createSPNNode({
-      config: {
-        spnId: 'spn5',
-        chainId: CHAIN_ID,
-        dataDir: dir,
-        devAccounts: 2,
-        logLevel: 'silent',
-        decodeWorkers: 0,
-      },
-      producer: () => ({ start: async () => {}, stop: async () => {}, isStarted: () => true }),
+    createManualSPNNode({
+      spnId: 'spn5',
+      chainId: CHAIN_ID,
+      dataDir: dir,
+      devAccounts: 2,
     })
 
   /** Puts `n` signed sendMessage transactions into the mempool, then seals one block. */

@@ -9,8 +9,9 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDeliveryRPCMethods } from '../../src/delivery/rpc.js'
 import { createDeliveryService } from '../../src/delivery/service.js'
-import { createSPNNode, type SPNNode, spnMailboxAbi } from '../../src/index.js'
+import { type SPNNode, spnMailboxAbi } from '../../src/index.js'
 import { createExitTreeRPCMethods } from '../../src/settlement/rpc.js'
+import { createManualSPNNode } from '../e2e/helpers.js'
 
 const [user, recipient] = devAccounts(2) as [
   ReturnType<typeof devAccounts>[number],
@@ -25,16 +26,11 @@ describe('spn mesh_ RPC methods (in-process node)', () => {
   let txHash: Hex
 
   beforeAll(async () => {
-    node = createSPNNode({
-      config: {
-        spnId: 'spn6',
-        chainId: CHAIN_ID,
-        dataDir: dir,
-        devAccounts: 2,
-        logLevel: 'silent',
-        decodeWorkers: 0,
-      },
-      producer: () => ({ start: async () => {}, stop: async () => {}, isStarted: () => true }),
+    node = createManualSPNNode({
+      spnId: 'spn6',
+      chainId: CHAIN_ID,
+      dataDir: dir,
+      devAccounts: 2,
     })
     await node.start()
     const raw = await privateKeyToAccount(user.privateKey).signTransaction({
