@@ -1,4 +1,4 @@
-import type { BlockContext, Log, StateView } from '@rollup-mesh/core'
+import type { BlockContext, CallResult, StateView } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 
 /** What `eth_call`/`eth_estimateGas` run: a call over a state with no lasting effect (dual-vm's `simulateCall`). */
@@ -11,14 +11,3 @@ export type CallSimulator = (params: {
   value?: bigint
   gas?: bigint
 }) => Promise<CallResult>
-
-export type CallResult = {
-  success: boolean
-  /** Return data, or revert data when `success` is false. */
-  returnData: Hex
-  /** Execution gas (without intrinsic gas). */
-  gasUsed: bigint
-  logs: Log[]
-  contractAddress: Address | null
-  error?: string
-}

@@ -10,7 +10,7 @@ export {
   transactionsRootOf,
 } from './block.js'
 export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
-export type { CallResult, CallSimulator } from './callSimulator.js'
+export type { CallSimulator } from './callSimulator.js'
 export { Chain, type ChainComponents, type ChainOptions } from './chain.js'
 export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
 export {

@@ -49,6 +49,7 @@ export {
 export type {
   BlockContext,
   BlockExecutionResult,
+  CallResult,
   ExecutableTx,
   Executor,
   Log,

@@ -1,4 +1,4 @@
-import type { CallResult } from '../callSimulator.js'
+import type { CallResult } from '@rollup-mesh/core'
 import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import { minBig } from '../fees.js'

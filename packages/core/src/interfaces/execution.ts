@@ -110,3 +110,20 @@ export interface Executor {
   /** What the last block cost, in the executor's own terms (logged with each block; JSON-friendly). */
   readonly stats?: object | undefined
 }
+
+/**
+ * The outcome of a call simulated against a state (`eth_call`, `eth_estimateGas`): dual-vm's `simulateCall`
+ * produces it, chain's RPC consumes it.
+ */
+export type CallResult = {
+  success: boolean
+  /** Return data, or revert data when `success` is false. */
+  returnData: Hex
+  /** Execution gas (without the transaction's intrinsic gas). */
+  gasUsed: bigint
+  logs: Log[]
+  /** Set for creations. */
+  contractAddress: Address | null
+  /** The ethereumjs exception name (`revert`, `out of gas`, ...) when it failed. */
+  error?: string
+}

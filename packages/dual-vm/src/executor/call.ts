@@ -1,5 +1,11 @@
 import { createAddressFromString } from '@ethereumjs/util'
-import { type BlockContext, type ExecutableTx, type Log, type StateView, ZERO_WORD } from '@rollup-mesh/core'
+import {
+  type BlockContext,
+  type CallResult,
+  type ExecutableTx,
+  type StateView,
+  ZERO_WORD,
+} from '@rollup-mesh/core'
 import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
@@ -23,18 +29,8 @@ export type SimulateCallParameters = {
   precompiles?: CustomPrecompiles | undefined
 }
 
-export type SimulateCallResult = {
-  success: boolean
-  /** Return data, or revert data when `success` is false. */
-  returnData: Hex
-  /** Execution gas (without the transaction's intrinsic gas). */
-  gasUsed: bigint
-  logs: Log[]
-  /** Set for creations. */
-  contractAddress: Address | null
-  /** The ethereumjs exception name (`revert`, `out of gas`, ...) when it failed. */
-  error?: string
-}
+/** core's `CallResult`: what chain's RPC reads from a simulation. */
+export type SimulateCallResult = CallResult
 
 /** A warm EVM for calls with one (chain id, WASM engine, precompiles); its journal is rebased per call. */
 type WarmEvm = {
