@@ -15,6 +15,8 @@ export const defaultChainNodeConfig = {
   /** Wei per dev account: 10,000 ETH like anvil. */
   devBalance: 10_000n * 10n ** 18n,
   logLevel: 'info',
+  /** A dev network (what `mesh up` starts): dev accounts sign, dev methods answer. A production config sets `dev: false`. */
+  dev: true,
 } as const
 
 /** One account of a config's `alloc`. */
@@ -35,6 +37,8 @@ export const chainNodeConfigFields = {
     .int()
     .positive()
     .max(2 ** 48),
+  /** A dev network: the dev methods (`anvil_`, `evm_`, `hardhat_`) and dev-account signing exist. Off for production. */
+  dev: z.boolean().default(defaultChainNodeConfig.dev),
   /** Directory for chain.db and rpc.json; created when missing. */
   dataDir: z.string().min(1),
   /** Most transactions per block. */
@@ -72,6 +76,8 @@ export type GenesisAccountConfig = z.output<typeof genesisAccountSchema>
 /** What the node skeleton reads from a parsed node config (SPN and main-net configs both fit). */
 export type ChainNodeConfig = {
   chainId: number
+  /** A dev network (dev methods and dev-account signing); see `chainNodeConfigFields.dev`. */
+  dev: boolean
   dataDir: string
   blockTimeMs: number
   blockGasLimit: bigint

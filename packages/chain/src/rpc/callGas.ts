@@ -3,15 +3,21 @@ import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import { minBig } from '../fees.js'
 import { intrinsicGas } from '../tx.js'
+import type { BlockState } from './blockState.js'
 import type { CallRequest } from './params.js'
 import { revertError } from './revert.js'
 
-/** Runs `call` with `gas` execution gas over the head's state (what `eth_call` and `eth_estimateGas` run). */
-export async function simulateRPCCall(chain: Chain, call: CallRequest, gas: bigint): Promise<CallResult> {
+/** Runs `call` with `gas` execution gas at a block's state and context (what `eth_call` and `eth_estimateGas` run). */
+export async function simulateRPCCall(
+  chain: Chain,
+  at: BlockState,
+  call: CallRequest,
+  gas: bigint,
+): Promise<CallResult> {
   if (!chain.simulateCall) throw new RPCError(RPCErrorCode.server, 'this node cannot simulate calls')
   return chain.simulateCall({
-    header: chain.callContext(),
-    state: chain.state,
+    header: at.context,
+    state: at.state,
     ...(call.from ? { from: call.from } : {}),
     to: call.to ?? null,
     data: call.data ?? '0x',
@@ -26,11 +32,16 @@ export function callIntrinsicGas(call: CallRequest): bigint {
 }
 
 /**
- * `eth_estimateGas`: the smallest gas (intrinsic + execution) with which `call` succeeds, at most
+ * `eth_estimateGas` (at `at`): the smallest gas (intrinsic + execution) with which `call` succeeds, at most
  * `callGasCap`; a revert at the cap throws its `revertError`.
  */
-export async function estimateCallGas(chain: Chain, call: CallRequest, callGasCap: bigint): Promise<bigint> {
-  const simulate = (c: CallRequest, gas: bigint) => simulateRPCCall(chain, c, gas)
+export async function estimateCallGas(
+  chain: Chain,
+  at: BlockState,
+  call: CallRequest,
+  callGasCap: bigint,
+): Promise<bigint> {
+  const simulate = (c: CallRequest, gas: bigint) => simulateRPCCall(chain, at, c, gas)
   const intrinsic = callIntrinsicGas(call)
   const cap = minBig(call.gas ?? callGasCap, callGasCap)
   if (cap < intrinsic) throw new RPCError(RPCErrorCode.server, `gas required exceeds allowance (${cap})`)

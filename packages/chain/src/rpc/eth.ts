@@ -9,6 +9,7 @@ import { effectiveTip, minBig } from '../fees.js'
 import { logsOfBlock } from '../sealedBlock.js'
 import type { StoredTx } from '../store.js'
 import { isDepositRaw, type SignedTx, signedTxWithSender, txTypeOfRaw } from '../tx.js'
+import { createBlockStateResolver, headerOfRef } from './blockState.js'
 import { callIntrinsicGas, estimateCallGas, simulateRPCCall } from './callGas.js'
 import { formatBlock, formatHead, formatLog, formatReceipt, formatTx } from './format.js'
 import { logFilterRange, logMatches } from './logFilter.js'
@@ -63,24 +64,8 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
   const subscriptions = new Map<Hex, () => void>()
   let subCounter = 0n
 
-  const headerOf = (ref: BlockRef): StoredHeader | undefined => {
-    if ('hash' in ref) return chain.store.getHeaderByHash(ref.hash)
-    if ('number' in ref) return chain.store.getHeaderByNumber(ref.number)
-    if (ref.tag === 'earliest') return chain.store.getHeaderByNumber(0n)
-    return chain.head()
-  }
-
-  /** State is kept for the head only: older blocks are refused with a clear message. */
-  const requireLatestState = (ref: BlockRef, index: number): void => {
-    const head = chain.head()
-    const h = headerOf(ref)
-    if (!h) throw new RPCError(RPCErrorCode.server, `header not found (argument ${index})`)
-    if (h.number !== head.number)
-      throw new RPCError(
-        RPCErrorCode.server,
-        `historical state not available: block ${h.number} (this node keeps the state of the latest block, ${head.number})`,
-      )
-  }
+  const headerOf = (ref: BlockRef): StoredHeader | undefined => headerOfRef(chain, ref)
+  const stateAt = createBlockStateResolver(chain)
 
   const txAt = (tx: SignedTx, h: StoredHeader, index: number) =>
     formatTx(tx, { blockHash: h.hash, blockNumber: h.number, index, baseFee: h.baseFeePerGas })
@@ -117,37 +102,34 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     eth_getBalance: (p) => {
       expectCount(p, 1, 2)
       const a = paramAddress(p, 0)
-      requireLatestState(paramBlock(p, 1), 1)
-      return q(chain.state.getAccount(a)?.balance ?? 0n)
+      return q(stateAt(paramBlock(p, 1), 1).state.getAccount(a)?.balance ?? 0n)
     },
     eth_getTransactionCount: (p) => {
       expectCount(p, 1, 2)
       const a = paramAddress(p, 0)
       const ref = paramBlock(p, 1)
       if ('tag' in ref && ref.tag === 'pending') return q(chain.mempool.pendingNonce(a))
-      requireLatestState(ref, 1)
-      return q(chain.state.getAccount(a)?.nonce ?? 0n)
+      return q(stateAt(ref, 1).state.getAccount(a)?.nonce ?? 0n)
     },
     eth_getCode: (p) => {
       expectCount(p, 1, 2)
       const a = paramAddress(p, 0)
-      requireLatestState(paramBlock(p, 1), 1)
-      const acc = chain.state.getAccount(a)
+      const { state } = stateAt(paramBlock(p, 1), 1)
+      const acc = state.getAccount(a)
       if (!acc) return '0x'
-      const code = chain.state.getCode(acc.codeHash)
+      const code = state.getCode(acc.codeHash)
       return code ? (`0x${Buffer.from(code).toString('hex')}` as Hex) : '0x'
     },
     eth_getStorageAt: (p) => {
       expectCount(p, 2, 3)
       const a = paramAddress(p, 0)
       const slot = paramSlot(p, 1)
-      requireLatestState(paramBlock(p, 2), 2)
-      return chain.state.getStorage(a, slot)
+      return stateAt(paramBlock(p, 2), 2).state.getStorage(a, slot)
     },
     eth_call: async (p) => {
       expectCount(p, 1, 3)
       const call = paramCall(p, 0)
-      requireLatestState(paramBlock(p, 1), 1)
+      const at = stateAt(paramBlock(p, 1), 1)
       if (p[2] !== undefined && p[2] !== null)
         throw new RPCError(
           RPCErrorCode.invalidParams,
@@ -155,15 +137,14 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
         )
       const intrinsic = callIntrinsicGas(call)
       const gas = minBig(call.gas ?? callGasCap, callGasCap)
-      const r = await simulateRPCCall(chain, call, gas > intrinsic ? gas - intrinsic : 0n)
+      const r = await simulateRPCCall(chain, at, call, gas > intrinsic ? gas - intrinsic : 0n)
       if (!r.success) throw revertError(r.returnData, r.error)
       return r.returnData
     },
     eth_estimateGas: async (p) => {
       expectCount(p, 1, 2)
       const call = paramCall(p, 0)
-      requireLatestState(paramBlock(p, 1), 1)
-      return q(await estimateCallGas(chain, call, callGasCap))
+      return q(await estimateCallGas(chain, stateAt(paramBlock(p, 1), 1), call, callGasCap))
     },
     eth_feeHistory: (p) => {
       expectCount(p, 2, 3)
@@ -232,7 +213,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
           RPCErrorCode.server,
           `unknown account ${call.from}: only the node's dev accounts can sign`,
         )
-      const gas = call.gas ?? (await estimateCallGas(chain, call, callGasCap))
+      const gas = call.gas ?? (await estimateCallGas(chain, stateAt({ tag: 'pending' }, 0), call, callGasCap))
       const base = {
         chainId: Number(chain.chainId),
         nonce: Number(call.nonce ?? chain.mempool.pendingNonce(call.from)),
