@@ -179,6 +179,14 @@ export class Chain {
     }
   }
 
+  /**
+   * The context of the block the next transaction would land in (`pending`: what `eth_call` and
+   * `eth_estimateGas` with no block, or `pending`, run against).
+   */
+  pendingContext(): BlockContext {
+    return this.callContext()
+  }
+
   /** Seals one block from the mempool (waits for one already in progress instead of overlapping it). */
   produceBlock(now: bigint = BigInt(Math.floor(Date.now() / 1000))): Promise<SealedBlock> {
     if (this.producing) return this.producing

@@ -38,6 +38,11 @@ export function createBlockStateResolver(chain: Chain): BlockStateResolver {
         RPCErrorCode.server,
         `historical state not available: block ${h.number} (this node keeps the state of the latest block, ${head.number})`,
       )
-    return { header: head, context: chain.callContext(), state: chain.state }
+    const pending = 'tag' in ref && ref.tag === 'pending'
+    return {
+      header: head,
+      context: pending ? chain.pendingContext() : chain.callContext(),
+      state: chain.state,
+    }
   }
 }
