@@ -26,6 +26,7 @@ import type {
 } from '../wasm/types.js'
 import { StateInvariantError } from './errors.js'
 import { FrameHost } from './frameHost.js'
+import { lazyKZG } from './kzg.js'
 import { type CustomPrecompiles, toEthPrecompile } from './precompiles.js'
 import { engineFailure, errorMessage, revertResult } from './revert.js'
 import { installJumpAnalysisCache, installSyncStepLoop, memoizeActivatedEIPs } from './speedups.js'
@@ -74,7 +75,7 @@ export class DualVmEVM extends EVM {
   constructor(options: DualVmEVMOptions) {
     const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
       hardfork: EVM_HARDFORK,
-      customCrypto: { keccak256: (data: Uint8Array) => keccak256(data, 'bytes') },
+      customCrypto: { keccak256: (data: Uint8Array) => keccak256(data, 'bytes'), kzg: lazyKZG },
     })
     memoizeActivatedEIPs(common)
     const blockHash = options.blockHash

@@ -17,3 +17,14 @@ export class StaticCallViolationError extends BaseError {
     })
   }
 }
+
+/** A PeerDAS cell method was asked of the execution KZG (only point evaluation and blob proofs are served). */
+export class KZGUnsupportedError extends BaseError {
+  constructor(method: string) {
+    super(`KZG ${method} is not available in the execution engine.`, {
+      code: 'KZG_UNSUPPORTED',
+      name: 'KZGUnsupportedError',
+      metaMessages: ['- Only point evaluation (EIP-4844 precompile 0x0a) and blob proofs are served.'],
+    })
+  }
+}
