@@ -52,6 +52,8 @@ const toAddress = (address: EthAddress): Address => address.toString() as Addres
 
 export type DualVmEVMOptions = {
   chainId: bigint
+  /** The hardfork's rules; default `EVM_HARDFORK` (what the nodes run). Older forks serve conformance tests. */
+  hardfork?: Hardfork | undefined
   state: JournaledState
   /** Runs WASM contracts; without it, WASM deployments and calls revert with a clear reason. */
   wasm?: WasmEngine | undefined
@@ -74,7 +76,7 @@ export class DualVmEVM extends EVM {
 
   constructor(options: DualVmEVMOptions) {
     const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
-      hardfork: EVM_HARDFORK,
+      hardfork: options.hardfork ?? EVM_HARDFORK,
       customCrypto: { keccak256: (data: Uint8Array) => keccak256(data, 'bytes'), kzg: lazyKZG },
     })
     memoizeActivatedEIPs(common)

@@ -1,3 +1,4 @@
+import type { Hardfork } from '@ethereumjs/common'
 import { createAddressFromString } from '@ethereumjs/util'
 import type {
   BlockContext,
@@ -28,6 +29,8 @@ export type SerialExecutorOptions = {
    * RPC and accepting transactions during a long block. 0 never yields. Default 5.
    */
   yieldEveryMs?: number | undefined
+  /** The hardfork's rules; default `EVM_HARDFORK` (Osaka, what the nodes run). The Ethereum state tests run older ones. */
+  hardfork?: Hardfork | undefined
 }
 
 /** The ethereumjs block object the EVM reads (NUMBER, TIMESTAMP, COINBASE, BASEFEE, PREVRANDAO, GASLIMIT). */
@@ -68,11 +71,13 @@ export class SerialExecutor implements Executor {
   readonly wasm: WasmEngine | undefined
   readonly precompiles: CustomPrecompiles | undefined
   private readonly yieldEveryMs: number
+  private readonly hardfork: Hardfork | undefined
 
   constructor(options: SerialExecutorOptions = {}) {
     this.wasm = options.wasm
     this.precompiles = options.precompiles
     this.yieldEveryMs = options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS
+    this.hardfork = options.hardfork
   }
 
   async executeBlock(
@@ -87,6 +92,7 @@ export class SerialExecutor implements Executor {
       wasm: this.wasm,
       blockHash: blockHashLookup(header),
       precompiles: this.precompiles,
+      hardfork: this.hardfork,
     })
     const ethBlock = toEthBlock(header)
     const receipts: Receipt[] = []

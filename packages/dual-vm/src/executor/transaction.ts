@@ -99,14 +99,17 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
 
   if (tx.gas > env.gasRemaining)
     return skip(`gas limit ${tx.gas} exceeds the block's remaining gas ${env.gasRemaining}`)
-  if (tx.gas > MAX_TX_GAS)
+  // EIP-7825 (Osaka) caps a transaction's gas; EIP-7623 (Prague) adds the calldata floor.
+  const gasCapped = evm.common.isActivatedEIP(7825)
+  const floored = evm.common.isActivatedEIP(7623)
+  if (gasCapped && tx.gas > MAX_TX_GAS)
     return skip(`gas limit ${tx.gas} exceeds the per-transaction cap ${MAX_TX_GAS} (EIP-7825)`)
   // Deposits (OP Stack 0x7e) pay no fee: gas price 0, no base-fee burn, no tip, no balance check for gas.
   const deposit = tx.type === 'deposit'
   const pricing = deposit ? { price: 0n, maxPrice: 0n } : gasPriceOf(tx, header.baseFeePerGas)
   if (typeof pricing === 'string') return skip(pricing)
   const { intrinsic, floor } = intrinsicGas(tx)
-  const required = bigMax(intrinsic, floor)
+  const required = floored ? bigMax(intrinsic, floor) : intrinsic
   if (tx.gas < required) return skip(`gas limit ${tx.gas} is below the intrinsic gas ${required}`)
   if (to === null) {
     const wasm = isWasmInitCode(data)
@@ -182,7 +185,7 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   let gasUsed = intrinsic + exec.executionGasUsed
   const refund = success ? bigMin(exec.gasRefund ?? 0n, gasUsed / MAX_REFUND_QUOTIENT) : 0n
   gasUsed -= refund
-  if (gasUsed < floor) gasUsed = floor
+  if (floored && gasUsed < floor) gasUsed = floor
 
   // Return unused gas to the sender, pay the tip to the coinbase (the base fee is burned).
   const after = state.getAccount(from)
