@@ -87,6 +87,19 @@ function errorResponse(id: string | number | null, err: unknown, log: Logger): J
   return { jsonrpc: '2.0', id, error: { code: RPCErrorCode.internal, message: 'internal error' } }
 }
 
+/** Whether an `Origin` names the very host the request was sent to (`http://<Host>`). */
+function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined || host === undefined) return false
+  try {
+    const url = new URL(origin)
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`http://${host}`).host
+    )
+  } catch {
+    return false
+  }
+}
+
 /**
  * Dispatches one parsed JSON-RPC payload (a request or a batch) to `methods`.
  * Returns undefined when nothing is to be sent (notifications only).
@@ -238,7 +251,9 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
     if (!hostPolicy.allows(req.headers.host))
       return `invalid host specified: "${req.headers.host}" is not one of this RPC's host names (${hostPolicy.hosts.join(', ')}); a guard against DNS rebinding. Add it with --rpc-allowed-hosts (rpc.allowedHosts)`
     const origin = req.headers.origin
-    if (!originPolicy.allows(origin))
+    // A page the node itself serves is same-origin (browsers send Origin on every POST and upgrade); its
+    // Host already passed the allow-list above.
+    if (!originPolicy.allows(origin) && !isSameOrigin(origin, req.headers.host))
       return `origin "${origin}" is not allowed: ${originPolicy.origins.length ? `allowed origins are ${originPolicy.origins.join(', ')}` : 'no browser origin is allowed'}. Allow it with --cors <origins> (rpc.corsOrigins)`
     return undefined
   }

@@ -125,6 +125,23 @@ describe('RPC server: what a web page cannot do (default policy)', () => {
     expect(calls).toBe(0)
   })
 
+  it('serves a page it would serve itself (Origin = its own Host), not one on another port', async () => {
+    calls = 0
+    const host = `127.0.0.1:${server.port}`
+    const chainId = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId' })
+    const same = await raw(server.url, {
+      headers: { host, origin: `http://${host}`, 'content-type': 'application/json' },
+      body: chainId,
+    })
+    expect(same.status).toBe(200)
+    const other = await raw(server.url, {
+      headers: { host, origin: `http://127.0.0.1:${server.port + 1}`, 'content-type': 'application/json' },
+      body: send,
+    })
+    expect(other.status).toBe(403)
+    expect(calls).toBe(0)
+  })
+
   it('serves non-browser clients: JSON without Origin, Host localhost / 127.0.0.1 / [::1]', async () => {
     calls = 0
     for (const host of [
