@@ -70,7 +70,12 @@ export {
   LOOPBACK_HOST_NAMES,
 } from './rpc/hostPolicy.js'
 export { isJSONContentType, JSON_CONTENT_TYPES } from './rpc/jsonContentType.js'
-export { createOriginPolicy, normalizeOrigin, type OriginPolicy } from './rpc/originPolicy.js'
+export {
+  createOriginPolicy,
+  isExtensionOrigin,
+  normalizeOrigin,
+  type OriginPolicy,
+} from './rpc/originPolicy.js'
 export {
   expectCount,
   invalidParam,

@@ -22,10 +22,19 @@ export function normalizeOrigin(value: string): string | undefined {
   }
 }
 
+/** Origins of browser extensions (wallets such as MetaMask call the RPC from theirs); no web page can send one. */
+const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension|safari-web-extension):\/\/[a-z0-9._-]+$/i
+
+/** Whether an `Origin` is a browser extension's (the browser sets it; a web page cannot claim one). */
+export function isExtensionOrigin(origin: string): boolean {
+  return EXTENSION_ORIGIN.test(origin.trim())
+}
+
 /**
  * The origin allow-list of one RPC server (`--cors`, `rpc.corsOrigins`): off by default, so no web page
  * can read an answer (CORS) or open a WebSocket. Requests without an `Origin` header (viem, ethers and
- * cast in Node, curl) are not browser pages and pass. `*` allows every origin.
+ * cast in Node, curl) are not browser pages and pass, and so do browser extensions' origins (a wallet
+ * such as MetaMask calls from `chrome-extension://<id>`; a page cannot send that). `*` allows every origin.
  *
  * @example
  * ```ts
@@ -56,7 +65,7 @@ export function createOriginPolicy(entries: readonly string[] = []): OriginPolic
   }
   const allows = (origin: string | undefined): boolean => {
     if (origin === undefined) return true
-    if (any) return true
+    if (any || isExtensionOrigin(origin)) return true
     const o = normalizeOrigin(origin)
     return o !== undefined && origins.has(o)
   }

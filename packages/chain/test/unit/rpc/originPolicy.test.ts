@@ -22,6 +22,13 @@ describe('createOriginPolicy', () => {
     expect(p.corsHeaders('http://evil.example')).toBeUndefined()
     expect(p.corsHeaders(undefined)).toBeUndefined()
   })
+  it('allows browser extensions (wallets) by default: no web page can send their origin', () => {
+    const p = createOriginPolicy()
+    expect(p.allows('chrome-extension://nkbihfbeogaeaoehlefnkodbefgpgknn')).toBe(true)
+    expect(p.allows('moz-extension://0b8e7a4c-1234-4a5b-9c0d-ffeeddccbbaa')).toBe(true)
+    expect(p.allows('chrome-extension://x/../evil')).toBe(false)
+    expect(p.allows('http://chrome-extension.evil.example')).toBe(false)
+  })
   it('allows listed origins and answers them with CORS headers naming the origin', () => {
     const p = createOriginPolicy(['http://localhost:5173'])
     expect(p.allows('http://localhost:5173')).toBe(true)
