@@ -63,6 +63,20 @@ export {
 } from './producer.js'
 export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
 export {
+  createHostPolicy,
+  type HostPolicy,
+  hostNameOf,
+  isWildcardHost,
+  LOOPBACK_HOST_NAMES,
+} from './rpc/hostPolicy.js'
+export { isJSONContentType, JSON_CONTENT_TYPES } from './rpc/jsonContentType.js'
+export {
+  createOriginPolicy,
+  isExtensionOrigin,
+  normalizeOrigin,
+  type OriginPolicy,
+} from './rpc/originPolicy.js'
+export {
   expectCount,
   invalidParam,
   paramAddress,
@@ -85,6 +99,15 @@ export {
   type RPCServer,
   type RPCServerOptions,
 } from './rpc/server.js'
+export {
+  isLoopbackHost,
+  isUnsafeMethod,
+  UNSAFE_METHOD_PREFIXES,
+  UNSAFE_METHODS,
+  type UnsafeMethodsPolicy,
+  unsafeMethodRefused,
+  unsafeMethodsPolicy,
+} from './rpc/unsafeMethods.js'
 export { type ChainEvents, logsOfBlock, type SealedBlock } from './sealedBlock.js'
 export { recoverSigner, recoveryBackend } from './secp256k1.js'
 export {

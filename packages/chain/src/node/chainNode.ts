@@ -169,13 +169,15 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     {
       ...createEthMethods(chain, {
         clientVersion: init.clientVersion,
-        devKeys: dev.map((a) => a.privateKey),
+        // Not a dev network: no dev keys, no eth_sendTransaction.
+        devKeys: config.dev ? dev.map((a) => a.privateKey) : [],
+        dev: config.dev,
         logger,
       }),
       mesh_nodeInfo: () => nodeInfo(),
       ...init.methods?.(context),
     },
-    { ...config.rpc, logger },
+    { ...config.rpc, dev: config.dev, logger },
   )
   let started = false
 

@@ -1,4 +1,6 @@
 import { addressSchema, bigintSchema, hexSchema, portSchema, z } from '@rollup-mesh/core'
+import { hostNameOf } from '../rpc/hostPolicy.js'
+import { normalizeOrigin } from '../rpc/originPolicy.js'
 
 /** Defaults of what every node's config shares (one place, lodestar-style). */
 export const defaultChainNodeConfig = {
@@ -18,6 +20,19 @@ export const defaultChainNodeConfig = {
   /** A dev network (what `mesh up` starts): dev accounts sign, dev methods answer. A production config sets `dev: false`. */
   dev: true,
 } as const
+
+/** One entry of `rpc.corsOrigins`: `*` or an origin (`scheme://host[:port]`, no path). */
+const corsOriginSchema = z.string().refine((o) => o.trim() === '*' || normalizeOrigin(o) !== undefined, {
+  message: 'expected an origin, scheme://host[:port] without a path (e.g. http://localhost:5173), or *',
+})
+
+/** One entry of `rpc.allowedHosts`: `*` or a host name / IP address (no scheme, path; a port is ignored). */
+const allowedHostSchema = z
+  .string()
+  .refine((h) => h.trim() === '*' || (!h.includes('/') && hostNameOf(h) !== undefined), {
+    message:
+      'expected a host name or IP address without scheme or path (e.g. node1.example.org, 10.0.0.5), or *',
+  })
 
 /** One account of a config's `alloc`. */
 export const genesisAccountSchema = z.object({
@@ -52,12 +67,27 @@ export const chainNodeConfigFields = {
   genesisTimestamp: bigintSchema.optional(),
   rpc: z
     .object({
-      host: z.string().default(defaultChainNodeConfig.rpcHost),
+      /** Bind address; 127.0.0.1 by default. Another address exposes the node to whoever reaches it. */
+      host: z.string().min(1).default(defaultChainNodeConfig.rpcHost),
       port: portSchema.default(defaultChainNodeConfig.rpcPort),
-      corsOrigin: z.string().optional(),
+      /** Browser origins allowed (CORS, WebSocket `Origin`); `*` any. Default none. */
+      corsOrigins: z.array(corsOriginSchema).default([]),
+      /** The old single-origin field, still read: it joins `corsOrigins`. */
+      corsOrigin: corsOriginSchema.optional(),
+      /** `Host` names accepted besides the loopback names and the bind address; `*` any. */
+      allowedHosts: z.array(allowedHostSchema).default([]),
+      /** Expose the unsafe methods (signing, dev methods) on a non-loopback bind too. */
+      allowUnsafe: z.boolean().default(false),
       maxBodyBytes: z.number().int().positive().default(defaultChainNodeConfig.rpcMaxBodyBytes),
       maxBatchSize: z.number().int().positive().default(defaultChainNodeConfig.rpcMaxBatchSize),
     })
+    .transform(({ corsOrigin, ...rpc }) => ({
+      ...rpc,
+      corsOrigins:
+        corsOrigin !== undefined && !rpc.corsOrigins.includes(corsOrigin)
+          ? [...rpc.corsOrigins, corsOrigin]
+          : rpc.corsOrigins,
+    }))
     .prefault({}),
   mempool: z
     .object({
@@ -92,7 +122,9 @@ export type ChainNodeConfig = {
   rpc: {
     host: string
     port: number
-    corsOrigin?: string | undefined
+    corsOrigins: string[]
+    allowedHosts: string[]
+    allowUnsafe: boolean
     maxBodyBytes: number
     maxBatchSize: number
   }

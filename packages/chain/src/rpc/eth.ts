@@ -32,6 +32,8 @@ export type EthMethodsOptions = {
   clientVersion?: string
   /** Keys `eth_accounts` lists and `eth_sendTransaction` signs with (anvil's dev accounts). */
   devKeys?: readonly Hex[]
+  /** A dev network; false leaves `eth_sendTransaction` out (the node signs nothing). Default true. */
+  dev?: boolean
   /** Widest block range one eth_getLogs may ask for. Default 10,000. */
   maxLogRange?: bigint
   /** Most logs one eth_getLogs returns. Default 10,000. */
@@ -340,5 +342,6 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       return true
     },
   }
+  if (options.dev === false) Reflect.deleteProperty(methods, 'eth_sendTransaction')
   return methods
 }

@@ -1,9 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { Logger, Startable } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { RPCError, RPCErrorCode } from '../errors.js'
+import { createHostPolicy, isWildcardHost } from './hostPolicy.js'
+import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
+import { createOriginPolicy } from './originPolicy.js'
+import {
+  isLoopbackHost,
+  isUnsafeMethod,
+  type UnsafeMethodsPolicy,
+  unsafeMethodRefused,
+  unsafeMethodsPolicy,
+} from './unsafeMethods.js'
 
 /** One client connection: HTTP requests have none, WebSocket ones can push notifications. */
 export type RPCConnection = {
@@ -29,8 +39,20 @@ export type RPCServerOptions = {
   maxBodyBytes?: number
   /** Most requests in one batch. Default 2,000. */
   maxBatchSize?: number
-  /** Allowed CORS origin (`*` or one origin); default off. */
-  corsOrigin?: string | undefined
+  /**
+   * Browser origins allowed to read answers (CORS) and open WebSockets (`*`: any). Default none: a
+   * request carrying any other `Origin` is refused; requests without one (not a browser) pass.
+   */
+  corsOrigins?: readonly string[] | undefined
+  /**
+   * `Host` names accepted besides `localhost`, `127.0.0.1`, `[::1]` and the bound address (`*`: any);
+   * the DNS-rebinding guard.
+   */
+  allowedHosts?: readonly string[] | undefined
+  /** A dev network: the unsafe methods (see `isUnsafeMethod`) may answer. Default true. */
+  dev?: boolean | undefined
+  /** Let the unsafe methods answer on a non-loopback bind too. Default false. */
+  allowUnsafe?: boolean | undefined
   logger?: Logger
 }
 
@@ -40,6 +62,8 @@ export type RPCServer = Startable & {
   /** `ws://host:port` once started. */
   readonly wsUrl: string
   readonly port: number
+  /** Whether the unsafe methods answer (dev network, loopback bind or `allowUnsafe`). */
+  readonly unsafeMethods: UnsafeMethodsPolicy
 }
 
 type JSONRPCRequest = { jsonrpc: '2.0'; id?: string | number | null; method: string; params?: unknown }
@@ -63,6 +87,19 @@ function errorResponse(id: string | number | null, err: unknown, log: Logger): J
   return { jsonrpc: '2.0', id, error: { code: RPCErrorCode.internal, message: 'internal error' } }
 }
 
+/** Whether an `Origin` names the very host the request was sent to (`http://<Host>`). */
+function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined || host === undefined) return false
+  try {
+    const url = new URL(origin)
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`http://${host}`).host
+    )
+  } catch {
+    return false
+  }
+}
+
 /**
  * Dispatches one parsed JSON-RPC payload (a request or a batch) to `methods`.
  * Returns undefined when nothing is to be sent (notifications only).
@@ -71,7 +108,7 @@ export async function dispatchRPC(
   payload: unknown,
   methods: RPCMethods,
   ctx: RPCContext,
-  opts: { maxBatchSize: number; log: Logger },
+  opts: { maxBatchSize: number; log: Logger; unsafe?: UnsafeMethodsPolicy | undefined },
 ): Promise<JSONRPCResponse | JSONRPCResponse[] | undefined> {
   if (Array.isArray(payload)) {
     if (payload.length === 0)
@@ -85,11 +122,11 @@ export async function dispatchRPC(
         ),
         opts.log,
       )
-    const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts.log)))
+    const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts.log, opts.unsafe)))
     const responses = out.filter((r): r is JSONRPCResponse => r !== undefined)
     return responses.length ? responses : undefined
   }
-  return dispatchOne(payload, methods, ctx, opts.log)
+  return dispatchOne(payload, methods, ctx, opts.log, opts.unsafe)
 }
 
 async function dispatchOne(
@@ -97,6 +134,7 @@ async function dispatchOne(
   methods: RPCMethods,
   ctx: RPCContext,
   log: Logger,
+  unsafe: UnsafeMethodsPolicy | undefined,
 ): Promise<JSONRPCResponse | undefined> {
   if (typeof req !== 'object' || req === null || Array.isArray(req))
     return errorResponse(
@@ -134,7 +172,9 @@ async function dispatchOne(
     )
   const method = Object.hasOwn(methods, r.method) ? methods[r.method] : undefined
   let response: JSONRPCResponse
-  if (!method) {
+  if (unsafe && !unsafe.exposed && isUnsafeMethod(r.method)) {
+    response = errorResponse(rid, unsafeMethodRefused(r.method, unsafe), log)
+  } else if (!method) {
     response = errorResponse(
       rid,
       new RPCError(RPCErrorCode.methodNotFound, `the method ${r.method} does not exist/is not available`),
@@ -154,8 +194,11 @@ async function dispatchOne(
 
 /**
  * The JSON-RPC server: HTTP POST and WebSocket on one port (like anvil and
- * geth), single and batch requests, strict parsing, body size limits, CORS
- * only when configured.
+ * geth), single and batch requests, strict parsing, body size limits, and
+ * the rules that keep a web page out: JSON bodies only (415 otherwise), the
+ * `Host` allow-list (403: DNS rebinding), the `Origin` allow-list for CORS
+ * and WebSocket upgrades (403; off by default), and the unsafe methods
+ * (signing, dev methods) refused unless `unsafeMethodsPolicy` exposes them.
  *
  * @example
  * ```ts
@@ -165,6 +208,7 @@ async function dispatchOne(
  * await rpc.start()
  * await fetch(rpc.url, {
  *   method: 'POST',
+ *   headers: { 'content-type': 'application/json' },
  *   body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
  * }) // {"jsonrpc":"2.0","id":1,"result":"0x385"}
  * await rpc.stop()
@@ -175,6 +219,17 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024
   const maxBatchSize = options.maxBatchSize ?? 2_000
   const log = (options.logger ?? createSilentLogger()).child({ module: 'rpc' })
+  const hostPolicy = createHostPolicy({ bindHost: host, allowedHosts: options.allowedHosts ?? [] })
+  const originPolicy = createOriginPolicy(options.corsOrigins ?? [])
+  const unsafe = unsafeMethodsPolicy({ dev: options.dev ?? true, host, allowUnsafe: options.allowUnsafe })
+  // A wildcard bind is reached at 127.0.0.1 from this machine.
+  const urlHost = isWildcardHost(host)
+    ? host.includes(':')
+      ? '[::1]'
+      : '127.0.0.1'
+    : host.includes(':') && !host.startsWith('[')
+      ? `[${host}]`
+      : host
   let server: Server | undefined
   let wss: WebSocketServer | undefined
   let port = 0
@@ -187,26 +242,49 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
     res.end(text)
   }
 
-  const cors = (res: ServerResponse): void => {
-    if (!options.corsOrigin) return
-    res.setHeader('access-control-allow-origin', options.corsOrigin)
-    res.setHeader('access-control-allow-methods', 'POST, OPTIONS')
-    res.setHeader('access-control-allow-headers', 'content-type')
+  const refuse = (res: ServerResponse, status: number, code: number, message: string): void => {
+    send(res, status, { jsonrpc: '2.0', id: null, error: { code, message } })
+  }
+
+  /** Why a request's `Host` or `Origin` is refused (HTTP and WebSocket alike); undefined when allowed. */
+  const forbidden = (req: IncomingMessage): string | undefined => {
+    if (!hostPolicy.allows(req.headers.host))
+      return `invalid host specified: "${req.headers.host}" is not one of this RPC's host names (${hostPolicy.hosts.join(', ')}); a guard against DNS rebinding. Add it with --rpc-allowed-hosts (rpc.allowedHosts)`
+    const origin = req.headers.origin
+    // A page the node itself serves is same-origin (browsers send Origin on every POST and upgrade); its
+    // Host already passed the allow-list above.
+    if (!originPolicy.allows(origin) && !isSameOrigin(origin, req.headers.host))
+      return `origin "${origin}" is not allowed: ${originPolicy.origins.length ? `allowed origins are ${originPolicy.origins.join(', ')}` : 'no browser origin is allowed'}. Allow it with --cors <origins> (rpc.corsOrigins)`
+    return undefined
   }
 
   const onHTTP = (req: IncomingMessage, res: ServerResponse): void => {
-    cors(res)
-    if (req.method === 'OPTIONS' && options.corsOrigin) {
+    const refusal = forbidden(req)
+    if (refusal) {
+      log.debug({ host: req.headers.host, origin: req.headers.origin }, 'RPC request refused')
+      refuse(res, 403, RPCErrorCode.invalidRequest, refusal)
+      req.resume()
+      return
+    }
+    const corsHeaders = originPolicy.corsHeaders(req.headers.origin)
+    for (const [k, v] of Object.entries(corsHeaders ?? {})) res.setHeader(k, v)
+    if (req.method === 'OPTIONS') {
       res.writeHead(204).end()
       return
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST')
-      send(res, 405, {
-        jsonrpc: '2.0',
-        id: null,
-        error: { code: RPCErrorCode.invalidRequest, message: 'use POST' },
-      })
+      refuse(res, 405, RPCErrorCode.invalidRequest, 'use POST')
+      return
+    }
+    if (!isJSONContentType(req.headers['content-type'])) {
+      refuse(
+        res,
+        415,
+        RPCErrorCode.invalidRequest,
+        `invalid content type ${req.headers['content-type'] === undefined ? '(none)' : `"${req.headers['content-type']}"`}: only ${JSON_CONTENT_TYPES.join(', ')} is accepted`,
+      )
+      req.resume()
       return
     }
     const declared = Number(req.headers['content-length'] ?? 0)
@@ -252,7 +330,7 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
         })
         return
       }
-      dispatchRPC(payload, methods, {}, { maxBatchSize, log }).then(
+      dispatchRPC(payload, methods, {}, { maxBatchSize, log, unsafe }).then(
         (out) => {
           if (out === undefined) res.writeHead(204).end()
           else send(res, 200, out)
@@ -289,7 +367,7 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
         )
         return
       }
-      dispatchRPC(payload, methods, { connection }, { maxBatchSize, log }).then(
+      dispatchRPC(payload, methods, { connection }, { maxBatchSize, log, unsafe }).then(
         (out) => {
           if (out !== undefined && ws.readyState === ws.OPEN) ws.send(JSON.stringify(out))
         },
@@ -305,21 +383,35 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
 
   return {
     get url() {
-      return `http://${host}:${port}`
+      return `http://${urlHost}:${port}`
     },
     get wsUrl() {
-      return `ws://${host}:${port}`
+      return `ws://${urlHost}:${port}`
     },
     get port() {
       return port
     },
+    unsafeMethods: unsafe,
     async start() {
       if (server) return
       const s = createServer(onHTTP)
       s.keepAliveTimeout = 30_000
       const w = new WebSocketServer({ noServer: true, maxPayload: maxBody })
       w.on('connection', onWS)
-      s.on('upgrade', (req, socket, head) => {
+      s.on('upgrade', (req, socket: Socket, head) => {
+        const refusal = forbidden(req)
+        if (refusal) {
+          log.debug({ host: req.headers.host, origin: req.headers.origin }, 'WebSocket upgrade refused')
+          const body = JSON.stringify({
+            jsonrpc: '2.0',
+            id: null,
+            error: { code: RPCErrorCode.invalidRequest, message: refusal },
+          })
+          socket.end(
+            `HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          )
+          return
+        }
         w.handleUpgrade(req, socket, head, (ws) => w.emit('connection', ws, req))
       })
       await new Promise<void>((resolve, reject) => {
@@ -329,7 +421,20 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
       port = (s.address() as AddressInfo).port
       server = s
       wss = w
-      log.info({ url: `http://${host}:${port}` }, 'RPC listening')
+      log.info(
+        {
+          url: `http://${host}:${port}`,
+          hosts: hostPolicy.hosts,
+          corsOrigins: originPolicy.origins,
+          unsafeMethods: unsafe.exposed,
+        },
+        'RPC listening',
+      )
+      if (!isLoopbackHost(host))
+        log.warn(
+          { bind: host, port, unsafeMethods: unsafe.exposed },
+          `RPC bound to ${host}:${port}, not loopback: every host that can reach this address can read the chain and send signed transactions; ${unsafe.exposed ? 'UNSAFE methods (eth_sendTransaction, eth_sign*, dev methods) are EXPOSED to them (--rpc-allow-unsafe)' : 'signing and dev methods are refused'}; browser origins allowed: ${originPolicy.origins.length ? originPolicy.origins.join(', ') : 'none'}`,
+        )
     },
     async stop() {
       const s = server

@@ -58,6 +58,21 @@ export type PlanOptions = {
   logLevel?: string | undefined
   /** Run the main net too (network `mainnet`, listed first). */
   mainnet?: boolean | undefined
+  /**
+   * Every node's RPC exposure (bind address, browser origins, extra Host names, unsafe methods on a
+   * non-loopback bind). Unlike the other run-time fields these are not kept from an earlier run: what
+   * this run says (or the safe defaults) is what every node gets, so a node never stays exposed unnoticed.
+   * A mesh that also serves a web page (the explorer) adds that page's origin to `corsOrigins`.
+   */
+  rpc?: MeshRPCExposure | undefined
+}
+
+/** The RPC exposure `mesh up` gives every node (`rpc` of each node config). */
+export type MeshRPCExposure = {
+  host: string
+  corsOrigins: string[]
+  allowedHosts: string[]
+  allowUnsafe: boolean
 }
 
 export type PlannedNode = {
@@ -85,6 +100,10 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
   const genesisTimestamp = Math.floor(Date.now() / 1000)
   const runtime = (config: Record<string, unknown>, index: number) => {
     if (options.blockTimeMs !== undefined) config.blockTimeMs = options.blockTimeMs
+    if (options.rpc) {
+      const { corsOrigin: _old, ...rpc } = (config.rpc as Record<string, unknown> | undefined) ?? {}
+      config.rpc = { ...rpc, ...options.rpc }
+    }
     if (options.port !== undefined)
       config.rpc = {
         ...((config.rpc as object | undefined) ?? {}),

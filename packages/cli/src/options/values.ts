@@ -34,6 +34,16 @@ function safeJson(v: string): unknown {
   }
 }
 
+/** A comma-separated list (`a,b`), or an array (config file): trimmed, empty entries dropped. */
+export const csv = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',') : v),
+  z
+    .array(z.string({ error: 'expected a comma-separated list' }), {
+      error: 'expected a comma-separated list',
+    })
+    .transform((a) => a.map((x) => x.trim()).filter((x) => x.length > 0)),
+)
+
 /** One of `values`. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `expected one of ${values.join(', ')}` })

@@ -25,3 +25,31 @@ describe('planMesh: run-time options land in each SPN config', () => {
       expect(parseSPNConfig(node.file.config)).toMatchObject({ executor: 'serial', verifyParallel: false })
   })
 })
+
+describe('planMesh: RPC exposure (--rpc-host, --cors, --rpc-allowed-hosts, --rpc-allow-unsafe)', () => {
+  it('lands in every node config, and a later run without the flags goes back to the safe defaults', () => {
+    const safe = { host: '127.0.0.1', corsOrigins: [], allowedHosts: [], allowUnsafe: false }
+    const exposed = {
+      host: '0.0.0.0',
+      corsOrigins: ['http://localhost:5173'],
+      allowedHosts: ['devbox.lan'],
+      allowUnsafe: true,
+    }
+    const rpcDir = join(dir, 'rpc')
+    const first = planMesh({ dataDir: rpcDir, spns: 1, mainnet: false, rpc: exposed })
+    for (const node of first) {
+      node.file.config.rpc = { ...(node.file.config.rpc as object), corsOrigin: 'http://old.example' }
+      // a node config still carrying the old single-origin field: it joins the list
+      expect(parseSPNConfig(node.file.config).rpc).toMatchObject({
+        ...exposed,
+        corsOrigins: ['http://localhost:5173', 'http://old.example'],
+      })
+      writeNodeFile(node.configFile, node.file)
+    }
+    for (const node of planMesh({ dataDir: rpcDir, spns: 1, mainnet: false, rpc: safe })) {
+      expect(node.resumed).toBe(true)
+      // the old single-origin field does not survive either
+      expect(parseSPNConfig(node.file.config).rpc).toMatchObject(safe)
+    }
+  })
+})

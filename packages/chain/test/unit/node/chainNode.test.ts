@@ -237,4 +237,29 @@ describe('createChainNode', () => {
     await node.stop()
     expect(() => node.chain.store.head()).toThrow()
   })
+
+  it('a production config (dev: false) signs nothing: no eth_sendTransaction, no dev accounts, the pool stays empty', async () => {
+    const node = createChainNode({
+      role: 'test',
+      config: config('production', { dev: false }),
+      logger,
+      clientVersion: 'test/0',
+      vm: vm([]),
+      producer: producer([]),
+    })
+    await node.start()
+    try {
+      expect(await call(node, 'eth_accounts')).toEqual([])
+      const from = keys[0]?.address
+      await expect(
+        call(node, 'eth_sendTransaction', [{ from, to: from, value: '0x1' }]),
+      ).rejects.toMatchObject({
+        rpcCode: -32601,
+        message: expect.stringMatching(/eth_sendTransaction is not available.*not a dev network/),
+      })
+      expect(node.chain.mempool.size).toBe(0)
+    } finally {
+      await node.stop()
+    }
+  })
 })

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { nodeKinds } from '../../mesh/kinds.js'
 import { readNodeFile } from '../../mesh/plan.js'
+import { type RPCExposureSettings, rpcExposureLines } from '../../mesh/rpcExposure.js'
 import type { NodeStartOptions } from './options.js'
 
 /**
@@ -35,7 +36,14 @@ export async function nodeStartHandler(options: NodeStartOptions): Promise<numbe
       ? {}
       : {
           announce: (ready: Record<string, unknown>) =>
-            `${file.network} (${file.kind}) running\n  RPC  ${ready.rpcUrl}\n  WS   ${ready.wsUrl}\n  data ${dataDir}\nCtrl-C stops it.\n`,
+            `${file.network} (${file.kind}) running\n  RPC  ${ready.rpcUrl}\n  WS   ${ready.wsUrl}\n  data ${dataDir}\n${rpcExposureLines(
+              {
+                ...((file.config.rpc as RPCExposureSettings | undefined) ?? {}),
+                dev: file.config.dev as boolean | undefined,
+              },
+            )
+              .map((l) => `  ${l}\n`)
+              .join('')}Ctrl-C stops it.\n`,
         }),
   })
 }

@@ -1,9 +1,13 @@
 import { devAccounts } from '@rollup-mesh/core'
+import { type RPCExposureSettings, rpcExposureLines } from '../../mesh/rpcExposure.js'
 import type { MeshState } from '../../mesh/state.js'
 import { table } from '../../output.js'
 
-/** The anvil-style banner: networks, dev accounts with keys, where logs go. */
-export function banner(state: MeshState, options: { detached: boolean; readyMs: number }): string {
+/** The anvil-style banner: networks, dev accounts with keys, what the RPC exposes and to whom, where logs go. */
+export function banner(
+  state: MeshState,
+  options: { detached: boolean; readyMs: number; rpc?: RPCExposureSettings | undefined },
+): string {
   const lines: string[] = []
   lines.push('', '                 rollup-mesh', '')
   lines.push(`Mesh ready in ${(options.readyMs / 1000).toFixed(1)} s (data dir ${state.dataDir})`, '')
@@ -38,6 +42,9 @@ export function banner(state: MeshState, options: { detached: boolean; readyMs: 
   lines.push('==================')
   lines.push('Mnemonic:          test test test test test test test test test test test junk')
   lines.push("Derivation path:   m/44'/60'/0'/0/")
+  lines.push('', 'RPC access')
+  lines.push('==================')
+  lines.push(...rpcExposureLines(options.rpc ?? {}))
   lines.push('', 'Logs')
   lines.push('==================')
   for (const n of state.networks) lines.push(`${n.name.padEnd(8)} ${n.logFile}   (mesh logs ${n.name} -f)`)

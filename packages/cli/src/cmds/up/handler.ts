@@ -43,17 +43,30 @@ export async function upHandler(options: UpOptions): Promise<number> {
     verifyParallel: options.verifyParallel,
     logLevel: options.logLevel,
     mainnet: options.mainnet,
+    rpc: {
+      host: options.rpcHost ?? '127.0.0.1',
+      corsOrigins: options.cors,
+      allowedHosts: options.rpcAllowedHosts,
+      allowUnsafe: options.rpcAllowUnsafe,
+    },
   }
   if (options.exportConfigs) {
     const dir = resolve(options.exportConfigs)
     const plan = planMesh({ ...planOptions, dataDir: dir })
     const hosts = hostsOf(plan, options.hosts)
     await wireP2P(plan, hosts)
-    // Fixed RPC addresses, so each SPN's settlement section can name the main net's.
+    // Fixed RPC addresses, so each SPN's settlement section can name the main net's. Every host of the
+    // mesh joins every node's Host allow-list (nodes call each other by those addresses).
+    const meshHosts = [...new Set(hosts.values())]
     for (const p of plan) {
-      const host = hosts.get(p.name) ?? '127.0.0.1'
-      const rpc = (p.file.config.rpc ?? {}) as { host?: string; port?: number }
-      p.file.config.rpc = { ...rpc, host, port: rpc.port || (await freePort(host)) }
+      const host = hosts.get(p.name) ?? planOptions.rpc.host
+      const rpc = (p.file.config.rpc ?? {}) as { host?: string; port?: number; allowedHosts?: string[] }
+      p.file.config.rpc = {
+        ...rpc,
+        host,
+        port: rpc.port || (await freePort(host)),
+        allowedHosts: [...new Set([...(rpc.allowedHosts ?? []), ...meshHosts])],
+      }
     }
     const main = plan.find((p) => p.kind === 'mainnet')
     if (main) {
@@ -163,7 +176,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
     networks,
   }
   writeState(dataDir, state)
-  out.line(banner(state, { detached: options.detach, readyMs }))
+  out.line(banner(state, { detached: options.detach, readyMs, rpc: planOptions.rpc }))
   out.result({ event: 'ready', ...state })
 
   if (options.demo) {

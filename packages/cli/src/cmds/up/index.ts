@@ -21,6 +21,15 @@ export const up: CliCommand = {
         'start, deploy the example tokens (EVM and WASM), make a cross-VM call, send a cross-network message to delivery and verify its proof bundle',
     },
     { command: 'mesh up --fresh --block-time 200', description: 'start over with 200 ms blocks' },
+    {
+      command: 'mesh up --cors http://localhost:5173',
+      description: 'let a web app served at http://localhost:5173 call every node (CORS and WebSocket)',
+    },
+    {
+      command: 'mesh up --rpc-host 0.0.0.0 --rpc-allowed-hosts devbox.lan',
+      description:
+        'serve the RPC to the local network under the name devbox.lan (signing and dev methods stay refused without --rpc-allow-unsafe)',
+    },
   ],
   register: (cmd) =>
     declareAction(cmd, {

@@ -2,7 +2,7 @@ import { dataDir } from '../../options/common.js'
 import type { Parsed } from '../../options/declare.js'
 import { option } from '../../options/declare.js'
 import type { globalOptions } from '../../options/globals.js'
-import { bool, num, oneOf, text } from '../../options/values.js'
+import { bool, csv, num, oneOf, text } from '../../options/values.js'
 
 /** `mesh up`'s options, declared once (flag, help, env MESH_*, config key, validation). */
 export const upOptions = {
@@ -66,6 +66,40 @@ export const upOptions = {
     flag: '--hosts <ips>',
     description: 'with --export-configs: the IPv4 address of each network, in order (mainnet, spn1, …)',
     type: text.optional(),
+  }),
+  rpcHost: option({
+    flag: '--rpc-host <address>',
+    description:
+      'address every node binds its RPC to; anything but loopback exposes the chains to whoever can reach it (the banner says what and to whom)',
+    type: text.optional(),
+    defaultText: '127.0.0.1',
+  }),
+  cors: option({
+    flag: '--cors <origins>',
+    description:
+      'browser origins allowed to call the RPC (CORS) and open WebSockets, comma-separated (e.g. http://localhost:5173), or *',
+    type: csv.refine((a) => a.every((o) => o === '*' || /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+\/?$/i.test(o)), {
+      error: 'expected origins scheme://host[:port] (no path), comma-separated, or *',
+    }),
+    default: [],
+    defaultText: 'none',
+  }),
+  rpcAllowedHosts: option({
+    flag: '--rpc-allowed-hosts <hosts>',
+    description:
+      'Host header names the RPC answers besides localhost, 127.0.0.1, [::1] and its bind address (the DNS-rebinding guard, like geth --http.vhosts), comma-separated, or *',
+    type: csv.refine((a) => a.every((h) => h === '*' || /^[^/\s]+$/.test(h)), {
+      error: 'expected host names or IP addresses (no scheme or path), comma-separated, or *',
+    }),
+    default: [],
+    defaultText: 'none',
+  }),
+  rpcAllowUnsafe: option({
+    flag: '--rpc-allow-unsafe',
+    description:
+      'with a non-loopback --rpc-host: still answer the methods that sign with the dev keys or change state without a signature (eth_sendTransaction, eth_sign*, personal_*, anvil_*, evm_*, hardhat_*)',
+    type: bool,
+    default: false,
   }),
   demo: option({
     flag: '--demo',
