@@ -2,7 +2,7 @@ import { RPCError, RPCErrorCode } from '../errors.js'
 import { hostNameOf } from './hostPolicy.js'
 
 /** Methods that sign with the node's keys or change state without a signature, by exact name. */
-export const UNSAFE_METHODS: readonly string[] = ['eth_sendTransaction']
+export const UNSAFE_METHODS: readonly string[] = ['eth_sendTransaction', 'eth_sendUnsignedTransaction']
 
 /**
  * Prefixes of such methods: `eth_sign` (`eth_sign`, `eth_signTransaction`, `eth_signTypedData*`), the
