@@ -9,6 +9,7 @@ export {
   type StoredHeader,
   transactionsRootOf,
 } from './block.js'
+export { BlockClock, BlockTimestampError, type NextTimestampInput } from './blockClock.js'
 export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
 export type { CallSimulator } from './callSimulator.js'
 export { Chain, type ChainComponents, type ChainOptions } from './chain.js'
@@ -22,6 +23,7 @@ export {
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
 export { effectiveGasPrice, effectiveTip } from './fees.js'
 export { type GenesisSpec, genesisHeader } from './genesis.js'
+export { impersonatedTx, impersonationSignature } from './impersonatedTx.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
 export {
   type ChainNode,
@@ -60,8 +62,11 @@ export {
   type BlockProducer,
   createIntervalBlockProducer,
   type IntervalBlockProducerOptions,
+  shouldSealAt,
 } from './producer.js'
+export { createDevBlockMethods, MAX_MINED_BLOCKS } from './rpc/devBlocks.js'
 export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
+export { createImpersonationMethods, Impersonation } from './rpc/impersonation.js'
 export {
   expectCount,
   invalidParam,
