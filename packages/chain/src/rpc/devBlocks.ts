@@ -70,11 +70,9 @@ export function createDevBlockMethods(chain: Chain): RPCMethods {
     expectCount(p, 0, 2)
     const count = blockCount(p, 0)
     let interval: bigint | undefined
-    if (p[1] !== undefined && p[1] !== null) {
-      interval = paramInteger(p, 1, 'the interval in seconds')
-      if (interval === 0n)
-        throw invalidParam(1, 'an interval of at least 1 second (block timestamps strictly increase)')
-    }
+    // 0 (viem's hardhat-mode default) means none: each block takes the clock's next timestamp
+    if (p[1] !== undefined && p[1] !== null)
+      interval = paramInteger(p, 1, 'the interval in seconds') || undefined
     await timestampChecked(() => mine(chain, count, undefined, interval))
     return null
   }

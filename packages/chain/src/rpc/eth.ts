@@ -44,7 +44,10 @@ export type EthMethodsOptions = {
   maxLogRange?: bigint
   /** Most logs one eth_getLogs returns. Default 10,000. */
   maxLogResults?: number
-  /** Senders `eth_sendTransaction` accepts unsigned (a dev network's `anvil_impersonateAccount`). */
+  /**
+   * Senders `eth_sendTransaction` accepts unsigned (a dev network's `anvil_impersonateAccount`); when given,
+   * anvil's `eth_sendUnsignedTransaction` exists too.
+   */
   impersonation?: Impersonation
   /** Suggested priority fee (eth_maxPriorityFeePerGas). Default 1 gwei. */
   priorityFee?: bigint
@@ -103,6 +106,53 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
   const sendRaw = async (raw: Hex): Promise<Hex> => {
     const hash = await chain.mempool.add(raw)
     return hash
+  }
+
+  /**
+   * `eth_sendTransaction` (signed with a dev account's key, or unsigned from an impersonated sender) and, on
+   * a dev network, anvil's `eth_sendUnsignedTransaction` (`unsigned`: any sender, no key).
+   */
+  const sendTransaction = async (p: readonly unknown[], unsigned: boolean): Promise<Hex> => {
+    expectCount(p, 1, 1)
+    const call = paramCall(p, 0)
+    if (!call.from)
+      throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: field "from" is required')
+    const from = call.from
+    const acct = unsigned ? undefined : dev.get(from)
+    if (!acct && !unsigned && options.impersonation?.has(from) !== true)
+      throw new RPCError(
+        RPCErrorCode.server,
+        `unknown account ${from}: only the node's dev accounts can sign`,
+        options.impersonation
+          ? { metaMessages: [`- Impersonate it first: anvil_impersonateAccount ["${from}"].`] }
+          : {},
+      )
+    // Estimated in the context of the block it will land in (next number, timestamp and base fee).
+    const gas = call.gas ?? (await estimateCallGas(chain, stateAt({ tag: 'pending' }, 0), call, callGasCap))
+    const base = {
+      chainId: Number(chain.chainId),
+      nonce: Number(call.nonce ?? chain.mempool.pendingNonce(from)),
+      gas,
+      value: call.value ?? 0n,
+      data: call.data ?? '0x',
+      ...(call.to ? { to: call.to } : {}),
+    }
+    const tx: TransactionSerializable =
+      call.gasPrice !== undefined
+        ? { ...base, type: 'legacy', gasPrice: call.gasPrice }
+        : {
+            ...base,
+            type: 'eip1559',
+            maxPriorityFeePerGas: call.maxPriorityFeePerGas ?? priorityFee,
+            maxFeePerGas:
+              call.maxFeePerGas ?? chain.nextBaseFee() * 2n + (call.maxPriorityFeePerGas ?? priorityFee),
+          }
+    if (acct) return sendRaw(await acct.signTransaction(tx))
+    // Impersonated: unsigned, with the sender as given (no recovery); persisted with it like any pool tx.
+    const impersonated = impersonatedTx(tx, from, chain.chainId)
+    chain.mempool.insert(impersonated)
+    await chain.mempool.flush()
+    return impersonated.hash
   }
 
   const methods: RPCMethods = {
@@ -219,49 +269,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
         throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: expected 0x-prefixed hex bytes')
       return sendRaw(p[0] as Hex)
     },
-    eth_sendTransaction: async (p) => {
-      expectCount(p, 1, 1)
-      const call = paramCall(p, 0)
-      if (!call.from)
-        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: field "from" is required')
-      const from = call.from
-      const acct = dev.get(from)
-      const impersonated = !acct && options.impersonation?.has(from) === true
-      if (!acct && !impersonated)
-        throw new RPCError(
-          RPCErrorCode.server,
-          `unknown account ${from}: only the node's dev accounts can sign`,
-          options.impersonation
-            ? { metaMessages: [`- Impersonate it first: anvil_impersonateAccount ["${from}"].`] }
-            : {},
-        )
-      // Estimated in the context of the block it will land in (next number, timestamp and base fee).
-      const gas = call.gas ?? (await estimateCallGas(chain, stateAt({ tag: 'pending' }, 0), call, callGasCap))
-      const base = {
-        chainId: Number(chain.chainId),
-        nonce: Number(call.nonce ?? chain.mempool.pendingNonce(from)),
-        gas,
-        value: call.value ?? 0n,
-        data: call.data ?? '0x',
-        ...(call.to ? { to: call.to } : {}),
-      }
-      const unsigned: TransactionSerializable =
-        call.gasPrice !== undefined
-          ? { ...base, type: 'legacy', gasPrice: call.gasPrice }
-          : {
-              ...base,
-              type: 'eip1559',
-              maxPriorityFeePerGas: call.maxPriorityFeePerGas ?? priorityFee,
-              maxFeePerGas:
-                call.maxFeePerGas ?? chain.nextBaseFee() * 2n + (call.maxPriorityFeePerGas ?? priorityFee),
-            }
-      if (acct) return sendRaw(await acct.signTransaction(unsigned))
-      // Impersonated: unsigned, with the sender as given (no recovery); persisted with it like any pool tx.
-      const tx = impersonatedTx(unsigned, from, chain.chainId)
-      chain.mempool.insert(tx)
-      await chain.mempool.flush()
-      return tx.hash
-    },
+    eth_sendTransaction: (p) => sendTransaction(p, false),
     eth_getTransactionByHash: (p) => {
       expectCount(p, 1, 1)
       const hash = paramHex(p, 0, 32)
@@ -368,5 +376,6 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       return true
     },
   }
+  if (options.impersonation) methods.eth_sendUnsignedTransaction = (p) => sendTransaction(p, true) // anvil's: any sender, dev only
   return methods
 }

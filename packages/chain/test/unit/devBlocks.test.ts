@@ -198,6 +198,9 @@ describe('mining and time dev methods', () => {
     expect(b4.timestamp - (b2?.timestamp ?? 0n)).toBe(120n)
     expect(await call('hardhat_mine', [2])).toMatchObject({ result: null })
     expect(chain.head().number).toBe(6n)
+    // interval 0 (viem's hardhat default) still gives strictly increasing timestamps
+    await call('hardhat_mine', ['0x2', '0x0'])
+    expect(chain.head().timestamp).toBeGreaterThan(chain.store.getHeaderByNumber(7n)?.timestamp ?? 0n)
     // mining ahead of the wall clock moved the offset (as anvil's does); the answer is the total
     const before = Number(chain.clock.offset)
     expect(await call('evm_increaseTime', [100])).toMatchObject({ result: before + 100 })
@@ -207,8 +210,8 @@ describe('mining and time dev methods', () => {
     await call('evm_mine', [])
     expect(chain.head().timestamp).toBe(target)
     await call('evm_mine', [{ timestamp: Number(target + 50n), blocks: 2 }])
-    expect(chain.head().number).toBe(9n)
-    expect(chain.store.getHeaderByNumber(8n)?.timestamp).toBe(target + 50n)
+    expect(chain.head().number).toBe(11n)
+    expect(chain.store.getHeaderByNumber(10n)?.timestamp).toBe(target + 50n)
     expect(chain.head().timestamp).toBeGreaterThan(target + 50n)
     expect(await call('evm_mine', [Number(target + 1_000n)])).toMatchObject({ result: '0x0' })
     expect(chain.head().timestamp).toBe(target + 1_000n)
@@ -234,7 +237,7 @@ describe('mining and time dev methods', () => {
       expect(r.error?.code).toBe(-32602)
       expect(r.error?.message).toMatch(/Timestamp error: \d+ is not after the previous block's timestamp/)
     }
-    expect((await call('anvil_mine', [2, 0])).error?.message).toMatch(/at least 1 second/)
+    expect((await call('anvil_setBlockTimestampInterval', [0])).error?.message).toMatch(/at least 1 second/)
     expect((await call('anvil_mine', ['ten'])).error?.message).toMatch(/the number of blocks/)
     expect((await call('anvil_mine', [1_000_000])).error?.message).toMatch(/at most 100000 blocks/)
     expect((await call('evm_increaseTime', [-5])).error?.code).toBe(-32602)
