@@ -2,12 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 // The real executor: chain's tests may use dual-vm (chain's src never imports it).
-import { createSerialExecutor, genesisWriteSet, simulateCall } from '@rollup-mesh/dual-vm'
+import {
+  createParallelExecutor,
+  createSerialExecutor,
+  genesisWriteSet,
+  simulateCall,
+} from '@rollup-mesh/dual-vm'
 import { type Address, type Hex, hexToBigInt, parseEther, recoverTransactionAddress, sliceHex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BlockClock, BlockTimestampError } from '../../src/blockClock.js'
 import { Chain } from '../../src/chain.js'
 import type { GenesisSpec } from '../../src/genesis.js'
+import { impersonatedTx } from '../../src/impersonatedTx.js'
 import { shouldSealAt } from '../../src/producer.js'
 import { createDevBlockMethods } from '../../src/rpc/devBlocks.js'
 import { createEthMethods } from '../../src/rpc/eth.js'
@@ -325,5 +331,57 @@ describe('impersonation', () => {
     expect(block.txs.map((t) => t.hash)).toEqual([hash])
     expect(block.receipts[0]?.status).toBe(1)
     expect(reopened.state.getAccount(BOB)?.balance).toBe(42n)
+  })
+
+  it('the parallel executor runs impersonated transactions like the serial one (same root, receipts)', async () => {
+    // 24 impersonated senders (more than the parallel executor's minimum for a parallel block)
+    const senders = Array.from(
+      { length: 24 },
+      (_, i) => `0x${(0x1a00 + i).toString(16).padStart(40, '0')}` as Address,
+    )
+    const alloc = Object.fromEntries(senders.map((a) => [a, { balance: parseEther('1') }]))
+    const { writeSet, stateRoot } = genesisWriteSet(alloc)
+    const roots: Hex[] = []
+    const statuses: number[][] = []
+    const modes: (string | undefined)[] = []
+    for (const executor of [
+      createSerialExecutor(),
+      createParallelExecutor({ workers: 2, warmupTxs: 0, minParallelTxs: 2 }),
+    ]) {
+      const chain = new Chain(
+        { chainId: CHAIN_ID, blockGasLimit: 30_000_000n },
+        { store: new ChainStore({ path: ':memory:' }), executor },
+      )
+      await chain.open({ writeSet, stateRoot, timestamp: GENESIS_TIME })
+      await executor.start?.()
+      for (const [i, from] of senders.entries())
+        chain.mempool.insert(
+          impersonatedTx(
+            {
+              type: 'eip1559',
+              chainId: Number(CHAIN_ID),
+              nonce: 0,
+              to: senders[(i + 1) % senders.length],
+              value: 1_000n + BigInt(i),
+              gas: 21_000n,
+              maxFeePerGas: 10_000_000_000n,
+              maxPriorityFeePerGas: 1n,
+            },
+            from,
+            CHAIN_ID,
+          ),
+        )
+      const block = await chain.mineBlock({ timestamp: GENESIS_TIME + 1n })
+      roots.push(block.header.stateRoot)
+      statuses.push(block.receipts.map((r) => r.status))
+      modes.push((executor.stats as { mode?: string } | undefined)?.mode)
+      expect(block.txs.map((t) => t.from).sort()).toEqual([...senders].sort())
+      await executor.close?.()
+      chain.store.close()
+    }
+    expect(statuses[0]).toEqual(Array(24).fill(1))
+    expect(statuses[1]).toEqual(statuses[0])
+    expect(roots[1]).toBe(roots[0])
+    expect(modes[1]).toBe('parallel')
   })
 })
