@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Executor } from '@rollup-mesh/core'
 // The real executor: chain's tests may use dual-vm (chain's src never imports it).
 import {
   createParallelExecutor,
@@ -344,10 +345,11 @@ describe('impersonation', () => {
     const roots: Hex[] = []
     const statuses: number[][] = []
     const modes: (string | undefined)[] = []
-    for (const executor of [
+    const executors: (Executor & { start?: () => Promise<void>; close?: () => Promise<void> })[] = [
       createSerialExecutor(),
       createParallelExecutor({ workers: 2, warmupTxs: 0, minParallelTxs: 2 }),
-    ]) {
+    ]
+    for (const executor of executors) {
       const chain = new Chain(
         { chainId: CHAIN_ID, blockGasLimit: 30_000_000n },
         { store: new ChainStore({ path: ':memory:' }), executor },
