@@ -18,7 +18,8 @@ export function impersonationSignature(from: Address): { r: Hex; s: Hex; yParity
 /**
  * An unsigned transaction sent as `from` (anvil's `anvil_impersonateAccount`), with its sender set: a normal
  * legacy / EIP-2930 / EIP-1559 encoding carrying `impersonationSignature(from)`, so the pool, the executors
- * and the store run, keep and read it back like any transaction from `from` (nonce, gas and fees charged).
+ * and the store run, keep and read it back like any transaction from `from` (nonce, gas and fees charged;
+ * `impersonated` lifts EIP-3607 only, so a contract account may send, as on anvil).
  * Only the dev-network `eth_sendTransaction` path builds one; a raw transaction with such a signature
  * arriving over `eth_sendRawTransaction` goes through sender recovery like any other.
  *
@@ -37,5 +38,15 @@ export function impersonatedTx(unsigned: TransactionSerializable, from: Address,
   const signature =
     unsigned.type === 'legacy' ? { ...sig, v: chainId * 2n + 35n } : { r: sig.r, s: sig.s, yParity: 0 }
   const raw = serializeTransaction(unsigned, signature)
-  return { ...parseSignedTx(raw, chainId).tx, from: from.toLowerCase() as Address }
+  return { ...parseSignedTx(raw, chainId).tx, from: from.toLowerCase() as Address, impersonated: true }
+}
+
+/**
+ * Whether a transaction read back with its stored sender carries that sender's impersonation signature
+ * (the pool marks such transactions again after a restart). A recovered sender can never match: `r` would
+ * have to encode the very address the signature recovers to.
+ */
+export function isImpersonated(tx: Pick<SignedTx, 'r' | 's' | 'from'>): boolean {
+  const sig = impersonationSignature(tx.from)
+  return BigInt(tx.r) === BigInt(sig.r) && BigInt(tx.s) === 1n
 }

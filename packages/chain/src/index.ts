@@ -23,7 +23,7 @@ export {
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
 export { effectiveGasPrice, effectiveTip } from './fees.js'
 export { type GenesisSpec, genesisHeader } from './genesis.js'
-export { impersonatedTx, impersonationSignature } from './impersonatedTx.js'
+export { impersonatedTx, impersonationSignature, isImpersonated } from './impersonatedTx.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
 export {
   type ChainNode,

@@ -34,6 +34,8 @@ const alice = keys[0]?.address.toLowerCase() as Address
 /** A funded account whose key nobody here holds. */
 const WHALE: Address = '0x00000000000000000000000000000000000baa1e'
 const BOB: Address = '0x000000000000000000000000000000000000b0b0'
+/** A funded contract account (a multisig-like whale): code `STOP`. */
+const VAULT: Address = '0x000000000000000000000000000000000000fa17'
 const GENESIS_TIME = 1_700_000_000n
 /** Init code that returns (NUMBER, TIMESTAMP, BASEFEE) as three words: what a call sees of its block. */
 const BLOCK_PROBE: Hex = '0x43600052426020524860405260606000f3'
@@ -42,6 +44,7 @@ function genesis(): GenesisSpec {
   const { writeSet, stateRoot } = genesisWriteSet({
     [alice]: { balance: parseEther('100') },
     [WHALE]: { balance: parseEther('50') },
+    [VAULT]: { balance: parseEther('5'), code: '0x00' },
   })
   return { writeSet, stateRoot, timestamp: GENESIS_TIME }
 }
@@ -307,6 +310,42 @@ describe('impersonation', () => {
     expect((await call('anvil_autoImpersonateAccount', ['yes'])).error?.code).toBe(-32602)
   })
 
+  it('an impersonated contract account may send (no EIP-3607 for it, as on anvil)', async () => {
+    const chain = await openChain()
+    const { call } = await serve(chain)
+    cleanup.push(() => chain.store.close())
+    await call('anvil_impersonateAccount', [VAULT])
+    const { result: hash, error } = await call('eth_sendTransaction', [
+      { from: VAULT, to: BOB, value: '0x7', gas: '0x5208' },
+    ])
+    expect(error).toBeUndefined()
+    expect(chain.mempool.get(hash as Hex)?.impersonated).toBe(true)
+    const block = await chain.mineBlock()
+    expect(block.receipts.map((r) => r.status)).toEqual([1])
+    expect(chain.state.getAccount(VAULT)?.nonce).toBe(2n) // genesis gives a contract nonce 1
+    expect(chain.state.getAccount(BOB)?.balance).toBe(7n)
+    // the same transaction without the flag (a signed one from a contract) is skipped by EIP-3607
+    const unflagged = impersonatedTx(
+      {
+        type: 'eip1559',
+        chainId: Number(CHAIN_ID),
+        nonce: 2,
+        to: BOB,
+        value: 1n,
+        gas: 21_000n,
+        maxFeePerGas: 10_000_000_000n,
+        maxPriorityFeePerGas: 1n,
+      },
+      VAULT,
+      CHAIN_ID,
+    )
+    unflagged.impersonated = false
+    chain.mempool.insert(unflagged)
+    const skipped = await chain.mineBlock()
+    expect(skipped.txs).toHaveLength(0)
+    expect(skipped.skipped).toBe(1)
+  })
+
   it('two impersonated senders with the same fields get different hashes', async () => {
     const chain = await openChain()
     const { call } = await serve(chain)
@@ -327,7 +366,7 @@ describe('impersonation', () => {
     chain.store.close()
     const reopened = await openChain(path)
     cleanup.push(() => reopened.store.close())
-    expect(reopened.mempool.get(hash as Hex)?.from).toBe(WHALE)
+    expect(reopened.mempool.get(hash as Hex)).toMatchObject({ from: WHALE, impersonated: true })
     const block = await reopened.mineBlock()
     expect(block.txs.map((t) => t.hash)).toEqual([hash])
     expect(block.receipts[0]?.status).toBe(1)
