@@ -66,13 +66,13 @@ export class BlockClock {
   }
 
   /**
-   * A block was sealed with `timestamp`: a fixed next timestamp is consumed, and the clock keeps running
-   * from it (as anvil's does: later blocks follow it, not the wall clock behind it).
+   * A block was sealed with `timestamp`: a fixed next timestamp is consumed. With `follow` (a block a dev
+   * method timed or mined: fixed, interval, `evm_mine`) the clock moves up to it when it is ahead, so later
+   * blocks continue from it as on anvil, instead of the producer waiting for the wall clock to catch up.
    */
-  sealed(timestamp: bigint, nowS: bigint): void {
-    if (this.fixedNext === undefined) return
+  sealed(timestamp: bigint, nowS: bigint, follow: boolean): void {
     this.fixedNext = undefined
-    if (timestamp > nowS + this.offsetS) this.offsetS = timestamp - nowS
+    if (follow && timestamp > nowS + this.offsetS) this.offsetS = timestamp - nowS
   }
 
   /** Moves the clock forward by `seconds`; returns the total offset (what anvil's `evm_increaseTime` returns). */

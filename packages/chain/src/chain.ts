@@ -82,6 +82,8 @@ export class Chain {
   private headHeader: StoredHeader | undefined
   private readonly recent: Hex[] = []
   private producing: Promise<SealedBlock> | null = null
+  /** The next sealed block is a dev method's (`mineBlock`): the clock follows its timestamp. */
+  private mining = false
   private exitRootHook: ExitRootHook | undefined
   private blockStartHook: BlockStartHook | undefined
 
@@ -221,6 +223,7 @@ export class Chain {
       if (this.producing) continue
       if (options.timestamp !== undefined)
         this.clock.setNextTimestamp(options.timestamp, this.head().timestamp)
+      this.mining = true
       return this.produceBlock()
     }
   }
@@ -282,6 +285,8 @@ export class Chain {
     const baseFee = this.nextBaseFee()
     const number = parent.number + 1n
     const timestamp = this.clock.next({ parentTimestamp: parent.timestamp, nowS: now })
+    const follow = this.mining || this.clock.pinned
+    this.mining = false
     // The clock never gives less; a dev method's fixed timestamp is checked when it is set.
     if (timestamp <= parent.timestamp) throw new BlockTimestampError(timestamp, parent.timestamp)
     const coinbase = this.coinbase()
@@ -353,7 +358,7 @@ export class Chain {
       })
     } else commit()
     const committedMs = performance.now() - committing
-    this.clock.sealed(timestamp, now)
+    this.clock.sealed(timestamp, now, follow)
     this.state.apply(result.writeSet)
     const stored = this.store.getHeaderByNumber(number) as StoredHeader
     this.headHeader = stored

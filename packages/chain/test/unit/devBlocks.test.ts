@@ -103,7 +103,7 @@ describe('BlockClock', () => {
     clock.setNextTimestamp(5_000n, 100n)
     expect(clock.pinned).toBe(true)
     expect(clock.next({ parentTimestamp: 100n, nowS: 1_000n })).toBe(5_000n)
-    clock.sealed(5_000n, 1_000n)
+    clock.sealed(5_000n, 1_000n, true)
     expect(clock.pinned).toBe(false)
     expect(clock.offset).toBe(4_000n)
     expect(clock.next({ parentTimestamp: 5_000n, nowS: 1_010n })).toBe(5_010n)
@@ -191,6 +191,20 @@ describe('the producer: no empty block borrows a second', () => {
     expect(shouldSealAt(chain, now, 2n)).toBe(true)
     chain.clock.setInterval(60n) // a dev method pins the clock: it does not wait for the wall clock
     expect(shouldSealAt(chain, now, 0n)).toBe(true)
+  })
+
+  it('after blocks mined ahead of the wall clock, the clock follows them and the producer does not stall', async () => {
+    const chain = await openChain()
+    cleanup.push(() => chain.store.close())
+    const { call } = await serve(chain)
+    await call('anvil_mine', [50]) // 50 blocks, one second apart, ahead of the wall clock
+    const head = chain.head()
+    const nowS = BigInt(Math.floor(Date.now() / 1000))
+    expect(head.timestamp).toBeGreaterThan(nowS + 40n)
+    expect(chain.clock.now(nowS)).toBeGreaterThanOrEqual(head.timestamp)
+    await chain.mempool.add(await signTx(0, { nonce: 0 }))
+    expect(shouldSealAt(chain, nowS, 2n)).toBe(true)
+    expect(chain.pendingContext(nowS).timestamp).toBeLessThanOrEqual(head.timestamp + 2n)
   })
 })
 
