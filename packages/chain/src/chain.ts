@@ -10,6 +10,7 @@ import {
   type StoredHeader,
   transactionsRootOf,
 } from './block.js'
+import { BlockClock, BlockTimestampError } from './blockClock.js'
 import type { BlockStartHook, ExitRootHook } from './blockHooks.js'
 import type { CallSimulator } from './callSimulator.js'
 import type { TxDecoder } from './decoder.js'
@@ -74,11 +75,15 @@ export class Chain {
   readonly simulateCall: CallSimulator | undefined
   /** Executes the blocks (its `stats` describe the last one). */
   readonly executor: Executor
+  /** What timestamp the next block gets (strictly after its parent's; dev methods move it). */
+  readonly clock = new BlockClock()
   private readonly log: Logger
   private readonly opts: ChainOptions
   private headHeader: StoredHeader | undefined
   private readonly recent: Hex[] = []
   private producing: Promise<SealedBlock> | null = null
+  /** The next sealed block is a dev method's (`mineBlock`): the clock follows its timestamp. */
+  private mining = false
   private exitRootHook: ExitRootHook | undefined
   private blockStartHook: BlockStartHook | undefined
 
@@ -183,17 +188,48 @@ export class Chain {
    * The context of the block the next transaction would land in (`pending`: what `eth_call` and
    * `eth_estimateGas` with no block, or `pending`, run against).
    */
-  pendingContext(): BlockContext {
-    return this.callContext()
+  pendingContext(nowS: bigint = wallClockSeconds()): BlockContext {
+    const h = this.head()
+    const number = h.number + 1n
+    return {
+      number,
+      timestamp: this.clock.next({ parentTimestamp: h.timestamp, nowS }),
+      coinbase: this.coinbase(),
+      baseFeePerGas: this.nextBaseFee(),
+      gasLimit: this.blockGasLimit,
+      chainId: this.chainId,
+      prevRandao: prevRandaoOf(h.hash, number),
+      recentHashes: this.recent,
+    }
   }
 
   /** Seals one block from the mempool (waits for one already in progress instead of overlapping it). */
-  produceBlock(now: bigint = BigInt(Math.floor(Date.now() / 1000))): Promise<SealedBlock> {
+  produceBlock(now: bigint = wallClockSeconds()): Promise<SealedBlock> {
     if (this.producing) return this.producing
     this.producing = this.seal(now).finally(() => {
       this.producing = null
     })
     return this.producing
+  }
+
+  /**
+   * Seals a new block after any in progress (never the in-flight one, never overlapping it): what the
+   * mining dev methods (`evm_mine`, `anvil_mine`) call. `timestamp` fixes this block's timestamp (it must be
+   * after the head's: `BlockTimestampError`).
+   */
+  async mineBlock(options: { timestamp?: bigint } = {}): Promise<SealedBlock> {
+    for (;;) {
+      await this.idle()
+      if (this.producing) continue
+      if (options.timestamp !== undefined)
+        this.clock.setNextTimestamp(options.timestamp, this.head().timestamp)
+      this.mining = true
+      return this.produceBlock()
+    }
+  }
+
+  private coinbase(): Address {
+    return (this.opts.coinbase ?? zeroAddress).toLowerCase() as Address
   }
 
   /**
@@ -248,8 +284,12 @@ export class Chain {
     const parent = this.head()
     const baseFee = this.nextBaseFee()
     const number = parent.number + 1n
-    const timestamp = now > parent.timestamp ? now : parent.timestamp
-    const coinbase = (this.opts.coinbase ?? zeroAddress).toLowerCase() as Address
+    const timestamp = this.clock.next({ parentTimestamp: parent.timestamp, nowS: now })
+    const follow = this.mining || this.clock.pinned
+    this.mining = false
+    // The clock never gives less; a dev method's fixed timestamp is checked when it is set.
+    if (timestamp <= parent.timestamp) throw new BlockTimestampError(timestamp, parent.timestamp)
+    const coinbase = this.coinbase()
     const first = await this.blockStartTxs(number, timestamp)
     const firstHashes = new Set(first.map((t) => t.hash))
     let firstGas = 0n
@@ -318,6 +358,7 @@ export class Chain {
       })
     } else commit()
     const committedMs = performance.now() - committing
+    this.clock.sealed(timestamp, now, follow)
     this.state.apply(result.writeSet)
     const stored = this.store.getHeaderByNumber(number) as StoredHeader
     this.headHeader = stored
@@ -359,4 +400,9 @@ export class Chain {
     this.events.emit('block', sealed)
     return sealed
   }
+}
+
+/** The wall clock in whole seconds (block timestamps' unit). */
+function wallClockSeconds(): bigint {
+  return BigInt(Math.floor(Date.now() / 1000))
 }

@@ -9,6 +9,7 @@ export {
   type StoredHeader,
   transactionsRootOf,
 } from './block.js'
+export { BlockClock, BlockTimestampError, type NextTimestampInput } from './blockClock.js'
 export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
 export type { CallSimulator } from './callSimulator.js'
 export { Chain, type ChainComponents, type ChainOptions } from './chain.js'
@@ -22,6 +23,7 @@ export {
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
 export { effectiveGasPrice, effectiveTip } from './fees.js'
 export { type GenesisSpec, genesisHeader } from './genesis.js'
+export { impersonatedTx, impersonationSignature, isImpersonated } from './impersonatedTx.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
 export {
   type ChainNode,
@@ -60,7 +62,9 @@ export {
   type BlockProducer,
   createIntervalBlockProducer,
   type IntervalBlockProducerOptions,
+  shouldSealAt,
 } from './producer.js'
+export { createDevBlockMethods, MAX_MINED_BLOCKS } from './rpc/devBlocks.js'
 export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
 export {
   createHostPolicy,
@@ -69,6 +73,7 @@ export {
   isWildcardHost,
   LOOPBACK_HOST_NAMES,
 } from './rpc/hostPolicy.js'
+export { createImpersonationMethods, Impersonation } from './rpc/impersonation.js'
 export { isJSONContentType, JSON_CONTENT_TYPES } from './rpc/jsonContentType.js'
 export {
   createOriginPolicy,

@@ -3,6 +3,7 @@ import type { Address, Hex } from 'viem'
 import type { TxDecoder } from './decoder.js'
 import { TxRejectedError } from './errors.js'
 import { effectiveTip, minBig } from './fees.js'
+import { isImpersonated } from './impersonatedTx.js'
 import type { ChainStore } from './store.js'
 import { decodeSignedTx, intrinsicGas, type SignedTx, signedTxWithSender } from './tx.js'
 
@@ -207,6 +208,7 @@ export class Mempool {
       let tx: SignedTx | undefined
       try {
         tx = signedTxWithSender(row.raw, this.opts.chainId, row.from)
+        if (tx.type !== 'deposit' && isImpersonated(tx)) tx.impersonated = true
       } catch {
         // a row this build cannot decode (another chain id, a format change): dropped like a stale one
       }

@@ -5,7 +5,9 @@ import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
+import { createDevBlockMethods } from '../rpc/devBlocks.js'
 import { createEthMethods } from '../rpc/eth.js'
+import { createImpersonationMethods, Impersonation } from '../rpc/impersonation.js'
 import { createRPCServer, type RPCMethods } from '../rpc/server.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
@@ -165,16 +167,20 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     ...nodeInfoBase(init.role, chain, p2p, startedAt),
     ...init.info?.(context),
   })
+  const impersonation = new Impersonation()
   const rpc = createRPCServer(
     {
       ...createEthMethods(chain, {
         clientVersion: init.clientVersion,
-        // Not a dev network: no dev keys, no eth_sendTransaction.
+        // Not a dev network: no dev keys, no eth_sendTransaction, no impersonation.
         devKeys: config.dev ? dev.map((a) => a.privateKey) : [],
         dev: config.dev,
+        ...(config.dev ? { impersonation } : {}),
         logger,
       }),
       mesh_nodeInfo: () => nodeInfo(),
+      ...(config.dev ? createDevBlockMethods(chain) : {}),
+      ...(config.dev ? createImpersonationMethods(impersonation) : {}),
       ...init.methods?.(context),
     },
     { ...config.rpc, dev: config.dev, logger },

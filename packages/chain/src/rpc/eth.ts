@@ -1,17 +1,25 @@
 import type { Logger } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
-import { type Address, type Hex, numberToHex, type PrivateKeyAccount } from 'viem'
+import {
+  type Address,
+  type Hex,
+  numberToHex,
+  type PrivateKeyAccount,
+  type TransactionSerializable,
+} from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { StoredHeader } from '../block.js'
 import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import { effectiveTip, minBig } from '../fees.js'
+import { impersonatedTx } from '../impersonatedTx.js'
 import { logsOfBlock } from '../sealedBlock.js'
 import type { StoredTx } from '../store.js'
 import { isDepositRaw, type SignedTx, signedTxWithSender, txTypeOfRaw } from '../tx.js'
 import { createBlockStateResolver, headerOfRef } from './blockState.js'
 import { callIntrinsicGas, estimateCallGas, simulateRPCCall } from './callGas.js'
 import { formatBlock, formatHead, formatLog, formatReceipt, formatTx } from './format.js'
+import type { Impersonation } from './impersonation.js'
 import { logFilterRange, logMatches } from './logFilter.js'
 import {
   type BlockRef,
@@ -38,6 +46,11 @@ export type EthMethodsOptions = {
   maxLogRange?: bigint
   /** Most logs one eth_getLogs returns. Default 10,000. */
   maxLogResults?: number
+  /**
+   * Senders `eth_sendTransaction` accepts unsigned (a dev network's `anvil_impersonateAccount`); when given,
+   * anvil's `eth_sendUnsignedTransaction` exists too.
+   */
+  impersonation?: Impersonation
   /** Suggested priority fee (eth_maxPriorityFeePerGas). Default 1 gwei. */
   priorityFee?: bigint
   /** Gas cap of eth_call / eth_estimateGas. Default min(block gas limit, 2^24). */
@@ -46,6 +59,13 @@ export type EthMethodsOptions = {
 }
 
 const q = (n: bigint | number): Hex => numberToHex(n)
+
+/**
+ * The block a call runs at: as given, or with no block the pending one (the context of the block the
+ * transaction would land in, as anvil and hardhat estimate: number, timestamp, base fee of the next block).
+ */
+const callBlock = (p: readonly unknown[], i: number): BlockRef =>
+  p[i] === undefined || p[i] === null ? { tag: 'pending' } : paramBlock(p, i)
 
 /**
  * The `eth_`/`net_`/`web3_` methods over a `Chain`. Node-specific
@@ -90,6 +110,53 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     return hash
   }
 
+  /**
+   * `eth_sendTransaction` (signed with a dev account's key, or unsigned from an impersonated sender) and, on
+   * a dev network, anvil's `eth_sendUnsignedTransaction` (`unsigned`: any sender, no key).
+   */
+  const sendTransaction = async (p: readonly unknown[], unsigned: boolean): Promise<Hex> => {
+    expectCount(p, 1, 1)
+    const call = paramCall(p, 0)
+    if (!call.from)
+      throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: field "from" is required')
+    const from = call.from
+    const acct = unsigned ? undefined : dev.get(from)
+    if (!acct && !unsigned && options.impersonation?.has(from) !== true)
+      throw new RPCError(
+        RPCErrorCode.server,
+        `unknown account ${from}: only the node's dev accounts can sign`,
+        options.impersonation
+          ? { metaMessages: [`- Impersonate it first: anvil_impersonateAccount ["${from}"].`] }
+          : {},
+      )
+    // Estimated in the context of the block it will land in (next number, timestamp and base fee).
+    const gas = call.gas ?? (await estimateCallGas(chain, stateAt({ tag: 'pending' }, 0), call, callGasCap))
+    const base = {
+      chainId: Number(chain.chainId),
+      nonce: Number(call.nonce ?? chain.mempool.pendingNonce(from)),
+      gas,
+      value: call.value ?? 0n,
+      data: call.data ?? '0x',
+      ...(call.to ? { to: call.to } : {}),
+    }
+    const tx: TransactionSerializable =
+      call.gasPrice !== undefined
+        ? { ...base, type: 'legacy', gasPrice: call.gasPrice }
+        : {
+            ...base,
+            type: 'eip1559',
+            maxPriorityFeePerGas: call.maxPriorityFeePerGas ?? priorityFee,
+            maxFeePerGas:
+              call.maxFeePerGas ?? chain.nextBaseFee() * 2n + (call.maxPriorityFeePerGas ?? priorityFee),
+          }
+    if (acct) return sendRaw(await acct.signTransaction(tx))
+    // Impersonated: unsigned, with the sender as given (no recovery); persisted with it like any pool tx.
+    const impersonated = impersonatedTx(tx, from, chain.chainId)
+    chain.mempool.insert(impersonated)
+    await chain.mempool.flush()
+    return impersonated.hash
+  }
+
   const methods: RPCMethods = {
     web3_clientVersion: () => options.clientVersion ?? 'rollup-mesh/0.1.0',
     net_version: () => chain.chainId.toString(),
@@ -131,7 +198,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     eth_call: async (p) => {
       expectCount(p, 1, 3)
       const call = paramCall(p, 0)
-      const at = stateAt(paramBlock(p, 1), 1)
+      const at = stateAt(callBlock(p, 1), 1)
       if (p[2] !== undefined && p[2] !== null)
         throw new RPCError(
           RPCErrorCode.invalidParams,
@@ -146,7 +213,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     eth_estimateGas: async (p) => {
       expectCount(p, 1, 2)
       const call = paramCall(p, 0)
-      return q(await estimateCallGas(chain, stateAt(paramBlock(p, 1), 1), call, callGasCap))
+      return q(await estimateCallGas(chain, stateAt(callBlock(p, 1), 1), call, callGasCap))
     },
     eth_feeHistory: (p) => {
       expectCount(p, 2, 3)
@@ -204,38 +271,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
         throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: expected 0x-prefixed hex bytes')
       return sendRaw(p[0] as Hex)
     },
-    eth_sendTransaction: async (p) => {
-      expectCount(p, 1, 1)
-      const call = paramCall(p, 0)
-      if (!call.from)
-        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: field "from" is required')
-      const acct = dev.get(call.from)
-      if (!acct)
-        throw new RPCError(
-          RPCErrorCode.server,
-          `unknown account ${call.from}: only the node's dev accounts can sign`,
-        )
-      const gas = call.gas ?? (await estimateCallGas(chain, stateAt({ tag: 'pending' }, 0), call, callGasCap))
-      const base = {
-        chainId: Number(chain.chainId),
-        nonce: Number(call.nonce ?? chain.mempool.pendingNonce(call.from)),
-        gas,
-        value: call.value ?? 0n,
-        data: call.data ?? '0x',
-        ...(call.to ? { to: call.to } : {}),
-      }
-      const raw =
-        call.gasPrice !== undefined
-          ? await acct.signTransaction({ ...base, type: 'legacy', gasPrice: call.gasPrice })
-          : await acct.signTransaction({
-              ...base,
-              type: 'eip1559',
-              maxPriorityFeePerGas: call.maxPriorityFeePerGas ?? priorityFee,
-              maxFeePerGas:
-                call.maxFeePerGas ?? chain.nextBaseFee() * 2n + (call.maxPriorityFeePerGas ?? priorityFee),
-            })
-      return sendRaw(raw)
-    },
+    eth_sendTransaction: (p) => sendTransaction(p, false),
     eth_getTransactionByHash: (p) => {
       expectCount(p, 1, 1)
       const hash = paramHex(p, 0, 32)
@@ -343,5 +379,6 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     },
   }
   if (options.dev === false) Reflect.deleteProperty(methods, 'eth_sendTransaction')
+  if (options.impersonation) methods.eth_sendUnsignedTransaction = (p) => sendTransaction(p, true) // anvil's: any sender, dev only
   return methods
 }

@@ -51,6 +51,11 @@ export type ExecutableTx = {
   mint?: bigint
   /** Deposits: the unique id of the deposit (OP Stack's sourceHash). */
   sourceHash?: Hex
+  /**
+   * Sent unsigned as `from` on a dev network (anvil's impersonation): run like any transaction from `from`
+   * except that EIP-3607 does not apply (a contract account may send, as on anvil).
+   */
+  impersonated?: boolean
 }
 
 export type Log = { address: Address; topics: Hex[]; data: Hex }

@@ -134,7 +134,9 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
     state.putAccount(from, { nonce, balance: minted, codeHash, vm: senderVm })
   } else {
     if (tx.nonce !== nonce) return skip(`nonce ${tx.nonce} does not match the sender's nonce ${nonce}`)
-    if (codeHash !== EMPTY_CODE_HASH) return skip(`sender ${from} is a contract (EIP-3607)`)
+    // An impersonated sender (dev networks) may be a contract, as on anvil.
+    if (codeHash !== EMPTY_CODE_HASH && !tx.impersonated)
+      return skip(`sender ${from} is a contract (EIP-3607)`)
     const balance = sender?.balance ?? 0n
     const upfront = tx.gas * pricing.maxPrice + tx.value
     if (balance < upfront)

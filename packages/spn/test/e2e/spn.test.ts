@@ -481,8 +481,9 @@ describe('crash safety', () => {
       )
       expect(receipts.every((r) => r.status === 'success')).toBe(true)
       expect(receipts).toHaveLength(ackedBefore)
-      // The chain continues past its pre-crash head and links by hash all the way down.
-      await new Promise((r) => setTimeout(r, 300))
+      // The chain continues past its pre-crash head and links by hash all the way down (an idle node seals
+      // one block a second: timestamps strictly increase).
+      await new Promise((r) => setTimeout(r, 1_200))
       const head = await publicClient.getBlockNumber()
       expect(head).toBeGreaterThan(headAfterRestart)
       const blocks = (
