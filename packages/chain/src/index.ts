@@ -22,7 +22,13 @@ export {
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
 export { effectiveGasPrice, effectiveTip } from './fees.js'
 export { type GenesisSpec, genesisHeader } from './genesis.js'
-export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
+export {
+  Mempool,
+  type MempoolContent,
+  type MempoolDeps,
+  type MempoolEvents,
+  type MempoolOptions,
+} from './mempool.js'
 export {
   type ChainNode,
   type ChainNodeInit,
@@ -61,7 +67,9 @@ export {
   createIntervalBlockProducer,
   type IntervalBlockProducerOptions,
 } from './producer.js'
+export { createBlockQueryMethods } from './rpc/blockQueries.js'
 export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
+export { createFilterMethods, defaultFilterOptions, type FilterMethodsOptions } from './rpc/filters.js'
 export {
   expectCount,
   invalidParam,
@@ -85,6 +93,8 @@ export {
   type RPCServer,
   type RPCServerOptions,
 } from './rpc/server.js'
+export { createSigningMethods, type SigningMethodsOptions } from './rpc/signing.js'
+export { createTxpoolMethods } from './rpc/txpool.js'
 export { type ChainEvents, logsOfBlock, type SealedBlock } from './sealedBlock.js'
 export { recoverSigner, recoveryBackend } from './secp256k1.js'
 export {

@@ -5,8 +5,12 @@ import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
+import { createBlockQueryMethods } from '../rpc/blockQueries.js'
 import { createEthMethods } from '../rpc/eth.js'
+import { createFilterMethods } from '../rpc/filters.js'
 import { createRPCServer, type RPCMethods } from '../rpc/server.js'
+import { createSigningMethods } from '../rpc/signing.js'
+import { createTxpoolMethods } from '../rpc/txpool.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
 import { type ChainNodeConfig, defaultChainNodeConfig } from './config.js'
@@ -172,6 +176,10 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
         devKeys: dev.map((a) => a.privateKey),
         logger,
       }),
+      ...createFilterMethods(chain),
+      ...createBlockQueryMethods(chain),
+      ...createTxpoolMethods(chain),
+      ...(config.dev ? createSigningMethods(chain, { devKeys: dev.map((a) => a.privateKey) }) : {}),
       mesh_nodeInfo: () => nodeInfo(),
       ...init.methods?.(context),
     },

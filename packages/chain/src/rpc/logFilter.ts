@@ -49,3 +49,28 @@ export function logMatches(l: StoredLog, f: LogFilterParam): boolean {
   }
   return true
 }
+
+/**
+ * The logs a filter matches in the store (what `eth_getLogs` and `eth_getFilterLogs` answer): the filter's
+ * range (at most `maxLogRange` blocks), at most `maxLogResults` logs, else a -32005 error saying to narrow it.
+ */
+export function queryLogs(
+  chain: Chain,
+  f: LogFilterParam,
+  limits: { maxLogRange: bigint; maxLogResults: number },
+): StoredLog[] {
+  const { from, to } = logFilterRange(chain, f, limits.maxLogRange)
+  const logs = chain.store.getLogs({
+    fromBlock: from,
+    toBlock: to,
+    addresses: f.addresses,
+    topics: f.topics,
+    limit: limits.maxLogResults + 1,
+  })
+  if (logs.length > limits.maxLogResults)
+    throw new RPCError(
+      RPCErrorCode.limitExceeded,
+      `query returned more than ${limits.maxLogResults} results; narrow the block range or the filter`,
+    )
+  return logs
+}

@@ -1,0 +1,199 @@
+import {
+  type Address,
+  type Hex,
+  type PrivateKeyAccount,
+  type TypedDataDefinition,
+  BaseError as ViemBaseError,
+} from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import type { Chain } from '../chain.js'
+import { RPCError, RPCErrorCode } from '../errors.js'
+import { minBig } from '../fees.js'
+import { createBlockStateResolver } from './blockState.js'
+import { estimateCallGas } from './callGas.js'
+import { expectCount, invalidParam, paramAddress, paramCall, paramHex } from './params.js'
+import type { RPCMethods } from './server.js'
+
+export type SigningMethodsOptions = {
+  /** The keys the node signs with (anvil's dev accounts); the methods refuse any other address. */
+  devKeys: readonly Hex[]
+  /** Priority fee of a transaction that names none (`eth_signTransaction`). Default 1 gwei. */
+  priorityFee?: bigint
+  /** Gas cap of the estimate for a transaction without `gas`. Default min(block gas limit, 2^24). */
+  callGasCap?: bigint
+}
+
+type TypedFields = Record<string, readonly { name: string; type: string }[]>
+
+const bad = (i: number, what: string) =>
+  new RPCError(RPCErrorCode.invalidParams, `invalid argument ${i}: ${what}`, { code: 'INVALID_TYPED_DATA' })
+
+/**
+ * One EIP-712 value with its integers as bigints: wallets send uints as decimal or hex strings (ethers
+ * writes decimal strings), which viem's encoder would not read as numbers.
+ */
+function typedValue(types: TypedFields, type: string, value: unknown, path: string, i: number): unknown {
+  const array = /^(.*)\[(\d*)\]$/.exec(type)
+  if (array) {
+    if (!Array.isArray(value)) throw bad(i, `${path} must be an array (${type})`)
+    return value.map((v, k) => typedValue(types, array[1] as string, v, `${path}[${k}]`, i))
+  }
+  if (types[type]) return typedStruct(types, type, value, path, i)
+  if (/^u?int\d*$/.test(type)) {
+    if (typeof value === 'bigint') return value
+    if (
+      (typeof value === 'number' && Number.isSafeInteger(value)) ||
+      (typeof value === 'string' && /^(-?\d+|0x[0-9a-fA-F]+)$/.test(value))
+    )
+      return BigInt(value)
+    throw bad(i, `${path} must be an integer (${type}) as a number or a decimal or hex string`)
+  }
+  return value
+}
+
+function typedStruct(types: TypedFields, type: string, value: unknown, path: string, i: number) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw bad(i, `${path} must be an object (${type})`)
+  const o = value as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const field of types[type] ?? [])
+    out[field.name] = typedValue(types, field.type, o[field.name], `${path}.${field.name}`, i)
+  return out
+}
+
+/** `eth_signTypedData_v4`'s typed data: an object or its JSON, with `types`, `primaryType`, `domain`, `message`. */
+function paramTypedData(params: readonly unknown[], i: number): TypedDataDefinition {
+  let v = params[i]
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v)
+    } catch {
+      throw invalidParam(i, 'EIP-712 typed data (an object or its JSON)')
+    }
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw invalidParam(i, 'EIP-712 typed data (an object or its JSON)')
+  const o = v as Record<string, unknown>
+  if (typeof o.types !== 'object' || o.types === null || Array.isArray(o.types))
+    throw bad(i, 'field "types" must be an object of struct definitions')
+  for (const [name, fields] of Object.entries(o.types))
+    if (
+      !Array.isArray(fields) ||
+      fields.some((f) => typeof f?.name !== 'string' || typeof f?.type !== 'string')
+    )
+      throw bad(i, `types.${name} must be a list of { name, type }`)
+  const types = o.types as TypedFields
+  if (typeof o.primaryType !== 'string' || !types[o.primaryType])
+    throw bad(i, 'field "primaryType" must name one of "types"')
+  const domainTypes: TypedFields = {
+    ...types,
+    EIP712Domain: types.EIP712Domain ?? [
+      { name: 'name', type: 'string' },
+      { name: 'version', type: 'string' },
+      { name: 'chainId', type: 'uint256' },
+      { name: 'verifyingContract', type: 'address' },
+      { name: 'salt', type: 'bytes32' },
+    ],
+  }
+  const domain = typedStruct(domainTypes, 'EIP712Domain', o.domain ?? {}, 'domain', i)
+  for (const k of Object.keys(domain)) if (domain[k] === undefined) delete domain[k]
+  return {
+    types,
+    primaryType: o.primaryType,
+    domain,
+    message: typedStruct(types, o.primaryType, o.message, 'message', i),
+  } as TypedDataDefinition
+}
+
+/** viem's complaint about a value (a bad address, bytes of the wrong size) as invalid params. */
+async function signing<T>(i: number, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f()
+  } catch (err) {
+    if (err instanceof ViemBaseError) throw bad(i, err.shortMessage)
+    throw err
+  }
+}
+
+/**
+ * Signing with the node's dev accounts, as anvil does (registered only on dev networks):
+ * `eth_sign(address, data)` and `personal_sign(data, address)` (EIP-191 over the bytes),
+ * `eth_signTypedData_v4(address, typedData)` (EIP-712; the typed data as an object or JSON string), and
+ * `eth_signTransaction(tx)` (the raw signed transaction, nonce, gas and fees filled as
+ * `eth_sendTransaction` fills them, not sent). Any other address is refused with -32602.
+ *
+ * @example
+ * ```ts
+ * import { createRPCServer, createSigningMethods } from '@rollup-mesh/chain'
+ * import { devAccounts } from '@rollup-mesh/core'
+ *
+ * const server = createRPCServer({ ...createSigningMethods(chain, { devKeys: devAccounts(10).map((a) => a.privateKey) }) })
+ * await server.start()
+ * // ethers v6: await (await provider.getSigner(0)).signMessage('hello')
+ * ```
+ */
+export function createSigningMethods(chain: Chain, options: SigningMethodsOptions): RPCMethods {
+  const priorityFee = options.priorityFee ?? 1_000_000_000n
+  const callGasCap = options.callGasCap ?? minBig(chain.blockGasLimit, 1n << 24n)
+  const stateAt = createBlockStateResolver(chain)
+  const accounts = new Map<Address, PrivateKeyAccount>()
+  for (const key of options.devKeys) {
+    const account = privateKeyToAccount(key)
+    accounts.set(account.address.toLowerCase() as Address, account)
+  }
+  const signer = (params: readonly unknown[], i: number): PrivateKeyAccount => {
+    const address = paramAddress(params, i)
+    const account = accounts.get(address)
+    if (!account)
+      throw new RPCError(
+        RPCErrorCode.invalidParams,
+        `invalid argument ${i}: no key for ${address}; this node signs for its dev accounts only (eth_accounts)`,
+        { code: 'UNKNOWN_ACCOUNT' },
+      )
+    return account
+  }
+
+  return {
+    eth_sign: (p) => {
+      expectCount(p, 2, 2)
+      const account = signer(p, 0)
+      return account.signMessage({ message: { raw: paramHex(p, 1) } })
+    },
+    personal_sign: (p) => {
+      expectCount(p, 2, 3) // geth's third argument is a passphrase, unused for dev accounts
+      const data = paramHex(p, 0)
+      return signer(p, 1).signMessage({ message: { raw: data } })
+    },
+    eth_signTypedData_v4: (p) => {
+      expectCount(p, 2, 2)
+      const account = signer(p, 0)
+      const typed = paramTypedData(p, 1)
+      return signing(1, () => account.signTypedData(typed))
+    },
+    eth_signTransaction: async (p) => {
+      expectCount(p, 1, 1)
+      const call = paramCall(p, 0)
+      if (!call.from)
+        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: field "from" is required')
+      const account = signer([call.from], 0)
+      const gas = call.gas ?? (await estimateCallGas(chain, stateAt({ tag: 'pending' }, 0), call, callGasCap))
+      const base = {
+        chainId: Number(chain.chainId),
+        nonce: Number(call.nonce ?? chain.mempool.pendingNonce(call.from)),
+        gas,
+        value: call.value ?? 0n,
+        data: call.data ?? '0x',
+        ...(call.to ? { to: call.to } : {}),
+      }
+      const tip = call.maxPriorityFeePerGas ?? priorityFee
+      return call.gasPrice !== undefined
+        ? account.signTransaction({ ...base, type: 'legacy', gasPrice: call.gasPrice })
+        : account.signTransaction({
+            ...base,
+            type: 'eip1559',
+            maxPriorityFeePerGas: tip,
+            maxFeePerGas: call.maxFeePerGas ?? chain.nextBaseFee() * 2n + tip,
+          })
+    },
+  }
+}
