@@ -55,7 +55,8 @@ export function formatTx(
     gas: q(tx.gas),
     input: tx.data,
     chainId: q(tx.chainId),
-    v: q(tx.v),
+    // geth and anvil: a typed transaction's `v` is its y parity (27/28 belong to legacy signatures).
+    v: q(tx.type === 'legacy' ? tx.v : tx.yParity),
     r: tx.r,
     s: tx.s,
   }
