@@ -1,6 +1,6 @@
 import type { Logger } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
-import { type Address, type Hex, numberToHex, type PrivateKeyAccount } from 'viem'
+import { type Address, type Hex, keccak256, numberToHex, type PrivateKeyAccount } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { StoredHeader } from '../block.js'
 import type { Chain } from '../chain.js'
@@ -86,12 +86,18 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
 
   const methods: RPCMethods = {
     web3_clientVersion: () => options.clientVersion ?? 'rollup-mesh/0.1.0',
+    web3_sha3: (p) => {
+      expectCount(p, 1, 1)
+      return keccak256(paramHex(p, 0))
+    },
     net_version: () => chain.chainId.toString(),
     net_listening: () => true,
     eth_chainId: () => q(chain.chainId),
     eth_syncing: () => false,
     eth_blockNumber: () => q(chain.head().number),
     eth_accounts: () => [...dev.keys()], // lower-case, as anvil answers
+    eth_coinbase: () => chain.head().coinbase,
+    eth_hashrate: () => '0x0', // no proof of work; anvil answers the same
     eth_gasPrice: () => q(chain.nextBaseFee() + priorityFee),
     eth_maxPriorityFeePerGas: () => q(priorityFee),
 
@@ -291,12 +297,16 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
             if (logMatches(l, f)) conn.notify('eth_subscription', { subscription: id, result: formatLog(l) })
         })
       } else if (kind === 'newPendingTransactions') {
-        throw new RPCError(
-          RPCErrorCode.invalidParams,
-          'invalid argument 0: newPendingTransactions is not supported; use newHeads or logs',
+        // geth's optional second argument: full transaction objects instead of hashes
+        const full = paramBool(p, 1, false)
+        off = chain.mempool.events.on('tx', (tx) =>
+          conn.notify('eth_subscription', { subscription: id, result: full ? formatTx(tx, null) : tx.hash }),
         )
       } else
-        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: expected "newHeads" or "logs"')
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          'invalid argument 0: expected "newHeads", "logs" or "newPendingTransactions"',
+        )
       subscriptions.set(id, off)
       conn.onClose(() => {
         off()

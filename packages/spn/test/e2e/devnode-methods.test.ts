@@ -16,6 +16,7 @@ import {
   toHex,
   verifyMessage,
   verifyTypedData,
+  webSocket,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -310,6 +311,48 @@ describe('filters through viem and ethers (polling over HTTP)', () => {
       await contract.removeAllListeners()
     } finally {
       provider.destroy()
+    }
+  })
+})
+
+describe('pending transactions over WebSocket, and small anvil extras', () => {
+  it('viem watchPendingTransactions (eth_subscribe newPendingTransactions) receives the hash of a sent transaction', async () => {
+    const client = createPublicClient({ chain: viemChain(live.rpcUrl), transport: webSocket(live.wsUrl) })
+    const seen = new Set<Hex>()
+    const unwatch = client.watchPendingTransactions({
+      onTransactions: (hashes) => hashes.forEach((h) => seen.add(h)),
+    })
+    try {
+      const sent: Hex[] = []
+      await until(
+        'a pending transaction over WebSocket',
+        async () => {
+          if (!sent.some((h) => seen.has(h))) sent.push(await emit(live.rpcUrl, emitter, 1n, carolNonce++))
+          return sent.find((h) => seen.has(h))
+        },
+        15_000,
+      )
+    } finally {
+      unwatch()
+      await (await client.transport.getRpcClient()).close()
+    }
+  })
+
+  it('eth_coinbase, eth_hashrate and web3_sha3 answer as anvil does', async () => {
+    const head = await result(live.rpcUrl, 'eth_getBlockByNumber', ['latest', false])
+    expect(await result(live.rpcUrl, 'eth_coinbase')).toBe(head.miner)
+    const ours = [
+      await result(live.rpcUrl, 'eth_hashrate'),
+      await result(live.rpcUrl, 'web3_sha3', ['0x68656c6c6f']),
+    ]
+    expect(ours).toEqual(['0x0', keccak256('0x68656c6c6f')])
+    if (anvil) {
+      const a = anvil
+      expect(ours).toEqual([
+        await result(a.url, 'eth_hashrate'),
+        await result(a.url, 'web3_sha3', ['0x68656c6c6f']),
+      ])
+      expect(await result(live.rpcUrl, 'eth_coinbase')).toBe(await result(a.url, 'eth_coinbase')) // both the zero address by default
     }
   })
 })
