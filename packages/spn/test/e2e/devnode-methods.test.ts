@@ -320,7 +320,9 @@ describe('pending transactions over WebSocket, and small anvil extras', () => {
     const client = createPublicClient({ chain: viemChain(live.rpcUrl), transport: webSocket(live.wsUrl) })
     const seen = new Set<Hex>()
     const unwatch = client.watchPendingTransactions({
-      onTransactions: (hashes) => hashes.forEach((h) => seen.add(h)),
+      onTransactions: (hashes) => {
+        for (const h of hashes) seen.add(h)
+      },
     })
     try {
       const sent: Hex[] = []
