@@ -434,6 +434,26 @@ describe('block queries (compared with anvil)', () => {
   })
 })
 
+describe('block queries through viem', () => {
+  it('getTransaction by block and index, getBlockTransactionCount by hash, and eth_getBlockReceipts agree with per-hash lookups', async () => {
+    const client = createPublicClient({ chain: viemChain(manual.rpcUrl), transport: http(manual.rpcUrl) })
+    const hash = await client.sendRawTransaction({
+      serializedTransaction: await signed(bob, { nonce: 0, to: carol.address, value: 3n, gas: 21_000n }),
+    })
+    const block = await manual.chain.produceBlock()
+    const byHash = await client.getTransaction({ hash })
+    expect(await client.getTransaction({ blockHash: block.header.hash, index: 0 })).toEqual(byHash)
+    expect(await client.getTransaction({ blockNumber: block.header.number, index: 0 })).toEqual(byHash)
+    expect(await client.getTransaction({ blockTag: 'latest', index: 0 })).toEqual(byHash)
+    expect(await client.getBlockTransactionCount({ blockHash: block.header.hash })).toBe(1)
+    const receipts = await client.request({
+      method: 'eth_getBlockReceipts' as never,
+      params: ['latest'] as never,
+    })
+    expect(receipts).toEqual([await result(manual.rpcUrl, 'eth_getTransactionReceipt', [hash])])
+  })
+})
+
 describe('txpool (compared with anvil --no-mining)', () => {
   it('txpool_status, txpool_content and txpool_inspect equal anvil’s for the same pooled transactions', async () => {
     const [p0, p1, q3] = [
