@@ -6,7 +6,7 @@ import { logsOfBlock, type SealedBlock } from '../sealedBlock.js'
 import type { StoredLog } from '../store.js'
 import type { SignedTx } from '../tx.js'
 import { formatLog, formatTx } from './format.js'
-import { logMatches, queryLogs } from './logFilter.js'
+import { compileLogMatcher, queryLogs } from './logFilter.js'
 import { expectCount, invalidParam, type LogFilterParam, paramBool, paramLogFilter } from './params.js'
 import type { RPCMethods } from './server.js'
 
@@ -34,8 +34,16 @@ export const defaultFilterOptions = {
 } as const
 
 type FilterBase = { lastPoll: number; dropped: number }
+type LogsFilter = FilterBase & {
+  kind: 'logs'
+  criteria: LogFilterParam
+  from: bigint | undefined
+  to: bigint | undefined
+  matches: (l: StoredLog) => boolean
+  changes: StoredLog[]
+}
 type Filter =
-  | (FilterBase & { kind: 'logs'; criteria: LogFilterParam; changes: StoredLog[] })
+  | LogsFilter
   | (FilterBase & { kind: 'blocks'; changes: Hex[] })
   | (FilterBase & { kind: 'pendingTxs'; fullTx: boolean; changes: (Hex | SignedTx)[] })
 
@@ -86,6 +94,9 @@ export function createFilterMethods(chain: Chain, options: FilterMethodsOptions 
   const opts = { ...defaultFilterOptions, ...options }
   const now = options.now ?? Date.now
   const filters = new Map<Hex, Filter>()
+  /** Log filters by the addresses they name; those naming none. */
+  const logFiltersByAddress = new Map<string, Set<LogsFilter>>()
+  const anyAddressLogFilters = new Set<LogsFilter>()
   let offBlocks: (() => void) | undefined
   let offTxs: (() => void) | undefined
 
@@ -98,27 +109,66 @@ export function createFilterMethods(chain: Chain, options: FilterMethodsOptions 
     }
   }
 
+  const add = (id: Hex, f: Filter) => {
+    filters.set(id, f)
+    if (f.kind !== 'logs') return
+    if (f.criteria.addresses.length === 0) anyAddressLogFilters.add(f)
+    for (const a of f.criteria.addresses) {
+      const set = logFiltersByAddress.get(a)
+      if (set) set.add(f)
+      else logFiltersByAddress.set(a, new Set([f]))
+    }
+  }
+
+  const remove = (id: Hex): boolean => {
+    const f = filters.get(id)
+    if (!f) return false
+    filters.delete(id)
+    if (f.kind === 'logs') {
+      anyAddressLogFilters.delete(f)
+      for (const a of f.criteria.addresses) {
+        const set = logFiltersByAddress.get(a)
+        set?.delete(f)
+        if (set?.size === 0) logFiltersByAddress.delete(a)
+      }
+    }
+    return true
+  }
+
   const expire = () => {
     const deadline = now() - opts.timeoutMs
-    for (const [id, f] of filters) if (f.lastPoll < deadline) filters.delete(id)
+    for (const [id, f] of filters) if (f.lastPoll < deadline) remove(id)
     listen()
   }
 
   const onBlock = (b: SealedBlock) => {
-    let logs: StoredLog[] | undefined
+    const n = b.header.number
+    const active = new Set<LogsFilter>()
     for (const f of filters.values()) {
       if (f.kind === 'blocks') push(f, [b.header.hash])
-      else if (f.kind === 'logs') {
-        logs ??= logsOfBlock(b)
-        const { from, to } = numericBounds(f.criteria)
-        if ((from !== undefined && b.header.number < from) || (to !== undefined && b.header.number > to))
-          continue
-        if (f.criteria.blockHash && f.criteria.blockHash !== b.header.hash) continue
-        push(
-          f,
-          logs.filter((l) => logMatches(l, f.criteria)),
-        )
+      else if (
+        f.kind === 'logs' &&
+        (f.from === undefined || n >= f.from) &&
+        (f.to === undefined || n <= f.to) &&
+        (!f.criteria.blockHash || f.criteria.blockHash === b.header.hash)
+      )
+        active.add(f)
+    }
+    if (active.size > 0) {
+      // Each log is checked against the filters naming its address and those naming none (not every filter):
+      // 1,000 filters over a 1,000-log block cost 80–150 ms checked one by one.
+      const found = new Map<LogsFilter, StoredLog[]>()
+      for (const log of logsOfBlock(b)) {
+        const l = { ...log, topics: log.topics.map((t) => t.toLowerCase() as Hex) }
+        for (const set of [logFiltersByAddress.get(l.address), anyAddressLogFilters])
+          for (const f of set ?? [])
+            if (active.has(f) && f.matches(l)) {
+              const list = found.get(f)
+              if (list) list.push(l)
+              else found.set(f, [l])
+            }
       }
+      for (const [f, logs] of found) push(f, logs)
     }
     expire()
   }
@@ -157,7 +207,7 @@ export function createFilterMethods(chain: Chain, options: FilterMethodsOptions 
       )
     let id = newFilterId()
     while (filters.has(id)) id = newFilterId()
-    filters.set(id, f)
+    add(id, f)
     listen()
     return id
   }
@@ -179,7 +229,16 @@ export function createFilterMethods(chain: Chain, options: FilterMethodsOptions 
           RPCErrorCode.invalidParams,
           `invalid argument 0: invalid from and to block combination (fromBlock ${from} > toBlock ${to})`,
         )
-      return install({ kind: 'logs', criteria, changes: [], lastPoll: now(), dropped: 0 })
+      return install({
+        kind: 'logs',
+        criteria,
+        from,
+        to,
+        matches: compileLogMatcher(criteria),
+        changes: [],
+        lastPoll: now(),
+        dropped: 0,
+      })
     },
     eth_newBlockFilter: (p) => {
       expectCount(p, 0, 0)
@@ -217,7 +276,7 @@ export function createFilterMethods(chain: Chain, options: FilterMethodsOptions 
     },
     eth_uninstallFilter: (p) => {
       expectCount(p, 1, 1)
-      const deleted = filters.delete(paramFilterId(p, 0))
+      const deleted = remove(paramFilterId(p, 0))
       listen()
       return deleted
     },

@@ -74,3 +74,22 @@ export function queryLogs(
     )
   return logs
 }
+
+/**
+ * `logMatches` compiled once for a filter that checks many logs (polling filters check every new block's
+ * logs): address and topic sets instead of list scans. `l`'s topics must be lower-case.
+ */
+export function compileLogMatcher(f: LogFilterParam): (l: StoredLog) => boolean {
+  const addresses = f.addresses.length ? new Set<string>(f.addresses) : undefined
+  const topics = f.topics.map((alts) => (alts ? new Set<string>(alts) : undefined))
+  return (l) => {
+    if (addresses && !addresses.has(l.address)) return false
+    for (let i = 0; i < topics.length; i++) {
+      const alts = topics[i]
+      if (!alts) continue
+      const t = l.topics[i]
+      if (t === undefined || !alts.has(t)) return false
+    }
+    return true
+  }
+}

@@ -1,10 +1,10 @@
-import { type Hex, keccak256, toHex } from 'viem'
+import { getContractAddress, type Hex, keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Chain } from '../../../src/chain.js'
 import { RPCError, RPCErrorCode } from '../../../src/errors.js'
 import { createFilterMethods } from '../../../src/rpc/filters.js'
 import type { RPCMethods } from '../../../src/rpc/server.js'
-import { signTx } from '../helpers.js'
+import { keys, signTx } from '../helpers.js'
 import { invoke, logEmitter, openDevChain, signCreate } from './devChain.js'
 
 const TOPIC_A = keccak256(toHex('A'))
@@ -69,6 +69,31 @@ describe('eth_newFilter / eth_newBlockFilter / eth_newPendingTransactionFilter',
     const logs = (await invoke(methods, 'eth_getFilterLogs', [all])) as { blockHash: Hex }[]
     expect(logs.map((l) => l.blockHash)).toEqual([before.header.hash, mined.header.hash])
     for (const f of [id, other, all]) await invoke(methods, 'eth_uninstallFilter', [f])
+  })
+
+  it('a log filter naming addresses gets the logs of each of them, in block order, and no others', async () => {
+    const at = (n: number) =>
+      getContractAddress({ from: keys[0]?.address as Hex, nonce: BigInt(n) }).toLowerCase()
+    const [first, second] = [at(nonce), at(nonce + 1)]
+    const both = (await invoke(methods, 'eth_newFilter', [{ address: [second, first] }])) as Hex
+    const one = (await invoke(methods, 'eth_newFilter', [{ address: second, topics: [null, null] }])) as Hex
+    const none = (await invoke(methods, 'eth_newFilter', [{ address: `0x${'42'.repeat(20)}` }])) as Hex
+    await chain.mempool.add(await signCreate(0, nonce++, logEmitter(TOPIC_A)))
+    await chain.mempool.add(await signCreate(0, nonce++, logEmitter(TOPIC_B)))
+    await chain.mempool.add(await signCreate(0, nonce++, logEmitter(TOPIC_A))) // a third address
+    await chain.produceBlock()
+    const addresses = async (id: Hex) =>
+      ((await invoke(methods, 'eth_getFilterChanges', [id])) as { address: Hex; logIndex: Hex }[]).map(
+        (l) => [l.address, l.logIndex],
+      )
+    expect(await addresses(both)).toEqual([
+      [first, '0x0'],
+      [second, '0x1'],
+    ])
+    // trailing null topics are wildcards even past a log's last topic (our eth_getLogs and anvil agree)
+    expect(await addresses(one)).toEqual([[second, '0x1']])
+    expect(await addresses(none)).toEqual([])
+    for (const f of [both, one, none]) await invoke(methods, 'eth_uninstallFilter', [f])
   })
 
   it('a log filter with numeric bounds skips blocks outside them', async () => {
