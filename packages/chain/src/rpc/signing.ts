@@ -1,18 +1,13 @@
-import {
-  type Address,
-  type Hex,
-  type PrivateKeyAccount,
-  type TypedDataDefinition,
-  BaseError as ViemBaseError,
-} from 'viem'
+import { type Address, type Hex, type PrivateKeyAccount, BaseError as ViemBaseError } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import { minBig } from '../fees.js'
 import { createBlockStateResolver } from './blockState.js'
 import { estimateCallGas } from './callGas.js'
-import { expectCount, invalidParam, paramAddress, paramCall, paramHex } from './params.js'
+import { expectCount, paramAddress, paramCall, paramHex } from './params.js'
 import type { RPCMethods } from './server.js'
+import { paramTypedData } from './typedData.js'
 
 export type SigningMethodsOptions = {
   /** The keys the node signs with (anvil's dev accounts); the methods refuse any other address. */
@@ -23,94 +18,15 @@ export type SigningMethodsOptions = {
   callGasCap?: bigint
 }
 
-type TypedFields = Record<string, readonly { name: string; type: string }[]>
-
-const bad = (i: number, what: string) =>
-  new RPCError(RPCErrorCode.invalidParams, `invalid argument ${i}: ${what}`, { code: 'INVALID_TYPED_DATA' })
-
-/**
- * One EIP-712 value with its integers as bigints: wallets send uints as decimal or hex strings (ethers
- * writes decimal strings), which viem's encoder would not read as numbers.
- */
-function typedValue(types: TypedFields, type: string, value: unknown, path: string, i: number): unknown {
-  const array = /^(.*)\[(\d*)\]$/.exec(type)
-  if (array) {
-    if (!Array.isArray(value)) throw bad(i, `${path} must be an array (${type})`)
-    return value.map((v, k) => typedValue(types, array[1] as string, v, `${path}[${k}]`, i))
-  }
-  if (types[type]) return typedStruct(types, type, value, path, i)
-  if (/^u?int\d*$/.test(type)) {
-    if (typeof value === 'bigint') return value
-    if (
-      (typeof value === 'number' && Number.isSafeInteger(value)) ||
-      (typeof value === 'string' && /^(-?\d+|0x[0-9a-fA-F]+)$/.test(value))
-    )
-      return BigInt(value)
-    throw bad(i, `${path} must be an integer (${type}) as a number or a decimal or hex string`)
-  }
-  return value
-}
-
-function typedStruct(types: TypedFields, type: string, value: unknown, path: string, i: number) {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw bad(i, `${path} must be an object (${type})`)
-  const o = value as Record<string, unknown>
-  const out: Record<string, unknown> = {}
-  for (const field of types[type] ?? [])
-    out[field.name] = typedValue(types, field.type, o[field.name], `${path}.${field.name}`, i)
-  return out
-}
-
-/** `eth_signTypedData_v4`'s typed data: an object or its JSON, with `types`, `primaryType`, `domain`, `message`. */
-function paramTypedData(params: readonly unknown[], i: number): TypedDataDefinition {
-  let v = params[i]
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v)
-    } catch {
-      throw invalidParam(i, 'EIP-712 typed data (an object or its JSON)')
-    }
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw invalidParam(i, 'EIP-712 typed data (an object or its JSON)')
-  const o = v as Record<string, unknown>
-  if (typeof o.types !== 'object' || o.types === null || Array.isArray(o.types))
-    throw bad(i, 'field "types" must be an object of struct definitions')
-  for (const [name, fields] of Object.entries(o.types))
-    if (
-      !Array.isArray(fields) ||
-      fields.some((f) => typeof f?.name !== 'string' || typeof f?.type !== 'string')
-    )
-      throw bad(i, `types.${name} must be a list of { name, type }`)
-  const types = o.types as TypedFields
-  if (typeof o.primaryType !== 'string' || !types[o.primaryType])
-    throw bad(i, 'field "primaryType" must name one of "types"')
-  const domainTypes: TypedFields = {
-    ...types,
-    EIP712Domain: types.EIP712Domain ?? [
-      { name: 'name', type: 'string' },
-      { name: 'version', type: 'string' },
-      { name: 'chainId', type: 'uint256' },
-      { name: 'verifyingContract', type: 'address' },
-      { name: 'salt', type: 'bytes32' },
-    ],
-  }
-  const domain = typedStruct(domainTypes, 'EIP712Domain', o.domain ?? {}, 'domain', i)
-  for (const k of Object.keys(domain)) if (domain[k] === undefined) delete domain[k]
-  return {
-    types,
-    primaryType: o.primaryType,
-    domain,
-    message: typedStruct(types, o.primaryType, o.message, 'message', i),
-  } as TypedDataDefinition
-}
-
 /** viem's complaint about a value (a bad address, bytes of the wrong size) as invalid params. */
-async function signing<T>(i: number, f: () => Promise<T>): Promise<T> {
+async function asInvalidParams<T>(i: number, f: () => Promise<T>): Promise<T> {
   try {
     return await f()
   } catch (err) {
-    if (err instanceof ViemBaseError) throw bad(i, err.shortMessage)
+    if (err instanceof ViemBaseError)
+      throw new RPCError(RPCErrorCode.invalidParams, `invalid argument ${i}: ${err.shortMessage}`, {
+        code: 'INVALID_TYPED_DATA',
+      })
     throw err
   }
 }
@@ -168,7 +84,7 @@ export function createSigningMethods(chain: Chain, options: SigningMethodsOption
       expectCount(p, 2, 2)
       const account = signer(p, 0)
       const typed = paramTypedData(p, 1)
-      return signing(1, () => account.signTypedData(typed))
+      return asInvalidParams(1, () => account.signTypedData(typed))
     },
     eth_signTransaction: async (p) => {
       expectCount(p, 1, 1)

@@ -106,6 +106,11 @@ describe('eth_signTypedData_v4', () => {
     ).rejects.toMatchObject({
       shortMessage: expect.stringContaining('primaryType'),
     })
+    const badAddress = { ...mail, message: { ...mail.message, from: { name: 'Cow', wallet: '0x1234' } } }
+    await expect(invoke(methods, 'eth_signTypedData_v4', [alice, badAddress])).rejects.toMatchObject({
+      rpcCode: -32602,
+      shortMessage: expect.stringContaining('0x1234'),
+    })
     await expect(invoke(methods, 'eth_signTypedData_v4', [alice, '{not json'])).rejects.toMatchObject({
       rpcCode: -32602,
     })
