@@ -49,15 +49,18 @@ let manual: SPNNode
 let anvil: Anvil | undefined
 let anvilPool: Anvil | undefined
 
-/** anvil with extra flags on an OS-chosen port (undefined when the binary is not installed). */
+/** anvil with extra flags on an OS-chosen port (undefined when the binary is not installed; it is a devDependency). */
 async function startAnvilWith(args: string[]): Promise<Anvil | undefined> {
   if (!existsSync(anvilBin)) return undefined
   const proc = spawn(anvilBin, ['--port', '0', '--chain-id', String(CHAIN_ID), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => resolve(undefined), 10_000)
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL')
+      reject(new Error(`anvil ${args.join(' ')} did not start in 20 s:\n${out}`))
+    }, 20_000)
     proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString()
       const m = out.match(/Listening on (\S+)/)
@@ -145,12 +148,18 @@ beforeAll(async () => {
     },
   })
   manual = createManualSPNNode({ spnId: 'spn2', chainId: CHAIN_ID, dataDir: join(dir, 'manual') })
-  ;[anvil, anvilPool] = await Promise.all([
-    startAnvilWith([]),
-    startAnvilWith(['--no-mining']),
+  // Settled one by one, so afterAll stops whatever did start when something else failed.
+  const started = await Promise.allSettled([
+    startAnvilWith([]).then((a) => {
+      anvil = a
+    }),
+    startAnvilWith(['--no-mining']).then((a) => {
+      anvilPool = a
+    }),
     live.start(),
     manual.start(),
   ])
+  for (const s of started) if (s.status === 'rejected') throw s.reason
   emitter = await deployEmitter(live.rpcUrl, carol)
   if (anvil) anvilEmitter = await deployEmitter(anvil.url, carol)
 }, 60_000)
