@@ -2,6 +2,7 @@ import { getContractAddress, type Hex, keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Chain } from '../../../src/chain.js'
 import { RPCError, RPCErrorCode } from '../../../src/errors.js'
+import { createEthMethods } from '../../../src/rpc/eth.js'
 import { createFilterMethods } from '../../../src/rpc/filters.js'
 import type { RPCMethods } from '../../../src/rpc/server.js'
 import { keys, signTx } from '../helpers.js'
@@ -68,6 +69,9 @@ describe('eth_newFilter / eth_newBlockFilter / eth_newPendingTransactionFilter',
     const all = (await invoke(methods, 'eth_newFilter', [{ fromBlock: '0x0', topics: [TOPIC_A] }])) as Hex
     const logs = (await invoke(methods, 'eth_getFilterLogs', [all])) as { blockHash: Hex }[]
     expect(logs.map((l) => l.blockHash)).toEqual([before.header.hash, mined.header.hash])
+    expect(
+      await invoke(createEthMethods(chain), 'eth_getLogs', [{ fromBlock: '0x0', topics: [TOPIC_A] }]),
+    ).toEqual(logs)
     for (const f of [id, other, all]) await invoke(methods, 'eth_uninstallFilter', [f])
   })
 
