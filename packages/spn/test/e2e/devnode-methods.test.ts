@@ -294,6 +294,26 @@ describe('filters through viem and ethers (polling over HTTP)', () => {
       expect(await client.uninstallFilter({ filter })).toBe(true)
   })
 
+  it('viem: watchBlocks with poll: true sees consecutive blocks from the block timer', async () => {
+    const client = createPublicClient({
+      chain: viemChain(live.rpcUrl),
+      transport: http(live.rpcUrl),
+      pollingInterval: 100,
+    })
+    const numbers: bigint[] = []
+    const unwatch = client.watchBlocks({
+      poll: true,
+      emitMissed: true,
+      onBlock: (b) => void numbers.push(b.number),
+    })
+    try {
+      await until('three blocks', async () => (numbers.length >= 3 ? numbers : undefined), 15_000)
+    } finally {
+      unwatch()
+    }
+    for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBe((numbers[i - 1] as bigint) + 1n)
+  })
+
   it('ethers v6: contract.on("Transfer") over an HTTP JsonRpcProvider receives the events', async () => {
     const provider = new JsonRpcProvider(live.rpcUrl, CHAIN_ID, { staticNetwork: true, pollingInterval: 100 })
     try {
