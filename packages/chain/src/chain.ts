@@ -106,6 +106,7 @@ export class Chain {
         baseFee: () => this.nextBaseFee(),
         store: this.store,
         decoder: components.decoder,
+        logger: components.logger,
       },
     )
   }

@@ -24,7 +24,13 @@ export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxReject
 export { effectiveGasPrice, effectiveTip } from './fees.js'
 export { type GenesisSpec, genesisHeader } from './genesis.js'
 export { impersonatedTx, impersonationSignature, isImpersonated } from './impersonatedTx.js'
-export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
+export {
+  Mempool,
+  type MempoolContent,
+  type MempoolDeps,
+  type MempoolEvents,
+  type MempoolOptions,
+} from './mempool.js'
 export {
   type ChainNode,
   type ChainNodeInit,
@@ -64,8 +70,10 @@ export {
   type IntervalBlockProducerOptions,
   shouldSealAt,
 } from './producer.js'
+export { createBlockQueryMethods } from './rpc/blockQueries.js'
 export { createDevBlockMethods, MAX_MINED_BLOCKS } from './rpc/devBlocks.js'
 export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
+export { createFilterMethods, defaultFilterOptions, type FilterMethodsOptions } from './rpc/filters.js'
 export {
   createHostPolicy,
   type HostPolicy,
@@ -104,6 +112,8 @@ export {
   type RPCServer,
   type RPCServerOptions,
 } from './rpc/server.js'
+export { createSigningMethods, type SigningMethodsOptions } from './rpc/signing.js'
+export { createTxpoolMethods } from './rpc/txpool.js'
 export {
   isLoopbackHost,
   isUnsafeMethod,

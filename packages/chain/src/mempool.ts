@@ -1,4 +1,5 @@
-import type { StateView } from '@rollup-mesh/core'
+import type { Logger, StateView } from '@rollup-mesh/core'
+import { createSilentLogger, TypedEmitter } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import type { TxDecoder } from './decoder.js'
 import { TxRejectedError } from './errors.js'
@@ -32,6 +33,19 @@ export type MempoolDeps = {
   store?: ChainStore | undefined
   /** Decodes and recovers senders (a worker pool); default inline on this thread. */
   decoder?: TxDecoder | undefined
+  /** Where a throwing `events` listener is logged; default silent. */
+  logger?: Logger | undefined
+}
+
+export type MempoolEvents = {
+  /** A transaction entered the pool (new, or replacing one with the same sender and nonce). */
+  tx: SignedTx
+}
+
+/** The pool's transactions of one sender by nonce: `pending` runs next (nonces contiguous from the state's), `queued` waits behind a gap. */
+export type MempoolContent = {
+  pending: Map<Address, SignedTx[]>
+  queued: Map<Address, SignedTx[]>
 }
 
 type Entry = SignedTx & { seq: number }
@@ -43,6 +57,8 @@ type Entry = SignedTx & { seq: number }
  * so an acknowledged transaction survives a crash.
  */
 export class Mempool {
+  /** `tx` after each insert (pending-transaction filters listen); a throwing listener is logged, never rejects the transaction. */
+  readonly events: TypedEmitter<MempoolEvents>
   private readonly byHash = new Map<Hex, Entry>()
   private readonly bySender = new Map<Address, Map<bigint, Entry>>()
   private seq = 0
@@ -65,6 +81,10 @@ export class Mempool {
       intrinsicGas,
       ...options,
     }
+    const log = (deps.logger ?? createSilentLogger()).child({ module: 'mempool' })
+    this.events = new TypedEmitter<MempoolEvents>({
+      onListenerError: (err, event) => log.error({ err, event }, 'mempool event listener threw'),
+    })
   }
 
   get size(): number {
@@ -117,6 +137,7 @@ export class Mempool {
     }
     map.set(tx.nonce, entry)
     if (this.deps.store) this.pendingWrites.push(entry)
+    this.events.emit('tx', entry)
   }
 
   private validate(tx: SignedTx): void {
@@ -323,6 +344,30 @@ export class Mempool {
       }
     }
     return { pending, queued: this.byHash.size - pending }
+  }
+
+  /**
+   * Every pooled transaction by sender, split as `stats` counts them: `pending` from the sender's state
+   * nonce up to the first gap, `queued` the rest; each list in nonce order.
+   */
+  content(): MempoolContent {
+    const pending = new Map<Address, SignedTx[]>()
+    const queued = new Map<Address, SignedTx[]>()
+    for (const [sender, own] of this.bySender) {
+      let next = this.deps.state.getAccount(sender)?.nonce ?? 0n
+      const p: SignedTx[] = []
+      const q: SignedTx[] = []
+      for (const nonce of [...own.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const e = own.get(nonce) as Entry
+        if (nonce === next) {
+          p.push(e)
+          next++
+        } else q.push(e)
+      }
+      if (p.length) pending.set(sender, p)
+      if (q.length) queued.set(sender, q)
+    }
+    return { pending, queued }
   }
 
   private remove(hash: Hex, persist = true): boolean {

@@ -5,10 +5,14 @@ import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
+import { createBlockQueryMethods } from '../rpc/blockQueries.js'
 import { createDevBlockMethods } from '../rpc/devBlocks.js'
 import { createEthMethods } from '../rpc/eth.js'
+import { createFilterMethods } from '../rpc/filters.js'
 import { createImpersonationMethods, Impersonation } from '../rpc/impersonation.js'
 import { createRPCServer, type RPCMethods } from '../rpc/server.js'
+import { createSigningMethods } from '../rpc/signing.js'
+import { createTxpoolMethods } from '../rpc/txpool.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
 import { type ChainNodeConfig, defaultChainNodeConfig } from './config.js'
@@ -178,6 +182,10 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
         ...(config.dev ? { impersonation } : {}),
         logger,
       }),
+      ...createFilterMethods(chain),
+      ...createBlockQueryMethods(chain),
+      ...createTxpoolMethods(chain),
+      ...(config.dev ? createSigningMethods(chain, { devKeys: dev.map((a) => a.privateKey) }) : {}),
       mesh_nodeInfo: () => nodeInfo(),
       ...(config.dev ? createDevBlockMethods(chain) : {}),
       ...(config.dev ? createImpersonationMethods(impersonation) : {}),

@@ -3,6 +3,7 @@ import { createSilentLogger } from '@rollup-mesh/core'
 import {
   type Address,
   type Hex,
+  keccak256,
   numberToHex,
   type PrivateKeyAccount,
   type TransactionSerializable,
@@ -14,13 +15,19 @@ import { RPCError, RPCErrorCode } from '../errors.js'
 import { effectiveTip, minBig } from '../fees.js'
 import { impersonatedTx } from '../impersonatedTx.js'
 import { logsOfBlock } from '../sealedBlock.js'
-import type { StoredTx } from '../store.js'
-import { isDepositRaw, type SignedTx, signedTxWithSender, txTypeOfRaw } from '../tx.js'
+import { isDepositRaw, signedTxWithSender } from '../tx.js'
 import { createBlockStateResolver, headerOfRef } from './blockState.js'
 import { callIntrinsicGas, estimateCallGas, simulateRPCCall } from './callGas.js'
-import { formatBlock, formatHead, formatLog, formatReceipt, formatTx } from './format.js'
+import {
+  formatBlock,
+  formatHead,
+  formatLog,
+  formatStoredReceipt,
+  formatStoredTx,
+  formatTx,
+} from './format.js'
 import type { Impersonation } from './impersonation.js'
-import { logFilterRange, logMatches } from './logFilter.js'
+import { logMatches, queryLogs } from './logFilter.js'
 import {
   type BlockRef,
   expectCount,
@@ -89,20 +96,10 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
   const headerOf = (ref: BlockRef): StoredHeader | undefined => headerOfRef(chain, ref)
   const stateAt = createBlockStateResolver(chain)
 
-  const txAt = (tx: SignedTx, h: StoredHeader, index: number) =>
-    formatTx(tx, { blockHash: h.hash, blockNumber: h.number, index, baseFee: h.baseFeePerGas })
-
-  /** A stored transaction read back; a deposit gets the nonce it used (from its receipt). */
-  const storedTx = (t: StoredTx): SignedTx => {
-    const tx = signedTxWithSender(t.raw, chain.chainId, t.from)
-    if (t.depositNonce !== undefined) tx.nonce = t.depositNonce
-    return tx
-  }
-
   const blockResult = (h: StoredHeader | undefined, full: boolean) => {
     if (!h) return null
     const txs = chain.store.getBlockTxs(h.number)
-    return formatBlock(h, full ? txs.map((t) => txAt(storedTx(t), h, t.index)) : txs.map((t) => t.hash))
+    return formatBlock(h, full ? txs.map((t) => formatStoredTx(chain.chainId, t, h)) : txs.map((t) => t.hash))
   }
 
   const sendRaw = async (raw: Hex): Promise<Hex> => {
@@ -159,12 +156,18 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
 
   const methods: RPCMethods = {
     web3_clientVersion: () => options.clientVersion ?? 'rollup-mesh/0.1.0',
+    web3_sha3: (p) => {
+      expectCount(p, 1, 1)
+      return keccak256(paramHex(p, 0))
+    },
     net_version: () => chain.chainId.toString(),
     net_listening: () => true,
     eth_chainId: () => q(chain.chainId),
     eth_syncing: () => false,
     eth_blockNumber: () => q(chain.head().number),
     eth_accounts: () => [...dev.keys()], // lower-case, as anvil answers
+    eth_coinbase: () => chain.head().coinbase,
+    eth_hashrate: () => '0x0', // no proof of work; anvil answers the same
     eth_gasPrice: () => q(chain.nextBaseFee() + priorityFee),
     eth_maxPriorityFeePerGas: () => q(priorityFee),
 
@@ -278,7 +281,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       const stored = chain.store.getTx(hash)
       if (stored) {
         const h = chain.store.getHeaderByNumber(stored.blockNumber) as StoredHeader
-        return txAt(storedTx(stored), h, stored.index)
+        return formatStoredTx(chain.chainId, stored, h)
       }
       const pending = chain.mempool.get(hash)
       return pending ? formatTx(pending, null) : null
@@ -290,10 +293,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       // clients polling for receipts of pending transactions need no store lookup.
       if (chain.mempool.has(hash)) return null
       const found = chain.store.getReceipt(hash)
-      if (!found) return null
-      const { tx, receipt, firstLogIndex } = found
-      const type = txTypeOfRaw(tx.raw)
-      return formatReceipt(receipt, { type }, { hash: tx.blockHash, number: tx.blockNumber }, firstLogIndex)
+      return found ? formatStoredReceipt(found) : null
     },
     eth_getBlockByNumber: (p) => {
       expectCount(p, 1, 2)
@@ -311,21 +311,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
     },
     eth_getLogs: (p) => {
       expectCount(p, 1, 1)
-      const f = paramLogFilter(p, 0)
-      const { from, to } = logFilterRange(chain, f, maxLogRange)
-      const logs = chain.store.getLogs({
-        fromBlock: from,
-        toBlock: to,
-        addresses: f.addresses,
-        topics: f.topics,
-        limit: maxLogResults + 1,
-      })
-      if (logs.length > maxLogResults)
-        throw new RPCError(
-          RPCErrorCode.limitExceeded,
-          `query returned more than ${maxLogResults} results; narrow the block range or the filter`,
-        )
-      return logs.map(formatLog)
+      return queryLogs(chain, paramLogFilter(p, 0), { maxLogRange, maxLogResults }).map(formatLog)
     },
     eth_subscribe: (p, ctx: RPCContext) => {
       const conn = ctx.connection
@@ -350,12 +336,16 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
             if (logMatches(l, f)) conn.notify('eth_subscription', { subscription: id, result: formatLog(l) })
         })
       } else if (kind === 'newPendingTransactions') {
-        throw new RPCError(
-          RPCErrorCode.invalidParams,
-          'invalid argument 0: newPendingTransactions is not supported; use newHeads or logs',
+        // geth's optional second argument: full transaction objects instead of hashes
+        const full = paramBool(p, 1, false)
+        off = chain.mempool.events.on('tx', (tx) =>
+          conn.notify('eth_subscription', { subscription: id, result: full ? formatTx(tx, null) : tx.hash }),
         )
       } else
-        throw new RPCError(RPCErrorCode.invalidParams, 'invalid argument 0: expected "newHeads" or "logs"')
+        throw new RPCError(
+          RPCErrorCode.invalidParams,
+          'invalid argument 0: expected "newHeads", "logs" or "newPendingTransactions"',
+        )
       subscriptions.set(id, off)
       conn.onClose(() => {
         off()

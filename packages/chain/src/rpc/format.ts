@@ -1,8 +1,8 @@
 import type { Receipt } from '@rollup-mesh/core'
 import { type Hex, numberToHex } from 'viem'
 import { prevRandaoOf, type StoredHeader } from '../block.js'
-import type { StoredLog } from '../store.js'
-import type { SignedTx } from '../tx.js'
+import type { StoredLog, StoredTx } from '../store.js'
+import { type SignedTx, signedTxWithSender, txTypeOfRaw } from '../tx.js'
 
 const q = (n: bigint | number): Hex => numberToHex(n)
 const EMPTY_UNCLES: Hex = '0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347'
@@ -55,7 +55,8 @@ export function formatTx(
     gas: q(tx.gas),
     input: tx.data,
     chainId: q(tx.chainId),
-    v: q(tx.v),
+    // geth and anvil: a typed transaction's `v` is its y parity (27/28 belong to legacy signatures).
+    v: q(tx.type === 'legacy' ? tx.v : tx.yParity),
     r: tx.r,
     s: tx.s,
   }
@@ -70,6 +71,16 @@ export function formatTx(
     out.yParity = q(tx.yParity)
   }
   return out
+}
+
+/**
+ * A stored (mined) transaction as `eth_getTransactionByHash` returns it; a deposit gets the nonce it used
+ * (kept in its receipt).
+ */
+export function formatStoredTx(chainId: bigint, t: StoredTx, h: StoredHeader): Record<string, unknown> {
+  const tx = signedTxWithSender(t.raw, chainId, t.from)
+  if (t.depositNonce !== undefined) tx.nonce = t.depositNonce
+  return formatTx(tx, { blockHash: h.hash, blockNumber: h.number, index: t.index, baseFee: h.baseFeePerGas })
 }
 
 /**
@@ -152,6 +163,17 @@ export function formatReceipt(
     // op-geth (Canyon): deposits' receipts carry the nonce they used and the receipt version.
     ...(tx.type === 'deposit' ? { depositNonce: q(r.depositNonce ?? 0n), depositReceiptVersion: '0x1' } : {}),
   }
+}
+
+/** The receipt of a stored transaction as `eth_getTransactionReceipt` returns it. */
+export function formatStoredReceipt(found: { tx: StoredTx; receipt: Receipt; firstLogIndex: number }) {
+  const { tx, receipt, firstLogIndex } = found
+  return formatReceipt(
+    receipt,
+    { type: txTypeOfRaw(tx.raw) },
+    { hash: tx.blockHash, number: tx.blockNumber },
+    firstLogIndex,
+  )
 }
 
 /** A header as `newHeads` publishes it (a block without transactions). */

@@ -49,3 +49,47 @@ export function logMatches(l: StoredLog, f: LogFilterParam): boolean {
   }
   return true
 }
+
+/**
+ * The logs a filter matches in the store (what `eth_getLogs` and `eth_getFilterLogs` answer): the filter's
+ * range (at most `maxLogRange` blocks), at most `maxLogResults` logs, else a -32005 error saying to narrow it.
+ */
+export function queryLogs(
+  chain: Chain,
+  f: LogFilterParam,
+  limits: { maxLogRange: bigint; maxLogResults: number },
+): StoredLog[] {
+  const { from, to } = logFilterRange(chain, f, limits.maxLogRange)
+  const logs = chain.store.getLogs({
+    fromBlock: from,
+    toBlock: to,
+    addresses: f.addresses,
+    topics: f.topics,
+    limit: limits.maxLogResults + 1,
+  })
+  if (logs.length > limits.maxLogResults)
+    throw new RPCError(
+      RPCErrorCode.limitExceeded,
+      `query returned more than ${limits.maxLogResults} results; narrow the block range or the filter`,
+    )
+  return logs
+}
+
+/**
+ * `logMatches` compiled once for a filter that checks many logs (polling filters check every new block's
+ * logs): address and topic sets instead of list scans. `l`'s topics must be lower-case.
+ */
+export function compileLogMatcher(f: LogFilterParam): (l: StoredLog) => boolean {
+  const addresses = f.addresses.length ? new Set<string>(f.addresses) : undefined
+  const topics = f.topics.map((alts) => (alts ? new Set<string>(alts) : undefined))
+  return (l) => {
+    if (addresses && !addresses.has(l.address)) return false
+    for (let i = 0; i < topics.length; i++) {
+      const alts = topics[i]
+      if (!alts) continue
+      const t = l.topics[i]
+      if (t === undefined || !alts.has(t)) return false
+    }
+    return true
+  }
+}
