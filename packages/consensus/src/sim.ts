@@ -1,4 +1,6 @@
 /** @rollup-mesh/consensus/sim: the deterministic simulator (node tests reuse it; nodes never load it). */
+
+export { runSimBatch, type SimBatchSummary } from './sim/batch.js'
 export { checkRun, type SimViolation } from './sim/checker.js'
 export { EventQueue } from './sim/eventQueue.js'
 export { createPRNG, type PRNG } from './sim/prng.js'
