@@ -27,6 +27,7 @@ export {
   createConsensusState,
   type RoundVotes,
 } from './consensusState.js'
+export { consensusStep } from './consensusStep.js'
 export {
   type CertificateErrorCode,
   DoubleSignRefusedError,
@@ -58,7 +59,6 @@ export {
   type SignRequest,
 } from './signingGuard.js'
 export { DOMAINS, popSigningRoot, proposalSigningRoot, voteSigningRoot } from './signingRoot.js'
-export { consensusStep } from './step.js'
 export { defaultTimeoutParams, type TimeoutParams, timeoutDuration } from './timeouts.js'
 export type {
   ConsensusInput,

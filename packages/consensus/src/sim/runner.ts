@@ -1,5 +1,5 @@
 import { type ConsensusParams, type ConsensusState, createConsensusState } from '../consensusState.js'
-import { consensusStep } from '../step.js'
+import { consensusStep } from '../consensusStep.js'
 import type { TimeoutParams } from '../timeouts.js'
 import type { ConsensusInput, Proposal, Value, Vote } from '../types.js'
 import { ValidatorSchedule } from '../validatorSchedule.js'
