@@ -21,7 +21,7 @@ export class ValidatorSchedule {
   readonly firstHeight: number
   readonly epochLength: number
   readonly #entries: ScheduledSet[]
-  readonly #cache: ProposerCache = { set: null, height: 0, priorities: [] }
+  readonly #cache: ProposerCache = { set: null, byHeight: new Map() }
 
   constructor(genesis: ValidatorSet, opts: { firstHeight?: number; epochLength?: number } = {}) {
     this.firstHeight = opts.firstHeight ?? 1

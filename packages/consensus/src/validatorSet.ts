@@ -119,24 +119,29 @@ export class ValidatorSet {
     const powers = this.validators.map((v) => v.power)
     // One IncrementProposerPriority(1) per height, as CometBFT's state update, so the result depends on
     // (height, round) only and never on whether or where a cache was used.
+    if (cache && cache.set !== this) {
+      cache.set = this
+      cache.byHeight.clear()
+    }
     let height = 0
     let base: number[] = new Array(this.size).fill(0)
-    if (cache && cache.set === this && cache.height <= heightsSinceStart) {
-      height = cache.height
-      base = cache.priorities
-    }
+    for (const [h, p] of cache?.byHeight ?? [])
+      if (h <= heightsSinceStart && h >= height) {
+        height = h
+        base = p
+      }
     for (; height < heightsSinceStart; height++) base = incrementProposerPriority(base, powers, 1).priorities
     if (cache) {
-      cache.set = this
-      cache.height = heightsSinceStart
-      cache.priorities = base
+      cache.byHeight.set(heightsSinceStart, base)
+      // Keep the few most recent heights (a node asks for h and h + 1 in turn).
+      if (cache.byHeight.size > 8) cache.byHeight.delete(Math.min(...cache.byHeight.keys()))
     }
     return incrementProposerPriority(base, powers, round + 1).proposer
   }
 }
 
-/** Memo of a set's priorities at the start of one height (mutable; owned by one caller). */
-export type ProposerCache = { set: ValidatorSet | null; height: number; priorities: number[] }
+/** Memo of a set's priorities at the start of recent heights (mutable; owned by one caller). */
+export type ProposerCache = { set: ValidatorSet | null; byHeight: Map<number, number[]> }
 
 function validatorsHash(validators: readonly Validator[]): Hex {
   const bytes = new Uint8Array(VALIDATORS_HASH_TAG.length + validators.length * 76)

@@ -50,8 +50,8 @@ describe('proposer rotation (CometBFT IncrementProposerPriority)', () => {
     for (let h = 0; h < 400; h++) counts[w.proposer(h, 0)]!++
     expect(counts).toEqual([100, 100, 200])
     // With or without a cache, from any starting point: the same answer.
-    const cache = { set: null, height: 0, priorities: [] }
-    for (const h of [5, 9, 9, 40, 41])
+    const cache = { set: null, byHeight: new Map<number, number[]>() }
+    for (const h of [5, 9, 9, 40, 41, 40, 3, 41, 12])
       for (const r of [0, 3]) expect(w.proposer(h, r, cache)).toBe(w.proposer(h, r))
     expect(incrementProposerPriority([0, 0, 0], [1, 1, 2], 1)).toEqual({
       priorities: [1, 1, -2],
