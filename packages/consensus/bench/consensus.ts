@@ -17,7 +17,14 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!
 }
 
-const certRows: { validators: number; signers: number; bytes: number; medianMs: number; p95Ms: number }[] = []
+const certRows: {
+  validators: number
+  signers: number
+  bytes: number
+  minMs: number
+  medianMs: number
+  p95Ms: number
+}[] = []
 for (const n of [1, 4, 7, 16]) {
   const { keys, set } = testValidators(Array(n).fill(1))
   const signers = [...Array(n).keys()].slice(0, Math.floor((2 * n) / 3) + 1)
@@ -43,6 +50,7 @@ for (const n of [1, 4, 7, 16]) {
     validators: n,
     signers: signers.length,
     bytes: bytes.length,
+    minMs: sorted[0]!,
     medianMs: median(times),
     p95Ms: sorted[Math.floor(sorted.length * 0.95)]!,
   })
@@ -85,10 +93,10 @@ for (const n of [4, 16]) {
 
 if (!json) {
   console.log('Commit certificate verification (decode + verify, offline; target <= 5 ms)')
-  console.log('validators  signers  bytes  median ms  p95 ms')
+  console.log('validators  signers  bytes  min ms  median ms  p95 ms')
   for (const r of certRows)
     console.log(
-      `${String(r.validators).padStart(10)}  ${String(r.signers).padStart(7)}  ${String(r.bytes).padStart(5)}  ${r.medianMs.toFixed(3).padStart(9)}  ${r.p95Ms.toFixed(3).padStart(6)}`,
+      `${String(r.validators).padStart(10)}  ${String(r.signers).padStart(7)}  ${String(r.bytes).padStart(5)}  ${r.minMs.toFixed(3).padStart(6)}  ${r.medianMs.toFixed(3).padStart(9)}  ${r.p95Ms.toFixed(3).padStart(6)}`,
     )
   console.log('\nSimulated protocol throughput (state machine + simulator, no crypto, one thread)')
   console.log('validators  heights  wall ms  heights/s  steps/s')
