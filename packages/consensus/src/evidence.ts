@@ -1,0 +1,58 @@
+import { blsVerify } from './bls.js'
+import { InvalidEvidenceError } from './errors.js'
+import { voteSigningRoot } from './signingRoot.js'
+import type { DuplicateVoteEvidence, Vote } from './types.js'
+import type { ValidatorSet } from './validatorSet.js'
+
+/**
+ * Checks that evidence shows an equivocation: two votes of one validator for one (height, round, type)
+ * with different values, both validly signed under the set that counts them. A node persists it, serves
+ * it (`mesh_getEvidence`) and includes it in a later block; anyone can re-check it with this function.
+ *
+ * @example
+ * ```ts
+ * verifyDuplicateVoteEvidence(output.evidence, set, 900)
+ * ```
+ */
+export function verifyDuplicateVoteEvidence(
+  evidence: DuplicateVoteEvidence,
+  set: ValidatorSet,
+  chainId: number,
+): void {
+  const { voteA: a, voteB: b } = evidence
+  if (a.validator !== b.validator)
+    throw new InvalidEvidenceError(
+      'VALIDATOR_MISMATCH',
+      `Votes are from validators ${a.validator} and ${b.validator}.`,
+    )
+  if (a.type !== b.type || a.height !== b.height || a.round !== b.round)
+    throw new InvalidEvidenceError(
+      'POSITION_MISMATCH',
+      `Votes are for (${a.type}, ${a.height}, ${a.round}) and (${b.type}, ${b.height}, ${b.round}); equivocation needs the same.`,
+    )
+  if (a.value === b.value)
+    throw new InvalidEvidenceError('SAME_VALUE', 'Both votes are for the same value: no equivocation.')
+  const key = set.validators[a.validator]?.publicKey
+  if (!key) throw new InvalidEvidenceError('UNKNOWN_VALIDATOR', `Validator ${a.validator} is not in the set.`)
+  for (const [name, v] of [
+    ['A', a],
+    ['B', b],
+  ] as const) {
+    if (!v.signature || !blsVerify(key, voteRoot(v, chainId, set), v.signature))
+      throw new InvalidEvidenceError(
+        'BAD_SIGNATURE',
+        `Vote ${name} of validator ${v.validator} is not validly signed.`,
+      )
+  }
+}
+
+function voteRoot(v: Vote, chainId: number, set: ValidatorSet): Uint8Array {
+  return voteSigningRoot({
+    chainId,
+    type: v.type,
+    height: v.height,
+    round: v.round,
+    value: v.value,
+    validatorsHash: set.hash,
+  })
+}
