@@ -86,6 +86,8 @@ export async function createAccessList(params: CreateAccessListParameters): Prom
       precompiles: params.precompiles,
     })
     evm.journal.startReportingAccessList()
+    // The journal drops its reference at the end of the transaction (cleanup): keep ours.
+    const recorded = evm.journal.accessList ?? new Map<string, Set<string>>()
     const outcome = await runTransaction(
       {
         evm,
@@ -103,7 +105,7 @@ export async function createAccessList(params: CreateAccessListParameters): Prom
     if (tx.to) excluded.add(tx.to)
     if (receipt.contractAddress) excluded.add(receipt.contractAddress)
     let grew = false
-    for (const [bare, slots] of evm.journal.accessList ?? new Map<string, Set<string>>()) {
+    for (const [bare, slots] of recorded) {
       const address = `0x${bare}` as Address
       if (excluded.has(address) && slots.size === 0) continue
       let own = list.get(address)

@@ -19,6 +19,10 @@ const ENTRY_POINTS: Record<string, string> = {
   compileSolidity: 'compile/solidity.ts',
   compileAssemblyScript: 'compile/assemblyscript.ts',
   simulateCall: 'executor/call.ts',
+  parseTraceOptions: 'trace/options.ts',
+  traceBlock: 'trace/traceBlock.ts',
+  traceCall: 'trace/traceCall.ts',
+  createAccessList: 'trace/accessList.ts',
 }
 
 const MODULES: Record<string, () => Promise<unknown>> = {
