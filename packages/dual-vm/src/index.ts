@@ -97,6 +97,7 @@ export {
   traceBlock,
 } from './trace/traceBlock.js'
 export { type TraceCallParameters, traceCall } from './trace/traceCall.js'
+export { createTracingVM, type TracingVM } from './trace/tracingVM.js'
 export {
   createWasmEngine,
   V8WasmEngine,

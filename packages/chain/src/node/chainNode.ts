@@ -5,6 +5,8 @@ import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
+import { createAccessListMethods } from '../rpc/accessList.js'
+import { createDebugMethods } from '../rpc/debug.js'
 import { createEthMethods } from '../rpc/eth.js'
 import { createRPCServer, type RPCMethods } from '../rpc/server.js'
 import { recoveryBackend } from '../secp256k1.js'
@@ -173,6 +175,9 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
         logger,
       }),
       mesh_nodeInfo: () => nodeInfo(),
+      ...(vm.tracer
+        ? { ...createDebugMethods(chain, vm.tracer), ...createAccessListMethods(chain, vm.tracer) }
+        : {}),
       ...init.methods?.(context),
     },
     { ...config.rpc, logger },

@@ -61,7 +61,7 @@ export function createStructLogger(config: StructLoggerConfig, state: JournaledS
     if (config.enableMemory) {
       const memory: string[] = []
       const m = s.memory
-      for (let i = 0; i < m.length; i += 32) memory.push(Buffer.from(m.subarray(i, i + 32)).toString('hex'))
+      for (let i = 0; i < m.length; i += 32) memory.push(`0x${Buffer.from(m.subarray(i, i + 32)).toString('hex')}`)
       log.memory = memory
     }
     if (config.enableReturnData) log.returnData = bytesHex(returnData[depth] ?? new Uint8Array(0))

@@ -23,6 +23,7 @@ const ENTRY_POINTS: Record<string, string> = {
   traceBlock: 'trace/traceBlock.ts',
   traceCall: 'trace/traceCall.ts',
   createAccessList: 'trace/accessList.ts',
+  createTracingVM: 'trace/tracingVM.ts',
 }
 
 const MODULES: Record<string, () => Promise<unknown>> = {
