@@ -106,8 +106,10 @@ export function createCallTracer(config: CallTracerConfig): Tracer {
     if (!open) return
     const { frame } = open
     const exec = result.execResult
-    if (message.to === undefined && result.createdAddress)
-      frame.to = result.createdAddress.toString() as Address
+    if (frame.type === 'CREATE' || frame.type === 'CREATE2') {
+      const created = result.createdAddress ?? message.to
+      if (created) frame.to = created.toString() as Address
+    }
     frame.gasUsed = quantity(exec.executionGasUsed)
     const error = exec.exceptionError
     if (error) {

@@ -24,13 +24,13 @@ export type StructLog = {
 export type StructLoggerResult = { gas: number; failed: boolean; returnValue: Hex; structLogs: StructLog[] }
 
 const CALL_STIPEND = 2_300n
-const CALLS = new Set(['CALL', 'CALLCODE', 'DELEGATECALL', 'STATICCALL'])
+const CALLS = new Set(['CALL', 'CALLCODE', 'DELEGATECALL', 'STATICCALL', 'CREATE', 'CREATE2'])
 
 /**
  * geth's default tracer (the struct logger): one entry per EVM opcode with the program counter, the gas
  * left before it, its cost, the 1-based call depth, the stack (bottom first), and on request memory
  * (32-byte words), the frame's last return data and, at SLOAD/SSTORE, the contract's storage touched so
- * far. A call's cost includes the gas it hands to the callee, as geth reports it. WASM frames run no
+ * far. A call's or a creation's cost includes the gas it hands to the new frame, as anvil reports it. WASM frames run no
  * opcodes, so they add no entries (the call into them does).
  */
 export function createStructLogger(config: StructLoggerConfig, state: JournaledState): Tracer {
@@ -61,7 +61,8 @@ export function createStructLogger(config: StructLoggerConfig, state: JournaledS
     if (config.enableMemory) {
       const memory: string[] = []
       const m = s.memory
-      for (let i = 0; i < m.length; i += 32) memory.push(`0x${Buffer.from(m.subarray(i, i + 32)).toString('hex')}`)
+      for (let i = 0; i < m.length; i += 32)
+        memory.push(`0x${Buffer.from(m.subarray(i, i + 32)).toString('hex')}`)
       log.memory = memory
     }
     if (config.enableReturnData) log.returnData = bytesHex(returnData[depth] ?? new Uint8Array(0))

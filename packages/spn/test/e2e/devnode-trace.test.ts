@@ -338,6 +338,8 @@ describe('debug_traceTransaction, debug_traceBlock*, cast run (need the state be
     )
   })
 
+  // cast run asks for the block, its parent, and eth_getBalance/getCode/getTransactionCount/getStorageAt (and
+  // anvil's eth_getAccountInfo, falling back when refused) at the parent block, then re-executes locally.
   it('cast run <tx> re-executes the transaction against our SPN and prints its trace', async (ctx) => {
     if (!(await servesHistory())) ctx.skip()
     const { stdout } = await promisify(execFile)(castBin, ['run', sent.go!.ours, '--rpc-url', ourUrl()], {
@@ -345,5 +347,5 @@ describe('debug_traceTransaction, debug_traceBlock*, cast run (need the state be
     })
     expect(stdout).toMatch(/Traces:/)
     expect(stdout).toMatch(/Transaction successfully executed/)
-  })
+  }, 90_000)
 })

@@ -1,5 +1,5 @@
 import type { ExecutableTx } from '@rollup-mesh/core'
-import type { Address } from 'viem'
+import { type Address, getContractAddress } from 'viem'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { intrinsicGas } from '../../../src/executor/transaction.js'
 import { createMemoryState } from '../../../src/state/memory.js'
@@ -9,7 +9,7 @@ import type { PrestateDiffResult, PrestateResult } from '../../../src/trace/pres
 import type { StructLoggerResult } from '../../../src/trace/structLogger.js'
 import { traceBlock } from '../../../src/trace/traceBlock.js'
 import { traceCall } from '../../../src/trace/traceCall.js'
-import { alice, bob, COINBASE, TestChain } from '../helpers.js'
+import { alice, bob, COINBASE, makeHeader, TestChain } from '../helpers.js'
 import { callTx, deployTracing, deployTx, nextHeader, type Tracing, tracingContracts } from './fixture.js'
 
 let t: Tracing
@@ -115,7 +115,11 @@ describe('struct logger', () => {
     })
     const logs = (traced[0]!.result as StructLoggerResult).structLogs
     const mstore = logs.findIndex((l) => l.op === 'MSTORE')
-    expect(logs[mstore + 1]!.memory).toEqual(['0'.repeat(64), '0'.repeat(64), `${'0'.repeat(62)}80`])
+    expect(logs[mstore + 1]!.memory).toEqual([
+      `0x${'0'.repeat(64)}`,
+      `0x${'0'.repeat(64)}`,
+      `0x${'0'.repeat(62)}80`,
+    ])
     expect(logs.every((l) => l.storage === undefined)).toBe(true)
     // after the call returns, the caller's return data is the callee's output (14)
     const afterCall = logs.findIndex((l, i) => i > 0 && logs[i - 1]!.depth === 2 && l.depth === 1)
@@ -197,7 +201,24 @@ describe('callTracer', () => {
     const created = mined.receipts[0]!.contractAddress as Address
     expect(top).toMatchObject({ type: 'CREATE', from: alice, to: created })
     expect(top.output).toMatch(/^0x6080/)
-    expect(top.calls![0]).toMatchObject({ type: 'CREATE', from: created })
+    expect(top.calls![0]).toMatchObject({
+      type: 'CREATE',
+      from: created,
+      to: getContractAddress({ from: created, nonce: 1n }).toLowerCase(),
+    })
+    // the struct logger's CREATE costs its own gas plus what it hands to the new frame (anvil's figure)
+    const [steps] = await traceBlock({
+      header: makeHeader(chain.number - 1n),
+      state: createMemoryState({ [alice]: { balance: 10n ** 20n } }),
+      txs: [{ ...tx, nonce: 0n }],
+      options: parseTraceOptions({}),
+    })
+    const logs = (steps!.result as StructLoggerResult).structLogs
+    const at = logs.findIndex((l) => l.op === 'CREATE')
+    expect(logs[at + 1]!.depth).toBe(2)
+    const own = logs[at]!.gasCost - logs[at + 1]!.gas
+    expect(own).toBeGreaterThanOrEqual(32_000)
+    expect(own).toBeLessThan(33_000)
   })
 })
 
