@@ -38,8 +38,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const run = (method: string, params: unknown[]) =>
-  (methods[method] as (p: unknown[]) => Promise<unknown>)(params)
+const run = async (method: string, params: unknown[]): Promise<unknown> => {
+  const m = methods[method]
+  if (!m) throw new RPCError(-32601, `no ${method}`)
+  return m(params, {})
+}
 
 async function rpcError(method: string, params: unknown[]): Promise<RPCError> {
   const error = await run(method, params).then(
