@@ -104,7 +104,11 @@ export function createStructLogger(config: StructLoggerConfig, state: JournaledS
     const error = exec.exceptionError
     if (error && error.error !== EVMError.errorMessages.REVERT) {
       const last = lastAt[depth]
-      if (last && last === logs[logs.length - 1]) last.error = error.error
+      if (last && last === logs[logs.length - 1]) {
+        last.error = error.error
+        // The failing opcode used up the frame's gas (anvil reports it so; ethereumjs reports only its base fee).
+        if (error.error === EVMError.errorMessages.OUT_OF_GAS) last.gasCost = last.gas
+      }
     }
     lastAt[depth] = undefined
   }

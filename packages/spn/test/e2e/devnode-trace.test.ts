@@ -236,6 +236,31 @@ describe('debug_traceCall and eth_createAccessList: our SPN answers as anvil doe
     expect(normalisePrestate(pre)).toEqual(normalisePrestate(anvilPre))
   })
 
+  it('an out-of-gas call: the failing step carries the error, and the prestate diff agrees', async () => {
+    const starved = { ...goCall(), gas: '0x7530' }
+    const [ours, theirs] = await Promise.all(
+      [ourUrl(), anvil.url].map((url) => ask(url, 'debug_traceCall', [starved, 'latest', {}])),
+    )
+    expect(ours.failed).toBe(true)
+    expect(stepFields(ours.structLogs)).toEqual(stepFields(theirs.structLogs))
+    // geth's wording; anvil prints Rust's "Some(OutOfGas)"
+    expect(ours.structLogs.at(-1).error).toBe('out of gas')
+    expect(theirs.structLogs.at(-1).error).toMatch(/OutOfGas/)
+    expect({ ...ours, structLogs: undefined }).toEqual({ ...theirs, structLogs: undefined })
+    const [calls, anvilCalls] = await Promise.all(
+      [ourUrl(), anvil.url].map((url) =>
+        ask(url, 'debug_traceCall', [starved, 'latest', { tracer: 'callTracer' }]),
+      ),
+    )
+    expect(calls).toEqual(anvilCalls)
+    const diff = { tracer: 'prestateTracer', tracerConfig: { diffMode: true } }
+    const [d, da] = await Promise.all(
+      [ourUrl(), anvil.url].map((url) => ask(url, 'debug_traceCall', [goCall(), 'latest', diff])),
+    )
+    expect(normalisePrestate(d.pre)).toEqual(normalisePrestate(da.pre))
+    expect(normalisePrestate(d.post)).toEqual(normalisePrestate(da.post))
+  })
+
   it('eth_createAccessList: raw, viem and ethers', async () => {
     const request = { from: alice, to: parent, data: goCall().data }
     const [ours, theirs] = await Promise.all(
