@@ -292,6 +292,41 @@ describe('traceBlock', () => {
     expect(BigInt((traced[1]!.result as CallFrame).output!)).toBe(6n)
   })
 
+  it('replays a block that starts with a deposit (minted value, no fee) as the executor ran it', async () => {
+    const chain = new TestChain()
+    const { parent } = await deployTracing(chain, t)
+    const depositor = '0x00000000000000000000000000000000000d0001' as Address
+    const deposit: ExecutableTx = {
+      hash: `0x${'de'.repeat(32)}`,
+      type: 'deposit',
+      from: depositor,
+      nonce: 999n,
+      to: bob,
+      value: 5n,
+      data: '0x',
+      gas: 100_000n,
+      mint: 10n,
+      sourceHash: `0x${'5c'.repeat(32)}`,
+    }
+    const txs = [deposit, callTx(chain, alice, parent, t.parent, 'go', [4n])]
+    const { traced, mined } = await traceAndMine(
+      chain,
+      txs,
+      { tracer: 'prestateTracer', tracerConfig: { diffMode: true } },
+      1,
+    )
+    expect(mined.receipts).toHaveLength(2)
+    const d = traced[0]!.result as PrestateDiffResult
+    expect(d.post[parent]!.storage).toEqual({ [`0x${'0'.repeat(63)}1`]: `0x${'0'.repeat(63)}1` })
+    const [top] = await traceBlock({
+      header: makeHeader(chain.number - 1n),
+      state: createMemoryState({ [alice]: { balance: 10n ** 20n } }),
+      txs: [deposit],
+      options: parseTraceOptions({ tracer: 'callTracer' }),
+    })
+    expect(top!.result).toMatchObject({ type: 'CALL', from: depositor, to: bob, value: '0x5' })
+  })
+
   it('refuses an index outside the block and a transaction that cannot run', async () => {
     const state = createMemoryState({})
     const chain = new TestChain()
