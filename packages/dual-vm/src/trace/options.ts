@@ -62,6 +62,13 @@ export function parseTraceOptions(input: unknown): TraceOptions {
   if (tracer !== undefined && tracer !== null && typeof tracer !== 'string')
     throw new InvalidTraceOptionError('tracer', 'a string', tracer)
   const config = record(options.tracerConfig, 'tracerConfig')
+  for (const field of ['stateOverrides', 'blockOverrides'] as const)
+    if (options[field] !== undefined && options[field] !== null)
+      throw new InvalidTraceOptionError(
+        field,
+        'absent (overrides are not supported by this node)',
+        options[field],
+      )
   if (tracer === undefined || tracer === null || tracer === '' || tracer === 'structLogger') {
     const from = { ...config, ...options }
     const limit = from.limit

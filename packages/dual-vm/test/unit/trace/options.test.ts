@@ -34,6 +34,7 @@ describe('parseTraceOptions', () => {
     expect(() => parseTraceOptions({ limit: -1 })).toThrow(/"limit" must be a non-negative integer/)
     expect(() => parseTraceOptions({ tracer: 7 })).toThrow(/"tracer" must be a string/)
     expect(() => parseTraceOptions([])).toThrow(/"options" must be an object/)
+    expect(() => parseTraceOptions({ stateOverrides: {} })).toThrow(/"stateOverrides" must be absent/)
   })
 })
 
