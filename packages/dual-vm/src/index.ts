@@ -70,6 +70,34 @@ export {
   genesisWriteSet,
   MemoryState,
 } from './state/memory.js'
+// --- tracing (debug_trace*, eth_createAccessList) ---
+export {
+  type AccessListEntry,
+  type CreateAccessListParameters,
+  type CreateAccessListResult,
+  createAccessList,
+} from './trace/accessList.js'
+export type { CallFrame, CallLog } from './trace/callTracer.js'
+export type { CallRequest as TraceCallRequest } from './trace/callTx.js'
+export { InvalidTraceOptionError, TraceNotRunError, UnsupportedTracerError } from './trace/errors.js'
+export {
+  type CallTracerConfig,
+  type PrestateTracerConfig,
+  parseTraceOptions,
+  type StructLoggerConfig,
+  SUPPORTED_TRACERS,
+  type TraceOptions,
+} from './trace/options.js'
+export type { PrestateAccount, PrestateDiffResult, PrestateResult } from './trace/prestateTracer.js'
+export type { StructLog, StructLoggerResult } from './trace/structLogger.js'
+export {
+  type TraceBlockParameters,
+  type TraceBlockResult,
+  type TraceEnvironment,
+  traceBlock,
+} from './trace/traceBlock.js'
+export { type TraceCallParameters, traceCall } from './trace/traceCall.js'
+export { createTracingVM, type TracingVM } from './trace/tracingVM.js'
 export {
   createWasmEngine,
   V8WasmEngine,

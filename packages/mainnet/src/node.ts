@@ -11,6 +11,7 @@ import { createSilentLogger, type Logger, MAINNET_NETWORK, SYSTEM_ADDRESSES } fr
 import {
   type CustomPrecompiles,
   createSerialExecutor,
+  createTracingVM,
   genesisWriteSet,
   simulateCall,
   intrinsicGas as vmIntrinsicGas,
@@ -98,6 +99,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       return {
         executor: createSerialExecutor({ precompiles }),
         simulateCall: (p) => simulateCall({ ...p, precompiles }),
+        tracer: createTracingVM({ precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,
       }

@@ -11,6 +11,7 @@ import { createSilentLogger, type Logger, SYSTEM_ADDRESSES, spnNetworkName } fro
 import {
   createParallelExecutor,
   createSerialExecutor,
+  createTracingVM,
   createWasmEngine,
   genesisWriteSet,
   simulateCall,
@@ -121,6 +122,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
               })
             : createSerialExecutor({ wasm, precompiles }),
         simulateCall: (p) => simulateCall({ ...p, wasm, precompiles }),
+        tracer: createTracingVM({ wasm, precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,
       }

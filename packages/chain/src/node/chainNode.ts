@@ -5,7 +5,9 @@ import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
+import { createAccessListMethods } from '../rpc/accessList.js'
 import { createBlockQueryMethods } from '../rpc/blockQueries.js'
+import { createDebugMethods } from '../rpc/debug.js'
 import { createDevBlockMethods } from '../rpc/devBlocks.js'
 import { createEthMethods } from '../rpc/eth.js'
 import { createFilterMethods } from '../rpc/filters.js'
@@ -189,6 +191,9 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       mesh_nodeInfo: () => nodeInfo(),
       ...(config.dev ? createDevBlockMethods(chain) : {}),
       ...(config.dev ? createImpersonationMethods(impersonation) : {}),
+      ...(vm.tracer
+        ? { ...createDebugMethods(chain, vm.tracer), ...createAccessListMethods(chain, vm.tracer) }
+        : {}),
       ...init.methods?.(context),
     },
     { ...config.rpc, dev: config.dev, logger },

@@ -19,6 +19,11 @@ const ENTRY_POINTS: Record<string, string> = {
   compileSolidity: 'compile/solidity.ts',
   compileAssemblyScript: 'compile/assemblyscript.ts',
   simulateCall: 'executor/call.ts',
+  parseTraceOptions: 'trace/options.ts',
+  traceBlock: 'trace/traceBlock.ts',
+  traceCall: 'trace/traceCall.ts',
+  createAccessList: 'trace/accessList.ts',
+  createTracingVM: 'trace/tracingVM.ts',
 }
 
 const MODULES: Record<string, () => Promise<unknown>> = {
