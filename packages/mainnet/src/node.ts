@@ -10,6 +10,7 @@ import {
 import { createSilentLogger, type Logger, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import {
   type CustomPrecompiles,
+  commitWriteSet,
   createSerialExecutor,
   genesisWriteSet,
   simulateCall,
@@ -100,6 +101,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         simulateCall: (p) => simulateCall({ ...p, precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,
+        commitWriteSet,
       }
     },
     genesis: () => mainnetSystemAlloc(config, vkHash),

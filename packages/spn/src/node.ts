@@ -9,6 +9,7 @@ import {
 } from '@rollup-mesh/chain'
 import { createSilentLogger, type Logger, SYSTEM_ADDRESSES, spnNetworkName } from '@rollup-mesh/core'
 import {
+  commitWriteSet,
   createParallelExecutor,
   createSerialExecutor,
   createWasmEngine,
@@ -123,6 +124,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         simulateCall: (p) => simulateCall({ ...p, wasm, precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,
+        commitWriteSet,
       }
     },
     genesis: () => spnSystemAlloc(config),

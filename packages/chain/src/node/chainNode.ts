@@ -5,8 +5,10 @@ import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
+import { createDevStateMethods } from '../rpc/devState.js'
 import { createEthMethods } from '../rpc/eth.js'
 import { createRPCServer, type RPCMethods } from '../rpc/server.js'
+import { createSnapshotMethods } from '../rpc/snapshots.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
 import { type ChainNodeConfig, defaultChainNodeConfig } from './config.js'
@@ -121,6 +123,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
   const store = new ChainStore({
     path: storePath,
     checkpointIntervalMs: defaultChainNodeConfig.checkpointIntervalMs,
+    history: { blocks: config.history?.blocks ?? defaultChainNodeConfig.historyBlocks },
   })
   const vm = init.vm({ storePath, logger })
   const chainId = BigInt(config.chainId)
@@ -141,7 +144,14 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
         intrinsicGas: mempoolIntrinsicGas(vm),
       },
     },
-    { store, executor: vm.executor, simulateCall: vm.simulateCall, decoder, logger },
+    {
+      store,
+      executor: vm.executor,
+      simulateCall: vm.simulateCall,
+      decoder,
+      logger,
+      ...(vm.commitWriteSet ? { commitWriteSet: vm.commitWriteSet } : {}),
+    },
   )
   const dev = devAccountsOf(config)
   let p2p: N | undefined
@@ -173,6 +183,8 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
         logger,
       }),
       mesh_nodeInfo: () => nodeInfo(),
+      ...(config.dev ? createDevStateMethods(chain) : {}),
+      ...(config.dev ? createSnapshotMethods(chain) : {}),
       ...init.methods?.(context),
     },
     { ...config.rpc, logger },

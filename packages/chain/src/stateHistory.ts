@@ -1,0 +1,175 @@
+import type { AccountState, WriteSet } from '@rollup-mesh/core'
+import type Database from 'better-sqlite3'
+import type { Address, Hex } from 'viem'
+import { normSlot } from './storeRows.js'
+
+/**
+ * Versions order every change of the state: block `n` writes at `n × HISTORY_VERSION_STRIDE`, and the k-th
+ * write outside blocks while `n` is the head (a dev method such as `anvil_setBalance`) at
+ * `n × HISTORY_VERSION_STRIDE + k`. The state of block `n` as it was sealed is everything up to
+ * `blockVersion(n)`.
+ */
+export const HISTORY_VERSION_STRIDE = 1_048_576
+
+/** The version block `n`'s changes are recorded at (its post-state is every change up to it). */
+export function blockVersion(n: bigint | number): number {
+  return Number(n) * HISTORY_VERSION_STRIDE
+}
+
+type AccountHistoryRow = {
+  address: string
+  nonce: string | null
+  balance: string | null
+  code_hash: string | null
+  vm: 'evm' | 'wasm' | null
+}
+
+type StorageHistoryRow = { address: string; slot: string; value: string | null }
+
+/** What the state looked like before every change after a version: per key, its earliest before-value. */
+export type StateChangesSince = {
+  /** `null`: the account did not exist. */
+  accounts: [Address, AccountState | null][]
+  /** `null`: the slot was zero. */
+  storage: [Address, Hex, Hex | null][]
+}
+
+const SQL = {
+  recordAccount: `INSERT OR IGNORE INTO account_history (version, address, nonce, balance, code_hash, vm)
+    SELECT ?, ?, a.nonce, a.balance, a.code_hash, a.vm FROM (SELECT 1) LEFT JOIN accounts a ON a.address = ?`,
+  recordSlot: `INSERT OR IGNORE INTO storage_history (version, address, slot, value)
+    SELECT ?, ?, ?, s.value FROM (SELECT 1) LEFT JOIN storage s ON s.address = ? AND s.slot = ?`,
+  recordStorageOf: `INSERT OR IGNORE INTO storage_history (version, address, slot, value)
+    SELECT ?, address, slot, value FROM storage WHERE address = ?`,
+  accountAfter: 'SELECT * FROM account_history WHERE address = ? AND version > ? ORDER BY version LIMIT 1',
+  slotAfter:
+    'SELECT value FROM storage_history WHERE address = ? AND slot = ? AND version > ? ORDER BY version LIMIT 1',
+} as const
+
+/**
+ * The chain store's state history: per-change before-values (reth's and erigon's change sets) keyed for
+ * "the first change of this key after version v" in one indexed lookup. Written inside the block's (or the
+ * dev write's) SQLite transaction, before the write set is applied, with statements prepared once.
+ */
+export class StateHistory {
+  private readonly st: Record<keyof typeof SQL, Database.Statement>
+
+  constructor(private readonly db: Database.Database) {
+    const st: Partial<Record<keyof typeof SQL, Database.Statement>> = {}
+    for (const [name, sql] of Object.entries(SQL) as [keyof typeof SQL, string][]) st[name] = db.prepare(sql)
+    this.st = st as Record<keyof typeof SQL, Database.Statement>
+  }
+
+  /** Records the current value of everything `ws` writes, at `version` (call before applying `ws`). */
+  record(version: number, ws: WriteSet): void {
+    const { recordAccount, recordSlot, recordStorageOf } = this.st
+    for (const [addr, acc] of ws.accounts) {
+      const a = addr.toLowerCase()
+      recordAccount.run(version, a, a)
+      if (acc === null) recordStorageOf.run(version, a)
+    }
+    for (const [addr, slots] of ws.storage) {
+      const a = addr.toLowerCase()
+      for (const slot of slots.keys()) {
+        const sl = normSlot(slot)
+        recordSlot.run(version, a, sl, a, sl)
+      }
+    }
+  }
+
+  /**
+   * The account as it was at `version`: `undefined` when it has not changed since (the current value holds),
+   * `null` when it did not exist then.
+   */
+  accountAt(address: Address, version: number): AccountState | null | undefined {
+    const row = this.st.accountAfter.get(address.toLowerCase(), version) as AccountHistoryRow | undefined
+    if (!row) return undefined
+    return accountOfRow(row)
+  }
+
+  /** The slot as it was at `version`: `undefined` when it has not changed since, `null` when it was zero. */
+  storageAt(address: Address, slot: Hex, version: number): Hex | null | undefined {
+    const row = this.st.slotAfter.get(address.toLowerCase(), normSlot(slot), version) as
+      | { value: string | null }
+      | undefined
+    if (!row) return undefined
+    return row.value as Hex | null
+  }
+
+  /** Per key changed after `version`, its value at `version` (what a rewind to `version` restores). */
+  changesSince(version: number): StateChangesSince {
+    const accountsFrom = this.firstRowAbove('account_history', version)
+    const storageFrom = this.firstRowAbove('storage_history', version)
+    const accounts = (
+      this.db
+        .prepare(
+          `SELECT address, nonce, balance, code_hash, vm, min(version) FROM account_history
+           WHERE rowid >= ? GROUP BY address`,
+        )
+        .all(accountsFrom) as AccountHistoryRow[]
+    ).map((r): [Address, AccountState | null] => [r.address as Address, accountOfRow(r)])
+    const storage = (
+      this.db
+        .prepare(
+          `SELECT address, slot, value, min(version) FROM storage_history WHERE rowid >= ? GROUP BY address, slot`,
+        )
+        .all(storageFrom) as StorageHistoryRow[]
+    ).map((r): [Address, Hex, Hex | null] => [r.address as Address, r.slot as Hex, r.value as Hex | null])
+    return { accounts, storage }
+  }
+
+  /** Deletes every change after `version` (a rewind). */
+  deleteSince(version: number): void {
+    for (const table of ['account_history', 'storage_history'] as const)
+      this.db.prepare(`DELETE FROM ${table} WHERE rowid >= ?`).run(this.firstRowAbove(table, version))
+  }
+
+  /**
+   * Deletes at most `maxRows` rows per table of changes at or below `version` (oldest first); returns how
+   * many it deleted.
+   */
+  prune(version: number, maxRows: number): number {
+    let deleted = 0
+    for (const table of ['account_history', 'storage_history'] as const) {
+      const bound = this.firstRowAbove(table, version)
+      deleted += this.db
+        .prepare(
+          `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE rowid < ? ORDER BY rowid LIMIT ?)`,
+        )
+        .run(bound, maxRows).changes
+    }
+    return deleted
+  }
+
+  /**
+   * The first rowid of `table` whose version is above `version` (past the last rowid when none): rows are
+   * appended in version order, so a binary search over rowids finds it in O(log n) lookups.
+   */
+  private firstRowAbove(table: 'account_history' | 'storage_history', version: number): number {
+    const bounds = this.db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${table}`).get() as {
+      lo: number | null
+      hi: number | null
+    }
+    if (bounds.lo === null || bounds.hi === null) return 1
+    const at = this.db.prepare(`SELECT version FROM ${table} WHERE rowid >= ? ORDER BY rowid LIMIT 1`).pluck()
+    let lo = bounds.lo
+    let hi = bounds.hi + 1
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2)
+      const v = at.get(mid) as number | undefined
+      if (v === undefined || v > version) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+}
+
+function accountOfRow(row: AccountHistoryRow): AccountState | null {
+  if (row.nonce === null || row.balance === null || row.code_hash === null || row.vm === null) return null
+  return {
+    nonce: BigInt(row.nonce),
+    balance: BigInt(row.balance),
+    codeHash: row.code_hash as Hex,
+    vm: row.vm,
+  }
+}
