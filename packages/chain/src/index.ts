@@ -11,7 +11,13 @@ export {
 } from './block.js'
 export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
 export type { CallSimulator } from './callSimulator.js'
-export { Chain, type ChainComponents, type ChainOptions } from './chain.js'
+export {
+  Chain,
+  type ChainComponents,
+  type ChainOptions,
+  type ChainSnapshot,
+  type RewindHook,
+} from './chain.js'
 export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
 export {
   createInlineDecoder,
@@ -22,6 +28,7 @@ export {
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
 export { effectiveGasPrice, effectiveTip } from './fees.js'
 export { type GenesisSpec, genesisHeader } from './genesis.js'
+export { HistoricalStateView } from './historicalStateView.js'
 export { Mempool, type MempoolDeps, type MempoolOptions } from './mempool.js'
 export {
   type ChainNode,
@@ -61,6 +68,7 @@ export {
   createIntervalBlockProducer,
   type IntervalBlockProducerOptions,
 } from './producer.js'
+export { createDevStateMethods } from './rpc/devState.js'
 export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
 export {
   expectCount,
@@ -85,6 +93,7 @@ export {
   type RPCServer,
   type RPCServerOptions,
 } from './rpc/server.js'
+export { createSnapshotMethods } from './rpc/snapshots.js'
 export { type ChainEvents, logsOfBlock, type SealedBlock } from './sealedBlock.js'
 export { recoverSigner, recoveryBackend } from './secp256k1.js'
 export {
@@ -101,18 +110,23 @@ export {
   settlementReportData,
   settlementSubmitAbi,
 } from './settlement.js'
+export { SnapshotRegistry } from './snapshots.js'
 export { SQLiteStateView, type SQLiteStateViewOptions } from './state.js'
+export { blockVersion, HISTORY_VERSION_STRIDE } from './stateHistory.js'
 export { StateReads } from './stateReads.js'
 export {
   type BlockCommit,
   ChainStore,
   type ChainStoreOptions,
+  type HistoryRetention,
   type LogQuery,
   type StoredLog,
   type StoredPoolTx,
   type StoredTx,
 } from './store.js'
 export {
+  ChainRewindError,
+  HistoryWindowError,
   InvalidStoreExtensionError,
   StoreExtensionTooNewError,
   StoreExtensionVersionError,

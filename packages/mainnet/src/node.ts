@@ -25,6 +25,7 @@ import { systemContractsAlloc } from './genesis.js'
 import { createHeaderGossip, type HeaderGossip } from './headerGossip.js'
 import { createQuoteVerifierPrecompile } from './precompile.js'
 import { mainnetRPCMethods } from './rpcMethods.js'
+import { settlementRewindGuard } from './settlementRewindGuard.js'
 
 export type MainnetNodeInit = {
   config: MainnetConfigInput
@@ -105,9 +106,10 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       }
     },
     genesis: () => mainnetSystemAlloc(config, vkHash),
-    services: ({ chain, p2p }) => ({
-      gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }),
-    }),
+    services: ({ chain, p2p }) => {
+      chain.addRewindHook(settlementRewindGuard(chain))
+      return { gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }) }
+    },
     network: (options, { services: { gossip } }) =>
       createP2P({
         ...options,
