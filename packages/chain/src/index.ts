@@ -94,6 +94,15 @@ export {
   type RPCServerOptions,
 } from './rpc/server.js'
 export { createSnapshotMethods } from './rpc/snapshots.js'
+export {
+  createStateDumpMethods,
+  type DumpedAccount,
+  decodeStateDump,
+  dumpChainState,
+  encodeStateDump,
+  type StateDump,
+  stateDumpWriteSet,
+} from './rpc/stateDump.js'
 export { type ChainEvents, logsOfBlock, type SealedBlock } from './sealedBlock.js'
 export { recoverSigner, recoveryBackend } from './secp256k1.js'
 export {

@@ -469,6 +469,14 @@ export class ChainStore {
     ])
   }
 
+  /** The storage of one account, slot → value, in slot order (for dumps; not for hot paths). */
+  storageOf(address: Address): [Hex, Hex][] {
+    return (this.st.storageOf.all(address.toLowerCase()) as { slot: Hex; value: Hex }[]).map((r) => [
+      r.slot,
+      r.value,
+    ])
+  }
+
   // ---- mempool ----
 
   poolPut(entries: readonly StoredPoolTx[]): void {

@@ -9,6 +9,7 @@ import { createDevStateMethods } from '../rpc/devState.js'
 import { createEthMethods } from '../rpc/eth.js'
 import { createRPCServer, type RPCMethods } from '../rpc/server.js'
 import { createSnapshotMethods } from '../rpc/snapshots.js'
+import { createStateDumpMethods } from '../rpc/stateDump.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
 import { type ChainNodeConfig, defaultChainNodeConfig } from './config.js'
@@ -185,6 +186,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       mesh_nodeInfo: () => nodeInfo(),
       ...(config.dev ? createDevStateMethods(chain) : {}),
       ...(config.dev ? createSnapshotMethods(chain) : {}),
+      ...(config.dev ? createStateDumpMethods(chain) : {}),
       ...init.methods?.(context),
     },
     { ...config.rpc, logger },

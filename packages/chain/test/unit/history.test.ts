@@ -15,6 +15,7 @@ import { createDevStateMethods } from '../../src/rpc/devState.js'
 import { createEthMethods } from '../../src/rpc/eth.js'
 import type { RPCMethods } from '../../src/rpc/server.js'
 import { createSnapshotMethods } from '../../src/rpc/snapshots.js'
+import { createStateDumpMethods, decodeStateDump } from '../../src/rpc/stateDump.js'
 import { ChainStore, type HistoryRetention } from '../../src/store.js'
 import { HistoryWindowError } from '../../src/storeErrors.js'
 import { CHAIN_ID, keys, signTx } from './helpers.js'
@@ -48,6 +49,7 @@ async function openChain(history?: HistoryRetention) {
     ...createEthMethods(chain),
     ...createDevStateMethods(chain),
     ...createSnapshotMethods(chain),
+    ...createStateDumpMethods(chain),
   }
   const rpc = async (method: string, ...params: unknown[]) => {
     const m = methods[method]
@@ -198,6 +200,7 @@ describe('evm_snapshot / evm_revert', () => {
     const pool = chain.mempool.size
     const root = stateRootOf(chain.state)
     const head = chain.head()
+    const dumped = decodeStateDump((await rpc('anvil_dumpState')) as Hex)
     expect(await rpc('evm_snapshot')).toBe('0x0')
     expect(await rpc('evm_snapshot')).toBe('0x1')
     for (let b = 0; b < 10; b++) {
@@ -217,6 +220,8 @@ describe('evm_snapshot / evm_revert', () => {
     expect(chain.head()).toEqual(head)
     expect(await rpc('eth_blockNumber')).toBe('0x2')
     expect(stateRootOf(chain.state)).toBe(root)
+    // every account, code and slot as it was (not only the commitment)
+    expect(decodeStateDump((await rpc('anvil_dumpState')) as Hex)).toEqual(dumped)
     expect(chain.mempool.size).toBe(pool)
     expect(await rpc('eth_getBalance', carol, 'latest')).toBe(numberToHex(parseEther('50')))
     expect(await rpc('eth_getCode', carol, 'latest')).toBe('0x')
@@ -250,5 +255,31 @@ describe('evm_snapshot / evm_revert', () => {
     expect(await rpc('eth_getStorageAt', COUNTER, '0x1', 'latest')).toBe(numberToHex(0, { size: 32 }))
     expect(chain.state.getAccount(bob)?.codeHash).toBe(EMPTY_CODE_HASH)
     store.close()
+  })
+})
+
+describe('anvil_dumpState / anvil_loadState', () => {
+  it('a dump loaded into a new chain gives the same accounts, code and storage (and state root)', async () => {
+    const a = await openChain()
+    await produce(a.chain, 1, 3)
+    await a.rpc('anvil_setStorageAt', COUNTER, '0x9', numberToHex(9, { size: 32 }))
+    const dump = (await a.rpc('anvil_dumpState')) as Hex
+    expect(dump.startsWith('0x1f8b')).toBe(true) // gzip, as anvil answers
+    const parsed = decodeStateDump(dump)
+    expect(parsed.accounts[COUNTER]?.code).toBe(COUNTER_CODE)
+    expect(parsed.accounts[COUNTER]?.storage[numberToHex(9, { size: 32 })]).toBe(numberToHex(9, { size: 32 }))
+    const b = await openChain()
+    expect(await b.rpc('anvil_loadState', dump)).toBe(true)
+    for (const who of [alice, bob, carol, COUNTER])
+      expect(await b.rpc('eth_getBalance', who, 'latest')).toBe(await a.rpc('eth_getBalance', who, 'latest'))
+    expect(await b.rpc('eth_getTransactionCount', alice, 'latest')).toBe('0x6')
+    expect(await b.rpc('eth_getStorageAt', COUNTER, '0x0', 'latest')).toBe(numberToHex(3, { size: 32 }))
+    expect(await b.rpc('eth_getStorageAt', COUNTER, '0x9', 'latest')).toBe(numberToHex(9, { size: 32 }))
+    expect(stateRootOf(b.chain.state)).toBe(stateRootOf(a.chain.state))
+    await expect(b.rpc('anvil_loadState', '0x1234')).rejects.toThrow(
+      'invalid argument 0: expected a state dump',
+    )
+    a.store.close()
+    b.store.close()
   })
 })
