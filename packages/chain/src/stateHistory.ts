@@ -35,15 +35,15 @@ export type StateChangesSince = {
 }
 
 const SQL = {
-  recordAccount: `INSERT OR IGNORE INTO account_history (version, address, nonce, balance, code_hash, vm)
-    SELECT ?, ?, a.nonce, a.balance, a.code_hash, a.vm FROM (SELECT 1) LEFT JOIN accounts a ON a.address = ?`,
-  recordSlot: `INSERT OR IGNORE INTO storage_history (version, address, slot, value)
-    SELECT ?, ?, ?, s.value FROM (SELECT 1) LEFT JOIN storage s ON s.address = ? AND s.slot = ?`,
-  recordStorageOf: `INSERT OR IGNORE INTO storage_history (version, address, slot, value)
-    SELECT ?, address, slot, value FROM storage WHERE address = ?`,
-  accountAfter: 'SELECT * FROM account_history WHERE address = ? AND version > ? ORDER BY version LIMIT 1',
+  recordAccount: `INSERT INTO account_history (version, k, address, nonce, balance, code_hash, vm)
+    SELECT ?, ?, ?, a.nonce, a.balance, a.code_hash, a.vm FROM (SELECT 1) LEFT JOIN accounts a ON a.address = ?`,
+  recordSlot: `INSERT INTO storage_history (version, k, address, slot, value)
+    SELECT ?, ?, ?, ?, s.value FROM (SELECT 1) LEFT JOIN storage s ON s.address = ? AND s.slot = ?`,
+  storageOf: 'SELECT slot FROM storage WHERE address = ?',
+  accountAfter:
+    'SELECT * FROM account_history WHERE k = ? AND version > ? AND address = ? ORDER BY version LIMIT 1',
   slotAfter:
-    'SELECT value FROM storage_history WHERE address = ? AND slot = ? AND version > ? ORDER BY version LIMIT 1',
+    'SELECT value FROM storage_history WHERE k = ? AND version > ? AND address = ? AND slot = ? ORDER BY version LIMIT 1',
 } as const
 
 /**
@@ -57,22 +57,28 @@ export class StateHistory {
   constructor(private readonly db: Database.Database) {
     const st: Partial<Record<keyof typeof SQL, Database.Statement>> = {}
     for (const [name, sql] of Object.entries(SQL) as [keyof typeof SQL, string][]) st[name] = db.prepare(sql)
+    st.storageOf = st.storageOf?.pluck()
     this.st = st as Record<keyof typeof SQL, Database.Statement>
   }
 
   /** Records the current value of everything `ws` writes, at `version` (call before applying `ws`). */
   record(version: number, ws: WriteSet): void {
-    const { recordAccount, recordSlot, recordStorageOf } = this.st
+    const { recordAccount, recordSlot, storageOf } = this.st
     for (const [addr, acc] of ws.accounts) {
       const a = addr.toLowerCase()
-      recordAccount.run(version, a, a)
-      if (acc === null) recordStorageOf.run(version, a)
+      recordAccount.run(version, historyKey(a), a, a)
+      if (acc === null) {
+        // a deleted account's storage goes with it: every slot's value is recorded
+        const written = ws.storage.get(addr)
+        for (const sl of storageOf.all(a) as string[])
+          if (!written?.has(sl as Hex)) recordSlot.run(version, historyKey(a + sl), a, sl, a, sl)
+      }
     }
     for (const [addr, slots] of ws.storage) {
       const a = addr.toLowerCase()
       for (const slot of slots.keys()) {
         const sl = normSlot(slot)
-        recordSlot.run(version, a, sl, a, sl)
+        recordSlot.run(version, historyKey(a + sl), a, sl, a, sl)
       }
     }
   }
@@ -82,14 +88,17 @@ export class StateHistory {
    * `null` when it did not exist then.
    */
   accountAt(address: Address, version: number): AccountState | null | undefined {
-    const row = this.st.accountAfter.get(address.toLowerCase(), version) as AccountHistoryRow | undefined
+    const a = address.toLowerCase()
+    const row = this.st.accountAfter.get(historyKey(a), version, a) as AccountHistoryRow | undefined
     if (!row) return undefined
     return accountOfRow(row)
   }
 
   /** The slot as it was at `version`: `undefined` when it has not changed since, `null` when it was zero. */
   storageAt(address: Address, slot: Hex, version: number): Hex | null | undefined {
-    const row = this.st.slotAfter.get(address.toLowerCase(), normSlot(slot), version) as
+    const a = address.toLowerCase()
+    const sl = normSlot(slot)
+    const row = this.st.slotAfter.get(historyKey(a + sl), version, a, sl) as
       | { value: string | null }
       | undefined
     if (!row) return undefined
@@ -162,6 +171,21 @@ export class StateHistory {
     }
     return lo
   }
+}
+
+/**
+ * The history index's key: a 53-bit FNV-1a hash of an address (accounts) or address + slot (storage), in
+ * lower-case hex. Two 32-bit FNV-1a passes with different offsets, so it stays a JS number (no BigInt).
+ */
+export function historyKey(key: string): number {
+  let h1 = 0x811c9dc5
+  let h2 = 0x01000193 ^ 0x5bd1e995
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h2 >>> 15)
+  }
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff)
 }
 
 function accountOfRow(row: AccountHistoryRow): AccountState | null {

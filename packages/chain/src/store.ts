@@ -88,8 +88,9 @@ export type ChainStoreOptions = {
    */
   checkpointIntervalMs?: number
   /**
-   * How much state history to keep: `'all'` (default: every block, as a dev chain wants) or the newest
-   * `blocks` blocks; older change sets are pruned in small batches after each commit.
+   * How much state history to keep: `'all'` (default: every block, as a dev chain wants), the newest
+   * `blocks` blocks (older change sets are pruned in small batches after each commit), or 0: none (only the
+   * head's state is served; snapshots cannot be reverted).
    */
   history?: HistoryRetention
 }
@@ -145,8 +146,8 @@ export class ChainStore {
     this.reads = new StateReads(db)
     this.history = new StateHistory(db)
     const retention = options.history?.blocks ?? 'all'
-    if (retention !== 'all' && (!Number.isSafeInteger(retention) || retention < 1))
-      throw new ChainStoreError(`history.blocks must be a positive integer or 'all', got ${retention}.`)
+    if (retention !== 'all' && (!Number.isSafeInteger(retention) || retention < 0))
+      throw new ChainStoreError(`history.blocks must be a whole number of blocks or 'all', got ${retention}.`)
     this.retention = retention
     this.devVersion = Number(this.st.getMeta.get(DEV_VERSION_KEY) ?? 0)
     const interval = options.checkpointIntervalMs
@@ -315,11 +316,11 @@ export class ChainStore {
           )
         }
       })
-      if (n > 0) this.history.record(blockVersion(n), c.writeSet)
+      if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet)
       this.applyWriteSet(c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
     })()
-    if (this.retention !== 'all') this.pruneHistory()
+    if (this.retention !== 'all' && this.retention > 0) this.pruneHistory()
   }
 
   // ---- state history ----
@@ -332,6 +333,7 @@ export class ChainStore {
     const start = BigInt(this.getMeta(HISTORY_START_KEY) ?? '0')
     const head = this.head()?.number ?? 0n
     if (this.retention === 'all') return start
+    if (this.retention === 0) return head
     const windowStart = head - BigInt(this.retention) + 1n
     return windowStart > start ? windowStart : start
   }
@@ -375,7 +377,7 @@ export class ChainStore {
         ['- Mine a block (evm_mine) and write again.'],
       )
     this.#db.transaction(() => {
-      this.history.record(version, ws)
+      if (this.retention !== 0) this.history.record(version, ws)
       this.applyWriteSet(ws)
       this.st.setMeta.run(DEV_VERSION_KEY, String(version))
     })()
@@ -391,6 +393,8 @@ export class ChainStore {
   rewind(block: bigint, version: number, pool: readonly StoredPoolTx[]): void {
     if (version < blockVersion(block) || version >= blockVersion(block + 1n))
       throw new ChainStoreError(`State version ${version} does not belong to block ${block}.`)
+    if (this.retention === 0)
+      throw new ChainStoreError('Cannot rewind: this store keeps no state history (history.blocks = 0).')
     this.checkStateAvailable(block)
     this.#db.transaction(() => {
       const changes = this.history.changesSince(version)

@@ -43,11 +43,11 @@ export const chainNodeConfigFields = {
   dev: z.boolean().default(defaultChainNodeConfig.dev),
   /** Directory for chain.db and rpc.json; created when missing. */
   dataDir: z.string().min(1),
-  /** State history kept for reads at older blocks: `'all'` (default) or the newest `blocks` blocks. */
+  /** State history kept for reads at older blocks: `'all'` (default), the newest `blocks` blocks, or 0 (none). */
   history: z
     .object({
       blocks: z
-        .union([z.number().int().positive(), z.literal('all')])
+        .union([z.number().int().nonnegative(), z.literal('all')])
         .default(defaultChainNodeConfig.historyBlocks),
     })
     .prefault({}),

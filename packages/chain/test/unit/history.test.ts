@@ -131,8 +131,8 @@ describe('state history', () => {
     await produce(chain, 41, 45)
     expect(await rpc('eth_getStorageAt', COUNTER, '0x0', numberToHex(36))).toBe(numberToHex(36, { size: 32 }))
     await expect(rpc('eth_call', { to: COUNTER }, numberToHex(35))).rejects.toThrow(HistoryWindowError)
-    expect(() => new ChainStore({ path: ':memory:', history: { blocks: 0 } })).toThrow(
-      'history.blocks must be a positive integer',
+    expect(() => new ChainStore({ path: ':memory:', history: { blocks: -1 } })).toThrow(
+      'history.blocks must be a whole number of blocks',
     )
     store.close()
   })
