@@ -15,8 +15,16 @@ export type DumpedAccount = {
   vm?: 'wasm'
 }
 
-/** A state dump: anvil's `SerializableState` shape (its `accounts`, plus the head block number). */
-export type StateDump = { best_block_number?: Hex; accounts: Record<Address, DumpedAccount> }
+/**
+ * A state dump: anvil's `SerializableState` shape. Ours carries `accounts` and the head's number, and
+ * `block: null` (anvil's loader requires the field; null leaves its block environment as it is); anvil's
+ * own `blocks`, `transactions` and block environment are ignored when we load one.
+ */
+export type StateDump = {
+  block?: unknown
+  best_block_number?: number | null
+  accounts: Record<Address, DumpedAccount>
+}
 
 /** Every account of the head state with its code and storage (the state commitment, which has no account row, is left out). */
 export function dumpChainState(chain: Chain): StateDump {
@@ -33,7 +41,7 @@ export function dumpChainState(chain: Chain): StateDump {
       ...(acc.vm === 'wasm' ? { vm: 'wasm' as const } : {}),
     }
   }
-  return { best_block_number: numberToHex(chain.head().number), accounts }
+  return { block: null, best_block_number: Number(chain.head().number), accounts }
 }
 
 /** A dump as `anvil_dumpState` answers it: the hex of gzipped JSON. */
