@@ -2,6 +2,7 @@ import {
   type BlockProducer,
   type Chain,
   type ChainNode,
+  ChainRewindError,
   createChainNode,
   devAccountsOf,
   type NodeGenesisAlloc,
@@ -164,6 +165,21 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
               logger,
             })
           : undefined
+      if (delivery)
+        chain.addRewindHook({
+          // a delivered message's inbox record would outlive the rewound block that delivered it
+          check: (block) => {
+            const delivered = delivery
+              .messages({ status: 'delivered' })
+              .find((m) => m.block !== undefined && m.block > block)
+            if (delivered)
+              throw new ChainRewindError(
+                `Cannot rewind to block ${block}: block ${delivered.block} delivered a cross-network message (from SPN ${delivered.srcSpn}, position ${delivered.position}).`,
+                ['- Revert to a snapshot taken after that block.'],
+              )
+          },
+          rewind: () => {},
+        })
       return { exitTree, settlement, delivery }
     },
     network: async (options, { services: { exitTree } }) => {
