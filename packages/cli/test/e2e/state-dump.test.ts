@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { devAccounts } from '@rollup-mesh/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, killPid, lastJson, mesh } from './helpers.js'
 
 const ALICE = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
-const ALICE_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcaf784d7bf4f2ff80'
 const TARGET = '0x1000000000000000000000000000000000000001'
 /** A register contract's runtime (returns slot 0; stores CALLVALUE there when not zero). */
 const RUNTIME = '0x5f545f523415600c57345f555b60205ff3'
@@ -18,7 +18,9 @@ async function rpc(url: string, method: string, params: unknown[] = []) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
   })
-  return ((await res.json()) as { result: unknown }).result
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
+  if (body.error) throw new Error(`${method}: ${body.error.message}`)
+  return body.result
 }
 
 // One SPN without the main net, twice: state set up, dumped by `mesh down`, loaded by a new mesh.
@@ -50,7 +52,7 @@ describe('mesh up --dump-state / --load-state', () => {
     await rpc(first.rpcUrl, 'anvil_setBalance', [TARGET, '0x1234'])
     // a transaction, so a dev account's nonce and balance move too
     const { privateKeyToAccount } = await import('viem/accounts')
-    const signed = await privateKeyToAccount(ALICE_KEY).signTransaction({
+    const signed = await privateKeyToAccount(devAccounts(1)[0]?.privateKey as `0x${string}`).signTransaction({
       chainId: Number(await rpc(first.rpcUrl, 'eth_chainId')),
       type: 'eip1559',
       nonce: 0,
@@ -61,8 +63,15 @@ describe('mesh up --dump-state / --load-state', () => {
       maxPriorityFeePerGas: 1n,
     })
     const hash = await rpc(first.rpcUrl, 'eth_sendRawTransaction', [signed])
-    for (let i = 0; i < 100 && !(await rpc(first.rpcUrl, 'eth_getTransactionReceipt', [hash])); i++)
-      await new Promise((r) => setTimeout(r, 100))
+    let receipt = null as { status: string } | null
+    for (let i = 0; i < 200 && !receipt; i++) {
+      receipt = (await rpc(first.rpcUrl, 'eth_getTransactionReceipt', [hash])) as typeof receipt
+      if (!receipt) await new Promise((r) => setTimeout(r, 100))
+    }
+    expect({ hash, receipt: receipt?.status }).toEqual({ hash, receipt: '0x1' })
+    expect(await rpc(first.rpcUrl, 'eth_getStorageAt', [TARGET, '0x0', 'latest'])).toBe(
+      `0x${'00'.repeat(31)}07`,
+    )
     const aliceBalance = await rpc(first.rpcUrl, 'eth_getBalance', [ALICE, 'latest'])
     const down = await mesh(['down', '--data-dir', join(dir, 'a')])
     expect(down.code, down.stderr).toBe(0)
