@@ -69,9 +69,16 @@ export class HistoryWindowError extends RPCError {
   }
 }
 
-/** The chain cannot be rewound to a block (it is ahead of the head, or a block above it already left the node). */
-export class ChainRewindError extends BaseError {
+/**
+ * The chain cannot be rewound to a block (it is ahead of the head, or a block above it already left the
+ * node); over RPC (`evm_revert`) a -32000 error with this message.
+ */
+export class ChainRewindError extends RPCError {
   constructor(message: string, metaMessages?: string[]) {
-    super(message, { code: 'CHAIN_REWIND', name: 'ChainRewindError', metaMessages })
+    super(RPCErrorCode.server, message, {
+      code: 'CHAIN_REWIND',
+      name: 'ChainRewindError',
+      ...(metaMessages ? { metaMessages } : {}),
+    })
   }
 }

@@ -1,12 +1,13 @@
 import type { ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { JsonRpcProvider } from 'ethers'
 import {
   type Address,
   createPublicClient,
   createWalletClient,
+  encodeFunctionData,
   type Hex,
   http,
   numberToHex,
@@ -15,6 +16,7 @@ import {
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spnMailboxAbi } from '../../src/index.js'
 import type { SPNNode } from '../../src/node.js'
 import { call, createManualSPNNode, rpc, startAnvil, tempDir } from './helpers.js'
 
@@ -225,4 +227,27 @@ describe('evm_snapshot / evm_revert on a running SPN', () => {
     const sealed = await chain.produceBlock()
     expect(sealed.txs.length).toBe(1)
   }, 120_000)
+
+  it('refuses to rewind below a block that sent a cross-network message, naming it, and changes nothing', async () => {
+    const chain = node.chain
+    const id = (await raw(url, 'evm_snapshot')).result
+    const wallet = createWalletClient({ account: alice as never, transport: http(url) })
+    await wallet.sendTransaction({
+      chain: null,
+      to: SYSTEM_ADDRESSES.spn.mailbox,
+      data: encodeFunctionData({
+        abi: spnMailboxAbi,
+        functionName: 'sendMessage',
+        args: [2n, bob?.address as Address, '0x01'],
+      }),
+      gas: 300_000n,
+      maxFeePerGas: 10n ** 11n,
+      maxPriorityFeePerGas: 1n,
+    })
+    const sealed = await chain.produceBlock()
+    expect(sealed.receipts.map((r) => r.status)).toEqual([1])
+    const refused = (await raw(url, 'evm_revert', [id])).error
+    expect(refused.message).toContain(`block ${sealed.header.number} sent a cross-network message`)
+    expect(chain.head().number).toBe(sealed.header.number)
+  }, 60_000)
 })
