@@ -1,4 +1,4 @@
-import type { BlockContext, Executor, Logger } from '@rollup-mesh/core'
+import type { BlockContext, Executor, Logger, StateView, WriteSet } from '@rollup-mesh/core'
 import { createSilentLogger, TypedEmitter } from '@rollup-mesh/core'
 import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
 import { type BaseFeeParams, defaultBaseFeeParams, nextBaseFee } from './basefee.js'
@@ -18,8 +18,10 @@ import { ChainStoreError } from './errors.js'
 import { type GenesisSpec, genesisHeader } from './genesis.js'
 import { Mempool, type MempoolOptions } from './mempool.js'
 import type { ChainEvents, SealedBlock } from './sealedBlock.js'
+import { SnapshotRegistry } from './snapshots.js'
 import { SQLiteStateView } from './state.js'
-import type { ChainStore } from './store.js'
+import type { ChainStore, StoredPoolTx } from './store.js'
+import { ChainRewindError } from './storeErrors.js'
 import type { SignedTx } from './tx.js'
 
 export type ChainOptions = {
@@ -42,6 +44,34 @@ export type ChainComponents = {
   /** Sender recovery for `eth_sendRawTransaction` (a worker pool); default inline. */
   decoder?: TxDecoder
   logger?: Logger
+  /**
+   * The state commitment of a write set over a base state (dual-vm's `commitWriteSet`: adds the new
+   * accumulator to the write set, returns the new root). Used for writes outside blocks (`writeState`) so the
+   * next block's pre-state root covers them; without it those writes leave the root as it was.
+   */
+  commitWriteSet?: (base: StateView, ws: WriteSet) => Hex
+}
+
+/** Where a snapshot of the chain stands: what `Chain.rewind` brings back. */
+export type ChainSnapshot = {
+  /** The head block when it was taken. */
+  block: bigint
+  /** The store's state version then (writes outside blocks after the head count). */
+  version: number
+  /** The persisted mempool then. */
+  pool: StoredPoolTx[]
+  /** The next block's state root then (the accumulator's root), for checks. */
+  stateRoot: Hex | undefined
+}
+
+/**
+ * What another part of the node (a store extension's owner) does on a rewind: `check` throws a coded
+ * error when it cannot go back to `block` (e.g. the block was already settled); `rewind` runs inside the
+ * rewind's store transaction and removes what it wrote for the blocks above `block`.
+ */
+export type RewindHook = {
+  check?: (block: bigint) => void
+  rewind: (block: bigint) => void
 }
 
 /**
@@ -77,6 +107,8 @@ export class Chain {
   readonly executor: Executor
   /** What timestamp the next block gets (strictly after its parent's; dev methods move it). */
   readonly clock = new BlockClock()
+  /** Outstanding snapshots (`evm_snapshot` / `evm_revert` on a dev network). */
+  readonly snapshots: SnapshotRegistry
   private readonly log: Logger
   private readonly opts: ChainOptions
   private headHeader: StoredHeader | undefined
@@ -86,6 +118,8 @@ export class Chain {
   private mining = false
   private exitRootHook: ExitRootHook | undefined
   private blockStartHook: BlockStartHook | undefined
+  private readonly commitment: ChainComponents['commitWriteSet']
+  private readonly rewindHooks: RewindHook[] = []
 
   constructor(options: ChainOptions, components: ChainComponents) {
     this.opts = options
@@ -94,6 +128,8 @@ export class Chain {
     this.store = components.store
     this.executor = components.executor
     this.simulateCall = components.simulateCall
+    this.commitment = components.commitWriteSet
+    this.snapshots = new SnapshotRegistry(this)
     this.log = (components.logger ?? createSilentLogger()).child({ module: 'chain' })
     this.events = new TypedEmitter<ChainEvents>({
       onListenerError: (err, event) => this.log.error({ err, event }, 'chain event listener threw'),
@@ -274,6 +310,81 @@ export class Chain {
       out.push(tx)
     }
     return out
+  }
+
+  /**
+   * Applies `ws` to the head state outside any block, as anvil's dev methods do (`anvil_setBalance`,
+   * `anvil_setCode`, ...): one store transaction that also records the values replaced (reads at older
+   * blocks and snapshot reverts stay right), the state cache updated, and the state commitment moved
+   * (`commitWriteSet`) so the next block's pre-state root covers the writes and the parallel executor's
+   * worker replicas, keyed by that root, start over. The head's header is not changed. Waits for a block
+   * being sealed (a function of the state is called after it, so it sees that block). Returns the new state
+   * root (undefined without a commitment).
+   *
+   * @example
+   * ```ts
+   * await chain.writeState({ accounts: new Map([[alice, { ...acc, balance: 10n ** 18n }]]), storage: new Map(), code: new Map() })
+   * chain.state.getAccount(alice)?.balance // 10n ** 18n
+   * ```
+   */
+  async writeState(writes: WriteSet | ((state: StateView) => WriteSet)): Promise<Hex | undefined> {
+    await this.idle()
+    const ws = typeof writes === 'function' ? writes(this.state) : writes
+    const root = this.commitment?.(this.state, ws)
+    this.store.commitWrites(ws)
+    this.state.apply(ws)
+    return root
+  }
+
+  /** Registers what a rewind must check and undo beyond the chain store's own tables. */
+  addRewindHook(hook: RewindHook): void {
+    this.rewindHooks.push(hook)
+  }
+
+  /** Where the chain stands now, for a later `rewind` (the persisted pool included). */
+  snapshot(): ChainSnapshot {
+    this.mempool.flushNow()
+    const head = this.head()
+    return {
+      block: head.number,
+      version: this.store.stateVersion(),
+      pool: this.store.poolAll(),
+      stateRoot: this.commitmentRoot(),
+    }
+  }
+
+  /**
+   * Brings the chain back to a snapshot: the state (root included), the head block (newer blocks, their
+   * transactions, receipts and logs deleted), and the mempool exactly as they were, with every rewind hook's
+   * tables, in one store transaction. A hook's `check` may refuse (nothing is changed then). Waits for a
+   * block being sealed.
+   */
+  async rewind(to: ChainSnapshot): Promise<void> {
+    await this.idle()
+    const head = this.head()
+    if (to.block > head.number)
+      throw new ChainRewindError(`Cannot rewind to block ${to.block}: the head is block ${head.number}.`)
+    for (const hook of this.rewindHooks) hook.check?.(to.block)
+    this.mempool.flushNow()
+    this.store.transaction(() => {
+      this.store.rewind(to.block, to.version, to.pool)
+      for (const hook of this.rewindHooks) hook.rewind(to.block)
+    })
+    this.state.clear()
+    const stored = this.store.head() as StoredHeader
+    this.headHeader = stored
+    const from = stored.number > 255n ? stored.number - 255n : 0n
+    this.recent.length = 0
+    this.recent.push(...this.store.getHashes(from, stored.number))
+    this.mempool.reset()
+    this.log.info({ block: Number(to.block) }, 'chain rewound')
+  }
+
+  /** The root of the state as it is now (the commitment's), when the VM keeps one in state. */
+  private commitmentRoot(): Hex | undefined {
+    if (!this.commitment) return undefined
+    const empty: WriteSet = { accounts: new Map(), storage: new Map(), code: new Map() }
+    return this.commitment(this.state, empty)
   }
 
   /** Resolves when no block is being sealed. */

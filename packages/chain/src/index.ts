@@ -12,7 +12,13 @@ export {
 export { BlockClock, BlockTimestampError, type NextTimestampInput } from './blockClock.js'
 export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
 export type { CallSimulator } from './callSimulator.js'
-export { Chain, type ChainComponents, type ChainOptions } from './chain.js'
+export {
+  Chain,
+  type ChainComponents,
+  type ChainOptions,
+  type ChainSnapshot,
+  type RewindHook,
+} from './chain.js'
 export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
 export {
   createInlineDecoder,
@@ -23,6 +29,7 @@ export {
 export { ChainStoreError, RPCError, RPCErrorCode, TxRejectedError, type TxRejectReason } from './errors.js'
 export { effectiveGasPrice, effectiveTip } from './fees.js'
 export { type GenesisSpec, genesisHeader } from './genesis.js'
+export { HistoricalStateView } from './historicalStateView.js'
 export { impersonatedTx, impersonationSignature, isImpersonated } from './impersonatedTx.js'
 export {
   Mempool,
@@ -72,6 +79,7 @@ export {
 } from './producer.js'
 export { createBlockQueryMethods } from './rpc/blockQueries.js'
 export { createDevBlockMethods, MAX_MINED_BLOCKS } from './rpc/devBlocks.js'
+export { createDevStateMethods } from './rpc/devState.js'
 export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
 export { createFilterMethods, defaultFilterOptions, type FilterMethodsOptions } from './rpc/filters.js'
 export {
@@ -113,6 +121,16 @@ export {
   type RPCServerOptions,
 } from './rpc/server.js'
 export { createSigningMethods, type SigningMethodsOptions } from './rpc/signing.js'
+export { createSnapshotMethods } from './rpc/snapshots.js'
+export {
+  createStateDumpMethods,
+  type DumpedAccount,
+  decodeStateDump,
+  dumpChainState,
+  encodeStateDump,
+  type StateDump,
+  stateDumpWriteSet,
+} from './rpc/stateDump.js'
 export { createTxpoolMethods } from './rpc/txpool.js'
 export {
   isLoopbackHost,
@@ -139,18 +157,23 @@ export {
   settlementReportData,
   settlementSubmitAbi,
 } from './settlement.js'
+export { SnapshotRegistry } from './snapshots.js'
 export { SQLiteStateView, type SQLiteStateViewOptions } from './state.js'
+export { blockVersion, HISTORY_VERSION_STRIDE } from './stateHistory.js'
 export { StateReads } from './stateReads.js'
 export {
   type BlockCommit,
   ChainStore,
   type ChainStoreOptions,
+  type HistoryRetention,
   type LogQuery,
   type StoredLog,
   type StoredPoolTx,
   type StoredTx,
 } from './store.js'
 export {
+  ChainRewindError,
+  HistoryWindowError,
   InvalidStoreExtensionError,
   StoreExtensionTooNewError,
   StoreExtensionVersionError,

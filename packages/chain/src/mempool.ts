@@ -220,6 +220,22 @@ export class Mempool {
 
   /** Reloads the persisted pool (after a restart), dropping what the state has made stale. */
   async restore(): Promise<{ restored: number; dropped: number }> {
+    return this.reload()
+  }
+
+  /**
+   * Forgets the pool in memory (and unflushed writes) and loads it again from the store, as `restore` does:
+   * after the store's pool was replaced (a snapshot revert).
+   */
+  reset(): { restored: number; dropped: number } {
+    this.byHash.clear()
+    this.bySender.clear()
+    this.pendingWrites = []
+    this.pendingDeletes = []
+    return this.reload()
+  }
+
+  private reload(): { restored: number; dropped: number } {
     const store = this.deps.store
     if (!store) return { restored: 0, dropped: 0 }
     let restored = 0

@@ -1,4 +1,4 @@
-import type { AccountState, Receipt, WriteSet } from '@rollup-mesh/core'
+import { type AccountState, type Receipt, type WriteSet, ZERO_WORD } from '@rollup-mesh/core'
 import Database from 'better-sqlite3'
 import { type Address, type Hex, numberToHex } from 'viem'
 import type { BlockHeader, StoredHeader } from './block.js'
@@ -6,7 +6,9 @@ import { encodeHeader } from './block.js'
 import { Checkpointer } from './checkpointer.js'
 import { headerToJSON, receiptFromJSON } from './codec.js'
 import { ChainStoreError } from './errors.js'
+import { blockVersion, HISTORY_VERSION_STRIDE, StateHistory } from './stateHistory.js'
 import { StateReads } from './stateReads.js'
+import { HistoryWindowError } from './storeErrors.js'
 import {
   applyStoreExtension,
   type StoreExtension,
@@ -23,7 +25,7 @@ import {
   storedReceipt,
   type TxRow,
 } from './storeRows.js'
-import { migrateChainSchema } from './storeSchema.js'
+import { HISTORY_START_KEY, migrateChainSchema } from './storeSchema.js'
 import { type ChainStatements, prepareChainStatements } from './storeStatements.js'
 
 /** A transaction as stored with its block position. */
@@ -85,7 +87,21 @@ export type ChainStoreOptions = {
    * 125–175 ms). SQLite's own auto-checkpoint stays on at a high mark as the backstop. Default: off.
    */
   checkpointIntervalMs?: number
+  /**
+   * How much state history to keep: `'all'` (default: every block, as a dev chain wants), the newest
+   * `blocks` blocks (older change sets are pruned in small batches after each commit), or 0: none (only the
+   * head's state is served; snapshots cannot be reverted).
+   */
+  history?: HistoryRetention
 }
+
+/** How many blocks of state history a store keeps. */
+export type HistoryRetention = { blocks: number | 'all' }
+
+/** Meta key: the version of the last write outside blocks (dev methods). */
+const DEV_VERSION_KEY = 'history.devVersion'
+/** History rows pruned per table after a commit (a backlog shrinks by this much per block). */
+const PRUNE_BATCH_ROWS = 2_000
 
 /** WAL pages after which a commit checkpoints itself while a background checkpointer runs (about 256 MiB). */
 const BACKSTOP_CHECKPOINT_PAGES = 65_536
@@ -112,6 +128,11 @@ export class ChainStore {
   private readonly st: ChainStatements
   private readonly reads: StateReads
   private readonly checkpointer: Checkpointer | undefined
+  private readonly history: StateHistory
+  private readonly retention: number | 'all'
+  private devVersion: number
+  /** History at or above this version is never pruned (an outstanding snapshot needs it). */
+  private historyPin: number | undefined
 
   constructor(options: ChainStoreOptions) {
     const db = new Database(options.path)
@@ -123,6 +144,12 @@ export class ChainStore {
     migrateChainSchema(db)
     this.st = prepareChainStatements(db)
     this.reads = new StateReads(db)
+    this.history = new StateHistory(db)
+    const retention = options.history?.blocks ?? 'all'
+    if (retention !== 'all' && (!Number.isSafeInteger(retention) || retention < 0))
+      throw new ChainStoreError(`history.blocks must be a whole number of blocks or 'all', got ${retention}.`)
+    this.retention = retention
+    this.devVersion = Number(this.st.getMeta.get(DEV_VERSION_KEY) ?? 0)
     const interval = options.checkpointIntervalMs
     if (interval && options.path !== ':memory:') {
       db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
@@ -289,9 +316,120 @@ export class ChainStore {
           )
         }
       })
+      if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet)
       this.applyWriteSet(c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
     })()
+    if (this.retention !== 'all' && this.retention > 0) this.pruneHistory()
+  }
+
+  // ---- state history ----
+
+  /**
+   * The oldest block whose state can be read (`accountAt`, `storageAt`): where history starts (0, or the
+   * head when an older data dir was upgraded), or the retention window's first block.
+   */
+  oldestStateBlock(): bigint {
+    const start = BigInt(this.getMeta(HISTORY_START_KEY) ?? '0')
+    const head = this.head()?.number ?? 0n
+    if (this.retention === 'all') return start
+    if (this.retention === 0) return head
+    const windowStart = head - BigInt(this.retention) + 1n
+    return windowStart > start ? windowStart : start
+  }
+
+  /** Throws `HistoryWindowError` (naming the oldest block kept) when block `n`'s state is not kept. */
+  checkStateAvailable(n: bigint): void {
+    const oldest = this.oldestStateBlock()
+    if (n < oldest) throw new HistoryWindowError(n, oldest)
+  }
+
+  /** An account as it was after block `n` was sealed (uncached; check the window first). */
+  accountAt(address: Address, n: bigint): AccountState | undefined {
+    const past = this.history.accountAt(address, blockVersion(n))
+    if (past === undefined) return this.reads.readAccount(address)
+    return past ?? undefined
+  }
+
+  /** A storage slot as it was after block `n` was sealed (uncached; check the window first). */
+  storageAt(address: Address, slot: Hex, n: bigint): Hex {
+    const past = this.history.storageAt(address, slot, blockVersion(n))
+    if (past === undefined) return this.reads.readStorage(address, slot)
+    return past === null ? ZERO_WORD : past
+  }
+
+  /** The version of the newest change of the state (a snapshot's position in the history). */
+  stateVersion(): number {
+    const head = blockVersion(this.head()?.number ?? 0n)
+    return Math.max(this.devVersion, head)
+  }
+
+  /**
+   * Applies a write set to the head state outside any block (dev methods: `anvil_setBalance`, ...), recording
+   * the values it replaces so reads at older blocks, and rewinds, stay right. One transaction.
+   */
+  commitWrites(ws: WriteSet): void {
+    const version = this.stateVersion() + 1
+    const head = this.head()?.number ?? 0n
+    if (version >= blockVersion(head + 1n))
+      throw new ChainStoreError(
+        `Too many state writes outside blocks at block ${head} (at most ${HISTORY_VERSION_STRIDE - 1}).`,
+        ['- Mine a block (evm_mine) and write again.'],
+      )
+    this.#db.transaction(() => {
+      if (this.retention !== 0) this.history.record(version, ws)
+      this.applyWriteSet(ws)
+      this.st.setMeta.run(DEV_VERSION_KEY, String(version))
+    })()
+    this.devVersion = version
+  }
+
+  /**
+   * Rewinds the chain to block `block` with the state at `version` (a snapshot's): restores every account and
+   * slot changed since, deletes the newer blocks, transactions, receipts, logs and history, and replaces the
+   * persisted mempool with `pool`. Runs in one transaction (a savepoint when the caller's transaction holds
+   * extensions' rewinds too).
+   */
+  rewind(block: bigint, version: number, pool: readonly StoredPoolTx[]): void {
+    if (version < blockVersion(block) || version >= blockVersion(block + 1n))
+      throw new ChainStoreError(`State version ${version} does not belong to block ${block}.`)
+    if (this.retention === 0)
+      throw new ChainStoreError('Cannot rewind: this store keeps no state history (history.blocks = 0).')
+    this.checkStateAvailable(block)
+    this.#db.transaction(() => {
+      const changes = this.history.changesSince(version)
+      for (const [a, acc] of changes.accounts) {
+        if (acc === null) this.st.deleteAccount.run(a)
+        else this.st.putAccount.run(a, numberToHex(acc.nonce), numberToHex(acc.balance), acc.codeHash, acc.vm)
+      }
+      for (const [a, slot, value] of changes.storage) {
+        if (value === null || BigInt(value) === 0n) this.st.deleteSlot.run(a, slot)
+        else this.st.putSlot.run(a, slot, value)
+      }
+      this.history.deleteSince(version)
+      const n = Number(block)
+      this.#db.prepare('DELETE FROM logs WHERE block_number > ?').run(n)
+      this.#db.prepare('DELETE FROM txs WHERE block_number > ?').run(n)
+      this.#db.prepare('DELETE FROM blocks WHERE number > ?').run(n)
+      this.#db.prepare('DELETE FROM mempool').run()
+      for (const e of pool) this.st.poolPut.run(e.hash, e.raw, e.from, e.seq)
+      this.st.setMeta.run(DEV_VERSION_KEY, String(version))
+    })()
+    this.devVersion = version
+  }
+
+  /** Keeps history at or above `version` from pruning (an outstanding snapshot); `undefined` lifts the pin. */
+  pinHistory(version: number | undefined): void {
+    this.historyPin = version
+  }
+
+  /** One batch of pruning: change sets older than the retention window (and below any pin). */
+  private pruneHistory(): void {
+    const oldest = this.oldestStateBlock()
+    let upTo = blockVersion(oldest)
+    if (this.historyPin !== undefined && this.historyPin - 1 < upTo) upTo = this.historyPin - 1
+    if (upTo <= 0) return
+    this.#db.transaction(() => this.history.prune(upTo, PRUNE_BATCH_ROWS))()
   }
 
   private applyWriteSet(ws: WriteSet): void {
@@ -332,6 +470,14 @@ export class ChainStore {
     return (this.st.allAccounts.all() as AccountRow[]).map((r) => [
       r.address as Address,
       { nonce: BigInt(r.nonce), balance: BigInt(r.balance), codeHash: r.code_hash as Hex, vm: r.vm },
+    ])
+  }
+
+  /** The storage of one account, slot → value, in slot order (for dumps; not for hot paths). */
+  storageOf(address: Address): [Hex, Hex][] {
+    return (this.st.storageOf.all(address.toLowerCase()) as { slot: Hex; value: Hex }[]).map((r) => [
+      r.slot,
+      r.value,
     ])
   }
 

@@ -1,4 +1,5 @@
 import { BaseError } from '@rollup-mesh/core'
+import { RPCError, RPCErrorCode } from './errors.js'
 
 /** A store extension's definition is unusable (a bad name): a bug in the code that registers it. */
 export class InvalidStoreExtensionError extends BaseError {
@@ -43,6 +44,41 @@ export class StoreExtensionVersionError extends BaseError {
       code: 'STORE_EXTENSION_VERSION',
       name: 'StoreExtensionVersionError',
       metaMessages: ['- The data dir was not written by rollup-mesh; use a fresh one.'],
+    })
+  }
+}
+
+/** A state read at a block older than the state history kept (an RPC error naming the oldest block kept). */
+export class HistoryWindowError extends RPCError {
+  readonly block: bigint
+  readonly oldest: bigint
+  constructor(block: bigint, oldest: bigint) {
+    super(
+      RPCErrorCode.server,
+      `historical state not available for block ${block}: the oldest block whose state this node keeps is ${oldest}`,
+      {
+        code: 'HISTORY_OUT_OF_WINDOW',
+        name: 'HistoryWindowError',
+        metaMessages: [
+          `- Query block ${oldest} or newer, or raise the node's history retention (history.blocks).`,
+        ],
+      },
+    )
+    this.block = block
+    this.oldest = oldest
+  }
+}
+
+/**
+ * The chain cannot be rewound to a block (it is ahead of the head, or a block above it already left the
+ * node); over RPC (`evm_revert`) a -32000 error with this message.
+ */
+export class ChainRewindError extends RPCError {
+  constructor(message: string, metaMessages?: string[]) {
+    super(RPCErrorCode.server, message, {
+      code: 'CHAIN_REWIND',
+      name: 'ChainRewindError',
+      ...(metaMessages ? { metaMessages } : {}),
     })
   }
 }

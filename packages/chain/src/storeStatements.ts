@@ -19,6 +19,7 @@ const SQL = {
     'INSERT INTO logs (block_number, log_index, tx_index, tx_hash, address, topic0, topic1, topic2, topic3, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   logsBefore: 'SELECT COUNT(*) FROM logs WHERE block_number = ? AND tx_index < ?',
   allAccounts: 'SELECT * FROM accounts ORDER BY address',
+  storageOf: 'SELECT slot, value FROM storage WHERE address = ? ORDER BY slot',
   putAccount:
     'INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash, vm) VALUES (?, ?, ?, ?, ?)',
   deleteAccount: 'DELETE FROM accounts WHERE address = ?',

@@ -10,6 +10,7 @@ import {
 import { createSilentLogger, type Logger, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import {
   type CustomPrecompiles,
+  commitWriteSet,
   createSerialExecutor,
   createTracingVM,
   genesisWriteSet,
@@ -25,6 +26,7 @@ import { systemContractsAlloc } from './genesis.js'
 import { createHeaderGossip, type HeaderGossip } from './headerGossip.js'
 import { createQuoteVerifierPrecompile } from './precompile.js'
 import { mainnetRPCMethods } from './rpcMethods.js'
+import { settlementRewindGuard } from './settlementRewindGuard.js'
 
 export type MainnetNodeInit = {
   config: MainnetConfigInput
@@ -102,12 +104,14 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         tracer: createTracingVM({ precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,
+        commitWriteSet,
       }
     },
     genesis: () => mainnetSystemAlloc(config, vkHash),
-    services: ({ chain, p2p }) => ({
-      gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }),
-    }),
+    services: ({ chain, p2p }) => {
+      chain.addRewindHook(settlementRewindGuard(chain))
+      return { gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }) }
+    },
     network: (options, { services: { gossip } }) =>
       createP2P({
         ...options,

@@ -2,6 +2,7 @@ import {
   type BlockProducer,
   type Chain,
   type ChainNode,
+  ChainRewindError,
   createChainNode,
   devAccountsOf,
   type NodeGenesisAlloc,
@@ -9,6 +10,7 @@ import {
 } from '@rollup-mesh/chain'
 import { createSilentLogger, type Logger, SYSTEM_ADDRESSES, spnNetworkName } from '@rollup-mesh/core'
 import {
+  commitWriteSet,
   createParallelExecutor,
   createSerialExecutor,
   createTracingVM,
@@ -125,6 +127,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
         tracer: createTracingVM({ wasm, precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,
+        commitWriteSet,
       }
     },
     genesis: () => spnSystemAlloc(config),
@@ -164,6 +167,21 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
               logger,
             })
           : undefined
+      if (delivery)
+        chain.addRewindHook({
+          // a delivered message's inbox record would outlive the rewound block that delivered it
+          check: (block) => {
+            const delivered = delivery
+              .messages({ status: 'delivered' })
+              .find((m) => m.block !== undefined && m.block > block)
+            if (delivered)
+              throw new ChainRewindError(
+                `Cannot rewind to block ${block}: block ${delivered.block} delivered a cross-network message (from SPN ${delivered.srcSpn}, position ${delivered.position}).`,
+                ['- Revert to a snapshot taken after that block.'],
+              )
+          },
+          rewind: () => {},
+        })
       return { exitTree, settlement, delivery }
     },
     network: async (options, { services: { exitTree } }) => {

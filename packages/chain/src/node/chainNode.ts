@@ -9,11 +9,14 @@ import { createAccessListMethods } from '../rpc/accessList.js'
 import { createBlockQueryMethods } from '../rpc/blockQueries.js'
 import { createDebugMethods } from '../rpc/debug.js'
 import { createDevBlockMethods } from '../rpc/devBlocks.js'
+import { createDevStateMethods } from '../rpc/devState.js'
 import { createEthMethods } from '../rpc/eth.js'
 import { createFilterMethods } from '../rpc/filters.js'
 import { createImpersonationMethods, Impersonation } from '../rpc/impersonation.js'
 import { createRPCServer, type RPCMethods } from '../rpc/server.js'
 import { createSigningMethods } from '../rpc/signing.js'
+import { createSnapshotMethods } from '../rpc/snapshots.js'
+import { createStateDumpMethods } from '../rpc/stateDump.js'
 import { createTxpoolMethods } from '../rpc/txpool.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
@@ -129,6 +132,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
   const store = new ChainStore({
     path: storePath,
     checkpointIntervalMs: defaultChainNodeConfig.checkpointIntervalMs,
+    history: { blocks: config.history?.blocks ?? defaultChainNodeConfig.historyBlocks },
   })
   const vm = init.vm({ storePath, logger })
   const chainId = BigInt(config.chainId)
@@ -149,7 +153,14 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
         intrinsicGas: mempoolIntrinsicGas(vm),
       },
     },
-    { store, executor: vm.executor, simulateCall: vm.simulateCall, decoder, logger },
+    {
+      store,
+      executor: vm.executor,
+      simulateCall: vm.simulateCall,
+      decoder,
+      logger,
+      ...(vm.commitWriteSet ? { commitWriteSet: vm.commitWriteSet } : {}),
+    },
   )
   const dev = devAccountsOf(config)
   let p2p: N | undefined
@@ -194,6 +205,9 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       ...(vm.tracer
         ? { ...createDebugMethods(chain, vm.tracer), ...createAccessListMethods(chain, vm.tracer) }
         : {}),
+      ...(config.dev ? createDevStateMethods(chain) : {}),
+      ...(config.dev ? createSnapshotMethods(chain) : {}),
+      ...(config.dev ? createStateDumpMethods(chain) : {}),
       ...init.methods?.(context),
     },
     { ...config.rpc, dev: config.dev, logger },

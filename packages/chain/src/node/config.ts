@@ -19,6 +19,8 @@ export const defaultChainNodeConfig = {
   logLevel: 'info',
   /** A dev network (what `mesh up` starts): dev accounts sign, dev methods answer. A production config sets `dev: false`. */
   dev: true,
+  /** Blocks of state history kept (historical `eth_getBalance`, `eth_call`, ...): every block, as on a dev chain. */
+  historyBlocks: 'all',
 } as const
 
 /** One entry of `rpc.corsOrigins`: `*` or an origin (`scheme://host[:port]`, no path). */
@@ -56,6 +58,14 @@ export const chainNodeConfigFields = {
   dev: z.boolean().default(defaultChainNodeConfig.dev),
   /** Directory for chain.db and rpc.json; created when missing. */
   dataDir: z.string().min(1),
+  /** State history kept for reads at older blocks: `'all'` (default), the newest `blocks` blocks, or 0 (none). */
+  history: z
+    .object({
+      blocks: z
+        .union([z.number().int().nonnegative(), z.literal('all')])
+        .default(defaultChainNodeConfig.historyBlocks),
+    })
+    .prefault({}),
   /** Most transactions per block. */
   maxTxsPerBlock: z.number().int().positive().default(defaultChainNodeConfig.maxTxsPerBlock),
   /** How many anvil dev accounts to fund (and sign for in eth_sendTransaction). */
@@ -109,6 +119,8 @@ export type ChainNodeConfig = {
   /** A dev network (dev methods and dev-account signing); see `chainNodeConfigFields.dev`. */
   dev: boolean
   dataDir: string
+  /** State history kept (default: every block). */
+  history?: { blocks: number | 'all' } | undefined
   blockTimeMs: number
   blockGasLimit: bigint
   maxTxsPerBlock: number

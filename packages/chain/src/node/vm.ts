@@ -67,6 +67,12 @@ export type NodeVM = {
   intrinsicGas: (tx: SignedTx) => { intrinsic: bigint; floor: bigint }
   /** The write set creating `alloc` over an empty state, and its state root (dual-vm's `genesisWriteSet`). */
   genesisWriteSet: (alloc: NodeGenesisAlloc) => { writeSet: WriteSet; stateRoot: Hex }
+  /**
+   * The state commitment of a write set over a base state (dual-vm's `commitWriteSet`): writes outside
+   * blocks (dev methods) move the state root with it, so the next block and the parallel executor's worker
+   * replicas (keyed by root) see them.
+   */
+  commitWriteSet?: (base: StateView, ws: WriteSet) => Hex
 }
 
 /** The gas the mempool requires of a transaction: the larger of the VM's intrinsic gas and its floor. */

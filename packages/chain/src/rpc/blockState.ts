@@ -1,7 +1,9 @@
 import type { BlockContext, StateView } from '@rollup-mesh/core'
 import type { StoredHeader } from '../block.js'
+import { prevRandaoOf } from '../block.js'
 import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
+import { HistoricalStateView } from '../historicalStateView.js'
 import type { BlockRef } from './params.js'
 
 /** The state a read or a call at a block runs against, and the block context a call sees there. */
@@ -25,24 +27,44 @@ export function headerOfRef(chain: Chain, ref: BlockRef): StoredHeader | undefin
 }
 
 /**
- * The resolver every state-reading RPC method uses. State is kept for the head only: older blocks are
- * refused with a clear message.
+ * The resolver every state-reading RPC method uses. The head (`latest`, `pending`, its number or hash) reads
+ * the cached latest state; an older block reads the store's history (`HistoricalStateView`), and a block
+ * older than the history kept is refused with `HistoryWindowError` naming the oldest block kept. A call at
+ * an older block runs in that block's own context (number, timestamp, base fee, coinbase), as geth's does.
  */
 export function createBlockStateResolver(chain: Chain): BlockStateResolver {
   return (ref, argIndex) => {
     const head = chain.head()
     const h = headerOfRef(chain, ref)
-    if (!h) throw new RPCError(RPCErrorCode.server, `header not found (argument ${argIndex})`)
-    if (h.number !== head.number)
+    if (!h)
       throw new RPCError(
         RPCErrorCode.server,
-        `historical state not available: block ${h.number} (this node keeps the state of the latest block, ${head.number})`,
+        'hash' in ref
+          ? `header not found: no block with hash ${ref.hash} (argument ${argIndex})`
+          : `header not found (argument ${argIndex})`,
       )
-    const pending = 'tag' in ref && ref.tag === 'pending'
+    if (h.number === head.number) {
+      const pending = 'tag' in ref && ref.tag === 'pending'
+      return {
+        header: head,
+        context: pending ? chain.pendingContext() : chain.callContext(),
+        state: chain.state,
+      }
+    }
+    const state = new HistoricalStateView(chain.store, h.number)
     return {
-      header: head,
-      context: pending ? chain.pendingContext() : chain.callContext(),
-      state: chain.state,
+      header: h,
+      context: {
+        number: h.number,
+        timestamp: h.timestamp,
+        coinbase: h.coinbase,
+        baseFeePerGas: h.baseFeePerGas,
+        gasLimit: h.gasLimit,
+        chainId: chain.chainId,
+        prevRandao: prevRandaoOf(h.parentHash, h.number),
+        recentHashes: chain.store.getHashes(h.number > 256n ? h.number - 256n : 0n, h.number - 1n),
+      },
+      state,
     }
   }
 }

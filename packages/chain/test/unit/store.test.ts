@@ -259,7 +259,12 @@ describe('ChainStore', () => {
       const path = join(dir, `v${version}.db`)
       const old = oldStore(path, version)
       const upgraded = new ChainStore({ path })
-      expect(upgraded.getMeta('schema')).toBe('3')
+      expect(upgraded.getMeta('schema')).toBe('4')
+      // state history starts at the head the upgrade found: older blocks are outside the window
+      expect(upgraded.oldestStateBlock()).toBe(1n)
+      expect(() => upgraded.checkStateAvailable(0n)).toThrow(
+        'the oldest block whose state this node keeps is 1',
+      )
       // Version 1 rows count their first log index; version 2 rows carry it.
       expect(upgraded.getReceipt(old.txs[1]!.hash)?.firstLogIndex).toBe(2)
       expect(upgraded.getReceipt(old.txs[0]!.hash)?.receipt.logsBloom).toBe(old.receipts[0]!.logsBloom)

@@ -32,6 +32,8 @@ const meshStateSchema = z.object({
   supervisorPid: z.number().optional(),
   startedAt: z.string(),
   readyMs: z.number().optional(),
+  /** `mesh up --dump-state FILE`: where the mesh's state is written when it stops (`mesh down` of a detached mesh too). */
+  dumpState: z.string().optional(),
   networks: z.array(networkStateSchema),
 })
 

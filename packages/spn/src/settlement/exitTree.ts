@@ -1,4 +1,4 @@
-import type { Chain, ChainStore } from '@rollup-mesh/chain'
+import { type Chain, ChainRewindError, type ChainStore, type RewindHook } from '@rollup-mesh/chain'
 import {
   type ExitMessage,
   InvalidParameterError,
@@ -122,6 +122,7 @@ export class SPNExitTree {
   attach(chain: Chain): void {
     this.#chain = chain
     chain.setExitRootHook((block) => this.onBlock(block))
+    chain.addRewindHook(this.rewindHook())
   }
 
   #catchUp(until: bigint): void {
@@ -217,6 +218,42 @@ export class SPNExitTree {
    * Ends the open batch at the newest block in the tree (what the settlement service calls before settling
    * it). Returns the closed batch, or undefined when it covers no block yet.
    */
+  /**
+   * The chain's rewind hook for dev snapshots (`evm_revert`): a rewind to `block` is refused with
+   * `ChainRewindError` naming the block when a newer block already left the node (its messages are exit
+   * leaves, or it was cut into a settlement batch); otherwise the tree forgets the blocks above (they left
+   * it unchanged).
+   */
+  rewindHook(): RewindHook {
+    return {
+      check: (block) => {
+        const s = this.#state
+        if (s.processed <= block) return
+        const sent = this.messages().find((m) => m.block > block)
+        if (sent)
+          throw new ChainRewindError(
+            `Cannot rewind to block ${block}: block ${sent.block} sent a cross-network message (exit leaf ${sent.position}).`,
+            ['- Revert to a snapshot taken after that block; messages that left cannot be recalled.'],
+          )
+        const cut = s.batch > 0 ? this.batch(s.batch - 1)?.toBlock : undefined
+        if (cut !== undefined && cut > block)
+          throw new ChainRewindError(
+            `Cannot rewind to block ${block}: blocks up to ${cut} were cut for settlement to the main net.`,
+            [
+              '- Settlement pauses while a snapshot is outstanding; revert to a snapshot taken after that block.',
+            ],
+          )
+      },
+      rewind: (block) => {
+        if (this.#state.processed <= block) return
+        const next: ExitTreeState = { ...this.#state, processed: block }
+        this.#tables.saveState(next)
+        this.#state = next
+        this.#root = undefined
+      },
+    }
+  }
+
   closeBatch(): SettlementBatchRange | undefined {
     const s = this.#state
     const open = this.batch(s.batch)

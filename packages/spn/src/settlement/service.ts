@@ -304,6 +304,9 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
         return
       }
       if (batch.toBlock === undefined) {
+        // A dev snapshot is outstanding: blocks stay on the node until it is reverted or the node restarts,
+        // so `evm_revert` can always rewind them.
+        if (opts.chain.snapshots.oldestBlock() !== undefined) return
         const waiting = opts.exitTree.status.openCount > 0
         if (!waiting && Date.now() - lastCut < (active ? intervalMs : idleIntervalMs)) return
         const closed = opts.exitTree.closeBatch()

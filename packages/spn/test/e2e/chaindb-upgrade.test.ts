@@ -102,6 +102,13 @@ describe('a data dir written by the release before store extensions (cda7ced)', 
       expect(block.receipts.map((r) => r.status)).toEqual([1])
       expect(block.header.exitRoot).toBe(tree.root)
       expect(tree.messages().at(-1)).toMatchObject({ position: 17, batch: 1, block: 4n })
+      // State history starts at the upgrade: block 3 (the head it found) is readable, older ones are not.
+      expect(chain.store.oldestStateBlock()).toBe(3n)
+      expect(chain.store.accountAt(user.address, 3n)?.nonce).toBe(6n)
+      expect(chain.store.accountAt(user.address, 4n)?.nonce).toBe(7n)
+      expect(() => chain.store.checkStateAvailable(2n)).toThrow(
+        'historical state not available for block 2: the oldest block whose state this node keeps is 3',
+      )
     } finally {
       await node.stop()
     }

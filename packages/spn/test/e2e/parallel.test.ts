@@ -82,4 +82,41 @@ describe('SPN on the parallel executor with verifyParallel (in-process node, blo
     // Every first transfer of the first block paid its fresh recipient.
     expect(node.chain.state.getAccount(numberToHex(0x5000, { size: 20 }) as Hex)?.balance).toBe(1000n)
   })
+
+  it('worker replicas see state written outside blocks (anvil_setNonce / anvil_setBalance)', async () => {
+    // Dev writes move the state root, so the workers' replicas (keyed by root) start over instead of
+    // running on the values they mirrored: a stale nonce would skip these transactions, a stale balance
+    // would differ from serial (verifyParallel throws ParallelMismatchError).
+    const writes = { accounts: new Map(), storage: new Map(), code: new Map() }
+    for (const account of accounts) {
+      const a = account.address.toLowerCase() as Hex
+      const nonce = (nonces.get(account.address) ?? 0) + 10
+      nonces.set(account.address, nonce)
+      const acc = node.chain.state.getAccount(a as `0x${string}`)
+      writes.accounts.set(a, { ...acc, nonce: BigInt(nonce), balance: 10n ** 20n + 7n })
+    }
+    await node.chain.writeState(writes)
+    node.chain.mempool.reset()
+    for (let k = 0; k < 3; k++)
+      for (const account of accounts) {
+        const nonce = nonces.get(account.address) ?? 0
+        nonces.set(account.address, nonce + 1)
+        await node.chain.mempool.add(
+          (await account.signTransaction({
+            chainId: CHAIN_ID,
+            type: 'eip1559',
+            nonce,
+            to: numberToHex(recipient++, { size: 20 }) as Hex,
+            value: 1000n,
+            gas: 21_000n,
+            maxFeePerGas: 10n ** 11n,
+            maxPriorityFeePerGas: 1n,
+          })) as Hex,
+        )
+      }
+    const block = await node.chain.produceBlock()
+    expect(block.txs).toHaveLength(SENDERS * 3)
+    expect(block.receipts.every((r) => r.status === 1)).toBe(true)
+    expect(node.chain.executor.stats).toMatchObject({ mode: 'parallel' })
+  })
 })

@@ -1,5 +1,6 @@
 import { stopPid } from '../../mesh/spawn.js'
 import { isAlive, requireState, resolveDataDir, writeState } from '../../mesh/state.js'
+import { dumpMeshState } from '../../mesh/stateDumpFile.js'
 import { createOut } from '../../output.js'
 import type { DownOptions } from './options.js'
 
@@ -9,6 +10,15 @@ export async function downHandler(options: DownOptions): Promise<number> {
   const dataDir = resolveDataDir(options.dataDir)
   const state = requireState(dataDir)
   const results: { name: string; pid: number; result: string }[] = []
+  // A detached mesh started with --dump-state is dumped here (a supervising `mesh up` dumps on its signal).
+  const supervised = state.supervisorPid !== undefined && isAlive(state.supervisorPid)
+  if (state.dumpState && !supervised) {
+    const live = state.networks.filter((n) => isAlive(n.pid))
+    if (live.length) {
+      const dumped = await dumpMeshState(live, state.dumpState)
+      out.line(`State of ${dumped.join(', ')} written to ${state.dumpState}`)
+    }
+  }
   if (state.supervisorPid && isAlive(state.supervisorPid)) {
     results.push({
       name: 'mesh up',

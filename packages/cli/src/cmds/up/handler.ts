@@ -7,6 +7,7 @@ import { MAINNET_CHAIN_ID, type PlannedNode, planMesh, writeNodeFile } from '../
 import { registerSPNs, settlementSection } from '../../mesh/settle.js'
 import { type Ready, type SpawnedNode, stopPid } from '../../mesh/spawn.js'
 import { type MeshState, type NetworkState, resolveDataDir, writeState } from '../../mesh/state.js'
+import { dumpMeshState, loadMeshState } from '../../mesh/stateDumpFile.js'
 import { createOut } from '../../output.js'
 import { banner } from './banner.js'
 import { liveState, wipe } from './data-dir.js'
@@ -98,6 +99,19 @@ export async function upHandler(options: UpOptions): Promise<number> {
   const plan = planMesh({ ...planOptions, dataDir })
   await wireP2P(plan)
   const resumed = plan.some((p) => p.resumed)
+  if (options.loadState) {
+    const loaded = loadMeshState(resolve(options.loadState))
+    if (resumed)
+      throw new MeshCliError(`--load-state starts new chains, but ${dataDir} holds this mesh's chains.`, {
+        code: 'MESH_LOAD_STATE_RESUMED',
+        metaMessages: [`- Add --fresh to start over from ${options.loadState}.`],
+      })
+    for (const p of plan) {
+      const alloc = loaded[p.name]
+      if (!alloc) continue
+      p.file.config.alloc = { ...(p.file.config.alloc as Record<string, unknown> | undefined), ...alloc }
+    }
+  }
   // Without the main net nothing settles: an SPN section left from an earlier run goes.
   if (!options.mainnet) for (const p of plan) if (p.kind === 'spn') delete p.file.config.settlement
   for (const p of plan) writeNodeFile(p.configFile, p.file)
@@ -189,6 +203,8 @@ export async function upHandler(options: UpOptions): Promise<number> {
     }
   }
 
+  const dumpFile = options.dumpState ? resolve(options.dumpState) : undefined
+  if (dumpFile) writeState(dataDir, { ...state, dumpState: dumpFile })
   if (options.detach) {
     for (const s of spawned) {
       s.proc.stdout?.destroy()
@@ -196,5 +212,11 @@ export async function upHandler(options: UpOptions): Promise<number> {
     }
     return 0
   }
-  return supervise(spawned, state, out)
+  const beforeStop = dumpFile
+    ? async () => {
+        const dumped = await dumpMeshState(networks, dumpFile)
+        out.progress(`State of ${dumped.join(', ')} written to ${dumpFile}`)
+      }
+    : undefined
+  return supervise(spawned, state, out, beforeStop)
 }

@@ -114,6 +114,18 @@ export const upOptions = {
     type: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
     default: 'info',
   }),
+  dumpState: option({
+    flag: '--dump-state <file>',
+    description:
+      "when the mesh stops (Ctrl-C, `mesh down`): write every network's accounts, code and storage to <file> (anvil's flag; one file per mesh)",
+    type: text.optional(),
+  }),
+  loadState: option({
+    flag: '--load-state <file>',
+    description:
+      "start new chains from a file written by --dump-state: each network's accounts, code and storage become genesis accounts over its system genesis (with --fresh on an existing data dir)",
+    type: text.optional(),
+  }),
   json: option({
     flag: '--json',
     description: 'print one JSON object (the state) instead of the banner',
