@@ -310,18 +310,8 @@ describe('debug_traceCall and eth_createAccessList: our SPN answers as anvil doe
   })
 })
 
-/** Whether our node serves the state before the last block (engineer hist's history; without it, mined transactions cannot be replayed). */
-async function servesHistory(): Promise<boolean> {
-  const { json } = await rpc(
-    ourUrl(),
-    call('eth_getBalance', [alice, `0x${(sent.fail!.block - 1n).toString(16)}`]),
-  )
-  return json.error === undefined
-}
-
 describe('debug_traceTransaction, debug_traceBlock*, cast run (need the state before the block)', () => {
-  it('replays mined transactions as anvil does: struct logs, callTracer, prestate diff', async (ctx) => {
-    if (!(await servesHistory())) ctx.skip()
+  it('replays mined transactions as anvil does: struct logs, callTracer, prestate diff', async () => {
     for (const name of ['go', 'fail', 'deploy']) {
       const { ours: h, anvil: ha } = sent[name]!
       const [ours, theirs] = [
@@ -365,8 +355,7 @@ describe('debug_traceTransaction, debug_traceBlock*, cast run (need the state be
 
   // cast run asks for the block, its parent, and eth_getBalance/getCode/getTransactionCount/getStorageAt (and
   // anvil's eth_getAccountInfo, falling back when refused) at the parent block, then re-executes locally.
-  it('cast run <tx> re-executes the transaction against our SPN and prints its trace', async (ctx) => {
-    if (!(await servesHistory())) ctx.skip()
+  it('cast run <tx> re-executes the transaction against our SPN and prints its trace', async () => {
     const { stdout } = await promisify(execFile)(castBin, ['run', sent.go!.ours, '--rpc-url', ourUrl()], {
       timeout: 60_000,
     })
