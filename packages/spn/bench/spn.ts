@@ -142,6 +142,7 @@ async function startSPN(dir: string, senders: Address[]): Promise<Target> {
       alloc,
       logLevel: process.env.SPN_LOG_LEVEL ?? 'warn',
       mempool: { maxSize: Math.max(50_000, N * 2) },
+      ...(process.env.SPN_HISTORY ? { history: { blocks: Number(process.env.SPN_HISTORY) } } : {}),
     }),
   )
   const proc = spawn(
