@@ -126,11 +126,24 @@ export type VerificationResult = {
   checks: string[]
 }
 
-/** A human line for a result: says `simulated` for simulated enclaves, whatever the status. */
+const BODY_LABEL: Record<QuoteBodyKind, string> = {
+  sgx: 'SGX report',
+  tdx: 'TDX 1.0 TD report',
+  tdx15: 'TDX 1.5 TD report',
+}
+
+/**
+ * A human line for a result: says `simulated` for simulated enclaves, whatever the status, and, once the
+ * quote decoded, its format (`DCAP v5, SGX report body`).
+ */
 export function formatVerificationResult(result: VerificationResult): string {
   const mode = result.simulated ? 'simulated enclave' : 'hardware enclave'
   const what = result.ok ? 'verified' : `rejected (${result.reason ?? result.status})`
-  return `${result.status}: ${mode} quote ${what}${result.tcbStatus ? `, TCB ${result.tcbStatus}` : ''}`
+  const format =
+    result.version !== undefined && result.bodyType
+      ? `; DCAP v${result.version}, ${BODY_LABEL[result.bodyType]} body`
+      : ''
+  return `${result.status}: ${mode} quote ${what}${result.tcbStatus ? `, TCB ${result.tcbStatus}` : ''}${format}`
 }
 
 /** Throws `QuoteVerificationError` unless the result is `ok`/`ok-simulated`. */

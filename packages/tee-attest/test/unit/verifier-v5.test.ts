@@ -66,7 +66,10 @@ describe('verifyQuote on real v5 (TDX 1.5) quotes', () => {
         expect(r.status).toBe('collateral-rejected')
         expect(r.checks).toEqual(STRUCTURAL_CHECKS)
         expect(r.reason).toMatch(COLLATERAL_REASON[name])
-        expect(formatVerificationResult(r)).toMatch(/^collateral-rejected: hardware enclave quote rejected/)
+        expect(formatVerificationResult(r)).toMatch(
+          /^collateral-rejected: hardware enclave quote rejected \(/,
+        )
+        expect(formatVerificationResult(r)).toMatch(/; DCAP v5, TDX 1\.5 TD report body$/)
         // after the collateral's next update the collateral itself is refused (the PCK chain is still valid)
         const later = new Date('2026-06-01T00:00:00Z')
         const stale = verifyQuote(quote, policyFor(decoded, { collateral: backend, now: later }))
