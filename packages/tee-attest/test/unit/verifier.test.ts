@@ -242,6 +242,8 @@ describe('verifyQuote on real Intel DCAP samples', () => {
         expect(r.checks).toContain('chain')
         expect(r.checks).toContain('collateral')
         expect(r.tcbStatus).toBe(name === 'sgx' ? 'ConfigurationAndSWHardeningNeeded' : 'UpToDate')
+        // a TCB that is not up to date is a status with its advisories, not a failure
+        expect(r.advisoryIds).toEqual(name === 'sgx' ? ['INTEL-SA-00289', 'INTEL-SA-00615'] : [])
         expect(formatVerificationResult(r)).toMatch(/^ok: hardware enclave quote verified/)
       })
 
