@@ -1,7 +1,8 @@
 /**
- * Attestation benchmark: simulated quotes generated and verified per second,
- * and the verify time of the real Intel samples (chain + signatures, and with
- * dcap-qvl collateral checks). `--json` prints one JSON object as the last line.
+ * Attestation benchmark: simulated quotes (v5, the default, and v4) generated
+ * and verified per second, and the decode and verify time of the real Intel
+ * samples, v3/v4 and v5 (chain + signatures, and with dcap-qvl collateral
+ * checks). `--json` prints one JSON object as the last line.
  *
  *   npm run bench -w packages/tee-attest [-- --json]
  */
@@ -23,7 +24,7 @@ import {
 
 const json = process.argv.includes('--json')
 
-import { DCAP_DIR, SAMPLE_TIME } from '../test/helpers.js'
+import { DCAP_DIR, loadV5Sample, SAMPLE_TIME, V5_SAMPLE_TIME } from '../test/helpers.js'
 
 /** Runs `fn` repeatedly for about `ms` milliseconds; returns operations per second and median ms per op. */
 function measure(fn: (i: number) => void, ms = 1500): { opsPerSec: number; medianMs: number; runs: number } {
@@ -64,22 +65,36 @@ try {
   const reportDatas = Array.from({ length: 64 }, (_, i) =>
     reportDataForSettlement(`0x${i.toString(16).padStart(2, '0')}`),
   )
-  const gen = measure((i) => enclave.quote(reportDatas[i % 64]!))
-  rows.push({ workload: 'simulated quote generate', ...gen, note: 'SGX v4, 1 ECDSA sign' })
-
-  const quotes = reportDatas.map((r) => enclave.quote(r))
-  const policy = (i: number): AttestationPolicy => ({
-    allowSimulated: true,
-    simulatedRoots: [enclave.rootCertificateDer],
-    allowedMeasurements: [measurement],
-    expectedReportData: reportDatas[i % 64]!,
-  })
-  const ver = measure((i) => {
-    const r = verifyQuote(quotes[i % 64]!, policy(i))
-    if (r.status !== 'ok-simulated') throw new Error(`unexpected ${r.status}`)
-  })
-  rows.push({ workload: 'simulated quote verify', ...ver, note: 'ok-simulated: chain + 4 P-256 verifies' })
-
+  for (const quoteVersion of [5, 4] as const) {
+    const e =
+      quoteVersion === enclave.quoteVersion
+        ? enclave
+        : await createSimulatedEnclave({ dataDir: dir, measurement, quoteVersion })
+    const gen = measure((i) => e.quote(reportDatas[i % 64]!))
+    rows.push({
+      workload: `simulated v${quoteVersion} quote generate`,
+      ...gen,
+      note: 'SGX body, 1 ECDSA sign',
+    })
+    const quotes = reportDatas.map((r) => e.quote(r))
+    const policy = (i: number): AttestationPolicy => ({
+      allowSimulated: true,
+      simulatedRoots: [e.rootCertificateDer],
+      allowedMeasurements: [measurement],
+      expectedReportData: reportDatas[i % 64]!,
+    })
+    const ver = measure((i) => {
+      const r = verifyQuote(quotes[i % 64]!, policy(i))
+      if (r.status !== 'ok-simulated') throw new Error(`unexpected ${r.status}`)
+    })
+    rows.push({
+      workload: `simulated v${quoteVersion} quote verify`,
+      ...ver,
+      note: 'ok-simulated: chain + 4 P-256 verifies',
+    })
+    const parse = measure((i) => decodeQuote(quotes[i % 64]!), 500)
+    rows.push({ workload: `simulated v${quoteVersion} decode`, ...parse, note: `${quotes[0]!.length} bytes` })
+  }
   for (const name of ['sgx', 'tdx'] as const) {
     const quote = stripQuotePadding(new Uint8Array(readFileSync(join(DCAP_DIR, `${name}_quote`))))
     const collateral = JSON.parse(
@@ -110,6 +125,38 @@ try {
     })
     const parse = measure(() => decodeQuote(quote), 500)
     rows.push({ workload: `real ${name} decode`, ...parse, note: `${quote.length} bytes` })
+  }
+
+  // Real v5 (TDX 1.5) quote: its collateral step ends in collateral-rejected (TCB below every level of its
+  // collateral; see test/fixtures/dcap/README.md), after the full dcap-qvl evaluation.
+  {
+    const { quote, collateral } = loadV5Sample('tdx_v5')
+    const q = decodeQuote(quote)
+    const base: AttestationPolicy = {
+      allowedMeasurements: [quoteMeasurement(q)],
+      expectedReportData: q.body.report.reportData,
+      now: V5_SAMPLE_TIME,
+    }
+    const parse = measure(() => decodeQuote(quote), 500)
+    rows.push({ workload: 'real tdx v5 decode', ...parse, note: `${quote.length} bytes, TD 1.5 body` })
+    const chainOnly = measure(() => {
+      if (verifyQuote(quote, base).status !== 'collateral-missing') throw new Error('chain failed')
+    }, 1000)
+    rows.push({
+      workload: 'real tdx v5 verify (chain + signatures)',
+      ...chainOnly,
+      note: 'Intel root, no collateral',
+    })
+    const withCollateral = { ...base, collateral: createDcapQvlBackend({ collateral }) }
+    const full = measure(() => {
+      if (verifyQuote(quote, withCollateral).status !== 'collateral-rejected')
+        throw new Error('verify changed')
+    }, 1500)
+    rows.push({
+      workload: 'real tdx v5 verify (full, dcap-qvl)',
+      ...full,
+      note: 'collateral-rejected: no matching TCB level',
+    })
   }
 } finally {
   await rm(dir, { recursive: true, force: true })

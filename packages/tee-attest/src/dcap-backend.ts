@@ -11,8 +11,10 @@ import type { CollateralBackend, CollateralOutcome } from './verifier.js'
  * unmatched TCB fails; other TCB statuses (`OutOfDate`, `SWHardeningNeeded`, ...)
  * pass and are reported as `tcbStatus` for the policy's owner to judge.
  *
- * dcap-qvl accepts SGX quotes of version 3 and TDX quotes of version 4/5 (as
- * Intel's QVL does for hardware quotes in the field).
+ * dcap-qvl accepts SGX quotes of version 3 and TDX quotes of version 4/5 (TD 1.0
+ * and TD 1.5 bodies); it refuses SGX v4/v5 quotes ("SGX TEE quote must have
+ * version 3") and, in the installed 0.3.9, TD 1.5 quotes whose `mr_servicetd` is
+ * not zero. Both come back as `collateral-rejected` with dcap-qvl's reason.
  */
 export type { Collateral }
 

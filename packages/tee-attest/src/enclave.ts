@@ -32,10 +32,17 @@ import type { QuoteHeader, QuoteSignatureData, SgxReportBody } from './quote/typ
  * - a PCK-like chain: intermediate "platform CA" and PCK leaf (leaf key kept to
  *   sign QE reports, as Intel's Quoting Enclave does),
  * - an attestation key (P-256) that signs quotes.
- * Its quotes are byte-exact SGX ECDSA v4 quotes with certification data type 6
- * (QE report, QE auth data, type-5 PEM chain), signed through the same chain a
- * hardware quote uses; verifiers tell them apart only by the root.
+ * Its quotes are byte-exact SGX ECDSA quotes, version 5 by default (header,
+ * body descriptor type 1 = SGX report, body; `quoteVersion: 4` for the older
+ * layout without descriptor), with certification data type 6 (QE report, QE
+ * auth data, type-5 PEM chain), signed through the same chain a hardware quote
+ * uses; verifiers tell them apart only by the root.
  */
+
+/** Quote versions the simulated enclave emits; 5 is the default (the format current DCAP libraries emit). */
+export const SIMULATED_QUOTE_VERSIONS = [4, 5] as const
+export type SimulatedQuoteVersion = (typeof SIMULATED_QUOTE_VERSIONS)[number]
+export const DEFAULT_SIMULATED_QUOTE_VERSION: SimulatedQuoteVersion = 5
 
 /** What the simulated Quoting Enclave puts in its own report (fixed, documented values). */
 export const SIMULATED_QE = {
@@ -62,6 +69,11 @@ export type SimulatedEnclaveOptions = {
   mrSigner?: Uint8Array | Hex
   isvProdId?: number
   isvSvn?: number
+  /**
+   * Quote format: 5 (default; header, body descriptor, SGX report body) or 4 (no descriptor). The
+   * signature data layout (certification data type 6) is the same in both.
+   */
+  quoteVersion?: SimulatedQuoteVersion
   /** Set the SGX DEBUG attribute in quotes (for tests: verifiers must refuse them). */
   debug?: boolean
   /** Validity start of newly created certificates; default now minus one hour. */
@@ -78,6 +90,7 @@ export type EnclaveStatus = {
   measurement: Hex
   rootFingerprint: Hex
   debug: boolean
+  quoteVersion: SimulatedQuoteVersion
   keyDir: string
 }
 
@@ -88,7 +101,9 @@ export interface SimulatedEnclave extends Attestor {
   readonly rootCertificatePem: string
   readonly rootCertificateDer: Uint8Array
   readonly keyDir: string
-  /** A v4 SGX quote over `reportData` (64 bytes), synchronously. */
+  /** The quote version it emits (`quoteVersion`, default 5). */
+  readonly quoteVersion: SimulatedQuoteVersion
+  /** An SGX quote (v5 by default) over `reportData` (64 bytes), synchronously. */
   quote(reportData: Uint8Array): Uint8Array
   attest(reportData: Uint8Array): Promise<Uint8Array>
   status(): EnclaveStatus
@@ -181,6 +196,10 @@ export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): 
     }
   }
   const debug = options.debug ?? false
+  const quoteVersion = options.quoteVersion ?? DEFAULT_SIMULATED_QUOTE_VERSION
+  if (!SIMULATED_QUOTE_VERSIONS.includes(quoteVersion)) {
+    throw new InvalidParameterError({ param: 'quoteVersion', expected: '4 or 5', got: quoteVersion })
+  }
   const log = (options.logger ?? createSilentLogger()).child({ module: 'enclave', mode: 'simulated' })
   const keyDir = join(options.dataDir, 'enclave')
   const material = await loadOrCreateKeyMaterial(
@@ -230,7 +249,7 @@ export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): 
   )
   const certData = Buffer.concat([Buffer.from(chainDer.map(derToPem).join(''), 'latin1'), Buffer.of(0)])
   const header: QuoteHeader = {
-    version: 4,
+    version: quoteVersion,
     attestationKeyType: ATTESTATION_KEY_TYPE_ECDSA_P256,
     teeType: TEE_TYPE.sgx,
     qeSvn: SIMULATED_QE.isvSvn,
@@ -254,7 +273,10 @@ export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): 
     certificationData: { type: CERT_DATA_TYPE.pckCertChain, data: new Uint8Array(certData) },
   }
   const rootFingerprint = bytesToHex(createHash('sha256').update(rootDer).digest())
-  log.info({ measurement: bytesToHex(measurement), rootFingerprint, debug }, 'simulated enclave ready')
+  log.info(
+    { measurement: bytesToHex(measurement), rootFingerprint, debug, quoteVersion },
+    'simulated enclave ready',
+  )
 
   const quote = (reportData: Uint8Array): Uint8Array => {
     if (!(reportData instanceof Uint8Array) || reportData.length !== REPORT_DATA_SIZE) {
@@ -267,7 +289,7 @@ export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): 
     const signature = new Uint8Array(
       sign('sha256', signed, { key: attestationKey, dsaEncoding: 'ieee-p1363' }),
     )
-    const sig = encodeSignatureData(4, { ...partialSig, signature })
+    const sig = encodeSignatureData(quoteVersion, { ...partialSig, signature })
     const out = new Uint8Array(signed.length + 4 + sig.length)
     out.set(signed, 0)
     new DataView(out.buffer).setUint32(signed.length, sig.length, true)
@@ -281,6 +303,7 @@ export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): 
     rootCertificatePem: derToPem(rootDer),
     rootCertificateDer: rootDer,
     keyDir,
+    quoteVersion,
     quote,
     attest: async (reportData) => quote(reportData),
     status: () => ({
@@ -289,6 +312,7 @@ export async function createSimulatedEnclave(options: SimulatedEnclaveOptions): 
       measurement: bytesToHex(measurement),
       rootFingerprint,
       debug,
+      quoteVersion,
       keyDir,
     }),
   }

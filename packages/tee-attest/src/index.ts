@@ -9,12 +9,15 @@ export {
 export { type Collateral, createDcapQvlBackend, type DcapQvlBackendOptions } from './dcap-backend.js'
 export {
   createSimulatedEnclave,
+  DEFAULT_SIMULATED_QUOTE_VERSION,
   type EnclaveStatus,
   SIMULATED_MR_SIGNER,
   SIMULATED_QE,
+  SIMULATED_QUOTE_VERSIONS,
   SIMULATED_USER_DATA,
   type SimulatedEnclave,
   type SimulatedEnclaveOptions,
+  type SimulatedQuoteVersion,
 } from './enclave.js'
 export { ENCLAVE_FILES } from './enclave-keys.js'
 export {
@@ -30,11 +33,15 @@ export {
   ECDSA_PUBLIC_KEY_SIZE,
   ECDSA_SIGNATURE_SIZE,
   INTEL_QE_VENDOR_ID,
+  QUOTE_BODY_DESCRIPTOR_SIZE,
+  QUOTE_BODY_SIZE,
+  QUOTE_BODY_TYPE,
   QUOTE_HEADER_SIZE,
   REPORT_DATA_SIZE,
   SGX_ATTRIBUTE_DEBUG,
   SGX_REPORT_BODY_SIZE,
   TD_REPORT_BODY_SIZE,
+  TD15_REPORT_BODY_SIZE,
   TEE_TYPE,
 } from './layout.js'
 export {
@@ -59,6 +66,7 @@ export {
   statusCode,
   statusFromCode,
 } from './precompile.js'
+export { quoteBodyType } from './quote/body.js'
 export { decodeQuote, decodeQuoteWithLayout } from './quote/decode.js'
 export { encodeQuote } from './quote/encode.js'
 export { isDebugQuote, quoteMeasurement, quoteReportData } from './quote/inspect.js'
@@ -68,10 +76,12 @@ export type {
   CertificationData,
   Quote,
   QuoteBody,
+  QuoteBodyKind,
   QuoteHeader,
   QuoteLayout,
   QuoteSignatureData,
   SgxReportBody,
+  Td15ReportBody,
   TdReportBody,
 } from './quote/types.js'
 export { reportDataForSettlement, reportDataFromHash } from './report-data.js'

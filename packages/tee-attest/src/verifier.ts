@@ -21,7 +21,7 @@ import { QuoteFormatError, QuoteVerificationError, UnsupportedQuoteError } from 
 import { CERT_DATA_TYPE, REPORT_DATA_SIZE, SGX_REPORT_BODY_SIZE } from './layout.js'
 import { decodeQuoteWithLayout } from './quote/decode.js'
 import { isDebugQuote, quoteMeasurement } from './quote/inspect.js'
-import type { Quote, QuoteLayout } from './quote/types.js'
+import type { Quote, QuoteBodyKind, QuoteLayout } from './quote/types.js'
 
 /**
  * The fail-closed quote verifier. Every check must pass for `ok`/`ok-simulated`;
@@ -37,7 +37,8 @@ import type { Quote, QuoteLayout } from './quote/types.js'
  * 5. QE report signature by the PCK leaf (`qe-report-signature-invalid`)
  * 6. attestation-key binding: QE report data = SHA-256(AK || QE auth data) || 0^32
  *    (`attestation-key-mismatch`)
- * 7. quote signature by the attestation key over header || body (`quote-signature-invalid`)
+ * 7. quote signature by the attestation key over header || body (v5: header || body descriptor ||
+ *    body) (`quote-signature-invalid`)
  * 8. hardware quotes only: collateral (TCB info, QE identity, CRLs) through the
  *    policy's backend (`collateral-missing`, `collateral-rejected`)
  * 9. policy: debug (`debug-enclave`), measurement (`measurement-not-allowed`),
@@ -113,6 +114,8 @@ export type VerificationResult = {
   /** The quote field a decode error names. */
   field?: string
   teeType?: 'sgx' | 'tdx'
+  /** Which report the quote carries: `sgx`, `tdx` (TDX 1.0) or `tdx15` (TDX 1.5, v5 body type 3). */
+  bodyType?: QuoteBodyKind
   version?: number
   measurement?: Hex
   reportData?: Hex
@@ -123,11 +126,24 @@ export type VerificationResult = {
   checks: string[]
 }
 
-/** A human line for a result: says `simulated` for simulated enclaves, whatever the status. */
+const BODY_LABEL: Record<QuoteBodyKind, string> = {
+  sgx: 'SGX report',
+  tdx: 'TDX 1.0 TD report',
+  tdx15: 'TDX 1.5 TD report',
+}
+
+/**
+ * A human line for a result: says `simulated` for simulated enclaves, whatever the status, and, once the
+ * quote decoded, its format (`DCAP v5, SGX report body`).
+ */
 export function formatVerificationResult(result: VerificationResult): string {
   const mode = result.simulated ? 'simulated enclave' : 'hardware enclave'
   const what = result.ok ? 'verified' : `rejected (${result.reason ?? result.status})`
-  return `${result.status}: ${mode} quote ${what}${result.tcbStatus ? `, TCB ${result.tcbStatus}` : ''}`
+  const format =
+    result.version !== undefined && result.bodyType
+      ? `; DCAP v${result.version}, ${BODY_LABEL[result.bodyType]} body`
+      : ''
+  return `${result.status}: ${mode} quote ${what}${result.tcbStatus ? `, TCB ${result.tcbStatus}` : ''}${format}`
 }
 
 /** Throws `QuoteVerificationError` unless the result is `ok`/`ok-simulated`. */
@@ -259,7 +275,8 @@ function runChecks(
     if (err instanceof UnsupportedQuoteError) return new Failure('unsupported-quote', err.message, err.field)
     throw err
   }
-  result.teeType = quote.body.type
+  result.teeType = quote.body.type === 'sgx' ? 'sgx' : 'tdx'
+  result.bodyType = quote.body.type
   result.version = quote.header.version
   result.measurement = bytesToHex(quoteMeasurement(quote))
   result.reportData = bytesToHex(quote.body.report.reportData)

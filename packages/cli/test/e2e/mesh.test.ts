@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { decodeQuote } from '@rollup-mesh/tee-attest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerSPNs } from '../../src/mesh/settle.js'
 import { alive, ensureBuilt, killPid, lastJson, mesh, meshBackground, root, until } from './helpers.js'
@@ -390,14 +391,23 @@ describe('mesh CLI against a real mesh', () => {
     })
     expect(e.delivery).toMatchObject({ network: 'spn2', status: 'delivered' })
     const bundle = JSON.parse(readFileSync(file, 'utf8'))
+    // the settled quote in the bundle is DCAP v5 (the simulated enclave's default), SGX body
+    const quoteBytes = new Uint8Array(Buffer.from(bundle.acceptance.quote.slice(2), 'hex'))
+    expect(decodeQuote(quoteBytes).header.version).toBe(5)
+    expect(decodeQuote(quoteBytes).body.type).toBe('sgx')
+    const badQuote = structuredClone(bundle)
+    quoteBytes[48] = 9 // an unknown v5 body type
+    badQuote.acceptance.quote = `0x${Buffer.from(quoteBytes).toString('hex')}`
+    writeFileSync(join(dir, 'bad-quote.json'), JSON.stringify(badQuote))
     bundle.message.value = (BigInt(bundle.message.value) + 1n).toString()
     writeFileSync(join(dir, 'tampered.json'), JSON.stringify(bundle))
     // Offline: no data dir, no node.
-    const [ok, okJson, bad, notYet] = await Promise.all([
+    const [ok, okJson, bad, notYet, quoteBad] = await Promise.all([
       mesh(['proof', 'verify', file]),
       mesh(['proof', 'verify', file, '--json']),
       mesh(['proof', 'verify', join(dir, 'tampered.json')]),
       mesh(['proof', 'export', 'spn1:999999', ...d]),
+      mesh(['proof', 'verify', join(dir, 'bad-quote.json')]),
     ])
     expect(ok.code).toBe(0)
     expect(ok.stdout).toMatch(/✓ message-leaf/)
@@ -410,6 +420,9 @@ describe('mesh CLI against a real mesh', () => {
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/✗ message-leaf/)
     expect(bad.stdout).toContain('first: message-leaf')
+    expect(quoteBad.code).toBe(1)
+    expect(quoteBad.stdout).toMatch(/✗ tee-quote/)
+    expect(quoteBad.stdout).toContain('unsupported-quote')
     expect(notYet.code).toBe(1)
     expect(notYet.stderr).toContain('spn1 has no message at exit position 999999')
     console.log(

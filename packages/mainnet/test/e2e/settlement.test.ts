@@ -2,7 +2,7 @@ import '@rollup-mesh/core/polyfill'
 import { join } from 'node:path'
 import { devAccounts, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import { createP2P, type GossipMessage, type P2P } from '@rollup-mesh/p2p'
-import type { SimulatedEnclave } from '@rollup-mesh/tee-attest'
+import { decodeQuote, type SimulatedEnclave } from '@rollup-mesh/tee-attest'
 import { getSettlementArtifacts, releaseZkThreads } from '@rollup-mesh/zk-bridge'
 import {
   type Address,
@@ -230,6 +230,14 @@ describe('main net: SPN registry and settlement acceptance (child process over J
       'Settlement: quote rejected: report-data-mismatch',
     )
     expect(await reasonOf(s1, { quote: '0xdeadbeef' })).toBe('Settlement: quote rejected: malformed')
+    // a v5 quote whose body descriptor names an unknown body type, or another body size
+    const v5 = enclave.quote(settlementReportData(s1.header))
+    const unknownBody = v5.slice()
+    unknownBody[48] = 9
+    expect(await reasonOf(s1, { quote: unknownBody })).toBe('Settlement: quote rejected: unsupported-quote')
+    const otherSize = v5.slice()
+    otherSize[50]! ^= 1
+    expect(await reasonOf(s1, { quote: otherSize })).toBe('Settlement: quote rejected: malformed')
     // a malformed header
     expect(await reasonOf(s1, { header: `${s1.encodedHeader}00` })).toBe(
       'Settlement: header must be 288 bytes (abi-encoded SettlementHeader)',
@@ -351,6 +359,8 @@ describe('main net: SPN registry and settlement acceptance (child process over J
       simulatedRoots: [enclave.rootCertificateDer],
       validator: node!.validator,
     }
+    // the accepted quote is DCAP v5 (the simulated enclave's default), SGX body
+    expect(decodeQuote(hexToBytes(acceptance.quote)).header.version).toBe(5)
     const good = await verifySettlementAcceptance(acceptance, options)
     expect(good.checks.filter((c) => !c.ok)).toEqual([])
     expect(good.ok).toBe(true)
@@ -377,6 +387,7 @@ describe('main net: SPN registry and settlement acceptance (child process over J
     expect(await failedOf((a) => (a.header = flip(a.header, 100)))).toBe('public-signals')
     expect(await failedOf((a) => (a.proof = s2.proofBytes))).toBe('groth16')
     expect(await failedOf((a) => (a.quote = flip(a.quote, 400)))).toBe('tee-quote')
+    expect(await failedOf((a) => (a.quote = flip(a.quote, 50)))).toBe('tee-quote') // v5 body size
     expect(await failedOf(() => undefined, { ...options, validator: stranger!.address })).toBe(
       'mainnet-header-signature',
     )

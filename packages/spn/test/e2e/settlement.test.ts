@@ -16,6 +16,7 @@ import {
   type SettlementAccepted,
   settlementAbi,
 } from '@rollup-mesh/mainnet'
+import { decodeQuote } from '@rollup-mesh/tee-attest'
 import { exitLeafHash, hashPair, verifyExitProof, ZERO_HASHES } from '@rollup-mesh/zk-bridge'
 import {
   type Abi,
@@ -25,6 +26,7 @@ import {
   defineChain,
   type Hash,
   type Hex,
+  hexToBytes,
   http,
   parseAbi,
   parseEther,
@@ -250,6 +252,14 @@ describe('SPN settlement to the main net (child processes)', () => {
       60_000,
     )
     expect(settled.fromBlock <= sent.block && sent.block <= settled.toBlock).toBe(true)
+    // the settled quote is a DCAP v5 quote (the simulated enclave's default): SGX body, descriptor type 1
+    const acceptance = await mainnetLib.exportSettlementAcceptance(mainClient(), {
+      spnId: SPN_ID,
+      settlementIndex: settled.settlementIndex,
+    })
+    const settledQuote = decodeQuote(hexToBytes(acceptance.quote))
+    expect(settledQuote.header.version).toBe(5)
+    expect(settledQuote.body.type).toBe('sgx')
     // the leaf sits at the batch's first position; it is the only message, so every sibling is empty
     const leaf = exitLeafHash({
       srcSpn: SPN_ID,

@@ -1,9 +1,10 @@
 import { QuoteFormatError, UnsupportedQuoteError } from '../errors.js'
-import { CERT_DATA_TYPE, ECDSA_PUBLIC_KEY_SIZE, ECDSA_SIGNATURE_SIZE, TEE_TYPE } from '../layout.js'
+import { CERT_DATA_TYPE, ECDSA_PUBLIC_KEY_SIZE, ECDSA_SIGNATURE_SIZE } from '../layout.js'
+import { readQuoteBody } from './body.js'
 import { decodeQuoteHeader } from './header.js'
 import { Reader } from './reader.js'
-import { readStruct, SGX_REPORT_FIELDS, TD_REPORT_FIELDS } from './report.js'
-import type { Quote, QuoteBody, QuoteLayout, SgxReportBody, TdReportBody } from './types.js'
+import { readStruct, SGX_REPORT_FIELDS } from './report.js'
+import type { Quote, QuoteLayout, SgxReportBody } from './types.js'
 
 /**
  * Strict decoding of DCAP quotes: every length must add up and nothing may trail. Integers are
@@ -17,10 +18,7 @@ export function decodeQuoteWithLayout(bytes: Uint8Array): { quote: Quote; layout
   }
   const r = new Reader(bytes)
   const header = decodeQuoteHeader(r)
-  const body: QuoteBody =
-    header.teeType === TEE_TYPE.tdx
-      ? { type: 'tdx', report: readStruct<TdReportBody>(r, TD_REPORT_FIELDS, 'body') }
-      : { type: 'sgx', report: readStruct<SgxReportBody>(r, SGX_REPORT_FIELDS, 'body') }
+  const body = readQuoteBody(r, header)
   const signedLength = r.offset
   const sigLen = r.u32('signatureDataLength')
   if (r.remaining() < sigLen) {
@@ -42,7 +40,9 @@ export function decodeQuoteWithLayout(bytes: Uint8Array): { quote: Quote; layout
   const attestationKey = s.take(ECDSA_PUBLIC_KEY_SIZE, 'signatureData.attestationKey')
   let qe: Reader = s
   let qePrefix = 'signatureData'
-  if (header.version === 4) {
+  // v4 and v5 nest the QE report in certification data type 6; v3 lays it out flat.
+  const nested = header.version >= 4
+  if (nested) {
     const type = s.u16('signatureData.certificationDataType')
     if (type !== CERT_DATA_TYPE.qeReportCertificationData) {
       throw new UnsupportedQuoteError({
@@ -65,7 +65,7 @@ export function decodeQuoteWithLayout(bytes: Uint8Array): { quote: Quote; layout
   const certSize = qe.u32(`${qePrefix}.certificationData.size`)
   expectExact(qe, certSize, `${qePrefix}.certificationData.data`, 'certificationData.size')
   const certData = qe.take(certSize, `${qePrefix}.certificationData.data`)
-  if (header.version === 4) s.offset = qe.offset
+  if (nested) s.offset = qe.offset
   if (s.remaining() !== 0) {
     throw new QuoteFormatError({
       field: 'signatureData',
@@ -108,7 +108,8 @@ function expectExact(r: Reader, size: number, field: string, sizeField: string):
 }
 
 /**
- * Decodes a DCAP quote; throws `QuoteFormatError`/`UnsupportedQuoteError` naming the bad field.
+ * Decodes a DCAP quote (v3, v4, v5); throws `QuoteFormatError`/`UnsupportedQuoteError` naming the bad field.
+ * A v5 quote's body descriptor decides the body: `quote.body.type` is `sgx`, `tdx` (TDX 1.0) or `tdx15`.
  *
  * @example
  * ```ts
@@ -122,11 +123,16 @@ function expectExact(r: Reader, size: number, field: string, sizeField: string):
  * const enclave = await createSimulatedEnclave({ dataDir: await mkdtemp(join(tmpdir(), 'spn-')), measurement })
  * const bytes = enclave.quote(new Uint8Array(64))
  * const quote = decodeQuote(bytes)
- * assert.equal(quote.header.version, 4)
+ * assert.equal(quote.header.version, 5)
+ * assert.equal(quote.body.type, 'sgx') // v5 body descriptor type 1
  * assert.deepEqual(quoteMeasurement(quote), measurement)
  * assert.deepEqual(encodeQuote(quote), bytes) // lossless: byte for byte
  * // strict: a padded quote is refused, naming the field
  * assert.throws(() => decodeQuote(new Uint8Array([...bytes, 0])), { code: 'QUOTE_MALFORMED', field: 'signatureData' })
+ * // ... and so is a body size that does not match the body type
+ * const badSize = bytes.slice()
+ * badSize[50] ^= 1
+ * assert.throws(() => decodeQuote(badSize), { code: 'QUOTE_MALFORMED', field: 'bodyDescriptor.size' })
  * ```
  */
 export function decodeQuote(bytes: Uint8Array): Quote {

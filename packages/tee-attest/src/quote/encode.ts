@@ -1,23 +1,14 @@
-import { QuoteFormatError } from '../errors.js'
-import { CERT_DATA_TYPE, ECDSA_PUBLIC_KEY_SIZE, ECDSA_SIGNATURE_SIZE, TEE_TYPE } from '../layout.js'
+import { CERT_DATA_TYPE, ECDSA_PUBLIC_KEY_SIZE, ECDSA_SIGNATURE_SIZE } from '../layout.js'
+import { writeQuoteBody } from './body.js'
 import { checkQuoteHeader, writeQuoteHeader } from './header.js'
-import { encodeSgxReport, encodeTdReport } from './report.js'
+import { encodeSgxReport } from './report.js'
 import type { Quote, QuoteBody, QuoteHeader, QuoteSignatureData } from './types.js'
 import { Writer } from './writer.js'
 
-/** The bytes the attestation key signs: header || body. */
+/** The bytes the attestation key signs: header || body (v5: header || body descriptor || body). */
 export function encodeQuoteSignedPart(header: QuoteHeader, body: QuoteBody): Uint8Array {
   checkQuoteHeader(header)
-  if ((header.teeType === TEE_TYPE.tdx) !== (body.type === 'tdx')) {
-    throw new QuoteFormatError({
-      field: 'body',
-      expected: `a ${header.teeType === TEE_TYPE.tdx ? 'TD' : 'SGX'} report for header.teeType ${header.teeType}`,
-      got: `a ${body.type} report`,
-    })
-  }
-  const w = writeQuoteHeader(new Writer(), header)
-  w.raw(body.type === 'tdx' ? encodeTdReport(body.report, 'body') : encodeSgxReport(body.report, 'body'))
-  return w.finish()
+  return writeQuoteBody(writeQuoteHeader(new Writer(), header), header, body).finish()
 }
 
 /** Encodes the signature data section (without its length prefix) in the layout of `version`. */
@@ -34,7 +25,7 @@ export function encodeSignatureData(version: number, sig: QuoteSignatureData): U
   const w = new Writer()
     .bytes(sig.signature, ECDSA_SIGNATURE_SIZE, 'signatureData.signature')
     .bytes(sig.attestationKey, ECDSA_PUBLIC_KEY_SIZE, 'signatureData.attestationKey')
-  if (version === 4) {
+  if (version >= 4) {
     w.uint(CERT_DATA_TYPE.qeReportCertificationData, 2, 'signatureData.certificationDataType')
     w.uint(qe.length, 4, 'signatureData.certificationDataSize')
   }
@@ -56,7 +47,7 @@ export function encodeSignatureData(version: number, sig: QuoteSignatureData): U
  * const enclave = await createSimulatedEnclave({ dataDir: await mkdtemp(join(tmpdir(), 'spn-')), measurement })
  * const bytes = enclave.quote(new Uint8Array(64))
  * const quote = decodeQuote(bytes)
- * assert.equal(quote.header.version, 4)
+ * assert.equal(quote.header.version, 5)
  * assert.deepEqual(quoteMeasurement(quote), measurement)
  * assert.deepEqual(encodeQuote(quote), bytes) // lossless: byte for byte
  * // strict: a padded quote is refused, naming the field

@@ -21,8 +21,8 @@ export function decodeQuoteHeader(r: Reader): QuoteHeader {
 
 /** Refuses a version, key type or TEE type this package does not verify (`UnsupportedQuoteError`). */
 export function checkQuoteHeader(h: QuoteHeader): void {
-  if (h.version !== 3 && h.version !== 4) {
-    throw new UnsupportedQuoteError({ field: 'header.version', expected: '3 or 4', got: h.version })
+  if (h.version !== 3 && h.version !== 4 && h.version !== 5) {
+    throw new UnsupportedQuoteError({ field: 'header.version', expected: '3, 4 or 5', got: h.version })
   }
   if (h.attestationKeyType !== ATTESTATION_KEY_TYPE_ECDSA_P256) {
     throw new UnsupportedQuoteError({
@@ -38,10 +38,10 @@ export function checkQuoteHeader(h: QuoteHeader): void {
       got: h.teeType,
     })
   }
-  if (h.teeType === TEE_TYPE.tdx && h.version !== 4) {
+  if (h.teeType === TEE_TYPE.tdx && h.version !== 4 && h.version !== 5) {
     throw new UnsupportedQuoteError({
       field: 'header.version',
-      expected: '4 for a TDX quote',
+      expected: '4 or 5 for a TDX quote',
       got: h.version,
     })
   }

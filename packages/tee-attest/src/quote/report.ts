@@ -1,10 +1,10 @@
 import { QuoteFormatError } from '../errors.js'
-import { SGX_REPORT_BODY_SIZE, TD_REPORT_BODY_SIZE } from '../layout.js'
+import { SGX_REPORT_BODY_SIZE, TD_REPORT_BODY_SIZE, TD15_REPORT_BODY_SIZE } from '../layout.js'
 import { Reader } from './reader.js'
-import type { SgxReportBody, TdReportBody } from './types.js'
+import type { SgxReportBody, Td15ReportBody, TdReportBody } from './types.js'
 import { Writer } from './writer.js'
 
-/** The SGX report body and TD report body field tables (name, size in bytes), and their codec. */
+/** The SGX report body and TD (1.0 and 1.5) report body field tables (name, size in bytes), and their codec. */
 
 type Field = [name: string, size: number]
 
@@ -40,6 +40,9 @@ export const TD_REPORT_FIELDS: Field[] = [
   ['rtmr3', 48],
   ['reportData', 64],
 ]
+
+/** TDX 1.5: the TDX 1.0 fields, then `tee_tcb_svn_2` and `mr_servicetd`. */
+export const TD15_REPORT_FIELDS: Field[] = [...TD_REPORT_FIELDS, ['teeTcbSvn2', 16], ['mrServiceTd', 48]]
 
 const INT_FIELDS = new Set(['miscSelect', 'isvProdId', 'isvSvn'])
 
@@ -87,8 +90,18 @@ export function encodeTdReport(report: TdReportBody, prefix: string): Uint8Array
   return w.finish()
 }
 
+export function encodeTd15Report(report: Td15ReportBody, prefix: string): Uint8Array {
+  const w = new Writer()
+  writeStruct(w, report, TD15_REPORT_FIELDS, prefix)
+  return w.finish()
+}
+
 // Static size checks so a typo in the field tables fails at import, not at verify time.
 const sum = (fields: Field[]) => fields.reduce((n, [, s]) => n + s, 0)
-if (sum(SGX_REPORT_FIELDS) !== SGX_REPORT_BODY_SIZE || sum(TD_REPORT_FIELDS) !== TD_REPORT_BODY_SIZE) {
+if (
+  sum(SGX_REPORT_FIELDS) !== SGX_REPORT_BODY_SIZE ||
+  sum(TD_REPORT_FIELDS) !== TD_REPORT_BODY_SIZE ||
+  sum(TD15_REPORT_FIELDS) !== TD15_REPORT_BODY_SIZE
+) {
   throw new QuoteFormatError({ field: 'layout', expected: 'DCAP report sizes', got: 'a broken field table' })
 }

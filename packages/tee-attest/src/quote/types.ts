@@ -1,10 +1,12 @@
 /**
- * The decoded shape of an Intel DCAP ECDSA quote (SGX v3 and v4, TDX v4). Decoding is lossless (reserved
+ * The decoded shape of an Intel DCAP ECDSA quote (SGX v3, v4 and v5; TDX v4 and v5, with TDX 1.0 or 1.5
+ * bodies). v5 puts a body descriptor (type u16, size u32) between header and body; the decoded body's
+ * `type` says which report it is (`sgx` = descriptor type 1, `tdx` = 2, `tdx15` = 3). Decoding is lossless (reserved
  * fields are kept), so `encodeQuote(decodeQuote(b))` returns `b` byte for byte: decode.ts, encode.ts.
  */
 
 export type QuoteHeader = {
-  /** 3 (SGX) or 4 (SGX or TDX). */
+  /** 3 (SGX), 4 (SGX or TDX) or 5 (SGX or TDX, with a body descriptor). */
   version: number
   /** 2 = ECDSA-P256. */
   attestationKeyType: number
@@ -55,13 +57,27 @@ export type TdReportBody = {
   reportData: Uint8Array // 64
 }
 
-export type QuoteBody = { type: 'sgx'; report: SgxReportBody } | { type: 'tdx'; report: TdReportBody }
+/** The 648-byte TDX 1.5 TD report body (v5 body type 3): the TDX 1.0 body and two fields. */
+export type Td15ReportBody = TdReportBody & {
+  /** 16 bytes: the TEE TCB SVN of the TDX module a TD was migrated or relaunched from (TDX 1.5). */
+  teeTcbSvn2: Uint8Array
+  /** 48 bytes: the measurement of the service TD bound to this TD (zero when none). */
+  mrServiceTd: Uint8Array
+}
+
+export type QuoteBody =
+  | { type: 'sgx'; report: SgxReportBody }
+  | { type: 'tdx'; report: TdReportBody }
+  | { type: 'tdx15'; report: Td15ReportBody }
+
+/** The kinds of quote body: `sgx` (SGX report), `tdx` (TDX 1.0 TD report), `tdx15` (TDX 1.5 TD report). */
+export type QuoteBodyKind = QuoteBody['type']
 
 export type CertificationData = { type: number; data: Uint8Array }
 
 /** The ECDSA quote signature data (v3's flat layout and v4's nested one decode to the same shape). */
 export type QuoteSignatureData = {
-  /** r || s over header || body, 64 bytes. */
+  /** r || s over header || body (v5: header || body descriptor || body), 64 bytes. */
   signature: Uint8Array
   /** The attestation public key x || y, 64 bytes. */
   attestationKey: Uint8Array
@@ -77,7 +93,7 @@ export type Quote = { header: QuoteHeader; body: QuoteBody; signatureData: Quote
 
 /** Where the parts of a decoded quote lie in its bytes (for verifying signatures over the exact bytes). */
 export type QuoteLayout = {
-  /** header || body: what the attestation key signs. */
+  /** header || body (v5: header || body descriptor || body): what the attestation key signs. */
   signedLength: number
   qeReportOffset: number
 }

@@ -46,11 +46,18 @@ describe('simulated enclave', () => {
     expect(decodeQuote(quote).body.report.reportData).toEqual(new Uint8Array(64).fill(7))
   })
 
-  it('emits byte-exact SGX v4 quotes carrying mr_enclave and the settlement report data', () => {
+  it('emits byte-exact SGX v5 quotes (body descriptor type 1) carrying mr_enclave and the settlement report data', () => {
     const reportData = reportDataForSettlement('0x1234')
     const bytes = enclave.quote(reportData)
     const q = decodeQuote(bytes)
-    expect(q.header.version).toBe(4)
+    expect(enclave.quoteVersion).toBe(5)
+    expect(enclave.status().quoteVersion).toBe(5)
+    expect(q.header.version).toBe(5)
+    // descriptor at offset 48: body type 1 (SGX report), body size 384
+    const view = new DataView(bytes.buffer, bytes.byteOffset)
+    expect(view.getUint16(48, true)).toBe(1)
+    expect(view.getUint32(50, true)).toBe(384)
+    expect(bytes.subarray(54 + 64, 54 + 96)).toEqual(measurement) // mr_enclave at body offset 64
     expect(q.header.teeType).toBe(0)
     expect(Buffer.from(q.header.userData).toString()).toContain('SIMULATED')
     expect(q.body.type).toBe('sgx')
@@ -59,6 +66,18 @@ describe('simulated enclave', () => {
     expect(q.body.report.reportData).toEqual(reportData)
     expect(q.signatureData.certificationData.type).toBe(5)
     expect(encodeQuote(q)).toEqual(bytes)
+  })
+
+  it('still emits v4 quotes when asked (quoteVersion: 4), and refuses other versions', async () => {
+    const v4 = await createSimulatedEnclave({ dataDir: tmp.dir, measurement, quoteVersion: 4 })
+    const bytes = v4.quote(new Uint8Array(64))
+    const q = decodeQuote(bytes)
+    expect(q.header.version).toBe(4)
+    expect(bytes.subarray(48 + 64, 48 + 96)).toEqual(measurement) // no descriptor: body at 48
+    expect(bytes.length).toBe(enclave.quote(new Uint8Array(64)).length - 6)
+    await expect(
+      createSimulatedEnclave({ dataDir: tmp.dir, measurement, quoteVersion: 3 as unknown as 5 }),
+    ).rejects.toMatchObject({ code: 'PARAMETER_INVALID', message: expect.stringMatching(/quoteVersion/) })
   })
 
   it('reloads the same identity on restart', async () => {

@@ -9,6 +9,7 @@ import {
   reportDataForSettlement,
   type SgxReportBody,
   type SimulatedEnclave,
+  type Td15ReportBody,
   type TdReportBody,
   verifyQuote,
 } from '../../src/index.js'
@@ -50,15 +51,23 @@ const tdReport: fc.Arbitrary<TdReportBody> = fc.record({
   reportData: bytes(64),
 })
 
+const td15Report: fc.Arbitrary<Td15ReportBody> = fc
+  .record({ base: tdReport, teeTcbSvn2: bytes(16), mrServiceTd: bytes(48) })
+  .map(({ base, ...extra }) => ({ ...base, ...extra }))
+
+type Kind = 'sgx3' | 'sgx4' | 'tdx4' | 'sgx5' | 'tdx5' | 'tdx15'
+const VERSION: Record<Kind, number> = { sgx3: 3, sgx4: 4, tdx4: 4, sgx5: 5, tdx5: 5, tdx15: 5 }
+
 const quoteArb: fc.Arbitrary<Quote> = fc
   .record({
-    kind: fc.constantFrom('sgx3', 'sgx4', 'tdx4'),
+    kind: fc.constantFrom<Kind>('sgx3', 'sgx4', 'tdx4', 'sgx5', 'tdx5', 'tdx15'),
     qeSvn: u16,
     pceSvn: u16,
     qeVendorId: bytes(16),
     userData: bytes(20),
     sgx: sgxReport,
     td: tdReport,
+    td15: td15Report,
     qeReport: sgxReport,
     signature: bytes(64),
     attestationKey: bytes(64),
@@ -69,16 +78,20 @@ const quoteArb: fc.Arbitrary<Quote> = fc
   })
   .map((r) => ({
     header: {
-      version: r.kind === 'sgx3' ? 3 : 4,
+      version: VERSION[r.kind],
       attestationKeyType: 2,
-      teeType: r.kind === 'tdx4' ? 0x81 : 0,
+      teeType: r.kind.startsWith('tdx') ? 0x81 : 0,
       qeSvn: r.qeSvn,
       pceSvn: r.pceSvn,
       qeVendorId: r.qeVendorId,
       userData: r.userData,
     },
     body:
-      r.kind === 'tdx4' ? { type: 'tdx' as const, report: r.td } : { type: 'sgx' as const, report: r.sgx },
+      r.kind === 'tdx15'
+        ? { type: 'tdx15' as const, report: r.td15 }
+        : r.kind.startsWith('tdx')
+          ? { type: 'tdx' as const, report: r.td }
+          : { type: 'sgx' as const, report: r.sgx },
     signatureData: {
       signature: r.signature,
       attestationKey: r.attestationKey,
@@ -90,7 +103,7 @@ const quoteArb: fc.Arbitrary<Quote> = fc
   }))
 
 describe('codec properties', () => {
-  it('decode(encode(q)) = q and encode(decode(b)) = b for SGX v3/v4 and TDX v4', () => {
+  it('decode(encode(q)) = q and encode(decode(b)) = b for SGX v3/v4/v5 and TDX v4/v5 (1.0 and 1.5 bodies)', () => {
     fc.assert(
       fc.property(quoteArb, (q) => {
         const b = encodeQuote(q)
@@ -98,7 +111,7 @@ describe('codec properties', () => {
         expect(back).toEqual(q)
         expect(Buffer.from(encodeQuote(back)).equals(Buffer.from(b))).toBe(true)
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     )
   })
 
@@ -123,7 +136,8 @@ describe('verifier property', () => {
   })
   afterAll(() => tmp.cleanup())
 
-  it('fails closed on any changed byte of a simulated quote, certificates included', () => {
+  it('fails closed on any changed byte of a simulated (v5) quote, certificates included', () => {
+    expect(enclave.quoteVersion).toBe(5)
     const reportData = reportDataForSettlement('0x77')
     const quote = enclave.quote(reportData)
     const policy = {
