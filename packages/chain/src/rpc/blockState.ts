@@ -1,6 +1,6 @@
 import type { BlockContext, StateView } from '@rollup-mesh/core'
 import type { StoredHeader } from '../block.js'
-import { prevRandaoOf } from '../block.js'
+import { blockContextOf } from '../blockContext.js'
 import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import { HistoricalStateView } from '../historicalStateView.js'
@@ -54,16 +54,7 @@ export function createBlockStateResolver(chain: Chain): BlockStateResolver {
     const state = new HistoricalStateView(chain.store, h.number)
     return {
       header: h,
-      context: {
-        number: h.number,
-        timestamp: h.timestamp,
-        coinbase: h.coinbase,
-        baseFeePerGas: h.baseFeePerGas,
-        gasLimit: h.gasLimit,
-        chainId: chain.chainId,
-        prevRandao: prevRandaoOf(h.parentHash, h.number),
-        recentHashes: chain.store.getHashes(h.number > 256n ? h.number - 256n : 0n, h.number - 1n),
-      },
+      context: blockContextOf(chain, h),
       state,
     }
   }

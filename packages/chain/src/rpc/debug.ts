@@ -1,6 +1,7 @@
-import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
+import type { ExecutableTx } from '@rollup-mesh/core'
 import type { Hex } from 'viem'
-import { prevRandaoOf, type StoredHeader } from '../block.js'
+import type { StoredHeader } from '../block.js'
+import { blockContextOf } from '../blockContext.js'
 import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import type { NodeTraceCall, NodeTracer } from '../node/vm.js'
@@ -10,21 +11,6 @@ import { createBlockStateResolver, headerOfRef } from './blockState.js'
 import { type CallRequest, expectCount, paramBlock, paramCall, paramHex } from './params.js'
 import type { RPCMethods } from './server.js'
 import { traceRPCError } from './traceErrors.js'
-
-/** The context block `h` was executed in (what the producer gave the executor when it sealed it). */
-export function blockContextOf(chain: Chain, h: StoredHeader): BlockContext {
-  const from = h.number > 256n ? h.number - 256n : 0n
-  return {
-    number: h.number,
-    timestamp: h.timestamp,
-    coinbase: h.coinbase,
-    baseFeePerGas: h.baseFeePerGas,
-    gasLimit: h.gasLimit,
-    chainId: chain.chainId,
-    prevRandao: prevRandaoOf(h.parentHash, h.number),
-    recentHashes: h.number > 0n ? chain.store.getHashes(from, h.number - 1n) : [],
-  }
-}
 
 /** A stored transaction as the executor ran it (a deposit with the nonce it used). */
 function executableOf(chain: Chain, t: StoredTx): ExecutableTx {
