@@ -1,7 +1,6 @@
-import { blsVerify } from './bls.js'
 import { InvalidEvidenceError } from './errors.js'
-import { voteSigningRoot } from './signingRoot.js'
-import type { DuplicateVoteEvidence, Vote } from './types.js'
+import { verifyVoteSignature } from './messageSigning.js'
+import type { DuplicateVoteEvidence } from './types.js'
 import type { ValidatorSet } from './validatorSet.js'
 
 /**
@@ -32,27 +31,16 @@ export function verifyDuplicateVoteEvidence(
     )
   if (a.value === b.value)
     throw new InvalidEvidenceError('SAME_VALUE', 'Both votes are for the same value: no equivocation.')
-  const key = set.validators[a.validator]?.publicKey
-  if (!key) throw new InvalidEvidenceError('UNKNOWN_VALIDATOR', `Validator ${a.validator} is not in the set.`)
+  if (!set.validators[a.validator])
+    throw new InvalidEvidenceError('UNKNOWN_VALIDATOR', `Validator ${a.validator} is not in the set.`)
   for (const [name, v] of [
     ['A', a],
     ['B', b],
   ] as const) {
-    if (!v.signature || !blsVerify(key, voteRoot(v, chainId, set), v.signature))
+    if (!verifyVoteSignature(v, chainId, set))
       throw new InvalidEvidenceError(
         'BAD_SIGNATURE',
         `Vote ${name} of validator ${v.validator} is not validly signed.`,
       )
   }
-}
-
-function voteRoot(v: Vote, chainId: number, set: ValidatorSet): Uint8Array {
-  return voteSigningRoot({
-    chainId,
-    type: v.type,
-    height: v.height,
-    round: v.round,
-    value: v.value,
-    validatorsHash: set.hash,
-  })
 }
