@@ -72,11 +72,17 @@ describe('4 nodes in 4 processes', () => {
     await waitFor('mesh', () => parent.getSubscribers('spn1', 'headers').length === 3)
     const [k0, k1, k2] = kids as [Child, Child, Child]
 
-    // parent -> every child
-    await waitFor('children see each other through the parent', async () => {
-      await parent.publishHeader('spn1', await makeHeader('spn1', 1n))
-      return kids.every((k) => seen(k, 'message', (l) => l.number === '1'))
-    })
+    // parent -> every child. Each attempt is a new header: gossipsub drops a republished duplicate, so one
+    // sent before a child's stream was writable (a loaded machine) would never arrive if it were repeated.
+    let attempt = 1000n
+    await waitFor(
+      'children see each other through the parent',
+      async () => {
+        await parent.publishHeader('spn1', await makeHeader('spn1', attempt++))
+        return kids.every((k) => seen(k, 'message', (l) => BigInt(l.number as string) >= 1000n))
+      },
+      20_000,
+    )
     // child -> parent and the other children (relayed by the parent after validation)
     k0.send({ cmd: 'publish', n: 2 })
     await waitFor(
