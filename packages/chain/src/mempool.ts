@@ -5,6 +5,8 @@ import type { TxDecoder } from './decoder.js'
 import { TxRejectedError } from './errors.js'
 import { effectiveTip, minBig } from './fees.js'
 import { isImpersonated } from './impersonatedTx.js'
+import { MaxHeap } from './maxHeap.js'
+import { type MempoolContent, poolContent, poolStats } from './mempoolContent.js'
 import type { ChainStore } from './store.js'
 import { decodeSignedTx, intrinsicGas, type SignedTx, signedTxWithSender } from './tx.js'
 
@@ -37,15 +39,11 @@ export type MempoolDeps = {
   logger?: Logger | undefined
 }
 
+export type { MempoolContent } from './mempoolContent.js'
+
 export type MempoolEvents = {
   /** A transaction entered the pool (new, or replacing one with the same sender and nonce). */
   tx: SignedTx
-}
-
-/** The pool's transactions of one sender by nonce: `pending` runs next (nonces contiguous from the state's), `queued` waits behind a gap. */
-export type MempoolContent = {
-  pending: Map<Address, SignedTx[]>
-  queued: Map<Address, SignedTx[]>
 }
 
 type Entry = SignedTx & { seq: number }
@@ -351,15 +349,7 @@ export class Mempool {
 
   /** Pending (executable) and queued (held back by a gap) counts. */
   stats(): { pending: number; queued: number } {
-    let pending = 0
-    for (const [sender, own] of this.bySender) {
-      let n = this.deps.state.getAccount(sender)?.nonce ?? 0n
-      while (own.has(n)) {
-        pending++
-        n++
-      }
-    }
-    return { pending, queued: this.byHash.size - pending }
+    return poolStats(this.bySender, this.deps.state)
   }
 
   /**
@@ -367,23 +357,7 @@ export class Mempool {
    * nonce up to the first gap, `queued` the rest; each list in nonce order.
    */
   content(): MempoolContent {
-    const pending = new Map<Address, SignedTx[]>()
-    const queued = new Map<Address, SignedTx[]>()
-    for (const [sender, own] of this.bySender) {
-      let next = this.deps.state.getAccount(sender)?.nonce ?? 0n
-      const p: SignedTx[] = []
-      const q: SignedTx[] = []
-      for (const nonce of [...own.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-        const e = own.get(nonce) as Entry
-        if (nonce === next) {
-          p.push(e)
-          next++
-        } else q.push(e)
-      }
-      if (p.length) pending.set(sender, p)
-      if (q.length) queued.set(sender, q)
-    }
-    return { pending, queued }
+    return poolContent(this.bySender, this.deps.state)
   }
 
   private remove(hash: Hex, persist = true): boolean {
@@ -405,42 +379,5 @@ export class Mempool {
       if (!worst || e.tipCap < worst.tipCap || (e.tipCap === worst.tipCap && e.nonce > worst.nonce)) worst = e
     }
     return worst
-  }
-}
-
-/** A binary heap; `before(a, b)` is true when `a` pops first. */
-class MaxHeap<T> {
-  private readonly items: T[] = []
-  constructor(private readonly before: (a: T, b: T) => boolean) {}
-  push(item: T): void {
-    const a = this.items
-    a.push(item)
-    let i = a.length - 1
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      if (!this.before(a[i] as T, a[p] as T)) break
-      ;[a[i], a[p]] = [a[p] as T, a[i] as T]
-      i = p
-    }
-  }
-  pop(): T | undefined {
-    const a = this.items
-    const top = a[0]
-    const last = a.pop()
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < a.length && this.before(a[l] as T, a[m] as T)) m = l
-        if (r < a.length && this.before(a[r] as T, a[m] as T)) m = r
-        if (m === i) break
-        ;[a[i], a[m]] = [a[m] as T, a[i] as T]
-        i = m
-      }
-    }
-    return top
   }
 }
