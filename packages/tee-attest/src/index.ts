@@ -85,12 +85,11 @@ export type {
   TdReportBody,
 } from './quote/types.js'
 export { reportDataForSettlement, reportDataFromHash } from './report-data.js'
+export { assertQuoteVerified, formatVerificationResult } from './verificationFormat.js'
 export {
   type AttestationPolicy,
-  assertQuoteVerified,
   type CollateralBackend,
   type CollateralOutcome,
-  formatVerificationResult,
   VERIFY_STATUSES,
   type VerificationResult,
   type VerifyFailureStatus,

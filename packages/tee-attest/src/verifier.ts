@@ -1,11 +1,5 @@
-import {
-  createHash,
-  createPublicKey,
-  type KeyObject,
-  verify as verifySignature,
-  type X509Certificate,
-} from 'node:crypto'
-import { BaseError, bytesToHex, type Hex, hexToBytes } from '@rollup-mesh/core'
+import { createHash, type KeyObject, type X509Certificate } from 'node:crypto'
+import { BaseError, bytesToHex, type Hex } from '@rollup-mesh/core'
 import {
   bytesEqual,
   type CertificateInput,
@@ -17,8 +11,9 @@ import {
   toDer,
   verifyChainLinks,
 } from './certificates.js'
-import { QuoteFormatError, QuoteVerificationError, UnsupportedQuoteError } from './errors.js'
+import { QuoteFormatError, UnsupportedQuoteError } from './errors.js'
 import { CERT_DATA_TYPE, REPORT_DATA_SIZE, SGX_REPORT_BODY_SIZE } from './layout.js'
+import { p256Key, rawVerify, toBytes } from './p256.js'
 import { decodeQuoteWithLayout } from './quote/decode.js'
 import { isDebugQuote, quoteMeasurement } from './quote/inspect.js'
 import type { Quote, QuoteBodyKind, QuoteLayout } from './quote/types.js'
@@ -124,55 +119,6 @@ export type VerificationResult = {
   advisoryIds?: string[]
   /** The checks that passed, in order. */
   checks: string[]
-}
-
-const BODY_LABEL: Record<QuoteBodyKind, string> = {
-  sgx: 'SGX report',
-  tdx: 'TDX 1.0 TD report',
-  tdx15: 'TDX 1.5 TD report',
-}
-
-/**
- * A human line for a result: says `simulated` for simulated enclaves, whatever the status, and, once the
- * quote decoded, its format (`DCAP v5, SGX report body`).
- */
-export function formatVerificationResult(result: VerificationResult): string {
-  const mode = result.simulated ? 'simulated enclave' : 'hardware enclave'
-  const what = result.ok ? 'verified' : `rejected (${result.reason ?? result.status})`
-  const format =
-    result.version !== undefined && result.bodyType
-      ? `; DCAP v${result.version}, ${BODY_LABEL[result.bodyType]} body`
-      : ''
-  return `${result.status}: ${mode} quote ${what}${result.tcbStatus ? `, TCB ${result.tcbStatus}` : ''}${format}`
-}
-
-/** Throws `QuoteVerificationError` unless the result is `ok`/`ok-simulated`. */
-export function assertQuoteVerified(result: VerificationResult): void {
-  if (!result.ok) throw new QuoteVerificationError({ status: result.status, reason: result.reason ?? '' })
-}
-
-function toBytes(value: Hex | Uint8Array): Uint8Array {
-  return typeof value === 'string' ? hexToBytes(value) : value
-}
-
-function p256Key(raw: Uint8Array): KeyObject {
-  return createPublicKey({
-    key: {
-      kty: 'EC',
-      crv: 'P-256',
-      x: Buffer.from(raw.subarray(0, 32)).toString('base64url'),
-      y: Buffer.from(raw.subarray(32, 64)).toString('base64url'),
-    },
-    format: 'jwk',
-  })
-}
-
-function rawVerify(data: Uint8Array, key: KeyObject, signature: Uint8Array): boolean {
-  try {
-    return verifySignature('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
-  } catch {
-    return false
-  }
 }
 
 type RootSet = { hardware: Uint8Array[]; simulated: Uint8Array[] }
