@@ -1,6 +1,7 @@
 import { importedMemoryLimits } from './memoryImport.js'
+import type { MemorySnapshot } from './memorySnapshot.js'
 import { reusableModule } from './reset.js'
-import type { MemorySnapshot, Run } from './run.js'
+import type { Run } from './run.js'
 
 /** A compiled module with its memory limits and its pools. */
 export type CompiledCode = {

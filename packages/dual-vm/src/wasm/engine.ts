@@ -4,7 +4,8 @@ import { type CompiledCode, compileCode } from './compiledCode.js'
 import { splitEnvelope } from './envelope.js'
 import { encodeErrorString } from './errorString.js'
 import { validateAndInstrument } from './instrument.js'
-import { type LogEntry, Run, snapshotOf } from './run.js'
+import { snapshotOf } from './memorySnapshot.js'
+import { type LogEntry, Run } from './run.js'
 import type { WasmCallContext, WasmDeployment, WasmEngine, WasmHost, WasmResult } from './types.js'
 
 /**

@@ -1,12 +1,11 @@
 /*
- * Over 400 lines on purpose. One execution attempt of a WASM contract on one instance (the engine's hot path: every host
- * import a contract makes lands in `Run.imports`). Kept whole in one file: the host imports are
- * methods of the instance they are bound to, and splitting them would add a call per import.
- * See engine.ts for record/replay and instance reuse.
+ * One execution attempt of a WASM contract on one instance (the engine's hot path: every host import a
+ * contract makes lands in `Run.imports`). The host imports stay methods of the instance they are bound to:
+ * splitting them out would add a call per import. See engine.ts for record/replay and instance reuse.
  */
 import { keccak256 } from '@rollup-mesh/core'
 import './webassembly.js'
-import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
+import { type Address, bytesToHex, hexToBytes } from 'viem'
 import { encodeErrorString } from './errorString.js'
 import { copyGas, HOST_GAS } from './gas.js'
 import {
@@ -16,7 +15,9 @@ import {
   RESET_EXPORT,
   STACK_GLOBAL_EXPORT,
 } from './hostAbi.js'
+import type { MemorySnapshot } from './memorySnapshot.js'
 import type { CrossCallRequest, CrossCallResult, WasmCallContext, WasmHost } from './types.js'
+import { bigintFromBytes, bigintToWord, isZeroWord, sameBytes } from './wordBytes.js'
 
 /** How an execution ended. */
 export type Halt =
@@ -45,35 +46,6 @@ export type LogEntry =
 const MAX_GAS = (1n << 63n) - 1n
 export const EMPTY = new Uint8Array(0)
 const CALL_KINDS = ['call', 'staticcall', 'delegatecall'] as const
-
-function bigintFromBytes(b: Uint8Array): bigint {
-  return b.length === 0 ? 0n : BigInt(bytesToHex(b))
-}
-
-function bigintToWord(v: bigint): Uint8Array {
-  return hexToBytes(`0x${v.toString(16).padStart(64, '0')}` as Hex)
-}
-
-function isZeroWord(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false
-  return true
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
-/** Memory contents: `data`, then zeros up to `byteLength`. */
-export type MemorySnapshot = { data: Uint8Array; byteLength: number }
-
-/** A snapshot of `bytes`, trimmed after its last non-zero byte (zero-filling is cheaper than copying). */
-export function snapshotOf(bytes: Uint8Array): MemorySnapshot {
-  let end = bytes.length
-  while (end > 0 && bytes[end - 1] === 0) end--
-  return { data: bytes.slice(0, end), byteLength: bytes.length }
-}
 
 const NO_LOG: LogEntry[] = []
 
