@@ -36,7 +36,11 @@ for (const folder of folders) {
     process.stdout.write(
       `${row([folder, engine, r.pass, r.fail, r.skip, ...fastCols, (r.ms / 1000).toFixed(1)])}\n`,
     )
-    if (values.failures) for (const f of r.failures) process.stdout.write(`  ${f}\n`)
+    if (values.failures) {
+      for (const f of r.failures) process.stdout.write(`  ${f}\n`)
+      for (const [reason, n] of Object.entries(r.fallbackReasons))
+        process.stdout.write(`  fallback to ethereumjs: ${reason} (${n})\n`)
+    }
   }
 }
 let failed = 0

@@ -213,6 +213,8 @@ export type FolderReport = {
   /** With the fast engine: transactions it ran, and those it handed to ethereumjs. */
   fastTxs: number
   fallbackTxs: number
+  /** Why the fast engine handed transactions to ethereumjs, with counts. */
+  fallbackReasons: Record<string, number>
 }
 
 /** Runs every post entry of every vendored test in `folder` (optionally only tests whose id `only` accepts). */
@@ -231,6 +233,7 @@ export async function runStateFolder(
     ms: 0,
     fastTxs: 0,
     fallbackTxs: 0,
+    fallbackReasons: {},
   }
   for (const [name, test] of Object.entries(loadStateTests(folder))) {
     if (!only(name)) continue
@@ -268,6 +271,8 @@ export async function runStateFolderOn(
   for (const e of executors) {
     report.fastTxs += e.evmStats.fast
     report.fallbackTxs += e.evmStats.fallback
+    for (const [reason, n] of e.evmStats.fallbackReasons)
+      report.fallbackReasons[reason] = (report.fallbackReasons[reason] ?? 0) + n
   }
   return report
 }

@@ -13,7 +13,7 @@ import type { Frame } from './frame.js'
 import { G, STATIC_GAS, sstoreCost, words } from './gas.js'
 import { balanceOf, codeOf, type FastContext, isDead, toAddress, toSlot } from './host.js'
 import { jumpDestinations } from './jumpdests.js'
-import { bytesToBigInt } from './memory.js'
+import { bigIntToBytes, bytesToBigInt } from './memory.js'
 
 /** Charges gas; out of gas halts the frame. */
 export function useGas(f: Frame, amount: number): void {
@@ -465,7 +465,7 @@ function sstore(ctx: FastContext, f: Frame): void {
 
 /** A stack value as 32 big-endian bytes. */
 export function wordBytes(v: bigint): Uint8Array {
-  return hexBytes(toSlot(v))
+  return bigIntToBytes(v, 32)
 }
 
 /** 0x hex to bytes. */

@@ -15,6 +15,7 @@ export function memoryCost(words: number): number {
  */
 export class Memory {
   buf = new Uint8Array(1024)
+  private dv = new DataView(this.buf.buffer)
   /** Active size in 32-byte words (MSIZE / 32). */
   words = 0
 
@@ -43,6 +44,7 @@ export class Memory {
       const next = new Uint8Array(capacity)
       next.set(this.buf)
       this.buf = next
+      this.dv = new DataView(next.buffer)
     }
     this.words = words
   }
@@ -72,17 +74,23 @@ export class Memory {
 
   /** MSTORE: the 32-byte big-endian word `value` at `offset`. */
   writeWord(offset: number, value: bigint): void {
-    const buf = this.buf
-    let v = value
-    for (let i = offset + 31; i >= offset; i--) {
-      buf[i] = Number(v & 0xffn)
-      v >>= 8n
-    }
+    // setBigUint64 keeps the low 64 bits of what it is given.
+    const dv = this.dv
+    dv.setBigUint64(offset, value >> 192n)
+    dv.setBigUint64(offset + 8, value >> 128n)
+    dv.setBigUint64(offset + 16, value >> 64n)
+    dv.setBigUint64(offset + 24, value)
   }
 
   /** MLOAD: the 32-byte big-endian word at `offset`. */
   readWord(offset: number): bigint {
-    return bytesToBigInt(this.buf, offset, 32)
+    const dv = this.dv
+    return (
+      (dv.getBigUint64(offset) << 192n) |
+      (dv.getBigUint64(offset + 8) << 128n) |
+      (dv.getBigUint64(offset + 16) << 64n) |
+      dv.getBigUint64(offset + 24)
+    )
   }
 }
 
@@ -90,6 +98,11 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 
 /** `length` big-endian bytes of `bytes` from `offset` as an unsigned BigInt. */
 export function bytesToBigInt(bytes: Uint8Array, offset: number, length: number): bigint {
+  if (length <= 6) {
+    let n = 0
+    for (let i = offset; i < offset + length; i++) n = n * 256 + (bytes[i] ?? 0)
+    return BigInt(n)
+  }
   let hex = '0x'
   for (let i = offset; i < offset + length; i++) hex += HEX[bytes[i] ?? 0]
   return length === 0 ? 0n : BigInt(hex)
@@ -97,6 +110,15 @@ export function bytesToBigInt(bytes: Uint8Array, offset: number, length: number)
 
 /** `value` as `length` big-endian bytes (the low bytes when it is wider). */
 export function bigIntToBytes(value: bigint, length = 32): Uint8Array {
+  if (length === 32) {
+    const word = new Uint8Array(32)
+    const dv = new DataView(word.buffer)
+    dv.setBigUint64(0, value >> 192n)
+    dv.setBigUint64(8, value >> 128n)
+    dv.setBigUint64(16, value >> 64n)
+    dv.setBigUint64(24, value)
+    return word
+  }
   const out = new Uint8Array(length)
   let v = value
   for (let i = length - 1; i >= 0 && v > 0n; i--) {

@@ -141,17 +141,14 @@ function hexBytes(hex: string): number[] {
 const SLOT1: Hex = `0x${'00'.repeat(31)}01`
 const ONE: Hex = `0x${'00'.repeat(31)}07`
 
-async function runOn(engine: EvmEngine, code: Hex, gas: bigint, value: bigint) {
+async function runOn(engine: EvmEngine, code: Hex, tx: ReturnType<typeof makeTx>) {
   const state = createMemoryState({
     [alice]: { balance: 10n ** 20n },
     [TARGET]: { code, balance: 1000n, storage: { [SLOT1]: ONE } },
     [OTHER]: { code: OTHER_CODE, nonce: 1n },
   })
   const executor = createSerialExecutor({ evm: engine, yieldEveryMs: 0 })
-  const result = await executor.executeBlock(
-    { header: makeHeader(5n), txs: [makeTx({ from: alice, to: TARGET, gas, value, data: '0x1234' })] },
-    state,
-  )
+  const result = await executor.executeBlock({ header: makeHeader(5n), txs: [tx] }, state)
   return { result, stats: executor.evmStats }
 }
 
@@ -183,13 +180,14 @@ describe('fast EVM vs ethereumjs: random bytecode (differential, quick)', () => 
         fc.constantFrom(21_500n, 30_000n, 60_000n, 300_000n),
         fc.constantFrom(0n, 5n),
         async (code, gas, value) => {
-          const reference = await runOn('ethereumjs', code, gas, value)
-          const fast = await runOn('fast', code, gas, value)
+          const tx = makeTx({ from: alice, to: TARGET, gas, value, data: '0x1234' })
+          const reference = await runOn('ethereumjs', code, tx)
+          const fast = await runOn('fast', code, tx)
           ranFast += fast.stats.fast
           expect(plain(fast.result)).toEqual(plain(reference.result))
         },
       ),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
     )
     expect(ranFast).toBeGreaterThan(100)
   }, 300_000)
