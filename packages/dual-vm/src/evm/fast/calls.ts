@@ -1,11 +1,12 @@
 import { keccak256 } from '@rollup-mesh/core'
 import { type Address, getContractAddress } from 'viem'
 import { isWasmInitCode } from '../../wasm/initCode.js'
+import { accessAddress, useGas, useMemory } from './charge.js'
 import { FastEVMFallbackError, INITCODE_SIZE_VIOLATION, OUT_OF_GAS, STATIC_STATE_CHANGE } from './errors.js'
 import type { Frame } from './frame.js'
 import { allButOne64th, G, MAX_INITCODE_SIZE, words } from './gas.js'
 import { addBalance, balanceOf, type FastContext, isDead, subBalance, toAddress } from './host.js'
-import { accessAddress, useGas, useMemory, wordBytes } from './interpreter.js'
+import { wordBytes } from './interpreter.js'
 import { executeCall, executeCreate } from './message.js'
 
 /** The call depth limit. */

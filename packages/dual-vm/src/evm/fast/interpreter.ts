@@ -1,60 +1,14 @@
 import { keccak256 } from '@rollup-mesh/core'
 import * as A from './arith.js'
 import { opCall, opCreate, opSelfdestruct } from './calls.js'
-import {
-  INVALID_JUMP,
-  INVALID_OPCODE,
-  OUT_OF_GAS,
-  OUT_OF_RANGE,
-  REVERT,
-  STATIC_STATE_CHANGE,
-} from './errors.js'
+import { copyGas, useGas, useMemory } from './charge.js'
+import { opEnvironment } from './environment.js'
+import { INVALID_JUMP, INVALID_OPCODE, OUT_OF_GAS, REVERT, STATIC_STATE_CHANGE } from './errors.js'
 import type { Frame } from './frame.js'
 import { G, STATIC_GAS, sstoreCost, words } from './gas.js'
-import { balanceOf, codeOf, type FastContext, isDead, toAddress, toSlot } from './host.js'
-import { jumpDestinations } from './jumpdests.js'
+import { type FastContext, toSlot } from './host.js'
+import { jumpDestinations, pushValues } from './jumpdests.js'
 import { bigIntToBytes, bytesToBigInt } from './memory.js'
-
-/** Charges gas; out of gas halts the frame. */
-export function useGas(f: Frame, amount: number): void {
-  f.gas -= amount
-  if (f.gas < 0) throw OUT_OF_GAS
-}
-
-/** Prices, charges and grows memory for [offset, offset+size); returns the range as numbers. */
-export function useMemory(f: Frame, offset: bigint, size: bigint, extra = 0): [number, number] {
-  useGas(f, f.memory.expansionCost(offset, size) + extra)
-  if (size === 0n) return [0, 0]
-  const o = Number(offset)
-  const n = Number(size)
-  f.memory.grow(o, n)
-  return [o, n]
-}
-
-const copyGas = (size: bigint): number =>
-  size > 0xffffffffn ? Number.MAX_SAFE_INTEGER : G.copyWord * words(Number(size))
-
-/** Warms an address; the EIP-2929 access cost (100 warm, 2600 cold). */
-export function accessAddress(ctx: FastContext, address: string): number {
-  return ctx.sub.warmAddress(address) ? G.coldAccount : G.warmRead
-}
-
-/** Reads `length` bytes of `src` at `offset` (a stack value) right-padded with zeros, as a word. */
-function wordAt(src: Uint8Array, offset: bigint): bigint {
-  if (offset >= BigInt(src.length)) return 0n
-  const o = Number(offset)
-  if (o + 32 <= src.length) return bytesToBigInt(src, o, 32)
-  const buf = new Uint8Array(32)
-  buf.set(src.subarray(o))
-  return bytesToBigInt(buf, 0, 32)
-}
-
-/** Code of another account for EXTCODE* (a WASM account's bytes as they are; a 7702 delegation falls back). */
-function externalCode(ctx: FastContext, address: string): Uint8Array {
-  const account = ctx.state.getAccount(address as `0x${string}`)
-  if (account?.vm === 'wasm') return ctx.state.getCodeAt(address as `0x${string}`)
-  return codeOf(ctx, address as `0x${string}`).code
-}
 
 /**
  * Runs a frame's code from its first opcode to STOP, RETURN or the end (success, `f.output` set), REVERT
@@ -65,6 +19,7 @@ export function run(ctx: FastContext, f: Frame): void {
   const s = f.stack
   const mem = f.memory
   let jumps: Uint8Array | undefined
+  let pushes: Map<number, bigint> | undefined
   while (f.pc < code.length) {
     const op = code[f.pc] as number
     const cost = STATIC_GAS[op]
@@ -75,12 +30,20 @@ export function run(ctx: FastContext, f: Frame): void {
     if (op >= 0x60 && op <= 0x7f) {
       const n = op - 0x5f
       const end = f.pc + n
-      let v: bigint
-      if (end <= code.length) v = bytesToBigInt(code, f.pc, n)
+      let v: bigint | undefined
+      if (n <= 6 && end <= code.length) v = bytesToBigInt(code, f.pc, n)
       else {
-        const buf = new Uint8Array(n)
-        buf.set(code.subarray(f.pc))
-        v = bytesToBigInt(buf, 0, n)
+        pushes ??= pushValues(code, f.codeHash)
+        v = pushes.get(f.pc)
+        if (v === undefined) {
+          if (end <= code.length) v = bytesToBigInt(code, f.pc, n)
+          else {
+            const buf = new Uint8Array(n)
+            buf.set(code.subarray(f.pc))
+            v = bytesToBigInt(buf, 0, n)
+          }
+          pushes.set(f.pc, v)
+        }
       }
       s.push(v)
       f.pc = end
@@ -214,115 +177,6 @@ export function run(ctx: FastContext, f: Frame): void {
         s.push(BigInt(keccak256(mem.view(o, n))))
         break
       }
-      case 0x30:
-        s.push(BigInt(f.address))
-        break
-      case 0x31: {
-        const address = toAddress(s.pop())
-        useGas(f, accessAddress(ctx, address))
-        s.push(balanceOf(ctx.state, address))
-        break
-      }
-      case 0x32:
-        s.push(BigInt(ctx.env.origin))
-        break
-      case 0x33:
-        s.push(BigInt(f.caller))
-        break
-      case 0x34:
-        s.push(f.value)
-        break
-      case 0x35:
-        s.push(wordAt(f.data, s.pop()))
-        break
-      case 0x36:
-        s.push(BigInt(f.data.length))
-        break
-      case 0x37:
-      case 0x39:
-      case 0x3e: {
-        const memOffset = s.pop()
-        const offset = s.pop()
-        const size = s.pop()
-        const src = op === 0x37 ? f.data : op === 0x39 ? code : f.returnData
-        if (op === 0x3e && offset + size > BigInt(src.length)) throw OUT_OF_RANGE
-        const [o, n] = useMemory(f, memOffset, size, copyGas(size))
-        mem.writePadded(o, src, offset > BigInt(src.length) ? src.length : Number(offset), n)
-        break
-      }
-      case 0x38:
-        s.push(BigInt(code.length))
-        break
-      case 0x3a:
-        s.push(ctx.env.gasPrice)
-        break
-      case 0x3b: {
-        const address = toAddress(s.pop())
-        useGas(f, accessAddress(ctx, address))
-        s.push(BigInt(externalCode(ctx, address).length))
-        break
-      }
-      case 0x3c: {
-        const address = toAddress(s.pop())
-        const memOffset = s.pop()
-        const offset = s.pop()
-        const size = s.pop()
-        const [o, n] = useMemory(f, memOffset, size, copyGas(size) + accessAddress(ctx, address))
-        const src = externalCode(ctx, address)
-        mem.writePadded(o, src, offset > BigInt(src.length) ? src.length : Number(offset), n)
-        break
-      }
-      case 0x3d:
-        s.push(BigInt(f.returnData.length))
-        break
-      case 0x3f: {
-        const address = toAddress(s.pop())
-        useGas(f, accessAddress(ctx, address))
-        if (isDead(ctx.state, address)) s.push(0n)
-        else {
-          externalCode(ctx, address) // a 7702 delegation falls back before anything is pushed
-          s.push(BigInt(ctx.state.getAccount(address)?.codeHash as string))
-        }
-        break
-      }
-      case 0x40: {
-        const n = s.pop()
-        const current = ctx.env.number
-        if (n >= current || current - n > 256n) s.push(0n)
-        else s.push(BigInt(ctx.env.blockHash(n) ?? 0n))
-        break
-      }
-      case 0x41:
-        s.push(BigInt(ctx.env.coinbase))
-        break
-      case 0x42:
-        s.push(ctx.env.timestamp)
-        break
-      case 0x43:
-        s.push(ctx.env.number)
-        break
-      case 0x44:
-        s.push(ctx.env.prevRandao)
-        break
-      case 0x45:
-        s.push(ctx.env.gasLimit)
-        break
-      case 0x46:
-        s.push(ctx.env.chainId)
-        break
-      case 0x47:
-        s.push(balanceOf(ctx.state, f.address))
-        break
-      case 0x48:
-        s.push(ctx.env.baseFee)
-        break
-      case 0x49:
-        s.pop()
-        s.push(0n) // no blob transactions
-        break
-      case 0x4a:
-        s.push(ctx.env.blobBaseFee)
-        break
       case 0x50:
         s.pop()
         break
@@ -441,6 +295,10 @@ export function run(ctx: FastContext, f: Frame): void {
         opSelfdestruct(ctx, f)
         return
       default:
+        if (op >= 0x30 && op <= 0x4a) {
+          opEnvironment(ctx, f, op)
+          break
+        }
         throw INVALID_OPCODE
     }
   }

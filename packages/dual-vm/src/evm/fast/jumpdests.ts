@@ -36,3 +36,23 @@ export function jumpDestinations(code: Uint8Array, codeHash: Hex | undefined): U
   }
   return valid
 }
+
+const pushesByHash = new Map<Hex, Map<number, bigint>>()
+const pushesByCode = new WeakMap<Uint8Array, Map<number, bigint>>()
+
+/**
+ * The parsed values of `code`'s wide PUSH instructions by program counter, filled as they run, kept per
+ * code hash (or per init-code array) like the jump destinations.
+ */
+export function pushValues(code: Uint8Array, codeHash: Hex | undefined): Map<number, bigint> {
+  let values = codeHash !== undefined ? pushesByHash.get(codeHash) : pushesByCode.get(code)
+  if (!values) {
+    values = new Map()
+    if (codeHash === undefined) pushesByCode.set(code, values)
+    else {
+      if (pushesByHash.size >= MAX_CACHED) pushesByHash.clear()
+      pushesByHash.set(codeHash, values)
+    }
+  }
+  return values
+}
