@@ -10,11 +10,11 @@ import { alice, makeHeader, makeTx } from '../helpers.js'
 const A: Address = '0x00000000000000000000000000000000000000aa'
 const B: Address = '0x00000000000000000000000000000000000000bb'
 /** slot0 += 1, then CALL itself with all gas: recursion to the depth limit. */
-const RECURSE: Hex = '0x6001600054016000556000600060006000600030' + '5af100'
+const RECURSE: Hex = '0x60016000540160005560006000600060006000305af100'
 /** CALL B (an EIP-7702 delegated EOA) and store the success flag in slot 1. */
 const CALL_B: Hex = `0x60006000600060006000${'73'}${B.slice(2)}5af160015500`
 /** STATICCALL the BLS12-381 G1ADD precompile (0x0b, asynchronous in ethereumjs) with empty input. */
-const CALL_BLS: Hex = '0x600060006000600060' + '0b' + '5afa60015500'
+const CALL_BLS: Hex = '0x6000600060006000600b5afa60015500'
 
 async function both(alloc: GenesisAlloc, gas = 16_000_000n) {
   const tx = makeTx({ from: alice, to: A, gas })
