@@ -21,9 +21,11 @@ import {
 } from 'viem'
 import { compileAssemblyScript } from '../src/compile/assemblyscript.js'
 import {
+  compileSolidity,
   compileSolidityFile,
   createMemoryState,
   createSerialExecutor,
+  type EvmEngine,
   type MemoryState,
 } from '../src/index.js'
 import { createWasmEngine } from '../src/wasm/engine.js'
@@ -72,6 +74,7 @@ function tx(from: Address, nonce: bigint, to: Address | null, data: Hex, gas: bi
 /** `txPerCpuSecond` divides by the process's CPU time (user + system), which a shared machine disturbs less than wall time. */
 type Row = {
   workload: string
+  engine: EvmEngine
   txs: number
   seconds: number
   txPerSecond: number
@@ -81,13 +84,49 @@ type Row = {
 }
 
 type TokenArtifact = { abi: Abi; bytecode: Hex; wasm?: WasmEngine }
+type Workload = {
+  /** Deploys what the workload calls (constructor args for the token ABI, or none). */
+  deployArgs: readonly unknown[]
+  /** The calldata of the j-th timed or warm-up transaction. */
+  call: (abi: Abi, j: number, offset: number) => Hex
+  gas: bigint
+}
+
+const TOKEN_TRANSFER: Workload = {
+  deployArgs: ['Token', 'TKN', 10n ** 30n],
+  // Every transfer goes to a fresh recipient: a zero-to-non-zero balance store, the expensive case.
+  call: (abi, j, offset) =>
+    encodeFunctionData({ abi, functionName: 'transfer', args: [numberToHex(offset + j, { size: 20 }), 1n] }),
+  gas: 100_000n,
+}
+
+/** 64 keccak256 rounds and one SSTORE per transaction (`KeccakLoop.run(64)`): interpreter-bound. */
+const KECCAK_LOOP: Workload = {
+  deployArgs: [],
+  call: (abi) => encodeFunctionData({ abi, functionName: 'run', args: [64n] }),
+  gas: 500_000n,
+}
+const KECCAK_LOOP_SOURCE = `pragma solidity ^0.8.0;
+contract KeccakLoop {
+  uint256 public acc;
+  function run(uint256 n) external {
+    uint256 x = acc;
+    for (uint256 i; i < n; ++i) x = uint256(keccak256(abi.encode(x, i)));
+    acc = x;
+  }
+}`
 
 /** The same transfer workload against any implementation of the example token's ABI. */
-async function benchToken(workload: string, token: TokenArtifact): Promise<Row> {
+async function benchToken(
+  workload: string,
+  token: TokenArtifact,
+  engine: EvmEngine,
+  shape: Workload = TOKEN_TRANSFER,
+): Promise<Row> {
   const state: MemoryState = createMemoryState(
     Object.fromEntries(senders.map((s) => [s, { balance: parseEther('1000') }])),
   )
-  const executor = createSerialExecutor({ wasm: token.wasm })
+  const executor = createSerialExecutor({ wasm: token.wasm, evm: engine })
   const nonces = new Map<Address, bigint>()
   const nextNonce = (a: Address) => {
     const n = nonces.get(a) ?? 0n
@@ -105,7 +144,7 @@ async function benchToken(workload: string, token: TokenArtifact): Promise<Row> 
     senders[0]!,
     nextNonce(senders[0]!),
     null,
-    encodeDeployData({ abi: token.abi, bytecode: token.bytecode, args: ['Token', 'TKN', 10n ** 30n] }),
+    encodeDeployData({ abi: token.abi, bytecode: token.bytecode, args: shape.deployArgs }),
     10_000_000n,
   )
   const deployed = await run([deploy])
@@ -113,11 +152,12 @@ async function benchToken(workload: string, token: TokenArtifact): Promise<Row> 
   const address = deployed.receipts[0]!.contractAddress!
   const transfer = (to: Address, value: bigint) =>
     encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [to, value] })
-  await run(
-    senders
-      .slice(1)
-      .map((s) => tx(senders[0]!, nextNonce(senders[0]!), address, transfer(s, 10n ** 24n), 100_000n)),
-  )
+  if (shape === TOKEN_TRANSFER)
+    await run(
+      senders
+        .slice(1)
+        .map((s) => tx(senders[0]!, nextNonce(senders[0]!), address, transfer(s, 10n ** 24n), 100_000n)),
+    )
 
   const makeBlocks = (total: number, offset: number) => {
     const blocks: ExecutableTx[][] = []
@@ -125,22 +165,24 @@ async function benchToken(workload: string, token: TokenArtifact): Promise<Row> 
       const block: ExecutableTx[] = []
       for (let j = i; j < Math.min(total, i + BLOCK_TXS); j++) {
         const from = senders[j % SENDERS]!
-        // Every transfer goes to a fresh recipient: a zero-to-non-zero balance store, the expensive case.
-        const to = numberToHex(offset + j, { size: 20 }) as Address
-        block.push(tx(from, nextNonce(from), address, transfer(to, 1n), 100_000n))
+        block.push(tx(from, nextNonce(from), address, shape.call(token.abi, j, offset), shape.gas))
       }
       blocks.push(block)
     }
     return blocks
   }
   // Warm-up (JIT, caches), not timed.
-  await measure('warm-up', makeBlocks(WARMUP_TXS, 0x100000), run)
-  return measure(workload, makeBlocks(TXS, 0x200000), run)
+  await measure('warm-up', engine, makeBlocks(WARMUP_TXS, 0x100000), run)
+  const row = await measure(workload, engine, makeBlocks(TXS, 0x200000), run)
+  if (engine === 'fast' && executor.evmStats.fallback > 0)
+    throw new Error(`${workload}: the fast engine fell back on ${executor.evmStats.fallback} transactions`)
+  return row
 }
 
 /** Runs the prepared blocks and times them (wall and CPU); every transaction must succeed. */
 export async function measure(
   workload: string,
+  engine: EvmEngine,
   blocks: ExecutableTx[][],
   run: (txs: ExecutableTx[]) => Promise<BlockExecutionResult>,
 ): Promise<Row> {
@@ -163,6 +205,7 @@ export async function measure(
   const cpuSeconds = (cpu.user + cpu.system) / 1e6
   return {
     workload,
+    engine,
     txs: count,
     seconds,
     txPerSecond: count / seconds,
@@ -174,22 +217,40 @@ export async function measure(
 
 const solidityToken = (await compileSolidityFile(`${EXAMPLES}Token.sol`)).contracts.Token!
 const wasmToken = await compileAssemblyScript(`${EXAMPLES}token.ts`)
-const rows: Row[] = [
-  await benchToken('EVM ERC20 transfer (Token.sol)', solidityToken),
-  await benchToken('WASM token transfer (token.ts)', { ...wasmToken, wasm: createWasmEngine() }),
-]
+const keccakLoop = (await compileSolidity({ sources: { 'KeccakLoop.sol': KECCAK_LOOP_SOURCE } })).contracts
+  .KeccakLoop!
+const rows: Row[] = []
+for (const engine of ['ethereumjs', 'fast'] as const) {
+  rows.push(await benchToken('EVM ERC20 transfer (Token.sol)', solidityToken, engine))
+  rows.push(await benchToken('EVM keccak loop (64 rounds)', keccakLoop, engine, KECCAK_LOOP))
+}
+// WASM contracts run on the WASM engine whichever EVM engine is chosen.
+rows.push(
+  await benchToken(
+    'WASM token transfer (token.ts)',
+    { ...wasmToken, wasm: createWasmEngine() },
+    'ethereumjs',
+  ),
+)
+const speedup = (workload: string) => {
+  const base = rows.find((r) => r.workload === workload && r.engine === 'ethereumjs')
+  const fast = rows.find((r) => r.workload === workload && r.engine === 'fast')
+  return base && fast ? fast.txPerCpuSecond / base.txPerCpuSecond : undefined
+}
 
 if (!json || process.stdout.isTTY) {
   const lines = [
-    ['workload', 'txs', 'wall s', 'tx/s', 'cpu s', 'tx/cpu-s', 'gas/tx'],
+    ['workload', 'engine', 'txs', 'wall s', 'tx/s', 'cpu s', 'tx/cpu-s', 'gas/tx', 'fast/ejs (cpu)'],
     ...rows.map((r) => [
       r.workload,
+      r.engine,
       String(r.txs),
       r.seconds.toFixed(2),
       r.txPerSecond.toFixed(0),
       r.cpuSeconds.toFixed(2),
       r.txPerCpuSecond.toFixed(0),
       r.gasPerTx.toFixed(0),
+      r.engine === 'fast' ? `${speedup(r.workload)?.toFixed(2)}x` : '',
     ]),
   ]
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)))

@@ -40,6 +40,7 @@ export {
   type SimulateCallResult,
   simulateCall,
 } from './executor/call.js'
+export type { EvmEngine, EvmEngineStats } from './executor/fastPath.js'
 export { createSerialExecutor, SerialExecutor, type SerialExecutorOptions } from './executor/serial.js'
 export { intrinsicGas, MAX_TX_GAS } from './executor/transaction.js'
 // --- parallel executor (engineer G) ---

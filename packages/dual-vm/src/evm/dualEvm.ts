@@ -8,6 +8,7 @@ import {
   type ExecResult,
   Message,
   NobleBN254,
+  type PrecompileFunc,
 } from '@ethereumjs/evm'
 import { Account, createAddressFromString, type Address as EthAddress } from '@ethereumjs/util'
 import { EMPTY_CODE_HASH, keccak256 } from '@rollup-mesh/core'
@@ -112,6 +113,19 @@ export class DualVmEVM extends EVM {
   /** Addresses (unprefixed hex, as ethereumjs keys them) of every active precompile, custom ones included: warm from a transaction's start. */
   precompileAddresses(): string[] {
     return [...this._precompiles.keys()]
+  }
+
+  /** Every active precompile by `0x` address (ethereumjs's implementations), for the fast engine. */
+  precompileFunctions(): Map<string, PrecompileFunc> {
+    const out = new Map<string, PrecompileFunc>()
+    for (const [address, fn] of this._precompiles) out.set(`0x${address}`, fn)
+    return out
+  }
+
+  /** Sets the block precompiles read (custom ones read its timestamp) before a fast-engine transaction; returns the EVM to hand them. */
+  forPrecompiles(block: NonNullable<Parameters<EVM['runCall']>[0]['block']>): this {
+    this._block = block
+    return this
   }
 
   /** The current call's ethereumjs block-level context as the WASM SDK sees it. */
@@ -275,7 +289,10 @@ export class DualVmEVM extends EVM {
     message.createdAddresses?.add(to.toString())
     const address = toAddress(to)
     const existing = this.state.getAccount(address)
-    if (existing && (existing.nonce > 0n || existing.codeHash !== EMPTY_CODE_HASH)) {
+    if (
+      (existing && (existing.nonce > 0n || existing.codeHash !== EMPTY_CODE_HASH)) ||
+      this.state.hasStorage(address) // EIP-7610
+    ) {
       return fail(`contract address ${address} is already in use`, to)
     }
     if (!this.wasm) return fail('WASM contracts are not enabled on this executor', to)

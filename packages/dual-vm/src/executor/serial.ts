@@ -9,13 +9,14 @@ import type {
   SkippedTx,
   StateView,
 } from '@rollup-mesh/core'
-import { LogsBloom } from '@rollup-mesh/core'
+import { InvalidParameterError, LogsBloom } from '@rollup-mesh/core'
 import { type Hex, hexToBytes, padHex } from 'viem'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { commitWriteSet } from '../state/commitment.js'
 import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
+import { createEvmEngineStats, createFastBlock, type EvmEngine, type EvmEngineStats } from './fastPath.js'
 import { runTransaction, type TxEnv } from './transaction.js'
 import { DEFAULT_YIELD_EVERY_MS, EventLoopYield } from './yield.js'
 
@@ -31,6 +32,12 @@ export type SerialExecutorOptions = {
   yieldEveryMs?: number | undefined
   /** The hardfork's rules; default `EVM_HARDFORK` (Osaka, what the nodes run). The Ethereum state tests run older ones. */
   hardfork?: Hardfork | undefined
+  /**
+   * Which EVM runs transactions: `'ethereumjs'` (default) or `'fast'`, the synchronous interpreter in
+   * `src/evm/fast/`. The fast engine hands a transaction it does not cover (a WASM account on the call
+   * path, an EIP-7702 delegation, an asynchronous precompile) to ethereumjs whole; `evmStats` counts both.
+   */
+  evm?: EvmEngine | undefined
 }
 
 /** The ethereumjs block object the EVM reads (NUMBER, TIMESTAMP, COINBASE, BASEFEE, PREVRANDAO, GASLIMIT). */
@@ -72,8 +79,18 @@ export class SerialExecutor implements Executor {
   readonly precompiles: CustomPrecompiles | undefined
   private readonly yieldEveryMs: number
   private readonly hardfork: Hardfork | undefined
+  readonly engine: EvmEngine
+  /** Transactions the fast engine ran and those it handed to ethereumjs (with `evm: 'fast'`). */
+  readonly evmStats: EvmEngineStats = createEvmEngineStats()
 
   constructor(options: SerialExecutorOptions = {}) {
+    this.engine = options.evm ?? 'ethereumjs'
+    if (this.engine !== 'fast' && this.engine !== 'ethereumjs')
+      throw new InvalidParameterError({
+        param: 'evm',
+        expected: "'fast' or 'ethereumjs'",
+        got: String(this.engine),
+      })
     this.wasm = options.wasm
     this.precompiles = options.precompiles
     this.yieldEveryMs = options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS
@@ -95,6 +112,10 @@ export class SerialExecutor implements Executor {
       hardfork: this.hardfork,
     })
     const ethBlock = toEthBlock(header)
+    const fast =
+      this.engine === 'fast'
+        ? createFastBlock(evm, header, blockHashLookup(header), this.evmStats)
+        : undefined
     const receipts: Receipt[] = []
     const included: ExecutableTx[] = []
     const skipped: SkippedTx[] = []
@@ -111,6 +132,7 @@ export class SerialExecutor implements Executor {
           gasRemaining: header.gasLimit - gasUsed,
           cumulativeGasUsed: gasUsed,
           index: receipts.length,
+          fast,
         },
         tx,
       )

@@ -10,6 +10,7 @@ import {
 import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
 import type { DualVmEVM } from '../evm/dualEvm.js'
 import { isWasmInitCode } from '../wasm/initCode.js'
+import { type FastBlock, sweepTouched, tryFastTransaction } from './fastPath.js'
 
 /**
  * Transaction-level rules (Osaka), the part of ethereumjs's `runTx` that
@@ -82,6 +83,8 @@ export type TxEnv = {
   gasRemaining: bigint
   cumulativeGasUsed: bigint
   index: number
+  /** Set when the executor runs the fast engine (`evm: 'fast'`); ethereumjs otherwise and on fallback. */
+  fast?: FastBlock | undefined
 }
 
 /**
@@ -148,20 +151,27 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   }
   const vm = to === null ? (isWasmInitCode(data) ? 'wasm' : 'evm') : state.vmOf(to)
 
+  const fastResult =
+    env.fast && vm === 'evm' && !(to === null && isWasmInitCode(data))
+      ? tryFastTransaction(env.fast, env, tx, from, to, data, tx.gas - intrinsic, gasPrice)
+      : undefined
   const journal = evm.journal
-  journal.cleanJournal()
-  journal.addAlwaysWarmAddress(from)
-  if (to) journal.addAlwaysWarmAddress(to)
-  journal.addAlwaysWarmAddress(header.coinbase.toLowerCase()) // EIP-3651
-  for (const precompile of precompileAddresses(evm)) journal.addAlwaysWarmAddress(precompile)
-  for (const entry of tx.accessList ?? []) {
-    journal.addAlwaysWarmAddress(entry.address.toLowerCase())
-    for (const slot of entry.storageKeys)
-      journal.addAlwaysWarmSlot(entry.address.toLowerCase(), slot.toLowerCase())
+  if (!fastResult) {
+    journal.cleanJournal()
+    journal.addAlwaysWarmAddress(from)
+    if (to) journal.addAlwaysWarmAddress(to)
+    journal.addAlwaysWarmAddress(header.coinbase.toLowerCase()) // EIP-3651
+    for (const precompile of precompileAddresses(evm)) journal.addAlwaysWarmAddress(precompile)
+    for (const entry of tx.accessList ?? []) {
+      journal.addAlwaysWarmAddress(entry.address.toLowerCase())
+      for (const slot of entry.storageKeys)
+        journal.addAlwaysWarmSlot(entry.address.toLowerCase(), slot.toLowerCase())
+    }
   }
 
   const result =
-    to !== null && vm === 'wasm' && env.ethBlock
+    fastResult ??
+    (to !== null && vm === 'wasm' && env.ethBlock
       ? await evm.runWasmTransaction({
           caller: from,
           to,
@@ -180,7 +190,7 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
           gasLimit: tx.gas - intrinsic,
           gasPrice,
           block: env.ethBlock,
-        })
+        }))
   const exec = result.execResult
   const success = exec.exceptionError === undefined
 
@@ -195,9 +205,19 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   const tip = gasUsed * (gasPrice - header.baseFeePerGas)
   if (tip > 0n) {
     const coinbase = header.coinbase.toLowerCase() as Address
-    const miner = (await evm.stateManager.getAccount(createAddressFromString(coinbase))) ?? new Account()
-    miner.balance += tip
-    await evm.journal.putAccount(createAddressFromString(coinbase), miner)
+    if (fastResult) {
+      const miner = state.getAccount(coinbase)
+      state.putAccount(coinbase, {
+        nonce: miner?.nonce ?? 0n,
+        balance: (miner?.balance ?? 0n) + tip,
+        codeHash: miner?.codeHash ?? EMPTY_CODE_HASH,
+        vm: miner?.vm ?? 'evm',
+      })
+    } else {
+      const miner = (await evm.stateManager.getAccount(createAddressFromString(coinbase))) ?? new Account()
+      miner.balance += tip
+      await evm.journal.putAccount(createAddressFromString(coinbase), miner)
+    }
   }
   // EIP-6780: only contracts created in this transaction are deleted by SELFDESTRUCT.
   if (success && exec.selfdestruct) {
@@ -205,7 +225,9 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
       if (exec.createdAddresses?.has(address)) state.putAccount(address.toLowerCase() as Address, null)
     }
   }
-  await journal.cleanup() // EIP-161: touched empty accounts are removed
+  // EIP-161: touched empty accounts are removed
+  if (fastResult) sweepTouched(state, fastResult.touched)
+  else await journal.cleanup()
 
   const logs: Log[] = []
   const bloom = new LogsBloom()

@@ -29,6 +29,9 @@ function codeHashToBytes(hash: string): Uint8Array {
   return bytes
 }
 
+/** Any root but the empty trie's: the flat state keeps no storage tries (see `getAccount`). */
+const NON_EMPTY_STORAGE_ROOT = new Uint8Array(32).fill(1)
+
 const word = (bytes: Uint8Array): `0x${string}` =>
   bytesToHex(bytes.length === 32 ? bytes : setLengthLeft(bytes, 32))
 
@@ -54,7 +57,12 @@ export class EthereumJSStateManager implements StateManagerInterface {
   async getAccount(address: EthAddress): Promise<Account | undefined> {
     const account = this.state.getAccount(key(address))
     if (!account) return undefined
-    return new Account(account.nonce, account.balance, undefined, codeHashToBytes(account.codeHash))
+    // EIP-7610: only the collision check reads the storage root; a placeholder stands for "not empty".
+    const storageRoot =
+      account.nonce === 0n && account.codeHash === EMPTY_CODE_HASH && this.state.hasStorage(key(address))
+        ? NON_EMPTY_STORAGE_ROOT
+        : undefined
+    return new Account(account.nonce, account.balance, storageRoot, codeHashToBytes(account.codeHash))
   }
 
   async putAccount(address: EthAddress, account?: Account): Promise<void> {

@@ -10,6 +10,9 @@ import {
 } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 
+/** A `StateView` that can also tell whether an account has any storage (EIP-7610's collision check). */
+export type StorageProbe = StateView & { hasStorage?(address: Address): boolean }
+
 /** Whether two account states are equal field by field (`null` and `undefined` both mean no account). */
 export function sameAccount(a: AccountState | null | undefined, b: AccountState | null | undefined): boolean {
   if (!a || !b) return !a && !b
@@ -92,6 +95,18 @@ export class JournaledState implements StateView {
     const own = this.storage.get(address)?.get(slot)
     if (own !== undefined) return own
     return this._base.getStorage(address, slot)
+  }
+
+  /**
+   * Whether `address` has non-zero storage (EIP-7610: a CREATE onto it collides): a non-zero slot written
+   * here, or storage in the base when the base can tell (`StorageProbe`; a base without `hasStorage`
+   * counts as having none). A base slot zeroed in this journal still counts: committed storage is never
+   * cleared within a block (SELFDESTRUCT deletes only accounts created in the same transaction).
+   */
+  hasStorage(address: Address): boolean {
+    const slots = this.storage.get(address)
+    if (slots) for (const value of slots.values()) if (value !== ZERO_WORD) return true
+    return (this._base as StorageProbe).hasStorage?.(address) === true
   }
 
   /** The code an address runs (empty for EOAs and absent accounts). */

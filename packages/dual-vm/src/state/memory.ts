@@ -32,6 +32,11 @@ export class MemoryState implements StateView {
     return this.storage.get(address)?.get(slot) ?? ZERO_WORD
   }
 
+  /** Whether `address` has any non-zero storage slot (EIP-7610: CREATE onto it collides). */
+  hasStorage(address: Address): boolean {
+    return (this.storage.get(address)?.size ?? 0) > 0
+  }
+
   /** Commits a write set (the executor's `result.writeSet`, which already carries the new accumulator). */
   apply(writeSet: WriteSet): void {
     for (const [hash, code] of writeSet.code) this.code.set(hash, code)

@@ -13,7 +13,14 @@ import {
   type Log,
 } from '@rollup-mesh/core'
 import { type Address, bytesToHex, type Hex, hexToBytes, keccak256, toRlp } from 'viem'
-import { createMemoryState, type GenesisAlloc, STATE_COMMITMENT_ADDRESS } from '../../src/index.js'
+import {
+  createMemoryState,
+  createSerialExecutor,
+  type EvmEngine,
+  type GenesisAlloc,
+  type SerialExecutor,
+  STATE_COMMITMENT_ADDRESS,
+} from '../../src/index.js'
 
 /** One Ethereum state test (ethereum/tests GeneralStateTests), as vendored by `scripts/vendorStateTests.ts`. */
 export type StateTest = {
@@ -203,6 +210,11 @@ export type FolderReport = {
   /** `file:test fork d/g/v: reason` of every failure. */
   failures: string[]
   ms: number
+  /** With the fast engine: transactions it ran, and those it handed to ethereumjs. */
+  fastTxs: number
+  fallbackTxs: number
+  /** Why the fast engine handed transactions to ethereumjs, with counts. */
+  fallbackReasons: Record<string, number>
 }
 
 /** Runs every post entry of every vendored test in `folder` (optionally only tests whose id `only` accepts). */
@@ -212,7 +224,17 @@ export async function runStateFolder(
   only: (id: string) => boolean = () => true,
 ): Promise<FolderReport> {
   const started = performance.now()
-  const report: FolderReport = { folder, pass: 0, fail: 0, skip: 0, failures: [], ms: 0 }
+  const report: FolderReport = {
+    folder,
+    pass: 0,
+    fail: 0,
+    skip: 0,
+    failures: [],
+    ms: 0,
+    fastTxs: 0,
+    fallbackTxs: 0,
+    fallbackReasons: {},
+  }
   for (const [name, test] of Object.entries(loadStateTests(folder))) {
     if (!only(name)) continue
     for (const [fork, posts] of Object.entries(test.post)) {
@@ -227,5 +249,30 @@ export async function runStateFolder(
     }
   }
   report.ms = performance.now() - started
+  return report
+}
+
+/** `runStateFolder` on the serial executor with one EVM engine, counting the fast engine's fallbacks. */
+export async function runStateFolderOn(
+  folder: string,
+  engine: EvmEngine,
+  only?: (id: string) => boolean,
+): Promise<FolderReport> {
+  const executors: SerialExecutor[] = []
+  const report = await runStateFolder(
+    folder,
+    (fork) => {
+      const executor = createSerialExecutor({ hardfork: fork, yieldEveryMs: 0, evm: engine })
+      executors.push(executor)
+      return executor
+    },
+    only,
+  )
+  for (const e of executors) {
+    report.fastTxs += e.evmStats.fast
+    report.fallbackTxs += e.evmStats.fallback
+    for (const [reason, n] of e.evmStats.fallbackReasons)
+      report.fallbackReasons[reason] = (report.fallbackReasons[reason] ?? 0) + n
+  }
   return report
 }
