@@ -130,7 +130,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const modes: Mode[] = [
   { name: 'off (`blocks: 0`)', history: { blocks: 0 }, prior: false },
   { name: 'all, pre-block values read from SQLite', history: { blocks: 'all' }, prior: false },
-  { name: "all, pre-block values from the chain's state cache (a node)", history: { blocks: 'all' }, prior: true },
+  {
+    name: "all, pre-block values from the chain's state cache (a node)",
+    history: { blocks: 'all' },
+    prior: true,
+  },
 ]
 const results = modes.map((m) => ({ mode: m, ...run(m) }))
 console.log(
@@ -145,5 +149,7 @@ for (const r of results)
 const off = median(results[0]?.commit ?? [])
 for (const r of results.slice(1)) {
   const h = median(r.commit)
-  console.log(`${r.mode.name}: +${(h - off).toFixed(1)} ms per block on the block path (+${(((h - off) / off) * 100).toFixed(0)}%)`)
+  console.log(
+    `${r.mode.name}: +${(h - off).toFixed(1)} ms per block on the block path (+${(((h - off) / off) * 100).toFixed(0)}%)`,
+  )
 }

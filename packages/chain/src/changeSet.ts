@@ -39,7 +39,8 @@ export function encodeChangeSet(entries: ChangeSetEntries): Buffer {
   for (const address of entries.accounts.keys()) parts.push(address.slice(2))
   for (const key of entries.storage.keys()) parts.push(key.slice(2))
   for (const acc of entries.accounts.values()) parts.push(acc ? accountValueHex(acc) : NO_ACCOUNT)
-  for (const before of entries.storage.values()) parts.push(before === null ? NO_SLOT : `01${before.slice(2)}`)
+  for (const before of entries.storage.values())
+    parts.push(before === null ? NO_SLOT : `01${before.slice(2)}`)
   const buf = Buffer.from(parts.join(''), 'hex')
   const expected =
     HEADER_BYTES + a * (ACCOUNT_KEY_BYTES + ACCOUNT_VALUE_BYTES) + s * (SLOT_KEY_BYTES + SLOT_VALUE_BYTES)
@@ -155,4 +156,3 @@ export function decodeAccountValue(v: Buffer): AccountState | null {
 export function decodeSlotValue(v: Buffer): Hex | null {
   return v[0] === 1 ? (`0x${v.toString('hex', 1, 33)}` as Hex) : null
 }
-

@@ -65,7 +65,13 @@ const SQL = {
   getMeta: 'SELECT value FROM meta WHERE key = ?',
   setMeta: 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)',
 } as const
-const PLUCKED: ReadonlySet<string> = new Set(['setAt', 'versionsAfter', 'countAfter', 'indexAfter', 'getMeta'])
+const PLUCKED: ReadonlySet<string> = new Set([
+  'setAt',
+  'versionsAfter',
+  'countAfter',
+  'indexAfter',
+  'getMeta',
+])
 /** Decoded change sets kept for reads of the unindexed tail. */
 const READER_CACHE = 16
 /** A read that would scan more unindexed change sets than this has the index caught up first. */
@@ -225,7 +231,8 @@ export class StateHistory {
       const row = this.st.nextSet.get(last) as { version: number; data: Buffer } | undefined
       if (!row) break
       const r = new ChangeSetReader(row.data)
-      for (let i = 0; i < r.accountCount; i++) this.st.indexPut.run(r.accountKey(i), row.version, r.accountValue(i))
+      for (let i = 0; i < r.accountCount; i++)
+        this.st.indexPut.run(r.accountKey(i), row.version, r.accountValue(i))
       for (let i = 0; i < r.slotCount; i++) this.st.indexPut.run(r.slotKey(i), row.version, r.slotValue(i))
       entries += r.accountCount + r.slotCount
       sets++
