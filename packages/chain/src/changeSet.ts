@@ -32,23 +32,52 @@ export type ChangeSetEntries = {
  * ```
  */
 export function encodeChangeSet(entries: ChangeSetEntries): Buffer {
-  const a = entries.accounts.size
-  const s = entries.storage.size
-  // One hex string, converted once: a Buffer.write per field cost ~10× more (≈ 40,000 native calls a block).
-  const parts: string[] = [FORMAT.toString(16).padStart(2, '0'), hex32(a), hex32(s)]
-  for (const address of entries.accounts.keys()) parts.push(address.slice(2))
-  for (const key of entries.storage.keys()) parts.push(key.slice(2))
-  for (const acc of entries.accounts.values()) parts.push(acc ? accountValueHex(acc) : NO_ACCOUNT)
-  for (const before of entries.storage.values())
-    parts.push(before === null ? NO_SLOT : `01${before.slice(2)}`)
-  const buf = Buffer.from(parts.join(''), 'hex')
-  const expected =
-    HEADER_BYTES + a * (ACCOUNT_KEY_BYTES + ACCOUNT_VALUE_BYTES) + s * (SLOT_KEY_BYTES + SLOT_VALUE_BYTES)
-  if (buf.length !== expected)
-    throw new ChainStoreError(`A state change set encoded to ${buf.length} bytes, expected ${expected}.`, [
-      '- Every address must be 20 bytes, every slot, value and code hash 32 bytes, in hex.',
-    ])
-  return buf
+  const builder = new ChangeSetBuilder()
+  for (const [address, acc] of entries.accounts) builder.account(address.slice(2), acc)
+  for (const [key, before] of entries.storage) builder.slot(key.slice(2), before)
+  return builder.bytes()
+}
+
+/**
+ * Builds an encoded change set entry by entry (the block path: no intermediate maps). The caller adds each
+ * key once. Hex is collected and converted once: a `Buffer.write` per field cost ~10× more (≈ 40,000
+ * native calls a block).
+ */
+export class ChangeSetBuilder {
+  private readonly accountKeys: string[] = []
+  private readonly slotKeys: string[] = []
+  private readonly accountValues: string[] = []
+  private readonly slotValues: string[] = []
+
+  /** `address`: 40 hex digits (no `0x`); `before`: the account before (`null`: absent). */
+  account(address: string, before: AccountState | null): void {
+    this.accountKeys.push(address)
+    this.accountValues.push(before ? accountValueHex(before) : NO_ACCOUNT)
+  }
+
+  /** `key`: 104 hex digits, address ‖ slot (no `0x`); `before`: the 32-byte value before (`null`: zero). */
+  slot(key: string, before: Hex | null): void {
+    this.slotKeys.push(key)
+    this.slotValues.push(before === null ? NO_SLOT : `01${before.slice(2)}`)
+  }
+
+  get size(): number {
+    return this.accountKeys.length + this.slotKeys.length
+  }
+
+  bytes(): Buffer {
+    const a = this.accountKeys.length
+    const s = this.slotKeys.length
+    const hex = `${FORMAT.toString(16).padStart(2, '0')}${hex32(a)}${hex32(s)}${this.accountKeys.join('')}${this.slotKeys.join('')}${this.accountValues.join('')}${this.slotValues.join('')}`
+    const buf = Buffer.from(hex, 'hex')
+    const expected =
+      HEADER_BYTES + a * (ACCOUNT_KEY_BYTES + ACCOUNT_VALUE_BYTES) + s * (SLOT_KEY_BYTES + SLOT_VALUE_BYTES)
+    if (buf.length !== expected || hex.length !== 2 * expected)
+      throw new ChainStoreError(`A state change set encoded to ${buf.length} bytes, expected ${expected}.`, [
+        '- Every address must be 20 bytes, every slot, value and code hash 32 bytes, in hex.',
+      ])
+    return buf
+  }
 }
 
 const NO_ACCOUNT = '00'.repeat(ACCOUNT_VALUE_BYTES)

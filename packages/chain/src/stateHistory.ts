@@ -3,10 +3,10 @@ import type Database from 'better-sqlite3'
 import type { Address, Hex } from 'viem'
 import {
   accountKey,
+  ChangeSetBuilder,
   ChangeSetReader,
   decodeAccountValue,
   decodeSlotValue,
-  encodeChangeSet,
   slotKey,
 } from './changeSet.js'
 import type { StateReads } from './stateReads.js'
@@ -123,31 +123,37 @@ export class StateHistory {
    * applying `ws`, inside its transaction). Values come from `prior` when it holds them, else the store.
    */
   record(version: number, ws: WriteSet, prior?: PriorState): void {
-    const accounts = new Map<string, AccountState | null>()
-    const storage = new Map<string, Hex | null>()
+    const set = new ChangeSetBuilder()
+    /** Slots a deleted account had (all recorded): a write of the same slot is not recorded twice. */
+    let recorded: Set<string> | undefined
     for (const [addr, acc] of ws.accounts) {
       const a = addr.toLowerCase() as Address
       let before = prior?.peekAccount(a)
       if (before === undefined) before = this.reads.readAccount(a) ?? null
-      accounts.set(a, before)
+      set.account(a.slice(2), before)
       // a deleted account's storage goes with it: every slot's value is recorded
-      if (acc === null)
-        for (const row of this.st.storageOf.all(a) as { slot: string; value: Hex }[])
-          storage.set(a + row.slot.slice(2), row.value === ZERO_WORD ? null : row.value)
+      if (acc === null) {
+        recorded ??= new Set()
+        for (const row of this.st.storageOf.all(a) as { slot: string; value: Hex }[]) {
+          const key = a.slice(2) + row.slot.slice(2).toLowerCase()
+          recorded.add(key)
+          set.slot(key, row.value === ZERO_WORD ? null : row.value)
+        }
+      }
     }
     for (const [addr, slots] of ws.storage) {
       const a = addr.toLowerCase() as Address
+      const ah = a.slice(2)
       for (const slot of slots.keys()) {
-        const sl = normSlot(slot)
-        const key = a + sl.slice(2)
-        if (storage.has(key)) continue
+        const sl = slot.length === 66 ? slot : normSlot(slot)
+        const key = ah + sl.slice(2)
+        if (recorded?.has(key.toLowerCase())) continue
         let before = prior?.peekStorage(a, sl)
         if (before === undefined) before = this.reads.readStorage(a, sl)
-        storage.set(key, before === ZERO_WORD ? null : before)
+        set.slot(key, before === ZERO_WORD ? null : before)
       }
     }
-    if (accounts.size === 0 && storage.size === 0) return
-    this.st.insertSet.run(version, encodeChangeSet({ accounts, storage }))
+    if (set.size > 0) this.st.insertSet.run(version, set.bytes())
   }
 
   /**
