@@ -116,6 +116,8 @@ const DEV_VERSION_KEY = 'history.devVersion'
 const PRUNE_BATCH_SETS = 8
 /** Keys indexed per batch of the history's background work (a few ms; at least one change set). */
 const INDEX_BATCH_ENTRIES = 4_000
+/** Unindexed change sets past which the index is built even while blocks with transactions keep coming. */
+const MAX_INDEX_LAG = 256
 
 /** WAL pages after which a commit checkpoints itself while a background checkpointer runs (about 256 MiB). */
 const BACKSTOP_CHECKPOINT_PAGES = 65_536
@@ -340,7 +342,10 @@ export class ChainStore {
       this.applyWriteSet(c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
     })()
-    this.indexer?.committed()
+    if (this.indexer) {
+      const busy = c.txs.length > 0
+      this.indexer.committed(busy && this.history.backlog() < MAX_INDEX_LAG)
+    }
   }
 
   // ---- state history ----
