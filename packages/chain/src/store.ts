@@ -150,6 +150,8 @@ export class ChainStore {
   private devVersion: number
   /** History at or above this version is never pruned (an outstanding snapshot needs it). */
   private historyPin: number | undefined
+  /** Whether the node has work waiting (e.g. a non-empty pool): the index then waits, up to the lag bound. */
+  private historyBusy: (() => boolean) | undefined
 
   constructor(options: ChainStoreOptions) {
     const db = new Database(options.path)
@@ -469,9 +471,21 @@ export class ChainStore {
     return { indexedUpTo: this.history.indexedUpTo, unindexed: this.history.backlog() }
   }
 
+  /**
+   * Tells the history's background work when the node is busy (e.g. `() => chain.mempool.size > 0`): while
+   * it is, the index waits (re-checked every few seconds) unless more than 256 change sets wait.
+   */
+  setHistoryBusy(busy: (() => boolean) | undefined): void {
+    this.historyBusy = busy
+  }
+
   /** One small batch of the history's background work (one transaction); true when more is left. */
   private historyBatch(): boolean {
     if (!this.#db.open) return false
+    if (this.historyBusy?.() && this.history.backlog() < MAX_INDEX_LAG) {
+      this.indexer?.committed(true)
+      return false
+    }
     const { pruned, indexed } = this.historyStep()
     return pruned > 0 || indexed > 0
   }
