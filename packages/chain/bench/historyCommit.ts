@@ -7,11 +7,12 @@
  *   npm run bench:history -w @rollup-mesh/chain [-- --blocks 12 --txs 5000]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AccountState, WriteSet } from '@rollup-mesh/core'
 import { type Address, type Hex, numberToHex } from 'viem'
 import { EMPTY_BLOOM, hashHeader, receiptsRootOf, transactionsRootOf } from '../src/block.js'
+import { SQLiteStateView } from '../src/state.js'
 import { ChainStore, type HistoryRetention } from '../src/store.js'
 
 const arg = (name: string, fallback: number) => {
@@ -55,11 +56,27 @@ function writeSet(b: number): WriteSet {
   return { accounts, storage, code: new Map() }
 }
 
-function run(history: HistoryRetention): number[] {
+type Mode = { name: string; history: HistoryRetention; prior: boolean }
+
+/**
+ * Commits the blocks; before each, the block's keys are read through the chain's state cache
+ * (`SQLiteStateView`), as the executor and the state commitment read them in a node (untimed). `prior`:
+ * the commit takes the pre-block values from that cache, as `Chain` passes it. The history's work behind
+ * the head (`catchUpHistory`: the per-key index) is timed on its own after each commit.
+ */
+function run(mode: Mode): { commit: number[]; cpu: number[]; index: number[] } {
   const dir = mkdtempSync(join(tmpdir(), 'chain-bench-history-'))
-  const store = new ChainStore({ path: join(dir, 'chain.db'), checkpointIntervalMs: 1_000, history })
+  const store = new ChainStore({
+    path: join(dir, 'chain.db'),
+    checkpointIntervalMs: 1_000,
+    history: mode.history,
+    historyIndexing: 'manual',
+  })
+  const cache = new SQLiteStateView(store)
   let parent: Hex = `0x${'00'.repeat(32)}`
-  const times: number[] = []
+  const commit: number[] = []
+  const cpu: number[] = []
+  const index: number[] = []
   try {
     for (let b = 0; b <= BLOCKS; b++) {
       const header = {
@@ -79,32 +96,69 @@ function run(history: HistoryRetention): number[] {
       }
       const hash = hashHeader(header)
       const ws = writeSet(b)
+      for (const a of ws.accounts.keys()) cache.getAccount(a)
+      for (const [a, slots] of ws.storage) for (const slot of slots.keys()) cache.getStorage(a, slot)
+      const c0 = process.cpuUsage()
       const t0 = performance.now()
-      store.commitBlock({ header, hash, txs: [], receipts: [], writeSet: ws, mempoolRemovals: [] })
-      if (b > 1) times.push(performance.now() - t0) // block 0 is genesis, block 1 creates every row
+      store.commitBlock({
+        header,
+        hash,
+        txs: [],
+        receipts: [],
+        writeSet: ws,
+        mempoolRemovals: [],
+        ...(mode.prior ? { prior: cache } : {}),
+      })
+      const t1 = performance.now()
+      const c1 = process.cpuUsage(c0)
+      cache.apply(ws)
+      const t2 = performance.now()
+      store.catchUpHistory()
+      const t3 = performance.now()
+      if (b > 1) {
+        // block 0 is genesis, block 1 creates every row
+        commit.push(t1 - t0)
+        cpu.push((c1.user + c1.system) / 1000)
+        index.push(t3 - t2)
+      }
       parent = hash
     }
   } finally {
     store.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  return times
+  return { commit, cpu, index }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
-const without = run({ blocks: 0 })
-const withHistory = run({ blocks: 'all' })
-const a = median(without)
-const h = median(withHistory)
+const modes: Mode[] = [
+  { name: 'off (`blocks: 0`)', history: { blocks: 0 }, prior: false },
+  { name: 'all, pre-block values read from SQLite', history: { blocks: 'all' }, prior: false },
+  {
+    name: "all, pre-block values from the chain's state cache (a node)",
+    history: { blocks: 'all' },
+    prior: true,
+  },
+]
+const results = modes.map((m) => ({ mode: m, ...run(m) }))
 console.log(
   `commitBlock, ${TXS} ERC20-like transfers' write set (${2 * TXS + 65} slots, ${TXS + 1} accounts), median of ${BLOCKS - 1} blocks`,
 )
-console.log('| history | commit ms (median) | min | max |')
-console.log('| --- | --- | --- | --- |')
 console.log(
-  `| off (blocks: 0) | ${a.toFixed(1)} | ${Math.min(...without).toFixed(1)} | ${Math.max(...without).toFixed(1)} |`,
+  '| history | commit ms (median) | min | max | commit CPU ms (median, all threads) | index behind the head, ms per block (median) |',
 )
-console.log(
-  `| all (default) | ${h.toFixed(1)} | ${Math.min(...withHistory).toFixed(1)} | ${Math.max(...withHistory).toFixed(1)} |`,
-)
-console.log(`history costs ${(h - a).toFixed(1)} ms per block (+${(((h - a) / a) * 100).toFixed(0)}%)`)
+console.log('| --- | --- | --- | --- | --- | --- |')
+for (const r of results)
+  console.log(
+    `| ${r.mode.name} | ${median(r.commit).toFixed(1)} | ${Math.min(...r.commit).toFixed(1)} | ${Math.max(...r.commit).toFixed(1)} | ${median(r.cpu).toFixed(1)} | ${median(r.index).toFixed(1)} |`,
+  )
+const off = median(results[0]?.commit ?? [])
+const offCpu = median(results[0]?.cpu ?? [])
+for (const r of results.slice(1)) {
+  const h = median(r.commit)
+  const c = median(r.cpu)
+  console.log(
+    `${r.mode.name}: +${(h - off).toFixed(1)} ms per block on the block path (+${(((h - off) / off) * 100).toFixed(0)}%), CPU +${(c - offCpu).toFixed(1)} ms (+${(((c - offCpu) / offCpu) * 100).toFixed(0)}%)`,
+  )
+}
+console.log(`load average at the end: ${loadavg()[0]?.toFixed(1)} (shared machine)`)

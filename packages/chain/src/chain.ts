@@ -460,6 +460,7 @@ export class Chain {
         receipts: result.receipts,
         writeSet: result.writeSet,
         mempoolRemovals: first.length ? poolTxs.map((t) => t.hash) : txs.map((t) => t.hash),
+        prior: this.state,
       })
     const committing = performance.now()
     if (exit?.commit) {

@@ -11,6 +11,11 @@ export {
 } from './block.js'
 export { BlockClock, BlockTimestampError, type NextTimestampInput } from './blockClock.js'
 export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
+export {
+  hasPendingBlockStartWork,
+  type PendingBlockStartWork,
+  setPendingBlockStartWork,
+} from './blockStartWork.js'
 export type { CallSimulator } from './callSimulator.js'
 export {
   Chain,

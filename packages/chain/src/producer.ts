@@ -1,5 +1,6 @@
 import type { Logger, Startable } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
+import { hasPendingBlockStartWork } from './blockStartWork.js'
 import type { Chain } from './chain.js'
 
 /** Decides when blocks are sealed. The interval producer is the default; consensus replaces it. */
@@ -19,15 +20,18 @@ export type IntervalBlockProducerOptions = {
 
 /**
  * Whether a tick at wall-clock second `nowS` seals a block: always when the next block's timestamp is not
- * ahead of the chain's clock (or a dev method fixed it); ahead of it (sub-second blocks), only when the pool
- * holds an executable transaction and the lead stays within `maxLeadS`.
+ * ahead of the chain's clock (or a dev method fixed it); ahead of it (sub-second blocks), only when the lead
+ * stays within `maxLeadS` and transactions wait: an executable one in the pool, or block-start work
+ * (`hasPendingBlockStartWork`: deliveries queued for the block-start hook).
  */
 export function shouldSealAt(chain: Chain, nowS: bigint, maxLeadS: bigint): boolean {
   if (chain.clock.pinned) return true
   const head = chain.head()
   const lead = chain.clock.next({ parentTimestamp: head.timestamp, nowS }) - chain.clock.now(nowS)
   if (lead <= 0n) return true
-  if (lead > maxLeadS || chain.mempool.size === 0) return false
+  if (lead > maxLeadS) return false
+  if (hasPendingBlockStartWork(chain)) return true
+  if (chain.mempool.size === 0) return false
   return chain.mempool.select(chain.nextBaseFee(), chain.blockGasLimit, 1).length > 0
 }
 

@@ -74,6 +74,16 @@ export class SQLiteStateView implements StateView {
     return v
   }
 
+  /** The cached account (`null`: cached as absent), or `undefined` when not cached; never reads the store. */
+  peekAccount(address: Address): AccountState | null | undefined {
+    return this.accounts.get(address.toLowerCase())
+  }
+
+  /** The cached slot value, or `undefined` when not cached; never reads the store. */
+  peekStorage(address: Address, slot: Hex): Hex | undefined {
+    return this.slots.get(address.toLowerCase() + normSlot(slot).slice(2))
+  }
+
   /** Brings the cache up to date with a committed write set (call right after the store commit). */
   apply(ws: WriteSet): void {
     for (const [hash, code] of ws.code) this.code.set(hash.toLowerCase(), code)

@@ -6,7 +6,8 @@ import { encodeHeader } from './block.js'
 import { Checkpointer } from './checkpointer.js'
 import { headerToJSON, receiptFromJSON } from './codec.js'
 import { ChainStoreError } from './errors.js'
-import { blockVersion, HISTORY_VERSION_STRIDE, StateHistory } from './stateHistory.js'
+import { HistoryIndexer, type HistoryIndexing } from './historyIndexer.js'
+import { blockVersion, HISTORY_VERSION_STRIDE, type PriorState, StateHistory } from './stateHistory.js'
 import { StateReads } from './stateReads.js'
 import { HistoryWindowError } from './storeErrors.js'
 import {
@@ -73,6 +74,11 @@ export type BlockCommit = {
   writeSet: WriteSet
   /** Mempool entries to delete in the same transaction (included or dropped). */
   mempoolRemovals: readonly Hex[]
+  /**
+   * The pre-block values the caller already holds (the chain's state cache, whose entries equal the
+   * store's state): the change set reads only what it lacks from SQLite.
+   */
+  prior?: PriorState
 }
 
 /** A persisted mempool entry. */
@@ -93,6 +99,12 @@ export type ChainStoreOptions = {
    * head's state is served; snapshots cannot be reverted).
    */
   history?: HistoryRetention
+  /**
+   * How the per-key history index (and retention pruning) is kept up behind the head: `'idle'` (default)
+   * in small batches once commits pause for a moment, `'manual'` only through `catchUpHistory()`. Reads are
+   * right either way (they scan the change sets not indexed yet).
+   */
+  historyIndexing?: HistoryIndexing
 }
 
 /** How many blocks of state history a store keeps. */
@@ -100,8 +112,12 @@ export type HistoryRetention = { blocks: number | 'all' }
 
 /** Meta key: the version of the last write outside blocks (dev methods). */
 const DEV_VERSION_KEY = 'history.devVersion'
-/** History rows pruned per table after a commit (a backlog shrinks by this much per block). */
-const PRUNE_BATCH_ROWS = 2_000
+/** Change sets pruned per batch of the history's background work. */
+const PRUNE_BATCH_SETS = 8
+/** Keys indexed per batch of the history's background work (a few ms; at least one change set). */
+const INDEX_BATCH_ENTRIES = 4_000
+/** Unindexed change sets past which the index is built even while blocks with transactions keep coming. */
+const MAX_INDEX_LAG = 256
 
 /** WAL pages after which a commit checkpoints itself while a background checkpointer runs (about 256 MiB). */
 const BACKSTOP_CHECKPOINT_PAGES = 65_536
@@ -129,10 +145,13 @@ export class ChainStore {
   private readonly reads: StateReads
   private readonly checkpointer: Checkpointer | undefined
   private readonly history: StateHistory
+  private readonly indexer: HistoryIndexer | undefined
   private readonly retention: number | 'all'
   private devVersion: number
   /** History at or above this version is never pruned (an outstanding snapshot needs it). */
   private historyPin: number | undefined
+  /** Whether the node has work waiting (e.g. a non-empty pool): the index then waits, up to the lag bound. */
+  private historyBusy: (() => boolean) | undefined
 
   constructor(options: ChainStoreOptions) {
     const db = new Database(options.path)
@@ -144,12 +163,16 @@ export class ChainStore {
     migrateChainSchema(db)
     this.st = prepareChainStatements(db)
     this.reads = new StateReads(db)
-    this.history = new StateHistory(db)
+    this.history = new StateHistory(db, this.reads, () => this.catchUpHistory())
     const retention = options.history?.blocks ?? 'all'
     if (retention !== 'all' && (!Number.isSafeInteger(retention) || retention < 0))
       throw new ChainStoreError(`history.blocks must be a whole number of blocks or 'all', got ${retention}.`)
     this.retention = retention
     this.devVersion = Number(this.st.getMeta.get(DEV_VERSION_KEY) ?? 0)
+    if ((options.historyIndexing ?? 'idle') === 'idle') {
+      this.indexer = new HistoryIndexer({ work: () => this.historyBatch() })
+      if (this.history.backlog() > 0) this.indexer.committed()
+    }
     const interval = options.checkpointIntervalMs
     if (interval && options.path !== ':memory:') {
       db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
@@ -158,6 +181,7 @@ export class ChainStore {
   }
 
   close(): void {
+    this.indexer?.stop()
     this.checkpointer?.stop()
     if (this.#db.open) this.#db.close()
   }
@@ -316,11 +340,14 @@ export class ChainStore {
           )
         }
       })
-      if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet)
+      if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet, c.prior)
       this.applyWriteSet(c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
     })()
-    if (this.retention !== 'all' && this.retention > 0) this.pruneHistory()
+    if (this.indexer) {
+      const busy = c.txs.length > 0
+      this.indexer.committed(busy && this.history.backlog() < MAX_INDEX_LAG)
+    }
   }
 
   // ---- state history ----
@@ -382,6 +409,7 @@ export class ChainStore {
       this.st.setMeta.run(DEV_VERSION_KEY, String(version))
     })()
     this.devVersion = version
+    this.indexer?.committed()
   }
 
   /**
@@ -423,13 +451,59 @@ export class ChainStore {
     this.historyPin = version
   }
 
-  /** One batch of pruning: change sets older than the retention window (and below any pin). */
-  private pruneHistory(): void {
-    const oldest = this.oldestStateBlock()
-    let upTo = blockVersion(oldest)
+  /**
+   * Does the history's work behind the head now, until none is left: indexes every change set not indexed
+   * yet and prunes those older than the retention window. Returns how many change sets each step handled.
+   * (With `historyIndexing: 'idle'` the store does this by itself when commits pause.)
+   */
+  catchUpHistory(): { indexed: number; pruned: number } {
+    const done = { indexed: 0, pruned: 0 }
+    for (;;) {
+      const batch = this.historyStep()
+      done.indexed += batch.indexed
+      done.pruned += batch.pruned
+      if (batch.indexed === 0 && batch.pruned === 0) return done
+    }
+  }
+
+  /** Where the history's background work stands: the version indexed up to, and change sets waiting. */
+  historyStatus(): { indexedUpTo: number; unindexed: number } {
+    return { indexedUpTo: this.history.indexedUpTo, unindexed: this.history.backlog() }
+  }
+
+  /**
+   * Tells the history's background work when the node is busy (e.g. `() => chain.mempool.size > 0`): while
+   * it is, the index waits (re-checked every few seconds) unless more than 256 change sets wait.
+   */
+  setHistoryBusy(busy: (() => boolean) | undefined): void {
+    this.historyBusy = busy
+  }
+
+  /** One small batch of the history's background work (one transaction); true when more is left. */
+  private historyBatch(): boolean {
+    if (!this.#db.open) return false
+    if (this.historyBusy?.() && this.history.backlog() < MAX_INDEX_LAG) {
+      this.indexer?.committed(true)
+      return false
+    }
+    const { pruned, indexed } = this.historyStep()
+    return pruned > 0 || indexed > 0
+  }
+
+  private historyStep(): { indexed: number; pruned: number } {
+    return this.#db.transaction(() => ({
+      pruned: this.pruneBatch(),
+      indexed: this.history.indexNext(INDEX_BATCH_ENTRIES),
+    }))()
+  }
+
+  /** Prunes a batch of change sets older than the retention window (and below any pin). */
+  private pruneBatch(): number {
+    if (this.retention === 'all' || this.retention === 0) return 0
+    let upTo = blockVersion(this.oldestStateBlock())
     if (this.historyPin !== undefined && this.historyPin - 1 < upTo) upTo = this.historyPin - 1
-    if (upTo <= 0) return
-    this.#db.transaction(() => this.history.prune(upTo, PRUNE_BATCH_ROWS))()
+    if (upTo <= 0) return 0
+    return this.history.prune(upTo, PRUNE_BATCH_SETS)
   }
 
   private applyWriteSet(ws: WriteSet): void {

@@ -162,6 +162,8 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       ...(vm.commitWriteSet ? { commitWriteSet: vm.commitWriteSet } : {}),
     },
   )
+  // the history index is built while nothing waits in the pool (ARCHITECTURE: history off the block path)
+  store.setHistoryBusy(() => chain.mempool.size > 0)
   const dev = devAccountsOf(config)
   let p2p: N | undefined
   const components: NodeComponents<C, N> = {

@@ -259,7 +259,7 @@ describe('ChainStore', () => {
       const path = join(dir, `v${version}.db`)
       const old = oldStore(path, version)
       const upgraded = new ChainStore({ path })
-      expect(upgraded.getMeta('schema')).toBe('4')
+      expect(upgraded.getMeta('schema')).toBe('5')
       // state history starts at the head the upgrade found: older blocks are outside the window
       expect(upgraded.oldestStateBlock()).toBe(1n)
       expect(() => upgraded.checkStateAvailable(0n)).toThrow(

@@ -1,4 +1,4 @@
-import type { Chain, SealedBlock, SignedTx } from '@rollup-mesh/chain'
+import { type Chain, type SealedBlock, type SignedTx, setPendingBlockStartWork } from '@rollup-mesh/chain'
 import { createSilentLogger, type Logger, type Startable } from '@rollup-mesh/core'
 import type { P2P } from '@rollup-mesh/p2p'
 import { createPublicClient, type Hash, http, type PublicClient } from 'viem'
@@ -50,7 +50,9 @@ export type DeliveryService = Startable & {
  * batches of other SPNs from their nodes over libp2p request/response and checks them against the
  * finalized root (`fetchExitBatches`, `checkExitBatch`), and has the block producer deliver the messages
  * addressed here as deposit transactions at the start of the next block (`buildDeliveryDeposits`), whose
- * receipts it reads back (`reconcileDeliveries`). Everything it learns is kept in the chain store's
+ * receipts it reads back (`reconcileDeliveries`). While messages are queued it tells the producer so
+ * (`setPendingBlockStartWork`), and a sub-second SPN seals for them without waiting for the next second (as
+ * for pool transactions). Everything it learns is kept in the chain store's
  * `spn_inbox` extension, so a restarted node resumes where it stopped.
  *
  * @example
@@ -64,6 +66,7 @@ export type DeliveryService = Startable & {
  * await delivery.start() // installs the block-start hook, polls the main net every 250 ms
  * await delivery.tick() // one round now
  * delivery.status() // { queued: 0, delivered: 1, failed: 0, error: 0, mainnetBlock: 41n }
+ * hasPendingBlockStartWork(chain) // true while messages are queued: the producer seals for them
  * await delivery.stop()
  * ```
  */
@@ -122,6 +125,8 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       if (started) return
       started = true
       chain.setBlockStartHook(blockStart)
+      // queued deliveries are waiting transactions: the producer seals for them as for pool transactions
+      setPendingBlockStartWork(chain, () => inbox.queued(1).length > 0)
       unsubscribe = chain.events.on('block', onBlock)
       const net = opts.p2p()
       unsubscribeP2P = net?.on('message', (m) => {
@@ -133,6 +138,7 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       started = false
       await loop.stop()
       chain.setBlockStartHook(undefined)
+      setPendingBlockStartWork(chain, undefined)
       unsubscribe?.()
       unsubscribeP2P?.()
     },
