@@ -103,6 +103,8 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   const log = (init.logger ?? createSilentLogger()).child({ module: 'consensus' })
   const timers = init.timers ?? nodeTimers
   const candidates = new Map<Hex, BlockCandidate>()
+  /** Values whose block failed execution at this height (not executed again on a re-broadcast). */
+  const invalid = new Set<Hex>()
   const bodies = new Map<Hex, Body>()
   const future: Array<{ proposal: Proposal; body: Body }> = []
   const pending = new Set<unknown>()
@@ -141,6 +143,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         : undefined
     state = createConsensusState(params, height, restore)
     candidates.clear()
+    invalid.clear()
     await step({ type: 'start' })
     await replayFuture()
   }
@@ -237,6 +240,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
       committing = false
     }
     candidates.clear()
+    invalid.clear()
     for (const v of [...bodies.keys()]) if (!future.some((f) => f.proposal.value === v)) bodies.delete(v)
     last = {
       number: BigInt(out.height),
@@ -276,7 +280,8 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
     }
     if (proposal.height < state.height) return
     if (!bodies.has(proposal.value)) bodies.set(proposal.value, body)
-    if (!candidates.has(proposal.value)) {
+    if (!candidates.has(proposal.value) && !invalid.has(proposal.value)) {
+      invalid.add(proposal.value)
       const where = { height: proposal.height, round: proposal.round }
       try {
         const header = decodeBlockHeader(body.header)
@@ -296,7 +301,10 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         else {
           const txs = await Promise.all(body.txs.map((raw) => decodeSignedTx(raw, chain.chainId)))
           const c = await chain.executeBlock({ header, txs })
-          if (c.hash === proposal.value) candidates.set(c.hash, c)
+          if (c.hash === proposal.value) {
+            candidates.set(c.hash, c)
+            invalid.delete(c.hash)
+          }
         }
       } catch (err) {
         log.warn({ ...where, err: (err as Error).message.split('\n')[0] }, 'proposed block invalid')

@@ -62,6 +62,8 @@ async function startValidator(i: number, bootstrap: string[]): Promise<MainnetNo
       chainId: CHAIN_ID,
       validatorKey: keys[i],
       blockTimeMs: 200,
+      genesisTimestamp: 1_700_000_000,
+      governance: validators[0]!.address,
       consensus: {
         validators,
         blsSeed: blsSeedOf(keys[i] as Hex),
