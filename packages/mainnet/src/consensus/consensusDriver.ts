@@ -137,9 +137,12 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   const enterHeight = async (): Promise<void> => {
     const height = Number(chain.head().number) + 1
     const g = guard.state
+    // After a restart inside a height: the lock comes back, and the machine starts the round after the one
+    // last signed in, so nothing it must sign there can conflict with what it signed before (a rebuilt
+    // block has another hash; the guard would refuse it and a lone validator would wait forever).
     const restore =
       g && g.height === height
-        ? { round: g.round, lockedValue: g.lockedValue, lockedRound: g.lockedRound }
+        ? { round: g.round + 1, lockedValue: g.lockedValue, lockedRound: g.lockedRound }
         : undefined
     state = createConsensusState(params, height, restore)
     candidates.clear()

@@ -229,5 +229,14 @@ describe('BFT main net: one validator (no consensus config)', () => {
     }
     expect(node.services.consensus.driver.lastCommit()?.signers).toEqual([node.validator])
     await node.stop()
+    // Restarted on its data dir: the guard is read back and blocks keep coming, certificates and all.
+    const again = createMainnetNode({ config: { dataDir, p2p: { enabled: false }, blockTimeMs: 200 } })
+    nodes.push(again)
+    await again.start()
+    const from = head(again)
+    await waitFor('2 more blocks after the restart', () => head(again) >= from + 2n, 60_000)
+    const cert = decodeCommitCertificate(again.chain.certificates.get(from + 2n)!.certificate)
+    expect(cert.height).toBe(Number(from + 2n))
+    await again.stop()
   }, 120_000)
 })
