@@ -74,8 +74,9 @@ export function mainnetGenesisAlloc(config: MainnetConfig, vkHash: Hash): NodeGe
 }
 
 /**
- * The main-net node: chain's node skeleton (chain store in `<dataDir>/chain.db`, mempool, a single-validator
- * interval block producer replaceable through `producer`, JSON-RPC over HTTP + WS) with dual-vm's serial
+ * The main-net node: chain's node skeleton (chain store in `<dataDir>/chain.db`, mempool, JSON-RPC over
+ * HTTP + WS) with BFT consensus as its block producer (`createConsensusDriver`: one validator unless the config
+ * lists `consensus.validators`; replaceable through `producer`) with dual-vm's serial
  * executor and the quote-verifier precompile, the system contracts in genesis, and libp2p: every sealed
  * block's header is signed with the validator key and published on `/rollup-mesh/1/mainnet/headers`, every
  * accepted settlement on `/rollup-mesh/1/mainnet/settlements` (also validator-signed); peers catch up
