@@ -1,78 +1,35 @@
 import type { BlockContext, Executor, Logger, StateView, WriteSet } from '@rollup-mesh/core'
 import { createSilentLogger, TypedEmitter } from '@rollup-mesh/core'
-import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
-import { type BaseFeeParams, defaultBaseFeeParams, nextBaseFee } from './basefee.js'
-import {
-  type BlockHeader,
-  hashHeader,
-  prevRandaoOf,
-  receiptsRootOf,
-  type StoredHeader,
-  transactionsRootOf,
-} from './block.js'
+import { type Address, type Hex, zeroAddress } from 'viem'
+import { defaultBaseFeeParams, nextBaseFee } from './basefee.js'
+import { type BlockHeader, prevRandaoOf, type StoredHeader } from './block.js'
+import type { BlockCandidate } from './blockCandidate.js'
+import { BlockCertificates } from './blockCertificates.js'
 import { BlockClock, BlockTimestampError } from './blockClock.js'
+import { StaleCandidateError } from './blockErrors.js'
+import {
+  type BlockExecutionParts,
+  executeCandidate,
+  executeProposedBlock,
+  wallClockSeconds,
+} from './blockExecution.js'
 import type { BlockStartHook, ExitRootHook } from './blockHooks.js'
+import { type SelectionParts, selectBlockTxs } from './blockTxSelection.js'
 import type { CallSimulator } from './callSimulator.js'
-import type { TxDecoder } from './decoder.js'
+import { persistCandidate, settleCandidate } from './candidateSettlement.js'
+import { openChainStore } from './chainGenesis.js'
+import { rewindChainStore, takeChainSnapshot } from './chainRewind.js'
+import type { ChainComponents, ChainOptions, ChainSnapshot, RewindHook } from './chainTypes.js'
 import { ChainStoreError } from './errors.js'
-import { type GenesisSpec, genesisHeader } from './genesis.js'
-import { Mempool, type MempoolOptions } from './mempool.js'
+import type { GenesisSpec } from './genesis.js'
+import { Mempool } from './mempool.js'
 import type { ChainEvents, SealedBlock } from './sealedBlock.js'
 import { SnapshotRegistry } from './snapshots.js'
 import { SQLiteStateView } from './state.js'
-import type { ChainStore, StoredPoolTx } from './store.js'
-import { ChainRewindError } from './storeErrors.js'
+import type { ChainStore } from './store.js'
 import type { SignedTx } from './tx.js'
 
-export type ChainOptions = {
-  chainId: bigint
-  blockGasLimit: bigint
-  coinbase?: Address
-  extraData?: Hex
-  /** At most this many transactions per block. Default 5,000. */
-  maxTxsPerBlock?: number
-  baseFee?: BaseFeeParams
-  mempool?: Omit<MempoolOptions, 'chainId' | 'blockGasLimit'>
-  /** Cached state entries. Default 500,000. */
-  stateCacheEntries?: number
-}
-
-export type ChainComponents = {
-  store: ChainStore
-  executor: Executor
-  simulateCall?: CallSimulator
-  /** Sender recovery for `eth_sendRawTransaction` (a worker pool); default inline. */
-  decoder?: TxDecoder
-  logger?: Logger
-  /**
-   * The state commitment of a write set over a base state (dual-vm's `commitWriteSet`: adds the new
-   * accumulator to the write set, returns the new root). Used for writes outside blocks (`writeState`) so the
-   * next block's pre-state root covers them; without it those writes leave the root as it was.
-   */
-  commitWriteSet?: (base: StateView, ws: WriteSet) => Hex
-}
-
-/** Where a snapshot of the chain stands: what `Chain.rewind` brings back. */
-export type ChainSnapshot = {
-  /** The head block when it was taken. */
-  block: bigint
-  /** The store's state version then (writes outside blocks after the head count). */
-  version: number
-  /** The persisted mempool then. */
-  pool: StoredPoolTx[]
-  /** The next block's state root then (the accumulator's root), for checks. */
-  stateRoot: Hex | undefined
-}
-
-/**
- * What another part of the node (a store extension's owner) does on a rewind: `check` throws a coded
- * error when it cannot go back to `block` (e.g. the block was already settled); `rewind` runs inside the
- * rewind's store transaction and removes what it wrote for the blocks above `block`.
- */
-export type RewindHook = {
-  check?: (block: bigint) => void
-  rewind: (block: bigint) => void
-}
+export type { ChainComponents, ChainOptions, ChainSnapshot, RewindHook } from './chainTypes.js'
 
 /**
  * One chain: the store, its cached `StateView`, the mempool and the executor,
@@ -120,6 +77,9 @@ export class Chain {
   private blockStartHook: BlockStartHook | undefined
   private readonly commitment: ChainComponents['commitWriteSet']
   private readonly rewindHooks: RewindHook[] = []
+  private extraDataHook: ((number: bigint) => Hex) | undefined
+  /** Finality certificates stored with their blocks (`commitCandidate(c, { certificate })`). */
+  readonly certificates: BlockCertificates
 
   constructor(options: ChainOptions, components: ChainComponents) {
     this.opts = options
@@ -130,6 +90,8 @@ export class Chain {
     this.simulateCall = components.simulateCall
     this.commitment = components.commitWriteSet
     this.snapshots = new SnapshotRegistry(this)
+    this.certificates = new BlockCertificates(this.store)
+    this.rewindHooks.push({ rewind: (block) => this.certificates.deleteAbove(block) })
     this.log = (components.logger ?? createSilentLogger()).child({ module: 'chain' })
     this.events = new TypedEmitter<ChainEvents>({
       onListenerError: (err, event) => this.log.error({ err, event }, 'chain event listener threw'),
@@ -153,45 +115,25 @@ export class Chain {
    * the persisted mempool.
    */
   async open(genesis: GenesisSpec): Promise<{ head: StoredHeader; restoredTxs: number }> {
-    const storedChainId = this.store.getMeta('chainId')
-    if (storedChainId !== undefined && storedChainId !== this.chainId.toString())
-      throw new ChainStoreError(`Data dir holds chain id ${storedChainId}, not ${this.chainId}.`, [
-        '- Use the data dir of this chain, or a fresh one.',
-      ])
-    let head = this.store.head()
-    const storedGenesis = head ? this.store.getHeaderByNumber(0n) : undefined
-    if (storedGenesis && storedGenesis.stateRoot !== genesis.stateRoot)
-      throw new ChainStoreError(
-        `Data dir holds a chain whose genesis state root is ${storedGenesis.stateRoot}, not ${genesis.stateRoot}.`,
-        [
-          '- The genesis allocation changed, or the data dir was written by a build with another state-root format.',
-          '- Use the data dir of this chain, or a fresh one (`mesh up --fresh`).',
-        ],
-      )
-    if (!head) {
-      const header = genesisHeader(genesis, this.blockGasLimit)
-      const hash = hashHeader(header)
-      this.store.transaction(() => {
-        this.store.commitBlock({
-          header,
-          hash,
-          txs: [],
-          receipts: [],
-          writeSet: genesis.writeSet,
-          mempoolRemovals: [],
-        })
-        this.store.setMeta('chainId', this.chainId.toString())
-        this.store.setMeta('genesisHash', hash)
-      })
-      head = this.store.head() as StoredHeader
-      this.log.info({ hash, stateRoot: genesis.stateRoot }, 'genesis written')
-    }
-    this.headHeader = head
-    const from = head.number > 255n ? head.number - 255n : 0n
-    this.recent.push(...this.store.getHashes(from, head.number))
+    const head = openChainStore(this.store, {
+      chainId: this.chainId,
+      blockGasLimit: this.blockGasLimit,
+      genesis,
+      log: this.log,
+    })
+    this.loadHead()
     const { restored, dropped } = await this.mempool.restore()
     if (restored || dropped) this.log.info({ restored, dropped }, 'mempool restored')
     return { head, restoredTxs: restored }
+  }
+
+  /** Reads the head and the last 256 block hashes back from the store. */
+  private loadHead(): void {
+    const stored = this.store.head() as StoredHeader
+    this.headHeader = stored
+    const from = stored.number > 255n ? stored.number - 255n : 0n
+    this.recent.length = 0
+    this.recent.push(...this.store.getHashes(from, stored.number))
   }
 
   head(): StoredHeader {
@@ -227,25 +169,23 @@ export class Chain {
    */
   pendingContext(nowS: bigint = wallClockSeconds()): BlockContext {
     const h = this.head()
-    const number = h.number + 1n
-    return {
-      number,
-      timestamp: this.clock.next({ parentTimestamp: h.timestamp, nowS }),
+    const timestamp = this.clock.next({ parentTimestamp: h.timestamp, nowS })
+    return this.blockContext(h, {
+      number: h.number + 1n,
+      timestamp,
       coinbase: this.coinbase(),
       baseFeePerGas: this.nextBaseFee(),
-      gasLimit: this.blockGasLimit,
-      chainId: this.chainId,
-      prevRandao: prevRandaoOf(h.hash, number),
-      recentHashes: this.recent,
-    }
+    })
   }
 
   /** Seals one block from the mempool (waits for one already in progress instead of overlapping it). */
   produceBlock(now: bigint = wallClockSeconds()): Promise<SealedBlock> {
     if (this.producing) return this.producing
-    this.producing = this.seal(now).finally(() => {
-      this.producing = null
-    })
+    this.producing = this.buildBlock(now)
+      .then((candidate) => this.commitCandidate(candidate))
+      .finally(() => {
+        this.producing = null
+      })
     return this.producing
   }
 
@@ -278,6 +218,11 @@ export class Chain {
     this.exitRootHook = hook
   }
 
+  /** Sets what fills `extraData` of the blocks built from now on (the main net: its validator-set hashes). */
+  setExtraDataHook(hook: ((number: bigint) => Hex) | undefined): void {
+    this.extraDataHook = hook
+  }
+
   /**
    * Sets what supplies the transactions placed first in every block sealed from now on (before mempool
    * transactions), e.g. deposits delivering cross-network messages. If the hook throws, the error is
@@ -285,31 +230,6 @@ export class Chain {
    */
   setBlockStartHook(hook: BlockStartHook | undefined): void {
     this.blockStartHook = hook
-  }
-
-  /** The block-start hook's transactions for block `number`, without duplicates or ones already on chain. */
-  private async blockStartTxs(number: bigint, timestamp: bigint): Promise<SignedTx[]> {
-    const hook = this.blockStartHook
-    if (!hook) return []
-    let supplied: readonly SignedTx[]
-    try {
-      supplied = await hook({ number, timestamp })
-    } catch (err) {
-      this.log.error({ block: Number(number), err }, 'block start hook failed; sealing without its txs')
-      return []
-    }
-    const out: SignedTx[] = []
-    const seen = new Set<Hex>()
-    for (const tx of supplied) {
-      if (seen.has(tx.hash)) continue
-      seen.add(tx.hash)
-      if (this.store.getTx(tx.hash)) {
-        this.log.warn({ block: Number(number), tx: tx.hash }, 'block start tx already on chain; dropped')
-        continue
-      }
-      out.push(tx)
-    }
-    return out
   }
 
   /**
@@ -343,14 +263,8 @@ export class Chain {
 
   /** Where the chain stands now, for a later `rewind` (the persisted pool included). */
   snapshot(): ChainSnapshot {
-    this.mempool.flushNow()
-    const head = this.head()
-    return {
-      block: head.number,
-      version: this.store.stateVersion(),
-      pool: this.store.poolAll(),
-      stateRoot: this.commitmentRoot(),
-    }
+    const root = this.commitment?.(this.state, { accounts: new Map(), storage: new Map(), code: new Map() })
+    return takeChainSnapshot(this.store, this.mempool, this.head(), root)
   }
 
   /**
@@ -361,30 +275,11 @@ export class Chain {
    */
   async rewind(to: ChainSnapshot): Promise<void> {
     await this.idle()
-    const head = this.head()
-    if (to.block > head.number)
-      throw new ChainRewindError(`Cannot rewind to block ${to.block}: the head is block ${head.number}.`)
-    for (const hook of this.rewindHooks) hook.check?.(to.block)
-    this.mempool.flushNow()
-    this.store.transaction(() => {
-      this.store.rewind(to.block, to.version, to.pool)
-      for (const hook of this.rewindHooks) hook.rewind(to.block)
-    })
+    rewindChainStore({ store: this.store, mempool: this.mempool, hooks: this.rewindHooks }, this.head(), to)
     this.state.clear()
-    const stored = this.store.head() as StoredHeader
-    this.headHeader = stored
-    const from = stored.number > 255n ? stored.number - 255n : 0n
-    this.recent.length = 0
-    this.recent.push(...this.store.getHashes(from, stored.number))
+    this.loadHead()
     this.mempool.reset()
     this.log.info({ block: Number(to.block) }, 'chain rewound')
-  }
-
-  /** The root of the state as it is now (the commitment's), when the VM keeps one in state. */
-  private commitmentRoot(): Hex | undefined {
-    if (!this.commitment) return undefined
-    const empty: WriteSet = { accounts: new Map(), storage: new Map(), code: new Map() }
-    return this.commitment(this.state, empty)
   }
 
   /** Resolves when no block is being sealed. */
@@ -392,130 +287,114 @@ export class Chain {
     while (this.producing) await this.producing.catch(() => undefined)
   }
 
-  private async seal(now: bigint): Promise<SealedBlock> {
+  /**
+   * Builds the next block on top of the head (block-start hook transactions first, then the mempool's),
+   * executed but not committed: the store, the state and the mempool are untouched until
+   * `commitCandidate`. What a proposer offers consensus.
+   *
+   * @example
+   * ```ts
+   * const candidate = await chain.buildBlock()
+   * const block = chain.commitCandidate(candidate, { certificate }) // stores both, emits 'block'
+   * ```
+   */
+  async buildBlock(now: bigint = wallClockSeconds()): Promise<BlockCandidate> {
     const parent = this.head()
     const baseFee = this.nextBaseFee()
     const number = parent.number + 1n
     const timestamp = this.clock.next({ parentTimestamp: parent.timestamp, nowS: now })
     const follow = this.mining || this.clock.pinned
-    this.mining = false
     // The clock never gives less; a dev method's fixed timestamp is checked when it is set.
     if (timestamp <= parent.timestamp) throw new BlockTimestampError(timestamp, parent.timestamp)
-    const coinbase = this.coinbase()
-    const first = await this.blockStartTxs(number, timestamp)
-    const firstHashes = new Set(first.map((t) => t.hash))
-    let firstGas = 0n
-    for (const t of first) firstGas += t.gas
-    const maxTxs = this.opts.maxTxsPerBlock ?? 5_000
-    const fromPool =
-      firstGas >= this.blockGasLimit || first.length >= maxTxs
-        ? []
-        : this.mempool
-            .select(baseFee, this.blockGasLimit - firstGas, maxTxs - first.length)
-            .filter((t) => !firstHashes.has(t.hash))
-    const candidates = first.length ? [...first, ...fromPool] : fromPool
-    const ctx: BlockContext = {
+    const block = { number, timestamp, baseFee }
+    const { txs, firstHashes } = await selectBlockTxs(this.executionParts(), block)
+    const ctx = this.blockContext(parent, {
       number,
       timestamp,
-      coinbase,
+      coinbase: this.coinbase(),
       baseFeePerGas: baseFee,
+    })
+    return executeCandidate(this.executionParts(), parent, ctx, txs, { firstHashes, now, follow })
+  }
+
+  /**
+   * Re-executes a proposed block's transactions, exactly those, in its context (timestamp, coinbase) on top
+   * of the head, and checks every header field against the result: `InvalidBlockError` names the first that
+   * differs (or `transactions` when one would be skipped). Nothing is committed; the candidate is what
+   * `commitCandidate` stores once the block is final.
+   *
+   * @example
+   * ```ts
+   * const candidate = await chain.executeBlock({ header: proposed.header, txs: proposed.txs })
+   * ```
+   */
+  async executeBlock(proposed: { header: BlockHeader; txs: readonly SignedTx[] }): Promise<BlockCandidate> {
+    const parent = this.head()
+    return executeProposedBlock(this.executionParts(), parent, this.nextBaseFee(), proposed, (at) =>
+      this.blockContext(parent, at),
+    )
+  }
+
+  /**
+   * Commits a candidate from `buildBlock`/`executeBlock`: block, receipts, state writes, the exit-root
+   * hook's state and (when given) its finality certificate in ONE store transaction; then the state cache,
+   * the head, the mempool, and the `block` event. Throws `StaleCandidateError` when it no longer extends
+   * the head.
+   */
+  commitCandidate(c: BlockCandidate, options: { certificate?: Uint8Array } = {}): SealedBlock {
+    const parent = this.head()
+    const { header, hash } = c
+    if (header.parentHash.toLowerCase() !== parent.hash.toLowerCase())
+      throw new StaleCandidateError(header.number, header.parentHash, parent.hash)
+    this.mining = false
+    const number = header.number
+    const committing = performance.now()
+    persistCandidate(this.store, c, this.state, () => {
+      if (options.certificate) this.certificates.put(number, hash, options.certificate)
+    })
+    const committedMs = performance.now() - committing
+    this.clock.sealed(header.timestamp, c.builtAt, c.follow)
+    this.state.apply(c.writeSet)
+    const stored = this.store.getHeaderByNumber(number) as StoredHeader
+    this.headHeader = stored
+    this.recent.push(hash)
+    if (this.recent.length > 256) this.recent.shift()
+    const sealed = settleCandidate(c, stored, {
+      mempool: this.mempool,
+      log: this.log,
+      stats: { committedMs, ...(this.executor.stats ? { executor: this.executor.stats } : {}) },
+    })
+    this.events.emit('block', sealed)
+    return sealed
+  }
+
+  private executionParts(): BlockExecutionParts & SelectionParts {
+    return {
+      hook: this.blockStartHook,
+      store: this.store,
+      log: this.log,
+      mempool: this.mempool,
+      maxTxs: this.opts.maxTxsPerBlock ?? 5_000,
+      executor: this.executor,
+      state: this.state,
+      blockGasLimit: this.blockGasLimit,
+      exitRootHook: this.exitRootHook,
+      extraData: (n) => this.extraDataHook?.(n) ?? this.opts.extraData ?? '0x',
+    }
+  }
+
+  /** The context of block `at.number` on top of `parent`. */
+  private blockContext(
+    parent: StoredHeader,
+    at: Pick<BlockContext, 'number' | 'timestamp' | 'coinbase' | 'baseFeePerGas'>,
+  ): BlockContext {
+    const { number } = at
+    return {
+      ...at,
       gasLimit: this.blockGasLimit,
       chainId: this.chainId,
       prevRandao: prevRandaoOf(parent.hash, number),
       recentHashes: this.recent,
     }
-    const started = performance.now()
-    const result = await this.executor.executeBlock({ header: ctx, txs: candidates }, this.state)
-    const executedMs = performance.now() - started
-    const byHash = new Map(candidates.map((t) => [t.hash, t]))
-    const txs = result.included.map((t, i) => {
-      const tx = byHash.get(t.hash) as SignedTx
-      // A deposit's nonce is the one it used (the hook cannot know it in advance).
-      const used = result.receipts[i]?.depositNonce
-      return used !== undefined && tx.type === 'deposit' ? { ...tx, nonce: used } : tx
-    })
-    const poolTxs = first.length ? txs.filter((t) => !firstHashes.has(t.hash)) : txs
-    const exit = this.exitRootHook?.({ number, receipts: result.receipts })
-    const header: BlockHeader = {
-      parentHash: parent.hash,
-      number,
-      timestamp,
-      coinbase,
-      stateRoot: result.stateRoot,
-      transactionsRoot: transactionsRootOf(txs.map((t) => t.hash)),
-      receiptsRoot: receiptsRootOf(result.receipts),
-      logsBloom: result.logsBloom,
-      gasUsed: result.gasUsed,
-      gasLimit: this.blockGasLimit,
-      baseFeePerGas: baseFee,
-      exitRoot: exit?.exitRoot ?? zeroHash,
-      extraData: this.opts.extraData ?? '0x',
-    }
-    const hash = hashHeader(header)
-    const commit = () =>
-      this.store.commitBlock({
-        header,
-        hash,
-        txs,
-        receipts: result.receipts,
-        writeSet: result.writeSet,
-        mempoolRemovals: first.length ? poolTxs.map((t) => t.hash) : txs.map((t) => t.hash),
-        prior: this.state,
-      })
-    const committing = performance.now()
-    if (exit?.commit) {
-      const persist = exit.commit
-      this.store.transaction(() => {
-        commit()
-        persist()
-      })
-    } else commit()
-    const committedMs = performance.now() - committing
-    this.clock.sealed(timestamp, now, follow)
-    this.state.apply(result.writeSet)
-    const stored = this.store.getHeaderByNumber(number) as StoredHeader
-    this.headHeader = stored
-    this.recent.push(hash)
-    if (this.recent.length > 256) this.recent.shift()
-    const skippedFirst = first.length ? result.skipped.filter((s) => firstHashes.has(s.hash)) : []
-    const dropped = this.mempool.onBlock(
-      poolTxs.map((t) => t.hash),
-      (skippedFirst.length ? result.skipped.filter((s) => !firstHashes.has(s.hash)) : result.skipped).map(
-        (s) => s.hash,
-      ),
-    )
-    const sealed: SealedBlock = {
-      header: stored,
-      txs,
-      receipts: result.receipts,
-      skipped: result.skipped.length,
-    }
-    if (skippedFirst.length) {
-      sealed.skippedDeposits = skippedFirst
-      for (const s of skippedFirst)
-        this.log.warn({ block: Number(number), tx: s.hash, reason: s.reason }, 'block start tx skipped')
-    }
-    if (txs.length || result.skipped.length)
-      this.log.debug(
-        {
-          block: Number(number),
-          txs: txs.length,
-          skipped: result.skipped.length,
-          dropped: dropped.length,
-          gasUsed: Number(result.gasUsed),
-          execMs: Math.round(executedMs),
-          commitMs: Math.round(committedMs),
-          totalMs: Math.round(performance.now() - started),
-          ...(this.executor.stats ? { executor: this.executor.stats } : {}),
-        },
-        'block sealed',
-      )
-    this.events.emit('block', sealed)
-    return sealed
   }
-}
-
-/** The wall clock in whole seconds (block timestamps' unit). */
-function wallClockSeconds(): bigint {
-  return BigInt(Math.floor(Date.now() / 1000))
 }

@@ -9,7 +9,10 @@ export {
   type StoredHeader,
   transactionsRootOf,
 } from './block.js'
+export type { BlockCandidate } from './blockCandidate.js'
+export { BlockCertificates, type StoredCertificate } from './blockCertificates.js'
 export { BlockClock, BlockTimestampError, type NextTimestampInput } from './blockClock.js'
+export { InvalidBlockError, StaleCandidateError } from './blockErrors.js'
 export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
 export {
   hasPendingBlockStartWork,

@@ -3,6 +3,7 @@ import {
   addressSchema,
   bigintSchema,
   devAccounts,
+  fixedHexSchema,
   MAINNET_NETWORK,
   parseConfig,
   privateKeySchema,
@@ -46,6 +47,38 @@ export const mainnetConfigSchema = z
     minBond: bigintSchema.default(defaultMainnetOptions.minBond),
     /** Hardware root CAs (PEM) the quote verifier trusts instead of the Intel SGX Root CA. */
     teeTrustedRootsPem: z.array(z.string().min(1)).optional(),
+    /** BFT consensus among validators; absent: this node alone is the validator (1-signer certificates). */
+    consensus: z
+      .object({
+        /** The genesis validator set (every PoP is checked at start: validatorSetFromGenesis). */
+        validators: z
+          .array(
+            z
+              .object({
+                address: addressSchema,
+                blsPublicKey: fixedHexSchema(48),
+                proofOfPossession: fixedHexSchema(96),
+                power: z.number().int().positive(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(256),
+        /** This validator's BLS secret seed (32 bytes hex); absent on a node that is not a validator. */
+        blsSeed: fixedHexSchema(32).optional(),
+        epochLength: z.number().int().positive().default(100),
+        timeouts: z
+          .object({
+            proposeMs: z.number().int().positive().optional(),
+            prevoteMs: z.number().int().positive().optional(),
+            precommitMs: z.number().int().positive().optional(),
+            deltaMs: z.number().int().nonnegative().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     p2p: z
       .object({
         enabled: z.boolean().default(true),

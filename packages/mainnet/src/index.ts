@@ -45,6 +45,26 @@ export {
   mainnetConfigSchema,
   parseMainnetConfig,
 } from './config.js'
+export { decodeBlockHeader, encodeBlockHeader } from './consensus/blockBody.js'
+export {
+  type ConsensusDriver,
+  type ConsensusDriverInit,
+  type ConsensusNetwork,
+  type ConsensusTimers,
+  createConsensusDriver,
+  type LastCommit,
+} from './consensus/consensusDriver.js'
+export { consensusVerdict, FAR_FUTURE_HEIGHTS, wireConsensusGossip } from './consensus/consensusGossip.js'
+export { commitJSON, consensusRPCMethods } from './consensus/consensusRPC.js'
+export { ConsensusConfigError, InvalidProposalBodyError } from './consensus/errors.js'
+export { EvidenceStore, type StoredEvidence } from './consensus/evidenceStore.js'
+export { blsSeedOf, type GenesisValidatorConfig, genesisValidatorOf } from './consensus/validatorKeys.js'
+export {
+  type MainnetValidators,
+  mainnetValidators,
+  type SelfValidator,
+  validatorsExtraData,
+} from './consensus/validatorSetup.js'
 export {
   CONTRACTS_SOURCES_HASH,
   groth16VerifierAbi,
@@ -72,6 +92,7 @@ export {
 export { createHeaderGossip, type HeaderGossip, toP2PHeader } from './headerGossip.js'
 export {
   createMainnetNode,
+  type MainnetConsensus,
   type MainnetNode,
   type MainnetNodeInit,
   mainnetGenesisAlloc,

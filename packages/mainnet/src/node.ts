@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import {
   type BlockProducer,
   type Chain,
@@ -7,6 +8,7 @@ import {
   type NodeGenesisAlloc,
   nodeGenesisAlloc,
 } from '@rollup-mesh/chain'
+import { openFileSigningGuard } from '@rollup-mesh/consensus'
 import { createSilentLogger, type Logger, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import {
   type CustomPrecompiles,
@@ -21,6 +23,11 @@ import { createP2P, type P2P, type SignedHeader } from '@rollup-mesh/p2p'
 import type { Address, Hash } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
+import { type ConsensusDriver, createConsensusDriver } from './consensus/consensusDriver.js'
+import { wireConsensusGossip } from './consensus/consensusGossip.js'
+import { consensusRPCMethods } from './consensus/consensusRPC.js'
+import { EvidenceStore } from './consensus/evidenceStore.js'
+import { type MainnetValidators, mainnetValidators, validatorsExtraData } from './consensus/validatorSetup.js'
 import { SETTLEMENT_VK_HASH } from './contracts.generated.js'
 import { systemContractsAlloc } from './genesis.js'
 import { createHeaderGossip, type HeaderGossip } from './headerGossip.js'
@@ -31,11 +38,20 @@ import { settlementRewindGuard } from './settlementRewindGuard.js'
 export type MainnetNodeInit = {
   config: MainnetConfigInput
   logger?: Logger
-  /** Replaces the single-validator interval producer (BFT consensus, tests that seal by hand). */
+  /** Replaces the consensus driver as block producer (tests that seal by hand). */
   producer?: (chain: Chain) => BlockProducer
 }
 
-export type MainnetNode = ChainNode<MainnetConfig, P2P, { gossip: HeaderGossip }> & {
+/** The node's consensus parts (no `start`/`stop` of their own: the driver runs as the block producer). */
+export type MainnetConsensus = {
+  driver: ConsensusDriver
+  validators: MainnetValidators
+  evidence: EvidenceStore
+}
+
+type MainnetServices = { gossip: HeaderGossip; consensus: MainnetConsensus }
+
+export type MainnetNode = ChainNode<MainnetConfig, P2P, MainnetServices> & {
   /** The validator's address (header signer, coinbase). */
   readonly validator: Address
   /** SPNRegistry's owner. */
@@ -58,8 +74,9 @@ export function mainnetGenesisAlloc(config: MainnetConfig, vkHash: Hash): NodeGe
 }
 
 /**
- * The main-net node: chain's node skeleton (chain store in `<dataDir>/chain.db`, mempool, a single-validator
- * interval block producer replaceable through `producer`, JSON-RPC over HTTP + WS) with dual-vm's serial
+ * The main-net node: chain's node skeleton (chain store in `<dataDir>/chain.db`, mempool, JSON-RPC over
+ * HTTP + WS) with BFT consensus as its block producer (`createConsensusDriver`: one validator unless the config
+ * lists `consensus.validators`; replaceable through `producer`) with dual-vm's serial
  * executor and the quote-verifier precompile, the system contracts in genesis, and libp2p: every sealed
  * block's header is signed with the validator key and published on `/rollup-mesh/1/mainnet/headers`, every
  * accepted settlement on `/rollup-mesh/1/mainnet/settlements` (also validator-signed); peers catch up
@@ -81,13 +98,16 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
   const validator = privateKeyToAddress(config.validatorKey).toLowerCase() as Address
   const governance = (config.governance ?? validator).toLowerCase() as Address
   const vkHash: Hash = SETTLEMENT_VK_HASH
-  const node = createChainNode<MainnetConfig, P2P, { gossip: HeaderGossip }>({
+  const validators = mainnetValidators(config)
+  let consensus: MainnetConsensus | undefined
+  let wired: ReturnType<typeof wireConsensusGossip> | undefined
+  const node = createChainNode<MainnetConfig, P2P, MainnetServices>({
     role: 'mainnet',
     config,
     logger,
     clientVersion: 'rollup-mesh-mainnet/0.1.0',
     coinbase: validator,
-    ...(init.producer ? { producer: init.producer } : {}),
+    producer: init.producer ?? (() => (consensus as MainnetConsensus).driver),
     openedLog: { validator },
     vm: () => {
       const precompiles: CustomPrecompiles = new Map([
@@ -108,18 +128,50 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       }
     },
     genesis: () => mainnetSystemAlloc(config, vkHash),
-    services: ({ chain, p2p }) => {
+    services: ({ chain, p2p, store }) => {
       chain.addRewindHook(settlementRewindGuard(chain))
-      return { gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }) }
+      chain.setExtraDataHook((n) => validatorsExtraData(validators.schedule, n))
+      const evidence = new EvidenceStore(store)
+      const driver = createConsensusDriver({
+        chain,
+        chainId: config.chainId,
+        schedule: validators.schedule,
+        self: validators.self,
+        guard: openFileSigningGuard(join(config.dataDir, 'consensus-guard.json')),
+        timeouts: validators.timeouts,
+        blockTimeMs: config.blockTimeMs,
+        network: () => (p2p()?.isStarted() ? wired?.network : undefined),
+        evidence,
+        logger,
+      })
+      consensus = { driver, validators, evidence }
+      return {
+        gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }),
+        consensus,
+      }
     },
-    network: (options, { services: { gossip } }) =>
-      createP2P({
+    network: async (options, { services: { gossip, consensus: c } }) => {
+      const net = await createP2P({
         ...options,
-        subscriptions: [{ network: MAINNET_NETWORK, kinds: ['headers', 'settlements'] }],
-        producers: { [MAINNET_NETWORK]: validator },
+        subscriptions: [
+          { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals'] },
+        ],
+        producers: { [MAINNET_NETWORK]: validators.genesis.map((v) => v.address) },
         syncProvider: gossip.syncProvider,
-      }),
-    methods: ({ chain, services: { gossip } }) => mainnetRPCMethods({ chain, gossip }),
+      })
+      // Validators and the message listener are in place before the first message can arrive.
+      wired = wireConsensusGossip(net, {
+        driver: c.driver,
+        chainId: config.chainId,
+        schedule: validators.schedule,
+        logger,
+      })
+      return net
+    },
+    methods: ({ chain, services: { gossip, consensus: c } }) => ({
+      ...mainnetRPCMethods({ chain, gossip }),
+      ...consensusRPCMethods({ chain, ...c }),
+    }),
     info: () => ({ validator, governance, vkHash, contracts: SYSTEM_ADDRESSES.mainnet }),
   })
   return Object.assign(node, {

@@ -29,6 +29,12 @@ import { MessageTooLargeError } from './errors.js'
 import { createHost } from './host.js'
 import { loadOrCreatePeerKey } from './identity.js'
 import type { Block } from './messages/block.js'
+import {
+  type ConsensusEnvelope,
+  encodeConsensusEnvelope,
+  encodeProposalEnvelope,
+  type ProposalEnvelope,
+} from './messages/consensus.js'
 import { encodeHeader, type SignedHeader } from './messages/header.js'
 import { encodeSettlement, type SignedSettlement } from './messages/settlement.js'
 import { encodeTx } from './messages/tx.js'
@@ -70,8 +76,8 @@ export type P2PInit = {
   reconnect?: Partial<ReconnectOptions>
   /** Topics to join on start. More can be joined with `subscribe()`. */
   subscriptions?: Array<{ network: string; kinds: TopicKind[] }>
-  /** Block-producer address per network: headers and settlements on that network must be signed by it. */
-  producers?: Record<string, Address>
+  /** Block-producer address(es) per network: headers and settlements on that network must be signed by one. */
+  producers?: Record<string, Address | readonly Address[]>
   /** Serves headers, blocks and exit batches to peers catching up. */
   syncProvider?: SyncProvider
   syncLimits?: Partial<SyncLimits>
@@ -102,11 +108,15 @@ export interface P2P extends Startable {
   getSubscribers(network: string, kind: TopicKind): string[]
   /** Replaces the node's validator for one topic; `undefined` removes it (accept after codec + signature). */
   setValidator(network: string, kind: TopicKind, validator: GossipValidator | undefined): void
-  setProducer(network: string, producer: Address | undefined): void
+  setProducer(network: string, producer: Address | readonly Address[] | undefined): void
   setSyncProvider(provider: SyncProvider | undefined): void
   publishHeader(network: string, header: SignedHeader): Promise<number>
   publishSettlement(network: string, settlement: SignedSettlement): Promise<number>
   publishTx(network: string, raw: Hex): Promise<number>
+  /** Publishes a consensus vote (or bodiless proposal, encoded by consensus's codec) with a re-broadcast `seq`. */
+  publishConsensus(network: string, envelope: ConsensusEnvelope): Promise<number>
+  /** Publishes a proposal with its block (`ProposalEnvelope`). */
+  publishProposal(network: string, envelope: ProposalEnvelope): Promise<number>
   /** Publishes bytes unchecked (tools and adversarial tests only). */
   publishRaw(network: string, kind: TopicKind, data: Uint8Array): Promise<number>
   requestHeaders(
@@ -353,7 +363,7 @@ class P2PNode implements P2P {
     this.#validation.setValidator(topicName(network, kind), validator)
   }
 
-  setProducer(network: string, producer: Address | undefined): void {
+  setProducer(network: string, producer: Address | readonly Address[] | undefined): void {
     this.#validation.setProducer(network, producer)
   }
 
@@ -371,6 +381,14 @@ class P2PNode implements P2P {
 
   publishTx(network: string, raw: Hex): Promise<number> {
     return this.#publish(network, 'txs', encodeTx(raw))
+  }
+
+  publishConsensus(network: string, envelope: ConsensusEnvelope): Promise<number> {
+    return this.#publish(network, 'consensus', encodeConsensusEnvelope(envelope))
+  }
+
+  publishProposal(network: string, envelope: ProposalEnvelope): Promise<number> {
+    return this.#publish(network, 'proposals', encodeProposalEnvelope(envelope))
   }
 
   publishRaw(network: string, kind: TopicKind, data: Uint8Array): Promise<number> {

@@ -7,9 +7,14 @@ export const PROTOCOL_VERSION = 1
  * What a topic carries. `headers` on the main net's network name are main-net headers, on an SPN's
  * name SPN headers; `settlements` on an SPN's name are that SPN's settlements (read by the main net).
  */
-export type TopicKind = 'headers' | 'settlements' | 'txs'
+export type TopicKind = 'headers' | 'settlements' | 'txs' | 'consensus' | 'proposals'
 
-export const TOPIC_KINDS: readonly TopicKind[] = ['headers', 'settlements', 'txs']
+/**
+ * `consensus` carries validators' votes (and proposals without a body), `proposals` a proposal with its
+ * block (`ProposalEnvelope`); both are the main net's, checked by the node's validator (signature, known
+ * validator, height window).
+ */
+export const TOPIC_KINDS: readonly TopicKind[] = ['headers', 'settlements', 'txs', 'consensus', 'proposals']
 
 const NETWORK_RE = /^[a-z0-9][a-z0-9-]{0,31}$/
 

@@ -1,5 +1,11 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { type Address, isAddressEqual, type Logger } from '@rollup-mesh/core'
+import {
+  type ConsensusEnvelope,
+  decodeConsensusEnvelope,
+  decodeProposalEnvelope,
+  type ProposalEnvelope,
+} from './messages/consensus.js'
 import { decodeHeader, recoverHeaderSigner, type SignedHeader } from './messages/header.js'
 import { MESSAGE_LIMITS } from './messages/limits.js'
 import { decodeSettlement, recoverSettlementSigner, type SignedSettlement } from './messages/settlement.js'
@@ -13,6 +19,9 @@ export type GossipMessage =
   | { kind: 'headers'; network: string; from: string; header: SignedHeader; signer: Address }
   | { kind: 'settlements'; network: string; from: string; settlement: SignedSettlement; signer: Address }
   | { kind: 'txs'; network: string; from: string; tx: GossipTx }
+  /** A consensus vote or proposal; its codec and signature are the node's validator's to check. */
+  | { kind: 'consensus'; network: string; from: string; envelope: ConsensusEnvelope }
+  | { kind: 'proposals'; network: string; from: string; envelope: ProposalEnvelope }
 
 /** The node's own check of a decoded message (e.g. "extends my chain"); runs before forwarding. */
 export type GossipValidator = (message: GossipMessage) => ValidationResult | Promise<ValidationResult>
@@ -22,6 +31,8 @@ export const TOPIC_LIMITS: Record<TopicKind, number> = {
   headers: MESSAGE_LIMITS.header,
   settlements: MESSAGE_LIMITS.settlement,
   txs: MESSAGE_LIMITS.tx,
+  consensus: MESSAGE_LIMITS.consensus + 16,
+  proposals: MESSAGE_LIMITS.proposal,
 }
 
 /**
@@ -32,7 +43,7 @@ export const TOPIC_LIMITS: Record<TopicKind, number> = {
 export class GossipValidation {
   readonly #log: Logger
   readonly #validators = new Map<string, GossipValidator>()
-  readonly #producers = new Map<string, Address>()
+  readonly #producers = new Map<string, readonly Address[]>()
   readonly #decoded = new WeakMap<Uint8Array, GossipMessage>()
 
   constructor(log: Logger) {
@@ -45,10 +56,14 @@ export class GossipValidation {
     else this.#validators.delete(topic)
   }
 
-  /** Sets (or removes) the address whose signature headers and settlements on `network` must carry. */
-  setProducer(network: string, producer: Address | undefined): void {
+  /**
+   * Sets (or removes) the address whose signature headers and settlements on `network` must carry; a list
+   * accepts any of them (the main net's validators).
+   */
+  setProducer(network: string, producer: Address | readonly Address[] | undefined): void {
     assertNetworkName(network)
-    if (producer) this.#producers.set(network, producer)
+    const list = producer === undefined ? [] : typeof producer === 'string' ? [producer] : producer
+    if (list.length) this.#producers.set(network, list)
     else this.#producers.delete(network)
   }
 
@@ -69,14 +84,15 @@ export class GossipValidation {
     } catch (err) {
       return this.#verdict('reject', from, topic, (err as Error).message.split('\n')[0])
     }
-    if (message.kind !== 'txs') {
-      const producer = this.#producers.get(network)
-      if (producer && !isAddressEqual(producer, message.signer))
+    if (message.kind === 'headers' || message.kind === 'settlements') {
+      const producers = this.#producers.get(network)
+      const signer = message.signer
+      if (producers && !producers.some((p) => isAddressEqual(p, signer)))
         return this.#verdict(
           'reject',
           from,
           topic,
-          `signed by ${message.signer}, not the producer ${producer}`,
+          `signed by ${signer}, not the producer ${producers.join(' or ')}`,
         )
     }
     const validator = this.#validators.get(topic)
@@ -104,6 +120,10 @@ export class GossipValidation {
       const settlement = decodeSettlement(data)
       return { kind, network, from, settlement, signer: await recoverSettlementSigner(network, settlement) }
     }
+    if (kind === 'consensus') {
+      return { kind, network, from, envelope: decodeConsensusEnvelope(data) }
+    }
+    if (kind === 'proposals') return { kind, network, from, envelope: decodeProposalEnvelope(data) }
     return { kind, network, from, tx: await decodeTx(data) }
   }
 

@@ -7,6 +7,14 @@
  */
 export { InvalidMessageError, MessageTooLargeError } from './errors.js'
 export { type Block, decodeBlock, encodeBlock } from './messages/block.js'
+export {
+  type ConsensusEnvelope,
+  decodeConsensusEnvelope,
+  decodeProposalEnvelope,
+  encodeConsensusEnvelope,
+  encodeProposalEnvelope,
+  type ProposalEnvelope,
+} from './messages/consensus.js'
 export { decodeExitBatch, encodeExitBatch } from './messages/exitBatch.js'
 export {
   type BlockHeader,

@@ -3,6 +3,10 @@ import { MessageTooLargeError } from '../errors.js'
 /** Hard per-message size limits (bytes), checked before any decoding. */
 export const MESSAGE_LIMITS = {
   header: 1024,
+  /** One consensus vote or proposal (consensus's MAX_CONSENSUS_MESSAGE_BYTES). */
+  consensus: 256,
+  /** A proposal with its block's header and transactions (under the 1 MiB gossip frame cap). */
+  proposal: 960 * 1024,
   settlement: 96 * 1024,
   /** geth's txMaxSize: 4 slots of 32 KiB. */
   tx: 128 * 1024,

@@ -1,0 +1,74 @@
+import type { Logger } from '@rollup-mesh/core'
+import type { StoredHeader } from './block.js'
+import type { BlockCandidate } from './blockCandidate.js'
+import type { Mempool } from './mempool.js'
+import type { SealedBlock } from './sealedBlock.js'
+import type { PriorState } from './stateHistory.js'
+import type { ChainStore } from './store.js'
+
+/**
+ * After a candidate's commit: the mempool drops what the block included (and re-checks what it skipped),
+ * skipped block-start transactions are reported, and the `SealedBlock` the `block` event carries is made.
+ */
+export function settleCandidate(
+  c: BlockCandidate,
+  stored: StoredHeader,
+  parts: { mempool: Mempool; log: Logger; stats: Record<string, unknown> },
+): SealedBlock {
+  const first = c.firstHashes
+  const number = Number(stored.number)
+  const poolTxs = first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
+  const skippedFirst = first.size ? c.skipped.filter((s) => first.has(s.hash)) : []
+  const skippedPool = skippedFirst.length ? c.skipped.filter((s) => !first.has(s.hash)) : c.skipped
+  const dropped = parts.mempool.onBlock(
+    poolTxs.map((t) => t.hash),
+    skippedPool.map((s) => s.hash),
+  )
+  const sealed: SealedBlock = { header: stored, txs: c.txs, receipts: c.receipts, skipped: c.skipped.length }
+  if (skippedFirst.length) {
+    sealed.skippedDeposits = skippedFirst
+    for (const s of skippedFirst)
+      parts.log.warn({ block: number, tx: s.hash, reason: s.reason }, 'block start tx skipped')
+  }
+  if (c.txs.length || c.skipped.length)
+    parts.log.debug(
+      {
+        block: number,
+        txs: c.txs.length,
+        skipped: c.skipped.length,
+        dropped: dropped.length,
+        gasUsed: Number(stored.gasUsed),
+        execMs: Math.round(c.execMs),
+        ...parts.stats,
+      },
+      'block sealed',
+    )
+  return sealed
+}
+
+/**
+ * Commits a candidate's block, the exit-root hook's state and `also` (its certificate) in ONE store
+ * transaction; `prior` (the state cache, before the block) gives history its before-values without reads.
+ */
+export function persistCandidate(
+  store: ChainStore,
+  c: BlockCandidate,
+  prior: PriorState,
+  also: () => void,
+): void {
+  const first = c.firstHashes
+  const poolTxs = first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
+  store.transaction(() => {
+    store.commitBlock({
+      header: c.header,
+      hash: c.hash,
+      txs: c.txs,
+      receipts: c.receipts,
+      writeSet: c.writeSet,
+      mempoolRemovals: poolTxs.map((t) => t.hash),
+      prior,
+    })
+    c.exitCommit?.()
+    also()
+  })
+}

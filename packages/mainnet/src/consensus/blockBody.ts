@@ -1,0 +1,56 @@
+import { type BlockHeader, encodeHeader } from '@rollup-mesh/chain'
+import { type Address, fromRlp, type Hex, hexToBigInt, hexToBytes, toHex } from 'viem'
+import { InvalidProposalBodyError } from './errors.js'
+
+const HASH = /^0x[0-9a-f]{64}$/
+
+/** The chain header as it travels with a proposal: the chain's RLP encoding (`encodeHeader`). */
+export function encodeBlockHeader(h: BlockHeader): Uint8Array {
+  return hexToBytes(encodeHeader(h))
+}
+
+/**
+ * Strict decoding of a proposal's header: 13 byte strings, 32-byte hashes, a 20-byte coinbase, a 256-byte
+ * bloom, minimal integers. Throws `InvalidProposalBodyError` naming the field.
+ */
+export function decodeBlockHeader(bytes: Uint8Array): BlockHeader {
+  let items: unknown
+  try {
+    items = fromRlp(toHex(bytes), 'hex')
+  } catch {
+    throw new InvalidProposalBodyError('header', 'canonical RLP')
+  }
+  if (!Array.isArray(items) || items.length !== 13 || items.some((i) => typeof i !== 'string'))
+    throw new InvalidProposalBodyError('header', 'an RLP list of 13 byte strings')
+  const f = items as Hex[]
+  const hash = (i: number, name: string): Hex => {
+    const v = (f[i] as Hex).toLowerCase() as Hex
+    if (!HASH.test(v)) throw new InvalidProposalBodyError(name, 'a 32-byte hash')
+    return v
+  }
+  const int = (i: number, name: string): bigint => {
+    const v = f[i] as Hex
+    if (v === '0x') return 0n
+    if (v.startsWith('0x00') || v.length > 66) throw new InvalidProposalBodyError(name, 'a minimal integer')
+    return hexToBigInt(v)
+  }
+  const coinbase = (f[3] as Hex).toLowerCase()
+  if (!/^0x[0-9a-f]{40}$/.test(coinbase)) throw new InvalidProposalBodyError('coinbase', 'a 20-byte address')
+  const logsBloom = (f[7] as Hex).toLowerCase() as Hex
+  if (logsBloom.length !== 2 + 512) throw new InvalidProposalBodyError('logsBloom', '256 bytes')
+  return {
+    parentHash: hash(0, 'parentHash'),
+    number: int(1, 'number'),
+    timestamp: int(2, 'timestamp'),
+    coinbase: coinbase as Address,
+    stateRoot: hash(4, 'stateRoot'),
+    transactionsRoot: hash(5, 'transactionsRoot'),
+    receiptsRoot: hash(6, 'receiptsRoot'),
+    logsBloom,
+    gasUsed: int(8, 'gasUsed'),
+    gasLimit: int(9, 'gasLimit'),
+    baseFeePerGas: int(10, 'baseFeePerGas'),
+    exitRoot: hash(11, 'exitRoot'),
+    extraData: (f[12] as Hex).toLowerCase() as Hex,
+  }
+}

@@ -1,0 +1,354 @@
+import {
+  type BlockCandidate,
+  type BlockProducer,
+  type Chain,
+  decodeSignedTx,
+  shouldSealAt,
+} from '@rollup-mesh/chain'
+import {
+  type ConsensusInput,
+  type ConsensusOutput,
+  type ConsensusParams,
+  type ConsensusState,
+  certificateSigners,
+  consensusStep,
+  createCommitCertificate,
+  createConsensusState,
+  DoubleSignRefusedError,
+  encodeCommitCertificate,
+  encodeProposal,
+  encodeVote,
+  type Proposal,
+  type SigningGuard,
+  signProposal,
+  signVote,
+  type TimeoutParams,
+  type ValidatorSchedule,
+  type Vote,
+} from '@rollup-mesh/consensus'
+import { createSilentLogger, type Logger } from '@rollup-mesh/core'
+import type { Address, Hex } from 'viem'
+import { decodeBlockHeader, encodeBlockHeader } from './blockBody.js'
+import type { EvidenceStore } from './evidenceStore.js'
+import type { SelfValidator } from './validatorSetup.js'
+
+/** Where the driver sends what it signs (the p2p topics; nothing when p2p is off). */
+export type ConsensusNetwork = {
+  publishVote(bytes: Uint8Array): void
+  publishProposal(proposal: Uint8Array, header: Uint8Array, txs: Hex[]): void
+}
+
+/** Timers, injectable for tests. */
+export type ConsensusTimers = {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+/** The last committed height as `mesh_consensusStatus` shows it. */
+export type LastCommit = { number: bigint; round: number; signers: Address[] }
+
+export type ConsensusDriverInit = {
+  chain: Chain
+  chainId: number
+  schedule: ValidatorSchedule
+  self: SelfValidator | undefined
+  guard: SigningGuard
+  timeouts: TimeoutParams
+  /** Least time between the starts of two blocks (the interval producer's block time). */
+  blockTimeMs: number
+  /** Seconds a block's timestamp may run ahead of the clock (as the interval producer). Default 2. */
+  maxTimestampLeadS?: number
+  /** How often this validator's messages of the current round are re-sent. Default 1000 ms. */
+  rebroadcastMs?: number
+  network: () => ConsensusNetwork | undefined
+  evidence: EvidenceStore
+  logger?: Logger
+  timers?: ConsensusTimers
+}
+
+/** The consensus-driven block producer of the main net (and what RPC and gossip ask of it). */
+export type ConsensusDriver = BlockProducer & {
+  /** The height being decided, its round and step. */
+  status(): { height: number; round: number; step: ConsensusState['step'] }
+  lastCommit(): LastCommit | null
+  /** A vote or proposal that passed `validateConsensusMessage` (from gossip). */
+  onVote(vote: Vote): void
+  onProposal(proposal: Proposal, header: Uint8Array, txs: readonly Hex[]): void
+}
+
+const nodeTimers: ConsensusTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+}
+
+type Body = { header: Uint8Array; txs: Hex[] }
+
+/**
+ * Runs `consensusStep` for the main net: one input at a time (a serial queue), performing its outputs in
+ * order. `getValue` → `chain.buildBlock` once the block time has passed; a proposal's block is executed
+ * (`chain.executeBlock`, the candidate cached by hash) before the proposal enters the state machine, so
+ * `isValid` is a lookup; `propose`/`vote` → the signing guard persists first, then sign, publish, feed back;
+ * `decide` → `createCommitCertificate` and `chain.commitCandidate(candidate, { certificate })`; `evidence` →
+ * the evidence store. Timers are Node timers (injectable). A restart reads the guard back: the round and
+ * lock of the height it last signed.
+ *
+ * @example
+ * ```ts
+ * const driver = createConsensusDriver({ chain, chainId: 900, schedule, self, guard, timeouts, blockTimeMs: 1000, network: () => net, evidence })
+ * await driver.start() // proposes, votes and commits blocks with certificates
+ * ```
+ */
+export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDriver {
+  const { chain, chainId, schedule, self, guard } = init
+  const log = (init.logger ?? createSilentLogger()).child({ module: 'consensus' })
+  const timers = init.timers ?? nodeTimers
+  const candidates = new Map<Hex, BlockCandidate>()
+  /** Values whose block failed execution at this height (not executed again on a re-broadcast). */
+  const invalid = new Set<Hex>()
+  const bodies = new Map<Hex, Body>()
+  const future: Array<{ proposal: Proposal; body: Body }> = []
+  const pending = new Set<unknown>()
+  const params: ConsensusParams = {
+    schedule,
+    selfKey: self?.publicKey,
+    isValid: (_h, value) => candidates.has(value),
+    timeouts: init.timeouts,
+  }
+  let state: ConsensusState = createConsensusState(params, 1)
+  let running = false
+  let queue: Promise<void> = Promise.resolve()
+  let last: LastCommit | null = null
+  let lastBlockAt = 0
+  /** Set while this driver commits, so a block committed otherwise (dev methods) restarts the height. */
+  let committing = false
+
+  const later = (ms: number, fn: () => void): void => {
+    const handle = timers.setTimeout(() => {
+      pending.delete(handle)
+      if (running) fn()
+    }, ms)
+    pending.add(handle)
+  }
+  const enqueue = (fn: () => Promise<void> | void): void => {
+    queue = queue.then(fn).catch((err: unknown) => log.error({ err }, 'consensus step failed'))
+  }
+
+  /** Restarts the state machine at head + 1 (start, or a block committed by sync or a dev method). */
+  const enterHeight = async (): Promise<void> => {
+    const height = Number(chain.head().number) + 1
+    const g = guard.state
+    // After a restart inside a height: the lock comes back, and the machine starts the round after the one
+    // last signed in, so nothing it must sign there can conflict with what it signed before (a rebuilt
+    // block has another hash; the guard would refuse it and a lone validator would wait forever).
+    const restore =
+      g && g.height === height
+        ? { round: g.round + 1, lockedValue: g.lockedValue, lockedRound: g.lockedRound }
+        : undefined
+    state = createConsensusState(params, height, restore)
+    candidates.clear()
+    invalid.clear()
+    await step({ type: 'start' })
+    await replayFuture()
+  }
+
+  const replayFuture = async (): Promise<void> => {
+    const now = future.splice(0).filter((f) => f.proposal.height >= state.height)
+    for (const f of now) {
+      if (f.proposal.height === state.height) await acceptProposal(f.proposal, f.body)
+      else future.push(f)
+    }
+  }
+
+  const step = async (input: ConsensusInput): Promise<void> => {
+    const height = state.height
+    const result = consensusStep(params, state, input)
+    state = result.state
+    for (const out of result.outputs) await perform(out)
+    if (state.height !== height) await replayFuture()
+  }
+
+  const publish = (message: Proposal | Vote): void => {
+    const net = init.network()
+    if (!net) return
+    if ('type' in message) net.publishVote(encodeVote(message, chainId))
+    else {
+      const body = bodies.get(message.value)
+      if (body) net.publishProposal(encodeProposal(message, chainId), body.header, body.txs)
+    }
+  }
+
+  const perform = async (out: ConsensusOutput): Promise<void> => {
+    switch (out.type) {
+      case 'getValue':
+        return scheduleBuild(out.height, out.round)
+      case 'propose':
+      case 'vote': {
+        if (!self) return
+        const m = out.type === 'propose' ? out.proposal : out.vote
+        const kind = out.type === 'propose' ? 'propose' : out.vote.type
+        try {
+          guard.authorize(
+            { height: m.height, round: m.round, step: kind, value: m.value },
+            { lockedValue: state.lockedValue, lockedRound: state.lockedRound },
+          )
+        } catch (err) {
+          if (err instanceof DoubleSignRefusedError) {
+            log.warn({ err: err.shortMessage }, 'signing guard refused; not sent')
+            return
+          }
+          throw err
+        }
+        const set = schedule.setAt(m.height)
+        if (out.type === 'propose') {
+          const signed = signProposal(out.proposal, self.secretKey, chainId, set)
+          publish(signed)
+          return step({ type: 'proposal', proposal: signed })
+        }
+        const signed = signVote(out.vote, self.secretKey, chainId, set)
+        publish(signed)
+        return step({ type: 'vote', vote: signed })
+      }
+      case 'rebroadcast':
+        return publish(out.message)
+      case 'scheduleTimeout':
+        return later(out.durationMs, () =>
+          enqueue(() => step({ type: 'timeout', kind: out.kind, height: out.height, round: out.round })),
+        )
+      case 'decide':
+        return commit(out)
+      case 'evidence':
+        init.evidence.add(out.evidence, schedule.setAt(out.evidence.voteA.height))
+        log.warn(
+          { validator: out.evidence.voteA.validator, height: out.evidence.voteA.height },
+          'equivocation evidence',
+        )
+        return
+      case 'ignored':
+        return
+    }
+  }
+
+  const commit = (out: Extract<ConsensusOutput, { type: 'decide' }>): void => {
+    const candidate = candidates.get(out.value)
+    if (!candidate) {
+      log.error({ height: out.height, value: out.value }, 'decided a block this node has not executed')
+      return
+    }
+    const set = schedule.setAt(out.height)
+    const cert = createCommitCertificate({ chainId, set, precommits: out.precommits })
+    committing = true
+    try {
+      chain.commitCandidate(candidate, { certificate: encodeCommitCertificate(cert) })
+    } finally {
+      committing = false
+    }
+    candidates.clear()
+    invalid.clear()
+    for (const v of [...bodies.keys()]) if (!future.some((f) => f.proposal.value === v)) bodies.delete(v)
+    last = {
+      number: BigInt(out.height),
+      round: out.round,
+      signers: certificateSigners(cert).map((i) => set.validators[i]?.address.toLowerCase() as Address),
+    }
+    log.debug({ height: out.height, round: out.round, signers: last.signers.length }, 'block finalized')
+  }
+
+  const scheduleBuild = (height: number, round: number): void => {
+    const maxLead = BigInt(init.maxTimestampLeadS ?? 2)
+    const attempt = (): void =>
+      enqueue(async () => {
+        if (state.height !== height || state.round !== round || state.awaitingValueRound !== round) return
+        const nowMs = Date.now()
+        const wait = lastBlockAt + init.blockTimeMs - nowMs
+        if (wait > 0) return later(wait, attempt)
+        const nowS = BigInt(Math.floor(nowMs / 1000))
+        // With blocks faster than 1 s an empty block waits for the clock (as the interval producer does);
+        // from round 1 on, liveness matters more than an empty block's timestamp.
+        if (round === 0 && !shouldSealAt(chain, nowS, maxLead))
+          return later(Math.min(init.blockTimeMs, 1000 - (nowMs % 1000)), attempt)
+        lastBlockAt = nowMs
+        const c = await chain.buildBlock(nowS)
+        candidates.set(c.hash, c)
+        bodies.set(c.hash, { header: encodeBlockHeader(c.header), txs: c.txs.map((t) => t.raw) })
+        await step({ type: 'proposeValue', height, round, value: c.hash })
+      })
+    attempt()
+  }
+
+  /** Executes a proposal's block (once per value), then feeds the proposal in. */
+  const acceptProposal = async (proposal: Proposal, body: Body): Promise<void> => {
+    if (proposal.height > state.height) {
+      if (future.length < 64) future.push({ proposal, body })
+      return
+    }
+    if (proposal.height < state.height) return
+    if (!bodies.has(proposal.value)) bodies.set(proposal.value, body)
+    if (!candidates.has(proposal.value) && !invalid.has(proposal.value)) {
+      invalid.add(proposal.value)
+      const where = { height: proposal.height, round: proposal.round }
+      try {
+        const header = decodeBlockHeader(body.header)
+        const proposer = schedule.setAt(proposal.height).validators[proposal.proposer]?.address.toLowerCase()
+        const nowS = BigInt(Math.floor(Date.now() / 1000))
+        const lead = BigInt(init.maxTimestampLeadS ?? 2) + 2n
+        if (header.coinbase !== proposer)
+          log.warn(
+            { ...where, coinbase: header.coinbase, proposer },
+            'proposed block: coinbase is not the proposer',
+          )
+        else if (header.timestamp > nowS + lead)
+          log.warn(
+            { ...where, timestamp: Number(header.timestamp) },
+            'proposed block: timestamp ahead of the clock',
+          )
+        else {
+          const txs = await Promise.all(body.txs.map((raw) => decodeSignedTx(raw, chain.chainId)))
+          const c = await chain.executeBlock({ header, txs })
+          if (c.hash === proposal.value) {
+            candidates.set(c.hash, c)
+            invalid.delete(c.hash)
+          }
+        }
+      } catch (err) {
+        log.warn({ ...where, err: (err as Error).message.split('\n')[0] }, 'proposed block invalid')
+      }
+    }
+    if (proposal.height === state.height) await step({ type: 'proposal', proposal })
+  }
+
+  let rebroadcastTimer = (): void => {}
+  rebroadcastTimer = () =>
+    later(init.rebroadcastMs ?? 1000, () => {
+      enqueue(() => step({ type: 'rebroadcast' }))
+      rebroadcastTimer()
+    })
+
+  return {
+    async start() {
+      if (running) return
+      running = true
+      lastBlockAt = Date.now()
+      chain.events.on('block', () => {
+        if (!committing && running) enqueue(enterHeight)
+      })
+      enqueue(enterHeight)
+      rebroadcastTimer()
+      await queue
+    },
+    async stop() {
+      running = false
+      for (const h of pending) timers.clearTimeout(h)
+      pending.clear()
+      await queue
+    },
+    isStarted: () => running,
+    status: () => ({ height: state.height, round: state.round, step: state.step }),
+    lastCommit: () => last,
+    onVote(vote) {
+      enqueue(() => (running ? step({ type: 'vote', vote }) : undefined))
+    },
+    onProposal(proposal, header, txs) {
+      enqueue(() => (running ? acceptProposal(proposal, { header, txs: [...txs] }) : undefined))
+    },
+  }
+}

@@ -1,0 +1,105 @@
+import {
+  type ConsensusMessage,
+  decodeConsensusMessage,
+  type ValidatorSchedule,
+  validateConsensusMessage,
+} from '@rollup-mesh/consensus'
+import { type Logger, MAINNET_NETWORK } from '@rollup-mesh/core'
+import type { GossipMessage, P2P, ValidationResult } from '@rollup-mesh/p2p'
+import { bytesToHex, keccak256 } from 'viem'
+import type { ConsensusDriver, ConsensusNetwork } from './consensusDriver.js'
+
+/** Messages further ahead than this many heights are refused (and cost the sender score); nearer ones wait. */
+export const FAR_FUTURE_HEIGHTS = 64
+
+/**
+ * The gossip verdict on one consensus message (pure: nothing changes): a bad encoding, another chain, an
+ * unknown validator, a non-proposer's proposal, a bad signature or a height more than
+ * `FAR_FUTURE_HEIGHTS` ahead is `reject` (the sender's score pays); an old height or one beyond the next is
+ * `ignore`; the current and the next height are `accept`.
+ */
+export function consensusVerdict(
+  bytes: Uint8Array,
+  expect: ConsensusMessage['kind'],
+  ctx: { chainId: number; height: number; schedule: ValidatorSchedule },
+): { result: ValidationResult; message?: ConsensusMessage; reason?: string } {
+  let msg: ConsensusMessage
+  try {
+    msg = decodeConsensusMessage(bytes)
+  } catch (err) {
+    return { result: 'reject', reason: (err as Error).message.split('\n')[0] }
+  }
+  if (msg.kind !== expect) return { result: 'reject', reason: `a ${msg.kind} where a ${expect} belongs` }
+  const height = msg.kind === 'vote' ? msg.vote.height : msg.proposal.height
+  if (height < ctx.height) return { result: 'ignore', reason: `old height ${height}` }
+  try {
+    validateConsensusMessage(bytes, { ...ctx, heightWindow: FAR_FUTURE_HEIGHTS })
+  } catch (err) {
+    return { result: 'reject', reason: (err as Error).message.split('\n')[0] }
+  }
+  if (height > ctx.height + 1) return { result: 'ignore', reason: `height ${height} not yet` }
+  return { result: 'accept', message: msg }
+}
+
+/**
+ * Joins the driver to libp2p: validators on `/rollup-mesh/1/mainnet/consensus` (votes) and `…/proposals`
+ * (a proposal with its block; the header must hash to the proposed value), accepted messages handed to the
+ * driver, and the driver's own messages published with a fresh re-broadcast `seq` each time.
+ */
+export function wireConsensusGossip(
+  p2p: P2P,
+  parts: { driver: ConsensusDriver; chainId: number; schedule: ValidatorSchedule; logger: Logger },
+): { network: ConsensusNetwork; close: () => void } {
+  const { driver, chainId, schedule } = parts
+  const log = parts.logger.child({ module: 'consensus-gossip' })
+  const ctx = () => ({ chainId, height: driver.status().height, schedule })
+  const verdict = (m: GossipMessage): ValidationResult => {
+    if (m.kind === 'consensus') {
+      const v = consensusVerdict(m.envelope.message, 'vote', ctx())
+      if (v.result === 'reject') log.debug({ from: m.from, reason: v.reason }, 'consensus message rejected')
+      return v.result
+    }
+    if (m.kind === 'proposals') {
+      const v = consensusVerdict(m.envelope.proposal, 'proposal', ctx())
+      if (v.result === 'accept' && v.message?.kind === 'proposal')
+        if (keccak256(bytesToHex(m.envelope.header)) !== v.message.proposal.value) {
+          log.debug({ from: m.from }, 'proposal header does not hash to the proposed value')
+          return 'reject'
+        }
+      return v.result
+    }
+    return 'ignore'
+  }
+  p2p.setValidator(MAINNET_NETWORK, 'consensus', verdict)
+  p2p.setValidator(MAINNET_NETWORK, 'proposals', verdict)
+  const off = p2p.on('message', (m) => {
+    if (m.network !== MAINNET_NETWORK) return
+    if (m.kind === 'consensus') {
+      const msg = decodeConsensusMessage(m.envelope.message)
+      if (msg.kind === 'vote') driver.onVote(msg.vote)
+    } else if (m.kind === 'proposals') {
+      const msg = decodeConsensusMessage(m.envelope.proposal)
+      if (msg.kind === 'proposal') driver.onProposal(msg.proposal, m.envelope.header, m.envelope.txs)
+    }
+  })
+  // Distinct per process start and per message, so a re-broadcast is a new gossip message.
+  let seq = BigInt(Date.now()) * 1_000n
+  const sent = (what: string) => (err: unknown) => log.debug({ err, what }, 'consensus message not published')
+  return {
+    network: {
+      publishVote: (bytes) => {
+        if (p2p.isStarted())
+          p2p.publishConsensus(MAINNET_NETWORK, { message: bytes, seq: seq++ }).catch(sent('vote'))
+      },
+      publishProposal: (proposal, header, txs) => {
+        if (p2p.isStarted())
+          p2p.publishProposal(MAINNET_NETWORK, { proposal, header, txs, seq: seq++ }).catch(sent('proposal'))
+      },
+    },
+    close: () => {
+      off()
+      p2p.setValidator(MAINNET_NETWORK, 'consensus', undefined)
+      p2p.setValidator(MAINNET_NETWORK, 'proposals', undefined)
+    },
+  }
+}
