@@ -7,9 +7,10 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { type ClientNetwork, type SentTx, startSender } from './crashClients.js'
 import { prng } from './malformed.js'
 import {
+  ensureBuilt,
   kill,
   killAndWait,
-  meshEntry,
+  meshArgs,
   root,
   runMesh,
   type Started,
@@ -52,6 +53,7 @@ export const crash: Scenario = {
     let mainnetPid: number | undefined
     let spnPids: number[] = []
     try {
+      ensureBuilt(o.log)
       const up = await runMesh(
         [
           'up',
@@ -166,9 +168,10 @@ export const crash: Scenario = {
           await until(async () => !isAlive(victim.pid), 10_000, `${victim.name} to die`)
         }
         const restarted = await startReady(
-          [meshEntry, 'node', 'start', '--config', victim.configFile, '--json'],
+          [...meshArgs, 'node', 'start', '--config', victim.configFile, '--json'],
           victim.logFile,
           180_000,
+          true,
         )
         running.set(victim.name, restarted)
         urls.set(victim.name, restarted.ready.rpcUrl as string)
@@ -324,6 +327,14 @@ export const crash: Scenario = {
     } catch (err) {
       failures.push(`scenario aborted: ${(err as Error).message.slice(0, 2000)}`)
     } finally {
+      try {
+        const left = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')) as {
+          networks: { pid: number }[]
+        }
+        for (const n of left.networks) if (!spnPids.includes(n.pid)) spnPids.push(n.pid)
+      } catch {
+        // no mesh recorded
+      }
       for (const p of running.values()) kill(p.pid)
       for (const pid of spnPids) kill(pid)
       kill(mainnetPid)

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -9,7 +9,32 @@ export const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /** How the runner starts `mesh` and node binaries: from TypeScript source, so they always run this tree. */
 export const fromSource = ['--import', 'tsx', '--conditions', 'source']
-export const meshEntry = join(root, 'packages/cli/src/bin-dev.ts')
+/** `mesh` as a user runs it after `npm ci` (built; `ensureBuilt` rebuilds what is stale). */
+export const meshArgs = [join(root, 'packages/cli/bin/mesh.js')]
+
+function newest(dir: string): number {
+  let t = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return t
+}
+
+/** Rebuilds the dist of chain, spn and cli when their src is newer (what the crash scenario's `mesh` runs). */
+export function ensureBuilt(log: (line: string) => void): void {
+  for (const pkg of ['core', 'chain', 'dual-vm', 'p2p', 'zk-bridge', 'tee-attest', 'spn', 'mainnet', 'cli']) {
+    const dir = join(root, 'packages', pkg)
+    const dist = join(dir, 'dist')
+    if (existsSync(dist) && newest(dist) >= newest(join(dir, 'src'))) continue
+    log(`building ${pkg} (its dist is older than its src)`)
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      { cwd: dir, stdio: 'inherit' },
+    )
+  }
+}
 
 /** Every process the runner started and has not seen exit: killed by pid if the runner itself is stopped. */
 export const startedPids = new Set<number>()
@@ -44,9 +69,14 @@ export type Started = { proc: ChildProcess; pid: number; ready: Record<string, u
  * Spawns `args` with Node (from source), stderr appended to `logFile`, and resolves with the first JSON line
  * on stdout whose `event` is `ready` (node bins and `mesh node start --json` print one).
  */
-export function startReady(args: string[], logFile: string, timeoutMs = 120_000): Promise<Started> {
+export function startReady(
+  args: string[],
+  logFile: string,
+  timeoutMs = 120_000,
+  built = false,
+): Promise<Started> {
   const fd = openSync(logFile, 'a')
-  const proc = spawn(process.execPath, [...fromSource, ...args], {
+  const proc = spawn(process.execPath, built ? args : [...fromSource, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', fd],
     env: { ...process.env, MESH_JSON: '' },
@@ -82,13 +112,13 @@ export function startReady(args: string[], logFile: string, timeoutMs = 120_000)
   })
 }
 
-/** Runs `mesh <args>` from source to completion. */
+/** Runs the built `mesh <args>` to completion. */
 export function runMesh(
   args: string[],
   timeoutMs = 300_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [...fromSource, meshEntry, ...args], {
+    const proc = spawn(process.execPath, [...meshArgs, ...args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     })

@@ -196,6 +196,7 @@ export type {
   StoreMigrationContext,
   StoreStatement,
 } from './storeExtension.js'
+export { ChainDbCorruptError, type ChainDbProblem, checkChainDb } from './storeIntegrity.js'
 export {
   DEPOSIT_TX_TYPE,
   type DepositTxParameters,

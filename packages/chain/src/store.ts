@@ -15,6 +15,7 @@ import {
   type StoreExtensionHandle,
   storedExtensionVersion,
 } from './storeExtension.js'
+import { checkChainDb } from './storeIntegrity.js'
 import {
   type AccountRow,
   type BlockRow,
@@ -135,6 +136,7 @@ export class ChainStore {
   private historyPin: number | undefined
 
   constructor(options: ChainStoreOptions) {
+    checkChainDb(options.path)
     const db = new Database(options.path)
     this.#db = db
     db.pragma('journal_mode = WAL')
