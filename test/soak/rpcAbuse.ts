@@ -214,7 +214,7 @@ export const rpcAbuse: Scenario = {
       let slowest = 0
       let sent = 0
       let logged = 0
-      const worker = async (w: number) => {
+      const worker = async () => {
         const ws = new WSClient(wsUrl)
         while (sent < requests) {
           sent++
@@ -242,7 +242,7 @@ export const rpcAbuse: Scenario = {
         }
         ws.close()
       }
-      await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)))
+      await Promise.all(Array.from({ length: concurrency }, () => worker()))
       const during = stopAbuse()
       clearInterval(sampler)
       // the limits on connections and subscriptions per client

@@ -1,10 +1,19 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ChainDbCorruptError, checkChainDb } from '../../src/storeIntegrity.js'
 import { ChainStore } from '../../src/store.js'
+import { ChainDbCorruptError, checkChainDb } from '../../src/storeIntegrity.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'chain-integrity-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
