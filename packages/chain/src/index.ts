@@ -85,6 +85,17 @@ export {
   type IntervalBlockProducerOptions,
   shouldSealAt,
 } from './producer.js'
+export {
+  REPLAY_FIELDS,
+  type ReplayDifference,
+  ReplayEmptyChainError,
+  type ReplayedBlock,
+  type ReplayField,
+  type ReplayOptions,
+  type ReplayReport,
+  ReplayScratchNotEmptyError,
+  replayChain,
+} from './replay.js'
 export { createBlockQueryMethods } from './rpc/blockQueries.js'
 export { createDevBlockMethods, MAX_MINED_BLOCKS } from './rpc/devBlocks.js'
 export { createDevStateMethods } from './rpc/devState.js'
@@ -193,6 +204,7 @@ export type {
   StoreMigrationContext,
   StoreStatement,
 } from './storeExtension.js'
+export { ChainDbCorruptError, type ChainDbProblem, checkChainDb } from './storeIntegrity.js'
 export {
   DEPOSIT_TX_TYPE,
   type DepositTxParameters,

@@ -16,6 +16,7 @@ import {
   type StoreExtensionHandle,
   storedExtensionVersion,
 } from './storeExtension.js'
+import { checkChainDb } from './storeIntegrity.js'
 import {
   type AccountRow,
   type BlockRow,
@@ -154,6 +155,7 @@ export class ChainStore {
   private historyBusy: (() => boolean) | undefined
 
   constructor(options: ChainStoreOptions) {
+    checkChainDb(options.path)
     const db = new Database(options.path)
     this.#db = db
     db.pragma('journal_mode = WAL')

@@ -50,7 +50,9 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
   }
 }
 /** The node process wrapper (chain's), for `mesh node start`: one wrapper for the bins and the CLI. */
-export { readyLine, runNode } from '@rollup-mesh/chain'
+/** The chain store's integrity check (chain's), for `mesh doctor` (the CLI does not depend on chain). */
+export { ChainDbCorruptError, checkChainDb, readyLine, runNode } from '@rollup-mesh/chain'
 export type { InboxMessage, InboxStatus } from './delivery/inbox.js'
 export { type InboxEntryJSON, inboxEntryJSON } from './delivery/rpc.js'
+export { ReplayDataDirError, replaySPN, type SPNReplayOptions } from './replay.js'
 export { vmOfInitCode }

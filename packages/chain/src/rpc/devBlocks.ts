@@ -46,6 +46,8 @@ async function mine(chain: Chain, count: bigint, first?: bigint, interval?: bigi
   for (let i = 0n; i < count; i++) {
     const block = await chain.mineBlock(timestamp !== undefined ? { timestamp } : {})
     timestamp = interval !== undefined ? block.header.timestamp + interval : undefined
+    // Let I/O in between blocks: sealing resolves without I/O, so a long run would starve RPC for minutes.
+    await new Promise<void>((resolve) => setImmediate(resolve))
   }
 }
 

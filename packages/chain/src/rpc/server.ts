@@ -6,6 +6,15 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import { createHostPolicy, isWildcardHost } from './hostPolicy.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
+import {
+  ConnectionCounter,
+  clampMessage,
+  defaultRPCLimits,
+  limitSubscriptions,
+  nestedDeeperThan,
+  type RPCLimits,
+  tooDeepError,
+} from './limits.js'
 import { createOriginPolicy } from './originPolicy.js'
 import {
   isLoopbackHost,
@@ -53,6 +62,8 @@ export type RPCServerOptions = {
   dev?: boolean | undefined
   /** Let the unsafe methods answer on a non-loopback bind too. Default false. */
   allowUnsafe?: boolean | undefined
+  /** Nesting depth, WebSocket connections per client, subscriptions per connection, error length (`limits.ts`). */
+  limits?: Partial<RPCLimits> | undefined
   logger?: Logger
 }
 
@@ -78,7 +89,7 @@ function errorResponse(id: string | number | null, err: unknown, log: Logger): J
       id,
       error: {
         code: err.rpcCode,
-        message: err.shortMessage,
+        message: clampMessage(err.shortMessage, defaultRPCLimits.maxErrorMessageChars),
         ...(err.data !== undefined ? { data: err.data } : {}),
       },
     }
@@ -214,7 +225,10 @@ async function dispatchOne(
  * await rpc.stop()
  * ```
  */
-export function createRPCServer(methods: RPCMethods, options: RPCServerOptions = {}): RPCServer {
+export function createRPCServer(served: RPCMethods, options: RPCServerOptions = {}): RPCServer {
+  const limits: RPCLimits = { ...defaultRPCLimits, ...options.limits }
+  const methods = limitSubscriptions(served, limits.maxSubscriptionsPerConnection)
+  const wsClients = new ConnectionCounter(limits.maxConnectionsPerClient)
   const host = options.host ?? '127.0.0.1'
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024
   const maxBatchSize = options.maxBatchSize ?? 2_000
@@ -330,6 +344,10 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
         })
         return
       }
+      if (nestedDeeperThan(payload, limits.maxDepth)) {
+        send(res, 200, errorResponse(null, tooDeepError(limits.maxDepth), log))
+        return
+      }
       dispatchRPC(payload, methods, {}, { maxBatchSize, log, unsafe }).then(
         (out) => {
           if (out === undefined) res.writeHead(204).end()
@@ -365,6 +383,10 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
             error: { code: RPCErrorCode.parse, message: 'parse error: invalid JSON' },
           }),
         )
+        return
+      }
+      if (nestedDeeperThan(payload, limits.maxDepth)) {
+        ws.send(JSON.stringify(errorResponse(null, tooDeepError(limits.maxDepth), log)))
         return
       }
       dispatchRPC(payload, methods, { connection }, { maxBatchSize, log, unsafe }).then(
@@ -412,6 +434,15 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
           )
           return
         }
+        const client = req.socket.remoteAddress ?? ''
+        if (!wsClients.acquire(client)) {
+          const body = `{"jsonrpc":"2.0","id":null,"error":{"code":-32005,"message":"too many WebSocket connections from this client: limit ${limits.maxConnectionsPerClient}"}}`
+          socket.end(
+            `HTTP/1.1 429 Too Many Requests\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          )
+          return
+        }
+        socket.once('close', () => wsClients.release(client))
         w.handleUpgrade(req, socket, head, (ws) => w.emit('connection', ws, req))
       })
       await new Promise<void>((resolve, reject) => {

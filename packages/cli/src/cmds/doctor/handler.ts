@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { chainDbChecks } from './chainDbChecks.js'
 import type { DoctorOptions } from './options.js'
 
 export type Check = { name: string; ok: boolean; detail: string }
@@ -52,7 +53,7 @@ export async function doctorHandler(
   options: DoctorOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const checks = await runChecks()
+  const checks = [...(await runChecks()), ...(await chainDbChecks(options.dataDir))]
   const ok = checks.every((c) => c.ok)
   if (options.json) {
     out.write(`${JSON.stringify({ ok, checks })}\n`)

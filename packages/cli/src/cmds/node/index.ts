@@ -1,6 +1,6 @@
 import { declareAction } from '../../options/register.js'
 import type { CliCommand } from '../types.js'
-import { nodeStartOptions } from './options.js'
+import { nodeReplayOptions, nodeStartOptions } from './options.js'
 
 export const node: CliCommand = {
   name: 'node',
@@ -14,6 +14,10 @@ export const node: CliCommand = {
       command: 'mesh up --export-configs nodes && mesh node start --config nodes/spn1.json',
       description: 'write every node config, then run one of them (e.g. on another host)',
     },
+    {
+      command: 'mesh node replay --config .mesh/spn1/node.json',
+      description: "re-execute spn1's stored blocks from genesis and compare every block's roots",
+    },
   ],
   register(cmd) {
     declareAction(cmd.command('start').description('start the node described by a node config file'), {
@@ -24,5 +28,18 @@ export const node: CliCommand = {
       run: async ({ nodeConfig, ...rest }) =>
         (await import('./handler.js')).nodeStartHandler({ ...rest, config: nodeConfig }),
     })
+    declareAction(
+      cmd
+        .command('replay')
+        .description("re-execute a node's stored blocks from genesis and name the first block that differs"),
+      {
+        usage: 'node replay',
+        section: 'node',
+        options: nodeReplayOptions,
+        omitGlobals: ['config'],
+        run: async ({ nodeConfig, ...rest }) =>
+          (await import('./replay.js')).nodeReplayHandler({ ...rest, config: nodeConfig }),
+      },
+    )
   },
 }

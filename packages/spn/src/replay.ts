@@ -1,0 +1,83 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ChainStore, type ReplayedBlock, type ReplayReport, replayChain } from '@rollup-mesh/chain'
+import { BaseError } from '@rollup-mesh/core'
+import { createSerialExecutor, createWasmEngine, genesisWriteSet } from '@rollup-mesh/dual-vm'
+import { parseSPNConfig, type SPNConfigInput } from './config.js'
+import { spnPrecompiles } from './delivery/precompile.js'
+import { spnGenesisAlloc, spnNumericId } from './node.js'
+import { SPNExitTree } from './settlement/exitTree.js'
+
+/** The data dir named by a node config holds no `chain.db`. */
+export class ReplayDataDirError extends BaseError {
+  constructor(path: string) {
+    super(`No chain store at ${path}.`, {
+      code: 'REPLAY_NO_CHAIN_DB',
+      name: 'ReplayDataDirError',
+      metaMessages: ["- Check the config's `dataDir`, or start the node once so it writes its chain."],
+    })
+  }
+}
+
+export type SPNReplayOptions = {
+  /** The SPN's node config (what `mesh node start --config` reads). */
+  config: SPNConfigInput
+  /** Where the scratch chain is written (default a new temporary directory, removed afterwards). */
+  scratchDir?: string
+  /** Called after each replayed block. */
+  onBlock?: (block: ReplayedBlock) => void
+  /** Replay at most up to this block. */
+  toBlock?: bigint
+}
+
+/**
+ * Replays an SPN's stored chain from genesis (chain's `replayChain`) with what an SPN executes blocks with:
+ * the serial executor with WASM and the exit-proof precompile, the genesis of its config (dev accounts,
+ * Mailbox, `alloc`), and its exit tree rebuilt over the scratch store, closing each settlement batch after
+ * the block the node closed it at, so every header's exit root is recomputed too. Delivery deposits are
+ * stored transactions and replay as such. The node's data dir is only read; it may be running.
+ *
+ * @example
+ * ```ts
+ * import { replaySPN } from '@rollup-mesh/spn'
+ *
+ * const report = await replaySPN({ config: JSON.parse(readFileSync('.mesh/spn1/node.json', 'utf8')).config })
+ * report.ok ? console.log(`${report.blocks.length} blocks match`) : console.log(report.firstDifference)
+ * ```
+ */
+export async function replaySPN(options: SPNReplayOptions): Promise<ReplayReport> {
+  const config = parseSPNConfig(options.config)
+  const path = join(config.dataDir, 'chain.db')
+  if (!existsSync(path)) throw new ReplayDataDirError(path)
+  const ownScratch = options.scratchDir === undefined
+  const scratchDir = options.scratchDir ?? mkdtempSync(join(tmpdir(), 'mesh-replay-'))
+  const source = new ChainStore({ path })
+  const scratch = new ChainStore({ path: join(scratchDir, 'chain.db'), history: { blocks: 0 } })
+  try {
+    const spnId = spnNumericId(config)
+    const sourceTree = spnId !== undefined ? new SPNExitTree(source, spnId) : undefined
+    const tree = spnId !== undefined ? new SPNExitTree(scratch, spnId) : undefined
+    const wasm = createWasmEngine()
+    return await replayChain({
+      source,
+      scratch,
+      executor: createSerialExecutor({ wasm, precompiles: spnPrecompiles() }),
+      chainId: BigInt(config.chainId),
+      genesis: genesisWriteSet(spnGenesisAlloc(config)),
+      ...(tree ? { exitRoot: (block) => tree.onBlock(block) } : {}),
+      afterBlock: (n) => {
+        if (!tree || !sourceTree) return
+        // the settlement service closed the open batch after this block (a full batch closes itself)
+        const closed = sourceTree.batch(tree.status.openBatch)
+        if (closed?.toBlock === n) tree.closeBatch()
+      },
+      ...(options.onBlock ? { onBlock: options.onBlock } : {}),
+      ...(options.toBlock !== undefined ? { toBlock: options.toBlock } : {}),
+    })
+  } finally {
+    scratch.close()
+    source.close()
+    if (ownScratch) rmSync(scratchDir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,382 @@
+import { join } from 'node:path'
+import { devAccounts } from '@rollup-mesh/core'
+import type { Hex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import WebSocket from 'ws'
+import { type AbuseRequest, createAbuseGenerator, methodNames } from './malformed.js'
+import { kill, root, rssOf, type Started, sleep, startReady, until, writeJSON } from './processes.js'
+import { call } from './rpcClient.js'
+import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario.js'
+import { startTrafficProcess } from './trafficClient.js'
+
+const CHAIN_ID = 9131
+/** The node's request body / WebSocket message limit (chain's default). */
+const MAX_BODY = 16 * 1024 * 1024
+const ANSWER_LIMIT_MS = 5_000
+const STACK_RE = /\n\s+at \S|at [\w.<>]+ \(\/|node:internal/
+
+type Verdict = { ok: boolean; class: string; detail?: string }
+
+/** Classifies one HTTP answer: a JSON-RPC error (or result) body, or a 4xx, never a stack trace or a 5xx. */
+function judgeHTTP(status: number, text: string): Verdict {
+  if (STACK_RE.test(text)) return { ok: false, class: 'stack-trace', detail: text.slice(0, 300) }
+  if (status >= 500) return { ok: false, class: `http-${status}`, detail: text.slice(0, 300) }
+  if (status >= 400) return { ok: true, class: `http-${status}` }
+  if (status === 204) return { ok: true, class: 'no-content' }
+  return judgeJSON(text)
+}
+
+function judgeJSON(text: string): Verdict {
+  if (STACK_RE.test(text)) return { ok: false, class: 'stack-trace', detail: text.slice(0, 300) }
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return { ok: false, class: 'not-json', detail: text.slice(0, 200) }
+  }
+  const items = Array.isArray(body) ? body : [body]
+  let cls = 'rpc-error'
+  for (const item of items as Record<string, unknown>[]) {
+    if (typeof item !== 'object' || item === null || item.jsonrpc !== '2.0' || !('id' in item))
+      return { ok: false, class: 'not-json-rpc', detail: text.slice(0, 200) }
+    const error = item.error as { code?: unknown; message?: unknown } | undefined
+    if (error) {
+      if (typeof error.code !== 'number' || typeof error.message !== 'string')
+        return { ok: false, class: 'bad-error-object', detail: text.slice(0, 200) }
+      if (error.code === -32603) cls = 'internal-error'
+    } else if (!('result' in item)) return { ok: false, class: 'not-json-rpc', detail: text.slice(0, 200) }
+    else if (cls === 'rpc-error') cls = 'result'
+  }
+  return {
+    ok: cls !== 'internal-error',
+    class: cls,
+    ...(cls === 'internal-error' ? { detail: text.slice(0, 200) } : {}),
+  }
+}
+
+async function sendHTTP(url: string, req: AbuseRequest): Promise<Verdict> {
+  const method = req.httpMethod ?? 'POST'
+  const headers: Record<string, string> = {}
+  const ct = 'contentType' in req ? req.contentType : 'application/json'
+  if (ct !== undefined) headers['content-type'] = ct
+  const body =
+    method === 'GET' || method === 'HEAD'
+      ? undefined
+      : typeof req.body === 'string'
+        ? Buffer.from(req.body)
+        : req.body
+  try {
+    const res = await fetch(url, {
+      method,
+      headers,
+      ...(body ? { body } : {}),
+      signal: AbortSignal.timeout(15_000),
+    })
+    return judgeHTTP(res.status, await res.text())
+  } catch (err) {
+    // An oversized body is answered 413 and the connection closed: the upload may see the close first.
+    if (req.kind === 'huge-string' && req.body.length > MAX_BODY)
+      return { ok: true, class: 'closed-over-limit' }
+    return {
+      ok: false,
+      class: 'transport',
+      detail: `${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`,
+    }
+  }
+}
+
+/** One WebSocket per worker, reopened after the server closes it. */
+class WSClient {
+  private ws: WebSocket | undefined
+  constructor(private readonly url: string) {}
+  private async open(): Promise<WebSocket> {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) return this.ws
+    const ws = new WebSocket(this.url)
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+    })
+    ws.on('error', () => undefined)
+    this.ws = ws
+    return ws
+  }
+  async send(req: AbuseRequest): Promise<Verdict> {
+    let ws: WebSocket
+    try {
+      ws = await this.open()
+    } catch (err) {
+      return { ok: false, class: 'ws-connect', detail: (err as Error).message }
+    }
+    return new Promise<Verdict>((resolve) => {
+      const done = (v: Verdict) => {
+        clearTimeout(timer)
+        ws.off('message', onMessage)
+        ws.off('close', onClose)
+        resolve(v)
+      }
+      const onMessage = (data: WebSocket.RawData) => {
+        const text = data.toString()
+        if (text.includes('"eth_subscription"')) return
+        done(judgeJSON(text))
+      }
+      const onClose = (code: number) => {
+        this.ws = undefined
+        if (code === 1009 || (req.kind === 'huge-string' && req.body.length > MAX_BODY))
+          done({ ok: true, class: `ws-close-${code}` })
+        else done({ ok: false, class: `ws-close-${code}` })
+      }
+      const timer = setTimeout(() => done({ ok: false, class: 'ws-timeout' }), 15_000)
+      ws.on('message', onMessage)
+      ws.on('close', onClose)
+      ws.send(req.body)
+    })
+  }
+  close(): void {
+    this.ws?.terminate()
+  }
+}
+
+/**
+ * rpc-abuse: a node (SPN, from source) gets `requests` hostile HTTP and WebSocket JSON-RPC requests from
+ * `concurrency` workers (`malformed.ts`: random bytes, truncated and deeply nested JSON, wrong envelopes,
+ * ids and parameter types for every method, huge batches and strings, bad raw transactions, wrong HTTP
+ * methods and content types, prototype keys) while four senders keep sending value transfers. Checks:
+ * every answer a JSON-RPC error (or result) or a 4xx, no stack trace, none over 5 s, the transfers keep at
+ * least half their throughput and are all included, the node's memory stays bounded, it still answers.
+ */
+export const rpcAbuse: Scenario = {
+  name: 'rpc-abuse',
+  describe: 'hostile HTTP and WebSocket JSON-RPC requests while valid transfers flow',
+  async run(o: ScenarioOptions): Promise<ScenarioResult> {
+    const started = performance.now()
+    const requests = o.quick ? 600 : 10_000
+    const concurrency = 4
+    const dataDir = join(o.workDir, 'rpc-abuse')
+    const cfg = join(o.workDir, 'rpc-abuse.json')
+    writeJSON(cfg, {
+      spnId: 'spn1',
+      chainId: CHAIN_ID,
+      dataDir,
+      devAccounts: 6,
+      blockTimeMs: 250,
+      logLevel: 'warn',
+      dev: o.dev ?? false,
+    })
+    const failures: string[] = []
+    const figures: Record<string, number | string> = {}
+    let node: Started | undefined
+    try {
+      node = await startReady(
+        [join(root, 'packages/spn/src/bin.ts'), '--config', cfg],
+        join(o.workDir, 'rpc-abuse.log'),
+      )
+      const url = node.ready.rpcUrl as string
+      const wsUrl = node.ready.wsUrl as string
+      const pid = node.pid
+      const keys = devAccounts(6).map((a) => a.privateKey as Hex)
+      const sink = privateKeyToAccount(keys[5] as Hex).address
+      const validTx = await privateKeyToAccount(keys[4] as Hex).signTransaction({
+        chainId: CHAIN_ID,
+        type: 'eip1559',
+        nonce: 0,
+        to: sink,
+        value: 1n,
+        gas: 21_000n,
+        maxFeePerGas: 10n ** 11n,
+        maxPriorityFeePerGas: 1n,
+      })
+      const methods = methodNames()
+      const gen = createAbuseGenerator({ seed: o.seed, methods, validTx, maxBodyBytes: MAX_BODY })
+      const traffic = await startTrafficProcess([
+        join(root, 'test/soak/trafficProcess.ts'),
+        url,
+        String(CHAIN_ID),
+        sink,
+        ...keys.slice(0, 4),
+      ])
+      await sleep(2_000) // senders warm up
+      const baselineRss = rssOf(pid)
+      let stopBase = traffic.measure()
+      await sleep(o.quick ? 6_000 : 15_000)
+      const baseline = stopBase()
+      o.log(
+        `rpc-abuse: baseline ${baseline.perSecond.toFixed(0)} transfers/s, node RSS ${(baselineRss / 2 ** 20).toFixed(0)} MiB; ${requests} hostile requests over ${methods.length} methods`,
+      )
+      let peakRss = baselineRss
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, rssOf(pid))
+      }, 250)
+      const stopAbuse = traffic.measure()
+      const classes = new Map<string, number>()
+      const byKind = new Map<string, number>()
+      const bad: string[] = []
+      let slow = 0
+      let slowest = 0
+      let sent = 0
+      let logged = 0
+      const worker = async () => {
+        const ws = new WSClient(wsUrl)
+        while (sent < requests) {
+          sent++
+          const req = gen.next()
+          byKind.set(req.kind, (byKind.get(req.kind) ?? 0) + 1)
+          const t0 = performance.now()
+          const v = req.transport === 'ws' ? await ws.send(req) : await sendHTTP(url, req)
+          const ms = performance.now() - t0
+          slowest = Math.max(slowest, ms)
+          if (ms > ANSWER_LIMIT_MS) {
+            slow++
+            o.log(
+              `rpc-abuse: slow ${req.kind}/${req.transport} ${(ms / 1000).toFixed(1)} s (${v.class}) ${String(req.body).slice(0, 100)}`,
+            )
+            if (bad.length < 30)
+              bad.push(`${req.kind}/${req.transport} answered in ${(ms / 1000).toFixed(1)} s`)
+          }
+          classes.set(v.class, (classes.get(v.class) ?? 0) + 1)
+          if (!v.ok && bad.length < 30)
+            bad.push(
+              `${req.kind}/${req.transport}: ${v.class} ${v.detail ?? ''} <- ${String(req.body).slice(0, 160)}`,
+            )
+          if (sent % (o.quick ? 100 : 1000) === 0 && sent === ++logged * (o.quick ? 100 : 1000))
+            o.log(`rpc-abuse: ${sent}/${requests}`)
+        }
+        ws.close()
+      }
+      await Promise.all(Array.from({ length: concurrency }, () => worker()))
+      const during = stopAbuse()
+      clearInterval(sampler)
+      // the limits on connections and subscriptions per client
+      const limits = await probeLimits(wsUrl)
+      stopBase = traffic.measure()
+      await traffic.stop()
+      await sleep(1_000)
+      const afterRss = rssOf(pid)
+      // every acknowledged transfer is included: each sender's nonce moved by exactly its acknowledged count
+      const lost: string[] = []
+      await until(
+        async () => {
+          lost.length = 0
+          for (const [addr, n] of traffic.acked) {
+            const nonce = Number(await call(url, 'eth_getTransactionCount', [addr, 'latest']))
+            const expected = (traffic.startNonce.get(addr) ?? 0) + n
+            if (nonce !== expected) lost.push(`${addr}: nonce ${nonce}, expected ${expected}`)
+          }
+          return lost.length === 0
+        },
+        60_000,
+        'every acknowledged transfer to be included',
+      ).catch(() => undefined)
+      const alive = await call(url, 'eth_chainId')
+        .then((c) => Number(c) === CHAIN_ID)
+        .catch(() => false)
+      const ratio = during.perSecond / Math.max(baseline.perSecond, 1e-9)
+      const failed = [...classes].filter(
+        ([c]) =>
+          !['rpc-error', 'result', 'no-content', 'closed-over-limit'].includes(c) &&
+          !c.startsWith('http-4') &&
+          !c.startsWith('ws-close-1009'),
+      )
+      Object.assign(figures, {
+        requests: sent,
+        'answers ok': sent - failed.reduce((s, [, n]) => s + n, 0) - slow,
+        'over 5 s': slow,
+        'slowest ms': Math.round(slowest),
+        'valid tx/s before': Number(baseline.perSecond.toFixed(1)),
+        'valid tx/s during': Number(during.perSecond.toFixed(1)),
+        'throughput kept': Number(ratio.toFixed(2)),
+        'acked txs lost': lost.length,
+        'RSS MiB base/peak/after': `${mib(baselineRss)}/${mib(peakRss)}/${mib(afterRss)}`,
+        classes: [...classes].map(([c, n]) => `${c}:${n}`).join(' '),
+        ...limits.figures,
+      })
+      if (failed.length)
+        failures.push(
+          `answers that are neither a JSON-RPC error nor a 4xx: ${failed.map(([c, n]) => `${c} ×${n}`).join(', ')}`,
+        )
+      failures.push(...bad.slice(0, 10))
+      if (slow) failures.push(`${slow} answers took over 5 s`)
+      if (ratio < 0.5)
+        failures.push(
+          `valid throughput fell to ${(ratio * 100).toFixed(0)}% (${during.perSecond.toFixed(1)} of ${baseline.perSecond.toFixed(1)} tx/s)`,
+        )
+      if (lost.length) failures.push(`acknowledged transfers not included: ${lost.join('; ')}`)
+      if (peakRss > baselineRss + 1024 * 2 ** 20)
+        failures.push(`node memory grew from ${mib(baselineRss)} to ${mib(peakRss)} MiB`)
+      if (!alive) failures.push('the node no longer answers eth_chainId')
+      failures.push(...limits.failures)
+      if (traffic.errors.length)
+        o.log(`rpc-abuse: valid traffic errors: ${traffic.errors.slice(0, 3).join(' | ')}`)
+    } catch (err) {
+      failures.push(`scenario aborted: ${(err as Error).message}`)
+    } finally {
+      kill(node?.pid)
+    }
+    return {
+      scenario: 'rpc-abuse',
+      ok: failures.length === 0,
+      seconds: (performance.now() - started) / 1000,
+      figures,
+      failures,
+    }
+  },
+}
+
+const mib = (b: number) => (b / 2 ** 20).toFixed(0)
+
+/**
+ * Opens WebSocket connections until the server refuses one (the per-client limit), and subscribes on one
+ * connection until subscriptions are refused: both must end in a refusal, never in the node failing.
+ */
+async function probeLimits(wsUrl: string): Promise<{ figures: Record<string, number>; failures: string[] }> {
+  const failures: string[] = []
+  const open: WebSocket[] = []
+  let refusedAt = 0
+  for (let i = 0; i < 400 && !refusedAt; i++) {
+    const ws = new WebSocket(wsUrl)
+    const ok = await new Promise<boolean>((resolve) => {
+      ws.once('open', () => resolve(true))
+      ws.once('error', () => resolve(false))
+      ws.once('unexpected-response', (_req, res) => {
+        resolve(false)
+        res.resume()
+      })
+    })
+    ws.on('error', () => undefined)
+    if (ok) open.push(ws)
+    else refusedAt = i + 1
+  }
+  if (!refusedAt)
+    failures.push('400 WebSocket connections from one client were all accepted (no per-client limit)')
+  const first = open[0]
+  let subscribed = 0
+  let refusedSubs = false
+  if (first) {
+    const batch = Array.from({ length: 1_500 }, (_, i) => ({
+      jsonrpc: '2.0',
+      id: i,
+      method: 'eth_subscribe',
+      params: ['newHeads'],
+    }))
+    const answer = await new Promise<unknown>((resolve) => {
+      const t = setTimeout(() => resolve(undefined), 15_000)
+      first.on('message', (d) => {
+        const text = d.toString()
+        if (text.startsWith('[')) {
+          clearTimeout(t)
+          resolve(JSON.parse(text))
+        }
+      })
+      first.send(JSON.stringify(batch))
+    })
+    if (Array.isArray(answer)) {
+      subscribed = answer.filter((a: { result?: unknown }) => a.result !== undefined).length
+      refusedSubs = answer.some((a: { error?: unknown }) => a.error !== undefined)
+    }
+    if (!refusedSubs)
+      failures.push(
+        `1,500 subscriptions on one connection were all accepted (${subscribed}): no per-connection limit`,
+      )
+  }
+  for (const ws of open) ws.terminate()
+  return { figures: { 'ws conns accepted': open.length, 'subs accepted': subscribed }, failures }
+}

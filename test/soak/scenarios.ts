@@ -1,0 +1,9 @@
+import { crash } from './crash.js'
+import { rpcAbuse } from './rpcAbuse.js'
+import type { Scenario } from './scenario.js'
+
+/** The scenarios `npm run soak` knows, by name, in the order they run by default. */
+export const scenarios: Record<string, Scenario> = {
+  'rpc-abuse': rpcAbuse,
+  crash,
+}
