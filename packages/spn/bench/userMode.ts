@@ -1,7 +1,7 @@
 /**
  * `bench:spn --mode user`: what a user gets (issue [throughput]). The SPN is spn1 of a default `mesh up`
  * (the built CLI, `mesh up --detach` in a fresh data dir: main net running, both SPNs settling, default
- * block time, executor and log level); anvil (default automine unless `--anvil-block-time`) runs the
+ * block time, executor and log level); anvil (1 s interval mining unless `--anvil-block-time`) runs the
  * same workload under the same client afterwards, with the mesh stopped.
  *
  * Workload: N pre-signed ERC20 transfers from S senders, posted as JSON-RPC batches; every sender waits
@@ -48,7 +48,10 @@ export type UserModeOptions = {
   json: boolean
   /** Profile every mesh node (`--cpu-prof`) into this folder; spn1's profile is reported. */
   cpuProfDir?: string | undefined
-  /** anvil's `--block-time` in seconds; undefined = automine (anvil's default). */
+  /**
+   * anvil's `--block-time` in seconds (default 1, interval mining); `auto` = automine, anvil's default,
+   * which stalled here on this workload (262 blocks in 10 minutes with 8,800 transactions pending).
+   */
   anvilBlockTime?: string | undefined
   noAnvil: boolean
 }
@@ -121,7 +124,19 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0
 }
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 const cpuOf = (pids: number[]) => pids.reduce((a, p) => a + treeCpuSeconds(p), 0)
+
+const anvilBlockTime = (o: UserModeOptions) => o.anvilBlockTime ?? '1'
+const anvilMining = (o: UserModeOptions) =>
+  anvilBlockTime(o) === 'auto' ? 'automine' : `--block-time ${anvilBlockTime(o)}`
 
 /** Starts a default mesh (`mesh up --detach`) in `dir`; returns spn1 as the target and a stop function. */
 async function startMesh(
@@ -154,6 +169,12 @@ async function startMesh(
       logFile: spn1.logFile,
     },
     stop: async () => {
+      // A profiled spn1 must exit by itself to write its profile: give it longer than `mesh down` does.
+      if (o.cpuProfDir) {
+        process.kill(spn1.pid, 'SIGTERM')
+        const end = Date.now() + 120_000
+        while (Date.now() < end && isAlive(spn1.pid)) await new Promise((r) => setTimeout(r, 200))
+      }
       await run(process.execPath, [mesh, 'down', '--data-dir', dir])
     },
   }
@@ -165,9 +186,9 @@ async function startAnvil(
 ): Promise<{ target: Target; version: string; stop: () => Promise<void> }> {
   const bin = join(o.root, 'node_modules/.bin/anvil')
   const version = (await promisify(execFile)(bin, ['--version'])).stdout.split('\n')[0] ?? 'anvil'
-  log(`${version}${o.anvilBlockTime ? `, --block-time ${o.anvilBlockTime}` : ', automine'}`)
+  log(`${version}, ${anvilMining(o)}`)
   const args = ['--port', '0', '--chain-id', String(chainId), '--gas-limit', '1000000000']
-  if (o.anvilBlockTime) args.push('--block-time', o.anvilBlockTime)
+  if (anvilBlockTime(o) !== 'auto') args.push('--block-time', anvilBlockTime(o))
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise<string>((resolve, reject) => {
     proc.once('exit', (c) => reject(new Error(`anvil exited ${c}`)))
@@ -261,6 +282,7 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
   const wall0 = Date.now()
   const t0 = performance.now()
   let rejected = 0
+  let retried = 0
   let next = 0
   const poster = async () => {
     while (next < all.length) {
@@ -268,11 +290,21 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
       next += o.batch
       const at = performance.now()
       for (const { raw } of slice) postedAt.set(keccak256(raw), at)
-      const r = await rpc(
-        t.url,
-        slice.map(({ raw }, j) => req('eth_sendRawTransaction', [raw], j)),
-      )
-      for (const x of r) if (x.error) rejected++
+      const body = slice.map(({ raw }, j) => req('eth_sendRawTransaction', [raw], j))
+      // A dropped connection is retried, as viem's transport does (3 times); a transaction that got in on
+      // an earlier try answers `already known` or, once mined, `nonce too low`.
+      let r: Json
+      for (let attempt = 0; ; attempt++) {
+        try {
+          r = await rpc(t.url, body)
+          break
+        } catch (err) {
+          if (attempt === 3) throw err
+          retried++
+        }
+      }
+      for (const x of r)
+        if (x.error && (retried === 0 || !/already known|nonce too low/.test(x.error.message))) rejected++
       for (const { raw } of slice) posted.get(keccak256(raw))!.resolve()
     }
   }
@@ -298,6 +330,7 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
   return {
     txs: o.txs,
     rejected,
+    retriedPosts: retried,
     seconds,
     txPerSec: o.txs / seconds,
     cpuSeconds: cpu,
@@ -339,6 +372,8 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
       try {
         log('running anvil ...')
         results.anvil = await workload(o, anvil.target, Token.abi, Token.bytecode, keys)
+      } catch (err) {
+        log(`anvil failed: ${(err as Error).message}`)
       } finally {
         await anvil.stop()
       }
@@ -357,6 +392,7 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
     'receiptP50Ms',
     'receiptP99Ms',
     'rejected',
+    'retriedPosts',
     'clientCpuSeconds',
     'settlements',
     'proveMsMean',
@@ -365,7 +401,7 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
   const fmt = (v: number | undefined) =>
     v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
   const lines = [
-    `SPN user-mode benchmark: spn1 of a default \`mesh up\` (main net settling) vs ${anvilVersion || 'anvil'} (${o.anvilBlockTime ? `--block-time ${o.anvilBlockTime}` : 'automine'}); ${o.txs} ERC20 transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
+    `SPN user-mode benchmark: spn1 of a default \`mesh up\` (main net settling) vs ${anvilVersion || 'anvil'} (${anvilMining(o)}); ${o.txs} ERC20 transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     [
@@ -387,7 +423,7 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
   if (o.json) {
     const ratio = results.anvil && results.spn ? results.spn.txPerSec! / results.anvil.txPerSec! : null
     process.stdout.write(
-      `${JSON.stringify({ bench: 'spn', mode: 'user', txs: o.txs, senders: o.senders, anvil: anvilVersion, anvilBlockTime: o.anvilBlockTime ?? 'automine', loadAverage: loadavg(), results, spnToAnvilTxPerSec: ratio })}\n`,
+      `${JSON.stringify({ bench: 'spn', mode: 'user', txs: o.txs, senders: o.senders, anvil: anvilVersion, anvilMining: anvilMining(o), loadAverage: loadavg(), results, spnToAnvilTxPerSec: ratio })}\n`,
     )
   }
 }
