@@ -4,6 +4,8 @@ import type { Logger, Startable } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { RPCError, RPCErrorCode } from '../errors.js'
+import type { NodeMetrics } from '../metrics/nodeMetrics.js'
+import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
 import { createHostPolicy, isWildcardHost } from './hostPolicy.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
 import { createOriginPolicy } from './originPolicy.js'
@@ -53,6 +55,8 @@ export type RPCServerOptions = {
   dev?: boolean | undefined
   /** Let the unsafe methods answer on a non-loopback bind too. Default false. */
   allowUnsafe?: boolean | undefined
+  /** The node's metrics: served on `GET /metrics` (same Host and Origin rules), RPC requests counted. */
+  metrics?: NodeMetrics | undefined
   logger?: Logger
 }
 
@@ -272,6 +276,10 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
       res.writeHead(204).end()
       return
     }
+    if (options.metrics && isMetricsRequest(req)) {
+      serveMetrics(options.metrics, res)
+      return
+    }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST')
       refuse(res, 405, RPCErrorCode.invalidRequest, 'use POST')
@@ -330,6 +338,7 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
         })
         return
       }
+      options.metrics?.countRequests(payload, methods)
       dispatchRPC(payload, methods, {}, { maxBatchSize, log, unsafe }).then(
         (out) => {
           if (out === undefined) res.writeHead(204).end()
@@ -367,6 +376,7 @@ export function createRPCServer(methods: RPCMethods, options: RPCServerOptions =
         )
         return
       }
+      options.metrics?.countRequests(payload, methods)
       dispatchRPC(payload, methods, { connection }, { maxBatchSize, log, unsafe }).then(
         (out) => {
           if (out !== undefined && ws.readyState === ws.OPEN) ws.send(JSON.stringify(out))
