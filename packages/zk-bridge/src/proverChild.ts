@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import type { BaseError } from '@rollup-mesh/core'
 import type { SettlementBatch } from './exit-tree.js'
-import { proveSettlement, setZkThreadsIdleTimeout } from './prover.js'
+import { getSettlementArtifacts, proveSettlement, setZkThreadsIdleTimeout } from './prover.js'
 import type { ProverRequest, ProverResponse } from './proverMessages.js'
 
 /** Every thread of this process at `niceness` (Linux keeps a nice value per thread; elsewhere the process). */
@@ -35,7 +35,11 @@ process.on('message', (msg: ProverRequest) => {
   if (msg.type === 'init') {
     lowerPriority(msg.niceness)
     setZkThreadsIdleTimeout(msg.threadsIdleMs)
-    send({ type: 'ready', pid: process.pid })
+    // Loaded (and checked against the manifest) before the first proof is asked for.
+    getSettlementArtifacts().then(
+      () => send({ type: 'ready', pid: process.pid }),
+      () => send({ type: 'ready', pid: process.pid }),
+    )
     return
   }
   if (msg.type !== 'prove') return

@@ -27,6 +27,8 @@ export type ProverProcess = Prover<SettlementBatch> & {
   readonly pid: number | undefined
   /** The nice value the child was given (undefined before the first proof). */
   readonly niceness: number | undefined
+  /** Starts the child now (loading snarkjs and the artifacts), so the first proof does not wait for it. */
+  warm(): Promise<void>
   /** Stops the child (by pid); proofs in flight reject with `ProverProcessError`. */
   close(): Promise<void>
 }
@@ -83,7 +85,8 @@ export function createProverProcess(init: ProverProcessOptions = {}): ProverProc
       new URL(fromSource ? './proverChild.ts' : './proverChild.js', import.meta.url),
     )
     const proc = fork(entry, [], {
-      execArgv: fromSource ? ['--import', 'tsx', '--conditions', 'source'] : [],
+      // From TypeScript sources (tests) the child loads through tsx, resolved here (not from its cwd).
+      execArgv: fromSource ? ['--import', import.meta.resolve('tsx'), '--conditions', 'source'] : [],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     })
@@ -171,6 +174,11 @@ export function createProverProcess(init: ProverProcessOptions = {}): ProverProc
       } finally {
         options.signal?.removeEventListener('abort', onAbort)
       }
+    },
+    async warm() {
+      ready ??= start()
+      await ready
+      if (pending.size === 0) armIdle()
     },
     async close() {
       await stopChild()

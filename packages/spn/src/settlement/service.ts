@@ -382,6 +382,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
         'settlement service started',
       )
       started = true
+      processProver?.warm().catch((err: unknown) => log.warn({ err: String(err) }, 'prover did not start'))
       lastCut = Date.now()
       unsubscribe = opts.chain.events.on('block', (b) => {
         if (b.txs.length > 0) active = true
@@ -391,7 +392,6 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     async stop() {
       started = false
       unsubscribe?.()
-      // Closing the prover ends a proof in flight at once (its round fails and is redone after a restart).
       await Promise.all([loop.stop(), processProver?.close()])
       await releaseZkThreads()
     },
