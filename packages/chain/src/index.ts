@@ -46,6 +46,14 @@ export {
   type MempoolEvents,
   type MempoolOptions,
 } from './mempool.js'
+export { measureBlockStages } from './metrics/blockStages.js'
+export {
+  type BlockStage,
+  createNodeMetrics,
+  type NodeMetrics,
+  type NodeMetricsInit,
+} from './metrics/nodeMetrics.js'
+export { isMetricsRequest, METRICS_CONTENT_TYPE, serveMetrics } from './metrics/serveMetrics.js'
 export {
   type ChainNode,
   type ChainNodeInit,

@@ -11,6 +11,9 @@
  *   npm run bench:spn -- [--txs 3000] [--senders 50] [--block-time 500] [--batch 500]
  *     [--executor serial|parallel] [--recipients fresh|next-sender] [--warmup 2000] [--rounds 3] [--no-anvil]
  *     [--json]
+ *   npm run bench:spn -- --mode user [--txs 10000] [--senders 200] [--cpu-prof DIR] [--anvil-block-time S]
+ *     what a user gets: spn1 of a default `mesh up` (main net settling) and anvil, each sender waiting
+ *     on its receipts with viem (see userMode.ts)
  */
 import '@rollup-mesh/core/polyfill'
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -36,6 +39,7 @@ import {
   type TransactionSerializableEIP1559,
 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
+import { runUserMode } from './userMode.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC replies are indexed freely here
 type Json = any
@@ -55,8 +59,13 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'tuned' },
+    'cpu-prof': { type: 'string' },
+    'anvil-block-time': { type: 'string' },
   },
 })
+if (values.mode !== 'tuned' && values.mode !== 'user')
+  throw new Error(`--mode: expected tuned or user, got ${values.mode}`)
 const N = Number(values.txs)
 if (values.recipients !== 'fresh' && values.recipients !== 'next-sender')
   throw new Error(`--recipients: expected fresh or next-sender, got ${values.recipients}`)
@@ -517,7 +526,22 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+const entry =
+  values.mode === 'user'
+    ? () =>
+        runUserMode({
+          root,
+          txs: N,
+          senders: S,
+          batch: BATCH,
+          inflight: INFLIGHT,
+          json: values.json,
+          cpuProfDir: values['cpu-prof'],
+          anvilBlockTime: values['anvil-block-time'],
+          noAnvil: values['no-anvil'],
+        })
+    : main
+entry().catch((err) => {
   log(String(err?.stack ?? err))
   process.exit(1)
 })

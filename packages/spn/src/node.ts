@@ -131,7 +131,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
       }
     },
     genesis: () => spnSystemAlloc(config),
-    services: ({ chain, store, p2p }) => {
+    services: ({ chain, store, p2p, metrics }) => {
       // the exit tree, settlement and delivery, as built before the node skeleton existed
       const exitTree = spnId !== undefined ? new SPNExitTree(store, spnId, logger) : undefined
       exitTree?.attach(chain)
@@ -148,6 +148,10 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
               intervalMs: config.settlement.intervalMs,
               idleIntervalMs: config.settlement.idleIntervalMs,
               pollMs: config.settlement.pollMs,
+              maxProverShare: config.settlement.maxProverShare,
+              proverProcess: config.settlement.proverProcess,
+              proverNiceness: config.settlement.proverNiceness,
+              metrics,
               ...(config.settlement.settlementAddress
                 ? { settlementAddress: config.settlement.settlementAddress }
                 : {}),

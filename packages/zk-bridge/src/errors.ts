@@ -52,3 +52,18 @@ export class SettlementWitnessError extends BaseError {
     })
   }
 }
+
+/** The settlement prover's child process failed to start, died, or was closed before it answered. */
+export class ProverProcessError extends BaseError {
+  constructor({ reason, cause }: { reason: string; cause?: unknown }) {
+    super(`The settlement prover process failed: ${reason}`, {
+      code: 'ZK_PROVER_PROCESS',
+      name: 'ProverProcessError',
+      cause,
+      metaMessages: [
+        '- The next proof starts a new prover process.',
+        '- Proving in-process instead: `proverProcess: false` in the settlement config.',
+      ],
+    })
+  }
+}

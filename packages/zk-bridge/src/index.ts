@@ -11,7 +11,12 @@ export {
   type VerificationKey,
   writeArtifactFile,
 } from './artifacts.js'
-export { ArtifactMismatchError, ArtifactNotFoundError, SettlementWitnessError } from './errors.js'
+export {
+  ArtifactMismatchError,
+  ArtifactNotFoundError,
+  ProverProcessError,
+  SettlementWitnessError,
+} from './errors.js'
 // The exit tree, leaves and Poseidon (also importable alone, without snarkjs, as `@rollup-mesh/zk-bridge/exits`).
 export * from './exits.js'
 export {
@@ -29,3 +34,9 @@ export {
   setZkThreadsIdleTimeout,
   verifySettlement,
 } from './prover.js'
+export {
+  createProverProcess,
+  defaultProverProcessOptions,
+  type ProverProcess,
+  type ProverProcessOptions,
+} from './proverProcess.js'

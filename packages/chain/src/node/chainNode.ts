@@ -4,6 +4,8 @@ import type { DevAccount, Logger, Startable } from '@rollup-mesh/core'
 import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
+import { measureBlockStages } from '../metrics/blockStages.js'
+import { createNodeMetrics, type NodeMetrics } from '../metrics/nodeMetrics.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
 import { createAccessListMethods } from '../rpc/accessList.js'
 import { createBlockQueryMethods } from '../rpc/blockQueries.js'
@@ -42,6 +44,8 @@ export type NodeComponents<C extends ChainNodeConfig, N extends NodeNetwork> = {
   devAccounts: readonly DevAccount[]
   /** The libp2p host once started (`p2p.enabled`). */
   p2p(): N | undefined
+  /** The node's Prometheus metrics (`GET /metrics`); services register theirs in `metrics.registry`. */
+  metrics: NodeMetrics
 }
 
 /** The components plus the node's services (what `methods`, `info` and `network` see). */
@@ -166,6 +170,12 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
   store.setHistoryBusy(() => chain.mempool.size > 0)
   const dev = devAccountsOf(config)
   let p2p: N | undefined
+  const metrics = createNodeMetrics({
+    chain,
+    peers: () => p2p?.getPeers().length ?? 0,
+    labels: { chain_id: String(config.chainId) },
+  })
+  measureBlockStages(chain, metrics)
   const components: NodeComponents<C, N> = {
     config,
     chain,
@@ -174,6 +184,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     logger,
     devAccounts: dev,
     p2p: () => p2p,
+    metrics,
   }
   const services = (init.services?.(components) ?? {}) as S
   const context: NodeContext<C, N, S> = { ...components, services }
@@ -212,7 +223,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       ...(config.dev ? createStateDumpMethods(chain) : {}),
       ...init.methods?.(context),
     },
-    { ...config.rpc, dev: config.dev, logger },
+    { ...config.rpc, dev: config.dev, metrics, logger },
   )
   let started = false
 
@@ -276,6 +287,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       await chain.idle()
       await p2p?.stop()
       await rpc.stop()
+      metrics.close()
       chain.mempool.flushNow()
       await vm.executor.close?.()
       await decoder.close()

@@ -4,6 +4,8 @@ import type { Logger, Startable } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { RPCError, RPCErrorCode } from '../errors.js'
+import type { NodeMetrics } from '../metrics/nodeMetrics.js'
+import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
 import { createHostPolicy, isWildcardHost } from './hostPolicy.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
 import {
@@ -64,6 +66,8 @@ export type RPCServerOptions = {
   allowUnsafe?: boolean | undefined
   /** Nesting depth, WebSocket connections per client, subscriptions per connection, error length (`limits.ts`). */
   limits?: Partial<RPCLimits> | undefined
+  /** The node's metrics: served on `GET /metrics` (same Host and Origin rules), RPC requests counted. */
+  metrics?: NodeMetrics | undefined
   logger?: Logger
 }
 
@@ -286,6 +290,10 @@ export function createRPCServer(served: RPCMethods, options: RPCServerOptions = 
       res.writeHead(204).end()
       return
     }
+    if (options.metrics && isMetricsRequest(req)) {
+      serveMetrics(options.metrics, res)
+      return
+    }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST')
       refuse(res, 405, RPCErrorCode.invalidRequest, 'use POST')
@@ -348,6 +356,7 @@ export function createRPCServer(served: RPCMethods, options: RPCServerOptions = 
         send(res, 200, errorResponse(null, tooDeepError(limits.maxDepth), log))
         return
       }
+      options.metrics?.countRequests(payload, methods)
       dispatchRPC(payload, methods, {}, { maxBatchSize, log, unsafe }).then(
         (out) => {
           if (out === undefined) res.writeHead(204).end()
@@ -389,6 +398,7 @@ export function createRPCServer(served: RPCMethods, options: RPCServerOptions = 
         ws.send(JSON.stringify(errorResponse(null, tooDeepError(limits.maxDepth), log)))
         return
       }
+      options.metrics?.countRequests(payload, methods)
       dispatchRPC(payload, methods, { connection }, { maxBatchSize, log, unsafe }).then(
         (out) => {
           if (out !== undefined && ws.readyState === ws.OPEN) ws.send(JSON.stringify(out))

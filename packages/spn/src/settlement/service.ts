@@ -4,6 +4,7 @@ import {
   type Chain,
   encodeGroth16Proof,
   encodeSettlementHeader,
+  type NodeMetrics,
   publicSignalsToUint,
   type SettlementHeader,
   settlementHashField,
@@ -23,7 +24,13 @@ import {
   createSimulatedEnclave,
   type SimulatedEnclave,
 } from '@rollup-mesh/tee-attest'
-import { ExitTree, proveSettlement, releaseZkThreads, setZkThreadsIdleTimeout } from '@rollup-mesh/zk-bridge'
+import {
+  createProverProcess,
+  createSettlementProver,
+  ExitTree,
+  releaseZkThreads,
+  setZkThreadsIdleTimeout,
+} from '@rollup-mesh/zk-bridge'
 import {
   type Address,
   bytesToHex,
@@ -37,12 +44,14 @@ import {
   numberToHex,
   type PublicClient,
   parseEventLogs,
-  BaseError as ViemBaseError,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { createRoundLoop } from '../rounds.js'
+import { defaultSettlementCadence, settlementDue } from './cadence.js'
 import { SettlementBlocksMissingError, SettlementExitRootMismatchError } from './errors.js'
 import type { SettlementBatchRange, SPNExitTree } from './exitTree.js'
+import { revertReason } from './revertReason.js'
+import { createSettlementMetrics } from './settlementMetrics.js'
 import { headerOfRow, openSettlementRecords, type SettlementRow } from './settlementRecords.js'
 
 /** The main net's `Settlement` system contract (packages/mainnet's genesis). */
@@ -67,6 +76,13 @@ export type SettlementServiceOptions = {
    * state less often; any transaction brings back `intervalMs`, and a waiting message settles at once.
    */
   idleIntervalMs?: number
+  /** The most of the wall time proofs of batches without messages may take (default 0.25; `cadence.ts`). */
+  maxProverShare?: number
+  /** Prove in a child process (default true) at `proverNiceness` (default 10) below the node's priority. */
+  proverProcess?: boolean
+  proverNiceness?: number
+  /** The node's metrics: settlements proved, submitted and accepted, proof times. */
+  metrics?: NodeMetrics
   /** How often the service looks for work (default 250 ms): waiting messages settle on the next look. */
   pollMs?: number
   /** The executor build that is measured (default dual-vm's dist/). */
@@ -99,13 +115,6 @@ export function defaultExecutorDir(): string {
   return join(dirname(dirname(entry)), 'dist')
 }
 
-function revertReason(error: unknown): string | undefined {
-  if (!(error instanceof ViemBaseError)) return undefined
-  const text = `${error.details ?? ''}\n${error.shortMessage}\n${error.message}`
-  const m = /reverted(?: with reason string)?:? '?([^'\n]+)'?/.exec(text)
-  return m?.[1]?.trim()
-}
-
 /**
  * The SPN settlement service (DESIGN §4): every `intervalMs`, or as soon as messages wait, it closes the
  * exit tree's open batch, builds the settlement header for its blocks, proves it (zk-bridge), attests it
@@ -134,8 +143,15 @@ function revertReason(error: unknown): string | undefined {
 export function createSettlementService(opts: SettlementServiceOptions): SettlementService {
   const log = (opts.logger ?? createSilentLogger()).child({ module: 'settlement' })
   const records = openSettlementRecords(opts.chain.store)
-  const intervalMs = opts.intervalMs ?? 2000
-  const idleIntervalMs = Math.max(intervalMs, opts.idleIntervalMs ?? 10_000)
+  const intervalMs = opts.intervalMs ?? defaultSettlementCadence.intervalMs
+  const idleIntervalMs = Math.max(intervalMs, opts.idleIntervalMs ?? defaultSettlementCadence.idleIntervalMs)
+  const maxProverShare = opts.maxProverShare ?? defaultSettlementCadence.maxProverShare
+  const cadence = { intervalMs, idleIntervalMs, maxProverShare }
+  const processProver =
+    opts.proverProcess === false ? undefined : createProverProcess({ niceness: opts.proverNiceness ?? 10 })
+  const prover = processProver ?? createSettlementProver()
+  let lastProveMs = 0
+  const counters = createSettlementMetrics(opts.metrics)
   const pollMs = opts.pollMs ?? 250
   const settlementAddress = opts.settlementAddress ?? SYSTEM_ADDRESSES.mainnet.settlement
   const account = privateKeyToAccount(opts.operatorKey)
@@ -196,7 +212,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       },
       'proving settlement',
     )
-    const proof: Groth16Proof = await proveSettlement(
+    const proof: Groth16Proof = await prover.prove(
       { ...zk, settlementHash: settlementHashField(header) },
       {
         onProgress: (p) =>
@@ -204,6 +220,8 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       },
     )
     const provedMs = Math.round(performance.now() - started)
+    lastProveMs = provedMs
+    counters.proved(provedMs / 1000, messages.length)
     const quote = await (enclave as SimulatedEnclave).attest(settlementReportData(header))
     log.info(
       { batch: batch.index, provedMs, headerHash: settlementHeaderHash(header) },
@@ -259,6 +277,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     }
     const hash = await wallet.sendTransaction({ account, chain: mainnet, to: settlementAddress, data, gas })
     records.setTxHash(row.batch, hash)
+    counters.submitted()
     log.info({ batch: row.batch, tx: hash }, 'settlement submitted')
     const receipt = await pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 100 })
     if (receipt.status === 'success') return accepted(row, receipt.logs)
@@ -268,6 +287,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
   function accepted(row: SettlementRow, logs: Parameters<typeof parseEventLogs>[0]['logs']): void {
     const ev = parseEventLogs({ abi: settlementSubmitAbi, eventName: 'SettlementAccepted', logs })[0]
     markAccepted(row.batch)
+    counters.accepted()
     lastRejection = ''
     log.info(
       {
@@ -307,8 +327,15 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
         // A dev snapshot is outstanding: blocks stay on the node until it is reverted or the node restarts,
         // so `evm_revert` can always rewind them.
         if (opts.chain.snapshots.oldestBlock() !== undefined) return
-        const waiting = opts.exitTree.status.openCount > 0
-        if (!waiting && Date.now() - lastCut < (active ? intervalMs : idleIntervalMs)) return
+        const state = {
+          now: Date.now(),
+          lastCut,
+          waiting: opts.exitTree.status.openCount,
+          active,
+          backlog: opts.chain.mempool.size,
+          lastProveMs,
+        }
+        if (!settlementDue(state, cadence)) return
         const closed = opts.exitTree.closeBatch()
         if (!closed) return
         lastCut = Date.now()
@@ -355,6 +382,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
         'settlement service started',
       )
       started = true
+      processProver?.warm().catch((err: unknown) => log.warn({ err: String(err) }, 'prover did not start'))
       lastCut = Date.now()
       unsubscribe = opts.chain.events.on('block', (b) => {
         if (b.txs.length > 0) active = true
@@ -364,7 +392,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     async stop() {
       started = false
       unsubscribe?.()
-      await loop.stop()
+      await Promise.all([loop.stop(), processProver?.close()])
       await releaseZkThreads()
     },
     isStarted: () => started,

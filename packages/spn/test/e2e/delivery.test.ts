@@ -145,6 +145,9 @@ describe('cross-SPN delivery (main net + 2 SPNs, child processes over libp2p)', 
           operatorKey: (i === 0 ? operator1 : operator2).privateKey,
           intervalMs: 2000,
           executorDir,
+          // The prover's own process at the node's priority: the test machine is shared and loaded, and a
+          // lowered prover waits for everyone else's processes (the priority itself is zk-bridge's test).
+          proverNiceness: 0,
         },
       }
     await startSPN('spn1', addrs(procs.mainnet))

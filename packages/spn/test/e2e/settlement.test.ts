@@ -175,6 +175,9 @@ describe('SPN settlement to the main net (child processes)', () => {
         operatorKey: operator.privateKey,
         intervalMs: 3000,
         executorDir,
+        // The prover's own process at the node's priority: the test machine is shared and loaded, and a
+        // lowered prover waits for everyone else's processes (the priority itself is zk-bridge's test).
+        proverNiceness: 0,
       },
     }
     spn = await startSPN()

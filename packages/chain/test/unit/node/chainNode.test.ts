@@ -225,6 +225,28 @@ describe('createChainNode', () => {
     await again.stop()
   })
 
+  it('serves its own Prometheus metrics on GET /metrics', async () => {
+    const node = createChainNode({
+      role: 'test',
+      config: config('metrics'),
+      logger,
+      clientVersion: 'test/0',
+      vm: vm([]),
+    })
+    await node.start()
+    try {
+      await call(node, 'eth_chainId')
+      const res = await fetch(`${node.rpcUrl}/metrics`)
+      expect(res.status).toBe(200)
+      const text = await res.text()
+      expect(text).toMatch(/^mesh_rpc_requests_total\{[^}]*method="eth_chainId"[^}]*\} 1$/m)
+      expect(text).toMatch(/^mesh_head_block_number\{chain_id="31337"\} \d+$/m)
+      expect(text).toMatch(/^mesh_p2p_peers\{chain_id="31337"\} 0$/m)
+    } finally {
+      await node.stop()
+    }
+  })
+
   it('closes the store when stopped without being started', async () => {
     const cfg = config('unstarted')
     const node = createChainNode({

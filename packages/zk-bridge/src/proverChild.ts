@@ -1,0 +1,58 @@
+/**
+ * The settlement prover's child process (started by `proverProcess.ts:createProverProcess`): lowers its
+ * own threads' OS priority, then proves each batch the parent sends over IPC with `proveSettlement` and
+ * answers with the proof, progress or a coded error. It exits when the parent goes (IPC disconnect).
+ */
+import '@rollup-mesh/core/polyfill'
+import { readdirSync } from 'node:fs'
+import { setPriority } from 'node:os'
+import type { BaseError } from '@rollup-mesh/core'
+import type { SettlementBatch } from './exit-tree.js'
+import { getSettlementArtifacts, proveSettlement, setZkThreadsIdleTimeout } from './prover.js'
+import type { ProverRequest, ProverResponse } from './proverMessages.js'
+
+/** Every thread of this process at `niceness` (Linux keeps a nice value per thread; elsewhere the process). */
+function lowerPriority(niceness: number): void {
+  let tids: number[] = []
+  try {
+    tids = readdirSync('/proc/self/task').map(Number)
+  } catch {
+    tids = [process.pid]
+  }
+  for (const tid of tids) {
+    try {
+      setPriority(tid, niceness)
+    } catch {
+      // a thread that already exited, or a priority the OS refuses: the rest still run lower
+    }
+  }
+}
+
+const send = (msg: ProverResponse) => process.send?.(msg)
+
+process.on('disconnect', () => process.exit(0))
+process.on('message', (msg: ProverRequest) => {
+  if (msg.type === 'init') {
+    lowerPriority(msg.niceness)
+    setZkThreadsIdleTimeout(msg.threadsIdleMs)
+    // Loaded (and checked against the manifest) before the first proof is asked for.
+    getSettlementArtifacts().then(
+      () => send({ type: 'ready', pid: process.pid }),
+      () => send({ type: 'ready', pid: process.pid }),
+    )
+    return
+  }
+  if (msg.type !== 'prove') return
+  const batch: SettlementBatch = msg.batch
+  proveSettlement(batch, { onProgress: (p) => send({ type: 'progress', id: msg.id, progress: p }) }).then(
+    (proof) => send({ type: 'proof', id: msg.id, proof }),
+    (err: unknown) => {
+      const e = err as Partial<BaseError> & Error
+      send({
+        type: 'error',
+        id: msg.id,
+        error: { name: e.name ?? 'Error', code: e.code, message: e.message, shortMessage: e.shortMessage },
+      })
+    },
+  )
+})
