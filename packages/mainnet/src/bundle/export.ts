@@ -69,10 +69,12 @@ export async function exportProofBundle(params: {
   const commit = await exportBundleCommit(params.mainnet, BigInt(acceptance.mainnet.blockNumber))
   const registered = await readSPN(params.mainnet, srcSpn)
   // the node that served the header signed it: the bundle names that signer (`mainnet-header-signature`)
-  const validator: Address = await recoverHeaderSigner(
-    acceptance.mainnet.network,
-    decodeHeader(hexToBytes(acceptance.mainnet.signedHeader)),
-  )
+  const validator = (
+    await recoverHeaderSigner(
+      acceptance.mainnet.network,
+      decodeHeader(hexToBytes(acceptance.mainnet.signedHeader)),
+    )
+  ).toLowerCase() as Address
   return {
     kind: 'rollup-mesh/proof-bundle',
     version: PROOF_BUNDLE_VERSION,
