@@ -71,7 +71,8 @@ export const upOptions = {
   }),
   hosts: option({
     flag: '--hosts <ips>',
-    description: 'with --export-configs: the IPv4 address of each network, in order (mainnet, spn1, …)',
+    description:
+      'with --export-configs: the IPv4 address of each network, in order (mainnet, mainnet-v1… with --validators, spn1, …)',
     type: text.optional(),
   }),
   rpcHost: option({
