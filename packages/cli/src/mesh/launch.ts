@@ -1,4 +1,7 @@
 import { mkdirSync } from 'node:fs'
+import { devAccounts } from '@rollup-mesh/core'
+import type { Hex } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
 import type { Out } from '../output.js'
 import type { PlannedNode } from './plan.js'
 import { rpcRequest } from './rpc.js'
@@ -22,6 +25,12 @@ export async function waitHealthy(name: string, rpcUrl: string, timeoutMs = 20_0
       await new Promise((r) => setTimeout(r, 100))
     }
   }
+}
+
+/** A main-net config's validator address: its `validatorKey`, else the node's default (dev account 0). */
+export function validatorAddressOf(config: Record<string, unknown>): string {
+  const key = typeof config.validatorKey === 'string' ? config.validatorKey : devAccounts(1)[0]!.privateKey
+  return privateKeyToAddress(key as Hex).toLowerCase()
 }
 
 /**
@@ -48,6 +57,7 @@ export async function launchNode(
     vms: Array.isArray(info.vms) ? info.vms : p.file.vms,
     ...(info.contracts && typeof info.contracts === 'object' ? { contracts: info.contracts } : {}),
     ...(p.file.role ? { role: p.file.role } : {}),
+    ...(p.kind === 'mainnet' ? { validator: validatorAddressOf(p.file.config) } : {}),
     rpcUrl: ready.rpcUrl,
     wsUrl: ready.wsUrl,
     pid: s.pid,

@@ -19,9 +19,10 @@ type P2PSection = { enabled?: boolean; listen?: string[]; bootstrap?: string[]; 
 
 /**
  * Wires the mesh's libp2p network before any node starts: each node keeps (or gets) a fixed listen port
- * on its host and its persistent peer id (the key in its data dir), and every SPN bootstraps to the main
- * net and to every other SPN (SPNs fetch each other's exit batches directly). Fixed ports and ids make
- * the multiaddrs known up front, so the configs also work for `mesh node start` on other hosts.
+ * on its host and its persistent peer id (the key in its data dir); every SPN bootstraps to the main net
+ * and to every other SPN (SPNs fetch each other's exit batches directly), and the main net's validators
+ * bootstrap to each other. Fixed ports and ids make the multiaddrs known up front, so the configs also
+ * work for `mesh node start` on other hosts.
  */
 export async function wireP2P(plan: PlannedNode[], hosts: Map<string, string> = new Map()): Promise<void> {
   const addrs = new Map<string, string>()
@@ -38,9 +39,9 @@ export async function wireP2P(plan: PlannedNode[], hosts: Map<string, string> = 
   }
   for (const p of plan) {
     const section = p.file.config.p2p as P2PSection
-    section.bootstrap =
-      p.kind === 'mainnet'
-        ? []
-        : plan.filter((o) => o.name !== p.name).map((o) => addrs.get(o.name) as string)
+    // main-net validators bootstrap to each other (none for a single one); SPNs to every other node
+    section.bootstrap = plan
+      .filter((o) => o.name !== p.name && (p.kind === 'spn' || o.kind === 'mainnet'))
+      .map((o) => addrs.get(o.name) as string)
   }
 }

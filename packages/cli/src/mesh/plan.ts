@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { MAINNET_NETWORK, parseConfig, spnNetworkName, z } from '@rollup-mesh/core'
 import { MeshCliError } from '../errors.js'
 import type { NodeKind } from './state.js'
+import { localValidators } from './validatorKeys.js'
 
 /** Chain ids: the main net is 900 (its package's default), SPN n is 9000 + n. */
 export const MAINNET_CHAIN_ID = 900
@@ -59,6 +60,11 @@ export type PlanOptions = {
   /** Run the main net too (network `mainnet`, listed first). */
   mainnet?: boolean | undefined
   /**
+   * Main-net validator processes (1–16, default 1). Validator 0 is network `mainnet`, validator i
+   * `mainnet-v<i>`; with more than one, each config carries the shared `consensus` section.
+   */
+  validators?: number | undefined
+  /**
    * Every node's RPC exposure (bind address, browser origins, extra Host names, unsafe methods on a
    * non-loopback bind). Unlike the other run-time fields these are not kept from an earlier run: what
    * this run says (or the safe defaults) is what every node gets, so a node never stays exposed unnoticed.
@@ -111,33 +117,40 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
       }
   }
   if (options.mainnet) {
-    const nodeDir = join(options.dataDir, MAINNET_NETWORK)
-    const configFile = join(nodeDir, 'node.json')
-    const resumed = existsSync(configFile)
-    const file: NodeFile = resumed
-      ? parseConfig(nodeFileSchema, JSON.parse(readFileSync(configFile, 'utf8')), configFile)
-      : {
-          kind: 'mainnet',
-          network: MAINNET_NETWORK,
-          vms: ['evm'],
-          role: 'coordination',
-          config: {
-            chainId: MAINNET_CHAIN_ID,
-            dataDir: '.',
-            genesisTimestamp,
-            logLevel: options.logLevel ?? 'info',
-          },
-        }
-    runtime(file.config, options.spns)
-    nodes.push({
-      name: MAINNET_NETWORK,
-      kind: 'mainnet',
-      configFile,
-      nodeDir,
-      logFile: join(nodeDir, 'node.log'),
-      file,
-      resumed,
-    })
+    const count = options.validators ?? 1
+    const validators = count > 1 ? localValidators(count) : []
+    for (let v = 0; v < count; v++) {
+      const name = validatorNetworkName(v)
+      const nodeDir = join(options.dataDir, name)
+      const configFile = join(nodeDir, 'node.json')
+      const resumed = existsSync(configFile)
+      const file: NodeFile = resumed
+        ? parseConfig(nodeFileSchema, JSON.parse(readFileSync(configFile, 'utf8')), configFile)
+        : {
+            kind: 'mainnet',
+            network: name,
+            vms: ['evm'],
+            role: count > 1 ? `validator ${v}` : 'coordination',
+            config: {
+              chainId: MAINNET_CHAIN_ID,
+              dataDir: '.',
+              genesisTimestamp,
+              logLevel: options.logLevel ?? 'info',
+              ...(count > 1 ? validatorConfig(validators, v) : {}),
+            },
+          }
+      if (resumed) checkValidatorCount(file, count, configFile)
+      runtime(file.config, options.spns + v)
+      nodes.push({
+        name,
+        kind: 'mainnet',
+        configFile,
+        nodeDir,
+        logFile: join(nodeDir, 'node.log'),
+        file,
+        resumed,
+      })
+    }
   }
   for (let i = 1; i <= options.spns; i++) {
     const name = spnNetworkName(i)
@@ -175,6 +188,39 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
     nodes.push({ name, kind: 'spn', configFile, nodeDir, logFile: join(nodeDir, 'node.log'), file, resumed })
   }
   return nodes
+}
+
+/** Network name of main-net validator `i`: `mainnet` for validator 0 (what SPNs and commands use), `mainnet-v<i>` after. */
+export function validatorNetworkName(i: number): string {
+  return i === 0 ? MAINNET_NETWORK : `${MAINNET_NETWORK}-v${i}`
+}
+
+/**
+ * Validator `v`'s own config fields in a main net of several: its secp256k1 key (dev account v), one
+ * governance for all (dev account 0, so every validator builds the same genesis), and the shared
+ * `consensus` section (every validator's genesis entry, this one's BLS seed).
+ */
+function validatorConfig(validators: ReturnType<typeof localValidators>, v: number): Record<string, unknown> {
+  const self = validators[v]!
+  return {
+    validatorKey: self.key,
+    governance: validators[0]!.entry.address,
+    consensus: { validators: validators.map((x) => x.entry), blsSeed: self.blsSeed },
+  }
+}
+
+/** A resumed main net keeps its validator set: another count needs a fresh one (a new genesis). */
+function checkValidatorCount(file: NodeFile, count: number, configFile: string): void {
+  const consensus = file.config.consensus as { validators?: unknown[] } | undefined
+  const had = consensus?.validators?.length ?? 1
+  if (had !== count)
+    throw new MeshCliError(`This mesh's main net has ${had} validator(s); --validators asks for ${count}.`, {
+      code: 'MESH_VALIDATORS_CHANGED',
+      metaMessages: [
+        `- ${configFile} fixes the genesis validator set.`,
+        `- Start over with \`mesh up --fresh --validators ${count}\`, or keep --validators ${had}.`,
+      ],
+    })
 }
 
 export function writeNodeFile(path: string, file: NodeFile): void {

@@ -15,6 +15,8 @@ const networkStateSchema = z.object({
   chainId: z.number(),
   vms: z.array(z.string()),
   role: z.string().optional(),
+  /** A main-net node: its validator's address (`mesh up --validators N` runs N of them). */
+  validator: z.string().optional(),
   /** System contract addresses the node reports (the main net's registry, settlement, mailbox…). */
   contracts: z.record(z.string(), z.string()).optional(),
   rpcUrl: z.string(),

@@ -380,6 +380,23 @@ describe('mesh CLI against a real mesh', () => {
     expect(bridgeTx).toMatch(/^0x[0-9a-f]{64}$/)
     const file = join(dir, 'bundle.json')
     const ex = await mesh(['proof', 'export', bridgeTx, '-o', file, '--json', ...d])
+    // A bundle (v2) carries the accepting block's commit certificate: a single-key main net without
+    // mesh_getCommit refuses to export, naming the method. The rest needs the BFT node.
+    const mainnetUrl = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')).networks[0].rpcUrl
+    const commit = (await (
+      await fetch(mainnetUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'mesh_getCommit', params: ['latest'] }),
+      })
+    ).json()) as { error?: { code: number } }
+    if (commit.error?.code === -32601) {
+      expect(ex.code).toBe(1)
+      expect(lastJson(ex.stdout).error.code).toBe('EXPORT_FAILED')
+      expect(ex.stderr).toContain('does not serve mesh_getCommit')
+      console.log('main net without mesh_getCommit: proof export refused, as expected')
+      return
+    }
     expect(ex.stderr).toBe('')
     expect(ex.code).toBe(0)
     const e = lastJson(ex.stdout)

@@ -111,14 +111,14 @@ describe('mesh proof: message references and offline verification', () => {
 
   // A bundle exported from a real mesh (spn1 → spn2, 1 ETH); verification needs no node.
   const fixture = new URL('./fixtures/proof-bundle.json', import.meta.url)
-  const run = async (file: string, validator?: string) => {
+  const run = async (file: string, validator?: string, validatorsHash?: string) => {
     const writes: string[] = []
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       writes.push(String(chunk))
       return true
     })
     try {
-      const code = await proofVerifyHandler({ json: true, file, validator })
+      const code = await proofVerifyHandler({ json: true, file, validator, validatorsHash })
       return { code, result: JSON.parse(writes.join('').trim().split('\n').at(-1) as string) }
     } finally {
       spy.mockRestore()
@@ -149,8 +149,61 @@ describe('mesh proof: message references and offline verification', () => {
     expect(pinned.result.failed).toBe('mainnet-header-signature')
   }, 30_000)
 
-  it('verify: a missing file and a bad --validator are clear errors', async () => {
+  it('verify: a missing file and a bad --validator or --validators-hash are clear errors', async () => {
     await expect(run('/nonexistent/bundle.json')).rejects.toThrow(/does not exist/)
     await expect(run(fixture.pathname, '0x12')).rejects.toThrow(/--validator "0x12" is not an address/)
+    for (const bad of ['0x12', `0x${'zz'.repeat(32)}`, 'ab'.repeat(32), `0x${'ab'.repeat(33)}`])
+      await expect(run(fixture.pathname, undefined, bad)).rejects.toThrow(
+        `--validators-hash "${bad}" is not a 32-byte hex hash.`,
+      )
   })
+
+  // The same message made version 2 with a real commit certificate of 3 of 4 BLS validators
+  // (packages/mainnet/test/bundleCommit.ts:v2Bundle, seeds 1..4).
+  const v2 = new URL('./fixtures/proof-bundle-v2.json', import.meta.url)
+  const v2Set = JSON.parse(readFileSync(v2, 'utf8')).commit.validatorsHash as string
+
+  it('verify checks the commit certificate and the validator set, trusted from the bundle or --validators-hash', async () => {
+    const own = await run(v2.pathname)
+    expect(own.code).toBe(0)
+    expect(own.result.checks.slice(-2).map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
+      ['validator-set', true],
+      ['commit-certificate', true],
+    ])
+    expect(own.result.trust.validatorsHash).toBe('bundle')
+    expect(own.result.validatorsHash).toBe(v2Set)
+    const pinned = await run(v2.pathname, undefined, v2Set.toUpperCase().replace('0X', '0x'))
+    expect(pinned.code).toBe(0)
+    expect(pinned.result.trust.validatorsHash).toBe('option')
+    const other = await run(v2.pathname, undefined, `0x${'11'.repeat(32)}`)
+    expect(other.code).toBe(1)
+    expect(other.result.failed).toBe('validator-set')
+  }, 30_000)
+
+  it('verify of a version-1 bundle warns that it has no certificate; with --validators-hash it fails', async () => {
+    const { code, result } = await run(fixture.pathname)
+    expect(code).toBe(0)
+    expect(result.checks.at(-1)).toMatchObject({ name: 'commit-certificate', ok: true, warning: true })
+    const pinned = await run(fixture.pathname, undefined, v2Set)
+    expect(pinned.code).toBe(1)
+    expect(pinned.result.failed).toBe('commit-certificate')
+    expect(pinned.result.checks.at(-1).detail).toMatch(/^no commit certificate \(bundle v1\)/)
+  }, 30_000)
+
+  it('verify prints each check with ✓, ! (warning) or ✗ and both trust sources', async () => {
+    const writes: string[] = []
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      writes.push(String(chunk))
+      return true
+    })
+    try {
+      await proofVerifyHandler({ json: false, file: fixture.pathname })
+    } finally {
+      spy.mockRestore()
+    }
+    const text = writes.join('')
+    expect(text).toMatch(/! commit-certificate +no commit certificate \(bundle v1\)/)
+    expect(text).toContain('validator set from the bundle (pin it with --validators-hash)')
+    expect(text).toMatch(/checks pass \(1 with a warning: !\)/)
+  }, 30_000)
 })

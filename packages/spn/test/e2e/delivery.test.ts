@@ -369,11 +369,28 @@ describe('cross-SPN delivery (main net + 2 SPNs, child processes over libp2p)', 
 
   it('a proof bundle exported for a message verifies offline; a tampered one fails naming the check', async () => {
     const [first] = await inbox('spn2')
-    const bundle = await exportProofBundle({
-      spn: client('spn1'),
-      mainnet: client('mainnet'),
-      position: Number(BigInt((first as InboxEntry).position)),
-    })
+    const exporting = () =>
+      exportProofBundle({
+        spn: client('spn1'),
+        mainnet: client('mainnet'),
+        position: Number(BigInt((first as InboxEntry).position)),
+      })
+    // A bundle (v2) carries the accepting block's commit certificate: a single-key main net without
+    // mesh_getCommit refuses to export, naming the method. The rest needs the BFT node.
+    const commit = await client('mainnet')
+      .request({ method: 'mesh_getCommit' as never, params: ['latest'] as never })
+      .then(
+        () => true,
+        (e: { code?: number }) => e.code !== -32601,
+      )
+    if (!commit) {
+      const refused = await exporting().catch((e: unknown) => e)
+      expect(refused).toMatchObject({ code: 'BUNDLE_COMMIT_UNAVAILABLE' })
+      expect((refused as Error).message).toContain('does not serve mesh_getCommit')
+      console.log('main net without mesh_getCommit: export refused (BUNDLE_COMMIT_UNAVAILABLE), as expected')
+      return
+    }
+    const bundle = await exporting()
     const json = JSON.parse(JSON.stringify(bundle)) as ProofBundle
     const started = performance.now()
     const result = await verifyProofBundle(json)
@@ -394,6 +411,8 @@ describe('cross-SPN delivery (main net + 2 SPNs, child processes over libp2p)', 
       'mainnet-tx-inclusion',
       'mainnet-tx-calldata',
       'mainnet-receipt',
+      'validator-set',
+      'commit-certificate',
     ])
     console.log(`bundle verified offline in ${verifyMs.toFixed(0)} ms`)
     const tamper = async (f: (b: ProofBundle) => void) => {

@@ -55,9 +55,11 @@ export async function exportBundle(params: {
       position,
     })
   } catch (err) {
+    // a main net without commit certificates (BUNDLE_COMMIT_UNAVAILABLE) says what to run instead
     throw new MeshCliError(`Exporting the proof of ${src.network}:${position} failed.`, {
       code: 'EXPORT_FAILED',
       details: (err as Error).message.split('\n')[0],
+      ...(err instanceof BaseError && err.metaMessages ? { metaMessages: err.metaMessages } : {}),
     })
   }
   const dstName = spnNetworkName(BigInt(bundle.message.dstSpn))

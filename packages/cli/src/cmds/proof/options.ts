@@ -43,5 +43,11 @@ export const proofVerifyOptions = {
     type: text.optional(),
     defaultText: "the bundle's, said so",
   }),
+  validatorsHash: option({
+    flag: '--validators-hash <0x…32 bytes>',
+    description: "pin the main-net validator set by its hash (mesh_getValidators' validatorsHash)",
+    type: text.optional(),
+    defaultText: "the bundle's own set, said so",
+  }),
 }
 export type ProofVerifyOptions = Parsed<typeof proofVerifyOptions & typeof globalOptions>

@@ -1,6 +1,7 @@
 import { rpcRequest } from '../../mesh/rpc.js'
 import { isAlive, requireState, resolveDataDir } from '../../mesh/state.js'
 import { createOut, formatAge, table } from '../../output.js'
+import { consensusLines, consensusStatusOf } from './consensus.js'
 import type { StatusOptions } from './options.js'
 
 export type NetworkStatus = {
@@ -108,6 +109,11 @@ export async function statusHandler(options: StatusOptions): Promise<number> {
     }),
   )
   await addSettlements(state.networks, rows)
+  const validators = await Promise.all(
+    state.networks
+      .filter((n) => n.kind === 'mainnet' && rows.find((r) => r.network === n.name)?.up)
+      .map((n) => consensusStatusOf(n)),
+  )
   const settlement = rows.some((r) => r.lastSettlement !== undefined || r.messagesPending !== undefined)
   const headers = ['network', 'chain id', 'state', 'height', 'last block', 'peers', 'txs in pool', 'rpc']
   if (settlement) headers.splice(7, 0, 'last settlement', 'msgs pending/delivered')
@@ -137,6 +143,7 @@ export async function statusHandler(options: StatusOptions): Promise<number> {
       }),
     ),
   )
-  out.result({ dataDir, networks: rows })
+  for (const line of consensusLines(validators)) out.line(line)
+  out.result({ dataDir, networks: rows, validators })
   return rows.every((r) => r.up) ? 0 : 1
 }

@@ -25,6 +25,7 @@ export function banner(
       ]),
     ),
   )
+  lines.push(...validatorLines(state))
   const withContracts = state.networks.filter((n) => n.contracts && Object.keys(n.contracts).length > 0)
   for (const n of withContracts) {
     lines.push('', `System contracts (${n.name})`)
@@ -55,4 +56,16 @@ export function banner(
       : 'Ctrl-C (or `mesh down` from another terminal) stops every node.',
   )
   return lines.join('\n')
+}
+
+/** Main-net validators (address, RPC URL), when the main net runs more than one. */
+export function validatorLines(state: MeshState): string[] {
+  const validators = state.networks.filter((n) => n.kind === 'mainnet' && n.validator)
+  if (validators.length < 2) return []
+  return [
+    '',
+    `Main-net validators (${validators.length}, BFT: a block is final with > 2/3 of them)`,
+    '==================',
+    ...validators.map((n, i) => `(${i}) ${n.validator}  ${n.rpcUrl}  (${n.name})`),
+  ]
 }

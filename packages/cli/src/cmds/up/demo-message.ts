@@ -137,7 +137,7 @@ export async function crossNetworkDemo(ctx: {
   out.line(
     `  ${verified.ok ? '✓' : '✗'} proof  bundle of ${src.network}:${message.position} → ${file}, verified offline:`,
   )
-  printVerification(out, verified, bundle.validator, ms, '      ')
+  printVerification(out, verified, bundle.validator, ms, '      ', bundle.commit?.validatorsHash)
   ctx.steps.push({
     step: 'proof bundle exported and verified',
     network: src.network,

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { MAINNET_NETWORK } from '@rollup-mesh/core'
 import { MeshCliError } from '../../errors.js'
 import { launchNode } from '../../mesh/launch.js'
 import { freePort, wireP2P } from '../../mesh/p2p.js'
@@ -44,6 +45,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
     verifyParallel: options.verifyParallel,
     logLevel: options.logLevel,
     mainnet: options.mainnet,
+    validators: options.validators,
     rpc: {
       host: options.rpcHost ?? '127.0.0.1',
       corsOrigins: options.cors,
@@ -75,7 +77,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
       for (const [i, p] of plan.entries())
         if (p.kind === 'spn')
           p.file.config.settlement = settlementSection({
-            n: i,
+            n: spnOrdinal(plan, i),
             mainnetRpcUrl: `http://${rpc.host}:${rpc.port}`,
             mainnetChainId: Number(main.file.config.chainId),
             intervalMs: options.settleInterval,
@@ -107,7 +109,8 @@ export async function upHandler(options: UpOptions): Promise<number> {
         metaMessages: [`- Add --fresh to start over from ${options.loadState}.`],
       })
     for (const p of plan) {
-      const alloc = loaded[p.name]
+      // every validator starts from the same genesis: the main net's dump
+      const alloc = loaded[p.kind === 'mainnet' ? MAINNET_NETWORK : p.name]
       if (!alloc) continue
       p.file.config.alloc = { ...(p.file.config.alloc as Record<string, unknown> | undefined), ...alloc }
     }
@@ -129,10 +132,11 @@ export async function upHandler(options: UpOptions): Promise<number> {
   }
 
   try {
-    // The main net first: each SPN's settlement section needs its RPC URL.
+    // The main net first (every validator at once: none finalizes alone): each SPN's settlement section
+    // needs its RPC URL, validator 0's.
     const mainIndex = plan.findIndex((p) => p.kind === 'mainnet')
     const main = plan[mainIndex]
-    if (main) await start(main, mainIndex)
+    await Promise.all(plan.map((p, i) => (p.kind === 'mainnet' ? start(p, i) : undefined)))
     const mainnetRpcUrl = main ? readies[mainIndex]!.rpcUrl : undefined
     const mainnetChainId = main ? Number(main.file.config.chainId) : MAINNET_CHAIN_ID
     await Promise.all(
@@ -140,7 +144,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
         if (p.kind === 'mainnet') return
         if (mainnetRpcUrl) {
           p.file.config.settlement = settlementSection({
-            n: i + (main ? 0 : 1),
+            n: spnOrdinal(plan, i),
             mainnetRpcUrl,
             mainnetChainId,
             intervalMs: options.settleInterval,
@@ -219,4 +223,9 @@ export async function upHandler(options: UpOptions): Promise<number> {
       }
     : undefined
   return supervise(spawned, state, out, beforeStop)
+}
+
+/** SPN k's k (1-based) from its place in the plan, after however many main-net validators. */
+function spnOrdinal(plan: PlannedNode[], index: number): number {
+  return plan.slice(0, index + 1).filter((p) => p.kind === 'spn').length
 }

@@ -7,6 +7,13 @@ import { bool, csv, num, oneOf, text } from '../../options/values.js'
 /** `mesh up`'s options, declared once (flag, help, env MESH_*, config key, validation). */
 export const upOptions = {
   spns: option({ flag: '-n, --spns <n>', description: 'number of SPNs', type: num(1, 16), default: 2 }),
+  validators: option({
+    flag: '--validators <n>',
+    description:
+      "main-net validator processes (BFT consensus; validator i holds dev account i's key; SPNs use validator 0's RPC)",
+    type: num(1, 16),
+    default: 1,
+  }),
   dataDir: { ...dataDir, description: 'where chains, configs and logs live' },
   blockTime: option({
     flag: '--block-time <ms>',
@@ -64,7 +71,8 @@ export const upOptions = {
   }),
   hosts: option({
     flag: '--hosts <ips>',
-    description: 'with --export-configs: the IPv4 address of each network, in order (mainnet, spn1, …)',
+    description:
+      'with --export-configs: the IPv4 address of each network, in order (mainnet, mainnet-v1… with --validators, spn1, …)',
     type: text.optional(),
   }),
   rpcHost: option({
