@@ -4,6 +4,7 @@ import type { MeshWatcher } from './lib/meshWatcher.js'
 import { parseRoute, type Route } from './lib/router.js'
 import type { Network } from './lib/types.js'
 import { useMesh } from './lib/useMesh.js'
+import { AddressPage } from './pages/AddressPage.js'
 import { BlockPage } from './pages/BlockPage.js'
 import { MessagesPage } from './pages/MessagesPage.js'
 import { NetworkPage } from './pages/NetworkPage.js'
@@ -34,6 +35,8 @@ function Page(props: { route: Route; networks: Network[]; watcher: MeshWatcher }
       return <BlockPage network={network!} block={route.block} />
     case 'tx':
       return <TxPage network={network!} hash={route.hash} />
+    case 'address':
+      return <AddressPage network={network!} address={route.address} />
     case 'settlements':
       return <SettlementsPage watcher={watcher} />
     case 'messages':

@@ -40,6 +40,30 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
     )
     url = ready.explorer?.url ?? ''
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    // Sent now, so that it settles while the overview is checked (proving dominates the suite's time).
+    const r = await mesh([
+      'bridge',
+      '--from',
+      'spn1',
+      '--to',
+      'spn2',
+      '--value',
+      '1ether',
+      '--no-wait',
+      '--json',
+      '--data-dir',
+      dataDir,
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const sent = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      txHash: string
+      position: number
+      block: string
+    }
+    bridgeTx = sent.txHash
+    bridgeBlock = Number(sent.block)
+    messageKey = `1:${sent.position}`
+    expect(bridgeTx).toMatch(/^0x[0-9a-f]{64}$/)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     page.on('pageerror', (err) => console.warn(`page error: ${err.message}`))
@@ -95,29 +119,6 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
 
   it('a `mesh bridge` message goes sent → settled → delivered on the Messages page', async () => {
     await page.goto(`${url}#/messages`)
-    const r = await mesh([
-      'bridge',
-      '--from',
-      'spn1',
-      '--to',
-      'spn2',
-      '--value',
-      '1ether',
-      '--no-wait',
-      '--json',
-      '--data-dir',
-      dataDir,
-    ])
-    expect(r.code, r.stderr).toBe(0)
-    const sent = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
-      txHash: string
-      position: number
-      block: string
-    }
-    bridgeTx = sent.txHash
-    bridgeBlock = Number(sent.block)
-    messageKey = `1:${sent.position}`
-    expect(bridgeTx).toMatch(/^0x[0-9a-f]{64}$/)
     const row = page.locator(`[data-testid="messages"] tr[data-message="${messageKey}"]`)
     const seen: string[] = []
     await until(
@@ -161,6 +162,31 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
     )
     expect((await page.locator('[data-testid="log"]').allTextContents()).join('\n')).toContain('MessageSent')
     await page.screenshot({ path: join(artifacts, 'tx.png'), fullPage: true })
+  }, 60_000)
+
+  it("a contract's read function answers (spn1's Mailbox counts the message)", async () => {
+    await page.goto(`${url}#/network/spn1`)
+    await page.locator('[data-testid="system-contracts"] a', { hasText: 'SPN Mailbox' }).click()
+    await page.locator('[data-testid="account"]').waitFor({ timeout: 20_000 })
+    expect(await page.locator('[data-testid="account"]').textContent()).toContain('EVM')
+    const form = page.locator('form[data-fn="messageCount"]')
+    await form.locator('button').click()
+    await until(
+      async () => ((await form.locator('[data-testid="answer"]').count()) > 0 ? true : undefined),
+      20_000,
+      'the answer',
+    )
+    expect(await form.locator('[data-testid="answer"]').textContent()).toBe('1')
+    const status = page.locator('form[data-fn="deliveryStatus"]')
+    await status.locator('input').first().fill('x')
+    await status.locator('button').click()
+    await until(
+      async () => ((await status.locator('.error').count()) > 0 ? true : undefined),
+      20_000,
+      'the refusal',
+    )
+    expect(await status.locator('.error').textContent()).toContain('srcSpn: expected an integer')
+    await page.screenshot({ path: join(artifacts, 'contract.png'), fullPage: true })
   }, 60_000)
 
   it('the settlements page shows accepted settlements of spn1 with their main-net block', async () => {

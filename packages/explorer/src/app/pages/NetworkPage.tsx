@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatClock, hexToNum, shortHash } from '../lib/format.js'
+import { KNOWN_CONTRACTS } from '../lib/knownContracts.js'
 import { subscribeNewHeads } from '../lib/newHeads.js'
 import { rpc } from '../lib/rpc.js'
 import type { Network, RPCBlock, RPCTransaction } from '../lib/types.js'
@@ -51,6 +52,14 @@ export function NetworkPage(props: { network: Network }) {
           {live === 'open' ? 'live' : 'reconnecting'}
         </span>
       </h1>
+      <p data-testid="system-contracts">
+        System contracts:{' '}
+        {Object.entries(KNOWN_CONTRACTS[network.kind]).map(([address, c]) => (
+          <a key={address} href={`#/network/${network.name}/address/${address}`} class="contract-link">
+            {c.name}
+          </a>
+        ))}
+      </p>
       <div class="columns">
         <section>
           <h2>Latest blocks</h2>

@@ -66,7 +66,13 @@ export function TxPage(props: { network: Network; hash: string }) {
         <dd class="mono">{tx.from}</dd>
         <dt>to</dt>
         <dd class="mono">
-          {tx.to ?? `contract creation${receipt?.contractAddress ? `: ${receipt.contractAddress}` : ''}`}{' '}
+          {tx.to || receipt?.contractAddress ? (
+            <a href={`#/network/${network.name}/address/${tx.to ?? receipt?.contractAddress}`}>
+              {tx.to ?? `contract creation: ${receipt?.contractAddress}`}
+            </a>
+          ) : (
+            'contract creation'
+          )}{' '}
           {vm(tx.to ?? receipt?.contractAddress)}
         </dd>
         <dt>value</dt>
@@ -88,7 +94,7 @@ export function TxPage(props: { network: Network; hash: string }) {
         return (
           <div class="log" key={i} data-testid="log">
             <div class="mono">
-              {l.address} {vm(l.address)}
+              <a href={`#/network/${network.name}/address/${l.address}`}>{l.address}</a> {vm(l.address)}
             </div>
             {d ? (
               <>
