@@ -94,6 +94,7 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
   }
 
   it('the overview shows the main net and both SPNs with rising heights', async () => {
+    const navigated = Date.now()
     await page.goto(url)
     const first = await until(
       async () => {
@@ -102,6 +103,9 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
       },
       30_000,
       'every height on the overview',
+    )
+    console.log(
+      `explorer: overview showed every network's height ${Date.now() - navigated} ms after navigation`,
     )
     await until(
       async () =>
@@ -164,7 +168,7 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
     await page.screenshot({ path: join(artifacts, 'tx.png'), fullPage: true })
   }, 60_000)
 
-  it("a contract's read function answers (spn1's Mailbox counts the message)", async () => {
+  it("a contract's read and write functions answer (spn1's Mailbox counts the messages)", async () => {
     await page.goto(`${url}#/network/spn1`)
     await page.locator('[data-testid="system-contracts"] a', { hasText: 'SPN Mailbox' }).click()
     await page.locator('[data-testid="account"]').waitFor({ timeout: 20_000 })
@@ -186,6 +190,34 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
       'the refusal',
     )
     expect(await status.locator('.error').textContent()).toContain('srcSpn: expected an integer')
+    // Write Contract: a second message, sent from dev account 0 through the page; the count follows
+    const write = page.locator('form[data-write-fn="sendMessage"]')
+    const inputs = write.locator('input')
+    await inputs.nth(0).fill('2')
+    await inputs.nth(1).fill('0x70997970C51812dc3A010C7d01b50e0d17dc79C8')
+    await inputs.nth(2).fill('0x')
+    await inputs.nth(3).fill('0.25')
+    await write.locator('button').click()
+    await until(
+      async () =>
+        /success|reverted|Error|error/.test(
+          (await write
+            .locator('[data-testid="write-result"]')
+            .textContent()
+            .catch(() => '')) ?? '',
+        )
+          ? true
+          : undefined,
+      60_000,
+      'the write to be mined',
+    )
+    expect(await write.locator('[data-testid="write-result"]').textContent()).toContain('✓ success')
+    await form.locator('button').click()
+    await until(
+      async () => ((await form.locator('[data-testid="answer"]').textContent()) === '2' ? true : undefined),
+      20_000,
+      'messageCount 2',
+    )
     await page.screenshot({ path: join(artifacts, 'contract.png'), fullPage: true })
   }, 60_000)
 

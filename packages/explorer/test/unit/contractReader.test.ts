@@ -1,6 +1,13 @@
 import { parseAbi } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { formatResult, parseArg, parseUserAbi, readFunctions } from '../../src/app/lib/contractReader.js'
+import {
+  formatResult,
+  parseArg,
+  parseEtherInput,
+  parseUserAbi,
+  readFunctions,
+  writeFunctions,
+} from '../../src/app/lib/contractReader.js'
 import { KNOWN_CONTRACTS } from '../../src/app/lib/knownContracts.js'
 
 describe('the contract page logic', () => {
@@ -46,5 +53,20 @@ describe('the contract page logic', () => {
     expect(formatResult(5n)).toBe('5')
     expect(formatResult([1n, true, '0xab'])).toBe('["1",true,"0xab"]')
     expect(formatResult('0x01')).toBe('0x01')
+  })
+})
+
+describe('Write Contract logic', () => {
+  it('lists the write functions and parses ETH amounts', () => {
+    const abi = parseAbi([
+      'function balanceOf(address owner) view returns (uint256)',
+      'function transfer(address to, uint256 value) returns (bool)',
+      'function deposit() payable',
+    ])
+    expect(writeFunctions(abi).map((f) => f.name)).toEqual(['transfer', 'deposit'])
+    expect(parseEtherInput('1.5')).toBe(15n * 10n ** 17n)
+    expect(parseEtherInput('')).toBe(0n)
+    expect(parseEtherInput('0.000000000000000001')).toBe(1n)
+    expect(() => parseEtherInput('1e18')).toThrow('value: expected an amount of ETH')
   })
 })

@@ -8,6 +8,22 @@ export function readFunctions(abi: Abi): AbiFunction[] {
   )
 }
 
+/** The write functions (nonpayable or payable) of an ABI, in its order. */
+export function writeFunctions(abi: Abi): AbiFunction[] {
+  return abi.filter(
+    (i): i is AbiFunction =>
+      i.type === 'function' && (i.stateMutability === 'nonpayable' || i.stateMutability === 'payable'),
+  )
+}
+
+/** An amount of ETH typed into a form (`1.5`, `0`, empty = 0) in wei; throws naming what was expected. */
+export function parseEtherInput(text: string): bigint {
+  const v = text.trim() || '0'
+  const m = /^(\d+)(?:\.(\d{1,18}))?$/.exec(v)
+  if (!m) throw new SyntaxError(`value: expected an amount of ETH (e.g. 0.5), got "${v}"`)
+  return BigInt(m[1]!) * 10n ** 18n + BigInt((m[2] ?? '').padEnd(18, '0'))
+}
+
 /**
  * An ABI a person pasted: JSON (an array, or an artifact with an `abi` field) or human-readable lines
  * (`function balanceOf(address) view returns (uint256)`). Throws a message naming what was wrong.

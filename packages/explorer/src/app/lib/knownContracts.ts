@@ -21,6 +21,7 @@ export const KNOWN_CONTRACTS: Record<'mainnet' | 'spn', Record<string, KnownCont
           'function finalizedRoot(uint64 srcSpn, bytes32 root) view returns (uint64)',
           'function MAX_DATA_BYTES() view returns (uint256)',
           'function MAX_MESSAGES_PER_BLOCK() view returns (uint256)',
+          'function sendMessage(uint64 dstSpn, address to, bytes data) payable returns (uint64 index)',
         ]),
         ...KNOWN_EVENTS['SPN Mailbox'],
       ],

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { Abi } from 'viem'
 import { ReadFunction } from '../components/ReadFunction.js'
-import { parseUserAbi, readFunctions } from '../lib/contractReader.js'
+import { WriteFunction } from '../components/WriteFunction.js'
+import { parseUserAbi, readFunctions, writeFunctions } from '../lib/contractReader.js'
 import { formatEther, hexToNum, vmOfCode } from '../lib/format.js'
 import { KNOWN_CONTRACTS } from '../lib/knownContracts.js'
 import { rpc } from '../lib/rpc.js'
@@ -11,8 +12,8 @@ type Account = { balance: string; nonce: string; code: string }
 const storageKey = (network: Network, address: string) => `abi:${network.chainId}:${address.toLowerCase()}`
 
 /**
- * An address: balance, nonce, EVM or WASM code, and for a contract its read functions (Etherscan's Read
- * Contract) from a known system-contract ABI or one pasted here (kept in this browser).
+ * An address: balance, nonce, EVM or WASM code, and for a contract its read and write functions (Etherscan's
+ * Read/Write Contract) from a known system-contract ABI or one pasted here (kept in this browser).
  */
 export function AddressPage(props: { network: Network; address: string }) {
   const { network, address } = props
@@ -89,6 +90,15 @@ export function AddressPage(props: { network: Network; address: string }) {
             readFunctions(abi).map((fn) => (
               <ReadFunction key={fn.name} rpcUrl={network.rpcUrl} address={address} fn={fn} />
             ))}
+          {abi && writeFunctions(abi).length > 0 && (
+            <>
+              <h2>Write contract</h2>
+              <p class="muted">Sent with eth_sendTransaction from a dev account (the dev node signs).</p>
+              {writeFunctions(abi).map((fn) => (
+                <WriteFunction key={fn.name} network={network} address={address} fn={fn} />
+              ))}
+            </>
+          )}
         </>
       )}
     </>
