@@ -88,6 +88,11 @@ export class MeshWatcher {
     try {
       const head = await rpc<RPCBlock>(url, 'eth_getBlockByNumber', ['latest', false])
       const number = hexToNum(head.number)
+      // the height first (the overview's first paint), then the blocks since the last one seen
+      view.height = number
+      view.headTime = hexToNum(head.timestamp)
+      delete view.error
+      this.#emit()
       const known = view.samples.at(-1)?.number ?? -1
       const from = Math.max(known + 1, number - 60, 0)
       const fetched = await Promise.all(
@@ -107,9 +112,6 @@ export class MeshWatcher {
         ],
         KEEP_SECONDS,
       )
-      view.height = number
-      view.headTime = hexToNum(head.timestamp)
-      delete view.error
     } catch (err) {
       view.error = (err as Error).message
     }
