@@ -50,7 +50,7 @@ export function banner(
     lines.push('==================')
     lines.push(
       state.explorer.url
-        ? `${state.explorer.url}   (blocks, transactions, settlements and messages, live)`
+        ? `${state.explorer.url}   (blocks, transactions, settlements and messages, live; every node accepts its origin)`
         : `\`mesh explorer\` serves it on http://127.0.0.1:${state.explorer.port}/ (every node accepts that origin)`,
     )
   }
