@@ -4,6 +4,7 @@ import { compile } from './compile/index.js'
 import { deploy } from './deploy/index.js'
 import { doctor } from './doctor/index.js'
 import { down } from './down/index.js'
+import { explorer } from './explorer/index.js'
 import { logs } from './logs/index.js'
 import { node } from './node/index.js'
 import { proof } from './proof/index.js'
@@ -18,6 +19,7 @@ export const commands: CliCommand[] = [
   status,
   logs,
   down,
+  explorer,
   node,
   spn,
   compile,

@@ -71,6 +71,13 @@ export type PlanOptions = {
    * A mesh that also serves a web page (the explorer) adds that page's origin to `corsOrigins`.
    */
   rpc?: MeshRPCExposure | undefined
+  /** The explorer's port: its origins (`explorerOrigins`) join every node's `rpc.corsOrigins`. */
+  explorerPort?: number | undefined
+}
+
+/** The origins a browser gives the explorer served on 127.0.0.1:`port` (both loopback names). */
+export function explorerOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`]
 }
 
 /** The RPC exposure `mesh up` gives every node (`rpc` of each node config). */
@@ -109,6 +116,12 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
     if (options.rpc) {
       const { corsOrigin: _old, ...rpc } = (config.rpc as Record<string, unknown> | undefined) ?? {}
       config.rpc = { ...rpc, ...options.rpc }
+      const cors = options.rpc.corsOrigins
+      if (options.explorerPort && !cors.includes('*'))
+        config.rpc = {
+          ...(config.rpc as object),
+          corsOrigins: [...new Set([...cors, ...explorerOrigins(options.explorerPort)])],
+        }
     }
     if (options.port !== undefined)
       config.rpc = {

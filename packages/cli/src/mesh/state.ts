@@ -36,6 +36,8 @@ const meshStateSchema = z.object({
   readyMs: z.number().optional(),
   /** `mesh up --dump-state FILE`: where the mesh's state is written when it stops (`mesh down` of a detached mesh too). */
   dumpState: z.string().optional(),
+  /** The explorer's port (its origin is in every node's CORS list) and, while `mesh up` serves it, its URL. */
+  explorer: z.object({ port: z.number(), url: z.string().optional() }).optional(),
   networks: z.array(networkStateSchema),
 })
 

@@ -38,10 +38,15 @@ function paramIndex(params: readonly unknown[], i: number): number | undefined {
   return Number(parseQuantity(v, expected))
 }
 
+/** Most messages one `mesh_getMessages` call returns. */
+export const MAX_MESSAGES_PER_CALL = 1024
+
 /**
  * The exit tree's `mesh_` JSON-RPC methods:
  * - `mesh_getMessagesByTx [txHash]`: the cross-SPN messages a transaction sent, with their exit-tree
  *   positions (`[]` when none, or without an exit tree);
+ * - `mesh_getMessages [from?, count?]`: every message this SPN sent from exit-tree position `from` (default 0),
+ *   at most `count` (default and at most 1024), in tree order (the explorer follows them this way);
  * - `mesh_getExitProof [position, batch?]`: a message's inclusion proof against the root after `batch`.
  */
 export function createExitTreeRPCMethods(chain: Chain, exitTree: SPNExitTree | undefined): RPCMethods {
@@ -52,6 +57,19 @@ export function createExitTreeRPCMethods(chain: Chain, exitTree: SPNExitTree | u
       const tx = chain.store.getTx(hash)
       if (!tx || !exitTree) return []
       return exitTree.messagesOfTx(tx.blockNumber, hash).map((m) => ({
+        position: m.position,
+        batch: m.batch,
+        ...formatMessage(m),
+      }))
+    },
+    mesh_getMessages: (params) => {
+      expectCount(params, 0, 2)
+      const from = paramIndex(params, 0) ?? 0
+      const count = paramIndex(params, 1) ?? MAX_MESSAGES_PER_CALL
+      if (count < 1 || count > MAX_MESSAGES_PER_CALL)
+        throw invalidParam(1, `a message count from 1 to ${MAX_MESSAGES_PER_CALL}`)
+      if (!exitTree) return []
+      return exitTree.messages(from, from + count).map((m) => ({
         position: m.position,
         batch: m.batch,
         ...formatMessage(m),

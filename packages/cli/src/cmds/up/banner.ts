@@ -46,6 +46,15 @@ export function banner(
   lines.push('', 'RPC access')
   lines.push('==================')
   lines.push(...rpcExposureLines(options.rpc ?? {}))
+  if (state.explorer) {
+    lines.push('', 'Explorer')
+    lines.push('==================')
+    lines.push(
+      state.explorer.url
+        ? `${state.explorer.url}   (blocks, transactions, settlements and messages, live; every node accepts its origin)`
+        : `\`mesh explorer\` serves it on http://127.0.0.1:${state.explorer.port}/ (every node accepts that origin)`,
+    )
+  }
   lines.push('', 'Logs')
   lines.push('==================')
   for (const n of state.networks) lines.push(`${n.name.padEnd(8)} ${n.logFile}   (mesh logs ${n.name} -f)`)

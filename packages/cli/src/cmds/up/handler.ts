@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { MAINNET_NETWORK } from '@rollup-mesh/core'
+import type { ExplorerServer } from '@rollup-mesh/explorer'
 import { MeshCliError } from '../../errors.js'
 import { launchNode } from '../../mesh/launch.js'
 import { freePort, wireP2P } from '../../mesh/p2p.js'
@@ -10,6 +11,7 @@ import { type Ready, type SpawnedNode, stopPid } from '../../mesh/spawn.js'
 import { type MeshState, type NetworkState, resolveDataDir, writeState } from '../../mesh/state.js'
 import { dumpMeshState, loadMeshState } from '../../mesh/stateDumpFile.js'
 import { createOut } from '../../output.js'
+import { explorerEndpoints } from '../explorer/endpoints.js'
 import { banner } from './banner.js'
 import { liveState, wipe } from './data-dir.js'
 import { hostsOf } from './hosts.js'
@@ -98,7 +100,9 @@ export async function upHandler(options: UpOptions): Promise<number> {
   }
 
   mkdirSync(dataDir, { recursive: true })
-  const plan = planMesh({ ...planOptions, dataDir })
+  // The explorer's port is chosen before the configs are written: its origin joins every node's CORS list.
+  const explorerPort = options.explorer ? (options.explorerPort ?? (await freePort('127.0.0.1'))) : undefined
+  const plan = planMesh({ ...planOptions, dataDir, explorerPort })
   await wireP2P(plan)
   const resumed = plan.some((p) => p.resumed)
   if (options.loadState) {
@@ -193,6 +197,18 @@ export async function upHandler(options: UpOptions): Promise<number> {
     readyMs,
     networks,
   }
+  let explorer: ExplorerServer | undefined
+  if (explorerPort !== undefined) {
+    state.explorer = { port: explorerPort }
+    if (!options.detach)
+      try {
+        const { startExplorerServer } = await import('@rollup-mesh/explorer')
+        explorer = await startExplorerServer({ port: explorerPort, endpoints: explorerEndpoints(state) })
+        state.explorer.url = explorer.url
+      } catch (err) {
+        out.progress(`  ! the explorer did not start: ${(err as Error).message.split('\n')[0]}`)
+      }
+  }
   writeState(dataDir, state)
   out.line(banner(state, { detached: options.detach, readyMs, rpc: planOptions.rpc }))
   out.result({ event: 'ready', ...state })
@@ -222,7 +238,11 @@ export async function upHandler(options: UpOptions): Promise<number> {
         out.progress(`State of ${dumped.join(', ')} written to ${dumpFile}`)
       }
     : undefined
-  return supervise(spawned, state, out, beforeStop)
+  try {
+    return await supervise(spawned, state, out, beforeStop)
+  } finally {
+    await explorer?.stop()
+  }
 }
 
 /** SPN k's k (1-based) from its place in the plan, after however many main-net validators. */

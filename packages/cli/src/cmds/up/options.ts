@@ -109,6 +109,19 @@ export const upOptions = {
     type: bool,
     default: false,
   }),
+  explorer: option({
+    flag: '--no-explorer',
+    description: 'do not serve the explorer (the web page of the mesh) from this process',
+    type: bool,
+    default: true,
+  }),
+  explorerPort: option({
+    flag: '--explorer-port <port>',
+    description:
+      "the explorer's port on 127.0.0.1 (its origin joins every node's CORS list; `mesh explorer` reuses it for a detached mesh)",
+    type: num(1, 65_535).optional(),
+    defaultText: 'any free port',
+  }),
   demo: option({
     flag: '--demo',
     description:

@@ -1,0 +1,33 @@
+import type { Route } from '../lib/router.js'
+import type { Network } from '../lib/types.js'
+
+/** The top bar: the overview, each network, settlements and messages. */
+export function Nav(props: { route: Route; networks: Network[] }) {
+  const { route, networks } = props
+  const current = (active: boolean) => (active ? 'active' : undefined)
+  return (
+    <nav>
+      <a class="brand" href="#/">
+        rollup-mesh
+      </a>
+      <a href="#/" class={current(route.page === 'overview')}>
+        Overview
+      </a>
+      {networks.map((n) => (
+        <a
+          key={n.name}
+          href={`#/network/${n.name}`}
+          class={current('network' in route && route.network === n.name)}
+        >
+          {n.name}
+        </a>
+      ))}
+      <a href="#/settlements" class={current(route.page === 'settlements')}>
+        Settlements
+      </a>
+      <a href="#/messages" class={current(route.page === 'messages')}>
+        Messages
+      </a>
+    </nav>
+  )
+}

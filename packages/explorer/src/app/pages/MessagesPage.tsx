@@ -1,0 +1,88 @@
+import { formatEther, shortHash } from '../lib/format.js'
+import type { MeshWatcher } from '../lib/meshWatcher.js'
+import { messageRows, spnIdOfName } from '../lib/messages.js'
+import { useWatcher } from '../lib/useMesh.js'
+
+const STAGES = ['sent', 'settled', 'delivered'] as const
+
+/** Every cross-network message with its stages: sent → settled → delivered, or failed with its reason. */
+export function MessagesPage(props: { watcher: MeshWatcher }) {
+  useWatcher(props.watcher)
+  const spns = props.watcher.views.filter((v) => v.network.kind === 'spn')
+  const nameOf = new Map<number, string>()
+  const sent = new Map()
+  const settlements = new Map()
+  const inboxes = new Map()
+  for (const v of spns) {
+    const id = spnIdOfName(v.network.name)
+    if (id === undefined) continue
+    nameOf.set(id, v.network.name)
+    sent.set(id, v.sent)
+    settlements.set(id, v.settlements)
+    inboxes.set(id, v.inbox)
+  }
+  const rows = messageRows({ sent, settlements, inboxes })
+  const name = (id: number) => nameOf.get(id) ?? `spn#${id}`
+  return (
+    <>
+      <h1>Cross-network messages</h1>
+      <table data-testid="messages">
+        <thead>
+          <tr>
+            <th>message</th>
+            <th>from → to</th>
+            <th>value</th>
+            <th>recipient</th>
+            <th>stages</th>
+            <th>sent in</th>
+            <th>settlement</th>
+            <th>delivery</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const reached = r.stage === 'failed' ? 2 : STAGES.indexOf(r.stage) + 1
+            return (
+              <tr key={r.key} data-message={r.key} data-stage={r.stage}>
+                <td>
+                  {name(r.srcSpn)} #{r.position}
+                </td>
+                <td>
+                  {name(r.srcSpn)} → {name(r.dstSpn)}
+                </td>
+                <td>{formatEther(r.value)}</td>
+                <td class="mono">{shortHash(r.to, 4)}</td>
+                <td class="stages">
+                  {STAGES.map((s, i) => (
+                    <span key={s} class={i < reached ? 'done' : 'todo'}>
+                      {i > 0 && ' → '}
+                      {s}
+                    </span>
+                  ))}
+                  {r.stage === 'failed' && <span class="failed"> → failed: {r.error}</span>}
+                  {r.queued && <span class="muted"> (queued)</span>}
+                </td>
+                <td>
+                  <a href={`#/network/${name(r.srcSpn)}/tx/${r.sentTx}`}>block {r.sentBlock}</a>
+                </td>
+                <td>{r.settlement !== undefined ? `#${r.settlement}` : '-'}</td>
+                <td>
+                  {r.deliveryTx ? (
+                    <a href={`#/network/${name(r.dstSpn)}/tx/${r.deliveryTx}`}>
+                      block {r.deliveryBlock ?? '?'}
+                    </a>
+                  ) : (
+                    '-'
+                  )}
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+      {rows.length === 0 && (
+        <p class="muted">No message yet. Send one with `mesh bridge --from spn1 --to spn2 --value 1ether`.</p>
+      )}
+    </>
+  )
+}

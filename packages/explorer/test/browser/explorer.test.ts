@@ -1,0 +1,240 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { alive, mesh, meshUp, missingPrerequisite, nodePids, root, until } from './mesh.js'
+
+// The explorer in a real headless Chromium against a real 2-SPN mesh started by `mesh up` (which serves it).
+const CHROMIUM = '/usr/bin/chromium'
+const skip = missingPrerequisite(CHROMIUM)
+if (skip) console.warn(`explorer browser suite skipped: ${skip}`)
+const artifacts = join(root, 'packages/explorer/test-artifacts')
+
+describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN mesh', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mesh-explorer-'))
+  const dataDir = join(dir, 'data')
+  let up: ReturnType<typeof meshUp> | undefined
+  let browser: Browser | undefined
+  let page: Page
+  let url = ''
+  let bridgeTx = ''
+  let bridgeBlock = 0
+  /** `<srcSpn>:<position>` of the bridged message (positions start at the open settlement batch, not 0). */
+  let messageKey = ''
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true })
+    up = meshUp(['--data-dir', dataDir, '--block-time', '250', '--settle-interval', '1000', '--json'])
+    const ready = await until(
+      () => {
+        if (up?.proc.exitCode !== null) throw new Error(`mesh up exited early:\n${up?.output()}`)
+        const line = up
+          .output()
+          .split('\n')
+          .find((l) => l.includes('"event":"ready"'))
+        return line ? (JSON.parse(line) as { explorer?: { url?: string } }) : undefined
+      },
+      120_000,
+      'mesh up to be ready',
+    )
+    url = ready.explorer?.url ?? ''
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    // Sent now, so that it settles while the overview is checked (proving dominates the suite's time).
+    const r = await mesh([
+      'bridge',
+      '--from',
+      'spn1',
+      '--to',
+      'spn2',
+      '--value',
+      '1ether',
+      '--no-wait',
+      '--json',
+      '--data-dir',
+      dataDir,
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const sent = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      txHash: string
+      position: number
+      block: string
+    }
+    bridgeTx = sent.txHash
+    bridgeBlock = Number(sent.block)
+    messageKey = `1:${sent.position}`
+    expect(bridgeTx).toMatch(/^0x[0-9a-f]{64}$/)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    page.on('pageerror', (err) => console.warn(`page error: ${err.message}`))
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    const pids = nodePids(dataDir)
+    if (up?.proc.pid && alive(up.proc.pid)) {
+      up.proc.kill('SIGTERM')
+      await until(() => (up?.proc.exitCode !== null ? true : undefined), 30_000, 'mesh up to stop').catch(
+        () => undefined,
+      )
+    }
+    for (const pid of [up?.proc.pid, ...pids])
+      if (pid && alive(pid))
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+    rmSync(dir, { recursive: true, force: true })
+  }, 60_000)
+
+  const height = async (network: string) => {
+    const text = await page.locator(`[data-testid="height-${network}"]`).textContent()
+    return /^\d+$/.test(text?.trim() ?? '') ? Number(text) : undefined
+  }
+
+  it('the overview shows the main net and both SPNs with rising heights', async () => {
+    const navigated = Date.now()
+    await page.goto(url)
+    const first = await until(
+      async () => {
+        const h = [await height('spn1'), await height('spn2'), await height('mainnet')]
+        return h.every((v) => v !== undefined) ? (h as number[]) : undefined
+      },
+      30_000,
+      'every height on the overview',
+    )
+    console.log(
+      `explorer: overview showed every network's height ${Date.now() - navigated} ms after navigation`,
+    )
+    await until(
+      async () =>
+        (await height('spn1'))! > first[0]! && (await height('spn2'))! > first[1]! ? true : undefined,
+      30_000,
+      'both SPN heights to rise',
+    )
+    const rows = await page.locator('[data-testid="networks"] tbody tr').allTextContents()
+    expect(rows.join('\n')).toMatch(/spn1.*9001.*EVM \+ WASM/)
+    expect(rows.join('\n')).toMatch(/spn2.*9002.*EVM \+ WASM/)
+    expect(await page.locator('[data-testid="tps-chart"] canvas').count()).toBe(1)
+    expect(await page.locator('[data-testid="topology"] .node').count()).toBe(3)
+    await page.screenshot({ path: join(artifacts, 'overview.png'), fullPage: true })
+  }, 90_000)
+
+  it('a `mesh bridge` message goes sent → settled → delivered on the Messages page', async () => {
+    await page.goto(`${url}#/messages`)
+    const row = page.locator(`[data-testid="messages"] tr[data-message="${messageKey}"]`)
+    const seen: string[] = []
+    await until(
+      async () => {
+        const stage = await row.getAttribute('data-stage', { timeout: 1000 }).catch(() => null)
+        if (stage && seen.at(-1) !== stage) seen.push(stage)
+        return stage === 'delivered' || stage === 'failed' ? stage : undefined
+      },
+      150_000,
+      'the message to be delivered',
+    )
+    // whatever the page caught on its way (it polls), it went forward in order and ended delivered
+    const order = ['sent', 'settled', 'delivered']
+    expect(seen.at(-1)).toBe('delivered')
+    expect(seen.map((s) => order.indexOf(s))).toEqual([...seen.map((s) => order.indexOf(s))].sort())
+    expect(await row.locator('.stages .done').allTextContents()).toEqual([
+      'sent',
+      ' → settled',
+      ' → delivered',
+    ])
+    expect(await row.textContent()).toContain('1 ETH')
+    await page.screenshot({ path: join(artifacts, 'messages.png'), fullPage: true })
+  }, 180_000)
+
+  it('the block page of the bridge transaction lists it, and its page decodes MessageSent', async () => {
+    await page.goto(`${url}#/messages`)
+    const link = page.locator(`[data-testid="messages"] tr[data-message="${messageKey}"] a`).first()
+    expect(await link.textContent()).toBe(`block ${bridgeBlock}`)
+    const block = bridgeBlock
+    await page.goto(`${url}#/network/spn1/block/${block}`)
+    const txLink = page.locator(`[data-testid="block-txs"] a[href$="${bridgeTx}"]`)
+    await txLink.waitFor({ timeout: 20_000 })
+    await page.screenshot({ path: join(artifacts, 'block.png'), fullPage: true })
+    await txLink.click()
+    await page.locator('[data-testid="tx"]').waitFor({ timeout: 20_000 })
+    expect(await page.locator('[data-testid="tx"]').textContent()).toContain('success')
+    await until(
+      async () => ((await page.locator('[data-testid="log"]').count()) > 0 ? true : undefined),
+      20_000,
+      'logs',
+    )
+    expect((await page.locator('[data-testid="log"]').allTextContents()).join('\n')).toContain('MessageSent')
+    await page.screenshot({ path: join(artifacts, 'tx.png'), fullPage: true })
+  }, 60_000)
+
+  it("a contract's read and write functions answer (spn1's Mailbox counts the messages)", async () => {
+    await page.goto(`${url}#/network/spn1`)
+    await page.locator('[data-testid="system-contracts"] a', { hasText: 'SPN Mailbox' }).click()
+    await page.locator('[data-testid="account"]').waitFor({ timeout: 20_000 })
+    expect(await page.locator('[data-testid="account"]').textContent()).toContain('EVM')
+    const form = page.locator('form[data-fn="messageCount"]')
+    await form.locator('button').click()
+    await until(
+      async () => ((await form.locator('[data-testid="answer"]').count()) > 0 ? true : undefined),
+      20_000,
+      'the answer',
+    )
+    expect(await form.locator('[data-testid="answer"]').textContent()).toBe('1')
+    const status = page.locator('form[data-fn="deliveryStatus"]')
+    await status.locator('input').first().fill('x')
+    await status.locator('button').click()
+    await until(
+      async () => ((await status.locator('.error').count()) > 0 ? true : undefined),
+      20_000,
+      'the refusal',
+    )
+    expect(await status.locator('.error').textContent()).toContain('srcSpn: expected an integer')
+    // Write Contract: a second message, sent from dev account 0 through the page; the count follows
+    const write = page.locator('form[data-write-fn="sendMessage"]')
+    const inputs = write.locator('input')
+    await inputs.nth(0).fill('2')
+    await inputs.nth(1).fill('0x70997970C51812dc3A010C7d01b50e0d17dc79C8')
+    await inputs.nth(2).fill('0x')
+    await inputs.nth(3).fill('0.25')
+    await write.locator('button').click()
+    await until(
+      async () =>
+        /success|reverted|Error|error/.test(
+          (await write
+            .locator('[data-testid="write-result"]')
+            .textContent()
+            .catch(() => '')) ?? '',
+        )
+          ? true
+          : undefined,
+      60_000,
+      'the write to be mined',
+    )
+    expect(await write.locator('[data-testid="write-result"]').textContent()).toContain('✓ success')
+    await form.locator('button').click()
+    await until(
+      async () => ((await form.locator('[data-testid="answer"]').textContent()) === '2' ? true : undefined),
+      20_000,
+      'messageCount 2',
+    )
+    await page.screenshot({ path: join(artifacts, 'contract.png'), fullPage: true })
+  }, 60_000)
+
+  it('the settlements page shows accepted settlements of spn1 with their main-net block', async () => {
+    await page.goto(`${url}#/settlements`)
+    const accepted = page.locator('[data-testid="settlements-spn1"] tr.accepted')
+    await until(
+      async () => ((await accepted.count()) > 0 ? true : undefined),
+      30_000,
+      'an accepted settlement',
+    )
+    await until(
+      async () =>
+        /^\d+$/.test((await accepted.first().locator('td').nth(6).textContent()) ?? '') ? true : undefined,
+      20_000,
+      'the accepting main-net block',
+    )
+    await page.screenshot({ path: join(artifacts, 'settlements.png'), fullPage: true })
+  }, 60_000)
+})
