@@ -58,7 +58,12 @@ export { consensusVerdict, FAR_FUTURE_HEIGHTS, wireConsensusGossip } from './con
 export { commitJSON, consensusRPCMethods } from './consensus/consensusRPC.js'
 export { ConsensusConfigError, InvalidProposalBodyError } from './consensus/errors.js'
 export { EvidenceStore, type StoredEvidence } from './consensus/evidenceStore.js'
-export { blsSeedOf, type GenesisValidatorConfig, genesisValidatorOf } from './consensus/validatorKeys.js'
+export {
+  blsSeedOf,
+  type GenesisValidatorConfig,
+  genesisValidatorOf,
+  validatorSetOfConfig,
+} from './consensus/validatorKeys.js'
 export {
   type MainnetValidators,
   mainnetValidators,

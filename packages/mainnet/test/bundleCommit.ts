@@ -11,12 +11,12 @@ import {
   encodeCommitCertificate,
   signVote,
   type ValidatorSet,
-  validatorSetFromGenesis,
 } from '@rollup-mesh/consensus'
 import { decodeHeader } from '@rollup-mesh/p2p/wire'
 import { type Address, bytesToHex, concat, type Hash, type Hex, hexToBytes, numberToHex } from 'viem'
 import { bundleHeaderHash } from '../src/bundle/chainHeader.js'
 import type { BundleHeader, BundleValidator, ProofBundle } from '../src/bundle.js'
+import { validatorSetOfConfig } from '../src/consensus/validatorKeys.js'
 
 export type TestSet = { keys: BLSKeyPair[]; validators: BundleValidator[]; set: ValidatorSet }
 
@@ -29,14 +29,7 @@ export function testSet(powers: readonly number[], salt = 1): TestSet {
     proofOfPossession: bytesToHex(createProofOfPossession(k.secretKey, k.publicKey)),
     power: powers[i]!,
   }))
-  const set = validatorSetFromGenesis(
-    validators.map((v) => ({
-      address: v.address,
-      publicKey: hexToBytes(v.blsPublicKey),
-      proofOfPossession: hexToBytes(v.proofOfPossession),
-      power: v.power,
-    })),
-  )
+  const set = validatorSetOfConfig(validators)
   return { keys, validators, set }
 }
 

@@ -1,4 +1,9 @@
-import { blsKeyPairFromSeed, createProofOfPossession } from '@rollup-mesh/consensus'
+import {
+  blsKeyPairFromSeed,
+  createProofOfPossession,
+  type ValidatorSet,
+  validatorSetFromGenesis,
+} from '@rollup-mesh/consensus'
 import { type Address, bytesToHex, concat, type Hex, hexToBytes, keccak256, stringToBytes } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 
@@ -44,4 +49,25 @@ export function genesisValidatorOf(validatorKey: Hex, power = 1, blsSeed?: Hex):
     proofOfPossession: bytesToHex(createProofOfPossession(keys.secretKey, keys.publicKey)),
     power,
   }
+}
+
+/**
+ * The validator set of config entries (`consensus.validators`), every proof of possession checked
+ * (`validatorSetFromGenesis` throws naming the entry whose PoP fails).
+ *
+ * @example
+ * ```ts
+ * import { genesisValidatorOf, validatorSetOfConfig } from '@rollup-mesh/mainnet'
+ * const set = validatorSetOfConfig(keys.map((k) => genesisValidatorOf(k))) // set.hash = validatorsHash
+ * ```
+ */
+export function validatorSetOfConfig(entries: readonly GenesisValidatorConfig[]): ValidatorSet {
+  return validatorSetFromGenesis(
+    entries.map((v) => ({
+      address: v.address,
+      publicKey: hexToBytes(v.blsPublicKey),
+      proofOfPossession: hexToBytes(v.proofOfPossession),
+      power: v.power,
+    })),
+  )
 }

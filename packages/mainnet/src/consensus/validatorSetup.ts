@@ -4,13 +4,17 @@ import {
   type TimeoutParams,
   ValidatorSchedule,
   type ValidatorSet,
-  validatorSetFromGenesis,
 } from '@rollup-mesh/consensus'
 import { type Address, concat, type Hex, hexToBytes } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { MainnetConfig } from '../config.js'
 import { ConsensusConfigError } from './errors.js'
-import { blsSeedOf, type GenesisValidatorConfig, genesisValidatorOf } from './validatorKeys.js'
+import {
+  blsSeedOf,
+  type GenesisValidatorConfig,
+  genesisValidatorOf,
+  validatorSetOfConfig,
+} from './validatorKeys.js'
 
 /** This node's validator identity: its index in the set and its BLS key pair. */
 export type SelfValidator = { index: number; address: Address; secretKey: Uint8Array; publicKey: Uint8Array }
@@ -38,14 +42,7 @@ export function mainnetValidators(config: MainnetConfig): MainnetValidators {
   const genesis = c
     ? c.validators.map((v) => ({ ...v, address: v.address.toLowerCase() as Address }))
     : [genesisValidatorOf(config.validatorKey)]
-  const set = validatorSetFromGenesis(
-    genesis.map((v) => ({
-      address: v.address,
-      publicKey: hexToBytes(v.blsPublicKey),
-      proofOfPossession: hexToBytes(v.proofOfPossession),
-      power: v.power,
-    })),
-  )
+  const set = validatorSetOfConfig(genesis)
   const epochLength = c?.epochLength ?? 100
   const schedule = new ValidatorSchedule(set, { firstHeight: 1, epochLength })
   const seed = c ? c.blsSeed : blsSeedOf(config.validatorKey)

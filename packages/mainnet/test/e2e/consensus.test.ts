@@ -6,28 +6,20 @@ import {
   encodeVote,
   signVote,
   ValidatorSchedule,
-  validatorSetFromGenesis,
   verifyCommitCertificate,
 } from '@rollup-mesh/consensus'
 import { devAccounts, MAINNET_NETWORK } from '@rollup-mesh/core'
 import { createP2P, encodeConsensusEnvelope, type P2P } from '@rollup-mesh/p2p'
 import { type Hex, hexToBytes } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
-import { blsSeedOf, genesisValidatorOf } from '../../src/consensus/validatorKeys.js'
+import { blsSeedOf, genesisValidatorOf, validatorSetOfConfig } from '../../src/consensus/validatorKeys.js'
 import { createMainnetNode, type MainnetNode } from '../../src/node.js'
 import { tempDir } from '../fixtures.js'
 
 const CHAIN_ID = 900
 const keys = devAccounts(4).map((a) => a.privateKey as Hex)
 const validators = keys.map((k) => genesisValidatorOf(k))
-const set = validatorSetFromGenesis(
-  validators.map((v) => ({
-    address: v.address,
-    publicKey: hexToBytes(v.blsPublicKey),
-    proofOfPossession: hexToBytes(v.proofOfPossession),
-    power: v.power,
-  })),
-)
+const set = validatorSetOfConfig(validators)
 const dirs: string[] = []
 const nodes: MainnetNode[] = []
 afterAll(async () => {

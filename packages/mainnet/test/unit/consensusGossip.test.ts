@@ -1,26 +1,13 @@
-import {
-  blsKeyPairFromSeed,
-  encodeVote,
-  signVote,
-  ValidatorSchedule,
-  validatorSetFromGenesis,
-} from '@rollup-mesh/consensus'
+import { blsKeyPairFromSeed, encodeVote, signVote, ValidatorSchedule } from '@rollup-mesh/consensus'
 import { devAccounts } from '@rollup-mesh/core'
 import { hexToBytes } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { consensusVerdict } from '../../src/consensus/consensusGossip.js'
-import { blsSeedOf, genesisValidatorOf } from '../../src/consensus/validatorKeys.js'
+import { blsSeedOf, genesisValidatorOf, validatorSetOfConfig } from '../../src/consensus/validatorKeys.js'
 
 const keys = devAccounts(5).map((a) => a.privateKey)
 const validators = keys.slice(0, 4).map((k) => genesisValidatorOf(k))
-const set = validatorSetFromGenesis(
-  validators.map((v) => ({
-    address: v.address,
-    publicKey: hexToBytes(v.blsPublicKey),
-    proofOfPossession: hexToBytes(v.proofOfPossession),
-    power: v.power,
-  })),
-)
+const set = validatorSetOfConfig(validators)
 const schedule = new ValidatorSchedule(set, { firstHeight: 1, epochLength: 100 })
 const ctx = { chainId: 900, height: 10, schedule }
 const secret = (k: `0x${string}`) => blsKeyPairFromSeed(hexToBytes(blsSeedOf(k))).secretKey
