@@ -15,6 +15,7 @@
  *     what a user gets: spn1 of a default `mesh up` (main net settling) and anvil, each sender waiting
  *     on its receipts with viem (see userMode.ts)
  */
+import { comparisonTable } from './comparisonTable.js'
 import '@rollup-mesh/core/polyfill'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -495,28 +496,12 @@ async function main() {
     'callP50Ms',
     'callP99Ms',
   ]
-  const names = Object.keys(results)
-  const fmt = (v: number | undefined) =>
-    v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
   const lines = [
     `SPN end-to-end benchmark: median of ${ROUNDS} rounds of ${N} ERC20 transfers after ${WARMUP} unmeasured warm-up transfers, ${S} senders, ${values.recipients} recipients, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, block gas limit ${values['gas-limit']}, ${values.executor} executor; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
-    [
-      'metric'.padEnd(14),
-      ...names.map((n) => n.padStart(10)),
-      ...(names.length > 1 ? ['spn/anvil'.padStart(10)] : []),
-    ].join(' '),
+    ...comparisonTable(results, cols, 14),
   ]
-  for (const c of cols) {
-    const row = [c.padEnd(14), ...names.map((n) => fmt(results[n]?.[c]).padStart(10))]
-    if (names.length > 1) {
-      const a = results.spn?.[c]
-      const b = results.anvil?.[c]
-      row.push((a !== undefined && b ? (a / b).toFixed(2) : '-').padStart(10))
-    }
-    lines.push(row.join(' '))
-  }
   process.stdout.write(`${lines.join('\n')}\n`)
   if (values.json) {
     const ratio = results.anvil && results.spn ? results.spn.txPerSec! / results.anvil.txPerSec! : null

@@ -11,6 +11,7 @@
  * p50/p99 (post of the transaction's batch to its receipt seen by its sender), and for the mesh the CPU
  * of all its nodes and the settlements proved in the window.
  */
+
 import { execFile, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -34,6 +35,7 @@ import {
   type TransactionSerializableEIP1559,
 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
+import { comparisonTable } from './comparisonTable.js'
 import { treeCpuSeconds } from './procCpu.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC replies are indexed freely here
@@ -397,28 +399,12 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
     'settlements',
     'proveMsMean',
   ]
-  const names = Object.keys(results)
-  const fmt = (v: number | undefined) =>
-    v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(2)
   const lines = [
     `SPN user-mode benchmark: spn1 of a default \`mesh up\` (main net settling) vs ${anvilVersion || 'anvil'} (${anvilMining(o)}); ${o.txs} ERC20 transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
-    [
-      'metric'.padEnd(16),
-      ...names.map((n) => n.padStart(10)),
-      ...(names.length > 1 ? ['spn/anvil'.padStart(10)] : []),
-    ].join(' '),
+    ...comparisonTable(results, cols, 16),
   ]
-  for (const c of cols) {
-    const row = [c.padEnd(16), ...names.map((n) => fmt(results[n]?.[c]).padStart(10))]
-    if (names.length > 1) {
-      const a = results.spn?.[c]
-      const b = results.anvil?.[c]
-      row.push((a !== undefined && b ? (a / b).toFixed(2) : '-').padStart(10))
-    }
-    lines.push(row.join(' '))
-  }
   process.stdout.write(`${lines.join('\n')}\n`)
   if (o.json) {
     const ratio = results.anvil && results.spn ? results.spn.txPerSec! / results.anvil.txPerSec! : null
