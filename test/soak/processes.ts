@@ -3,6 +3,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, w
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { alive, killPid as kill } from '../../packages/cli/test/e2e/helpers.js'
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -139,30 +140,8 @@ export function runMesh(
   })
 }
 
-/** Whether `pid` runs (a zombie counts as gone). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z'
-  } catch {
-    return true
-  }
-}
-
-/** SIGKILL by pid (nothing when gone). */
-export function kill(pid: number | undefined): void {
-  if (!pid || !alive(pid)) return
-  try {
-    process.kill(pid, 'SIGKILL')
-  } catch {
-    // already gone
-  }
-}
+/** Whether `pid` runs (a zombie counts as gone) and SIGKILL by pid: the CLI e2e tests' own helpers. */
+export { alive, kill }
 
 /** SIGKILL and wait until the process is gone. */
 export async function killAndWait(p: Started): Promise<void> {
