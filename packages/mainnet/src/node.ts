@@ -23,6 +23,7 @@ import { createP2P, type P2P, type SignedHeader } from '@rollup-mesh/p2p'
 import type { Address, Hash } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
+import { catchUpFromPeers, committedBlocks } from './consensus/commitSync.js'
 import { type ConsensusDriver, createConsensusDriver } from './consensus/consensusDriver.js'
 import { wireConsensusGossip } from './consensus/consensusGossip.js'
 import { consensusRPCMethods } from './consensus/consensusRPC.js'
@@ -141,6 +142,17 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         timeouts: validators.timeouts,
         blockTimeMs: config.blockTimeMs,
         network: () => (p2p()?.isStarted() ? wired?.network : undefined),
+        catchUp: async () => {
+          const net = p2p()
+          if (!net?.isStarted()) return 0
+          return catchUpFromPeers({
+            chain,
+            chainId: config.chainId,
+            schedule: validators.schedule,
+            p2p: net,
+            logger,
+          })
+        },
         evidence,
         logger,
       })
@@ -150,14 +162,14 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         consensus,
       }
     },
-    network: async (options, { services: { gossip, consensus: c } }) => {
+    network: async (options, { chain, services: { gossip, consensus: c } }) => {
       const net = await createP2P({
         ...options,
         subscriptions: [
           { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals'] },
         ],
         producers: { [MAINNET_NETWORK]: validators.genesis.map((v) => v.address) },
-        syncProvider: gossip.syncProvider,
+        syncProvider: { ...gossip.syncProvider, ...committedBlocks(chain) },
       })
       // Validators and the message listener are in place before the first message can arrive.
       wired = wireConsensusGossip(net, {

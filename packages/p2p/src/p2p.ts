@@ -29,6 +29,7 @@ import { MessageTooLargeError } from './errors.js'
 import { createHost } from './host.js'
 import { loadOrCreatePeerKey } from './identity.js'
 import type { Block } from './messages/block.js'
+import type { CommittedBlock } from './messages/committedBlock.js'
 import {
   type ConsensusEnvelope,
   encodeConsensusEnvelope,
@@ -133,6 +134,14 @@ export interface P2P extends Startable {
     count: number,
     options?: SyncRequestOptions,
   ): Promise<Block[]>
+  /** Asks `peerId` for up to `count` finalized blocks with their commit certificates (BFT catch-up). */
+  requestCommits(
+    peerId: string,
+    network: string,
+    from: bigint,
+    count: number,
+    options?: SyncRequestOptions,
+  ): Promise<CommittedBlock[]>
   /**
    * Asks `peerId` for up to `count` settlement batches (with their messages) of SPN `network`'s exit tree,
    * starting at `fromBatch`; checked for range and consistency, not against the finalized exit root.
@@ -416,6 +425,11 @@ class P2PNode implements P2P {
   requestBlocks(peerId: string, network: string, from: bigint, count: number, options?: SyncRequestOptions) {
     this.#assertStarted()
     return this.#syncClient.requestBlocks(peerId, network, from, count, options)
+  }
+
+  requestCommits(peerId: string, network: string, from: bigint, count: number, options?: SyncRequestOptions) {
+    this.#assertStarted()
+    return this.#syncClient.requestCommits(peerId, network, from, count, options)
   }
 
   requestExitBatches(

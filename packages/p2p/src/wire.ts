@@ -7,6 +7,7 @@
  */
 export { InvalidMessageError, MessageTooLargeError } from './errors.js'
 export { type Block, decodeBlock, encodeBlock } from './messages/block.js'
+export { type CommittedBlock, committedBlockFromRLP, committedBlockToRLP } from './messages/committedBlock.js'
 export {
   type ConsensusEnvelope,
   decodeConsensusEnvelope,

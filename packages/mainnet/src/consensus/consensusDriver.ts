@@ -61,6 +61,13 @@ export type ConsensusDriverInit = {
   /** How often this validator's messages of the current round are re-sent. Default 1000 ms. */
   rebroadcastMs?: number
   network: () => ConsensusNetwork | undefined
+  /**
+   * Commit sync: fetches and commits the finalized blocks after the head from peers (`catchUpFromPeers`);
+   * tried when no height was entered for `catchUpAfterMs`.
+   */
+  catchUp?: () => Promise<number>
+  /** How long without a new height before commit sync is tried. Default 3000 ms. */
+  catchUpAfterMs?: number
   evidence: EvidenceStore
   logger?: Logger
   timers?: ConsensusTimers
@@ -119,6 +126,8 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   let queue: Promise<void> = Promise.resolve()
   let last: LastCommit | null = null
   let lastBlockAt = 0
+  /** When the current height was entered (commit sync starts when this gets old). */
+  let enteredAt = Date.now()
   /** Set while this driver commits, so a block committed otherwise (dev methods) restarts the height. */
   let committing = false
 
@@ -145,6 +154,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         ? { round: g.round + 1, lockedValue: g.lockedValue, lockedRound: g.lockedRound }
         : undefined
     state = createConsensusState(params, height, restore)
+    enteredAt = Date.now()
     candidates.clear()
     invalid.clear()
     await step({ type: 'start' })
@@ -316,10 +326,23 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
     if (proposal.height === state.height) await step({ type: 'proposal', proposal })
   }
 
+  /** Behind the others (they decided heights this node never saw): commit sync, in the queue. */
+  const maybeCatchUp = (): void => {
+    const catchUp = init.catchUp
+    if (!catchUp || Date.now() - enteredAt < (init.catchUpAfterMs ?? 3_000)) return
+    enqueue(async () => {
+      if (!running || Date.now() - enteredAt < (init.catchUpAfterMs ?? 3_000)) return
+      // A failed attempt waits a full interval before the next.
+      enteredAt = Date.now()
+      await catchUp()
+    })
+  }
+
   let rebroadcastTimer = (): void => {}
   rebroadcastTimer = () =>
     later(init.rebroadcastMs ?? 1000, () => {
       enqueue(() => step({ type: 'rebroadcast' }))
+      maybeCatchUp()
       rebroadcastTimer()
     })
 

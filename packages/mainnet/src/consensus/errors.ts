@@ -16,3 +16,13 @@ export class ConsensusConfigError extends BaseError {
     super(message, { code: 'CONSENSUS_CONFIG', name: 'ConsensusConfigError', metaMessages })
   }
 }
+
+/** A committed block served by commit sync is not the next block, or its certificate or header does not check. */
+export class InvalidCommittedBlockError extends BaseError {
+  constructor(number: bigint, problem: string) {
+    super(`Committed block ${number} from sync: ${problem}.`, {
+      code: 'INVALID_COMMITTED_BLOCK',
+      name: 'InvalidCommittedBlockError',
+    })
+  }
+}

@@ -70,34 +70,38 @@ async function startValidator(i: number, bootstrap: string[]): Promise<MainnetNo
 }
 
 describe('BFT main net: 4 validators in one process', () => {
-  it('finalize 20+ heights with identical hashes and >2/3 certificates; 3 keep going; 2 of 4 stop', async () => {
+  it('finalize 20+ heights with identical hashes and >2/3 certificates; a late validator catches up by commit sync; 3 keep going; 2 of 4 stop', async () => {
     const started: MainnetNode[] = []
-    for (let i = 0; i < 4; i++)
+    for (let i = 0; i < 3; i++)
       started.push(
         await startValidator(
           i,
           started.flatMap((n) => n.p2p?.getMultiaddrs() ?? []),
         ),
       )
-    // BFT needs 3 of 4: wait for 20 heights on at least three. A validator that falls behind on a loaded
-    // machine has no range sync yet to catch up with (an open item of [consensus]), so the slowest one may
-    // stay behind; every block any node has must still agree with every other node's.
-    const atLeast = (h: bigint) => started.filter((n) => head(n) >= h).length
-    await waitFor('20 finalized heights on 3 of 4 nodes', () => atLeast(20n) >= 3, 240_000)
+    // Three of four are a quorum: they finalize without the fourth.
+    await waitFor('5 heights on 3 validators', () => started.every((n) => head(n) >= 5n), 120_000)
+    // The fourth starts behind: it never saw those heights' messages and must fetch them (commit sync).
+    started.push(
+      await startValidator(
+        3,
+        started.flatMap((n) => n.p2p?.getMultiaddrs() ?? []),
+      ),
+    )
+    await waitFor('20 finalized heights on every node', () => started.every((n) => head(n) >= 20n), 240_000)
     const upto = 20n
     for (let b = 1n; b <= upto; b++) {
-      const having = started.filter((n) => head(n) >= b)
-      const hashes = new Set(having.map((n) => n.chain.store.getHeaderByNumber(b)?.hash))
+      const hashes = new Set(started.map((n) => n.chain.store.getHeaderByNumber(b)?.hash))
       expect(hashes.size, `block ${b} has one hash`).toBe(1)
-      for (const n of having) {
+      for (const n of started) {
         const power = verifyCertificate(n, b)
         expect(3 * power).toBeGreaterThan(2 * set.totalPower)
       }
       // extraData = validatorsHash ‖ nextValidatorsHash
       expect(started[0]!.chain.store.getHeaderByNumber(b)?.extraData).toBe(`${set.hash}${set.hash.slice(2)}`)
     }
-    // RPC: the seam's methods, on a node that has every height checked above
-    const served = started.findIndex((n) => head(n) >= upto)
+    // RPC: the seam's methods
+    const served = 1
     const rpc = async (method: string, params: unknown[] = []) => {
       const res = await fetch(started[served]!.rpcUrl, {
         method: 'POST',
@@ -119,10 +123,9 @@ describe('BFT main net: 4 validators in one process', () => {
     expect(status.validator).toBe(validators[served]!.address)
     expect(await rpc('mesh_getEvidence')).toEqual([])
 
-    // One validator stops (the one furthest behind, if any is): the other three keep finalizing.
-    const laggard = started.reduce((a, n) => (head(n) < head(a) ? n : a), started[3]!)
-    await laggard.stop()
-    const live = started.filter((n) => n !== laggard)
+    // One validator stops: the other three keep finalizing.
+    await started[3]!.stop()
+    const live = started.slice(0, 3)
     const at = head(live[0]!)
     await waitFor(
       '3 validators finalize 3 more heights',

@@ -14,6 +14,8 @@ export const MESSAGE_LIMITS = {
   quote: 64 * 1024,
   /** A block as served by sync: one header plus its transactions. */
   block: 8 * 1024 * 1024,
+  /** An encoded commit certificate (184 bytes for up to 16 validators; room for the largest set). */
+  certificate: 1024,
   /** An exit batch as served by sync: 16 messages of at most 32 KiB data each plus the frontier (~530 KiB). */
   exitBatch: 640 * 1024,
   /** The `data` of one exit message. */

@@ -4,6 +4,7 @@ import { lpStream } from '@libp2p/utils'
 import { type ExitBatch, InvalidParameterError, type Logger } from '@rollup-mesh/core'
 import { type SyncAttempt, SyncError } from '../errors.js'
 import type { Block } from '../messages/block.js'
+import type { CommittedBlock } from '../messages/committedBlock.js'
 import type { SignedHeader } from '../messages/header.js'
 import { asList, asSafeNumber, asString, type RLPItem, rlpDecode, rlpEncode } from '../rlp.js'
 import { KINDS, type SyncItem } from './kinds.js'
@@ -53,6 +54,17 @@ export class SyncClient {
     options?: SyncRequestOptions,
   ): Promise<Block[]> {
     return this.#request(peer, 'blocks', network, from, count, options) as Promise<Block[]>
+  }
+
+  /** Asks `peer` for up to `count` finalized blocks of `network` with their commit certificates, from `from`. */
+  requestCommits(
+    peer: string | PeerId,
+    network: string,
+    from: bigint,
+    count: number,
+    options?: SyncRequestOptions,
+  ): Promise<CommittedBlock[]> {
+    return this.#request(peer, 'commits', network, from, count, options) as Promise<CommittedBlock[]>
   }
 
   /**

@@ -1,12 +1,17 @@
 import type { ExitBatch } from '@rollup-mesh/core'
 import { type Block, blockFromRLP, blockToRLP } from '../messages/block.js'
+import {
+  type CommittedBlock,
+  committedBlockFromRLP,
+  committedBlockToRLP,
+} from '../messages/committedBlock.js'
 import { exitBatchFromRLP, exitBatchToRLP } from '../messages/exitBatch.js'
 import { headerFromRLP, headerToRLP, type SignedHeader } from '../messages/header.js'
 import { MESSAGE_LIMITS } from '../messages/limits.js'
 import type { RLPItem } from '../rlp.js'
 import type { SyncKind, SyncLimits, SyncProvider } from './protocol.js'
 
-type SyncItems = { headers: SignedHeader; blocks: Block; exit_batches: ExitBatch }
+type SyncItems = { headers: SignedHeader; blocks: Block; exit_batches: ExitBatch; commits: CommittedBlock }
 export type SyncItem = SyncItems[SyncKind]
 export type Getter = (network: string, from: bigint, count: number) => Promise<SyncItem[]> | SyncItem[]
 
@@ -58,6 +63,17 @@ export const KINDS: Record<SyncKind, KindSpec> = {
     fromRLP: (item) => exitBatchFromRLP(item),
     number: (item) => (item as ExitBatch).batch,
     getter: (p) => p.getExitBatches && ((n, f, c) => p.getExitBatches?.(n, f, c) ?? []),
+  },
+  commits: {
+    label: 'committed blocks',
+    one: 'committed block',
+    maxCount: (l) => l.maxCommits,
+    maxBytes: (l) => l.maxCommitsResponseBytes,
+    maxItemBytes: MESSAGE_LIMITS.block,
+    toRLP: (item) => committedBlockToRLP(item as CommittedBlock),
+    fromRLP: (item) => committedBlockFromRLP(item),
+    number: (item) => (item as CommittedBlock).number,
+    getter: (p) => p.getCommits && ((n, f, c) => p.getCommits?.(n, f, c) ?? []),
   },
 }
 

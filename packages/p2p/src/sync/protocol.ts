@@ -5,15 +5,16 @@
  */
 import { BaseError, type ExitBatch } from '@rollup-mesh/core'
 import type { Block } from '../messages/block.js'
+import type { CommittedBlock } from '../messages/committedBlock.js'
 import type { SignedHeader } from '../messages/header.js'
 import { asString, type RLPItem } from '../rlp.js'
 import { PROTOCOL_VERSION } from '../topics.js'
 
-export type SyncKind = 'headers' | 'blocks' | 'exit_batches'
+export type SyncKind = 'headers' | 'blocks' | 'exit_batches' | 'commits'
 
 /**
- * `/rollup-mesh/1/sync/headers_by_range`, `/rollup-mesh/1/sync/blocks_by_range` and
- * `/rollup-mesh/1/sync/exit_batches_by_range`.
+ * `/rollup-mesh/1/sync/headers_by_range`, `/rollup-mesh/1/sync/blocks_by_range`,
+ * `/rollup-mesh/1/sync/exit_batches_by_range` and `/rollup-mesh/1/sync/commits_by_range`.
  */
 export function syncProtocol(kind: SyncKind): string {
   return `/rollup-mesh/${PROTOCOL_VERSION}/sync/${kind}_by_range`
@@ -29,6 +30,8 @@ export interface SyncProvider {
    * `encodeExitBatch` does before it is sent; an invalid one answers `serverError`.
    */
   getExitBatches?(network: string, fromBatch: bigint, count: number): Promise<ExitBatch[]> | ExitBatch[]
+  /** Finalized blocks `from, from + 1, …` of a BFT network with their commit certificates (a lagging validator's catch-up). */
+  getCommits?(network: string, from: bigint, count: number): Promise<CommittedBlock[]> | CommittedBlock[]
 }
 
 export type SyncLimits = {
@@ -44,6 +47,10 @@ export type SyncLimits = {
   maxExitBatches: number
   /** Largest response the server sends and the client reads for exit batches (bytes). */
   maxExitBatchesResponseBytes: number
+  /** Most committed blocks one request may ask for. */
+  maxCommits: number
+  /** Largest response the server sends and the client reads for committed blocks (bytes). */
+  maxCommitsResponseBytes: number
   /** Deadline for a whole request (dial, write, read) on the client and for serving it on the server. */
   timeoutMs: number
 }
@@ -55,6 +62,8 @@ export const defaultSyncLimits: SyncLimits = {
   maxBlocksResponseBytes: 16 * 1024 * 1024,
   maxExitBatches: 64,
   maxExitBatchesResponseBytes: 4 * 1024 * 1024,
+  maxCommits: 64,
+  maxCommitsResponseBytes: 16 * 1024 * 1024,
   timeoutMs: 10_000,
 }
 
