@@ -75,7 +75,9 @@ describe('mesh binary', () => {
     const help = stdout.replace(/\s+/g, ' ')
     expect(help).toContain('-n, --spns <n> number of SPNs (default: 2, env: MESH_SPNS)')
     expect(help).toContain('--config <file.json>')
-    expect(help).toMatch(/Config file keys \(top level or "up": \{…\}\): spns, validators, dataDir, blockTime/)
+    expect(help).toMatch(
+      /Config file keys \(top level or "up": \{…\}\): spns, validators, dataDir, blockTime/,
+    )
     expect(help).toContain('cross-network message')
   })
 })
