@@ -13,7 +13,8 @@ import type { AccountState, WriteSet } from '@rollup-mesh/core'
 import { type Address, type Hex, numberToHex } from 'viem'
 import { EMPTY_BLOOM, hashHeader, receiptsRootOf, transactionsRootOf } from '../src/block.js'
 import { SQLiteStateView } from '../src/state.js'
-import { ChainStore, type HistoryRetention } from '../src/store.js'
+import { ChainStore } from '../src/store.js'
+import type { HistoryRetention } from '../src/storeTypes.js'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)

@@ -4,7 +4,8 @@ import type { BaseFeeParams } from './basefee.js'
 import type { CallSimulator } from './callSimulator.js'
 import type { TxDecoder } from './decoder.js'
 import type { MempoolOptions } from './mempool.js'
-import type { ChainStore, StoredPoolTx } from './store.js'
+import type { ChainStore } from './store.js'
+import type { StoredPoolTx } from './storeTypes.js'
 
 export type ChainOptions = {
   chainId: bigint

@@ -188,16 +188,7 @@ export { SnapshotRegistry } from './snapshots.js'
 export { SQLiteStateView, type SQLiteStateViewOptions } from './state.js'
 export { blockVersion, HISTORY_VERSION_STRIDE } from './stateHistory.js'
 export { StateReads } from './stateReads.js'
-export {
-  type BlockCommit,
-  ChainStore,
-  type ChainStoreOptions,
-  type HistoryRetention,
-  type LogQuery,
-  type StoredLog,
-  type StoredPoolTx,
-  type StoredTx,
-} from './store.js'
+export { ChainStore } from './store.js'
 export {
   ChainRewindError,
   HistoryWindowError,
@@ -213,6 +204,15 @@ export type {
   StoreStatement,
 } from './storeExtension.js'
 export { ChainDbCorruptError, type ChainDbProblem, checkChainDb } from './storeIntegrity.js'
+export type {
+  BlockCommit,
+  ChainStoreOptions,
+  HistoryRetention,
+  LogQuery,
+  StoredLog,
+  StoredPoolTx,
+  StoredTx,
+} from './storeTypes.js'
 export {
   DEPOSIT_TX_TYPE,
   type DepositTxParameters,

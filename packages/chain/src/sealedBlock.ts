@@ -1,7 +1,7 @@
 import type { Receipt, SkippedTx } from '@rollup-mesh/core'
 import type { Address } from 'viem'
 import type { StoredHeader } from './block.js'
-import type { StoredLog } from './store.js'
+import type { StoredLog } from './storeTypes.js'
 import type { SignedTx } from './tx.js'
 
 export type SealedBlock = {

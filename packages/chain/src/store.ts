@@ -1,13 +1,12 @@
 import { type AccountState, type Receipt, type WriteSet, ZERO_WORD } from '@rollup-mesh/core'
 import Database from 'better-sqlite3'
-import { type Address, type Hex, numberToHex } from 'viem'
-import type { BlockHeader, StoredHeader } from './block.js'
-import { encodeHeader } from './block.js'
+import type { Address, Hex } from 'viem'
+import type { StoredHeader } from './block.js'
 import { Checkpointer } from './checkpointer.js'
-import { headerToJSON, receiptFromJSON } from './codec.js'
+import { receiptFromJSON } from './codec.js'
 import { ChainStoreError } from './errors.js'
-import { HistoryIndexer, type HistoryIndexing } from './historyIndexer.js'
-import { blockVersion, HISTORY_VERSION_STRIDE, type PriorState, StateHistory } from './stateHistory.js'
+import { HistoryMaintenance } from './historyMaintenance.js'
+import { blockVersion, HISTORY_VERSION_STRIDE, StateHistory } from './stateHistory.js'
 import { StateReads } from './stateReads.js'
 import { HistoryWindowError } from './storeErrors.js'
 import {
@@ -17,108 +16,22 @@ import {
   storedExtensionVersion,
 } from './storeExtension.js'
 import { checkChainDb } from './storeIntegrity.js'
-import {
-  type AccountRow,
-  type BlockRow,
-  type LogRow,
-  normSlot,
-  rowToHeader,
-  rowToTx,
-  storedReceipt,
-  type TxRow,
-} from './storeRows.js'
+import { selectLogs } from './storeLogSelect.js'
+import { type AccountRow, type BlockRow, rowToHeader, rowToTx, type TxRow } from './storeRows.js'
 import { HISTORY_START_KEY, migrateChainSchema } from './storeSchema.js'
 import { type ChainStatements, prepareChainStatements } from './storeStatements.js'
-
-/** A transaction as stored with its block position. */
-export type StoredTx = {
-  hash: Hex
-  raw: Hex
-  from: Address
-  to: Address | null
-  blockNumber: bigint
-  blockHash: Hex
-  index: number
-  /** Deposits (0x7e): the nonce of `from` the deposit used (kept in its receipt). */
-  depositNonce?: bigint
-}
-
-/** A log with its position, as `eth_getLogs` returns it. */
-export type StoredLog = {
-  address: Address
-  topics: Hex[]
-  data: Hex
-  blockNumber: bigint
-  blockHash: Hex
-  transactionHash: Hex
-  transactionIndex: number
-  logIndex: number
-}
-
-export type LogQuery = {
-  fromBlock: bigint
-  toBlock: bigint
-  /** Any of these addresses (lower-case); empty = any. */
-  addresses: readonly Address[]
-  /** Per position: null = any, else any of the listed topics. */
-  topics: readonly (readonly Hex[] | null)[]
-  /** Stop after this many logs. */
-  limit: number
-}
-
-/** What one block commit writes, atomically. */
-export type BlockCommit = {
-  header: BlockHeader
-  hash: Hex
-  txs: readonly { hash: Hex; raw: Hex; from: Address; to: Address | null }[]
-  receipts: readonly Receipt[]
-  writeSet: WriteSet
-  /** Mempool entries to delete in the same transaction (included or dropped). */
-  mempoolRemovals: readonly Hex[]
-  /**
-   * The pre-block values the caller already holds (the chain's state cache, whose entries equal the
-   * store's state): the change set reads only what it lacks from SQLite.
-   */
-  prior?: PriorState
-}
-
-/** A persisted mempool entry. */
-export type StoredPoolTx = { hash: Hex; raw: Hex; from: Address; seq: number }
-
-export type ChainStoreOptions = {
-  /** Path of the SQLite file, or `:memory:`. */
-  path: string
-  /**
-   * Checkpoint the WAL on a background thread every this many ms instead of inside block commits (a
-   * commit that also checkpointed cost ~40% more on the main thread: 2,500-transaction blocks 220–320 ms →
-   * 125–175 ms). SQLite's own auto-checkpoint stays on at a high mark as the backstop. Default: off.
-   */
-  checkpointIntervalMs?: number
-  /**
-   * How much state history to keep: `'all'` (default: every block, as a dev chain wants), the newest
-   * `blocks` blocks (older change sets are pruned in small batches after each commit), or 0: none (only the
-   * head's state is served; snapshots cannot be reverted).
-   */
-  history?: HistoryRetention
-  /**
-   * How the per-key history index (and retention pruning) is kept up behind the head: `'idle'` (default)
-   * in small batches once commits pause for a moment, `'manual'` only through `catchUpHistory()`. Reads are
-   * right either way (they scan the change sets not indexed yet).
-   */
-  historyIndexing?: HistoryIndexing
-}
-
-/** How many blocks of state history a store keeps. */
-export type HistoryRetention = { blocks: number | 'all' }
+import type {
+  BlockCommit,
+  ChainStoreOptions,
+  LogQuery,
+  StoredLog,
+  StoredPoolTx,
+  StoredTx,
+} from './storeTypes.js'
+import { applyWriteSet, insertBlockRows, restoreChanges } from './storeWrites.js'
 
 /** Meta key: the version of the last write outside blocks (dev methods). */
 const DEV_VERSION_KEY = 'history.devVersion'
-/** Change sets pruned per batch of the history's background work. */
-const PRUNE_BATCH_SETS = 8
-/** Keys indexed per batch of the history's background work (a few ms; at least one change set). */
-const INDEX_BATCH_ENTRIES = 4_000
-/** Unindexed change sets past which the index is built even while blocks with transactions keep coming. */
-const MAX_INDEX_LAG = 256
 
 /** WAL pages after which a commit checkpoints itself while a background checkpointer runs (about 256 MiB). */
 const BACKSTOP_CHECKPOINT_PAGES = 65_536
@@ -146,13 +59,9 @@ export class ChainStore {
   private readonly reads: StateReads
   private readonly checkpointer: Checkpointer | undefined
   private readonly history: StateHistory
-  private readonly indexer: HistoryIndexer | undefined
+  private readonly maintenance: HistoryMaintenance
   private readonly retention: number | 'all'
   private devVersion: number
-  /** History at or above this version is never pruned (an outstanding snapshot needs it). */
-  private historyPin: number | undefined
-  /** Whether the node has work waiting (e.g. a non-empty pool): the index then waits, up to the lag bound. */
-  private historyBusy: (() => boolean) | undefined
 
   constructor(options: ChainStoreOptions) {
     checkChainDb(options.path)
@@ -171,10 +80,13 @@ export class ChainStore {
       throw new ChainStoreError(`history.blocks must be a whole number of blocks or 'all', got ${retention}.`)
     this.retention = retention
     this.devVersion = Number(this.st.getMeta.get(DEV_VERSION_KEY) ?? 0)
-    if ((options.historyIndexing ?? 'idle') === 'idle') {
-      this.indexer = new HistoryIndexer({ work: () => this.historyBatch() })
-      if (this.history.backlog() > 0) this.indexer.committed()
-    }
+    this.maintenance = new HistoryMaintenance({
+      history: this.history,
+      retention,
+      indexing: options.historyIndexing ?? 'idle',
+      transaction: (fn) => (db.open ? db.transaction(fn)() : undefined),
+      oldestStateVersion: () => blockVersion(this.oldestStateBlock()),
+    })
     const interval = options.checkpointIntervalMs
     if (interval && options.path !== ':memory:') {
       db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
@@ -183,7 +95,7 @@ export class ChainStore {
   }
 
   close(): void {
-    this.indexer?.stop()
+    this.maintenance.stop()
     this.checkpointer?.stop()
     if (this.#db.open) this.#db.close()
   }
@@ -278,35 +190,9 @@ export class ChainStore {
     return this.st.logsBefore.get(Number(n), txIndex) as number
   }
 
+  /** Logs matching `q`, in block and log order, at most `q.limit`. */
   getLogs(q: LogQuery): StoredLog[] {
-    const where = ['block_number >= ?', 'block_number <= ?']
-    const args: (string | number)[] = [Number(q.fromBlock), Number(q.toBlock)]
-    if (q.addresses.length > 0) {
-      where.push(`address IN (${q.addresses.map(() => '?').join(',')})`)
-      args.push(...q.addresses.map((a) => a.toLowerCase()))
-    }
-    q.topics.slice(0, 4).forEach((alts, i) => {
-      if (!alts || alts.length === 0) return
-      where.push(`topic${i} IN (${alts.map(() => '?').join(',')})`)
-      args.push(...alts.map((t) => t.toLowerCase()))
-    })
-    args.push(q.limit)
-    const rows = this.#db
-      .prepare(
-        `SELECT l.*, b.hash AS block_hash FROM logs l JOIN blocks b ON b.number = l.block_number
-         WHERE ${where.map((w) => `l.${w}`).join(' AND ')} ORDER BY l.block_number, l.log_index LIMIT ?`,
-      )
-      .all(...args) as LogRow[]
-    return rows.map((r) => ({
-      address: r.address as Address,
-      topics: [r.topic0, r.topic1, r.topic2, r.topic3].filter((t): t is string => t !== null) as Hex[],
-      data: r.data as Hex,
-      blockNumber: BigInt(r.block_number),
-      blockHash: r.block_hash as Hex,
-      transactionHash: r.tx_hash as Hex,
-      transactionIndex: r.tx_index,
-      logIndex: r.log_index,
-    }))
+    return selectLogs(this.#db, q)
   }
 
   /** Writes a block, its transactions, receipts, logs and state changes, and mempool removals in one transaction. */
@@ -317,39 +203,12 @@ export class ChainStore {
   private readonly commitTx = (c: BlockCommit): void => {
     this.#db.transaction(() => {
       const n = Number(c.header.number)
-      const encoded = encodeHeader(c.header)
-      let size = (encoded.length - 2) / 2
-      for (const t of c.txs) size += (t.raw.length - 2) / 2
-      this.st.insertBlock.run(n, c.hash.toLowerCase(), headerToJSON(c.header), c.txs.length, size)
-      let logIndex = 0
-      c.txs.forEach((t, i) => {
-        const r = c.receipts[i]
-        if (!r) throw new ChainStoreError(`Block ${n} has no receipt for transaction ${i}.`)
-        this.st.insertTx.run(t.hash, n, i, t.raw, t.from, t.to, storedReceipt(r), logIndex)
-        for (const log of r.logs) {
-          const tp = log.topics
-          this.st.insertLog.run(
-            n,
-            logIndex++,
-            i,
-            t.hash,
-            log.address.toLowerCase(),
-            tp[0] ?? null,
-            tp[1] ?? null,
-            tp[2] ?? null,
-            tp[3] ?? null,
-            log.data,
-          )
-        }
-      })
+      insertBlockRows(this.st, c)
       if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet, c.prior)
-      this.applyWriteSet(c.writeSet)
+      applyWriteSet(this.st, c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
     })()
-    if (this.indexer) {
-      const busy = c.txs.length > 0
-      this.indexer.committed(busy && this.history.backlog() < MAX_INDEX_LAG)
-    }
+    this.maintenance.committed(c.txs.length > 0)
   }
 
   // ---- state history ----
@@ -407,11 +266,11 @@ export class ChainStore {
       )
     this.#db.transaction(() => {
       if (this.retention !== 0) this.history.record(version, ws)
-      this.applyWriteSet(ws)
+      applyWriteSet(this.st, ws)
       this.st.setMeta.run(DEV_VERSION_KEY, String(version))
     })()
     this.devVersion = version
-    this.indexer?.committed()
+    this.maintenance.committed(false)
   }
 
   /**
@@ -428,14 +287,7 @@ export class ChainStore {
     this.checkStateAvailable(block)
     this.#db.transaction(() => {
       const changes = this.history.changesSince(version)
-      for (const [a, acc] of changes.accounts) {
-        if (acc === null) this.st.deleteAccount.run(a)
-        else this.st.putAccount.run(a, numberToHex(acc.nonce), numberToHex(acc.balance), acc.codeHash, acc.vm)
-      }
-      for (const [a, slot, value] of changes.storage) {
-        if (value === null || BigInt(value) === 0n) this.st.deleteSlot.run(a, slot)
-        else this.st.putSlot.run(a, slot, value)
-      }
+      restoreChanges(this.st, changes)
       this.history.deleteSince(version)
       const n = Number(block)
       this.#db.prepare('DELETE FROM logs WHERE block_number > ?').run(n)
@@ -450,7 +302,7 @@ export class ChainStore {
 
   /** Keeps history at or above `version` from pruning (an outstanding snapshot); `undefined` lifts the pin. */
   pinHistory(version: number | undefined): void {
-    this.historyPin = version
+    this.maintenance.pin = version
   }
 
   /**
@@ -459,13 +311,7 @@ export class ChainStore {
    * (With `historyIndexing: 'idle'` the store does this by itself when commits pause.)
    */
   catchUpHistory(): { indexed: number; pruned: number } {
-    const done = { indexed: 0, pruned: 0 }
-    for (;;) {
-      const batch = this.historyStep()
-      done.indexed += batch.indexed
-      done.pruned += batch.pruned
-      if (batch.indexed === 0 && batch.pruned === 0) return done
-    }
+    return this.maintenance.catchUp()
   }
 
   /** Where the history's background work stands: the version indexed up to, and change sets waiting. */
@@ -478,53 +324,7 @@ export class ChainStore {
    * it is, the index waits (re-checked every few seconds) unless more than 256 change sets wait.
    */
   setHistoryBusy(busy: (() => boolean) | undefined): void {
-    this.historyBusy = busy
-  }
-
-  /** One small batch of the history's background work (one transaction); true when more is left. */
-  private historyBatch(): boolean {
-    if (!this.#db.open) return false
-    if (this.historyBusy?.() && this.history.backlog() < MAX_INDEX_LAG) {
-      this.indexer?.committed(true)
-      return false
-    }
-    const { pruned, indexed } = this.historyStep()
-    return pruned > 0 || indexed > 0
-  }
-
-  private historyStep(): { indexed: number; pruned: number } {
-    return this.#db.transaction(() => ({
-      pruned: this.pruneBatch(),
-      indexed: this.history.indexNext(INDEX_BATCH_ENTRIES),
-    }))()
-  }
-
-  /** Prunes a batch of change sets older than the retention window (and below any pin). */
-  private pruneBatch(): number {
-    if (this.retention === 'all' || this.retention === 0) return 0
-    let upTo = blockVersion(this.oldestStateBlock())
-    if (this.historyPin !== undefined && this.historyPin - 1 < upTo) upTo = this.historyPin - 1
-    if (upTo <= 0) return 0
-    return this.history.prune(upTo, PRUNE_BATCH_SETS)
-  }
-
-  private applyWriteSet(ws: WriteSet): void {
-    for (const [hash, code] of ws.code) this.st.putCode.run(hash.toLowerCase(), code)
-    for (const [addr, acc] of ws.accounts) {
-      const a = addr.toLowerCase()
-      if (acc === null) {
-        this.st.deleteAccount.run(a)
-        this.st.deleteStorageOf.run(a)
-      } else this.st.putAccount.run(a, numberToHex(acc.nonce), numberToHex(acc.balance), acc.codeHash, acc.vm)
-    }
-    for (const [addr, slots] of ws.storage) {
-      const a = addr.toLowerCase()
-      for (const [slot, value] of slots) {
-        const s = slot.toLowerCase()
-        if (BigInt(value) === 0n) this.st.deleteSlot.run(a, s)
-        else this.st.putSlot.run(a, s, normSlot(value))
-      }
-    }
+    this.maintenance.busy = busy
   }
 
   // ---- state (uncached; `SQLiteStateView` caches) ----

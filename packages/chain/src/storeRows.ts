@@ -2,7 +2,7 @@ import type { Receipt } from '@rollup-mesh/core'
 import { type Address, type Hex, numberToHex } from 'viem'
 import type { StoredHeader } from './block.js'
 import { headerFromJSON, receiptToJSON } from './codec.js'
-import type { StoredTx } from './store.js'
+import type { StoredTx } from './storeTypes.js'
 
 export type BlockRow = { number: number; hash: string; header: string; tx_count: number; size: number }
 export type TxRow = {

@@ -1,7 +1,7 @@
 import type { Receipt } from '@rollup-mesh/core'
 import { type Hex, numberToHex } from 'viem'
 import { prevRandaoOf, type StoredHeader } from '../block.js'
-import type { StoredLog, StoredTx } from '../store.js'
+import type { StoredLog, StoredTx } from '../storeTypes.js'
 import { type SignedTx, signedTxWithSender, txTypeOfRaw } from '../tx.js'
 
 const q = (n: bigint | number): Hex => numberToHex(n)

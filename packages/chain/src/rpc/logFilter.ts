@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
-import type { StoredLog } from '../store.js'
+import type { StoredLog } from '../storeTypes.js'
 import type { BlockRef, LogFilterParam } from './params.js'
 
 /** The block range a log filter covers (its `blockHash`, else `fromBlock`..`toBlock`, at most `maxLogRange` blocks). */

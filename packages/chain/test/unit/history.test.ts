@@ -16,8 +16,9 @@ import { createEthMethods } from '../../src/rpc/eth.js'
 import type { RPCMethods } from '../../src/rpc/server.js'
 import { createSnapshotMethods } from '../../src/rpc/snapshots.js'
 import { createStateDumpMethods, decodeStateDump } from '../../src/rpc/stateDump.js'
-import { ChainStore, type HistoryRetention } from '../../src/store.js'
+import { ChainStore } from '../../src/store.js'
 import { HistoryWindowError } from '../../src/storeErrors.js'
+import type { HistoryRetention } from '../../src/storeTypes.js'
 import { CHAIN_ID, keys, signTx } from './helpers.js'
 
 const alice = keys[0]?.address.toLowerCase() as Address

@@ -7,7 +7,8 @@ import { commitWriteSet, createSerialExecutor, genesisWriteSet, stateRootOf } fr
 import { type Address, numberToHex, parseEther } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Chain } from '../../src/chain.js'
-import { ChainStore, type ChainStoreOptions } from '../../src/store.js'
+import { ChainStore } from '../../src/store.js'
+import type { ChainStoreOptions } from '../../src/storeTypes.js'
 import { CHAIN_ID, keys, signTx } from './helpers.js'
 
 const alice = keys[0]?.address.toLowerCase() as Address
