@@ -18,7 +18,8 @@ interface IGroth16Verifier {
  * @notice Accepts SPN settlements: `submit(header, proof, publicSignals, quote)` from the SPN's operator.
  * A settlement is accepted only if the SPN is active, the header extends the last accepted one (contiguous
  * block range, previous state and exit roots, next exit-tree batch index), the public signals are the
- * header's, the Groth16 proof verifies with the SPN's verifier, and the TEE quote verifies (through the
+ * header's, the Groth16 proof verifies with the SPN's verifier (a settlement with no leaves, whose exit root
+ * must then equal the previous one, may carry empty proof bytes instead), and the TEE quote verifies (through the
  * quote-verifier precompile at 0x…0a01) with one of the SPN's measurements and report data
  * `keccak256(header) ‖ 0^32`. Every rejection reverts with a reason starting `Settlement: `.
  * @dev Placed in the main-net genesis at 0x0000000000000000000000000000000000001002.
@@ -110,8 +111,12 @@ contract Settlement {
 
         Tip memory tip = _tip(h.spnId, p.genesisStateRoot);
         _checkExtends(h, headerHash, tip);
-        _checkSignals(h, headerHash, publicSignals);
-        _checkProof(p.verifier, proof, publicSignals);
+        // A settlement without leaves appends nothing to the exit tree: `_checkExtends` already holds its
+        // exit root to the previous one, which is all its proof would show, so it may come without one.
+        if (h.leafCount > 0 || proof.length > 0) {
+            _checkSignals(h, headerHash, publicSignals);
+            _checkProof(p.verifier, proof, publicSignals);
+        }
         bool simulated = _checkQuote(quote, p.measurements, p.simulatedRoots, headerHash);
         return _accept(h, headerHash, tip.count + 1, simulated);
     }

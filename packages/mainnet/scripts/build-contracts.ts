@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   }
   if (check) {
     const current = readFileSync(OUT, 'utf8')
-    const ok = current.includes(`CONTRACTS_SOURCES_HASH = '${sourcesHash(sources)}'`)
+    // the formatter may wrap the line after `=`
+    const ok = new RegExp(`CONTRACTS_SOURCES_HASH =\\s*'${sourcesHash(sources)}'`).test(current)
     process.stdout.write(
       ok
         ? 'contracts.generated.ts is current\n'

@@ -183,7 +183,8 @@ export type VerifyAcceptanceOptions = {
 
 /**
  * Checks a `SettlementAcceptance` offline, reporting each check: the header decodes; the public signals
- * are the header's; the Groth16 proof verifies with `vkey`; the quote verifies with the measurements and
+ * are the header's; the Groth16 proof verifies with `vkey` (a settlement without leaves may carry none: its exit
+ * root must then be unchanged); the quote verifies with the measurements and
  * report data `keccak256(header) ‖ 0^32`; the main-net block header is signed by `validator`; the submit
  * transaction is in that block (txRoot); it called `Settlement.submit` with exactly this settlement; and
  * its receipt (receiptsRoot) succeeded with a `SettlementAccepted` for this header. Never throws for bad
@@ -212,7 +213,11 @@ export async function verifySettlementAcceptance(
     if (h.spnId.toString() !== acceptance.spnId) fail(`header.spnId ${h.spnId} to equal ${acceptance.spnId}`)
     return `SPN ${h.spnId}, blocks ${h.fromBlock}-${h.toBlock}, ${h.leafCount} leaves at ${h.startIndex}`
   })
+  // Settlement.sol accepts a settlement without leaves with empty proof bytes: its exit root cannot change.
+  const proofFree =
+    acceptance.proof === '0x' && ok && decodeSettlementHeader(acceptance.header).leafCount === 0n
   ok &&= await check('public-signals', () => {
+    if (proofFree) return 'none: no leaves, no proof'
     const expected = settlementPublicSignals(decodeSettlementHeader(acceptance.header)).map(String)
     const names = ['oldRoot', 'newRoot', 'startIndex', 'leafCount', 'settlementHash']
     for (const [i, name] of names.entries())
@@ -221,6 +226,12 @@ export async function verifySettlementAcceptance(
     return 'bound to the header'
   })
   ok &&= await check('groth16', async () => {
+    if (proofFree) {
+      const h = decodeSettlementHeader(acceptance.header)
+      if (h.newExitRoot !== h.prevExitRoot)
+        fail('newExitRoot to equal prevExitRoot in a settlement without a proof')
+      return 'not needed: no leaves, and the exit root is unchanged'
+    }
     const [a, b, c] = decodeProof(acceptance.proof)
     const proof = {
       pi_a: [a[0], a[1], '1'],

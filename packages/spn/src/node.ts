@@ -148,7 +148,6 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
               intervalMs: config.settlement.intervalMs,
               idleIntervalMs: config.settlement.idleIntervalMs,
               pollMs: config.settlement.pollMs,
-              maxProverShare: config.settlement.maxProverShare,
               proverProcess: config.settlement.proverProcess,
               proverNiceness: config.settlement.proverNiceness,
               metrics,

@@ -41,7 +41,12 @@ export async function startMainnet(
   })
   type Ready = { rpcUrl: string; wsUrl: string; multiaddrs: string[]; validator: Address }
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`main net did not start in 45 s:\n${err}`)), 45_000)
+    // a loaded 2-core machine can take long to load the node from TS source; a node that never got ready is
+    // killed here (the caller never receives it, so no afterAll could stop it)
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL')
+      reject(new Error(`main net did not start in 120 s:\n${err}`))
+    }, 120_000)
     proc.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`main net exited with ${code}:\n${err}`))

@@ -12,8 +12,10 @@ import {
   type Hex,
   hexToBytes,
   http,
+  keccak256,
   type PublicClient,
   parseEther,
+  toHex,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -83,7 +85,7 @@ describe('main net: SPN registry and settlement acceptance (child process over J
       transport: http(node.url),
       pollingInterval: 100,
     }) as PublicClient
-  }, 120_000)
+  }, 240_000)
 
   afterAll(async () => {
     await peer?.stop()
@@ -397,6 +399,57 @@ describe('main net: SPN registry and settlement acceptance (child process over J
     expect(await failedOf((a) => (a.mainnet.receipts[a.mainnet.txIndex]!.status = 0))).toBe('mainnet-receipt')
   })
 
+  it('accepts a settlement without leaves and without a proof; its exit root may not change; it verifies offline', async () => {
+    const header: SettlementHeader = {
+      ...s2.header,
+      fromBlock: s2.header.toBlock + 1n,
+      toBlock: s2.header.toBlock + 5n,
+      prevStateRoot: s2.header.newStateRoot,
+      newStateRoot: keccak256(toHex('spn1 state 3 (no exits)')),
+      prevExitRoot: s2.header.newExitRoot,
+      newExitRoot: s2.header.newExitRoot,
+      startIndex: 32n,
+      leafCount: 0n,
+    }
+    const proofFree = (h: SettlementHeader) => ({
+      header: h,
+      proof: '0x' as Hex,
+      publicSignals: [0n, 0n, 0n, 0n, 0n] as readonly bigint[],
+      quote: enclave.quote(settlementReportData(h)),
+    })
+    const moved = { ...header, newExitRoot: s1.header.newExitRoot }
+    expect(await reasonOf(s2, proofFree(moved))).toBe('Settlement: no leaves but the exit root changed')
+    // leaves without a proof: the proof check still runs
+    expect(await reasonOf(s2, { ...proofFree({ ...header, leafCount: 1n }) })).toMatch(
+      /^Settlement: public signal/,
+    )
+    const hash = await submitSettlement(wallet(operator!.privateKey), proofFree(header))
+    const receipt = await client.waitForTransactionReceipt({ hash })
+    expect(receipt.status).toBe('success')
+    expect(settlementAcceptedEvents(receipt)[0]).toMatchObject({
+      settlementIndex: 3n,
+      startIndex: 32n,
+      leafCount: 0n,
+    })
+    expect(await readMailbox(client, SPN_ID)).toEqual({
+      latestExitRoot: s2.header.newExitRoot,
+      nextLeafIndex: 48n,
+      settlementCount: 3n,
+    })
+    const acceptance = await exportSettlementAcceptance(client, { spnId: SPN_ID, settlementIndex: 3n })
+    const { vkey } = await getSettlementArtifacts()
+    const options = {
+      vkey,
+      measurements: [MEASUREMENT],
+      simulatedRoots: [enclave.rootCertificateDer],
+      validator: node!.validator,
+    }
+    const verified = await verifySettlementAcceptance(acceptance, options)
+    expect(verified.checks.filter((c) => !c.ok)).toEqual([])
+    expect(verified.checks.find((c) => c.name === 'groth16')?.detail).toMatch(/not needed/)
+    process.stdout.write(`settlement 3 (no leaves, no proof) accepted: ${receipt.gasUsed} gas\n`)
+  })
+
   it('a deregistered SPN cannot settle; its bond goes back to the operator', async () => {
     const before = await client.getBalance({ address: operator!.address })
     const hash = await deregisterSPN(wallet(governance!.privateKey), SPN_ID)
@@ -416,7 +469,7 @@ describe('main net: SPN registry and settlement acceptance (child process over J
       pollingInterval: 100,
     }) as PublicClient
     expect(await client.getBlockNumber()).toBeGreaterThanOrEqual(head)
-    expect((await readMailbox(client, SPN_ID)).settlementCount).toBe(2n)
+    expect((await readMailbox(client, SPN_ID)).settlementCount).toBe(3n) // the two proved and the proof-free one
     expect((await readSPN(client, SPN_ID)).status).toBe('deregistered')
   }, 60_000)
 })

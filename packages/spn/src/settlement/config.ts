@@ -15,8 +15,6 @@ export const settlementConfigSchema = z
     /** Settlement cadence while blocks carry no transactions (see the service); at least `intervalMs`. */
     idleIntervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
     pollMs: z.number().int().min(10).max(60_000).default(250),
-    /** The most of the wall time proofs of batches without messages may take (their cadence stretches). */
-    maxProverShare: z.number().gt(0).max(1).default(0.25),
     /** Prove in a child process (default) at `proverNiceness` below the node's OS priority. */
     proverProcess: z.boolean().default(true),
     proverNiceness: z.number().int().min(0).max(19).default(10),

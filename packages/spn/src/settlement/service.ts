@@ -29,6 +29,7 @@ import {
   createSettlementProver,
   ExitTree,
   releaseZkThreads,
+  type SettlementBatch,
   setZkThreadsIdleTimeout,
 } from '@rollup-mesh/zk-bridge'
 import {
@@ -54,6 +55,9 @@ import { revertReason } from './revertReason.js'
 import { createSettlementMetrics } from './settlementMetrics.js'
 import { headerOfRow, openSettlementRecords, type SettlementRow } from './settlementRecords.js'
 
+/** What a settlement without a proof passes as public signals (Settlement.sol does not read them then). */
+const NO_PROOF_SIGNALS: readonly string[] = ['0', '0', '0', '0', '0']
+
 /** The main net's `Settlement` system contract (packages/mainnet's genesis). */
 
 export type SettlementServiceOptions = {
@@ -76,8 +80,6 @@ export type SettlementServiceOptions = {
    * state less often; any transaction brings back `intervalMs`, and a waiting message settles at once.
    */
   idleIntervalMs?: number
-  /** The most of the wall time proofs of batches without messages may take (default 0.25; `cadence.ts`). */
-  maxProverShare?: number
   /** Prove in a child process (default true) at `proverNiceness` (default 10) below the node's priority. */
   proverProcess?: boolean
   proverNiceness?: number
@@ -145,12 +147,10 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
   const records = openSettlementRecords(opts.chain.store)
   const intervalMs = opts.intervalMs ?? defaultSettlementCadence.intervalMs
   const idleIntervalMs = Math.max(intervalMs, opts.idleIntervalMs ?? defaultSettlementCadence.idleIntervalMs)
-  const maxProverShare = opts.maxProverShare ?? defaultSettlementCadence.maxProverShare
-  const cadence = { intervalMs, idleIntervalMs, maxProverShare }
+  const cadence = { intervalMs, idleIntervalMs }
   const processProver =
     opts.proverProcess === false ? undefined : createProverProcess({ niceness: opts.proverNiceness ?? 10 })
   const prover = processProver ?? createSettlementProver()
-  let lastProveMs = 0
   const counters = createSettlementMetrics(opts.metrics)
   const pollMs = opts.pollMs ?? 250
   const settlementAddress = opts.settlementAddress ?? SYSTEM_ADDRESSES.mainnet.settlement
@@ -202,36 +202,18 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       startIndex: BigInt(zk.startIndex),
       leafCount: BigInt(messages.length),
     }
-    const started = performance.now()
-    log.info(
-      {
-        batch: batch.index,
-        fromBlock: Number(header.fromBlock),
-        toBlock: Number(toBlock),
-        leaves: messages.length,
-      },
-      'proving settlement',
-    )
-    const proof: Groth16Proof = await prover.prove(
-      { ...zk, settlementHash: settlementHashField(header) },
-      {
-        onProgress: (p) =>
-          log.debug({ batch: batch.index, stage: p.stage, done: p.done, total: p.total }, 'prove'),
-      },
-    )
-    const provedMs = Math.round(performance.now() - started)
-    lastProveMs = provedMs
-    counters.proved(provedMs / 1000, messages.length)
+    const proof = messages.length > 0 ? await proveBatch(batch.index, header, zk) : undefined
     const quote = await (enclave as SimulatedEnclave).attest(settlementReportData(header))
     log.info(
-      { batch: batch.index, provedMs, headerHash: settlementHeaderHash(header) },
-      'settlement proved and attested',
+      { batch: batch.index, proved: proof !== undefined, headerHash: settlementHeaderHash(header) },
+      proof ? 'settlement proved and attested' : 'settlement attested (no leaves: no proof needed)',
     )
     const row: SettlementRow = {
       batch: batch.index,
       header: JSON.stringify(header, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
-      proof: encodeGroth16Proof(proof.proof),
-      signals: JSON.stringify(proof.publicSignals),
+      // Settlement.sol takes a batch without leaves with empty proof bytes (its exit root cannot change)
+      proof: proof ? encodeGroth16Proof(proof.proof) : '0x',
+      signals: JSON.stringify(proof?.publicSignals ?? NO_PROOF_SIGNALS),
       quote: bytesToHex(quote),
       status: 'pending',
       tx_hash: null,
@@ -239,6 +221,34 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     // Persisted before it is sent: after a crash this exact settlement is sent again.
     records.insert(row)
     return row
+  }
+
+  /** The Groth16 proof of a batch's exit-tree append (in the prover process), timed and counted. */
+  async function proveBatch(
+    index: number,
+    header: SettlementHeader,
+    zk: SettlementBatch,
+  ): Promise<Groth16Proof> {
+    const started = performance.now()
+    log.info(
+      {
+        batch: index,
+        fromBlock: Number(header.fromBlock),
+        toBlock: Number(header.toBlock),
+        leaves: zk.leaves.length,
+      },
+      'proving settlement',
+    )
+    const proof = await prover.prove(
+      { ...zk, settlementHash: settlementHashField(header) },
+      {
+        onProgress: (p) => log.debug({ batch: index, stage: p.stage, done: p.done, total: p.total }, 'prove'),
+      },
+    )
+    const provedMs = Math.round(performance.now() - started)
+    counters.proved(provedMs / 1000, zk.leaves.length)
+    log.info({ batch: index, provedMs }, 'settlement proved')
+    return proof
   }
 
   const markAccepted = (batch: number): void => records.markAccepted(batch)
@@ -333,7 +343,6 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
           waiting: opts.exitTree.status.openCount,
           active,
           backlog: opts.chain.mempool.size,
-          lastProveMs,
         }
         if (!settlementDue(state, cadence)) return
         const closed = opts.exitTree.closeBatch()

@@ -6,8 +6,8 @@ import type { SettlementService } from './service.js'
  * The settlement service's `mesh_` JSON-RPC method. `mesh_getSettlements [fromBatch?]`: the settlements this
  * SPN built from batch `fromBatch` (default 0), each with its block range, exit-tree range, roots, header hash,
  * status (`pending` until the main net accepted it, then `accepted`) and the main-net transaction that carried
- * it (null before it was sent). A settlement is recorded once its Groth16 proof and TEE quote are built, so
- * every entry has both. `[]` on an SPN that does not settle.
+ * it (null before it was sent). A settlement is recorded once its TEE quote and, when it carries exit-tree
+ * leaves, its Groth16 proof are built (one without leaves needs no proof). `[]` on an SPN that does not settle.
  */
 export function createSettlementRPCMethods(settlement: SettlementService | undefined): RPCMethods {
   return {

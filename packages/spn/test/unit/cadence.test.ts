@@ -7,13 +7,11 @@ import {
 } from '../../src/settlement/cadence.js'
 
 const cadence = defaultSettlementCadence
-const base: CadenceState = { now: 0, lastCut: 0, waiting: 0, active: true, backlog: 0, lastProveMs: 0 }
+const base: CadenceState = { now: 0, lastCut: 0, waiting: 0, active: true, backlog: 0 }
 
 describe('settlement cadence', () => {
   it('cuts a batch with messages at once, whatever the load', () => {
-    expect(
-      settlementDue({ ...base, now: 1, waiting: 1, backlog: 10_000, lastProveMs: 60_000 }, cadence),
-    ).toBe(true)
+    expect(settlementDue({ ...base, now: 1, waiting: 1, backlog: 10_000 }, cadence)).toBe(true)
   })
 
   it('settles an active SPN that keeps up every intervalMs, an idle one every idleIntervalMs', () => {
@@ -28,15 +26,5 @@ describe('settlement cadence', () => {
     expect(stateOnlyIntervalMs(loaded, cadence)).toBe(10_000)
     expect(settlementDue({ ...loaded, now: 9_999 }, cadence)).toBe(false)
     expect(settlementDue({ ...loaded, now: 10_000 }, cadence)).toBe(true)
-  })
-
-  it('stretches the interval so proofs without messages keep under maxProverShare of the time', () => {
-    // a 6 s proof at a 25% share: 18 s between cuts
-    expect(stateOnlyIntervalMs({ ...base, lastProveMs: 6_000 }, cadence)).toBe(18_000)
-    expect(stateOnlyIntervalMs({ ...base, lastProveMs: 6_000 }, { ...cadence, maxProverShare: 0.5 })).toBe(
-      6_000,
-    )
-    // a fast proof leaves the configured interval
-    expect(stateOnlyIntervalMs({ ...base, lastProveMs: 300 }, cadence)).toBe(2_000)
   })
 })

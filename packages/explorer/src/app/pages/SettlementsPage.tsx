@@ -94,7 +94,7 @@ export function SettlementsPage(props: { watcher: MeshWatcher }) {
                       {hexToNum(s.fromBlock)} – {hexToNum(s.toBlock)}
                     </td>
                     <td>{leaves === 0 ? '0' : `${leaves} (${start}–${start + leaves - 1})`}</td>
-                    <td>✓ Groth16</td>
+                    <td>{leaves === 0 ? '– (no leaves: none needed)' : '✓ Groth16'}</td>
                     <td>✓ TEE</td>
                     <td>
                       {s.status === 'accepted' ? '✓ accepted' : s.transactionHash ? 'submitted' : 'built'}
