@@ -116,6 +116,28 @@ describe('main net: SPN registry and settlement acceptance (child process over J
     return r.ok ? 'accepted' : r.reason
   }
 
+  /** Submits a settlement, expects it accepted as `event` and the Mailbox at `mailbox`; returns the receipt. */
+  const submitAccepted = async (
+    settlement: Parameters<typeof submitSettlement>[1],
+    event: { settlementIndex: bigint; startIndex: bigint; leafCount: bigint },
+    mailbox: Awaited<ReturnType<typeof readMailbox>>,
+  ) => {
+    const hash = await submitSettlement(wallet(operator!.privateKey), settlement)
+    const receipt = await client.waitForTransactionReceipt({ hash })
+    expect(receipt.status).toBe('success')
+    expect(settlementAcceptedEvents(receipt)[0]).toMatchObject(event)
+    expect(await readMailbox(client, SPN_ID)).toEqual(mailbox)
+    return receipt
+  }
+
+  /** What `verifySettlementAcceptance` needs to check this node's settlements offline. */
+  const verifyOptions = async () => ({
+    vkey: (await getSettlementArtifacts()).vkey,
+    measurements: [MEASUREMENT],
+    simulatedRoots: [enclave.rootCertificateDer],
+    validator: node!.validator,
+  })
+
   it('starts with the system contracts in genesis, a signed-header gossip topic and the registry owned by governance', async () => {
     expect(await client.getChainId()).toBe(CHAIN_ID)
     for (const address of Object.values(SYSTEM_ADDRESSES.mainnet).filter(
@@ -335,32 +357,18 @@ describe('main net: SPN registry and settlement acceptance (child process over J
   })
 
   it('accepts the next settlement on top of the first (startIndex 16)', async () => {
-    const hash = await submitSettlement(wallet(operator!.privateKey), args(s2))
-    const receipt = await client.waitForTransactionReceipt({ hash })
-    expect(receipt.status).toBe('success')
-    expect(settlementAcceptedEvents(receipt)[0]).toMatchObject({
-      settlementIndex: 2n,
-      startIndex: 16n,
-      leafCount: 2n,
-    })
-    expect(await readMailbox(client, SPN_ID)).toEqual({
-      latestExitRoot: s2.header.newExitRoot,
-      nextLeafIndex: 32n,
-      settlementCount: 2n,
-    })
+    const receipt = await submitAccepted(
+      args(s2),
+      { settlementIndex: 2n, startIndex: 16n, leafCount: 2n },
+      { latestExitRoot: s2.header.newExitRoot, nextLeafIndex: 32n, settlementCount: 2n },
+    )
     process.stdout.write(`settlement 2 accepted: ${receipt.gasUsed} gas\n`)
   })
 
   it('exports an accepted settlement with its main-net block; it verifies offline and a tampered copy names the failed check', async () => {
     const exported = await exportSettlementAcceptance(client, { spnId: SPN_ID, settlementIndex: 1n })
     const acceptance = JSON.parse(JSON.stringify(exported)) as SettlementAcceptance
-    const { vkey } = await getSettlementArtifacts()
-    const options = {
-      vkey,
-      measurements: [MEASUREMENT],
-      simulatedRoots: [enclave.rootCertificateDer],
-      validator: node!.validator,
-    }
+    const options = await verifyOptions()
     // the accepted quote is DCAP v5 (the simulated enclave's default), SGX body
     expect(decodeQuote(hexToBytes(acceptance.quote)).header.version).toBe(5)
     const good = await verifySettlementAcceptance(acceptance, options)
@@ -423,27 +431,13 @@ describe('main net: SPN registry and settlement acceptance (child process over J
     expect(await reasonOf(s2, { ...proofFree({ ...header, leafCount: 1n }) })).toMatch(
       /^Settlement: public signal/,
     )
-    const hash = await submitSettlement(wallet(operator!.privateKey), proofFree(header))
-    const receipt = await client.waitForTransactionReceipt({ hash })
-    expect(receipt.status).toBe('success')
-    expect(settlementAcceptedEvents(receipt)[0]).toMatchObject({
-      settlementIndex: 3n,
-      startIndex: 32n,
-      leafCount: 0n,
-    })
-    expect(await readMailbox(client, SPN_ID)).toEqual({
-      latestExitRoot: s2.header.newExitRoot,
-      nextLeafIndex: 48n,
-      settlementCount: 3n,
-    })
+    const receipt = await submitAccepted(
+      proofFree(header),
+      { settlementIndex: 3n, startIndex: 32n, leafCount: 0n },
+      { latestExitRoot: s2.header.newExitRoot, nextLeafIndex: 48n, settlementCount: 3n },
+    )
     const acceptance = await exportSettlementAcceptance(client, { spnId: SPN_ID, settlementIndex: 3n })
-    const { vkey } = await getSettlementArtifacts()
-    const options = {
-      vkey,
-      measurements: [MEASUREMENT],
-      simulatedRoots: [enclave.rootCertificateDer],
-      validator: node!.validator,
-    }
+    const options = await verifyOptions()
     const verified = await verifySettlementAcceptance(acceptance, options)
     expect(verified.checks.filter((c) => !c.ok)).toEqual([])
     expect(verified.checks.find((c) => c.name === 'groth16')?.detail).toMatch(/not needed/)
