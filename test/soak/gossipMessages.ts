@@ -70,7 +70,11 @@ export async function hostilePayload(
   const bytes = (len: number) => Uint8Array.from({ length: len }, () => Math.floor(next() * 256))
   if (kind === 'random') return bytes(1 + Math.floor(next() * 300))
   // over the topic's limit, under gossipsub's 1 MiB frame cap (the frame must arrive to be judged)
-  if (kind === 'oversized') return bytes(Math.min(LIMIT[topic] + 1 + Math.floor(next() * 64), 1000 * 1024))
+  // (filled, not drawn byte by byte: a 1 MiB loop per message would make the attacker's own CPU the load)
+  if (kind === 'oversized') {
+    const out = new Uint8Array(Math.min(LIMIT[topic] + 1 + Math.floor(next() * 64), 1000 * 1024))
+    return out.fill(Math.floor(next() * 256)).fill(0xc0, 0, 1)
+  }
   if (kind === 'replayed' && captured.length)
     return captured[Math.floor(next() * captured.length)] as Uint8Array
   const key = `${network}/${topic}/${n % 8}`

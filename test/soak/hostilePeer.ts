@@ -71,14 +71,19 @@ while (Date.now() < end) {
   const kind = HOSTILE_KINDS[n % HOSTILE_KINDS.length]!
   const topic = TOPIC_KINDS[Math.floor(n / HOSTILE_KINDS.length) % TOPIC_KINDS.length] as TopicKind
   const network = config.networks[n % config.networks.length]!
-  const data = await hostilePayload(kind, network, topic, n, next, config.key, captured)
-  await p2p.publishRaw(network, topic, data).then(
-    () => {
-      stats.published++
-      stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1
-    },
-    () => {},
-  )
+  // with no peer left (every target banned it) there is no one to flood: only the redials below go on
+  const data =
+    p2p.getPeers().length > 0
+      ? await hostilePayload(kind, network, topic, n, next, config.key, captured)
+      : undefined
+  if (data)
+    await p2p.publishRaw(network, topic, data).then(
+      () => {
+        stats.published++
+        stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1
+      },
+      () => {},
+    )
   if (n % 10 === 0) await syncAbuse()
   n++
   if (Date.now() - lastRedial > 1000) {
