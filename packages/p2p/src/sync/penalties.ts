@@ -11,13 +11,8 @@ const DECAY_PER_SECOND = 0.97
  * (`appSpecificScore`, weight 1), so a peer that abuses `/rollup-mesh/1/sync/*` falls below the graylist
  * threshold and is disconnected and banned like one that sends invalid gossip; it also counts for a peer
  * that never joined gossipsub (whose gossipsub score is 0).
- *
- * @example
- * ```ts
- * const penalties = new SyncPenalties()
- * penalties.record('12D3Koo…') // a request that did not decode
- * penalties.score('12D3Koo…') // -20, decaying back to 0
- * ```
+ * Internal to p2p: `SyncServer` records (`record(peerId)`), `createP2P` reads (`score(peerId)`: -20 after one
+ * bad request, decaying back to 0).
  */
 export class SyncPenalties {
   readonly #byPeer = new Map<string, { value: number; at: number }>()
