@@ -1,4 +1,6 @@
 import { crash } from './crash.js'
+import { disk } from './disk.js'
+import { gossipAbuse } from './gossipAbuse.js'
 import { rpcAbuse } from './rpcAbuse.js'
 import type { Scenario } from './scenario.js'
 
@@ -6,4 +8,6 @@ import type { Scenario } from './scenario.js'
 export const scenarios: Record<string, Scenario> = {
   'rpc-abuse': rpcAbuse,
   crash,
+  disk,
+  'gossip-abuse': gossipAbuse,
 }

@@ -1,3 +1,5 @@
+import { isDiskFull } from './storeDiskFull.js'
+
 /** How the state history index is kept up: `idle` (default) from a timer once commits pause, `manual`: only when called. */
 export type HistoryIndexing = 'idle' | 'manual'
 
@@ -19,7 +21,7 @@ export type HistoryIndexerOptions = {
  * with) does one small batch run, then the next on a zero-delay timer, so a busy chain's blocks always go
  * first and the backlog drains when the chain idles (a 500 ms SPN seals an empty block a second). The
  * store also forces batches when the backlog grows past a bound. The timer never keeps the process alive. A failing batch stops the indexer and is kept in `error` (reads stay right: they scan
- * what is not indexed).
+ * what is not indexed); a full disk (`SQLITE_FULL`) only pauses it until the next quiet time.
  *
  * @example
  * ```ts
@@ -69,7 +71,9 @@ export class HistoryIndexer {
       more = this.options.work()
     } catch (e) {
       this.error = e
-      this.stop()
+      // A full disk passes: try again after a quiet while. Anything else stops the indexer.
+      if (isDiskFull(e)) this.arm(this.busyQuietMs)
+      else this.stop()
       return
     }
     if (more) this.arm(0)

@@ -189,6 +189,7 @@ export { SQLiteStateView, type SQLiteStateViewOptions } from './state.js'
 export { blockVersion, HISTORY_VERSION_STRIDE } from './stateHistory.js'
 export { StateReads } from './stateReads.js'
 export { ChainStore } from './store.js'
+export { DiskFullError, guardDiskFull, isDiskFull } from './storeDiskFull.js'
 export {
   ChainRewindError,
   HistoryWindowError,

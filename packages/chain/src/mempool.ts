@@ -209,11 +209,18 @@ export class Mempool {
     this.pendingWrites = []
     this.pendingDeletes = []
     if (writes.length === 0 && deletes.length === 0) return
-    store.transaction(() => {
-      if (deletes.length) store.poolDelete(deletes)
-      if (writes.length)
-        store.poolPut(writes.map((e) => ({ hash: e.hash, raw: e.raw, from: e.from, seq: e.seq })))
-    })
+    try {
+      store.transaction(() => {
+        if (deletes.length) store.poolDelete(deletes)
+        if (writes.length)
+          store.poolPut(writes.map((e) => ({ hash: e.hash, raw: e.raw, from: e.from, seq: e.seq })))
+      })
+    } catch (err) {
+      // Not persisted, so not acknowledged (`add` rejects): forget the new entries, keep the removals pending.
+      for (const e of writes) if (this.byHash.get(e.hash) === e) this.remove(e.hash, false)
+      this.pendingDeletes.push(...deletes)
+      throw err
+    }
   }
 
   /** Reloads the persisted pool (after a restart), dropping what the state has made stale. */

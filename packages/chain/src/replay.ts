@@ -28,7 +28,12 @@ export const REPLAY_FIELDS = [
 export type ReplayField = (typeof REPLAY_FIELDS)[number]
 
 /** One field of one block whose stored and replayed values differ. */
-export type ReplayDifference = { field: ReplayField | 'included' | 'hash'; stored: string; replayed: string }
+export type ReplayDifference = {
+  /** A header field, `included` (txs the executor skipped), `hash`, or what `checkBlock` names (e.g. `certificate`). */
+  field: ReplayField | 'included' | 'hash' | 'certificate'
+  stored: string
+  replayed: string
+}
 
 /** One replayed block. */
 export type ReplayedBlock = {
@@ -71,6 +76,8 @@ export type ReplayOptions = {
   onBlock?: (block: ReplayedBlock) => void
   /** Replay at most up to this block (default the stored head). */
   toBlock?: bigint
+  /** Further checks of each stored block (the main net verifies its commit certificate here). */
+  checkBlock?: (stored: StoredHeader) => ReplayDifference[]
 }
 
 /** The scratch store of a replay was not empty. */
@@ -172,6 +179,7 @@ export async function replayChain(options: ReplayOptions): Promise<ReplayReport>
       exitRoot: exit?.exitRoot ?? stored.exitRoot,
     }
     const differences = compareHeaders(stored, header, options.exitRoot !== undefined)
+    if (options.checkBlock) differences.push(...options.checkBlock(stored))
     if (result.included.length !== txs.length)
       differences.push({
         field: 'included',

@@ -8,6 +8,7 @@ import { ChainStoreError } from './errors.js'
 import { HistoryMaintenance } from './historyMaintenance.js'
 import { blockVersion, HISTORY_VERSION_STRIDE, StateHistory } from './stateHistory.js'
 import { StateReads } from './stateReads.js'
+import { guardDiskFull } from './storeDiskFull.js'
 import { HistoryWindowError } from './storeErrors.js'
 import {
   applyStoreExtension,
@@ -55,6 +56,8 @@ const BACKSTOP_CHECKPOINT_PAGES = 65_536
 export class ChainStore {
   /** The connection: private to the store; other packages reach their tables through `registerExtension`. */
   readonly #db: Database.Database
+  /** The database file (named by a `DiskFullError`). */
+  readonly #path: string
   private readonly st: ChainStatements
   private readonly reads: StateReads
   private readonly checkpointer: Checkpointer | undefined
@@ -67,6 +70,7 @@ export class ChainStore {
     checkChainDb(options.path)
     const db = new Database(options.path)
     this.#db = db
+    this.#path = options.path
     db.pragma('journal_mode = WAL')
     // NORMAL survives process crashes (kill -9); only an OS crash can lose the last commits.
     db.pragma('synchronous = NORMAL')
@@ -131,7 +135,7 @@ export class ChainStore {
    * this store, or through a store extension, lands together or not at all.
    */
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)()
+    return guardDiskFull(this.#path, () => this.#db.transaction(fn)())
   }
 
   getMeta(key: string): string | undefined {
@@ -201,13 +205,13 @@ export class ChainStore {
   }
 
   private readonly commitTx = (c: BlockCommit): void => {
-    this.#db.transaction(() => {
+    this.transaction(() => {
       const n = Number(c.header.number)
       insertBlockRows(this.st, c)
       if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet, c.prior)
       applyWriteSet(this.st, c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
-    })()
+    })
     this.maintenance.committed(c.txs.length > 0)
   }
 
@@ -264,11 +268,11 @@ export class ChainStore {
         `Too many state writes outside blocks at block ${head} (at most ${HISTORY_VERSION_STRIDE - 1}).`,
         ['- Mine a block (evm_mine) and write again.'],
       )
-    this.#db.transaction(() => {
+    this.transaction(() => {
       if (this.retention !== 0) this.history.record(version, ws)
       applyWriteSet(this.st, ws)
       this.st.setMeta.run(DEV_VERSION_KEY, String(version))
-    })()
+    })
     this.devVersion = version
     this.maintenance.committed(false)
   }
@@ -285,7 +289,7 @@ export class ChainStore {
     if (this.retention === 0)
       throw new ChainStoreError('Cannot rewind: this store keeps no state history (history.blocks = 0).')
     this.checkStateAvailable(block)
-    this.#db.transaction(() => {
+    this.transaction(() => {
       const changes = this.history.changesSince(version)
       restoreChanges(this.st, changes)
       this.history.deleteSince(version)
@@ -296,7 +300,7 @@ export class ChainStore {
       this.#db.prepare('DELETE FROM mempool').run()
       for (const e of pool) this.st.poolPut.run(e.hash, e.raw, e.from, e.seq)
       this.st.setMeta.run(DEV_VERSION_KEY, String(version))
-    })()
+    })
     this.devVersion = version
   }
 
@@ -360,20 +364,15 @@ export class ChainStore {
   // ---- mempool ----
 
   poolPut(entries: readonly StoredPoolTx[]): void {
-    if (entries.length === 1) {
-      const e = entries[0] as StoredPoolTx
-      this.st.poolPut.run(e.hash, e.raw, e.from, e.seq)
-      return
-    }
-    this.#db.transaction(() => {
+    this.transaction(() => {
       for (const e of entries) this.st.poolPut.run(e.hash, e.raw, e.from, e.seq)
-    })()
+    })
   }
 
   poolDelete(hashes: readonly Hex[]): void {
-    this.#db.transaction(() => {
+    this.transaction(() => {
       for (const h of hashes) this.st.poolDelete.run(h)
-    })()
+    })
   }
 
   poolAll(): StoredPoolTx[] {

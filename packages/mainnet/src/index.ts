@@ -95,6 +95,7 @@ export {
   settlementReportData,
 } from './header.js'
 export { createHeaderGossip, type HeaderGossip, toP2PHeader } from './headerGossip.js'
+export { mainnetPrecompiles } from './mainnetPrecompiles.js'
 export {
   createMainnetNode,
   type MainnetConsensus,
@@ -108,4 +109,10 @@ export {
   QUOTE_VERIFIER_INPUT_ABI,
   type QuoteVerifierPrecompileOptions,
 } from './precompile.js'
+export {
+  certificateDifferences,
+  MainnetReplayDataDirError,
+  type MainnetReplayOptions,
+  replayMainnet,
+} from './replay.js'
 export { verifyingKeyHash } from './vkey.js'

@@ -11,7 +11,6 @@ import {
 import { openFileSigningGuard } from '@rollup-mesh/consensus'
 import { createSilentLogger, type Logger, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import {
-  type CustomPrecompiles,
   commitWriteSet,
   createSerialExecutor,
   createTracingVM,
@@ -32,7 +31,7 @@ import { type MainnetValidators, mainnetValidators, validatorsExtraData } from '
 import { SETTLEMENT_VK_HASH } from './contracts.generated.js'
 import { systemContractsAlloc } from './genesis.js'
 import { createHeaderGossip, type HeaderGossip } from './headerGossip.js'
-import { createQuoteVerifierPrecompile } from './precompile.js'
+import { mainnetPrecompiles } from './mainnetPrecompiles.js'
 import { mainnetRPCMethods } from './rpcMethods.js'
 import { settlementRewindGuard } from './settlementRewindGuard.js'
 
@@ -111,14 +110,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
     producer: init.producer ?? (() => (consensus as MainnetConsensus).driver),
     openedLog: { validator },
     vm: () => {
-      const precompiles: CustomPrecompiles = new Map([
-        [
-          SYSTEM_ADDRESSES.mainnet.quoteVerifier,
-          createQuoteVerifierPrecompile(
-            config.teeTrustedRootsPem ? { trustedRoots: config.teeTrustedRootsPem } : {},
-          ),
-        ],
-      ])
+      const precompiles = mainnetPrecompiles(config)
       return {
         executor: createSerialExecutor({ precompiles }),
         simulateCall: (p) => simulateCall({ ...p, precompiles }),

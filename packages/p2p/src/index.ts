@@ -5,7 +5,8 @@ export {
   type SyncErrorCode,
 } from './errors.js'
 export { loadOrCreatePeerId, loadOrCreatePeerKey, PEER_KEY_FILE, PeerKeyFileError } from './identity.js'
-export { createP2P, type P2P, type P2PEvents, type P2PInit } from './p2p.js'
+export { createP2P } from './p2p.js'
+export type { P2P, P2PEvents, P2PInit } from './p2pInterface.js'
 export { defaultReconnectOptions, type ReconnectOptions } from './reconnect.js'
 export { defaultPeerScoreParams, defaultPeerScoreThresholds, defaultTopicScoreParams } from './scoring.js'
 export {

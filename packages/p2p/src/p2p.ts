@@ -1,35 +1,25 @@
 /**
- * The P2P node: its public interface and the class that wires the parts together (host.ts builds libp2p,
+ * The P2P node (`createP2P`): the class that wires the parts together (host.ts builds libp2p,
  * validation.ts checks gossip, bans.ts bans graylisted peers, reconnect.ts keeps bootstrap peers
  * connected, sync/ serves and requests ranges) and publishes and subscribes gossip.
- * Over 400 lines on purpose: about 150 are the documented `P2P` interface and `P2PInit`, kept beside their
- * only implementation (STYLE.md: split api from implementation only where two implementations exist).
+ * The `P2P` interface, its options and events are in p2pInterface.ts.
  */
 import type { GossipSub, GossipsubMessage } from '@libp2p/gossipsub'
-import {
-  createTopicScoreParams,
-  type PeerScoreParams,
-  type PeerScoreThresholds,
-  type TopicScoreParams,
-} from '@libp2p/gossipsub/score'
-import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import { createTopicScoreParams, type PeerScoreParams } from '@libp2p/gossipsub/score'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
   type Address,
   createSilentLogger,
-  type ExitBatch,
   type Hex,
   type Logger,
   NotStartedError,
-  type Startable,
   TypedEmitter,
 } from '@rollup-mesh/core'
-import { type BanEvent, DEFAULT_BAN_MS, PeerBans } from './bans.js'
+import { DEFAULT_BAN_MS, PeerBans } from './bans.js'
 import { MessageTooLargeError } from './errors.js'
 import { createHost } from './host.js'
 import { loadOrCreatePeerKey } from './identity.js'
-import type { Block } from './messages/block.js'
-import type { CommittedBlock } from './messages/committedBlock.js'
 import {
   type ConsensusEnvelope,
   encodeConsensusEnvelope,
@@ -39,135 +29,21 @@ import {
 import { encodeHeader, type SignedHeader } from './messages/header.js'
 import { encodeSettlement, type SignedSettlement } from './messages/settlement.js'
 import { encodeTx } from './messages/tx.js'
+import type { P2P, P2PEvents, P2PInit } from './p2pInterface.js'
 import { defaultReconnectOptions, type ReconnectOptions, Reconnector } from './reconnect.js'
 import { defaultPeerScoreThresholds, defaultTopicScoreParams } from './scoring.js'
 import { SyncClient } from './sync/client.js'
+import { SyncPenalties } from './sync/penalties.js'
 import {
   defaultSyncLimits,
   type ExitBatchFromAnyOptions,
   type ExitBatchRequestOptions,
-  type SyncLimits,
   type SyncProvider,
   type SyncRequestOptions,
 } from './sync/protocol.js'
 import { SyncServer } from './sync/server.js'
 import { parseTopic, type TopicKind, topicName } from './topics.js'
-import { type GossipMessage, GossipValidation, type GossipValidator, TOPIC_LIMITS } from './validation.js'
-
-export type P2PEvents = {
-  /** A message that passed every check (codec, signature, the node's validator). */
-  message: GossipMessage
-  'peer:connect': { peerId: string }
-  'peer:disconnect': { peerId: string }
-  /** A peer fell below the graylist threshold and was disconnected and banned. */
-  'peer:banned': BanEvent
-}
-
-export type P2PInit = {
-  /** Directory holding the persistent identity (`p2p-peer.key`, mode 0600). Without it (and without `privateKey`) the identity is ephemeral. */
-  dataDir?: string
-  /** An explicit identity; wins over `dataDir`. */
-  privateKey?: PrivateKey
-  /** Listen multiaddrs. Default `['/ip4/127.0.0.1/tcp/0']` (loopback, OS-chosen port). */
-  listen?: string[]
-  /** Addresses to announce instead of the listen addresses (multi-host deployments behind NAT). */
-  announce?: string[]
-  /** Peers to dial on start and to redial with backoff whenever the connection drops. */
-  bootstrap?: string[]
-  reconnect?: Partial<ReconnectOptions>
-  /** Topics to join on start. More can be joined with `subscribe()`. */
-  subscriptions?: Array<{ network: string; kinds: TopicKind[] }>
-  /** Block-producer address(es) per network: headers and settlements on that network must be signed by one. */
-  producers?: Record<string, Address | readonly Address[]>
-  /** Serves headers, blocks and exit batches to peers catching up. */
-  syncProvider?: SyncProvider
-  syncLimits?: Partial<SyncLimits>
-  /** Overrides of the gossipsub score settings (see scoring.ts). */
-  score?: {
-    params?: Partial<PeerScoreParams>
-    topic?: Partial<TopicScoreParams>
-    thresholds?: Partial<PeerScoreThresholds>
-    /** How long a graylisted peer stays banned (ms). Default 10 minutes. */
-    banMs?: number
-  }
-  /** Gossipsub heartbeat (ms). Default 1000. */
-  heartbeatIntervalMs?: number
-  logger?: Logger
-}
-
-export interface P2P extends Startable {
-  readonly peerId: string
-  /** The underlying libp2p node (escape hatch; its API is libp2p's, not ours). */
-  readonly libp2p: Libp2p
-  getMultiaddrs(): string[]
-  getPeers(): string[]
-  /** Dials a multiaddr (with or without `/p2p/<id>`); `persistent` keeps redialling it with backoff. */
-  dial(addr: string, options?: { persistent?: boolean }): Promise<string>
-  hangUp(peerId: string): Promise<void>
-  subscribe(network: string, kind: TopicKind): void
-  unsubscribe(network: string, kind: TopicKind): void
-  getSubscribers(network: string, kind: TopicKind): string[]
-  /** Replaces the node's validator for one topic; `undefined` removes it (accept after codec + signature). */
-  setValidator(network: string, kind: TopicKind, validator: GossipValidator | undefined): void
-  setProducer(network: string, producer: Address | readonly Address[] | undefined): void
-  setSyncProvider(provider: SyncProvider | undefined): void
-  publishHeader(network: string, header: SignedHeader): Promise<number>
-  publishSettlement(network: string, settlement: SignedSettlement): Promise<number>
-  publishTx(network: string, raw: Hex): Promise<number>
-  /** Publishes a consensus vote (or bodiless proposal, encoded by consensus's codec) with a re-broadcast `seq`. */
-  publishConsensus(network: string, envelope: ConsensusEnvelope): Promise<number>
-  /** Publishes a proposal with its block (`ProposalEnvelope`). */
-  publishProposal(network: string, envelope: ProposalEnvelope): Promise<number>
-  /** Publishes bytes unchecked (tools and adversarial tests only). */
-  publishRaw(network: string, kind: TopicKind, data: Uint8Array): Promise<number>
-  requestHeaders(
-    peerId: string,
-    network: string,
-    from: bigint,
-    count: number,
-    options?: SyncRequestOptions,
-  ): Promise<SignedHeader[]>
-  requestBlocks(
-    peerId: string,
-    network: string,
-    from: bigint,
-    count: number,
-    options?: SyncRequestOptions,
-  ): Promise<Block[]>
-  /** Asks `peerId` for up to `count` finalized blocks with their commit certificates (BFT catch-up). */
-  requestCommits(
-    peerId: string,
-    network: string,
-    from: bigint,
-    count: number,
-    options?: SyncRequestOptions,
-  ): Promise<CommittedBlock[]>
-  /**
-   * Asks `peerId` for up to `count` settlement batches (with their messages) of SPN `network`'s exit tree,
-   * starting at `fromBatch`; checked for range and consistency, not against the finalized exit root.
-   */
-  requestExitBatches(
-    peerId: string,
-    network: string,
-    fromBatch: bigint,
-    count: number,
-    options?: ExitBatchRequestOptions,
-  ): Promise<ExitBatch[]>
-  /**
-   * Asks connected peers (or `options.peers`) in turn; the first that answers with at least one batch wins.
-   * Throws `SyncError` `SYNC_UNAVAILABLE` with `attempts` (what each peer said) when none does.
-   */
-  requestExitBatchesFromAny(
-    network: string,
-    fromBatch: bigint,
-    count: number,
-    options?: ExitBatchFromAnyOptions,
-  ): Promise<{ peerId: string; batches: ExitBatch[] }>
-  /** The gossipsub score this node gives `peerId`. */
-  getScore(peerId: string): number
-  isBanned(peerId: string): boolean
-  on<K extends keyof P2PEvents>(event: K, listener: (detail: P2PEvents[K]) => void): () => void
-}
+import { GossipValidation, type GossipValidator, TOPIC_LIMITS } from './validation.js'
 
 /** What the rest of gossipsub's class offers beyond its public interface (present in 17.x). */
 type GossipSubInternals = GossipSub & {
@@ -201,17 +77,18 @@ export async function createP2P(init: P2PInit = {}): Promise<P2P> {
   const privateKey =
     init.privateKey ?? (init.dataDir ? (await loadOrCreatePeerKey(init.dataDir)).privateKey : undefined)
   const bans = new PeerBans()
+  const penalties = new SyncPenalties()
   const thresholds = { ...defaultPeerScoreThresholds, ...init.score?.thresholds }
   const libp2p = await createHost({
     privateKey,
     listen: init.listen,
     announce: init.announce,
-    scoreParams: init.score?.params,
+    scoreParams: { appSpecificScore: (peerId) => penalties.score(peerId), ...init.score?.params },
     thresholds,
     heartbeatIntervalMs: init.heartbeatIntervalMs,
     isBanned: (peerId) => bans.isBanned(peerId),
   })
-  return new P2PNode(libp2p, init, log, bans, thresholds.graylistThreshold)
+  return new P2PNode(libp2p, init, log, { bans, penalties }, thresholds.graylistThreshold)
 }
 
 class P2PNode implements P2P {
@@ -219,6 +96,7 @@ class P2PNode implements P2P {
   readonly #init: P2PInit
   readonly #log: Logger
   readonly #bans: PeerBans
+  readonly #penalties: SyncPenalties
   readonly #graylist: number
   readonly #validation: GossipValidation
   readonly #syncServer: SyncServer
@@ -229,18 +107,27 @@ class P2PNode implements P2P {
   #started = false
   #cleanup: Array<() => void> = []
 
-  constructor(libp2p: Libp2p, init: P2PInit, log: Logger, bans: PeerBans, graylist: number) {
+  constructor(
+    libp2p: Libp2p,
+    init: P2PInit,
+    log: Logger,
+    { bans, penalties }: { bans: PeerBans; penalties: SyncPenalties },
+    graylist: number,
+  ) {
     this.libp2p = libp2p
     this.#init = init
     this.#log = log
     this.#bans = bans
+    this.#penalties = penalties
     this.#graylist = graylist
     this.#events = new TypedEmitter<P2PEvents>({
       onListenerError: (err, event) => log.error({ err, event }, 'p2p event listener threw'),
     })
     this.#validation = new GossipValidation(log)
     const limits = { ...defaultSyncLimits, ...init.syncLimits }
-    this.#syncServer = new SyncServer(libp2p, limits, log, init.syncProvider)
+    this.#syncServer = new SyncServer(libp2p, limits, log, init.syncProvider, (peerId) =>
+      penalties.record(peerId),
+    )
     this.#syncClient = new SyncClient(libp2p, limits, log)
     this.#reconnectOptions = { ...defaultReconnectOptions, ...init.reconnect }
     this.#reconnect = new Reconnector(libp2p, this.#reconnectOptions, (peerId) => bans.isBanned(peerId), log)
@@ -275,7 +162,7 @@ class P2PNode implements P2P {
     const onHeartbeat = () =>
       this.#bans.enforceGraylist({
         libp2p: this.libp2p,
-        getScore: (peerId) => this.#pubsub.getScore(peerId),
+        getScore: (peerId) => this.getScore(peerId),
         threshold: this.#graylist,
         banMs: this.#init.score?.banMs ?? DEFAULT_BAN_MS,
         log: this.#log,
@@ -454,7 +341,8 @@ class P2PNode implements P2P {
   }
 
   getScore(peerId: string): number {
-    return this.#pubsub.getScore(peerId)
+    // gossipsub scores only peers that joined it: a sync-only abuser's penalty counts by itself
+    return Math.min(this.#pubsub.getScore(peerId), this.#penalties.score(peerId))
   }
 
   isBanned(peerId: string): boolean {

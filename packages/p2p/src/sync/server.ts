@@ -1,4 +1,4 @@
-import type { Libp2p, Stream } from '@libp2p/interface'
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { BaseError, type Logger } from '@rollup-mesh/core'
 import { MessageTooLargeError } from '../errors.js'
@@ -32,12 +32,21 @@ export class SyncServer {
   readonly #limits: SyncLimits
   readonly #log: Logger
   #provider: SyncProvider | undefined
+  /** Called with the sender of each malformed request (it costs the peer score). */
+  readonly #onBadRequest: (peerId: string) => void
 
-  constructor(libp2p: Libp2p, limits: SyncLimits, log: Logger, provider?: SyncProvider) {
+  constructor(
+    libp2p: Libp2p,
+    limits: SyncLimits,
+    log: Logger,
+    provider?: SyncProvider,
+    onBadRequest: (peerId: string) => void = () => {},
+  ) {
     this.#libp2p = libp2p
     this.#limits = limits
     this.#log = log
     this.#provider = provider
+    this.#onBadRequest = onBadRequest
   }
 
   setProvider(provider: SyncProvider | undefined): void {
@@ -46,10 +55,14 @@ export class SyncServer {
 
   async start(): Promise<void> {
     for (const kind of KIND_NAMES) {
-      await this.#libp2p.handle(syncProtocol(kind), (stream) => this.#serve(kind, stream), {
-        maxInboundStreams: 8,
-        maxOutboundStreams: 8,
-      })
+      await this.#libp2p.handle(
+        syncProtocol(kind),
+        (stream, connection) => this.#serve(kind, stream, connection),
+        {
+          maxInboundStreams: 8,
+          maxOutboundStreams: 8,
+        },
+      )
     }
   }
 
@@ -57,18 +70,19 @@ export class SyncServer {
     await this.#libp2p.unhandle(KIND_NAMES.map(syncProtocol))
   }
 
-  async #serve(kind: SyncKind, stream: Stream): Promise<void> {
+  async #serve(kind: SyncKind, stream: Stream, connection: Connection): Promise<void> {
+    const peerId = connection.remotePeer.toString()
     const signal = AbortSignal.timeout(this.#limits.timeoutMs)
     const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
     try {
       let response: Uint8Array
       try {
         const request = await lp.read({ signal })
-        response = await this.#answer(kind, request.subarray())
+        response = await this.#answer(kind, request.subarray(), peerId)
       } catch (err) {
         if (signal.aborted) throw err
         // the request frame itself was too large or broken
-        response = rlpEncode([SyncStatus.badRequest, `request: ${(err as Error).message}`])
+        response = this.#bad(peerId, `request: ${(err as Error).message}`)
       }
       await lp.write(response, { signal })
       await stream.close({ signal })
@@ -78,7 +92,7 @@ export class SyncServer {
     }
   }
 
-  async #answer(kind: SyncKind, request: Uint8Array): Promise<Uint8Array> {
+  async #answer(kind: SyncKind, request: Uint8Array, peerId: string): Promise<Uint8Array> {
     const spec = KINDS[kind]
     let network: string
     let from: bigint
@@ -89,11 +103,10 @@ export class SyncServer {
       from = asUint('sync request', 'from', f[1], 8)
       count = asSafeNumber('sync request', 'count', f[2])
     } catch (err) {
-      return rlpEncode([SyncStatus.badRequest, reasonOf(err)])
+      return this.#bad(peerId, reasonOf(err))
     }
     const max = spec.maxCount(this.#limits)
-    if (count < 1 || count > max)
-      return rlpEncode([SyncStatus.badRequest, `count ${count} is outside 1..${max}`])
+    if (count < 1 || count > max) return this.#bad(peerId, `count ${count} is outside 1..${max}`)
     const get = this.#provider && spec.getter(this.#provider)
     if (!get) return rlpEncode([SyncStatus.unavailable, `this node does not serve ${spec.label}`])
     let items: SyncItem[]
@@ -125,5 +138,11 @@ export class SyncServer {
     if (out.length === 0 && items.length > 0)
       return rlpEncode([SyncStatus.serverError, `the first ${spec.one} exceeds the response limit`])
     return rlpEncode([SyncStatus.ok, out])
+  }
+
+  /** A bad-request answer; the request costs its sender score. */
+  #bad(peerId: string, reason: string): Uint8Array {
+    this.#onBadRequest(peerId)
+    return rlpEncode([SyncStatus.badRequest, reason])
   }
 }

@@ -125,6 +125,13 @@ export class SPNExitTree {
     chain.addRewindHook(this.rewindHook())
   }
 
+  /** Reads the state back from the store (after a block commit that rolled back). */
+  #reload(): void {
+    const saved = this.#tables.loadState()
+    if (saved) this.#state = saved
+    this.#root = undefined
+  }
+
   #catchUp(until: bigint): void {
     const chain = this.#chain
     if (!chain) return
@@ -150,6 +157,9 @@ export class SPNExitTree {
     exitRoot: Hex
     commit: () => void
   } = ({ number, receipts }) => {
+    // The last block's commit ran this tree's `commit`, then its store transaction rolled back (a full
+    // disk): the stored state is the truth.
+    if (number <= this.#state.processed) this.#reload()
     if (number > this.#state.processed + 1n) this.#catchUp(number - 1n)
     const prev = this.#state
     if (number !== prev.processed + 1n)
@@ -259,18 +269,12 @@ export class SPNExitTree {
     const open = this.batch(s.batch)
     if (!open || s.processed < open.fromBlock) return undefined
     const c = closeFrontier(s)
+    const next: ExitTreeState = { ...s, batch: s.batch + 1, openCount: 0, size: c.size, frontier: c.frontier }
     this.#tables.transaction(() => {
       this.#tables.closeBatch(s.batch, s.processed, c.frontier)
-      const next: ExitTreeState = {
-        ...s,
-        batch: s.batch + 1,
-        openCount: 0,
-        size: c.size,
-        frontier: c.frontier,
-      }
       this.#tables.saveState(next)
-      this.#state = next
     })
+    this.#state = next // only once stored (a full disk throws above and changes nothing)
     this.#log?.debug({ batch: s.batch, toBlock: Number(s.processed), leaves: s.openCount }, 'batch closed')
     return this.batch(s.batch)
   }

@@ -18,6 +18,10 @@ export const node: CliCommand = {
       command: 'mesh node replay --config .mesh/spn1/node.json',
       description: "re-execute spn1's stored blocks from genesis and compare every block's roots",
     },
+    {
+      command: 'mesh node replay --config .mesh/mainnet/node.json',
+      description: "the main net's blocks, and every block's commit certificate against its validator set",
+    },
   ],
   register(cmd) {
     declareAction(cmd.command('start').description('start the node described by a node config file'), {

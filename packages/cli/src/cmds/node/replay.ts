@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
+import type { replayMainnet } from '@rollup-mesh/mainnet'
+import type { replaySPN } from '@rollup-mesh/spn'
 import { MeshCliError } from '../../errors.js'
 import { readNodeFile } from '../../mesh/plan.js'
 import { createOut, table } from '../../output.js'
@@ -7,7 +9,8 @@ import type { NodeReplayOptions } from './options.js'
 
 /**
  * `mesh node replay --config node.json`: re-executes every stored block of the node's data dir from genesis
- * in a scratch directory (spn's `replaySPN`) and compares each block's transactions root, state root,
+ * in a scratch directory (spn's `replaySPN`; mainnet's `replayMainnet`, which also verifies every block's
+ * commit certificate against the validator set of its height) and compares each block's transactions root, state root,
  * receipts root, exit root, logs bloom and gas used with the stored header, naming the first block that
  * differs. Exit code 0 when every block matches, 1 when one differs. The data dir is only read (the node
  * may be running: blocks up to its head when the replay starts are replayed).
@@ -21,11 +24,6 @@ import type { NodeReplayOptions } from './options.js'
 export async function nodeReplayHandler(options: NodeReplayOptions): Promise<number> {
   const out = createOut(options.json)
   const file = readNodeFile(options.config)
-  if (file.kind !== 'spn')
-    throw new MeshCliError(`Replay of ${file.network} (${file.kind}) is not supported yet.`, {
-      code: 'REPLAY_UNSUPPORTED',
-      metaMessages: ['- `mesh node replay` replays SPN data dirs; the main net follows with [consensus].'],
-    })
   let scratchDir: string | undefined
   if (options.scratch !== undefined) {
     scratchDir = resolve(options.scratch)
@@ -36,20 +34,29 @@ export async function nodeReplayHandler(options: NodeReplayOptions): Promise<num
       })
     mkdirSync(scratchDir, { recursive: true })
   }
-  const { replaySPN } = await import('@rollup-mesh/spn')
   const started = performance.now()
   let lastProgress = started
-  const report = await replaySPN({
-    config: file.config as Parameters<typeof replaySPN>[0]['config'],
+  const replayOptions = {
     ...(scratchDir ? { scratchDir } : {}),
     ...(options.toBlock !== undefined ? { toBlock: BigInt(options.toBlock) } : {}),
-    onBlock: (b) => {
+    onBlock: (b: { number: bigint }) => {
       const now = performance.now()
       if (now - lastProgress < 2_000) return
       lastProgress = now
       out.progress(`replayed block ${b.number}`)
     },
-  })
+  }
+  // the main net also verifies each block's commit certificate against the validator set of its height
+  const report =
+    file.kind === 'mainnet'
+      ? await (await import('@rollup-mesh/mainnet')).replayMainnet({
+          config: file.config as Parameters<typeof replayMainnet>[0]['config'],
+          ...replayOptions,
+        })
+      : await (await import('@rollup-mesh/spn')).replaySPN({
+          config: file.config as Parameters<typeof replaySPN>[0]['config'],
+          ...replayOptions,
+        })
   const ms = Math.round(performance.now() - started)
   const first = report.firstDifference
   if (out.json) {
