@@ -5,6 +5,7 @@ import {
   type ChainNode,
   createChainNode,
   devAccountsOf,
+  logsOfBlock,
   type NodeGenesisAlloc,
   nodeGenesisAlloc,
 } from '@rollup-mesh/chain'
@@ -24,10 +25,20 @@ import type { Address, Hash } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
 import { catchUpFromPeers, committedBlocks } from './consensus/commitSync.js'
+import { CONSENSUS_ADDRESSES } from './consensus/consensusAddresses.js'
 import { type ConsensusDriver, createConsensusDriver } from './consensus/consensusDriver.js'
 import { wireConsensusGossip } from './consensus/consensusGossip.js'
 import { consensusRPCMethods } from './consensus/consensusRPC.js'
+import {
+  checkBlockEvidence,
+  type EvidenceParts,
+  evidenceBlockStartHook,
+  recordIncludedEvidence,
+  replayIncludedEvidence,
+} from './consensus/evidenceInclusion.js'
 import { EvidenceStore } from './consensus/evidenceStore.js'
+import { createPopVerifierPrecompile } from './consensus/popPrecompile.js'
+import { genesisValidatorOf } from './consensus/validatorKeys.js'
 import { type MainnetValidators, mainnetValidators, validatorsExtraData } from './consensus/validatorSetup.js'
 import { SETTLEMENT_VK_HASH } from './contracts.generated.js'
 import { systemContractsAlloc } from './genesis.js'
@@ -63,10 +74,14 @@ export type MainnetNode = ChainNode<MainnetConfig, P2P, MainnetServices> & {
   signedHeader(number: bigint): Promise<SignedHeader | undefined>
 }
 
-/** The main net's own genesis accounts: the system contracts (SPNRegistry, Settlement, Mailbox, Groth16Verifier). */
+/**
+ * The main net's own genesis accounts: the system contracts (SPNRegistry, Settlement, Mailbox,
+ * Groth16Verifier, ValidatorGovernance with the genesis validators, EvidenceRegistry).
+ */
 function mainnetSystemAlloc(config: MainnetConfig, vkHash: Hash): NodeGenesisAlloc {
   const governance = config.governance ?? privateKeyToAddress(config.validatorKey)
-  return systemContractsAlloc({ governance, minBond: config.minBond, vkHash })
+  const validators = config.consensus?.validators ?? [genesisValidatorOf(config.validatorKey)]
+  return systemContractsAlloc({ governance, minBond: config.minBond, vkHash, validators })
 }
 
 /** The main-net genesis: funded dev accounts, the system contracts, then the config's `alloc`. */
@@ -118,6 +133,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
             config.teeTrustedRootsPem ? { trustedRoots: config.teeTrustedRootsPem } : {},
           ),
         ],
+        [CONSENSUS_ADDRESSES.popVerifier, createPopVerifierPrecompile()],
       ])
       return {
         executor: createSerialExecutor({ precompiles }),
@@ -133,6 +149,29 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       chain.addRewindHook(settlementRewindGuard(chain))
       chain.setExtraDataHook((n) => validatorsExtraData(validators.schedule, n))
       const evidence = new EvidenceStore(store)
+      const { governed } = validators
+      const evidenceParts: EvidenceParts = {
+        schedule: validators.schedule,
+        chainId: config.chainId,
+        evidence,
+      }
+      // Validator-set changes and included evidence: replayed from the store, then followed block by block
+      // (synchronously inside the commit, so the next height already sees them).
+      governed.replay(chain)
+      replayIncludedEvidence(evidenceParts, chain)
+      chain.addRewindHook(governed.rewindGuard(chain))
+      chain.events.on('block', (b) => {
+        const logs = logsOfBlock(b)
+        const at = governed.applyBlock(b.header.number, logs)
+        if (at !== undefined)
+          logger.info(
+            { block: Number(b.header.number), effectiveHeight: at },
+            'validator set change scheduled',
+          )
+        recordIncludedEvidence(evidenceParts, b.header.number, logs)
+      })
+      governed.onChange(() => p2p()?.setProducer(MAINNET_NETWORK, governed.addresses()))
+      chain.setBlockStartHook(evidenceBlockStartHook(evidenceParts))
       const driver = createConsensusDriver({
         chain,
         chainId: config.chainId,
@@ -154,11 +193,19 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
           })
         },
         evidence,
+        checkCandidate: (c) => void checkBlockEvidence(evidenceParts, c),
         logger,
       })
       consensus = { driver, validators, evidence }
       return {
-        gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }),
+        gossip: createHeaderGossip({
+          chain,
+          validatorKey: config.validatorKey,
+          p2p,
+          logger,
+          // Peers accept headers signed by a (past or scheduled) validator only.
+          signs: () => governed.addresses().includes(validator),
+        }),
         consensus,
       }
     },
@@ -168,7 +215,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         subscriptions: [
           { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals'] },
         ],
-        producers: { [MAINNET_NETWORK]: validators.genesis.map((v) => v.address) },
+        producers: { [MAINNET_NETWORK]: validators.governed.addresses() },
         syncProvider: { ...gossip.syncProvider, ...committedBlocks(chain) },
       })
       // Validators and the message listener are in place before the first message can arrive.
@@ -184,7 +231,16 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       ...mainnetRPCMethods({ chain, gossip }),
       ...consensusRPCMethods({ chain, ...c }),
     }),
-    info: () => ({ validator, governance, vkHash, contracts: SYSTEM_ADDRESSES.mainnet }),
+    info: () => ({
+      validator,
+      governance,
+      vkHash,
+      contracts: {
+        ...SYSTEM_ADDRESSES.mainnet,
+        validatorGovernance: CONSENSUS_ADDRESSES.validatorGovernance,
+        evidenceRegistry: CONSENSUS_ADDRESSES.evidenceRegistry,
+      },
+    }),
   })
   return Object.assign(node, {
     validator,

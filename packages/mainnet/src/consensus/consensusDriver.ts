@@ -69,6 +69,8 @@ export type ConsensusDriverInit = {
   /** How long without a new height before commit sync is tried. Default 3000 ms. */
   catchUpAfterMs?: number
   evidence: EvidenceStore
+  /** Checks beyond re-execution of a proposed block (its evidence); a throw makes the block invalid. */
+  checkCandidate?: (candidate: BlockCandidate) => void
   logger?: Logger
   timers?: ConsensusTimers
 }
@@ -315,6 +317,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
           const txs = await Promise.all(body.txs.map((raw) => decodeSignedTx(raw, chain.chainId)))
           const c = await chain.executeBlock({ header, txs })
           if (c.hash === proposal.value) {
+            init.checkCandidate?.(c)
             candidates.set(c.hash, c)
             invalid.delete(c.hash)
           }
