@@ -117,13 +117,25 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
   const validators = mainnetValidators(config)
   let consensus: MainnetConsensus | undefined
   let wired: ReturnType<typeof wireConsensusGossip> | undefined
+  /** Replays governance and evidence logs from the opened chain (set by `services`). */
+  let replayed = (): void => {}
   const node = createChainNode<MainnetConfig, P2P, MainnetServices>({
     role: 'mainnet',
     config,
     logger,
     clientVersion: 'rollup-mesh-mainnet/0.1.0',
     coinbase: validator,
-    producer: init.producer ?? (() => (consensus as MainnetConsensus).driver),
+    producer: (chain) => {
+      const producer = init.producer ? init.producer(chain) : (consensus as MainnetConsensus).driver
+      return {
+        start: async () => {
+          replayed()
+          await producer.start()
+        },
+        stop: () => producer.stop(),
+        isStarted: () => producer.isStarted(),
+      }
+    },
     openedLog: { validator },
     vm: () => {
       const precompiles: CustomPrecompiles = new Map([
@@ -155,10 +167,17 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         chainId: config.chainId,
         evidence,
       }
-      // Validator-set changes and included evidence: replayed from the store, then followed block by block
-      // (synchronously inside the commit, so the next height already sees them).
-      governed.replay(chain)
-      replayIncludedEvidence(evidenceParts, chain)
+      // Validator-set changes and included evidence: replayed from the store once the chain is open (before
+      // the producer starts), then followed block by block (synchronously inside the commit, so the next
+      // height already sees them).
+      let done = false
+      replayed = () => {
+        if (done) return // a second start in this process: the events since were followed live
+        done = true
+        governed.replay(chain)
+        replayIncludedEvidence(evidenceParts, chain)
+        p2p()?.setProducer(MAINNET_NETWORK, governed.addresses())
+      }
       chain.addRewindHook(governed.rewindGuard(chain))
       chain.events.on('block', (b) => {
         const logs = logsOfBlock(b)

@@ -1,10 +1,4 @@
-import {
-  type BlockCandidate,
-  type BlockProducer,
-  type Chain,
-  decodeSignedTx,
-  shouldSealAt,
-} from '@rollup-mesh/chain'
+import { type BlockCandidate, type BlockProducer, type Chain, shouldSealAt } from '@rollup-mesh/chain'
 import {
   type ConsensusInput,
   type ConsensusOutput,
@@ -28,7 +22,7 @@ import {
 } from '@rollup-mesh/consensus'
 import { createSilentLogger, type Logger } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { decodeBlockHeader, encodeBlockHeader } from './blockBody.js'
+import { decodeBlockHeader, decodeBlockTx, encodeBlockHeader } from './blockBody.js'
 import type { EvidenceStore } from './evidenceStore.js'
 import type { SelfValidator } from './validatorSetup.js'
 
@@ -314,7 +308,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
             'proposed block: timestamp ahead of the clock',
           )
         else {
-          const txs = await Promise.all(body.txs.map((raw) => decodeSignedTx(raw, chain.chainId)))
+          const txs = await Promise.all(body.txs.map((raw) => decodeBlockTx(raw, chain.chainId)))
           const c = await chain.executeBlock({ header, txs })
           if (c.hash === proposal.value) {
             init.checkCandidate?.(c)
