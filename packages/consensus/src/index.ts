@@ -39,6 +39,11 @@ export {
   SigningStateCorruptError,
 } from './errors.js'
 export { verifyDuplicateVoteEvidence } from './evidence.js'
+export {
+  DUPLICATE_VOTE_EVIDENCE_BYTES,
+  decodeDuplicateVoteEvidence,
+  encodeDuplicateVoteEvidence,
+} from './evidenceCodec.js'
 export { openFileSigningGuard } from './fileSigningGuard.js'
 export { type GenesisValidator, validatorSetFromGenesis } from './genesisValidators.js'
 export {

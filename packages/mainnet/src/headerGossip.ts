@@ -45,6 +45,8 @@ export function createHeaderGossip(parts: {
   validatorKey: Hex
   p2p: () => P2P | undefined
   logger: Logger
+  /** Whether this node publishes its signed headers now (default always; the main net: while a validator). */
+  signs?: () => boolean
 }): HeaderGossip {
   const { chain, validatorKey, logger } = parts
   const signedHeader = async (number: bigint): Promise<SignedHeader | undefined> => {
@@ -54,7 +56,7 @@ export function createHeaderGossip(parts: {
   }
   const publish = (block: SealedBlock): void => {
     const net = parts.p2p()
-    if (!net?.isStarted()) return
+    if (!net?.isStarted() || parts.signs?.() === false) return
     const number = Number(block.header.number)
     signHeader(MAINNET_NETWORK, toP2PHeader(block.header), validatorKey)
       .then((header) => net.publishHeader(MAINNET_NETWORK, header))

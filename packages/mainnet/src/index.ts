@@ -46,6 +46,7 @@ export {
   parseMainnetConfig,
 } from './config.js'
 export { decodeBlockHeader, encodeBlockHeader } from './consensus/blockBody.js'
+export { CONSENSUS_ADDRESSES } from './consensus/consensusAddresses.js'
 export {
   type ConsensusDriver,
   type ConsensusDriverInit,
@@ -56,8 +57,26 @@ export {
 } from './consensus/consensusDriver.js'
 export { consensusVerdict, FAR_FUTURE_HEIGHTS, wireConsensusGossip } from './consensus/consensusGossip.js'
 export { commitJSON, consensusRPCMethods } from './consensus/consensusRPC.js'
-export { ConsensusConfigError, InvalidProposalBodyError } from './consensus/errors.js'
-export { EvidenceStore, type StoredEvidence } from './consensus/evidenceStore.js'
+export {
+  ConsensusConfigError,
+  InvalidBlockEvidenceError,
+  InvalidProposalBodyError,
+} from './consensus/errors.js'
+export {
+  checkBlockEvidence,
+  type EvidenceParts,
+  evidenceBlockStartHook,
+  evidenceTx,
+  MAX_EVIDENCE_PER_BLOCK,
+} from './consensus/evidenceInclusion.js'
+export { EvidenceStore, type OffenceKey, type StoredEvidence } from './consensus/evidenceStore.js'
+export {
+  applyValidatorChanges,
+  GovernedValidators,
+  type ValidatorChange,
+  validatorChangesOf,
+} from './consensus/governedValidators.js'
+export { createPopVerifierPrecompile, POP_VERIFIER_GAS } from './consensus/popPrecompile.js'
 export {
   blsSeedOf,
   type GenesisValidatorConfig,
@@ -72,11 +91,13 @@ export {
 } from './consensus/validatorSetup.js'
 export {
   CONTRACTS_SOURCES_HASH,
+  evidenceRegistryAbi,
   groth16VerifierAbi,
   mailboxAbi,
   SETTLEMENT_VK_HASH,
   settlementAbi,
   spnRegistryAbi,
+  validatorGovernanceAbi,
 } from './contracts.generated.js'
 export { BundleCheckError, SettlementRejectedError } from './errors.js'
 export { mappingSlot, systemContractsAlloc } from './genesis.js'

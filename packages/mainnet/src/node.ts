@@ -5,6 +5,7 @@ import {
   type ChainNode,
   createChainNode,
   devAccountsOf,
+  logsOfBlock,
   type NodeGenesisAlloc,
   nodeGenesisAlloc,
 } from '@rollup-mesh/chain'
@@ -23,10 +24,19 @@ import type { Address, Hash } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
 import { catchUpFromPeers, committedBlocks } from './consensus/commitSync.js'
+import { CONSENSUS_ADDRESSES } from './consensus/consensusAddresses.js'
 import { type ConsensusDriver, createConsensusDriver } from './consensus/consensusDriver.js'
 import { wireConsensusGossip } from './consensus/consensusGossip.js'
 import { consensusRPCMethods } from './consensus/consensusRPC.js'
+import {
+  checkBlockEvidence,
+  type EvidenceParts,
+  evidenceBlockStartHook,
+  recordIncludedEvidence,
+  replayIncludedEvidence,
+} from './consensus/evidenceInclusion.js'
 import { EvidenceStore } from './consensus/evidenceStore.js'
+import { genesisValidatorOf } from './consensus/validatorKeys.js'
 import { type MainnetValidators, mainnetValidators, validatorsExtraData } from './consensus/validatorSetup.js'
 import { SETTLEMENT_VK_HASH } from './contracts.generated.js'
 import { systemContractsAlloc } from './genesis.js'
@@ -62,10 +72,14 @@ export type MainnetNode = ChainNode<MainnetConfig, P2P, MainnetServices> & {
   signedHeader(number: bigint): Promise<SignedHeader | undefined>
 }
 
-/** The main net's own genesis accounts: the system contracts (SPNRegistry, Settlement, Mailbox, Groth16Verifier). */
+/**
+ * The main net's own genesis accounts: the system contracts (SPNRegistry, Settlement, Mailbox,
+ * Groth16Verifier, ValidatorGovernance with the genesis validators, EvidenceRegistry).
+ */
 function mainnetSystemAlloc(config: MainnetConfig, vkHash: Hash): NodeGenesisAlloc {
   const governance = config.governance ?? privateKeyToAddress(config.validatorKey)
-  return systemContractsAlloc({ governance, minBond: config.minBond, vkHash })
+  const validators = config.consensus?.validators ?? [genesisValidatorOf(config.validatorKey)]
+  return systemContractsAlloc({ governance, minBond: config.minBond, vkHash, validators })
 }
 
 /** The main-net genesis: funded dev accounts, the system contracts, then the config's `alloc`. */
@@ -101,13 +115,25 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
   const validators = mainnetValidators(config)
   let consensus: MainnetConsensus | undefined
   let wired: ReturnType<typeof wireConsensusGossip> | undefined
+  /** Replays governance and evidence logs from the opened chain (set by `services`). */
+  let replayed = (): void => {}
   const node = createChainNode<MainnetConfig, P2P, MainnetServices>({
     role: 'mainnet',
     config,
     logger,
     clientVersion: 'rollup-mesh-mainnet/0.1.0',
     coinbase: validator,
-    producer: init.producer ?? (() => (consensus as MainnetConsensus).driver),
+    producer: (chain) => {
+      const producer = init.producer ? init.producer(chain) : (consensus as MainnetConsensus).driver
+      return {
+        start: async () => {
+          replayed()
+          await producer.start()
+        },
+        stop: () => producer.stop(),
+        isStarted: () => producer.isStarted(),
+      }
+    },
     openedLog: { validator },
     vm: () => {
       const precompiles = mainnetPrecompiles(config)
@@ -125,6 +151,36 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       chain.addRewindHook(settlementRewindGuard(chain))
       chain.setExtraDataHook((n) => validatorsExtraData(validators.schedule, n))
       const evidence = new EvidenceStore(store)
+      const { governed } = validators
+      const evidenceParts: EvidenceParts = {
+        schedule: validators.schedule,
+        chainId: config.chainId,
+        evidence,
+      }
+      // Validator-set changes and included evidence: replayed from the store once the chain is open (before
+      // the producer starts), then followed block by block (synchronously inside the commit, so the next
+      // height already sees them).
+      let done = false
+      replayed = () => {
+        if (done) return // a second start in this process: the events since were followed live
+        done = true
+        governed.replay(chain)
+        replayIncludedEvidence(evidenceParts, chain)
+        p2p()?.setProducer(MAINNET_NETWORK, governed.addresses())
+      }
+      chain.addRewindHook(governed.rewindGuard(chain))
+      chain.events.on('block', (b) => {
+        const logs = logsOfBlock(b)
+        const at = governed.applyBlock(b.header.number, logs)
+        if (at !== undefined)
+          logger.info(
+            { block: Number(b.header.number), effectiveHeight: at },
+            'validator set change scheduled',
+          )
+        recordIncludedEvidence(evidenceParts, b.header.number, logs)
+      })
+      governed.onChange(() => p2p()?.setProducer(MAINNET_NETWORK, governed.addresses()))
+      chain.setBlockStartHook(evidenceBlockStartHook(evidenceParts))
       const driver = createConsensusDriver({
         chain,
         chainId: config.chainId,
@@ -146,11 +202,19 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
           })
         },
         evidence,
+        checkCandidate: (c) => void checkBlockEvidence(evidenceParts, c),
         logger,
       })
       consensus = { driver, validators, evidence }
       return {
-        gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }),
+        gossip: createHeaderGossip({
+          chain,
+          validatorKey: config.validatorKey,
+          p2p,
+          logger,
+          // Peers accept headers signed by a (past or scheduled) validator only.
+          signs: () => governed.addresses().includes(validator),
+        }),
         consensus,
       }
     },
@@ -160,7 +224,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         subscriptions: [
           { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals'] },
         ],
-        producers: { [MAINNET_NETWORK]: validators.genesis.map((v) => v.address) },
+        producers: { [MAINNET_NETWORK]: validators.governed.addresses() },
         syncProvider: { ...gossip.syncProvider, ...committedBlocks(chain) },
       })
       // Validators and the message listener are in place before the first message can arrive.
@@ -176,7 +240,16 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       ...mainnetRPCMethods({ chain, gossip }),
       ...consensusRPCMethods({ chain, ...c }),
     }),
-    info: () => ({ validator, governance, vkHash, contracts: SYSTEM_ADDRESSES.mainnet }),
+    info: () => ({
+      validator,
+      governance,
+      vkHash,
+      contracts: {
+        ...SYSTEM_ADDRESSES.mainnet,
+        validatorGovernance: CONSENSUS_ADDRESSES.validatorGovernance,
+        evidenceRegistry: CONSENSUS_ADDRESSES.evidenceRegistry,
+      },
+    }),
   })
   return Object.assign(node, {
     validator,

@@ -1,4 +1,11 @@
-import { type BlockHeader, encodeHeader } from '@rollup-mesh/chain'
+import {
+  type BlockHeader,
+  decodeDepositTx,
+  decodeSignedTx,
+  encodeHeader,
+  isDepositRaw,
+  type SignedTx,
+} from '@rollup-mesh/chain'
 import { type Address, fromRlp, type Hex, hexToBigInt, hexToBytes, toHex } from 'viem'
 import { InvalidProposalBodyError } from './errors.js'
 
@@ -53,4 +60,13 @@ export function decodeBlockHeader(bytes: Uint8Array): BlockHeader {
     exitRoot: hash(11, 'exitRoot'),
     extraData: (f[12] as Hex).toLowerCase() as Hex,
   }
+}
+
+/**
+ * One raw transaction of a proposed or synced block: a signed transaction (sender recovered) or a system
+ * transaction (deposit, 0x7e: evidence), which `decodeSignedTx` refuses as users may not send one;
+ * `checkBlockEvidence` decides whether a block's system transactions are allowed.
+ */
+export function decodeBlockTx(raw: Hex, chainId: bigint): Promise<SignedTx> {
+  return isDepositRaw(raw) ? Promise.resolve(decodeDepositTx(raw, chainId)) : decodeSignedTx(raw, chainId)
 }

@@ -1,4 +1,4 @@
-import { type Chain, decodeSignedTx, hashHeader } from '@rollup-mesh/chain'
+import { type Chain, hashHeader } from '@rollup-mesh/chain'
 import {
   decodeCommitCertificate,
   type ValidatorSchedule,
@@ -6,7 +6,7 @@ import {
 } from '@rollup-mesh/consensus'
 import { type Logger, MAINNET_NETWORK } from '@rollup-mesh/core'
 import type { CommittedBlock, P2P, SyncProvider } from '@rollup-mesh/p2p'
-import { decodeBlockHeader, encodeBlockHeader } from './blockBody.js'
+import { decodeBlockHeader, decodeBlockTx, encodeBlockHeader } from './blockBody.js'
 import { InvalidCommittedBlockError } from './errors.js'
 
 /** Most committed blocks asked of a peer at once. */
@@ -56,7 +56,7 @@ async function applyCommitted(chain: Chain, chainId: number, schedule: Validator
     height: Number(b.number),
     blockHash: hash,
   })
-  const txs = await Promise.all(b.txs.map((raw) => decodeSignedTx(raw, chain.chainId)))
+  const txs = await Promise.all(b.txs.map((raw) => decodeBlockTx(raw, chain.chainId)))
   // Re-executed: a certified block whose execution differs here is a local fault, never committed blindly.
   const candidate = await chain.executeBlock({ header, txs })
   chain.commitCandidate(candidate, { certificate: b.certificate })

@@ -1,10 +1,4 @@
-import {
-  type BlockCandidate,
-  type BlockProducer,
-  type Chain,
-  decodeSignedTx,
-  shouldSealAt,
-} from '@rollup-mesh/chain'
+import { type BlockCandidate, type BlockProducer, type Chain, shouldSealAt } from '@rollup-mesh/chain'
 import {
   type ConsensusInput,
   type ConsensusOutput,
@@ -28,7 +22,7 @@ import {
 } from '@rollup-mesh/consensus'
 import { createSilentLogger, type Logger } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { decodeBlockHeader, encodeBlockHeader } from './blockBody.js'
+import { decodeBlockHeader, decodeBlockTx, encodeBlockHeader } from './blockBody.js'
 import type { EvidenceStore } from './evidenceStore.js'
 import type { SelfValidator } from './validatorSetup.js'
 
@@ -69,6 +63,8 @@ export type ConsensusDriverInit = {
   /** How long without a new height before commit sync is tried. Default 3000 ms. */
   catchUpAfterMs?: number
   evidence: EvidenceStore
+  /** Checks beyond re-execution of a proposed block (its evidence); a throw makes the block invalid. */
+  checkCandidate?: (candidate: BlockCandidate) => void
   logger?: Logger
   timers?: ConsensusTimers
 }
@@ -312,9 +308,10 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
             'proposed block: timestamp ahead of the clock',
           )
         else {
-          const txs = await Promise.all(body.txs.map((raw) => decodeSignedTx(raw, chain.chainId)))
+          const txs = await Promise.all(body.txs.map((raw) => decodeBlockTx(raw, chain.chainId)))
           const c = await chain.executeBlock({ header, txs })
           if (c.hash === proposal.value) {
+            init.checkCandidate?.(c)
             candidates.set(c.hash, c)
             invalid.delete(c.hash)
           }

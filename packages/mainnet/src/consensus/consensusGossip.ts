@@ -32,6 +32,14 @@ export function consensusVerdict(
   if (msg.kind !== expect) return { result: 'reject', reason: `a ${msg.kind} where a ${expect} belongs` }
   const height = msg.kind === 'vote' ? msg.vote.height : msg.proposal.height
   if (height < ctx.height) return { result: 'ignore', reason: `old height ${height}` }
+  // From the first height a governance call at the current height could still change, the set is not
+  // known here yet: a lagging node must not blame a new validator's honest vote on an old set.
+  if (
+    height > ctx.height + 1 &&
+    height <= ctx.height + FAR_FUTURE_HEIGHTS &&
+    height >= ctx.schedule.effectiveHeight(ctx.height)
+  )
+    return { result: 'ignore', reason: `height ${height}: its validator set is not known yet` }
   try {
     validateConsensusMessage(bytes, { ...ctx, heightWindow: FAR_FUTURE_HEIGHTS })
   } catch (err) {

@@ -46,17 +46,24 @@ export function consensusRPCMethods(parts: {
       expectCount(params, 1, 1)
       return commitJSON(chain, schedule, blockParam(chain, params, 0))
     },
-    /** `[block?]` → the set signing that block, its successor's hash and the epoch length. */
+    /**
+     * `[block?]` or `[{ blockNumber }]` → the set signing that block (its entries with proofs of possession,
+     * as governance changed it), its successor's hash and the epoch length.
+     */
     mesh_getValidators: (params) => {
       expectCount(params, 0, 1)
-      const n = blockParam(chain, params, 0)
+      const p = params[0]
+      const n =
+        p !== null && typeof p === 'object' && 'blockNumber' in p
+          ? blockParam(chain, [(p as { blockNumber: unknown }).blockNumber], 0)
+          : blockParam(chain, params, 0)
       const h = Math.max(1, Number(n))
       return {
         number: numberToHex(n),
         validatorsHash: schedule.setAt(h).hash,
         nextValidatorsHash: schedule.setAt(h + 1).hash,
         epochLength: validators.epochLength,
-        validators: validators.genesis,
+        validators: validators.governed.entriesAt(h),
       }
     },
     /** `[]` → the height being decided, its round and step, this node's validator and the last commit. */

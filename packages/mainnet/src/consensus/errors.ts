@@ -26,3 +26,13 @@ export class InvalidCommittedBlockError extends BaseError {
     })
   }
 }
+
+/** A block's evidence system transaction is not valid evidence: the block is invalid. */
+export class InvalidBlockEvidenceError extends BaseError {
+  constructor(block: bigint, txIndex: number, field: string, problem: string) {
+    super(`Block ${block}, evidence transaction ${txIndex}: "${field}" ${problem}.`, {
+      code: 'INVALID_BLOCK_EVIDENCE',
+      name: 'InvalidBlockEvidenceError',
+    })
+  }
+}

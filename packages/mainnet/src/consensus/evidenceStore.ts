@@ -1,6 +1,6 @@
 import type { ChainStore, StoreStatement } from '@rollup-mesh/chain'
 import type { DuplicateVoteEvidence, ValidatorSet, Vote } from '@rollup-mesh/consensus'
-import { type Address, bytesToHex, type Hex } from 'viem'
+import { type Address, bytesToHex, type Hex, hexToBytes } from 'viem'
 
 /** Evidence as `mesh_getEvidence` serves it. */
 export type StoredEvidence = {
@@ -13,6 +13,20 @@ export type StoredEvidence = {
   includedIn: Hex | null
 }
 
+/** One offence: a validator, a height, a round and a vote type (the store's key; included once). */
+export type OffenceKey = { validator: Address; height: number; round: number; type: Vote['type'] }
+
+type VoteJSON = ReturnType<typeof voteJSON>
+
+const voteOfJSON = (j: VoteJSON): Vote => ({
+  type: j.type,
+  height: j.height,
+  round: j.round,
+  value: j.value,
+  validator: j.validator,
+  ...(j.signature ? { signature: hexToBytes(j.signature) } : {}),
+})
+
 const voteJSON = (v: Vote) => ({
   type: v.type,
   height: v.height,
@@ -23,13 +37,24 @@ const voteJSON = (v: Vote) => ({
 })
 
 /**
- * Equivocation evidence the consensus driver saw (`evidence` outputs), persisted in the chain store as the
- * `mainnet_evidence` store extension (one row per validator, height, round and vote type). Including it
- * in a later block is not done yet (`includedIn` stays null).
+ * Equivocation evidence the consensus driver saw (`evidence` outputs) or a committed block included,
+ * persisted in the chain store as the `mainnet_evidence` store extension (one row per offence: validator,
+ * height, round and vote type). `pending` is what the next proposer includes; `markIncluded` records the
+ * block that did (`includedIn`, served by `mesh_getEvidence`).
+ *
+ * @example
+ * ```ts
+ * const evidence = new EvidenceStore(chain.store)
+ * evidence.add(output.evidence, schedule.setAt(output.evidence.voteA.height))
+ * evidence.pending(8) // not yet included
+ * ```
  */
 export class EvidenceStore {
   readonly #insert: StoreStatement
   readonly #all: StoreStatement
+  readonly #pending: StoreStatement
+  readonly #included: StoreStatement
+  readonly #mark: StoreStatement
 
   constructor(store: ChainStore) {
     const h = store.registerExtension({
@@ -48,6 +73,41 @@ export class EvidenceStore {
     this.#all = h.prepare(
       'SELECT validator, height, round, vote_a, vote_b, included_in FROM mainnet_evidence ORDER BY height, round',
     )
+    this.#pending = h.prepare(
+      'SELECT vote_a, vote_b FROM mainnet_evidence WHERE included_in IS NULL ORDER BY height, round, validator, type LIMIT ?',
+    )
+    this.#included = h.prepare(
+      'SELECT included_in FROM mainnet_evidence WHERE validator = ? AND height = ? AND round = ? AND type = ?',
+    )
+    this.#mark = h.prepare(
+      'UPDATE mainnet_evidence SET included_in = ? WHERE validator = ? AND height = ? AND round = ? AND type = ?',
+    )
+  }
+
+  /** Evidence not yet included in a block, oldest first (at most `limit`). */
+  pending(limit: number): DuplicateVoteEvidence[] {
+    const rows = this.#pending.all(limit) as Array<{ vote_a: string; vote_b: string }>
+    return rows.map((r) => ({
+      kind: 'duplicate-vote',
+      voteA: voteOfJSON(JSON.parse(r.vote_a)),
+      voteB: voteOfJSON(JSON.parse(r.vote_b)),
+    }))
+  }
+
+  /** The block that included this offence, or null (unknown or not yet included). */
+  includedIn(o: OffenceKey): bigint | null {
+    const row = this.#included.get(o.validator.toLowerCase(), o.height, o.round, o.type) as
+      | { included_in: number | null }
+      | undefined
+    return row?.included_in == null ? null : BigInt(row.included_in)
+  }
+
+  /** Records the block that included `evidence` (stored first when this node had not seen it). */
+  markIncluded(evidence: DuplicateVoteEvidence, set: ValidatorSet, block: bigint): void {
+    this.add(evidence, set)
+    const a = evidence.voteA
+    const address = set.validators[a.validator]?.address.toLowerCase() ?? `#${a.validator}`
+    this.#mark.run(Number(block), address, a.height, a.round, a.type)
   }
 
   /** Persists one piece of evidence (a repeat is ignored). */

@@ -9,6 +9,7 @@ import { type Address, concat, type Hex, hexToBytes } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { MainnetConfig } from '../config.js'
 import { ConsensusConfigError } from './errors.js'
+import { GovernedValidators } from './governedValidators.js'
 import {
   blsSeedOf,
   type GenesisValidatorConfig,
@@ -16,7 +17,7 @@ import {
   validatorSetOfConfig,
 } from './validatorKeys.js'
 
-/** This node's validator identity: its index in the set and its BLS key pair. */
+/** This node's validator identity: its index in the genesis set (-1: not in it yet) and its BLS key pair. */
 export type SelfValidator = { index: number; address: Address; secretKey: Uint8Array; publicKey: Uint8Array }
 
 /** The main net's validators as the config gives them, checked. */
@@ -24,6 +25,8 @@ export type MainnetValidators = {
   genesis: GenesisValidatorConfig[]
   set: ValidatorSet
   schedule: ValidatorSchedule
+  /** The schedule as governance changes it, with each set's config entries. */
+  governed: GovernedValidators
   epochLength: number
   /** Undefined on a node that follows without voting. */
   self: SelfValidator | undefined
@@ -33,8 +36,9 @@ export type MainnetValidators = {
 /**
  * The validator set, schedule, own key and timeouts from the main-net config: `consensus.validators`
  * (every proof of possession checked) or, when `consensus` is absent, this node alone (its BLS seed derived
- * with `blsSeedOf(validatorKey)`). A BLS seed whose key is not in the set, or whose entry names another
- * address than `validatorKey`'s, is refused with `ConsensusConfigError`.
+ * with `blsSeedOf(validatorKey)`). A BLS seed whose genesis entry names another address than
+ * `validatorKey`'s is refused with `ConsensusConfigError`; a seed whose key is not in the genesis set is a
+ * validator-to-be (it votes from the height a governance change adds its key).
  */
 export function mainnetValidators(config: MainnetConfig): MainnetValidators {
   const c = config.consensus
@@ -50,12 +54,9 @@ export function mainnetValidators(config: MainnetConfig): MainnetValidators {
   if (seed) {
     const keys = blsKeyPairFromSeed(hexToBytes(seed))
     const index = set.indexOfKey(keys.publicKey)
-    if (index < 0)
-      throw new ConsensusConfigError(
-        'consensus.blsSeed gives a BLS key that is not in consensus.validators.',
-        ['- Use the seed of one of the listed validators, or drop blsSeed to follow without voting.'],
-      )
-    const address = set.validators[index]?.address.toLowerCase() as Address
+    // A key outside the genesis set is a validator-to-be: it follows until governance adds it (the state
+    // machine finds its index in each height's set by key).
+    const address = index < 0 ? own : (set.validators[index]?.address.toLowerCase() as Address)
     if (address !== own)
       throw new ConsensusConfigError(
         `consensus.blsSeed is validator ${index} (${address}), but validatorKey is ${own}'s key.`,
@@ -75,6 +76,7 @@ export function mainnetValidators(config: MainnetConfig): MainnetValidators {
     genesis,
     set,
     schedule,
+    governed: new GovernedValidators(schedule, genesis),
     epochLength,
     self,
     timeouts: {
