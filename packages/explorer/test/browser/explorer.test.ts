@@ -125,86 +125,6 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
     await page.screenshot({ path: join(artifacts, 'overview.png'), fullPage: true })
   }, 90_000)
 
-  it('a `mesh bridge` message goes sent → settled → delivered on the Messages page', async () => {
-    await page.goto(`${url}#/messages`)
-    const row = page.locator(`[data-testid="messages"] tr[data-message="${messageKey}"]`)
-    const seen: string[] = []
-    await until(
-      async () => {
-        const stage = await row.getAttribute('data-stage', { timeout: 1000 }).catch(() => null)
-        if (stage && seen.at(-1) !== stage) seen.push(stage)
-        return stage === 'delivered' || stage === 'failed' ? stage : undefined
-      },
-      150_000,
-      'the message to be delivered',
-    )
-    // whatever the page caught on its way (it polls), it went forward in order and ended delivered
-    const order = ['sent', 'settled', 'delivered']
-    expect(seen.at(-1)).toBe('delivered')
-    expect(seen.map((s) => order.indexOf(s))).toEqual([...seen.map((s) => order.indexOf(s))].sort())
-    expect(await row.locator('.stages .done').allTextContents()).toEqual([
-      'sent',
-      ' → settled',
-      ' → delivered',
-    ])
-    expect(await row.textContent()).toContain('1 ETH')
-    await page.screenshot({ path: join(artifacts, 'messages.png'), fullPage: true })
-  }, 180_000)
-
-  it("the message's bundle exports from the page and verifies there; a tampered one fails naming the check", async () => {
-    await page.goto(`${url}#/messages`)
-    const row = page.locator(`[data-testid="messages"] tr[data-message="${messageKey}"]`)
-    const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: 90_000 }),
-      row.locator('[data-testid="export-bundle"]').click(),
-    ])
-    const file = join(dir, download.suggestedFilename())
-    await download.saveAs(file)
-    const bundle = JSON.parse(readFileSync(file, 'utf8')) as { kind: string; acceptance: { quote: string } }
-    expect(bundle.kind).toBe('rollup-mesh/proof-bundle')
-    const verdict = async (path: string) => {
-      await page.locator('[data-testid="bundle-file"]').setInputFiles(path)
-      const result = page.locator(`[data-testid="bundle-result"]`)
-      await until(
-        async () =>
-          (await result.textContent({ timeout: 1000 }).catch(() => ''))?.startsWith(path.split('/').pop()!)
-            ? true
-            : undefined,
-        90_000,
-        `the verdict on ${path}`,
-      )
-      const checks = await page.locator('[data-testid="bundle-checks"] li').evaluateAll((lis) =>
-        lis.map((li) => ({
-          name: li.getAttribute('data-check'),
-          ok: li.getAttribute('data-ok') === 'true',
-        })),
-      )
-      return {
-        ok: (await result.getAttribute('data-ok')) === 'true',
-        text: await result.textContent(),
-        checks,
-      }
-    }
-    const valid = await verdict(file)
-    expect(valid.checks.filter((c) => !c.ok)).toEqual([])
-    expect(valid.ok).toBe(true)
-    expect(valid.checks.map((c) => c.name)).toEqual(
-      expect.arrayContaining(['inclusion', 'groth16', 'tee-quote', 'commit-certificate']),
-    )
-    await page.screenshot({ path: join(artifacts, 'bundle-valid.png'), fullPage: true })
-    // one byte of the TEE quote's signed report body changed: the quote check fails, by name
-    const q = bundle.acceptance.quote
-    const at = 2 + 2 * 100
-    bundle.acceptance.quote = `${q.slice(0, at)}${q[at] === '0' ? '1' : '0'}${q.slice(at + 1)}`
-    const tampered = join(dir, 'bundle-tampered.json')
-    writeFileSync(tampered, JSON.stringify(bundle))
-    const bad = await verdict(tampered)
-    expect(bad.ok).toBe(false)
-    expect(bad.text).toContain('✗ failed at tee-quote')
-    expect(bad.checks.find((c) => c.name === 'tee-quote')?.ok).toBe(false)
-    await page.screenshot({ path: join(artifacts, 'bundle-tampered.png'), fullPage: true })
-  }, 200_000)
-
   it("the validators page: the main net's validator, its BLS key, the consensus step and each block's certificate", async () => {
     await page.goto(`${url}#/validators`)
     const heightOf = async () =>
@@ -230,6 +150,7 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
   it('the block page of the bridge transaction lists it, and its page decodes MessageSent', async () => {
     await page.goto(`${url}#/messages`)
     const link = page.locator(`[data-testid="messages"] tr[data-message="${messageKey}"] a`).first()
+    await link.waitFor({ timeout: 30_000 })
     expect(await link.textContent()).toBe(`block ${bridgeBlock}`)
     const block = bridgeBlock
     await page.goto(`${url}#/network/spn1/block/${block}`)
@@ -306,7 +227,7 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
     const accepted = page.locator('[data-testid="settlements-spn1"] tr.accepted')
     await until(
       async () => ((await accepted.count()) > 0 ? true : undefined),
-      30_000,
+      240_000, // the first settlement's proof, niced, on a loaded machine
       'an accepted settlement',
     )
     await until(
@@ -316,5 +237,88 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
       'the accepting main-net block',
     )
     await page.screenshot({ path: join(artifacts, 'settlements.png'), fullPage: true })
-  }, 60_000)
+  }, 270_000)
+
+  it('a `mesh bridge` message goes sent → settled → delivered on the Messages page', async () => {
+    await page.goto(`${url}#/messages`)
+    const row = page.locator(`[data-testid="messages"] tr[data-message="${messageKey}"]`)
+    const seen: string[] = []
+    await until(
+      async () => {
+        const stage = await row.getAttribute('data-stage', { timeout: 1000 }).catch(() => null)
+        if (stage && seen.at(-1) !== stage) seen.push(stage)
+        return stage === 'delivered' || stage === 'failed' ? stage : undefined
+      },
+      // proving runs niced: on a loaded shared machine a settlement takes minutes (see BENCHMARKS.md)
+      300_000,
+      'the message to be delivered',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; stages seen: ${seen.join(' → ') || 'none'}`)
+    })
+    // whatever the page caught on its way (it polls), it went forward in order and ended delivered
+    const order = ['sent', 'settled', 'delivered']
+    expect(seen.at(-1)).toBe('delivered')
+    expect(seen.map((s) => order.indexOf(s))).toEqual([...seen.map((s) => order.indexOf(s))].sort())
+    expect(await row.locator('.stages .done').allTextContents()).toEqual([
+      'sent',
+      ' → settled',
+      ' → delivered',
+    ])
+    expect(await row.textContent()).toContain('1 ETH')
+    await page.screenshot({ path: join(artifacts, 'messages.png'), fullPage: true })
+  }, 330_000)
+
+  it("the message's bundle exports from the page and verifies there; a tampered one fails naming the check", async () => {
+    await page.goto(`${url}#/messages`)
+    const row = page.locator(`[data-testid="messages"] tr[data-message="${messageKey}"]`)
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 90_000 }),
+      row.locator('[data-testid="export-bundle"]').click(),
+    ])
+    const file = join(dir, download.suggestedFilename())
+    await download.saveAs(file)
+    const bundle = JSON.parse(readFileSync(file, 'utf8')) as { kind: string; acceptance: { quote: string } }
+    expect(bundle.kind).toBe('rollup-mesh/proof-bundle')
+    const verdict = async (path: string) => {
+      await page.locator('[data-testid="bundle-file"]').setInputFiles(path)
+      const result = page.locator(`[data-testid="bundle-result"]`)
+      await until(
+        async () =>
+          (await result.textContent({ timeout: 1000 }).catch(() => ''))?.startsWith(path.split('/').pop()!)
+            ? true
+            : undefined,
+        90_000,
+        `the verdict on ${path}`,
+      )
+      const checks = await page.locator('[data-testid="bundle-checks"] li').evaluateAll((lis) =>
+        lis.map((li) => ({
+          name: li.getAttribute('data-check'),
+          ok: li.getAttribute('data-ok') === 'true',
+        })),
+      )
+      return {
+        ok: (await result.getAttribute('data-ok')) === 'true',
+        text: await result.textContent(),
+        checks,
+      }
+    }
+    const valid = await verdict(file)
+    expect(valid.checks.filter((c) => !c.ok)).toEqual([])
+    expect(valid.ok).toBe(true)
+    expect(valid.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['inclusion', 'groth16', 'tee-quote', 'commit-certificate']),
+    )
+    await page.screenshot({ path: join(artifacts, 'bundle-valid.png'), fullPage: true })
+    // one byte of the TEE quote's signed report body changed: the quote check fails, by name
+    const q = bundle.acceptance.quote
+    const at = 2 + 2 * 100
+    bundle.acceptance.quote = `${q.slice(0, at)}${q[at] === '0' ? '1' : '0'}${q.slice(at + 1)}`
+    const tampered = join(dir, 'bundle-tampered.json')
+    writeFileSync(tampered, JSON.stringify(bundle))
+    const bad = await verdict(tampered)
+    expect(bad.ok).toBe(false)
+    expect(bad.text).toContain('✗ failed at tee-quote')
+    expect(bad.checks.find((c) => c.name === 'tee-quote')?.ok).toBe(false)
+    await page.screenshot({ path: join(artifacts, 'bundle-tampered.png'), fullPage: true })
+  }, 200_000)
 })
