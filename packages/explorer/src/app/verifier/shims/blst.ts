@@ -41,13 +41,14 @@ export class Signature {
   }
 }
 
-export class SecretKey {
-  static fromKeygen(_ikm: Uint8Array): SecretKey {
+/** Signing is not part of the verifier: blst's `SecretKey` factories refuse. */
+export const SecretKey = {
+  fromKeygen(_ikm: Uint8Array): never {
     throw new BrowserShimError('BLS signing is not part of the browser verifier')
-  }
-  static fromBytes(_bytes: Uint8Array): SecretKey {
+  },
+  fromBytes(_bytes: Uint8Array): never {
     throw new BrowserShimError('BLS signing is not part of the browser verifier')
-  }
+  },
 }
 
 /** blst's `verify(msg, pk, sig, pkValidate, sigGroupcheck)`: false for a wrong signature. */
