@@ -108,6 +108,9 @@ export async function startExplorerServer(options: ExplorerServerOptions): Promi
         'Content-Security-Policy',
         [
           "default-src 'self'",
+          // the bundle verifier: snarkjs compiles its bn128 WebAssembly and runs it in blob: workers
+          "script-src 'self' 'wasm-unsafe-eval'",
+          "worker-src 'self' blob:",
           "style-src 'self' 'unsafe-inline'",
           "img-src 'self' data:",
           `connect-src ${connectSources(endpoints()).join(' ')}`,

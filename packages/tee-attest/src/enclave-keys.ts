@@ -29,7 +29,9 @@ async function generateKeyMaterial(notBefore: Date, years: number): Promise<KeyM
   await import('reflect-metadata')
   const x509 = await import('@peculiar/x509')
   const crypto = webcrypto
-  x509.cryptoProvider.set(crypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+  // `as never`: the provider's `Crypto` type differs between Node's and the DOM's typings (the explorer's
+  // browser verifier typechecks this package with the DOM lib); at run time it is Node's webcrypto
+  x509.cryptoProvider.set(crypto as never)
   const gen = () =>
     crypto.subtle.generateKey(EC, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>
   const [rootKeys, caKeys, pckKeys, akKeys] = await Promise.all([gen(), gen(), gen(), gen()])

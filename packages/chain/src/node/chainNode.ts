@@ -9,6 +9,7 @@ import { createNodeMetrics, type NodeMetrics } from '../metrics/nodeMetrics.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
 import { createAccessListMethods } from '../rpc/accessList.js'
 import { createBlockQueryMethods } from '../rpc/blockQueries.js'
+import { createContractAbiMethods } from '../rpc/contractAbis.js'
 import { createDebugMethods } from '../rpc/debug.js'
 import { createDevBlockMethods } from '../rpc/devBlocks.js'
 import { createDevStateMethods } from '../rpc/devState.js'
@@ -211,6 +212,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       ...createFilterMethods(chain),
       ...createBlockQueryMethods(chain),
       ...createTxpoolMethods(chain),
+      ...createContractAbiMethods(chain, { dev: config.dev }),
       ...(config.dev ? createSigningMethods(chain, { devKeys: dev.map((a) => a.privateKey) }) : {}),
       mesh_nodeInfo: () => nodeInfo(),
       ...(config.dev ? createDevBlockMethods(chain) : {}),

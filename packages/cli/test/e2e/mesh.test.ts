@@ -129,6 +129,9 @@ describe('mesh CLI against a real mesh', () => {
     expect(wasm.code).toBe(0)
     const w = lastJson(wasm.stdout)
     expect(w).toMatchObject({ network: 'spn2', contract: 'token', vm: 'wasm' })
+    // both nodes keep the ABI for JSON-RPC readers (mesh_getContractAbi: the explorer)
+    expect(s.abiRecorded).toBe(true)
+    expect(w.abiRecorded).toBe(true)
     wasmToken = w.address
     expect(s.address).toMatch(/^0x[0-9a-fA-F]{40}$/)
     expect(BigInt(s.gasUsed)).toBeGreaterThan(21_000n)

@@ -11,6 +11,7 @@ import { NetworkPage } from './pages/NetworkPage.js'
 import { Overview } from './pages/Overview.js'
 import { SettlementsPage } from './pages/SettlementsPage.js'
 import { TxPage } from './pages/TxPage.js'
+import { ValidatorsPage } from './pages/ValidatorsPage.js'
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash))
@@ -41,6 +42,10 @@ function Page(props: { route: Route; networks: Network[]; watcher: MeshWatcher }
       return <SettlementsPage watcher={watcher} />
     case 'messages':
       return <MessagesPage watcher={watcher} />
+    case 'validators': {
+      const mainnet = networks.find((n) => n.kind === 'mainnet')
+      return mainnet ? <ValidatorsPage mainnet={mainnet} /> : <p class="error">This mesh has no main net.</p>
+    }
     default:
       return <p class="error">No page at {'path' in route ? route.path : location.hash}.</p>
   }

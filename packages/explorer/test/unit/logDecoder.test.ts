@@ -1,4 +1,4 @@
-import { encodeAbiParameters, pad, toEventSelector } from 'viem'
+import { encodeAbiParameters, pad, parseAbi, toEventSelector } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { decodeLog } from '../../src/app/lib/logDecoder.js'
 
@@ -20,6 +20,34 @@ describe('decodeLog', () => {
         ['value', '5'],
       ],
     })
+  })
+
+  it("decodes with the contract's recorded ABI first (mesh deploy), the known ones after", () => {
+    const token = parseAbi([
+      'event Minted(address indexed to, uint256 amount)',
+      'event Transfer(address indexed from, address indexed to, uint256 value)',
+    ])
+    const minted = {
+      address: addr('33'),
+      topics: [toEventSelector('Minted(address,uint256)'), pad(addr('11'))],
+      data: encodeAbiParameters([{ type: 'uint256' }], [9n]),
+    }
+    expect(decodeLog(minted)).toBeUndefined()
+    expect(decodeLog(minted, { name: 'Token', abi: token })).toEqual({
+      abi: 'Token',
+      event: 'Minted',
+      args: [
+        ['to', addr('11')],
+        ['amount', '9'],
+      ],
+    })
+    const transfer = {
+      address: addr('33'),
+      topics: [toEventSelector('Transfer(address,address,uint256)'), pad(addr('11')), pad(addr('22'))],
+      data: encodeAbiParameters([{ type: 'uint256' }], [5n]),
+    }
+    expect(decodeLog(transfer, { name: 'Token', abi: token })?.abi).toBe('Token')
+    expect(decodeLog(transfer, { name: 'Other', abi: parseAbi(['function f()']) })?.abi).toBe('ERC-20')
   })
 
   it("decodes the SPN Mailbox's MessageSent", () => {

@@ -8,6 +8,7 @@ describe('the hash router', () => {
     ['#/', { page: 'overview' }],
     ['#/settlements', { page: 'settlements' }],
     ['#/messages/', { page: 'messages' }],
+    ['#/validators', { page: 'validators' }],
     ['#/network/spn1', { page: 'network', network: 'spn1' }],
     ['#/network/spn1/block/12', { page: 'block', network: 'spn1', block: '12' }],
     [`#/network/mainnet/tx/${hash}`, { page: 'tx', network: 'mainnet', hash }],

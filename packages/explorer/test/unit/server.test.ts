@@ -47,6 +47,9 @@ describe('startExplorerServer', () => {
     expect(res.headers.get('content-security-policy')).toContain(
       "connect-src 'self' http://127.0.0.1:18545 ws://127.0.0.1:18545",
     )
+    // the in-page bundle verifier (snarkjs) needs WebAssembly and blob: workers, nothing more
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'")
+    expect(res.headers.get('content-security-policy')).toContain("worker-src 'self' blob:")
     expect(await res.text()).toContain('<title>x</title>')
   })
 

@@ -2,12 +2,15 @@ import { parseAmount, parseArgs, resolveAccount } from '../../contracts/abi.js'
 import { deployArtifact } from '../../contracts/client.js'
 import { compileFile, selectArtifact, writeAbiBeside } from '../../contracts/compile.js'
 import { recordDeployment } from '../../mesh/deployments.js'
-import { resolveTarget } from '../../mesh/rpc.js'
+import { resolveTarget, rpcRequest } from '../../mesh/rpc.js'
 import { resolveDataDir } from '../../mesh/state.js'
 import { createOut } from '../../output.js'
 import type { DeployOptions } from './options.js'
 
-/** Compiles, deploys through viem against the network's RPC, writes the ABI beside the source. */
+/**
+ * Compiles, deploys through viem against the network's RPC, writes the ABI beside the source and records it
+ * in the data dir and on the node (`mesh_recordContractAbi`, read by the explorer).
+ */
 export async function deployHandler(options: DeployOptions): Promise<number> {
   const out = createOut(options.json)
   const dataDir = resolveDataDir(options.dataDir)
@@ -34,6 +37,18 @@ export async function deployHandler(options: DeployOptions): Promise<number> {
     abi: artifact.abi,
     txHash: d.txHash,
   })
+  // the node keeps the ABI too, for any JSON-RPC reader (the explorer decodes logs and offers functions)
+  const abiRecorded = await rpcRequest(target, 'mesh_recordContractAbi', [
+    { address: d.address, name: artifact.name, abi: artifact.abi, txHash: d.txHash },
+  ]).then(
+    () => true,
+    (error: unknown) => {
+      out.progress(
+        `The node did not record the ABI (${(error as Error).message}); the explorer needs it pasted.`,
+      )
+      return false
+    },
+  )
   out.line(`Deployed ${artifact.name} (${artifact.vm.toUpperCase()}) on ${target.network}`)
   out.line(`  address   ${d.address}`)
   out.line(`  tx hash   ${d.txHash}`)
@@ -51,6 +66,7 @@ export async function deployHandler(options: DeployOptions): Promise<number> {
     blockNumber: d.blockNumber,
     from: d.from,
     abiFile,
+    abiRecorded,
   })
   return 0
 }

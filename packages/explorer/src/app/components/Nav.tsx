@@ -1,7 +1,7 @@
 import type { Route } from '../lib/router.js'
 import type { Network } from '../lib/types.js'
 
-/** The top bar: the overview, each network, settlements and messages. */
+/** The top bar: the overview, each network, settlements, messages and the main net's validators. */
 export function Nav(props: { route: Route; networks: Network[] }) {
   const { route, networks } = props
   const current = (active: boolean) => (active ? 'active' : undefined)
@@ -28,6 +28,11 @@ export function Nav(props: { route: Route; networks: Network[] }) {
       <a href="#/messages" class={current(route.page === 'messages')}>
         Messages
       </a>
+      {networks.some((n) => n.kind === 'mainnet') && (
+        <a href="#/validators" class={current(route.page === 'validators')}>
+          Validators
+        </a>
+      )}
     </nav>
   )
 }

@@ -1,4 +1,4 @@
-import { type AbiEvent, decodeEventLog, type Hex, toEventSelector } from 'viem'
+import { type Abi, type AbiEvent, decodeEventLog, type Hex, toEventSelector } from 'viem'
 import { KNOWN_EVENTS } from './knownAbis.js'
 import type { RPCLog } from './types.js'
 
@@ -16,16 +16,22 @@ const text = (v: unknown): string =>
   typeof v === 'bigint' ? v.toString() : Array.isArray(v) ? `[${v.map(text).join(', ')}]` : String(v)
 
 /**
- * Decodes a log with the first known event whose selector and shape match; undefined when none does
+ * Decodes a log with the emitting contract's own ABI when the page has it (`deployed`: what `mesh deploy`
+ * recorded), else with the first known event whose selector and shape match; undefined when none does
  * (the page then shows its raw topics and data).
  *
  * @example
  * decodeLog(receipt.logs[0]) // { abi: 'ERC-20', event: 'Transfer', args: [['from', '0x…'], ['to', '0x…'], ['value', '5']] }
+ * decodeLog(log, { name: 'Token', abi }) // { abi: 'Token', event: 'Minted', … }
  */
-export function decodeLog(log: RPCLog): DecodedLog | undefined {
+export function decodeLog(log: RPCLog, deployed?: { name: string; abi: Abi }): DecodedLog | undefined {
   const topic0 = log.topics[0]?.toLowerCase()
   if (!topic0) return undefined
-  for (const { abi, event } of bySelector.get(topic0) ?? []) {
+  const own = (deployed?.abi ?? [])
+    .filter((i): i is AbiEvent => i.type === 'event')
+    .filter((event) => toEventSelector(event) === topic0)
+    .map((event) => ({ abi: deployed!.name, event }))
+  for (const { abi, event } of [...own, ...(bySelector.get(topic0) ?? [])]) {
     try {
       const decoded = decodeEventLog({
         abi: [event],

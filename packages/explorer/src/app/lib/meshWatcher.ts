@@ -58,9 +58,16 @@ export class MeshWatcher {
     if (this.#started) return
     this.#started = true
     for (const view of this.views) {
-      this.#loop(() => this.#refreshHead(view), 1000)
-      this.#loop(() => this.#refreshInfo(view), 3000)
-      if (view.network.kind === 'spn') this.#loop(() => this.#refreshSPN(view), 1500)
+      // the head first, alone: a node answers one request at a time, and the overview's first paint
+      // waits on every network's height; peers, settlements, messages and inbox follow its first answer
+      this.#loop(
+        () => this.#refreshHead(view),
+        1000,
+        () => {
+          this.#loop(() => this.#refreshInfo(view), 3000)
+          if (view.network.kind === 'spn') this.#loop(() => this.#refreshSPN(view), 1500)
+        },
+      )
     }
   }
 
@@ -73,11 +80,14 @@ export class MeshWatcher {
     for (const l of this.#listeners) l()
   }
 
-  #loop(step: () => Promise<void>, everyMs: number) {
+  #loop(step: () => Promise<void>, everyMs: number, afterFirst?: () => void) {
+    let first = true
     const run = async () => {
       if (this.#stopped) return
       await step().catch(() => undefined)
       this.#emit()
+      if (first && afterFirst && !this.#stopped) afterFirst()
+      first = false
       if (!this.#stopped) this.#timers.push(setTimeout(run, everyMs))
     }
     void run()

@@ -7,6 +7,7 @@ export type Route =
   | { page: 'address'; network: string; address: string }
   | { page: 'settlements' }
   | { page: 'messages' }
+  | { page: 'validators' }
   | { page: 'not-found'; path: string }
 
 /**
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route {
   const [head, network, kind, id] = parts
   if (parts.length === 1 && head === 'settlements') return { page: 'settlements' }
   if (parts.length === 1 && head === 'messages') return { page: 'messages' }
+  if (parts.length === 1 && head === 'validators') return { page: 'validators' }
   if (head === 'network' && network) {
     if (parts.length === 2) return { page: 'network', network }
     if (parts.length === 4 && kind === 'block' && id && /^(\d+|0x[0-9a-fA-F]{64})$/.test(id))
@@ -51,6 +53,8 @@ export function routeHref(route: Route): string {
       return '#/settlements'
     case 'messages':
       return '#/messages'
+    case 'validators':
+      return '#/validators'
     case 'not-found':
       return `#${route.path}`
   }

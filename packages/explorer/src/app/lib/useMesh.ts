@@ -9,7 +9,8 @@ export function useMesh(): { networks: Network[]; watcher?: MeshWatcher; error?:
   })
   useEffect(() => {
     let watcher: MeshWatcher | undefined
-    fetch('./mesh.json', { cache: 'no-store' })
+    // the server sends it `no-store`; the page's <link rel=preload> fetched it already
+    fetch('./mesh.json')
       .then(async (res) => {
         if (!res.ok) throw new Response(null, { status: res.status })
         const body = (await res.json()) as { networks: Network[] }

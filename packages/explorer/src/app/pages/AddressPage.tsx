@@ -3,6 +3,7 @@ import type { Abi } from 'viem'
 import { ReadFunction } from '../components/ReadFunction.js'
 import { WriteFunction } from '../components/WriteFunction.js'
 import { parseUserAbi, readFunctions, writeFunctions } from '../lib/contractReader.js'
+import { type DeployedAbi, deployedAbiOf } from '../lib/deployedAbis.js'
 import { formatEther, hexToNum, vmOfCode } from '../lib/format.js'
 import { KNOWN_CONTRACTS } from '../lib/knownContracts.js'
 import { rpc } from '../lib/rpc.js'
@@ -13,7 +14,8 @@ const storageKey = (network: Network, address: string) => `abi:${network.chainId
 
 /**
  * An address: balance, nonce, EVM or WASM code, and for a contract its read and write functions (Etherscan's
- * Read/Write Contract) from a known system-contract ABI or one pasted here (kept in this browser).
+ * Read/Write Contract) from a known system-contract ABI, the one `mesh deploy` recorded on the node
+ * (`mesh_getContractAbi`), or one pasted here (kept in this browser).
  */
 export function AddressPage(props: { network: Network; address: string }) {
   const { network, address } = props
@@ -22,6 +24,11 @@ export function AddressPage(props: { network: Network; address: string }) {
   const known = KNOWN_CONTRACTS[network.kind][address.toLowerCase()]
   const [pasted, setPasted] = useState(() => localStorage.getItem(storageKey(network, address)) ?? '')
   const [abiError, setAbiError] = useState<string>()
+  const [deployed, setDeployed] = useState<DeployedAbi | null>()
+  useEffect(() => {
+    setDeployed(undefined)
+    deployedAbiOf(network, address).then(setDeployed, () => setDeployed(null))
+  }, [network.name, address])
   useEffect(() => {
     const url = network.rpcUrl
     Promise.all([
@@ -32,7 +39,7 @@ export function AddressPage(props: { network: Network; address: string }) {
       .then(([balance, nonce, code]) => setAccount({ balance, nonce, code }))
       .catch((e: Error) => setError(e.message))
   }, [network.name, address])
-  let abi: Abi | undefined = known?.abi
+  let abi: Abi | undefined = known?.abi ?? deployed?.abi
   if (!abi && pasted.trim()) {
     try {
       abi = parseUserAbi(pasted)
@@ -46,7 +53,8 @@ export function AddressPage(props: { network: Network; address: string }) {
   return (
     <>
       <h1>
-        {known ? known.name : vm === 'none' ? 'Account' : 'Contract'} on {network.name}
+        {known ? known.name : deployed ? deployed.name : vm === 'none' ? 'Account' : 'Contract'} on{' '}
+        {network.name}
       </h1>
       <dl data-testid="account">
         <dt>address</dt>
@@ -64,7 +72,18 @@ export function AddressPage(props: { network: Network; address: string }) {
       {vm !== 'none' && (
         <>
           <h2>Read contract</h2>
-          {!known && (
+          {deployed && !known && (
+            <p class="muted" data-testid="abi-source">
+              ABI recorded by <code>mesh deploy</code>
+              {deployed.txHash && (
+                <>
+                  {' '}
+                  in <a href={`#/network/${network.name}/tx/${deployed.txHash}`}>its deployment</a>
+                </>
+              )}
+            </p>
+          )}
+          {!known && !deployed && (
             <details open={!abi}>
               <summary>ABI (JSON, or one `function …` per line)</summary>
               <textarea

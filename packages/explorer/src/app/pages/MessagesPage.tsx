@@ -1,3 +1,5 @@
+import { BundleExport } from '../components/BundleExport.js'
+import { BundleVerify } from '../components/BundleVerify.js'
 import { formatEther, shortHash } from '../lib/format.js'
 import type { MeshWatcher } from '../lib/meshWatcher.js'
 import { messageRows, spnIdOfName } from '../lib/messages.js'
@@ -5,7 +7,10 @@ import { useWatcher } from '../lib/useMesh.js'
 
 const STAGES = ['sent', 'settled', 'delivered'] as const
 
-/** Every cross-network message with its stages: sent → settled → delivered, or failed with its reason. */
+/**
+ * Every cross-network message with its stages: sent → settled → delivered, or failed with its reason; a
+ * settled message's proof bundle exported as a download; any bundle verified in the page.
+ */
 export function MessagesPage(props: { watcher: MeshWatcher }) {
   useWatcher(props.watcher)
   const spns = props.watcher.views.filter((v) => v.network.kind === 'spn')
@@ -23,6 +28,8 @@ export function MessagesPage(props: { watcher: MeshWatcher }) {
   }
   const rows = messageRows({ sent, settlements, inboxes })
   const name = (id: number) => nameOf.get(id) ?? `spn#${id}`
+  const mainnet = props.watcher.views.find((v) => v.network.kind === 'mainnet')?.network
+  const rpcOf = (id: number) => spns.find((v) => v.network.name === nameOf.get(id))?.network.rpcUrl
   return (
     <>
       <h1>Cross-network messages</h1>
@@ -37,6 +44,7 @@ export function MessagesPage(props: { watcher: MeshWatcher }) {
             <th>sent in</th>
             <th>settlement</th>
             <th>delivery</th>
+            <th>proof bundle</th>
           </tr>
         </thead>
         <tbody>
@@ -75,6 +83,18 @@ export function MessagesPage(props: { watcher: MeshWatcher }) {
                     '-'
                   )}
                 </td>
+                <td>
+                  {r.settlement !== undefined && mainnet && rpcOf(r.srcSpn) ? (
+                    <BundleExport
+                      spnRpcUrl={rpcOf(r.srcSpn)!}
+                      mainnetRpcUrl={mainnet.rpcUrl}
+                      srcSpn={r.srcSpn}
+                      position={r.position}
+                    />
+                  ) : (
+                    '-'
+                  )}
+                </td>
               </tr>
             )
           })}
@@ -83,6 +103,7 @@ export function MessagesPage(props: { watcher: MeshWatcher }) {
       {rows.length === 0 && (
         <p class="muted">No message yet. Send one with `mesh bridge --from spn1 --to spn2 --value 1ether`.</p>
       )}
+      <BundleVerify />
     </>
   )
 }

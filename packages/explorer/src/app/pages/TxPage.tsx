@@ -1,12 +1,21 @@
 import { useEffect, useState } from 'preact/hooks'
+import { type DeployedAbi, deployedAbiOf } from '../lib/deployedAbis.js'
 import { formatEther, hexToNum, vmOfCode } from '../lib/format.js'
 import { decodeLog } from '../lib/logDecoder.js'
 import { rpc } from '../lib/rpc.js'
 import type { Network, RPCReceipt, RPCTransaction } from '../lib/types.js'
 
-type Loaded = { tx: RPCTransaction | null; receipt: RPCReceipt | null; vms: Record<string, string> }
+type Loaded = {
+  tx: RPCTransaction | null
+  receipt: RPCReceipt | null
+  vms: Record<string, string>
+  abis: Record<string, DeployedAbi>
+}
 
-/** One transaction: its fields, receipt, the VM of every contract it touched and its logs, decoded where known. */
+/**
+ * One transaction: its fields, receipt, the VM of every contract it touched and its logs, decoded with the
+ * contract's recorded ABI (`mesh deploy`) or a known one.
+ */
 export function TxPage(props: { network: Network; hash: string }) {
   const { network, hash } = props
   const [data, setData] = useState<Loaded>()
@@ -23,17 +32,20 @@ export function TxPage(props: { network: Network; hash: string }) {
       if (receipt?.contractAddress) addresses.add(receipt.contractAddress.toLowerCase())
       for (const l of receipt?.logs ?? []) addresses.add(l.address.toLowerCase())
       const vms: Record<string, string> = {}
+      const abis: Record<string, DeployedAbi> = {}
       await Promise.all(
         [...addresses].map(async (a) => {
           vms[a] = vmOfCode(await rpc<string>(url, 'eth_getCode', [a, 'latest']).catch(() => undefined))
+          const deployed = vms[a] !== 'none' ? await deployedAbiOf(network, a) : null
+          if (deployed) abis[a] = deployed
         }),
       )
-      setData({ tx, receipt, vms })
+      setData({ tx, receipt, vms, abis })
     })().catch((e: Error) => setError(e.message))
   }, [network.name, hash])
   if (error) return <p class="error">{error}</p>
   if (!data) return <p>Loading transaction…</p>
-  const { tx, receipt, vms } = data
+  const { tx, receipt, vms, abis } = data
   if (!tx)
     return (
       <p class="error">
@@ -90,7 +102,7 @@ export function TxPage(props: { network: Network; hash: string }) {
       </dl>
       <h2>Logs ({receipt?.logs.length ?? 0})</h2>
       {(receipt?.logs ?? []).map((l, i) => {
-        const d = decodeLog(l)
+        const d = decodeLog(l, abis[l.address.toLowerCase()])
         return (
           <div class="log" key={i} data-testid="log">
             <div class="mono">
