@@ -45,8 +45,9 @@ export { createSerialExecutor, SerialExecutor, type SerialExecutorOptions } from
 export { intrinsicGas, MAX_TX_GAS } from './executor/transaction.js'
 // --- parallel executor (engineer G) ---
 export { canonicalWriteSet, compareBlockResults, type ResultMismatch } from './parallel/compare.js'
+export { createParallelExecutor } from './parallel/createParallelExecutor.js'
 export { ParallelMismatchError, WorkerStartError } from './parallel/errors.js'
-export { createParallelExecutor, ParallelExecutor } from './parallel/executor.js'
+export { ParallelExecutor } from './parallel/executor.js'
 export {
   defaultParallelExecutorOptions,
   type ParallelBlockStats,

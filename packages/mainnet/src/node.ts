@@ -120,8 +120,8 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         ],
       ])
       return {
-        executor: createSerialExecutor({ precompiles }),
-        simulateCall: (p) => simulateCall({ ...p, precompiles }),
+        executor: createSerialExecutor({ precompiles, evm: config.evm, verifyEvm: config.verifyEvm }),
+        simulateCall: (p) => simulateCall({ ...p, precompiles, evm: config.evm }),
         tracer: createTracingVM({ precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,
