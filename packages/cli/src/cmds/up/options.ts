@@ -1,8 +1,8 @@
+import { z } from '@rollup-mesh/core'
 import { dataDir } from '../../options/common.js'
 import type { Parsed } from '../../options/declare.js'
 import { option } from '../../options/declare.js'
 import type { globalOptions } from '../../options/globals.js'
-import { z } from '@rollup-mesh/core'
 import { bool, csv, num, oneOf, text } from '../../options/values.js'
 
 /** A fraction from 0 to 1: a number or a decimal string (argv, env). */
