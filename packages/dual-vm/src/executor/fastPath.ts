@@ -19,8 +19,11 @@ export type EvmEngine = 'fast' | 'ethereumjs'
 /** The engines by name, for config schemas and flags. */
 export const EVM_ENGINES: readonly EvmEngine[] = ['fast', 'ethereumjs']
 
-/** The engine an executor runs when none is given. */
-export const DEFAULT_EVM_ENGINE: EvmEngine = 'ethereumjs'
+/**
+ * The engine an executor (and `simulateCall`) runs when none is given: the fast engine, since it passed the
+ * state tests, the differential fuzzing and the executor and node suites (session 9).
+ */
+export const DEFAULT_EVM_ENGINE: EvmEngine = 'fast'
 
 /** Checks an `evm` option (`param` names it in the error): `'fast'` or `'ethereumjs'`, `undefined` for the default. */
 export function parseEvmEngine(value: unknown, param = 'evm'): EvmEngine {

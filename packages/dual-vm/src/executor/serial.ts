@@ -40,8 +40,8 @@ export type SerialExecutorOptions = {
   /** The hardfork's rules; default `EVM_HARDFORK` (Osaka, what the nodes run). The Ethereum state tests run older ones. */
   hardfork?: Hardfork | undefined
   /**
-   * Which EVM runs transactions: `'ethereumjs'` (default) or `'fast'`, the synchronous interpreter in
-   * `src/evm/fast/`. The fast engine hands a transaction it does not cover (a WASM account on the call
+   * Which EVM runs transactions: `'fast'` (default), the synchronous interpreter in `src/evm/fast/`, or
+   * `'ethereumjs'` (@ethereumjs/evm). The fast engine hands a transaction it does not cover (a WASM account on the call
    * path, an EIP-7702 delegation, an asynchronous precompile) to ethereumjs whole; `evmStats` counts both.
    */
   evm?: EvmEngine | undefined

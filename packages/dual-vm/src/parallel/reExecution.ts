@@ -1,7 +1,13 @@
 import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
-import { createFastBlock, type EvmEngine, type EvmEngineStats, type FastBlock } from '../executor/fastPath.js'
+import {
+  createFastBlock,
+  DEFAULT_EVM_ENGINE,
+  type EvmEngine,
+  type EvmEngineStats,
+  type FastBlock,
+} from '../executor/fastPath.js'
 import { blockHashLookup, toEthBlock } from '../executor/serial.js'
 import { runTransaction, type TxEnv, type TxOutcome } from '../executor/transaction.js'
 import type { JournaledState } from '../state/journal.js'
@@ -23,7 +29,7 @@ export class ReExecution {
     private readonly wasm: WasmEngine | undefined,
     private readonly precompiles: CustomPrecompiles | undefined,
     /** The executor's engine; with `'fast'` its counts go to `stats`. */
-    private readonly engine: EvmEngine = 'ethereumjs',
+    private readonly engine: EvmEngine = DEFAULT_EVM_ENGINE,
     private readonly stats?: EvmEngineStats,
   ) {
     this.ethBlock = toEthBlock(header)

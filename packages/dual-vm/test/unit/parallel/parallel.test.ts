@@ -149,7 +149,7 @@ describe('ParallelExecutor equals SerialExecutor', () => {
   beforeAll(async () => {
     compiled = await compileExamples({ wasm: true })
     await Promise.all(executors.map((e) => e.start()))
-  })
+  }, 300_000) // compiling and starting workers takes long on a loaded machine
   afterAll(() => Promise.all(executors.map((e) => e.close())))
 
   it('on random blocks (pool sizes 1, 2, 4; conflict 0-100%)', async () => {
@@ -346,7 +346,7 @@ describe('ParallelExecutor on the fast engine equals SerialExecutor on ethereumj
   beforeAll(async () => {
     compiled = await compileExamples({ wasm: true })
     await Promise.all(executors.map((e) => e.start()))
-  })
+  }, 300_000) // compiling and starting workers takes long on a loaded machine
   afterAll(() => Promise.all(executors.map((e) => e.close())))
 
   it('on random blocks (pool sizes 2, 4; conflict 0-100%): the fast engine ran them, on every thread', async () => {
