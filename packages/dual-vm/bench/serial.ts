@@ -4,7 +4,7 @@
  * checks signatures before execution), so this measures execution + state
  * root only. `--json` prints one JSON object as the last line.
  *
- *   npm run bench -w @rollup-mesh/dual-vm [-- --json] [-- --txs 2000] [-- --only swap]
+ *   npm run bench -w @rollup-mesh/dual-vm [-- --json] [-- --txs 2000] [-- --warmup 1000] [-- --only swap]
  *
  * Workloads, each on both EVM engines in one run: ERC20 transfer, keccak loop, ERC20 transferFrom with an
  * allowance, Uniswap V2 swap, WETH deposit + withdraw, contract deployment (bench/workloads.ts), WASM token.
@@ -46,7 +46,8 @@ const json = args.includes('--json')
 const txsArg = args.indexOf('--txs')
 const TXS = txsArg >= 0 ? Number(args[txsArg + 1]) : 2000
 const BLOCK_TXS = 500
-const WARMUP_TXS = 1000
+const warmupArg = args.indexOf('--warmup')
+const WARMUP_TXS = warmupArg >= 0 ? Number(args[warmupArg + 1]) : 1000
 const EXAMPLES = fileURLToPath(new URL('../../../examples/contracts/', import.meta.url))
 
 const SENDERS = 64
