@@ -4,7 +4,10 @@
  * checks signatures before execution), so this measures execution + state
  * root only. `--json` prints one JSON object as the last line.
  *
- *   npm run bench -w @rollup-mesh/dual-vm [-- --json] [-- --txs 2000]
+ *   npm run bench -w @rollup-mesh/dual-vm [-- --json] [-- --txs 2000] [-- --warmup 1000] [-- --only swap]
+ *
+ * Workloads, each on both EVM engines in one run: ERC20 transfer, keccak loop, ERC20 transferFrom with an
+ * allowance, Uniswap V2 swap, WETH deposit + withdraw, contract deployment (bench/workloads.ts), WASM token.
  */
 import '@rollup-mesh/core/polyfill'
 import { fileURLToPath } from 'node:url'
@@ -30,13 +33,21 @@ import {
 } from '../src/index.js'
 import { createWasmEngine } from '../src/wasm/engine.js'
 import type { WasmEngine } from '../src/wasm/types.js'
+import {
+  type ContractWorkload,
+  deploymentWorkload,
+  transferFromWorkload,
+  uniswapWorkload,
+  wethWorkload,
+} from './workloads.js'
 
 const args = process.argv.slice(2)
 const json = args.includes('--json')
 const txsArg = args.indexOf('--txs')
 const TXS = txsArg >= 0 ? Number(args[txsArg + 1]) : 2000
 const BLOCK_TXS = 500
-const WARMUP_TXS = 1000
+const warmupArg = args.indexOf('--warmup')
+const WARMUP_TXS = warmupArg >= 0 ? Number(args[warmupArg + 1]) : 1000
 const EXAMPLES = fileURLToPath(new URL('../../../examples/contracts/', import.meta.url))
 
 const SENDERS = 64
@@ -179,6 +190,63 @@ async function benchToken(
   return row
 }
 
+/** A contract workload of `bench/workloads.ts` on `engine`: its setup, a warm-up, then the timed blocks. */
+async function benchContract(workload: ContractWorkload, engine: EvmEngine): Promise<Row> {
+  const state: MemoryState = createMemoryState(
+    Object.fromEntries(senders.map((s) => [s, { balance: parseEther('1000') }])),
+  )
+  const executor = createSerialExecutor({ evm: engine })
+  const nonces = new Map<Address, bigint>()
+  const nextNonce = (a: Address) => {
+    const n = nonces.get(a) ?? 0n
+    nonces.set(a, n + 1n)
+    return n
+  }
+  let number = 1n
+  const run = async (txs: ExecutableTx[]) => {
+    const result = await executor.executeBlock({ header: header(number++), txs }, state)
+    state.apply(result.writeSet)
+    return result
+  }
+  const next = await workload.setup({
+    senders,
+    run: async (calls) => {
+      const result = await run(
+        calls.map((c) => ({ ...tx(c.from, nextNonce(c.from), c.to, c.data, c.gas), value: c.value ?? 0n })),
+      )
+      const failed = result.skipped[0] ?? result.receipts.find((r) => r.status !== 1)
+      if (failed || result.receipts.length !== calls.length)
+        throw new Error(
+          `${workload.name}: a setup transaction failed: ${JSON.stringify(failed, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`,
+        )
+      return result.receipts
+    },
+  })
+  const rounds = new Map<Address, number>()
+  const makeBlocks = (total: number, offset: number) => {
+    const blocks: ExecutableTx[][] = []
+    for (let i = 0; i < total; i += BLOCK_TXS) {
+      const block: ExecutableTx[] = []
+      for (let j = i; j < Math.min(total, i + BLOCK_TXS); j++) {
+        const from = senders[j % SENDERS]!
+        const round = rounds.get(from) ?? 0
+        rounds.set(from, round + 1)
+        const c = next(from, offset + j, round)
+        block.push({ ...tx(from, nextNonce(from), c.to, c.data, c.gas), value: c.value ?? 0n })
+      }
+      blocks.push(block)
+    }
+    return blocks
+  }
+  await measure('warm-up', engine, makeBlocks(WARMUP_TXS, 0x100000), run)
+  const row = await measure(workload.name, engine, makeBlocks(TXS, 0x200000), run)
+  if (engine === 'fast' && executor.evmStats.fallback > 0)
+    throw new Error(
+      `${workload.name}: the fast engine fell back on ${executor.evmStats.fallback} transactions`,
+    )
+  return row
+}
+
 /** Runs the prepared blocks and times them (wall and CPU); every transaction must succeed. */
 export async function measure(
   workload: string,
@@ -219,10 +287,22 @@ const solidityToken = (await compileSolidityFile(`${EXAMPLES}Token.sol`)).contra
 const wasmToken = await compileAssemblyScript(`${EXAMPLES}token.ts`)
 const keccakLoop = (await compileSolidity({ sources: { 'KeccakLoop.sol': KECCAK_LOOP_SOURCE } })).contracts
   .KeccakLoop!
+const contractWorkloads: ContractWorkload[] = [
+  transferFromWorkload(solidityToken),
+  await uniswapWorkload(),
+  wethWorkload(),
+  deploymentWorkload(solidityToken),
+]
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
 const rows: Row[] = []
-for (const engine of ['ethereumjs', 'fast'] as const) {
+// Both engines of a workload one after the other (same minute of a shared machine), ethereumjs first.
+for (const engine of ['ethereumjs', 'fast'] as const)
   rows.push(await benchToken('EVM ERC20 transfer (Token.sol)', solidityToken, engine))
+for (const engine of ['ethereumjs', 'fast'] as const)
   rows.push(await benchToken('EVM keccak loop (64 rounds)', keccakLoop, engine, KECCAK_LOOP))
+for (const workload of contractWorkloads) {
+  if (only && !workload.name.toLowerCase().includes(only.toLowerCase())) continue
+  for (const engine of ['ethereumjs', 'fast'] as const) rows.push(await benchContract(workload, engine))
 }
 // WASM contracts run on the WASM engine whichever EVM engine is chosen.
 rows.push(

@@ -27,6 +27,7 @@ export {
   WASM_CODE_DEPOSIT_GAS_PER_BYTE,
 } from './evm/dualEvm.js'
 export { StateInvariantError, StaticCallViolationError } from './evm/errors.js'
+export { EvmMismatchError } from './evm/fast/errors.js'
 export type {
   CustomPrecompile,
   CustomPrecompileContext,
@@ -40,13 +41,19 @@ export {
   type SimulateCallResult,
   simulateCall,
 } from './executor/call.js'
-export type { EvmEngine, EvmEngineStats } from './executor/fastPath.js'
+export {
+  DEFAULT_EVM_ENGINE,
+  EVM_ENGINES,
+  type EvmEngine,
+  type EvmEngineStats,
+} from './executor/fastPath.js'
 export { createSerialExecutor, SerialExecutor, type SerialExecutorOptions } from './executor/serial.js'
 export { intrinsicGas, MAX_TX_GAS } from './executor/transaction.js'
 // --- parallel executor (engineer G) ---
 export { canonicalWriteSet, compareBlockResults, type ResultMismatch } from './parallel/compare.js'
+export { createParallelExecutor } from './parallel/createParallelExecutor.js'
 export { ParallelMismatchError, WorkerStartError } from './parallel/errors.js'
-export { createParallelExecutor, ParallelExecutor } from './parallel/executor.js'
+export { ParallelExecutor } from './parallel/executor.js'
 export {
   defaultParallelExecutorOptions,
   type ParallelBlockStats,

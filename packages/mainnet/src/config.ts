@@ -39,6 +39,10 @@ export const mainnetConfigSchema = z
     dataDir: chainNodeConfigFields.dataDir,
     blockTimeMs: z.number().int().min(10).max(60_000).default(defaultMainnetOptions.blockTimeMs),
     blockGasLimit: bigintSchema.default(defaultMainnetOptions.blockGasLimit),
+    /** The EVM engine of the executor and `eth_call`/`eth_estimateGas` (dual-vm's `fast` or `ethereumjs`); absent: dual-vm's default. */
+    evm: z.enum(['fast', 'ethereumjs']).optional(),
+    /** With the fast engine: the fraction of transactions (0 to 1) also run on ethereumjs and compared (`EvmMismatchError`). */
+    verifyEvm: z.number().min(0).max(1).default(0),
     /** The validator's secp256k1 key: signs every block header gossiped on the main-net header topic (and is the coinbase). */
     validatorKey: privateKeySchema.default(defaultMainnetOptions.validatorKey),
     /** Owner of SPNRegistry (registers/deregisters SPNs); default the validator's address. */

@@ -138,8 +138,8 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
     vm: () => {
       const precompiles = mainnetPrecompiles(config)
       return {
-        executor: createSerialExecutor({ precompiles }),
-        simulateCall: (p) => simulateCall({ ...p, precompiles }),
+        executor: createSerialExecutor({ precompiles, evm: config.evm, verifyEvm: config.verifyEvm }),
+        simulateCall: (p) => simulateCall({ ...p, precompiles, evm: config.evm }),
         tracer: createTracingVM({ precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,

@@ -29,6 +29,16 @@ export const spnConfigSchema = z
      * error. A self-check at about twice the CPU.
      */
     verifyParallel: z.boolean().default(false),
+    /**
+     * The EVM engine of the node's executor (its worker threads included) and `eth_call`/`eth_estimateGas`:
+     * dual-vm's synchronous `fast` interpreter or `ethereumjs`. Absent: dual-vm's default.
+     */
+    evm: z.enum(['fast', 'ethereumjs']).optional(),
+    /**
+     * With the fast engine: re-execute this fraction of transactions (0 to 1, sampled by hash) on ethereumjs
+     * and compare; a difference (`EvmMismatchError`, naming the transaction and field) fails the block.
+     */
+    verifyEvm: z.number().min(0).max(1).default(0),
     /** Worker threads for sender recovery (0 = on the main thread). */
     decodeWorkers: z.number().int().min(0).max(16).default(1),
     coinbase: addressSchema.optional(),

@@ -109,6 +109,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
             ? createParallelExecutor({
                 ...(config.executorWorkers ? { workers: config.executorWorkers } : {}),
                 verifyParallel: config.verifyParallel,
+                evm: config.evm,
+                verifyEvm: config.verifyEvm,
                 wasm: { module: '@rollup-mesh/dual-vm', exportName: 'createWasmEngine' },
                 // workers load the exit-proof precompile themselves (functions cannot cross threads)
                 precompiles: { module: '@rollup-mesh/spn/precompiles', exportName: 'spnPrecompiles' },
@@ -122,8 +124,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
                 warmupTxs: SPN_WORKER_WARMUP_TXS,
                 logger,
               })
-            : createSerialExecutor({ wasm, precompiles }),
-        simulateCall: (p) => simulateCall({ ...p, wasm, precompiles }),
+            : createSerialExecutor({ wasm, precompiles, evm: config.evm, verifyEvm: config.verifyEvm }),
+        simulateCall: (p) => simulateCall({ ...p, wasm, precompiles, evm: config.evm }),
         tracer: createTracingVM({ wasm, precompiles }),
         intrinsicGas: vmIntrinsicGas,
         genesisWriteSet,

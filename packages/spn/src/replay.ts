@@ -62,7 +62,13 @@ export async function replaySPN(options: SPNReplayOptions): Promise<ReplayReport
     return await replayChain({
       source,
       scratch,
-      executor: createSerialExecutor({ wasm, precompiles: spnPrecompiles() }),
+      // the node's engine (and verifyEvm): a replay re-executes what the node ran, as the node runs it
+      executor: createSerialExecutor({
+        wasm,
+        precompiles: spnPrecompiles(),
+        evm: config.evm,
+        verifyEvm: config.verifyEvm,
+      }),
       chainId: BigInt(config.chainId),
       genesis: genesisWriteSet(spnGenesisAlloc(config)),
       ...(tree ? { exitRoot: (block) => tree.onBlock(block) } : {}),

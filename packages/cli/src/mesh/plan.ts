@@ -56,6 +56,10 @@ export type PlanOptions = {
   workers?: number | undefined
   /** With workers: every SPN also executes each block serially and refuses a block whose results differ. */
   verifyParallel?: boolean | undefined
+  /** Every node's EVM engine (`fast` or `ethereumjs`; the main net's too). */
+  evm?: 'fast' | 'ethereumjs' | undefined
+  /** Every node's `verifyEvm` fraction (transactions also run on ethereumjs and compared). */
+  verifyEvm?: number | undefined
   logLevel?: string | undefined
   /** Run the main net too (network `mainnet`, listed first). */
   mainnet?: boolean | undefined
@@ -113,6 +117,8 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
   const genesisTimestamp = Math.floor(Date.now() / 1000)
   const runtime = (config: Record<string, unknown>, index: number) => {
     if (options.blockTimeMs !== undefined) config.blockTimeMs = options.blockTimeMs
+    if (options.evm !== undefined) config.evm = options.evm
+    if (options.verifyEvm !== undefined) config.verifyEvm = options.verifyEvm
     if (options.rpc) {
       const { corsOrigin: _old, ...rpc } = (config.rpc as Record<string, unknown> | undefined) ?? {}
       config.rpc = { ...rpc, ...options.rpc }

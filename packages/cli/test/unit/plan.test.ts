@@ -26,6 +26,26 @@ describe('planMesh: run-time options land in each SPN config', () => {
   })
 })
 
+describe('planMesh: --evm and --verify-evm land in every node config (the main net too)', () => {
+  it('sets both keys on each node and keeps them on a later run without the flags', () => {
+    const sub = mkdtempSync(join(dir, 'evm-'))
+    const plan = (options: { evm?: 'fast' | 'ethereumjs'; verifyEvm?: number }) =>
+      planMesh({ dataDir: sub, spns: 2, mainnet: true, ...options })
+    const first = plan({ evm: 'ethereumjs', verifyEvm: 0.25 })
+    expect(first.map((n) => n.kind).sort()).toEqual(['mainnet', 'spn', 'spn'])
+    for (const node of first) {
+      expect(node.file.config).toMatchObject({ evm: 'ethereumjs', verifyEvm: 0.25 })
+      writeNodeFile(node.configFile, node.file)
+    }
+    for (const node of first.filter((n) => n.kind === 'spn'))
+      expect(parseSPNConfig(node.file.config)).toMatchObject({ evm: 'ethereumjs', verifyEvm: 0.25 })
+    for (const node of plan({}))
+      expect(node.file.config).toMatchObject({ evm: 'ethereumjs', verifyEvm: 0.25 })
+    for (const node of plan({ evm: 'fast', verifyEvm: 0 }))
+      expect(node.file.config).toMatchObject({ evm: 'fast', verifyEvm: 0 })
+  })
+})
+
 describe('planMesh: RPC exposure (--rpc-host, --cors, --rpc-allowed-hosts, --rpc-allow-unsafe)', () => {
   it('lands in every node config, and a later run without the flags goes back to the safe defaults', () => {
     const safe = { host: '127.0.0.1', corsOrigins: [], allowedHosts: [], allowUnsafe: false }

@@ -11,6 +11,8 @@ import { DualVmEVM } from '../evm/dualEvm.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
+import { simulateOnFast } from './fastCall.js'
+import { type EvmEngine, parseEvmEngine } from './fastPath.js'
 import { blockHashLookup, toEthBlock } from './serial.js'
 import { intrinsicGas, MAX_TX_GAS } from './transaction.js'
 
@@ -27,6 +29,11 @@ export type SimulateCallParameters = {
   wasm?: WasmEngine | undefined
   /** The chain's custom precompiles (as given to the serial executor). */
   precompiles?: CustomPrecompiles | undefined
+  /**
+   * The EVM engine (the node's executor's): `'fast'` runs the call on the synchronous interpreter, which
+   * hands what it does not cover to ethereumjs as in a block. Default: the executors' default.
+   */
+  evm?: EvmEngine | undefined
 }
 
 /** core's `CallResult`: what chain's RPC reads from a simulation. */
@@ -139,11 +146,21 @@ function releaseEvm(entry: WarmEvm, reusable: boolean): void {
  * ```
  */
 export async function simulateCall(params: SimulateCallParameters): Promise<SimulateCallResult> {
+  const engine = parseEvmEngine(params.evm)
   const entry = acquireEvm(params)
   const evm = entry.evm
   const from = (params.from ?? '0x0000000000000000000000000000000000000000').toLowerCase()
   let result: Awaited<ReturnType<DualVmEVM['runCall']>>
   try {
+    if (engine === 'fast') {
+      const fast = simulateOnFast(evm, entry.journal, params, from as Address)
+      if (fast) {
+        releaseEvm(entry, true)
+        return fast
+      }
+      // Handed to ethereumjs: start again from the call's state.
+      entry.journal.rebase(params.state)
+    }
     result = await evm.runCall({
       caller: createAddressFromString(from),
       origin: createAddressFromString(from),

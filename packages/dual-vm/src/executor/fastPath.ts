@@ -1,5 +1,10 @@
 import type { PrecompileFunc } from '@ethereumjs/evm'
-import { type BlockContext, EMPTY_CODE_HASH, type ExecutableTx } from '@rollup-mesh/core'
+import {
+  type BlockContext,
+  EMPTY_CODE_HASH,
+  type ExecutableTx,
+  InvalidParameterError,
+} from '@rollup-mesh/core'
 import { type Address, type Hex, padHex } from 'viem'
 import type { DualVmEVM } from '../evm/dualEvm.js'
 import { type FastTransactionResult, runFastTransaction } from '../evm/fast/engine.js'
@@ -10,6 +15,30 @@ import type { TxEnv } from './transaction.js'
 
 /** Which EVM runs transactions: the fast interpreter (`src/evm/fast/`) or @ethereumjs/evm. */
 export type EvmEngine = 'fast' | 'ethereumjs'
+
+/** The engines by name, for config schemas and flags. */
+export const EVM_ENGINES: readonly EvmEngine[] = ['fast', 'ethereumjs']
+
+/**
+ * The engine an executor (and `simulateCall`) runs when none is given: the fast engine, since it passed the
+ * state tests, the differential fuzzing and the executor and node suites (session 9).
+ */
+export const DEFAULT_EVM_ENGINE: EvmEngine = 'fast'
+
+/** Checks an `evm` option (`param` names it in the error): `'fast'` or `'ethereumjs'`, `undefined` for the default. */
+export function parseEvmEngine(value: unknown, param = 'evm'): EvmEngine {
+  if (value === undefined) return DEFAULT_EVM_ENGINE
+  if (value === 'fast' || value === 'ethereumjs') return value
+  throw new InvalidParameterError({ param, expected: "'fast' or 'ethereumjs'", got: String(value) })
+}
+
+/** Adds `from`'s counts to `into` (the parallel executor sums its threads' stats). */
+export function addEvmEngineStats(into: EvmEngineStats, from: EvmEngineStats): void {
+  into.fast += from.fast
+  into.fallback += from.fallback
+  for (const [reason, n] of from.fallbackReasons)
+    into.fallbackReasons.set(reason, (into.fallbackReasons.get(reason) ?? 0) + n)
+}
 
 /** How the fast engine fared: transactions it ran, and those it handed to ethereumjs, by reason. */
 export type EvmEngineStats = {
@@ -27,6 +56,23 @@ export type FastBlock = {
   evm: DualVmEVM
   env: FastBlockEnv
   stats: EvmEngineStats
+  /**
+   * Called when a transaction's execution on the fast engine has returned (not on a fallback): the parallel
+   * executor's speculative view then counts a coinbase read as the fee credit (as `PhasedEVM` does).
+   */
+  afterCall?: (() => void) | undefined
+  /** Why the last transaction handed to ethereumjs was (the parallel executor reports it per transaction). */
+  lastFallback?: string | undefined
+}
+
+/** Counts one worker's run: on the fast engine (`true`), or handed to ethereumjs for `engine`'s reason. */
+export function countFastEngine(stats: EvmEngineStats, engine: true | string): void {
+  if (engine === true) {
+    stats.fast++
+    return
+  }
+  stats.fallback++
+  stats.fallbackReasons.set(engine, (stats.fallbackReasons.get(engine) ?? 0) + 1)
 }
 
 /** Prepares a block for the fast engine on `evm` (its journal, precompiles and hardfork). */
@@ -107,6 +153,7 @@ export function tryFastTransaction(
     )
     state.commit()
     fast.stats.fast++
+    fast.afterCall?.()
     return result
   } catch (error) {
     // A JS stack overflow (frames nest on it) is a fallback too, never a wrong result.
@@ -123,6 +170,7 @@ export function tryFastTransaction(
 }
 
 function fallback(fast: FastBlock, reason: string): undefined {
+  fast.lastFallback = reason
   fast.stats.fallback++
   fast.stats.fallbackReasons.set(reason, (fast.stats.fallbackReasons.get(reason) ?? 0) + 1)
   return undefined

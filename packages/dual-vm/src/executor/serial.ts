@@ -9,15 +9,22 @@ import type {
   SkippedTx,
   StateView,
 } from '@rollup-mesh/core'
-import { InvalidParameterError, LogsBloom } from '@rollup-mesh/core'
+import { LogsBloom } from '@rollup-mesh/core'
 import { type Hex, hexToBytes, padHex } from 'viem'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
 import { commitWriteSet } from '../state/commitment.js'
 import { JournaledState } from '../state/journal.js'
 import type { WasmEngine } from '../wasm/types.js'
-import { createEvmEngineStats, createFastBlock, type EvmEngine, type EvmEngineStats } from './fastPath.js'
+import {
+  createEvmEngineStats,
+  createFastBlock,
+  type EvmEngine,
+  type EvmEngineStats,
+  parseEvmEngine,
+} from './fastPath.js'
 import { runTransaction, type TxEnv } from './transaction.js'
+import { EvmVerifier, parseVerifyEvm, sampledForVerification } from './verifyEvm.js'
 import { DEFAULT_YIELD_EVERY_MS, EventLoopYield } from './yield.js'
 
 export type SerialExecutorOptions = {
@@ -33,11 +40,18 @@ export type SerialExecutorOptions = {
   /** The hardfork's rules; default `EVM_HARDFORK` (Osaka, what the nodes run). The Ethereum state tests run older ones. */
   hardfork?: Hardfork | undefined
   /**
-   * Which EVM runs transactions: `'ethereumjs'` (default) or `'fast'`, the synchronous interpreter in
-   * `src/evm/fast/`. The fast engine hands a transaction it does not cover (a WASM account on the call
+   * Which EVM runs transactions: `'fast'` (default), the synchronous interpreter in `src/evm/fast/`, or
+   * `'ethereumjs'` (@ethereumjs/evm). The fast engine hands a transaction it does not cover (a WASM account on the call
    * path, an EIP-7702 delegation, an asynchronous precompile) to ethereumjs whole; `evmStats` counts both.
    */
   evm?: EvmEngine | undefined
+  /**
+   * With `evm: 'fast'`: re-execute this fraction of transactions (0 to 1; sampled by transaction hash, so
+   * every node checks the same ones) on @ethereumjs/evm over the same pre-state and compare the receipt
+   * (status, gas, logs, revert data, contract address), the created addresses and the write set; the
+   * first difference throws `EvmMismatchError` naming the transaction and the field. Default 0 (off).
+   */
+  verifyEvm?: number | undefined
 }
 
 /** The ethereumjs block object the EVM reads (NUMBER, TIMESTAMP, COINBASE, BASEFEE, PREVRANDAO, GASLIMIT). */
@@ -80,17 +94,14 @@ export class SerialExecutor implements Executor {
   private readonly yieldEveryMs: number
   private readonly hardfork: Hardfork | undefined
   readonly engine: EvmEngine
+  /** The fraction of transactions checked against ethereumjs (`verifyEvm`). */
+  readonly verifyEvm: number
   /** Transactions the fast engine ran and those it handed to ethereumjs (with `evm: 'fast'`). */
   readonly evmStats: EvmEngineStats = createEvmEngineStats()
 
   constructor(options: SerialExecutorOptions = {}) {
-    this.engine = options.evm ?? 'ethereumjs'
-    if (this.engine !== 'fast' && this.engine !== 'ethereumjs')
-      throw new InvalidParameterError({
-        param: 'evm',
-        expected: "'fast' or 'ethereumjs'",
-        got: String(this.engine),
-      })
+    this.engine = parseEvmEngine(options.evm)
+    this.verifyEvm = parseVerifyEvm(options.verifyEvm)
     this.wasm = options.wasm
     this.precompiles = options.precompiles
     this.yieldEveryMs = options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS
@@ -116,6 +127,7 @@ export class SerialExecutor implements Executor {
       this.engine === 'fast'
         ? createFastBlock(evm, header, blockHashLookup(header), this.evmStats)
         : undefined
+    let verifier: EvmVerifier | undefined
     const receipts: Receipt[] = []
     const included: ExecutableTx[] = []
     const skipped: SkippedTx[] = []
@@ -124,18 +136,27 @@ export class SerialExecutor implements Executor {
     const turn = new EventLoopYield(this.yieldEveryMs)
     for (const tx of txs) {
       if (turn.due()) await turn.take()
-      const outcome = await runTransaction(
-        {
-          evm,
+      const env = {
+        evm,
+        header,
+        ethBlock,
+        gasRemaining: header.gasLimit - gasUsed,
+        cumulativeGasUsed: gasUsed,
+        index: receipts.length,
+        fast,
+      }
+      let outcome: Awaited<ReturnType<typeof runTransaction>>
+      if (fast && sampledForVerification(tx.hash, this.verifyEvm)) {
+        verifier ??= new EvmVerifier(journal, {
           header,
-          ethBlock,
-          gasRemaining: header.gasLimit - gasUsed,
-          cumulativeGasUsed: gasUsed,
-          index: receipts.length,
-          fast,
-        },
-        tx,
-      )
+          blockHash: blockHashLookup(header),
+          wasm: this.wasm,
+          precompiles: this.precompiles,
+          hardfork: this.hardfork,
+          stats: this.evmStats,
+        })
+        outcome = await verifier.run(env, tx)
+      } else outcome = await runTransaction(env, tx)
       if (!outcome.included) {
         skipped.push({ hash: tx.hash, reason: outcome.reason })
         continue

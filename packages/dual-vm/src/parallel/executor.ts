@@ -1,9 +1,3 @@
-/*
- * Over 400 lines on purpose: the ParallelExecutor's block loop (executeParallel) polls the workers, runs the
- * calling thread's share, validates, re-executes and commits in one pass per transaction, and stays whole so
- * that nothing is added per transaction; the parts around it are in options, callerWeight, replicaDeltas,
- * commitJournal, validate, applyResult, reExecution and commitOnWorkers. The rest is a runnable @example.
- */
 import { availableParallelism } from 'node:os'
 import {
   type BlockContext,
@@ -13,24 +7,27 @@ import {
   type Executor,
   InvalidParameterError,
   type Logger,
-  LogsBloom,
-  type Receipt,
-  type SkippedTx,
   type StateView,
   ZERO_WORD,
 } from '@rollup-mesh/core'
-import type { Address, Hex } from 'viem'
+import type { Hex } from 'viem'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
+import {
+  addEvmEngineStats,
+  countFastEngine,
+  createEvmEngineStats,
+  type EvmEngine,
+  type EvmEngineStats,
+  parseEvmEngine,
+} from '../executor/fastPath.js'
 import { SerialExecutor } from '../executor/serial.js'
+import { parseVerifyEvm } from '../executor/verifyEvm.js'
 import { EventLoopYield } from '../executor/yield.js'
 import { stateRootOf } from '../state/commitment.js'
 import type { WasmEngine } from '../wasm/types.js'
-import { applyResult } from './applyResult.js'
+import { BlockCommit } from './blockCommit.js'
 import { INITIAL_CALLER_WEIGHT, nextCallerWeight } from './callerWeight.js'
-import { CommitJournal } from './commitJournal.js'
 import { commitOnWorkers } from './commitOnWorkers.js'
-import { compareBlockResults } from './compare.js'
-import { ParallelMismatchError } from './errors.js'
 import { loadFactory } from './loadFactory.js'
 import {
   defaultParallelExecutorOptions,
@@ -38,12 +35,11 @@ import {
   type ParallelExecutorOptions,
 } from './options.js'
 import { WorkerPool } from './pool.js'
-import { failedTxResult, GUESSED, type TxResult, type WorkerToMain } from './protocol.js'
-import { ReExecution } from './reExecution.js'
+import { failedTxResult, type TxResult, type WorkerToMain } from './protocol.js'
 import { ReplicaDeltas } from './replicaDeltas.js'
 import { ConflictLearner, planBlock } from './scheduler.js'
+import { checkAgainstSerial } from './selfCheck.js'
 import { SpeculativeRunner } from './speculative.js'
-import { firstConflict } from './validate.js'
 import type { WarmUpResult } from './warmup.js'
 
 /** What the calling thread's runner stands on between blocks (each block gives it the committed state). */
@@ -69,6 +65,11 @@ const EMPTY_STATE: StateView = {
  */
 export class ParallelExecutor implements Executor {
   readonly workers: number
+  /** The EVM every thread runs (`evm` option). */
+  readonly engine: EvmEngine
+  private readonly verifyEvm: number
+  /** Fast-engine counts of the workers' runs and the re-executions (the threads' own are added in `evmStats`). */
+  private readonly otherEvmStats: EvmEngineStats = createEvmEngineStats()
   private readonly options: ParallelExecutorOptions
   private readonly log: Logger
   private readonly learner = new ConflictLearner()
@@ -109,10 +110,24 @@ export class ParallelExecutor implements Executor {
         expected: "'auto' or a number >= 0",
         got: callerWeight,
       })
+    this.engine = parseEvmEngine(options.evm)
+    this.verifyEvm = parseVerifyEvm(options.verifyEvm)
     this.adaptCallerWeight = callerWeight === 'auto'
     this.callerWeight = callerWeight === 'auto' ? INITIAL_CALLER_WEIGHT : callerWeight
     this.options = options
     this.log = (options.logger ?? createSilentLogger()).child({ module: 'parallel-executor' })
+  }
+
+  /**
+   * With `evm: 'fast'`: transactions run on the fast engine and those handed to ethereumjs, over every
+   * thread (speculative runs, re-executions and serial blocks; a re-executed transaction counts twice).
+   */
+  get evmStats(): EvmEngineStats {
+    const total = createEvmEngineStats()
+    addEvmEngineStats(total, this.otherEvmStats)
+    if (this.serial) addEvmEngineStats(total, this.serial.evmStats)
+    if (this.runner) addEvmEngineStats(total, this.runner.evmStats)
+    return total
   }
 
   /** Each worker's JIT warm-up (`warmupTxs`), once it has ended; empty before. */
@@ -131,10 +146,12 @@ export class ParallelExecutor implements Executor {
           wasm: this.mainWasm,
           precompiles: this.mainPrecompiles,
           yieldEveryMs: this.options.yieldEveryMs,
+          evm: this.engine,
+          verifyEvm: this.verifyEvm,
         })
       }
       if (this.workers > 1 && !this.pool) {
-        this.runner ??= new SpeculativeRunner(EMPTY_STATE, this.mainWasm, this.mainPrecompiles)
+        this.runner ??= new SpeculativeRunner(EMPTY_STATE, this.mainWasm, this.mainPrecompiles, this.engine)
         const pool = new WorkerPool(this.workers - 1)
         await pool.start({
           wasm: this.options.wasm,
@@ -142,6 +159,7 @@ export class ParallelExecutor implements Executor {
           committedState: this.options.committedState,
           batch: this.options.batch ?? defaultParallelExecutorOptions.batch,
           warmupTxs: this.options.warmupTxs ?? 0,
+          evm: this.engine,
           maxReplicaEntries:
             this.options.maxReplicaEntries ?? defaultParallelExecutorOptions.maxReplicaEntries,
         })
@@ -215,18 +233,9 @@ export class ParallelExecutor implements Executor {
       if (this.stats) this.stats.chains = plan.chains
     }
     if (preRoot) this.replicas.record(preRoot, result)
-    if (this.options.verifyParallel) {
-      const expected = await serial.executeBlock(block, state)
-      const mismatch = compareBlockResults(
-        txs.map((t) => t.hash),
-        expected,
-        result,
-      )
-      if (mismatch) {
-        this.log.error({ block: header.number, ...mismatch }, 'parallel result differs from serial')
-        throw new ParallelMismatchError(header.number, mismatch)
-      }
-    }
+    // verifyEvm checks each transaction of a serial run; a parallel block is checked through one.
+    if (this.options.verifyParallel || (this.verifyEvm > 0 && this.stats?.mode === 'parallel'))
+      await checkAgainstSerial(serial, block, state, result, this.log)
     return result
   }
 
@@ -264,7 +273,10 @@ export class ParallelExecutor implements Executor {
     const deliver = (message: WorkerToMain, share: { index: number }[]) => {
       if (message.type === 'results') {
         if (message.id !== id) return
-        for (const r of message.results) results[r.index] = r
+        for (const r of message.results) {
+          results[r.index] = r
+          if (r.fastEngine !== undefined) countFastEngine(this.otherEvmStats, r.fastEngine)
+        }
         workersDoneAt = performance.now() - started
       } else if (message.type === 'failed') {
         if (message.id !== id) return
@@ -293,21 +305,12 @@ export class ParallelExecutor implements Executor {
       const runner = this.runner as SpeculativeRunner
       if (own.length > 0) runner.beginBlock(header, state)
 
-      const journal = new CommitJournal(state)
-      const reExecution = new ReExecution(header, journal, this.mainWasm, this.mainPrecompiles)
-      const coinbase = header.coinbase.toLowerCase() as Address
-      const receipts: Receipt[] = []
-      const included: ExecutableTx[] = []
-      const skipped: SkippedTx[] = []
-      const bloom = new LogsBloom()
-      const calls = new Map<Address, number>()
-      const conflicts = new Map<Address, number>()
-      let gasUsed = 0n
-      let reExecuted = 0
-      let lazyCoinbase = 0
-      const corrections: [Address, Hex, Hex][] = []
-      let mispredicted = 0
-
+      const commit = new BlockCommit(header, state, {
+        wasm: this.mainWasm,
+        precompiles: this.mainPrecompiles,
+        engine: this.engine,
+        evmStats: this.otherEvmStats,
+      })
       for (let i = 0; i < n; i++) {
         let r = results[i]
         while (r === undefined) {
@@ -330,63 +333,14 @@ export class ParallelExecutor implements Executor {
           r = results[i]
         }
         results[i] = undefined
-        // Guesses about the pre-block state (validate.ts explains both checks), inline: once per transaction.
-        let wrongGuess = false
-        for (const [address, slot, value, source] of r.storageReads) {
-          if (source !== GUESSED) continue
-          const actual = state.getStorage(address, slot)
-          if (actual !== value) {
-            corrections.push([address, slot, actual])
-            wrongGuess = true
-          }
-        }
-        if (wrongGuess) mispredicted++
-        const tx = txs[i] as ExecutableTx
-        const to = tx.to?.toLowerCase() as Address | undefined
-        if (to) calls.set(to, (calls.get(to) ?? 0) + 1)
-        const remaining = header.gasLimit - gasUsed
-        if (tx.gas > remaining) {
-          skipped.push({
-            hash: tx.hash,
-            reason: `gas limit ${tx.gas} exceeds the block's remaining gas ${remaining}`,
-          })
-          continue
-        }
-        const conflict = r.error === undefined ? firstConflict(r, journal) : 'error'
-        if (conflict === undefined && applyResult(r, journal, coinbase)) {
-          if (r.coinbaseDelta !== undefined) lazyCoinbase++
-          if (to && r.chainDependency) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
-          if (r.skipped !== undefined) {
-            skipped.push({ hash: tx.hash, reason: r.skipped })
-            continue
-          }
-          const receipt = r.receipt as Receipt
-          gasUsed += receipt.gasUsed
-          receipts.push({ ...receipt, transactionIndex: receipts.length, cumulativeGasUsed: gasUsed })
-          included.push(tx)
-          if (receipt.logs.length > 0) bloom.orHex(receipt.logsBloom)
-          continue
-        }
-        // Invalidated (or failed): run it again here, on the exact state, as the serial executor does.
-        reExecuted++
-        // A wrong guess about the pre-block state is no conflict between transactions.
-        if (to && !wrongGuess) conflicts.set(to, (conflicts.get(to) ?? 0) + 1)
-        const outcome = await reExecution.run(tx, remaining, gasUsed, receipts.length)
-        if (!outcome.included) {
-          skipped.push({ hash: tx.hash, reason: outcome.reason })
-          continue
-        }
-        receipts.push(outcome.receipt)
-        included.push(tx)
-        bloom.or(outcome.bloom)
-        gasUsed = outcome.receipt.cumulativeGasUsed
+        await commit.commit(txs[i] as ExecutableTx, r)
       }
-      this.learner.observe(calls, conflicts)
-      this.replicas.corrections = { root: preRoot, entries: corrections }
+      this.learner.observe(commit.calls, commit.conflicts)
+      this.replicas.corrections = { root: preRoot, entries: commit.corrections }
       if (this.adaptCallerWeight)
         this.callerWeight = nextCallerWeight(this.callerWeight, own.length, ownDoneAt, workersDoneAt)
       const committedAt = performance.now()
-      const writeSet = journal.writeSet()
+      const writeSet = commit.journal.writeSet()
       const stateRoot = await commitOnWorkers(
         state,
         writeSet,
@@ -398,16 +352,17 @@ export class ParallelExecutor implements Executor {
         mode: 'parallel',
         txs: n,
         chains: 0,
-        reExecuted,
-        lazyCoinbase,
+        reExecuted: commit.reExecuted,
+        lazyCoinbase: commit.lazyCoinbase,
         replicaReads: pool.reads - readsBefore,
-        mispredicted,
+        mispredicted: commit.mispredicted,
         hot: this.learner.hot(),
         callerTxs: own.length,
         callerDoneMs: Math.round(ownDoneAt),
         workersDoneMs: Math.round(workersDoneAt),
         commitMs: Math.round(performance.now() - committedAt),
       }
+      const { receipts, included, skipped, gasUsed, bloom } = commit
       return { receipts, included, skipped, gasUsed, logsBloom: bloom.toHex(), writeSet, stateRoot }
     } finally {
       this.inflight = undefined
@@ -417,50 +372,4 @@ export class ParallelExecutor implements Executor {
       else await pool.close()
     }
   }
-}
-
-/**
- * Creates the optimistic parallel executor (see `ParallelExecutor`). Results are identical to the serial
- * executor's; `close()` it to end its worker threads.
- *
- * @example
- * ```ts
- * import assert from 'node:assert'
- * import { createMemoryState, createParallelExecutor, createSerialExecutor } from '@rollup-mesh/dual-vm'
- *
- * const senders = Array.from({ length: 32 }, (_, i) => `0x${(0xa11ce00 + i).toString(16).padStart(40, '0')}`)
- * const state = createMemoryState(Object.fromEntries(senders.map((a) => [a, { balance: 10n ** 18n }])))
- * const header = {
- *   number: 1n,
- *   timestamp: 1_700_000_000n,
- *   coinbase: '0x000000000000000000000000000000000000c0de',
- *   baseFeePerGas: 1n,
- *   gasLimit: 30_000_000n,
- *   chainId: 1n,
- *   prevRandao: `0x${'00'.repeat(32)}`,
- * }
- * const txs = senders.map((from, i) => ({
- *   hash: `0x${(i + 1).toString(16).padStart(64, '0')}`,
- *   from,
- *   type: 'eip1559',
- *   nonce: 0n,
- *   to: senders[(i + 1) % senders.length],
- *   value: 1n,
- *   data: '0x',
- *   gas: 21_000n,
- *   maxFeePerGas: 2n,
- *   maxPriorityFeePerGas: 1n,
- * }))
- * const parallel = createParallelExecutor({ workers: 2 }) // the calling thread and one worker thread
- * try {
- *   const result = await parallel.executeBlock({ header, txs }, state)
- *   const serial = await createSerialExecutor().executeBlock({ header, txs }, state)
- *   assert.equal(result.stateRoot, serial.stateRoot) // parallel == serial, bit for bit
- * } finally {
- *   await parallel.close()
- * }
- * ```
- */
-export function createParallelExecutor(options: ParallelExecutorOptions = {}): ParallelExecutor {
-  return new ParallelExecutor(options)
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@rollup-mesh/core'
 import type { Address } from 'viem'
+import type { EvmEngine } from '../executor/fastPath.js'
 import { DEFAULT_YIELD_EVERY_MS } from '../executor/yield.js'
 import type { CommittedStateSource, WasmEngineSource } from './protocol.js'
 
@@ -43,6 +44,18 @@ export type ParallelExecutorOptions = {
   committedState?: CommittedStateSource
   /** Execute every block serially too and throw `ParallelMismatchError` on the first difference. */
   verifyParallel?: boolean
+  /**
+   * Which EVM runs transactions on every thread (the workers, the calling thread's share, re-executions,
+   * serial blocks): `'fast'` or `'ethereumjs'`, as `SerialExecutorOptions.evm`; the default is the serial
+   * executor's.
+   */
+  evm?: EvmEngine
+  /**
+   * With `evm: 'fast'`: re-execute this fraction of transactions (0 to 1, sampled by hash) on ethereumjs
+   * and throw `EvmMismatchError` on a difference, as `SerialExecutorOptions.verifyEvm`. A parallel block is
+   * then also executed serially (with the check) and compared, as with `verifyParallel`. Default 0.
+   */
+  verifyEvm?: number
   /** Blocks with fewer transactions run serially (dispatch costs more than it saves). Default 16. */
   minParallelTxs?: number
   /** A chain holding at least this share of the block makes it run serially. Default 0.9. */

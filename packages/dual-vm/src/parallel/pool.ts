@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import type { StateView } from '@rollup-mesh/core'
+import type { EvmEngine } from '../executor/fastPath.js'
 import type { LtHashChanges } from '../state/commitment.js'
 import type { LtHash } from '../state/ltHash.js'
 import { workerEntry } from './entry.js'
@@ -58,6 +59,7 @@ export class WorkerPool {
     batch: number
     maxReplicaEntries: number
     warmupTxs: number
+    evm: EvmEngine
   }): Promise<void> {
     const { url, execArgv, wasm, precompiles, committedState, cleanup } = await workerEntry(
       options.wasm,
@@ -76,6 +78,7 @@ export class WorkerPool {
         batch: options.batch,
         maxReplicaEntries: options.maxReplicaEntries,
         warmupTxs: options.warmupTxs,
+        evm: options.evm,
       }
       if (wasm) init.wasm = wasm
       if (precompiles) init.precompiles = precompiles

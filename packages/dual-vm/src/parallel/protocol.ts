@@ -83,6 +83,8 @@ export type TxResult = {
   coinbaseDelta?: bigint
   /** It read a value another sender's transaction of its chain wrote (what learned hints look for). */
   chainDependency?: true
+  /** With `evm: 'fast'`: it ran on the fast engine (`true`), or was handed to ethereumjs for this reason. */
+  fastEngine?: true | string
 }
 
 /** A share of a block's state-commitment work: hash these packed entries and sum them (see `ltHashChanges`). */

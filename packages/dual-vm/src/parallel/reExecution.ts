@@ -1,6 +1,13 @@
 import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
+import {
+  createFastBlock,
+  DEFAULT_EVM_ENGINE,
+  type EvmEngine,
+  type EvmEngineStats,
+  type FastBlock,
+} from '../executor/fastPath.js'
 import { blockHashLookup, toEthBlock } from '../executor/serial.js'
 import { runTransaction, type TxEnv, type TxOutcome } from '../executor/transaction.js'
 import type { JournaledState } from '../state/journal.js'
@@ -13,6 +20,7 @@ import type { WasmEngine } from '../wasm/types.js'
  */
 export class ReExecution {
   private evm: DualVmEVM | undefined
+  private fast: FastBlock | undefined
   private readonly ethBlock: TxEnv['ethBlock']
 
   constructor(
@@ -20,6 +28,9 @@ export class ReExecution {
     private readonly journal: JournaledState,
     private readonly wasm: WasmEngine | undefined,
     private readonly precompiles: CustomPrecompiles | undefined,
+    /** The executor's engine; with `'fast'` its counts go to `stats`. */
+    private readonly engine: EvmEngine = DEFAULT_EVM_ENGINE,
+    private readonly stats?: EvmEngineStats,
   ) {
     this.ethBlock = toEthBlock(header)
   }
@@ -34,8 +45,18 @@ export class ReExecution {
       blockHash: blockHashLookup(header),
       precompiles: this.precompiles,
     })
+    if (this.engine === 'fast' && this.stats)
+      this.fast ??= createFastBlock(this.evm, header, blockHashLookup(header), this.stats)
     return runTransaction(
-      { evm: this.evm, header, ethBlock: this.ethBlock, gasRemaining, cumulativeGasUsed, index },
+      {
+        evm: this.evm,
+        header,
+        ethBlock: this.ethBlock,
+        gasRemaining,
+        cumulativeGasUsed,
+        index,
+        fast: this.fast,
+      },
       tx,
     )
   }

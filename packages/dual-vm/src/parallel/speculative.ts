@@ -10,6 +10,14 @@ import type { Address, Hex } from 'viem'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import { StateInvariantError } from '../evm/errors.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
+import {
+  createEvmEngineStats,
+  createFastBlock,
+  DEFAULT_EVM_ENGINE,
+  type EvmEngine,
+  type EvmEngineStats,
+  type FastBlock,
+} from '../executor/fastPath.js'
 import { blockHashLookup, toEthBlock } from '../executor/serial.js'
 import { runTransaction } from '../executor/transaction.js'
 import { JournaledState } from '../state/journal.js'
@@ -200,12 +208,22 @@ export class SpeculativeRunner {
   private readonly wasm: WasmEngine | undefined
   private readonly precompiles: CustomPrecompiles | undefined
   private overlays = new Map<number, ChainOverlay>()
+  /** Which EVM runs the transactions (the executor's `evm`), and the fast engine's block setup and counts. */
+  readonly engine: EvmEngine
+  readonly evmStats: EvmEngineStats = createEvmEngineStats()
+  private fast: FastBlock | undefined
 
-  constructor(base: StateView, wasm?: WasmEngine, precompiles?: CustomPrecompiles) {
+  constructor(
+    base: StateView,
+    wasm?: WasmEngine,
+    precompiles?: CustomPrecompiles,
+    engine: EvmEngine = DEFAULT_EVM_ENGINE,
+  ) {
     this.view = new SpeculativeView(base)
     this.journal = new SpeculativeJournal(this.view)
     this.wasm = wasm
     this.precompiles = precompiles
+    this.engine = engine
   }
 
   /** Starts a block: block context, fresh chain overlays, an EVM for the chain id (and, optionally, another base state). */
@@ -225,6 +243,13 @@ export class SpeculativeRunner {
         precompiles: this.precompiles,
       })
       this.evm.onOutermostReturn = () => {
+        this.view.phase = POST
+      }
+    }
+    if (this.engine === 'fast') {
+      this.fast = createFastBlock(this.evm, header, (n) => this.blockHash?.(n), this.evmStats)
+      // The fast engine never enters `runCall`: it says itself when the transaction's call has returned.
+      this.fast.afterCall = () => {
         this.view.phase = POST
       }
     }
@@ -250,6 +275,9 @@ export class SpeculativeRunner {
       storageReads: [],
       writes: { accounts: [], storage: [], code: [] },
     }
+    const fast = this.fast
+    const ranFast = this.evmStats.fast
+    const fellBack = this.evmStats.fallback
     try {
       const outcome = await runTransaction(
         {
@@ -259,9 +287,12 @@ export class SpeculativeRunner {
           gasRemaining: header.gasLimit,
           cumulativeGasUsed: 0n,
           index: 0,
+          fast,
         },
         tx,
       )
+      if (this.evmStats.fast > ranFast) result.fastEngine = true
+      else if (this.evmStats.fallback > fellBack) result.fastEngine = fast?.lastFallback ?? 'unknown'
       view.phase = POST
       const ws = this.journal.writeSet()
       const writes = result.writes

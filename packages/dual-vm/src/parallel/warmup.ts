@@ -2,6 +2,7 @@ import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
 import { keccak256 } from '@rollup-mesh/core'
 import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, numberToHex } from 'viem'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
+import type { EvmEngine } from '../executor/fastPath.js'
 import { EventLoopYield } from '../executor/yield.js'
 import { createMemoryState } from '../state/memory.js'
 import type { WasmEngine } from '../wasm/types.js'
@@ -17,6 +18,8 @@ export type WarmUpOptions = {
   yieldEveryMs?: number
   wasm?: WasmEngine | undefined
   precompiles?: CustomPrecompiles | undefined
+  /** The EVM engine to warm (the executor's). */
+  evm?: EvmEngine | undefined
 }
 
 export type WarmUpResult = { executed: number; succeeded: number; ms: number }
@@ -48,7 +51,7 @@ export async function warmUp(options: WarmUpOptions): Promise<WarmUpResult> {
     [TOKEN]: { code: WARMUP_TOKEN_RUNTIME_CODE, storage },
     ...Object.fromEntries(senders.map((s) => [s, { balance: 10n ** 24n }])),
   })
-  const runner = new SpeculativeRunner(state, options.wasm, options.precompiles)
+  const runner = new SpeculativeRunner(state, options.wasm, options.precompiles, options.evm)
   const turn = new EventLoopYield(options.yieldEveryMs)
   let executed = 0
   let succeeded = 0

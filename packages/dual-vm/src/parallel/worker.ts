@@ -1,6 +1,7 @@
 import '@rollup-mesh/core/polyfill'
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
+import type { EvmEngine } from '../executor/fastPath.js'
 import { ltHashOfChanges } from '../state/commitment.js'
 import type { WasmEngine } from '../wasm/types.js'
 import { WorkerStartError } from './errors.js'
@@ -44,6 +45,8 @@ export type WorkerInit = {
   maxReplicaEntries: number
   /** Token transfers to run on a scratch state after start, to warm the JIT (stops when work arrives). */
   warmupTxs: number
+  /** The executor's EVM engine. */
+  evm: EvmEngine
 }
 
 const init = workerData as WorkerInit
@@ -85,7 +88,7 @@ function committedRoot(): string | undefined {
 const replica = new StateReplica(fetch)
 const wasm = await loadFactory<WasmEngine>(init.wasm, 'wasm')
 const precompiles = await loadFactory<CustomPrecompiles>(init.precompiles, 'precompiles')
-const runner = new SpeculativeRunner(replica, wasm, precompiles)
+const runner = new SpeculativeRunner(replica, wasm, precompiles, init.evm)
 /** Set by the first message: the warm-up (on its own runner and state) stops at its next transaction. */
 let workArrived = false
 const post = (message: WorkerToMain, transfer?: ArrayBuffer[]) =>
@@ -134,6 +137,12 @@ port.on('message', async (message: MainToWorker) => {
 
 port.postMessage({ type: 'ready' } satisfies WorkerToMain)
 if (init.warmupTxs > 0) {
-  const warmed = await warmUp({ txs: init.warmupTxs, shouldStop: () => workArrived, wasm, precompiles })
+  const warmed = await warmUp({
+    txs: init.warmupTxs,
+    shouldStop: () => workArrived,
+    wasm,
+    precompiles,
+    evm: init.evm,
+  })
   port.postMessage({ type: 'warmed', ...warmed } satisfies WorkerToMain)
 }

@@ -14,7 +14,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 /** Entry point → the file whose JSDoc holds its example. */
 const ENTRY_POINTS: Record<string, string> = {
   createSerialExecutor: 'executor/serial.ts',
-  createParallelExecutor: 'parallel/executor.ts',
+  createParallelExecutor: 'parallel/createParallelExecutor.ts',
   createMemoryState: 'state/memory.ts',
   compileSolidity: 'compile/solidity.ts',
   compileAssemblyScript: 'compile/assemblyscript.ts',

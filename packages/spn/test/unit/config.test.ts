@@ -29,6 +29,26 @@ describe('SPN config', () => {
     expect(paths).toEqual(expect.arrayContaining(['chainId', 'dataDir', 'rpc.port']))
   })
 
+  it('evm and verifyEvm: an engine name and a fraction; a bad value names the field', () => {
+    expect(parseSPNConfig({ chainId: 7, dataDir: '/tmp/x' })).toMatchObject({ verifyEvm: 0 })
+    expect(
+      parseSPNConfig({ chainId: 7, dataDir: '/tmp/x', evm: 'ethereumjs', verifyEvm: 0.1 }),
+    ).toMatchObject({
+      evm: 'ethereumjs',
+      verifyEvm: 0.1,
+    })
+    let err: unknown
+    try {
+      parseSPNConfig({ chainId: 7, dataDir: '/tmp/x', evm: 'revm', verifyEvm: 2 })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(InvalidConfigError)
+    const issues = (err as InvalidConfigError).issues
+    expect(issues.map((i) => i.path)).toEqual(['evm', 'verifyEvm'])
+    expect(issues[0]?.message).toMatch(/fast|ethereumjs/)
+  })
+
   it('funds anvil’s dev accounts plus the configured alloc at genesis', () => {
     const c = parseSPNConfig({
       chainId: 7,

@@ -45,6 +45,8 @@ export async function upHandler(options: UpOptions): Promise<number> {
     port: options.port,
     workers: options.workers,
     verifyParallel: options.verifyParallel,
+    evm: options.evm,
+    verifyEvm: options.verifyEvm,
     logLevel: options.logLevel,
     mainnet: options.mainnet,
     validators: options.validators,

@@ -1,8 +1,15 @@
+import { z } from '@rollup-mesh/core'
 import { dataDir } from '../../options/common.js'
 import type { Parsed } from '../../options/declare.js'
 import { option } from '../../options/declare.js'
 import type { globalOptions } from '../../options/globals.js'
 import { bool, csv, num, oneOf, text } from '../../options/values.js'
+
+/** A fraction from 0 to 1: a number or a decimal string (argv, env). */
+const fraction = z.coerce
+  .number({ error: 'expected a number from 0 to 1' })
+  .min(0, { error: 'expected a number from 0 to 1' })
+  .max(1, { error: 'expected a number from 0 to 1' })
 
 /** `mesh up`'s options, declared once (flag, help, env MESH_*, config key, validation). */
 export const upOptions = {
@@ -39,6 +46,20 @@ export const upOptions = {
     description:
       'with --workers: also execute every block serially; a difference is logged (first differing tx and field) and the block is not produced',
     type: bool.optional(),
+  }),
+  evm: option({
+    flag: '--evm <engine>',
+    description:
+      "the EVM engine of every node's executor (worker threads included) and eth_call/eth_estimateGas: fast (the synchronous interpreter) or ethereumjs",
+    type: oneOf(['fast', 'ethereumjs']).optional(),
+    defaultText: 'fast',
+  }),
+  verifyEvm: option({
+    flag: '--verify-evm <fraction>',
+    description:
+      'with the fast engine: also run this fraction of transactions (0 to 1, sampled by hash) on ethereumjs and compare; a difference (first differing tx and field) fails the block',
+    type: fraction.optional(),
+    defaultText: '0',
   }),
   settleInterval: option({
     flag: '--settle-interval <ms>',

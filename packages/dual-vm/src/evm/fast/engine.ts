@@ -1,5 +1,6 @@
 import type { Common } from '@ethereumjs/common'
 import { EVMError, type PrecompileFunc } from '@ethereumjs/evm'
+import { EMPTY_CODE_HASH } from '@rollup-mesh/core'
 import { type Address, getContractAddress, type Hex } from 'viem'
 import type { JournaledState } from '../../state/journal.js'
 import { collides } from './calls.js'
@@ -29,6 +30,11 @@ export type FastTransaction = {
   /** Warm from the start (EIP-2929/2930/3651): sender, recipient, coinbase, precompiles, access list. */
   warmAddresses: Iterable<string>
   warmSlots: Iterable<[Address, Hex]>
+  /**
+   * Whether the sender's nonce goes up before the call (a transaction; `eth_call`'s creations). `eth_call`
+   * leaves it alone for calls, as ethereumjs's `skipNonceIncrement`. Default true.
+   */
+  bumpNonce?: boolean
 }
 
 /** The result in the shape of ethereumjs's `execResult` (what the executor's receipt code reads), plus the EIP-161 sweep list. */
@@ -74,7 +80,12 @@ export function runFastTransaction(
   const state = config.state
   const sender = state.getAccount(tx.from)
   const nonce = sender?.nonce ?? 0n
-  if (sender) state.putAccount(tx.from, { ...sender, nonce: nonce + 1n })
+  // An absent sender (only `eth_call` has one) gets an account with the bumped nonce, as in ethereumjs.
+  if (tx.bumpNonce !== false)
+    state.putAccount(tx.from, {
+      ...(sender ?? { balance: 0n, codeHash: EMPTY_CODE_HASH, vm: 'evm' as const }),
+      nonce: nonce + 1n,
+    })
   sub.touch(tx.from)
   let result: FrameResult
   let createdAddress: Address | undefined

@@ -42,3 +42,26 @@ export const INVALID_BYTECODE_RESULT = new Halt(M.INVALID_BYTECODE_RESULT)
 export const CREATE_COLLISION = new Halt(M.CREATE_COLLISION)
 /** A REVERT: not exceptional (gas left is returned), but the frame's writes are undone. */
 export const REVERT = new Halt(M.REVERT)
+
+/**
+ * `verifyEvm`: a transaction's result on the fast engine differs from @ethereumjs/evm's over the same
+ * pre-state (a bug in the fast engine, never a user error). Names the transaction and the first field.
+ */
+export class EvmMismatchError extends BaseError {
+  constructor(
+    readonly txHash: string,
+    readonly field: string,
+    readonly fast: string,
+    readonly ethereumjs: string,
+  ) {
+    super(`The fast EVM's result of transaction ${txHash} differs from ethereumjs's at ${field}.`, {
+      code: 'EVM_MISMATCH',
+      name: 'EvmMismatchError',
+      metaMessages: [
+        `- fast:       ${fast.slice(0, 400)}`,
+        `- ethereumjs: ${ethereumjs.slice(0, 400)}`,
+        "- This is a fast-engine bug: run the node with evm: 'ethereumjs' (`mesh up --evm ethereumjs`) until it is fixed.",
+      ],
+    })
+  }
+}

@@ -149,7 +149,7 @@ describe('ParallelExecutor equals SerialExecutor', () => {
   beforeAll(async () => {
     compiled = await compileExamples({ wasm: true })
     await Promise.all(executors.map((e) => e.start()))
-  })
+  }, 300_000) // compiling and starting workers takes long on a loaded machine
   afterAll(() => Promise.all(executors.map((e) => e.close())))
 
   it('on random blocks (pool sizes 1, 2, 4; conflict 0-100%)', async () => {
@@ -327,5 +327,96 @@ describe('ParallelExecutor equals SerialExecutor', () => {
     } finally {
       await executor.close()
     }
+  })
+})
+
+describe('ParallelExecutor on the fast engine equals SerialExecutor on ethereumjs', () => {
+  let compiled: CompiledExamples
+  const executors: ParallelExecutor[] = [
+    createParallelExecutor({
+      workers: 2,
+      minParallelTxs: 1,
+      serialChainShare: 2,
+      workerCommitEntries: 1,
+      wasm: WASM_ENGINE_SOURCE,
+      evm: 'fast',
+    }),
+    createParallelExecutor({ workers: 4, minParallelTxs: 1, wasm: WASM_ENGINE_SOURCE, evm: 'fast' }),
+  ]
+  beforeAll(async () => {
+    compiled = await compileExamples({ wasm: true })
+    await Promise.all(executors.map((e) => e.start()))
+  }, 300_000) // compiling and starting workers takes long on a loaded machine
+  afterAll(() => Promise.all(executors.map((e) => e.close())))
+
+  it('on random blocks (pool sizes 2, 4; conflict 0-100%): the fast engine ran them, on every thread', async () => {
+    let reExecuted = 0
+    await fc.assert(
+      fc.asyncProperty(fc.array(blockArb, { minLength: 2, maxLength: 3 }), async (blocks) => {
+        const w = await Workload.create({ senders: SENDERS, counters: 2, compiled })
+        for (const ops of blocks) {
+          const txs = buildBlock(w, ops)
+          const h = header(w.number, 6_000_000n)
+          // The reference is the other engine, serially: engine and executor are checked at once.
+          const expected = await createSerialExecutor({ wasm: w.engine, evm: 'ethereumjs' }).executeBlock(
+            { header: h, txs },
+            w.state,
+          )
+          for (const executor of executors) {
+            expectSame(txs, expected, await executor.executeBlock({ header: h, txs }, w.state))
+            reExecuted += executor.stats?.reExecuted ?? 0
+          }
+          w.state.apply(expected.writeSet)
+          w.number++
+          w.resetNonces()
+        }
+      }),
+      { numRuns: 4, examples: [[EXAMPLE]] },
+    )
+    expect(reExecuted).toBeGreaterThan(0)
+    for (const executor of executors) {
+      expect(executor.engine).toBe('fast')
+      expect(executor.evmStats.fast).toBeGreaterThan(0)
+    }
+  })
+
+  it('workers run the fast engine; its read and write sets feed the scheduler as ethereumjs does', async () => {
+    const w = await Workload.create({ senders: 8, counters: 1, compiled })
+    const run = async (evm: 'fast' | 'ethereumjs', b: number) => {
+      // Every transaction on the worker (callerWeight 0): what its engine reads and writes is all there is.
+      const executor = createParallelExecutor({ workers: 2, callerWeight: 0, minParallelTxs: 1, evm })
+      try {
+        const ops = Array.from(
+          { length: 24 },
+          (_, i): Op => ({ kind: 'erc20', from: i % 8, to: 1000 + b * 100 + i, amount: 1n }),
+        )
+        const txs = buildBlock(w, ops)
+        const h = header(w.number)
+        const expected = await createSerialExecutor({ evm: 'ethereumjs' }).executeBlock(
+          { header: h, txs },
+          w.state,
+        )
+        expectSame(txs, expected, await executor.executeBlock({ header: h, txs }, w.state))
+        return { stats: { ...executor.stats }, evm: executor.evmStats }
+      } finally {
+        await executor.close()
+      }
+    }
+    const fast = await run('fast', 0)
+    w.resetNonces()
+    const reference = await run('ethereumjs', 0)
+    // The same chains, no conflict, every fee credit a lazy coinbase delta (the fast engine marks the end of
+    // the call as PhasedEVM does), on both engines.
+    for (const { stats } of [fast, reference])
+      expect(stats).toMatchObject({
+        mode: 'parallel',
+        chains: 8,
+        reExecuted: 0,
+        lazyCoinbase: 24,
+        callerTxs: 0,
+      })
+    // The worker really ran the fast engine (it reports each transaction), and ethereumjs counts nothing.
+    expect(fast.evm).toMatchObject({ fast: 24, fallback: 0 })
+    expect(reference.evm).toMatchObject({ fast: 0, fallback: 0 })
   })
 })
