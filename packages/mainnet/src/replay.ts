@@ -76,9 +76,9 @@ export function certificateDifferences(
 
 /**
  * Replays a main net's stored chain from genesis (chain's `replayChain`) with what the main-net node executes
- * blocks with: the serial executor with the quote-verifier precompile and the genesis of its config (dev
+ * blocks with: the serial executor (its `evm` engine) with the main net's precompiles and the genesis of its config (dev
  * accounts, system contracts, `alloc`). Besides every root, each block's commit certificate is verified
- * against the validator set of its height (`certificateDifferences`): the first block whose execution or
+ * against the validator set of its height, as governance changed it (`certificateDifferences`): the first block whose execution or
  * certificate differs is named with the field (`stateRoot`, …, `certificate`). The data dir is only read.
  *
  * @example
@@ -99,11 +99,13 @@ export async function replayMainnet(options: MainnetReplayOptions): Promise<Repl
   const scratch = new ChainStore({ path: join(scratchDir, 'chain.db'), history: { blocks: 0 } })
   try {
     const certificates = new BlockCertificates(source)
-    const { schedule } = mainnetValidators(config)
+    // the validator sets as governance changed them, from the stored chain's own governance events
+    const { schedule, governed } = mainnetValidators(config)
+    governed.replay({ store: source })
     return await replayChain({
       source,
       scratch,
-      executor: createSerialExecutor({ precompiles: mainnetPrecompiles(config) }),
+      executor: createSerialExecutor({ precompiles: mainnetPrecompiles(config), evm: config.evm }),
       chainId: BigInt(config.chainId),
       genesis: genesisWriteSet(mainnetGenesisAlloc(config, SETTLEMENT_VK_HASH)),
       checkBlock: (stored) => certificateDifferences(stored, certificates, schedule, config.chainId),

@@ -127,9 +127,9 @@ export class GovernedValidators {
     return at
   }
 
-  /** Replays the governance events of blocks 1..head from the chain store (a node restarting). */
-  replay(chain: Chain): void {
-    const head = chain.head().number
+  /** Replays the governance events of blocks 1..head from the chain store (a node restarting, a replay). */
+  replay(chain: Pick<Chain, 'store'>): void {
+    const head = chain.store.head()?.number ?? 0n
     if (head < 1n) return
     const logs = chain.store.getLogs({
       fromBlock: 1n,
