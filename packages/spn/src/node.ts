@@ -168,6 +168,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
               mainnetRpcUrl: config.settlement.mainnetRpcUrl,
               p2p,
               pollMs: config.settlement.pollMs,
+              metrics,
               logger,
             })
           : undefined

@@ -86,6 +86,8 @@ export type MeshRPCExposure = {
   corsOrigins: string[]
   allowedHosts: string[]
   allowUnsafe: boolean
+  /** Read-only RPC worker threads per node (absent: the node's default). */
+  readWorkers?: number | undefined
 }
 
 export type PlannedNode = {
