@@ -46,6 +46,12 @@ export type ReadMethodsOptions = {
    * from the pool. Without it a transaction the store lacks is `READ_MISS`.
    */
   pool?: { has(hash: Hex): boolean; get(hash: Hex): SignedTx | undefined }
+  /**
+   * Remembers a block's answer by its hash (a block hash commits to its whole content and history, so the
+   * answer never changes): `build` runs on a miss. The read workers keep the JSON text of the last blocks,
+   * since every viem client waiting for a receipt fetches each new block with its transactions.
+   */
+  memo?: (key: string, build: () => unknown) => unknown
 }
 
 const q = (n: bigint | number): Hex => numberToHex(n)
@@ -69,10 +75,13 @@ export function createReadMethods(src: ChainReadSource, options: ReadMethodsOpti
     maxLogResults: options.maxLogResults ?? defaultReadLimits.maxLogResults,
   }
   const pool = options.pool
+  const memo = options.memo ?? ((_key: string, build: () => unknown) => build())
   const blockResult = (h: StoredHeader | undefined, full: boolean) => {
     if (!h) return null
-    const txs = src.store.getBlockTxs(h.number)
-    return formatBlock(h, full ? txs.map((t) => formatStoredTx(src.chainId, t, h)) : txs.map((t) => t.hash))
+    return memo(`${h.hash}:${full}`, () => {
+      const txs = src.store.getBlockTxs(h.number)
+      return formatBlock(h, full ? txs.map((t) => formatStoredTx(src.chainId, t, h)) : txs.map((t) => t.hash))
+    })
   }
   return {
     eth_getTransactionByHash: (p) => {
@@ -120,5 +129,6 @@ export function createWorkerReadMethods(
   src: ChainReadSource,
   options: Omit<ReadMethodsOptions, 'pool'>,
 ): RPCMethods {
+  // eth_getBlockReceipts and the by-index lookups are per block too, but no client polls them per block
   return { ...createReadMethods(src, options), ...createBlockQueryMethods(src) }
 }

@@ -4,6 +4,10 @@ import { BlockReads } from '../blockReads.js'
 import { ChainStoreError, RPCError } from '../errors.js'
 import { createWorkerReadMethods, READ_MISS } from './readMethods.js'
 import type { ChainReadSource } from './readSource.js'
+import { SerializedResult } from './responseText.js'
+
+/** Blocks whose answers a worker keeps (by hash and `full`): the newest few, which polling clients ask for. */
+const BLOCK_MEMO_ENTRIES = 8
 
 /** What a read worker starts with (`workerData`). */
 export type ReadWorkerInit = { path: string; chainId: string; maxLogRange: string; maxLogResults: number }
@@ -36,15 +40,26 @@ function startReadWorker(init: ReadWorkerInit): void {
     },
     store: reads,
   }
+  const memoized = new Map<string, SerializedResult>()
   const methods = createWorkerReadMethods(src, {
     maxLogRange: BigInt(init.maxLogRange),
     maxLogResults: init.maxLogResults,
+    memo: (key, build) => {
+      let text = memoized.get(key)
+      if (!text) {
+        text = new SerializedResult(JSON.stringify(build()))
+        memoized.set(key, text)
+        if (memoized.size > BLOCK_MEMO_ENTRIES) memoized.delete(memoized.keys().next().value as string)
+      }
+      return text
+    },
   })
   const answer = db.transaction((req: ReadRequest): ReadAnswer => {
     const method = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined
     if (!method) return { miss: true, reason: `${req.method} is not a read method` }
     const result = method(req.params, {})
     if (result === READ_MISS) return { miss: true }
+    if (result instanceof SerializedResult) return { json: result.json }
     return { json: JSON.stringify(result === undefined ? null : result) }
   })
   parentPort?.on('message', (batch: ReadRequest[]) => {
