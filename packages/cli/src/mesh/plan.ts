@@ -116,7 +116,12 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
   const runtime = (config: Record<string, unknown>, index: number) => {
     if (options.blockTimeMs !== undefined) config.blockTimeMs = options.blockTimeMs
     if (options.rpc) {
-      const { corsOrigin: _old, ...rpc } = (config.rpc as Record<string, unknown> | undefined) ?? {}
+      // a run without --rpc-read-workers goes back to the node's default, as the other flags do
+      const {
+        corsOrigin: _old,
+        readWorkers: _readWorkers,
+        ...rpc
+      } = (config.rpc as Record<string, unknown> | undefined) ?? {}
       config.rpc = { ...rpc, ...options.rpc }
       const cors = options.rpc.corsOrigins
       if (options.explorerPort && !cors.includes('*'))
