@@ -23,8 +23,8 @@ export type BlockCandidate = {
   /** The wall-clock second it was built at, and whether the block clock follows its timestamp. */
   readonly builtAt: bigint
   readonly follow: boolean
-  /** Milliseconds spent executing it. */
-  readonly execMs: number
+  /** Milliseconds spent selecting its transactions (0 for a proposed block), executing it, and assembling receipts and header. */
+  readonly timing: { readonly select: number; readonly execute: number; readonly receipts: number }
 }
 
 /** The header fields `executeBlock` compares, in `BlockHeader` order (the first that differs is reported). */

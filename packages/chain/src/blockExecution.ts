@@ -31,10 +31,11 @@ export async function executeCandidate(
   parent: StoredHeader,
   ctx: BlockContext,
   candidates: readonly SignedTx[],
-  meta: { firstHashes: ReadonlySet<Hex>; now: bigint; follow: boolean },
+  meta: { firstHashes: ReadonlySet<Hex>; now: bigint; follow: boolean; selectMs?: number },
 ): Promise<BlockCandidate> {
   const started = performance.now()
   const result = await parts.executor.executeBlock({ header: ctx, txs: [...candidates] }, parts.state)
+  const executed = performance.now()
   const byHash = new Map(candidates.map((t) => [t.hash, t]))
   const txs = result.included.map((t, i) => {
     const tx = byHash.get(t.hash) as SignedTx
@@ -58,9 +59,10 @@ export async function executeCandidate(
     exitRoot: exit?.exitRoot ?? zeroHash,
     extraData: parts.extraData(ctx.number),
   }
+  const hash = hashHeader(header)
   return {
     header,
-    hash: hashHeader(header),
+    hash,
     txs,
     receipts: result.receipts,
     writeSet: result.writeSet,
@@ -69,7 +71,11 @@ export async function executeCandidate(
     exitCommit: exit?.commit,
     builtAt: meta.now,
     follow: meta.follow,
-    execMs: performance.now() - started,
+    timing: {
+      select: meta.selectMs ?? 0,
+      execute: executed - started,
+      receipts: performance.now() - executed,
+    },
   }
 }
 

@@ -13,8 +13,10 @@ import type { ChainStore } from './store.js'
 export function settleCandidate(
   c: BlockCandidate,
   stored: StoredHeader,
-  parts: { mempool: Mempool; log: Logger; stats: Record<string, unknown> },
+  parts: { mempool: Mempool; log: Logger; commitMs: number; executor?: unknown },
 ): SealedBlock {
+  const settling = performance.now()
+  const poolAtCommit = parts.mempool.size
   const first = c.firstHashes
   const number = Number(stored.number)
   const poolTxs = first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
@@ -24,7 +26,16 @@ export function settleCandidate(
     poolTxs.map((t) => t.hash),
     skippedPool.map((s) => s.hash),
   )
-  const sealed: SealedBlock = { header: stored, txs: c.txs, receipts: c.receipts, skipped: c.skipped.length }
+  const stages = { ...c.timing, commit: parts.commitMs, settle: performance.now() - settling }
+  const queues = { poolAtCommit, pool: parts.mempool.size }
+  const sealed: SealedBlock = {
+    header: stored,
+    txs: c.txs,
+    receipts: c.receipts,
+    skipped: c.skipped.length,
+    stages,
+    queues,
+  }
   if (skippedFirst.length) {
     sealed.skippedDeposits = skippedFirst
     for (const s of skippedFirst)
@@ -38,24 +49,39 @@ export function settleCandidate(
         skipped: c.skipped.length,
         dropped: dropped.length,
         gasUsed: Number(stored.gasUsed),
-        execMs: Math.round(c.execMs),
-        ...parts.stats,
+        ms: roundStages(stages),
+        queues,
+        ...(parts.executor ? { executor: parts.executor } : {}),
       },
       'block sealed',
     )
   return sealed
 }
 
+/** Stage times to a tenth of a millisecond, for the log line. */
+function roundStages(stages: SealedBlock['stages']): SealedBlock['stages'] {
+  const r = (ms: number) => Math.round(ms * 10) / 10
+  return {
+    select: r(stages.select),
+    execute: r(stages.execute),
+    receipts: r(stages.receipts),
+    commit: r(stages.commit),
+    settle: r(stages.settle),
+  }
+}
+
 /**
  * Commits a candidate's block, the exit-root hook's state and `also` (its certificate) in ONE store
  * transaction; `prior` (the state cache, before the block) gives history its before-values without reads.
+ * Returns the commit's milliseconds.
  */
 export function persistCandidate(
   store: ChainStore,
   c: BlockCandidate,
   prior: PriorState,
   also: () => void,
-): void {
+): number {
+  const started = performance.now()
   const first = c.firstHashes
   const poolTxs = first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
   store.transaction(() => {
@@ -71,4 +97,5 @@ export function persistCandidate(
     c.exitCommit?.()
     also()
   })
+  return performance.now() - started
 }

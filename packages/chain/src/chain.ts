@@ -306,15 +306,16 @@ export class Chain {
     const follow = this.mining || this.clock.pinned
     // The clock never gives less; a dev method's fixed timestamp is checked when it is set.
     if (timestamp <= parent.timestamp) throw new BlockTimestampError(timestamp, parent.timestamp)
-    const block = { number, timestamp, baseFee }
-    const { txs, firstHashes } = await selectBlockTxs(this.executionParts(), block)
+    const selecting = performance.now()
+    const { txs, firstHashes } = await selectBlockTxs(this.executionParts(), { number, timestamp, baseFee })
+    const selectMs = performance.now() - selecting
     const ctx = this.blockContext(parent, {
       number,
       timestamp,
       coinbase: this.coinbase(),
       baseFeePerGas: baseFee,
     })
-    return executeCandidate(this.executionParts(), parent, ctx, txs, { firstHashes, now, follow })
+    return executeCandidate(this.executionParts(), parent, ctx, txs, { firstHashes, now, follow, selectMs })
   }
 
   /**
@@ -348,11 +349,9 @@ export class Chain {
       throw new StaleCandidateError(header.number, header.parentHash, parent.hash)
     this.mining = false
     const number = header.number
-    const committing = performance.now()
-    persistCandidate(this.store, c, this.state, () => {
+    const commitMs = persistCandidate(this.store, c, this.state, () => {
       if (options.certificate) this.certificates.put(number, hash, options.certificate)
     })
-    const committedMs = performance.now() - committing
     this.clock.sealed(header.timestamp, c.builtAt, c.follow)
     this.state.apply(c.writeSet)
     const stored = this.store.getHeaderByNumber(number) as StoredHeader
@@ -362,7 +361,8 @@ export class Chain {
     const sealed = settleCandidate(c, stored, {
       mempool: this.mempool,
       log: this.log,
-      stats: { committedMs, ...(this.executor.stats ? { executor: this.executor.stats } : {}) },
+      commitMs,
+      executor: this.executor.stats,
     })
     this.events.emit('block', sealed)
     return sealed

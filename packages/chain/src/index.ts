@@ -14,6 +14,7 @@ export { BlockCertificates, type StoredCertificate } from './blockCertificates.j
 export { BlockClock, BlockTimestampError, type NextTimestampInput } from './blockClock.js'
 export { InvalidBlockError, StaleCandidateError } from './blockErrors.js'
 export type { BlockStartHook, ExitRootHook } from './blockHooks.js'
+export { BlockReads } from './blockReads.js'
 export {
   hasPendingBlockStartWork,
   type PendingBlockStartWork,
@@ -46,7 +47,6 @@ export {
   type MempoolEvents,
   type MempoolOptions,
 } from './mempool.js'
-export { measureBlockStages } from './metrics/blockStages.js'
 export {
   type BlockStage,
   createNodeMetrics,
@@ -107,6 +107,7 @@ export {
 export { createBlockQueryMethods } from './rpc/blockQueries.js'
 export { createDevBlockMethods, MAX_MINED_BLOCKS } from './rpc/devBlocks.js'
 export { createDevStateMethods } from './rpc/devState.js'
+export { type DispatchOptions, dispatchRPC } from './rpc/dispatch.js'
 export { createEthMethods, type EthMethodsOptions } from './rpc/eth.js'
 export { createFilterMethods, defaultFilterOptions, type FilterMethodsOptions } from './rpc/filters.js'
 export {
@@ -136,10 +137,13 @@ export {
   paramQuantity,
   parseQuantity,
 } from './rpc/params.js'
+export { createReadMethods, READ_METHOD_NAMES, type ReadMethodsOptions } from './rpc/readMethods.js'
+export { createReadPool, type ReadPool, type ReadPoolOptions } from './rpc/readPool.js'
+export { createReadRouter, type ReadRouter, type ReadRouterInit } from './rpc/readRouter.js'
+export { type ChainReadSource, headerOfRef } from './rpc/readSource.js'
 export { revertError } from './rpc/revert.js'
 export {
   createRPCServer,
-  dispatchRPC,
   type RPCConnection,
   type RPCContext,
   type RPCMethod,
@@ -168,7 +172,13 @@ export {
   unsafeMethodRefused,
   unsafeMethodsPolicy,
 } from './rpc/unsafeMethods.js'
-export { type ChainEvents, logsOfBlock, type SealedBlock } from './sealedBlock.js'
+export {
+  type BlockQueues,
+  type BlockStageTimes,
+  type ChainEvents,
+  logsOfBlock,
+  type SealedBlock,
+} from './sealedBlock.js'
 export { recoverSigner, recoveryBackend } from './secp256k1.js'
 export {
   decodeSettlementHeader,

@@ -4,11 +4,31 @@ import type { StoredHeader } from './block.js'
 import type { StoredLog } from './storeTypes.js'
 import type { SignedTx } from './tx.js'
 
+/**
+ * How long each stage of a block took, in milliseconds (`Chain` measures them): `select` (block-start hook
+ * and pool selection), `execute` (the executor), `receipts` (receipts and transactions roots, the exit-root
+ * hook, the header and its hash), `commit` (the block's SQLite transaction), `settle` (the pool's update).
+ * A block from `executeBlock` (consensus) selected nothing: `select` is 0.
+ */
+export type BlockStageTimes = {
+  select: number
+  execute: number
+  receipts: number
+  commit: number
+  settle: number
+}
+
+/** Queue depths when a block was sealed: the pool at its commit (its own transactions included) and after. */
+export type BlockQueues = { poolAtCommit: number; pool: number }
+
 export type SealedBlock = {
   header: StoredHeader
   txs: readonly SignedTx[]
   receipts: readonly Receipt[]
   skipped: number
+  /** Each stage's time (ms), for the block log line and `/metrics`. */
+  stages: BlockStageTimes
+  queues: BlockQueues
   /** Block-start (hook) transactions the executor refused (e.g. gas below intrinsic); absent when none. */
   skippedDeposits?: readonly SkippedTx[]
 }

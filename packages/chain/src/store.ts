@@ -2,8 +2,8 @@ import { type AccountState, type Receipt, type WriteSet, ZERO_WORD } from '@roll
 import Database from 'better-sqlite3'
 import type { Address, Hex } from 'viem'
 import type { StoredHeader } from './block.js'
+import { BlockReads } from './blockReads.js'
 import { Checkpointer } from './checkpointer.js'
-import { receiptFromJSON } from './codec.js'
 import { ChainStoreError } from './errors.js'
 import { HistoryMaintenance } from './historyMaintenance.js'
 import { blockVersion, HISTORY_VERSION_STRIDE, StateHistory } from './stateHistory.js'
@@ -17,8 +17,7 @@ import {
   storedExtensionVersion,
 } from './storeExtension.js'
 import { checkChainDb } from './storeIntegrity.js'
-import { selectLogs } from './storeLogSelect.js'
-import { type AccountRow, type BlockRow, rowToHeader, rowToTx, type TxRow } from './storeRows.js'
+import type { AccountRow } from './storeRows.js'
 import { HISTORY_START_KEY, migrateChainSchema } from './storeSchema.js'
 import { type ChainStatements, prepareChainStatements } from './storeStatements.js'
 import type {
@@ -60,6 +59,8 @@ export class ChainStore {
   readonly #path: string
   private readonly st: ChainStatements
   private readonly reads: StateReads
+  /** Block, transaction, receipt and log reads (the same code the RPC read workers run). */
+  private readonly blocks: BlockReads
   private readonly checkpointer: Checkpointer | undefined
   private readonly history: StateHistory
   private readonly maintenance: HistoryMaintenance
@@ -78,6 +79,7 @@ export class ChainStore {
     migrateChainSchema(db)
     this.st = prepareChainStatements(db)
     this.reads = new StateReads(db)
+    this.blocks = new BlockReads(db)
     this.history = new StateHistory(db, this.reads, () => this.catchUpHistory())
     const retention = options.history?.blocks ?? 'all'
     if (retention !== 'all' && (!Number.isSafeInteger(retention) || retention < 0))
@@ -150,18 +152,15 @@ export class ChainStore {
 
   /** The newest committed header, or undefined before genesis. */
   head(): StoredHeader | undefined {
-    const row = this.st.head.get() as BlockRow | undefined
-    return row ? rowToHeader(row) : undefined
+    return this.blocks.head()
   }
 
   getHeaderByNumber(n: bigint): StoredHeader | undefined {
-    const row = this.st.blockByNumber.get(Number(n)) as BlockRow | undefined
-    return row ? rowToHeader(row) : undefined
+    return this.blocks.getHeaderByNumber(n)
   }
 
   getHeaderByHash(hash: Hex): StoredHeader | undefined {
-    const row = this.st.blockByHash.get(hash.toLowerCase()) as BlockRow | undefined
-    return row ? rowToHeader(row) : undefined
+    return this.blocks.getHeaderByHash(hash)
   }
 
   /** Hashes of blocks `from..to` (inclusive), oldest first. */
@@ -170,33 +169,26 @@ export class ChainStore {
   }
 
   getBlockTxs(n: bigint): StoredTx[] {
-    return (this.st.txsOfBlock.all(Number(n)) as TxRow[]).map(rowToTx)
+    return this.blocks.getBlockTxs(n)
   }
 
   getTx(hash: Hex): StoredTx | undefined {
-    const row = this.st.txByHash.get(hash.toLowerCase()) as TxRow | undefined
-    return row ? rowToTx(row) : undefined
+    return this.blocks.getTx(hash)
   }
 
-  /** A transaction's receipt, with the block-wide index of its first log. */
+  /** A transaction's receipt, with the block-wide index of its first log (`BlockReads.getReceipt`). */
   getReceipt(hash: Hex): { tx: StoredTx; receipt: Receipt; firstLogIndex: number } | undefined {
-    const row = this.st.txByHash.get(hash.toLowerCase()) as TxRow | undefined
-    if (!row) return undefined
-    const tx = rowToTx(row)
-    const receipt = receiptFromJSON(row.receipt, tx)
-    if (tx.depositNonce !== undefined) receipt.depositNonce = tx.depositNonce
-    const firstLogIndex = row.first_log ?? this.firstLogIndex(tx.blockNumber, tx.index)
-    return { tx, receipt, firstLogIndex }
+    return this.blocks.getReceipt(hash)
   }
 
   /** The block-wide index of the first log of transaction `txIndex` of block `n` (counted: O(logs of the block)). */
   firstLogIndex(n: bigint, txIndex: number): number {
-    return this.st.logsBefore.get(Number(n), txIndex) as number
+    return this.blocks.firstLogIndex(n, txIndex)
   }
 
   /** Logs matching `q`, in block and log order, at most `q.limit`. */
   getLogs(q: LogQuery): StoredLog[] {
-    return selectLogs(this.#db, q)
+    return this.blocks.getLogs(q)
   }
 
   /** Writes a block, its transactions, receipts, logs and state changes, and mempool removals in one transaction. */

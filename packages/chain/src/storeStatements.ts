@@ -38,11 +38,33 @@ const PLUCKED: ReadonlySet<string> = new Set(['getMeta', 'hashesInRange', 'logsB
 /** The chain store's own statements, prepared once when it opens. */
 export type ChainStatements = Record<keyof typeof SQL, Database.Statement>
 
-export function prepareChainStatements(db: Database.Database): ChainStatements {
+/** The statements block, transaction, receipt and log reads use (all a read-only connection prepares). */
+export const BLOCK_READ_STATEMENTS = [
+  'head',
+  'blockByNumber',
+  'blockByHash',
+  'txsOfBlock',
+  'txByHash',
+  'logsBefore',
+] as const satisfies readonly (keyof typeof SQL)[]
+
+export type BlockReadStatements = Pick<ChainStatements, (typeof BLOCK_READ_STATEMENTS)[number]>
+
+/** Prepares the chain store's statements (`only`: just those, e.g. `BLOCK_READ_STATEMENTS` on a read-only connection). */
+export function prepareChainStatements(db: Database.Database): ChainStatements
+export function prepareChainStatements(
+  db: Database.Database,
+  only: typeof BLOCK_READ_STATEMENTS,
+): BlockReadStatements
+export function prepareChainStatements(
+  db: Database.Database,
+  only?: readonly (keyof typeof SQL)[],
+): Partial<ChainStatements> {
   const out: Partial<ChainStatements> = {}
   for (const [name, sql] of Object.entries(SQL) as [keyof typeof SQL, string][]) {
+    if (only && !only.includes(name)) continue
     const st = db.prepare(sql)
     out[name] = PLUCKED.has(name) ? st.pluck() : st
   }
-  return out as ChainStatements
+  return out
 }

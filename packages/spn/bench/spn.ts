@@ -12,6 +12,7 @@
  *     [--executor serial|parallel] [--recipients fresh|next-sender] [--warmup 2000] [--rounds 3] [--no-anvil]
  *     [--json]
  *   npm run bench:spn -- --mode user [--txs 10000] [--senders 200] [--cpu-prof DIR] [--anvil-block-time S]
+ *     [--read-workers N]
  *     what a user gets: spn1 of a default `mesh up` (main net settling) and anvil, each sender waiting
  *     on its receipts with viem (see userMode.ts)
  */
@@ -63,6 +64,7 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'tuned' },
     'cpu-prof': { type: 'string' },
     'anvil-block-time': { type: 'string' },
+    'read-workers': { type: 'string' },
   },
 })
 if (values.mode !== 'tuned' && values.mode !== 'user')
@@ -524,6 +526,7 @@ const entry =
           cpuProfDir: values['cpu-prof'],
           anvilBlockTime: values['anvil-block-time'],
           noAnvil: values['no-anvil'],
+          readWorkers: values['read-workers'],
         })
     : main
 entry().catch((err) => {

@@ -56,6 +56,8 @@ export type UserModeOptions = {
    */
   anvilBlockTime?: string | undefined
   noAnvil: boolean
+  /** `mesh up --rpc-read-workers N` (absent: the nodes' default). */
+  readWorkers?: string | undefined
 }
 
 type Target = {
@@ -150,7 +152,9 @@ async function startMesh(
   const run = promisify(execFile)
   log('mesh up --detach (main net + 2 SPNs, defaults) ...')
   await new Promise<void>((resolve, reject) => {
-    const p = spawn(process.execPath, [...nodeArgs, mesh, 'up', '--detach', '--data-dir', dir], {
+    const readWorkers = o.readWorkers !== undefined ? ['--rpc-read-workers', o.readWorkers] : []
+    const args = [...nodeArgs, mesh, 'up', '--detach', '--data-dir', dir, ...readWorkers]
+    const p = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'inherit'],
     })
     p.once('error', reject)
@@ -212,6 +216,45 @@ async function startAnvil(
       await exited
     },
   }
+}
+
+/** The block stages `/metrics` times (chain's `mesh_block_stage_seconds`). */
+const STAGES = ['select', 'execute', 'receipts', 'commit', 'settle'] as const
+
+/**
+ * Seconds spent so far in each block stage and read-only RPC requests answered by the read workers, from
+ * the node's `/metrics` (undefined for a node without it: anvil).
+ */
+async function nodeCounters(url: string): Promise<Record<string, number> | undefined> {
+  try {
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })
+    if (!res.ok) return undefined
+    const out: Record<string, number> = {}
+    for (const line of (await res.text()).split('\n')) {
+      const stage = line.match(/^mesh_block_stage_seconds_sum\{[^}]*stage="(\w+)"[^}]*\} (\S+)$/)
+      if (stage) out[stage[1]!] = Number(stage[2])
+      const reads = line.match(/^mesh_rpc_reads_total\{[^}]*thread="(\w+)"[^}]*\} (\S+)$/)
+      if (reads) out[`reads_${reads[1]}`] = Number(reads[2])
+    }
+    return Object.keys(out).length ? out : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Each stage's busy fraction of the run (stage seconds / wall seconds) and the reads the workers answered. */
+function stageColumns(
+  before: Record<string, number> | undefined,
+  after: Record<string, number> | undefined,
+  seconds: number,
+): Record<string, number> {
+  if (!before || !after) return {}
+  const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0)
+  const out: Record<string, number> = {}
+  for (const s of STAGES) out[`busy_${s}`] = delta(s) / seconds
+  out.readsOnWorkers = delta('reads_worker')
+  out.readsOnMain = delta('reads_main')
+  return out
 }
 
 /** Settlements spn1 proved in [from, to] (epoch ms), from its log: count and mean prove time. */
@@ -278,6 +321,7 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
   const posted = new Map<Hex, PromiseWithResolvers<void>>()
   for (const { raw } of all) posted.set(keccak256(raw), Promise.withResolvers<void>())
 
+  const counters0 = await nodeCounters(t.url)
   const cpu0 = cpuOf(t.pids)
   const meshCpu0 = cpuOf(t.allPids)
   const client0 = process.cpuUsage()
@@ -329,6 +373,7 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
   const meshCpu = cpuOf(t.allPids) - meshCpu0
   const client = process.cpuUsage(client0)
   const settled = t.logFile ? settlementsIn(t.logFile, wall0, Date.now()) : undefined
+  const stages = stageColumns(counters0, await nodeCounters(t.url), seconds)
   return {
     txs: o.txs,
     rejected,
@@ -342,6 +387,7 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
     receiptP50Ms: pct(latencies, 50),
     receiptP99Ms: pct(latencies, 99),
     ...(settled ? { settlements: settled.count, proveMsMean: settled.meanProveMs } : {}),
+    ...stages,
   }
 }
 
@@ -398,9 +444,12 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
     'clientCpuSeconds',
     'settlements',
     'proveMsMean',
+    ...STAGES.map((s) => `busy_${s}`),
+    'readsOnWorkers',
+    'readsOnMain',
   ]
   const lines = [
-    `SPN user-mode benchmark: spn1 of a default \`mesh up\` (main net settling) vs ${anvilVersion || 'anvil'} (${anvilMining(o)}); ${o.txs} ERC20 transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
+    `SPN user-mode benchmark: spn1 of a default \`mesh up\`${o.readWorkers !== undefined ? ` --rpc-read-workers ${o.readWorkers}` : ''} (main net settling) vs ${anvilVersion || 'anvil'} (${anvilMining(o)}); ${o.txs} ERC20 transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     ...comparisonTable(results, cols, 16),

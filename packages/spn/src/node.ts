@@ -169,6 +169,7 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
               mainnetRpcUrl: config.settlement.mainnetRpcUrl,
               p2p,
               pollMs: config.settlement.pollMs,
+              metrics,
               logger,
             })
           : undefined

@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Chain } from '../chain.js'
+import type { BlockStageTimes } from '../sealedBlock.js'
 
-/** The stages of a block whose times are measured. */
-export type BlockStage = 'execution' | 'commit'
+/** The stages of a block whose times are measured (`SealedBlock.stages`). */
+export type BlockStage = keyof BlockStageTimes
 
 /** Buckets (seconds) for per-block stage times: 1 ms to 10 s. */
 const STAGE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -12,8 +13,6 @@ export type NodeMetrics = {
   readonly registry: Registry
   /** Counts the JSON-RPC requests of one payload (a request or a batch) by method. */
   countRequests(payload: unknown, methods: Readonly<Record<string, unknown>>): void
-  /** Records one block's stage times, in seconds. */
-  observeStages(stages: Partial<Record<BlockStage, number>>): void
   /** A counter of a node service (settlement, delivery) in this registry, with the node's labels. */
   counter<L extends string>(init: { name: string; help: string; labelNames?: readonly L[] }): Counter<L>
   /** A histogram of a node service, in seconds (buckets from 1 ms to 10 s unless given). */
@@ -23,6 +22,14 @@ export type NodeMetrics = {
     labelNames?: readonly L[]
     buckets?: number[]
   }): Histogram<L>
+  /** A gauge of a node part, read at scrape time (`collect`), in this registry with the node's labels. */
+  gauge<L extends string>(init: {
+    name: string
+    help: string
+    labelNames?: readonly L[]
+    /** The value, or one value per label set. */
+    collect: () => number | readonly { labels: Partial<Record<L, string>>; value: number }[]
+  }): Gauge<L>
   /** The Prometheus text exposition of every metric. */
   scrape(): Promise<string>
   /** Stops following the chain. */
@@ -39,7 +46,7 @@ export type NodeMetricsInit = {
 
 /**
  * A node's Prometheus metrics (issue [throughput]), in a registry of its own: blocks, transactions, gas,
- * the head, per-stage block times (execution, commit), the pool's size, JSON-RPC requests by method and
+ * the head, per-stage block times (from the `block` event's `stages`), the pool's size, JSON-RPC requests by method and
  * libp2p peers. Node services (settlement, delivery) register theirs in `registry`. The RPC server serves
  * them on `GET /metrics`; chain's README lists each metric.
  *
@@ -77,7 +84,7 @@ export function createNodeMetrics(init: NodeMetricsInit): NodeMetrics {
   })
   const stages = new Histogram({
     name: 'mesh_block_stage_seconds',
-    help: 'Time per block in each stage: execution (the executor), commit (the SQLite transaction).',
+    help: 'Time per block in each stage, as Chain measures it: select (hook and pool selection), execute (the executor), receipts (roots, header, hash), commit (the SQLite transaction), settle (the pool update).',
     labelNames: ['stage'],
     buckets: STAGE_BUCKETS,
     registers,
@@ -111,6 +118,7 @@ export function createNodeMetrics(init: NodeMetricsInit): NodeMetrics {
     blocks.inc()
     txs.inc(b.txs.length)
     gas.inc(Number(b.header.gasUsed))
+    for (const [stage, ms] of Object.entries(b.stages)) stages.observe({ stage }, ms / 1000)
   })
   const count = (req: unknown, methods: Readonly<Record<string, unknown>>) => {
     const method = (req as { method?: unknown } | null)?.method
@@ -123,13 +131,20 @@ export function createNodeMetrics(init: NodeMetricsInit): NodeMetrics {
       if (Array.isArray(payload)) for (const r of payload) count(r, methods)
       else count(payload, methods)
     },
-    observeStages(times) {
-      for (const [stage, seconds] of Object.entries(times))
-        if (seconds !== undefined) stages.observe({ stage }, seconds)
-    },
     counter: (c) => new Counter({ ...c, labelNames: c.labelNames ?? [], registers }),
     histogram: (h) =>
       new Histogram({ ...h, labelNames: h.labelNames ?? [], buckets: h.buckets ?? STAGE_BUCKETS, registers }),
+    gauge: ({ collect, ...g }) =>
+      new Gauge({
+        ...g,
+        labelNames: g.labelNames ?? [],
+        registers,
+        collect() {
+          const v = collect()
+          if (typeof v === 'number') this.set(v)
+          else for (const { labels, value } of v) this.set(labels, value)
+        },
+      }),
     scrape: () => registry.metrics(),
     close: () => unsubscribe(),
   }

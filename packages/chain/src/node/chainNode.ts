@@ -4,7 +4,6 @@ import type { DevAccount, Logger, Startable } from '@rollup-mesh/core'
 import type { Address } from 'viem'
 import { Chain } from '../chain.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
-import { measureBlockStages } from '../metrics/blockStages.js'
 import { createNodeMetrics, type NodeMetrics } from '../metrics/nodeMetrics.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
 import { createAccessListMethods } from '../rpc/accessList.js'
@@ -16,6 +15,9 @@ import { createDevStateMethods } from '../rpc/devState.js'
 import { createEthMethods } from '../rpc/eth.js'
 import { createFilterMethods } from '../rpc/filters.js'
 import { createImpersonationMethods, Impersonation } from '../rpc/impersonation.js'
+import { READ_METHOD_NAMES } from '../rpc/readMethods.js'
+import { createReadPool, type ReadPool } from '../rpc/readPool.js'
+import { createReadRouter, type ReadRouter } from '../rpc/readRouter.js'
 import { createRPCServer, type RPCMethods } from '../rpc/server.js'
 import { createSigningMethods } from '../rpc/signing.js'
 import { createSnapshotMethods } from '../rpc/snapshots.js'
@@ -94,6 +96,18 @@ export type ChainNode<C extends ChainNodeConfig, N extends NodeNetwork, S> = Sta
   readonly p2p: N | undefined
   /** What `mesh_nodeInfo` returns. */
   nodeInfo(): Record<string, unknown>
+}
+
+/**
+ * A transaction lookup the main thread answers at once: a pooled transaction has no receipt and is served
+ * by hash from the pool (a read worker's store knows nothing of it).
+ */
+function pooledTxLookup(chain: Chain, method: string, params: readonly unknown[]): boolean {
+  return (
+    (method === 'eth_getTransactionReceipt' || method === 'eth_getTransactionByHash') &&
+    typeof params[0] === 'string' &&
+    chain.mempool.has(params[0] as `0x${string}`)
+  )
 }
 
 const startsAndStops = (s: unknown): s is Required<NodeService> =>
@@ -176,7 +190,6 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     peers: () => p2p?.getPeers().length ?? 0,
     labels: { chain_id: String(config.chainId) },
   })
-  measureBlockStages(chain, metrics)
   const components: NodeComponents<C, N> = {
     config,
     chain,
@@ -199,34 +212,53 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     ...init.info?.(context),
   })
   const impersonation = new Impersonation()
-  const rpc = createRPCServer(
-    {
-      ...createEthMethods(chain, {
-        clientVersion: init.clientVersion,
-        // Not a dev network: no dev keys, no eth_sendTransaction, no impersonation.
-        devKeys: config.dev ? dev.map((a) => a.privateKey) : [],
-        dev: config.dev,
-        ...(config.dev ? { impersonation } : {}),
-        logger,
-      }),
-      ...createFilterMethods(chain),
-      ...createBlockQueryMethods(chain),
-      ...createTxpoolMethods(chain),
-      ...createContractAbiMethods(chain, { dev: config.dev }),
-      ...(config.dev ? createSigningMethods(chain, { devKeys: dev.map((a) => a.privateKey) }) : {}),
-      mesh_nodeInfo: () => nodeInfo(),
-      ...(config.dev ? createDevBlockMethods(chain) : {}),
-      ...(config.dev ? createImpersonationMethods(impersonation) : {}),
-      ...(vm.tracer
-        ? { ...createDebugMethods(chain, vm.tracer), ...createAccessListMethods(chain, vm.tracer) }
-        : {}),
-      ...(config.dev ? createDevStateMethods(chain) : {}),
-      ...(config.dev ? createSnapshotMethods(chain) : {}),
-      ...(config.dev ? createStateDumpMethods(chain) : {}),
-      ...init.methods?.(context),
-    },
-    { ...config.rpc, dev: config.dev, metrics, logger },
-  )
+  const ethMethods = createEthMethods(chain, {
+    clientVersion: init.clientVersion,
+    // Not a dev network: no dev keys, no eth_sendTransaction, no impersonation.
+    devKeys: config.dev ? dev.map((a) => a.privateKey) : [],
+    dev: config.dev,
+    ...(config.dev ? { impersonation } : {}),
+    logger,
+  })
+  const blockQueries = createBlockQueryMethods(chain)
+  const methods: RPCMethods = {
+    ...ethMethods,
+    ...createFilterMethods(chain),
+    ...blockQueries,
+    ...createTxpoolMethods(chain),
+    ...createContractAbiMethods(chain, { dev: config.dev }),
+    ...(config.dev ? createSigningMethods(chain, { devKeys: dev.map((a) => a.privateKey) }) : {}),
+    mesh_nodeInfo: () => nodeInfo(),
+    ...(config.dev ? createDevBlockMethods(chain) : {}),
+    ...(config.dev ? createImpersonationMethods(impersonation) : {}),
+    ...(vm.tracer
+      ? { ...createDebugMethods(chain, vm.tracer), ...createAccessListMethods(chain, vm.tracer) }
+      : {}),
+    ...(config.dev ? createDevStateMethods(chain) : {}),
+    ...(config.dev ? createSnapshotMethods(chain) : {}),
+    ...(config.dev ? createStateDumpMethods(chain) : {}),
+    ...init.methods?.(context),
+  }
+  const readWorkers = config.rpc.readWorkers ?? defaultChainNodeConfig.rpcReadWorkers
+  let reads: ReadRouter | undefined
+  let readPool: ReadPool | undefined
+  const rpc = createRPCServer(methods, {
+    ...config.rpc,
+    dev: config.dev,
+    metrics,
+    logger,
+    reads: { route: (method, params) => reads?.route(method, params) },
+  })
+  const readsServed = metrics.counter({
+    name: 'mesh_rpc_reads_total',
+    help: 'Read-only RPC requests by the thread that answered: worker (rpc.readWorkers), main (a pooled transaction, or a worker miss).',
+    labelNames: ['thread'],
+  })
+  metrics.gauge({
+    name: 'mesh_rpc_reads_in_flight',
+    help: 'Read-only RPC requests sent to the read workers and not answered yet (rpc.readWorkers).',
+    collect: () => readPool?.inFlight() ?? 0,
+  })
   let started = false
 
   return {
@@ -265,6 +297,19 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       }
       // Worker threads start (and warm up) now, not when the first block needs them.
       await vm.executor.start?.()
+      if (readWorkers > 0) {
+        readPool = createReadPool({ path: storePath, chainId, workers: readWorkers, logger })
+        reads = createReadRouter({
+          pool: readPool,
+          // only the read methods the node did not replace with its own
+          served: READ_METHOD_NAMES.filter(
+            (m) => methods[m] === ethMethods[m] || methods[m] === blockQueries[m],
+          ),
+          methods,
+          local: (method, params) => pooledTxLookup(chain, method, params),
+          answered: (thread) => readsServed.inc({ thread }),
+        })
+      }
       await rpc.start()
       await producer.start()
       for (const service of lifecycle) await service.start()
@@ -289,6 +334,8 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       await chain.idle()
       await p2p?.stop()
       await rpc.stop()
+      reads = undefined
+      await readPool?.close()
       metrics.close()
       chain.mempool.flushNow()
       await vm.executor.close?.()

@@ -10,6 +10,11 @@ export const defaultChainNodeConfig = {
   rpcPort: 0,
   rpcMaxBodyBytes: 16 * 1024 * 1024,
   rpcMaxBatchSize: 2_000,
+  /**
+   * Threads answering read-only RPC (receipts, blocks, transactions, logs) from their own read-only
+   * connection to chain.db, off the thread that seals blocks; 0: on that thread (ARCHITECTURE: throughput).
+   */
+  rpcReadWorkers: 1,
   maxTxsPerBlock: 5_000,
   mempoolMaxSize: 50_000,
   mempoolMaxNonceGap: 64,
@@ -90,6 +95,8 @@ export const chainNodeConfigFields = {
       allowUnsafe: z.boolean().default(false),
       maxBodyBytes: z.number().int().positive().default(defaultChainNodeConfig.rpcMaxBodyBytes),
       maxBatchSize: z.number().int().positive().default(defaultChainNodeConfig.rpcMaxBatchSize),
+      /** Read-only RPC worker threads (0: reads on the block thread). */
+      readWorkers: z.number().int().min(0).max(16).default(defaultChainNodeConfig.rpcReadWorkers),
     })
     .transform(({ corsOrigin, ...rpc }) => ({
       ...rpc,
@@ -139,6 +146,8 @@ export type ChainNodeConfig = {
     allowUnsafe: boolean
     maxBodyBytes: number
     maxBatchSize: number
+    /** Read-only RPC worker threads (absent: `defaultChainNodeConfig.rpcReadWorkers`; 0: none). */
+    readWorkers?: number | undefined
   }
   mempool: { maxSize: number; maxNonceGap: number }
   p2p: { enabled: boolean; listen: string[]; announce?: string[] | undefined; bootstrap: string[] }

@@ -1,9 +1,8 @@
 import { type Hex, numberToHex } from 'viem'
 import type { StoredHeader } from '../block.js'
-import type { Chain } from '../chain.js'
-import { headerOfRef } from './blockState.js'
 import { formatStoredReceipt, formatStoredTx } from './format.js'
 import { type BlockRef, expectCount, paramBlock, paramHex, paramIndex } from './params.js'
+import { type ChainReadSource, headerOfRef } from './readSource.js'
 import type { RPCMethods } from './server.js'
 
 const q = (n: bigint | number): Hex => numberToHex(n)
@@ -31,7 +30,7 @@ function paramBlockOrHash(params: readonly unknown[], i: number): BlockRef {
  * // viem: await client.request({ method: 'eth_getBlockReceipts', params: ['latest'] })
  * ```
  */
-export function createBlockQueryMethods(chain: Chain): RPCMethods {
+export function createBlockQueryMethods(chain: ChainReadSource): RPCMethods {
   const byHash = (params: readonly unknown[], i: number): StoredHeader | undefined =>
     chain.store.getHeaderByHash(paramHex(params, i, 32))
   const byNumber = (params: readonly unknown[], i: number): StoredHeader | undefined =>

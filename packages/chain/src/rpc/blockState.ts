@@ -5,6 +5,7 @@ import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import { HistoricalStateView } from '../historicalStateView.js'
 import type { BlockRef } from './params.js'
+import { headerOfRef } from './readSource.js'
 
 /** The state a read or a call at a block runs against, and the block context a call sees there. */
 export type BlockState = {
@@ -17,14 +18,6 @@ export type BlockState = {
 
 /** Resolves a block parameter (tag, number, EIP-1898 object) to its `BlockState`; `argIndex` names the argument in errors. */
 export type BlockStateResolver = (ref: BlockRef, argIndex: number) => BlockState
-
-/** The header a block parameter names, or undefined when the node has no such block. */
-export function headerOfRef(chain: Chain, ref: BlockRef): StoredHeader | undefined {
-  if ('hash' in ref) return chain.store.getHeaderByHash(ref.hash)
-  if ('number' in ref) return chain.store.getHeaderByNumber(ref.number)
-  if (ref.tag === 'earliest') return chain.store.getHeaderByNumber(0n)
-  return chain.head()
-}
 
 /**
  * The resolver every state-reading RPC method uses. The head (`latest`, `pending`, its number or hash) reads

@@ -16,18 +16,11 @@ import { effectiveTip, minBig } from '../fees.js'
 import { impersonatedTx } from '../impersonatedTx.js'
 import { logsOfBlock } from '../sealedBlock.js'
 import { isDepositRaw, signedTxWithSender } from '../tx.js'
-import { createBlockStateResolver, headerOfRef } from './blockState.js'
+import { createBlockStateResolver } from './blockState.js'
 import { callIntrinsicGas, estimateCallGas, simulateRPCCall } from './callGas.js'
-import {
-  formatBlock,
-  formatHead,
-  formatLog,
-  formatStoredReceipt,
-  formatStoredTx,
-  formatTx,
-} from './format.js'
+import { formatHead, formatLog, formatTx } from './format.js'
 import type { Impersonation } from './impersonation.js'
-import { logMatches, queryLogs } from './logFilter.js'
+import { logMatches } from './logFilter.js'
 import {
   type BlockRef,
   expectCount,
@@ -40,6 +33,8 @@ import {
   paramQuantity,
   paramSlot,
 } from './params.js'
+import { createReadMethods, defaultReadLimits } from './readMethods.js'
+import { headerOfRef } from './readSource.js'
 import { revertError } from './revert.js'
 import type { RPCContext, RPCMethods } from './server.js'
 
@@ -80,8 +75,8 @@ const callBlock = (p: readonly unknown[], i: number): BlockRef =>
  */
 export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}): RPCMethods {
   const _log = (options.logger ?? createSilentLogger()).child({ module: 'eth' })
-  const maxLogRange = options.maxLogRange ?? 10_000n
-  const maxLogResults = options.maxLogResults ?? 10_000
+  const maxLogRange = options.maxLogRange ?? defaultReadLimits.maxLogRange
+  const maxLogResults = options.maxLogResults ?? defaultReadLimits.maxLogResults
   const priorityFee = options.priorityFee ?? 1_000_000_000n
   const maxTxGas = 1n << 24n
   const callGasCap = options.callGasCap ?? minBig(chain.blockGasLimit, maxTxGas)
@@ -95,12 +90,6 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
 
   const headerOf = (ref: BlockRef): StoredHeader | undefined => headerOfRef(chain, ref)
   const stateAt = createBlockStateResolver(chain)
-
-  const blockResult = (h: StoredHeader | undefined, full: boolean) => {
-    if (!h) return null
-    const txs = chain.store.getBlockTxs(h.number)
-    return formatBlock(h, full ? txs.map((t) => formatStoredTx(chain.chainId, t, h)) : txs.map((t) => t.hash))
-  }
 
   const sendRaw = async (raw: Hex): Promise<Hex> => {
     const hash = await chain.mempool.add(raw)
@@ -155,6 +144,7 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
   }
 
   const methods: RPCMethods = {
+    ...createReadMethods(chain, { maxLogRange, maxLogResults, pool: chain.mempool }),
     web3_clientVersion: () => options.clientVersion ?? 'rollup-mesh/0.1.0',
     web3_sha3: (p) => {
       expectCount(p, 1, 1)
@@ -275,44 +265,6 @@ export function createEthMethods(chain: Chain, options: EthMethodsOptions = {}):
       return sendRaw(p[0] as Hex)
     },
     eth_sendTransaction: (p) => sendTransaction(p, false),
-    eth_getTransactionByHash: (p) => {
-      expectCount(p, 1, 1)
-      const hash = paramHex(p, 0, 32)
-      const stored = chain.store.getTx(hash)
-      if (stored) {
-        const h = chain.store.getHeaderByNumber(stored.blockNumber) as StoredHeader
-        return formatStoredTx(chain.chainId, stored, h)
-      }
-      const pending = chain.mempool.get(hash)
-      return pending ? formatTx(pending, null) : null
-    },
-    eth_getTransactionReceipt: (p) => {
-      expectCount(p, 1, 1)
-      const hash = paramHex(p, 0, 32)
-      // A pooled transaction is in no block (a block's commit and the pool's update happen in one turn):
-      // clients polling for receipts of pending transactions need no store lookup.
-      if (chain.mempool.has(hash)) return null
-      const found = chain.store.getReceipt(hash)
-      return found ? formatStoredReceipt(found) : null
-    },
-    eth_getBlockByNumber: (p) => {
-      expectCount(p, 1, 2)
-      const ref = paramBlock(p, 0)
-      return blockResult(headerOf(ref), paramBool(p, 1, false))
-    },
-    eth_getBlockByHash: (p) => {
-      expectCount(p, 1, 2)
-      return blockResult(chain.store.getHeaderByHash(paramHex(p, 0, 32)), paramBool(p, 1, false))
-    },
-    eth_getBlockTransactionCountByNumber: (p) => {
-      expectCount(p, 1, 1)
-      const h = headerOf(paramBlock(p, 0))
-      return h ? q(h.txCount) : null
-    },
-    eth_getLogs: (p) => {
-      expectCount(p, 1, 1)
-      return queryLogs(chain, paramLogFilter(p, 0), { maxLogRange, maxLogResults }).map(formatLog)
-    },
     eth_subscribe: (p, ctx: RPCContext) => {
       const conn = ctx.connection
       if (!conn)

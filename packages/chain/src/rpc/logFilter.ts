@@ -1,12 +1,12 @@
 import type { Hex } from 'viem'
-import type { Chain } from '../chain.js'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import type { StoredLog } from '../storeTypes.js'
 import type { BlockRef, LogFilterParam } from './params.js'
+import type { ChainReadSource } from './readSource.js'
 
 /** The block range a log filter covers (its `blockHash`, else `fromBlock`..`toBlock`, at most `maxLogRange` blocks). */
 export function logFilterRange(
-  chain: Chain,
+  chain: ChainReadSource,
   f: LogFilterParam,
   maxLogRange: bigint,
 ): { from: bigint; to: bigint } {
@@ -55,7 +55,7 @@ export function logMatches(l: StoredLog, f: LogFilterParam): boolean {
  * range (at most `maxLogRange` blocks), at most `maxLogResults` logs, else a -32005 error saying to narrow it.
  */
 export function queryLogs(
-  chain: Chain,
+  chain: ChainReadSource,
   f: LogFilterParam,
   limits: { maxLogRange: bigint; maxLogResults: number },
 ): StoredLog[] {

@@ -1,30 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Logger, Startable } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
 import { type WebSocket, WebSocketServer } from 'ws'
-import { RPCError, RPCErrorCode } from '../errors.js'
+import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
-import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
+import type { DispatchOptions } from './dispatch.js'
 import { createHostPolicy, isWildcardHost } from './hostPolicy.js'
-import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
-import {
-  ConnectionCounter,
-  clampMessage,
-  defaultRPCLimits,
-  limitSubscriptions,
-  nestedDeeperThan,
-  type RPCLimits,
-  tooDeepError,
-} from './limits.js'
+import { createHTTPHandler } from './httpHandler.js'
+import { ConnectionCounter, defaultRPCLimits, limitSubscriptions, type RPCLimits } from './limits.js'
 import { createOriginPolicy } from './originPolicy.js'
-import {
-  isLoopbackHost,
-  isUnsafeMethod,
-  type UnsafeMethodsPolicy,
-  unsafeMethodRefused,
-  unsafeMethodsPolicy,
-} from './unsafeMethods.js'
+import type { ReadRouter } from './readRouter.js'
+import { createRequestGuard } from './requestGuard.js'
+import { isLoopbackHost, type UnsafeMethodsPolicy, unsafeMethodsPolicy } from './unsafeMethods.js'
+import { createWSHandler } from './wsHandler.js'
 
 /** One client connection: HTTP requests have none, WebSocket ones can push notifications. */
 export type RPCConnection = {
@@ -68,6 +57,11 @@ export type RPCServerOptions = {
   limits?: Partial<RPCLimits> | undefined
   /** The node's metrics: served on `GET /metrics` (same Host and Origin rules), RPC requests counted. */
   metrics?: NodeMetrics | undefined
+  /**
+   * Read methods answered off this thread (`createReadRouter` over a `ReadPool`); without it every method
+   * runs on the thread that seals blocks.
+   */
+  reads?: ReadRouter | undefined
   logger?: Logger
 }
 
@@ -79,132 +73,6 @@ export type RPCServer = Startable & {
   readonly port: number
   /** Whether the unsafe methods answer (dev network, loopback bind or `allowUnsafe`). */
   readonly unsafeMethods: UnsafeMethodsPolicy
-}
-
-type JSONRPCRequest = { jsonrpc: '2.0'; id?: string | number | null; method: string; params?: unknown }
-type JSONRPCResponse =
-  | { jsonrpc: '2.0'; id: string | number | null; result: unknown }
-  | { jsonrpc: '2.0'; id: string | number | null; error: { code: number; message: string; data?: unknown } }
-
-function errorResponse(id: string | number | null, err: unknown, log: Logger): JSONRPCResponse {
-  if (err instanceof RPCError) {
-    return {
-      jsonrpc: '2.0',
-      id,
-      error: {
-        code: err.rpcCode,
-        message: clampMessage(err.shortMessage, defaultRPCLimits.maxErrorMessageChars),
-        ...(err.data !== undefined ? { data: err.data } : {}),
-      },
-    }
-  }
-  log.error({ err }, 'internal error in RPC method')
-  return { jsonrpc: '2.0', id, error: { code: RPCErrorCode.internal, message: 'internal error' } }
-}
-
-/** Whether an `Origin` names the very host the request was sent to (`http://<Host>`). */
-function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (origin === undefined || host === undefined) return false
-  try {
-    const url = new URL(origin)
-    return (
-      (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`http://${host}`).host
-    )
-  } catch {
-    return false
-  }
-}
-
-/**
- * Dispatches one parsed JSON-RPC payload (a request or a batch) to `methods`.
- * Returns undefined when nothing is to be sent (notifications only).
- */
-export async function dispatchRPC(
-  payload: unknown,
-  methods: RPCMethods,
-  ctx: RPCContext,
-  opts: { maxBatchSize: number; log: Logger; unsafe?: UnsafeMethodsPolicy | undefined },
-): Promise<JSONRPCResponse | JSONRPCResponse[] | undefined> {
-  if (Array.isArray(payload)) {
-    if (payload.length === 0)
-      return errorResponse(null, new RPCError(RPCErrorCode.invalidRequest, 'empty batch'), opts.log)
-    if (payload.length > opts.maxBatchSize)
-      return errorResponse(
-        null,
-        new RPCError(
-          RPCErrorCode.invalidRequest,
-          `batch too large: ${payload.length} requests, limit ${opts.maxBatchSize}`,
-        ),
-        opts.log,
-      )
-    const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts.log, opts.unsafe)))
-    const responses = out.filter((r): r is JSONRPCResponse => r !== undefined)
-    return responses.length ? responses : undefined
-  }
-  return dispatchOne(payload, methods, ctx, opts.log, opts.unsafe)
-}
-
-async function dispatchOne(
-  req: unknown,
-  methods: RPCMethods,
-  ctx: RPCContext,
-  log: Logger,
-  unsafe: UnsafeMethodsPolicy | undefined,
-): Promise<JSONRPCResponse | undefined> {
-  if (typeof req !== 'object' || req === null || Array.isArray(req))
-    return errorResponse(
-      null,
-      new RPCError(RPCErrorCode.invalidRequest, 'invalid request: expected an object'),
-      log,
-    )
-  const r = req as Partial<JSONRPCRequest>
-  const hasId = 'id' in r
-  const id = r.id
-  if (hasId && id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id)))
-    return errorResponse(
-      null,
-      new RPCError(RPCErrorCode.invalidRequest, 'invalid request: id must be a string, number or null'),
-      log,
-    )
-  const rid = (id ?? null) as string | number | null
-  if (r.jsonrpc !== '2.0')
-    return errorResponse(
-      rid,
-      new RPCError(RPCErrorCode.invalidRequest, 'invalid request: jsonrpc must be "2.0"'),
-      log,
-    )
-  if (typeof r.method !== 'string' || r.method.length === 0)
-    return errorResponse(
-      rid,
-      new RPCError(RPCErrorCode.invalidRequest, 'invalid request: method must be a string'),
-      log,
-    )
-  if (r.params !== undefined && r.params !== null && !Array.isArray(r.params))
-    return errorResponse(
-      rid,
-      new RPCError(RPCErrorCode.invalidParams, 'invalid params: expected an array of positional parameters'),
-      log,
-    )
-  const method = Object.hasOwn(methods, r.method) ? methods[r.method] : undefined
-  let response: JSONRPCResponse
-  if (unsafe && !unsafe.exposed && isUnsafeMethod(r.method)) {
-    response = errorResponse(rid, unsafeMethodRefused(r.method, unsafe), log)
-  } else if (!method) {
-    response = errorResponse(
-      rid,
-      new RPCError(RPCErrorCode.methodNotFound, `the method ${r.method} does not exist/is not available`),
-      log,
-    )
-  } else {
-    try {
-      const result = await method((r.params as unknown[] | undefined) ?? [], ctx)
-      response = { jsonrpc: '2.0', id: rid, result: result === undefined ? null : result }
-    } catch (err) {
-      response = errorResponse(rid, err, log)
-    }
-  }
-  // A request without an id is a notification: no response.
-  return hasId ? response : undefined
 }
 
 /**
@@ -251,167 +119,27 @@ export function createRPCServer(served: RPCMethods, options: RPCServerOptions = 
   let server: Server | undefined
   let wss: WebSocketServer | undefined
   let port = 0
-  let nextConn = 1
   const sockets = new Set<WebSocket>()
-
-  const send = (res: ServerResponse, status: number, body: unknown): void => {
-    const text = JSON.stringify(body)
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-    res.end(text)
-  }
-
-  const refuse = (res: ServerResponse, status: number, code: number, message: string): void => {
-    send(res, status, { jsonrpc: '2.0', id: null, error: { code, message } })
-  }
-
-  /** Why a request's `Host` or `Origin` is refused (HTTP and WebSocket alike); undefined when allowed. */
-  const forbidden = (req: IncomingMessage): string | undefined => {
-    if (!hostPolicy.allows(req.headers.host))
-      return `invalid host specified: "${req.headers.host}" is not one of this RPC's host names (${hostPolicy.hosts.join(', ')}); a guard against DNS rebinding. Add it with --rpc-allowed-hosts (rpc.allowedHosts)`
-    const origin = req.headers.origin
-    // A page the node itself serves is same-origin (browsers send Origin on every POST and upgrade); its
-    // Host already passed the allow-list above.
-    if (!originPolicy.allows(origin) && !isSameOrigin(origin, req.headers.host))
-      return `origin "${origin}" is not allowed: ${originPolicy.origins.length ? `allowed origins are ${originPolicy.origins.join(', ')}` : 'no browser origin is allowed'}. Allow it with --cors <origins> (rpc.corsOrigins)`
-    return undefined
-  }
-
-  const onHTTP = (req: IncomingMessage, res: ServerResponse): void => {
-    const refusal = forbidden(req)
-    if (refusal) {
-      log.debug({ host: req.headers.host, origin: req.headers.origin }, 'RPC request refused')
-      refuse(res, 403, RPCErrorCode.invalidRequest, refusal)
-      req.resume()
-      return
-    }
-    const corsHeaders = originPolicy.corsHeaders(req.headers.origin)
-    for (const [k, v] of Object.entries(corsHeaders ?? {})) res.setHeader(k, v)
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204).end()
-      return
-    }
-    if (options.metrics && isMetricsRequest(req)) {
-      serveMetrics(options.metrics, res)
-      return
-    }
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST')
-      refuse(res, 405, RPCErrorCode.invalidRequest, 'use POST')
-      return
-    }
-    if (!isJSONContentType(req.headers['content-type'])) {
-      refuse(
-        res,
-        415,
-        RPCErrorCode.invalidRequest,
-        `invalid content type ${req.headers['content-type'] === undefined ? '(none)' : `"${req.headers['content-type']}"`}: only ${JSON_CONTENT_TYPES.join(', ')} is accepted`,
-      )
-      req.resume()
-      return
-    }
-    const declared = Number(req.headers['content-length'] ?? 0)
-    const tooLarge = (): void => {
-      res.setHeader('connection', 'close')
-      send(res, 413, {
-        jsonrpc: '2.0',
-        id: null,
-        error: {
-          code: RPCErrorCode.invalidRequest,
-          message: `request body too large: limit ${maxBody} bytes`,
-        },
-      })
-      req.destroy()
-    }
-    if (declared > maxBody) {
-      tooLarge()
-      return
-    }
-    const chunks: Buffer[] = []
-    let received = 0
-    let aborted = false
-    req.on('data', (chunk: Buffer) => {
-      if (aborted) return
-      received += chunk.length
-      if (received > maxBody) {
-        aborted = true
-        tooLarge()
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => {
-      if (aborted) return
-      let payload: unknown
-      try {
-        payload = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-      } catch {
-        send(res, 200, {
-          jsonrpc: '2.0',
-          id: null,
-          error: { code: RPCErrorCode.parse, message: 'parse error: invalid JSON' },
-        })
-        return
-      }
-      if (nestedDeeperThan(payload, limits.maxDepth)) {
-        send(res, 200, errorResponse(null, tooDeepError(limits.maxDepth), log))
-        return
-      }
-      options.metrics?.countRequests(payload, methods)
-      dispatchRPC(payload, methods, {}, { maxBatchSize, log, unsafe }).then(
-        (out) => {
-          if (out === undefined) res.writeHead(204).end()
-          else send(res, 200, out)
-        },
-        (err: unknown) => send(res, 500, errorResponse(null, err, log)),
-      )
-    })
-    req.on('error', () => undefined)
-  }
-
-  const onWS = (ws: WebSocket): void => {
-    sockets.add(ws)
-    const closers: (() => void)[] = []
-    const connection: RPCConnection = {
-      id: nextConn++,
-      notify(method, params) {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', method, params }))
-      },
-      onClose(fn) {
-        closers.push(fn)
-      },
-    }
-    ws.on('message', (data, isBinary) => {
-      let payload: unknown
-      try {
-        payload = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString())
-      } catch {
-        ws.send(
-          JSON.stringify({
-            jsonrpc: '2.0',
-            id: null,
-            error: { code: RPCErrorCode.parse, message: 'parse error: invalid JSON' },
-          }),
-        )
-        return
-      }
-      if (nestedDeeperThan(payload, limits.maxDepth)) {
-        ws.send(JSON.stringify(errorResponse(null, tooDeepError(limits.maxDepth), log)))
-        return
-      }
-      options.metrics?.countRequests(payload, methods)
-      dispatchRPC(payload, methods, { connection }, { maxBatchSize, log, unsafe }).then(
-        (out) => {
-          if (out !== undefined && ws.readyState === ws.OPEN) ws.send(JSON.stringify(out))
-        },
-        (err: unknown) => log.error({ err }, 'ws dispatch failed'),
-      )
-    })
-    ws.on('close', () => {
-      sockets.delete(ws)
-      for (const fn of closers) fn()
-    })
-    ws.on('error', () => undefined)
-  }
+  const dispatch: DispatchOptions = { maxBatchSize, log, unsafe, reads: options.reads }
+  const forbidden = createRequestGuard(hostPolicy, originPolicy)
+  const onHTTP = createHTTPHandler({
+    methods,
+    dispatch,
+    forbidden,
+    originPolicy,
+    maxBody,
+    maxDepth: limits.maxDepth,
+    metrics: options.metrics,
+    log,
+  })
+  const onWS = createWSHandler({
+    methods,
+    dispatch,
+    maxDepth: limits.maxDepth,
+    sockets,
+    metrics: options.metrics,
+    log,
+  })
 
   return {
     get url() {

@@ -90,6 +90,8 @@ export type MeshRPCExposure = {
   corsOrigins: string[]
   allowedHosts: string[]
   allowUnsafe: boolean
+  /** Read-only RPC worker threads per node (absent: the node's default). */
+  readWorkers?: number | undefined
 }
 
 export type PlannedNode = {
@@ -120,7 +122,12 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
     if (options.evm !== undefined) config.evm = options.evm
     if (options.verifyEvm !== undefined) config.verifyEvm = options.verifyEvm
     if (options.rpc) {
-      const { corsOrigin: _old, ...rpc } = (config.rpc as Record<string, unknown> | undefined) ?? {}
+      // a run without --rpc-read-workers goes back to the node's default, as the other flags do
+      const {
+        corsOrigin: _old,
+        readWorkers: _readWorkers,
+        ...rpc
+      } = (config.rpc as Record<string, unknown> | undefined) ?? {}
       config.rpc = { ...rpc, ...options.rpc }
       const cors = options.rpc.corsOrigins
       if (options.explorerPort && !cors.includes('*'))

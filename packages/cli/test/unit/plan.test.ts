@@ -46,7 +46,7 @@ describe('planMesh: --evm and --verify-evm land in every node config (the main n
   })
 })
 
-describe('planMesh: RPC exposure (--rpc-host, --cors, --rpc-allowed-hosts, --rpc-allow-unsafe)', () => {
+describe('planMesh: RPC exposure (--rpc-host, --cors, --rpc-allowed-hosts, --rpc-allow-unsafe, --rpc-read-workers)', () => {
   it('lands in every node config, and a later run without the flags goes back to the safe defaults', () => {
     const safe = { host: '127.0.0.1', corsOrigins: [], allowedHosts: [], allowUnsafe: false }
     const exposed = {
@@ -54,6 +54,7 @@ describe('planMesh: RPC exposure (--rpc-host, --cors, --rpc-allowed-hosts, --rpc
       corsOrigins: ['http://localhost:5173'],
       allowedHosts: ['devbox.lan'],
       allowUnsafe: true,
+      readWorkers: 0,
     }
     const rpcDir = join(dir, 'rpc')
     const first = planMesh({ dataDir: rpcDir, spns: 1, mainnet: false, rpc: exposed })
@@ -68,8 +69,8 @@ describe('planMesh: RPC exposure (--rpc-host, --cors, --rpc-allowed-hosts, --rpc
     }
     for (const node of planMesh({ dataDir: rpcDir, spns: 1, mainnet: false, rpc: safe })) {
       expect(node.resumed).toBe(true)
-      // the old single-origin field does not survive either
-      expect(parseSPNConfig(node.file.config).rpc).toMatchObject(safe)
+      // the old single-origin field does not survive either; read workers are the node's default again
+      expect(parseSPNConfig(node.file.config).rpc).toMatchObject({ ...safe, readWorkers: 1 })
     }
   })
 })

@@ -1,8 +1,15 @@
-import { type Chain, type SealedBlock, type SignedTx, setPendingBlockStartWork } from '@rollup-mesh/chain'
+import {
+  type Chain,
+  type NodeMetrics,
+  type SealedBlock,
+  type SignedTx,
+  setPendingBlockStartWork,
+} from '@rollup-mesh/chain'
 import { createSilentLogger, type Logger, type Startable } from '@rollup-mesh/core'
 import type { P2P } from '@rollup-mesh/p2p'
 import { createPublicClient, type Hash, http, type PublicClient } from 'viem'
 import { createRoundLoop } from '../rounds.js'
+import { registerDeliveryMetrics } from './deliveryMetrics.js'
 import { buildDeliveryDeposits, type PendingDeposit } from './deposits.js'
 import { fetchExitBatches } from './fetch.js'
 import { followMainnet } from './follower.js'
@@ -22,6 +29,8 @@ export type DeliveryServiceOptions = {
   maxPerBlock?: number
   /** Gas of one delivery deposit (the recipient gets all of it but the Mailbox's reserve). Default 1,500,000. */
   deliveryGas?: bigint
+  /** The node's metrics: messages delivered / failed and deliveries pending (`registerDeliveryMetrics`). */
+  metrics?: NodeMetrics
   logger?: Logger
 }
 
@@ -83,6 +92,7 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
   // cacheTime 0: viem caches getBlockNumber for 4 s by default, which held back every new finalized root
   const pub = createPublicClient({ transport: http(opts.mainnetRpcUrl), cacheTime: 0 }) as PublicClient
   const inbox = openInbox(chain.store)
+  if (opts.metrics) registerDeliveryMetrics(opts.metrics, inbox)
 
   let started = false
   /** Deposits of the block being sealed, by hash. */

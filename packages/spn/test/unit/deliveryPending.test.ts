@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { hasPendingBlockStartWork, shouldSealAt } from '@rollup-mesh/chain'
+import { createNodeMetrics, hasPendingBlockStartWork, shouldSealAt } from '@rollup-mesh/chain'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDeliveryService } from '../../src/delivery/service.js'
 import { createSPNNode } from '../../src/index.js'
@@ -29,18 +29,32 @@ describe('the delivery service tells the producer about queued deliveries', () =
     })
     await node.start()
     const chain = node.chain
+    const metrics = createNodeMetrics({ chain })
     const delivery = createDeliveryService({
       chain,
       spnId: 5n,
       mainnetRpcUrl: 'http://127.0.0.1:1',
       p2p: () => undefined,
       pollMs: 60_000,
+      metrics,
     })
+    /** The delivery gauges as a scrape shows them. */
+    const gauges = async () => {
+      const lines = (await metrics.scrape()).split('\n').filter((l) => /^mesh_deliver/.test(l))
+      return Object.fromEntries(lines.map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]))
+    }
     try {
       // the same wall-clock second as the head: the next block would take the next second
       const nowS = chain.head().timestamp
       expect(chain.mempool.size).toBe(0)
       expect(delivery.status().queued).toBe(1)
+      // /metrics: the inbox's outcomes and what waits (the fixture's second message was delivered)
+      expect(await gauges()).toEqual({
+        'mesh_delivery_messages{status="delivered"}': 1,
+        'mesh_delivery_messages{status="failed"}': 0,
+        'mesh_delivery_messages{status="error"}': 0,
+        mesh_deliveries_pending: 1,
+      })
       expect(hasPendingBlockStartWork(chain)).toBe(false) // not started: nothing registered
       expect(shouldSealAt(chain, nowS, 2n)).toBe(false)
       await delivery.start()
@@ -57,6 +71,10 @@ describe('the delivery service tells the producer about queued deliveries', () =
         head = block.header
       }
       expect(delivery.status()).toMatchObject({ queued: 0, error: 1 })
+      expect(await gauges()).toMatchObject({
+        'mesh_delivery_messages{status="error"}': 1,
+        mesh_deliveries_pending: 0,
+      })
       expect(hasPendingBlockStartWork(chain)).toBe(false)
       expect(shouldSealAt(chain, head.timestamp, 2n)).toBe(false)
       delivery.requeue(7n, 0n)
@@ -64,6 +82,7 @@ describe('the delivery service tells the producer about queued deliveries', () =
       await delivery.stop()
       expect(hasPendingBlockStartWork(chain)).toBe(false)
     } finally {
+      metrics.close()
       await delivery.stop()
       await node.stop()
     }

@@ -2,7 +2,6 @@ import { createSerialExecutor, genesisWriteSet } from '@rollup-mesh/dual-vm'
 import { type Address, parseEther } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Chain } from '../../../src/chain.js'
-import { measureBlockStages } from '../../../src/metrics/blockStages.js'
 import { createNodeMetrics } from '../../../src/metrics/nodeMetrics.js'
 import { createEthMethods } from '../../../src/rpc/eth.js'
 import { createRPCServer, type RPCServer } from '../../../src/rpc/server.js'
@@ -50,15 +49,19 @@ describe('node metrics', () => {
     let peers = 3
     const metrics = createNodeMetrics({ chain, peers: () => peers, labels: { network: 'test' } })
     cleanup.push(() => metrics.close())
-    const restore = measureBlockStages(chain, metrics)
-    cleanup.push(restore)
     await chain.mempool.add(await signTx(0, { nonce: 0 }))
     await chain.mempool.add(await signTx(0, { nonce: 1 }))
     await chain.mempool.add(await signTx(0, { nonce: 5 })) // a gap: stays in the pool
     let text = await metrics.scrape()
     expect(sample(text, 'mesh_mempool_transactions', '{network="test"}')).toBe(3)
+    const first = await chain.produceBlock()
     await chain.produceBlock()
-    await chain.produceBlock()
+    // Chain measures each stage itself and reports the pool around the commit
+    expect(Object.keys(first.stages).sort()).toEqual(['commit', 'execute', 'receipts', 'select', 'settle'])
+    for (const ms of Object.values(first.stages)) expect(ms).toBeGreaterThanOrEqual(0)
+    expect(first.stages.execute).toBeGreaterThan(0)
+    expect(first.stages.commit).toBeGreaterThan(0)
+    expect(first.queues).toEqual({ poolAtCommit: 3, pool: 1 })
     peers = 5
     text = await metrics.scrape()
     expect(sample(text, 'mesh_blocks_total', '{network="test"}')).toBe(2)
@@ -67,7 +70,7 @@ describe('node metrics', () => {
     expect(sample(text, 'mesh_head_block_number', '{network="test"}')).toBe(2)
     expect(sample(text, 'mesh_mempool_transactions', '{network="test"}')).toBe(1)
     expect(sample(text, 'mesh_p2p_peers', '{network="test"}')).toBe(5)
-    for (const stage of ['execution', 'commit'])
+    for (const stage of ['select', 'execute', 'receipts', 'commit', 'settle'])
       expect(text).toMatch(
         new RegExp(`^mesh_block_stage_seconds_count\\{[^}]*stage="${stage}"[^}]*\\} 2$`, 'm'),
       )

@@ -1,7 +1,7 @@
 import { createSilentLogger } from '@rollup-mesh/core'
 import { describe, expect, it } from 'vitest'
 import { RPCErrorCode } from '../../../src/errors.js'
-import { dispatchRPC } from '../../../src/rpc/server.js'
+import { dispatchRPC } from '../../../src/rpc/dispatch.js'
 import { isLoopbackHost, isUnsafeMethod, unsafeMethodsPolicy } from '../../../src/rpc/unsafeMethods.js'
 
 describe('isUnsafeMethod', () => {

@@ -55,6 +55,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
       corsOrigins: options.cors,
       allowedHosts: options.rpcAllowedHosts,
       allowUnsafe: options.rpcAllowUnsafe,
+      ...(options.rpcReadWorkers !== undefined ? { readWorkers: options.rpcReadWorkers } : {}),
     },
   }
   if (options.exportConfigs) {

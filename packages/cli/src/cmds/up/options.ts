@@ -130,6 +130,13 @@ export const upOptions = {
     type: bool,
     default: false,
   }),
+  rpcReadWorkers: option({
+    flag: '--rpc-read-workers <n>',
+    description:
+      'threads per node answering read-only RPC (receipts, blocks, transactions, logs) off the thread that seals blocks; 0 answers them on that thread',
+    type: num(0, 16).optional(),
+    defaultText: 'the node default (1)',
+  }),
   explorer: option({
     flag: '--no-explorer',
     description: 'do not serve the explorer (the web page of the mesh) from this process',

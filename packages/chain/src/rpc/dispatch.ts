@@ -1,0 +1,134 @@
+import type { Logger } from '@rollup-mesh/core'
+import { RPCError, RPCErrorCode } from '../errors.js'
+import { clampMessage, defaultRPCLimits } from './limits.js'
+import type { ReadRouter } from './readRouter.js'
+import type { RPCContext, RPCMethods } from './server.js'
+import { isUnsafeMethod, type UnsafeMethodsPolicy, unsafeMethodRefused } from './unsafeMethods.js'
+
+export type JSONRPCRequest = { jsonrpc: '2.0'; id?: string | number | null; method: string; params?: unknown }
+export type JSONRPCResponse =
+  | { jsonrpc: '2.0'; id: string | number | null; result: unknown }
+  | { jsonrpc: '2.0'; id: string | number | null; error: { code: number; message: string; data?: unknown } }
+
+export type DispatchOptions = {
+  maxBatchSize: number
+  log: Logger
+  unsafe?: UnsafeMethodsPolicy | undefined
+  /** Read methods answered by the read workers (`createReadRouter`); absent: every method runs here. */
+  reads?: ReadRouter | undefined
+}
+
+/** The JSON-RPC error object of `err`: an `RPCError`'s code, message and data, else a logged internal error. */
+export function errorResponse(id: string | number | null, err: unknown, log: Logger): JSONRPCResponse {
+  if (err instanceof RPCError) {
+    return {
+      jsonrpc: '2.0',
+      id,
+      error: {
+        code: err.rpcCode,
+        message: clampMessage(err.shortMessage, defaultRPCLimits.maxErrorMessageChars),
+        ...(err.data !== undefined ? { data: err.data } : {}),
+      },
+    }
+  }
+  log.error({ err }, 'internal error in RPC method')
+  return { jsonrpc: '2.0', id, error: { code: RPCErrorCode.internal, message: 'internal error' } }
+}
+
+/**
+ * Dispatches one parsed JSON-RPC payload (a request or a batch) to `methods`; a batch's requests run
+ * concurrently (reads on the read workers) and their answers come back in request order.
+ * Returns undefined when nothing is to be sent (notifications only).
+ *
+ * @example
+ * ```ts
+ * import { createSilentLogger } from '@rollup-mesh/core'
+ * import { dispatchRPC } from '@rollup-mesh/chain'
+ *
+ * await dispatchRPC({ jsonrpc: '2.0', id: 1, method: 'eth_chainId' }, { eth_chainId: () => '0x1' }, {}, {
+ *   maxBatchSize: 100,
+ *   log: createSilentLogger(),
+ * }) // { jsonrpc: '2.0', id: 1, result: '0x1' }
+ * ```
+ */
+export async function dispatchRPC(
+  payload: unknown,
+  methods: RPCMethods,
+  ctx: RPCContext,
+  opts: DispatchOptions,
+): Promise<JSONRPCResponse | JSONRPCResponse[] | undefined> {
+  if (Array.isArray(payload)) {
+    if (payload.length === 0)
+      return errorResponse(null, new RPCError(RPCErrorCode.invalidRequest, 'empty batch'), opts.log)
+    if (payload.length > opts.maxBatchSize)
+      return errorResponse(
+        null,
+        new RPCError(
+          RPCErrorCode.invalidRequest,
+          `batch too large: ${payload.length} requests, limit ${opts.maxBatchSize}`,
+        ),
+        opts.log,
+      )
+    const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts)))
+    const responses = out.filter((r): r is JSONRPCResponse => r !== undefined)
+    return responses.length ? responses : undefined
+  }
+  return dispatchOne(payload, methods, ctx, opts)
+}
+
+const invalid = (
+  id: string | number | null,
+  message: string,
+  log: Logger,
+  code: number = RPCErrorCode.invalidRequest,
+) => errorResponse(id, new RPCError(code, message), log)
+
+async function dispatchOne(
+  req: unknown,
+  methods: RPCMethods,
+  ctx: RPCContext,
+  opts: DispatchOptions,
+): Promise<JSONRPCResponse | undefined> {
+  const { log, unsafe } = opts
+  if (typeof req !== 'object' || req === null || Array.isArray(req))
+    return invalid(null, 'invalid request: expected an object', log)
+  const r = req as Partial<JSONRPCRequest>
+  const hasId = 'id' in r
+  const id = r.id
+  if (hasId && id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id)))
+    return invalid(null, 'invalid request: id must be a string, number or null', log)
+  const rid = (id ?? null) as string | number | null
+  if (r.jsonrpc !== '2.0') return invalid(rid, 'invalid request: jsonrpc must be "2.0"', log)
+  if (typeof r.method !== 'string' || r.method.length === 0)
+    return invalid(rid, 'invalid request: method must be a string', log)
+  if (r.params !== undefined && r.params !== null && !Array.isArray(r.params))
+    return invalid(
+      rid,
+      'invalid params: expected an array of positional parameters',
+      log,
+      RPCErrorCode.invalidParams,
+    )
+  const method = Object.hasOwn(methods, r.method) ? methods[r.method] : undefined
+  let response: JSONRPCResponse
+  if (unsafe && !unsafe.exposed && isUnsafeMethod(r.method)) {
+    response = errorResponse(rid, unsafeMethodRefused(r.method, unsafe), log)
+  } else if (!method) {
+    response = invalid(
+      rid,
+      `the method ${r.method} does not exist/is not available`,
+      log,
+      RPCErrorCode.methodNotFound,
+    )
+  } else {
+    try {
+      const params = (r.params as unknown[] | undefined) ?? []
+      // A read the workers serve goes there (its answer arrives serialized); anything else runs here.
+      const result = await (opts.reads?.route(r.method, params) ?? method(params, ctx))
+      response = { jsonrpc: '2.0', id: rid, result: result === undefined ? null : result }
+    } catch (err) {
+      response = errorResponse(rid, err, log)
+    }
+  }
+  // A request without an id is a notification: no response.
+  return hasId ? response : undefined
+}

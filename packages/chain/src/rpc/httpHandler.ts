@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Logger } from '@rollup-mesh/core'
+import { RPCErrorCode } from '../errors.js'
+import type { NodeMetrics } from '../metrics/nodeMetrics.js'
+import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
+import { type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
+import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
+import { nestedDeeperThan, tooDeepError } from './limits.js'
+import type { OriginPolicy } from './originPolicy.js'
+import { responseText } from './responseText.js'
+import type { RPCMethods } from './server.js'
+
+/** What the HTTP side of the RPC server needs. */
+export type HTTPHandlerParts = {
+  methods: RPCMethods
+  dispatch: DispatchOptions
+  /** Why a request's Host or Origin is refused (`createRequestGuard`). */
+  forbidden: (req: IncomingMessage) => string | undefined
+  originPolicy: OriginPolicy
+  maxBody: number
+  maxDepth: number
+  metrics?: NodeMetrics | undefined
+  log: Logger
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+const send = (res: ServerResponse, status: number, body: unknown): void =>
+  sendText(res, status, JSON.stringify(body))
+
+const refuse = (res: ServerResponse, status: number, code: number, message: string): void =>
+  send(res, status, { jsonrpc: '2.0', id: null, error: { code, message } })
+
+/**
+ * The HTTP request handler of the RPC server: Host/Origin guard (403), CORS preflight, `GET /metrics`,
+ * POST only (405), JSON bodies only (415), the body size limit (413), JSON parse (-32700) and nesting
+ * depth, then `dispatchRPC`; the answer's text comes from `responseText`.
+ *
+ * @example
+ * ```ts
+ * const server = createServer(createHTTPHandler({ methods, dispatch: { maxBatchSize: 2_000, log }, forbidden, originPolicy, maxBody: 1 << 24, maxDepth: 64, log }))
+ * ```
+ */
+export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, res: ServerResponse) => void {
+  const { log, maxBody } = p
+  const tooLarge = (req: IncomingMessage, res: ServerResponse): void => {
+    res.setHeader('connection', 'close')
+    refuse(res, 413, RPCErrorCode.invalidRequest, `request body too large: limit ${maxBody} bytes`)
+    req.destroy()
+  }
+  const answer = (res: ServerResponse, body: Buffer): void => {
+    let payload: unknown
+    try {
+      payload = JSON.parse(body.toString('utf8'))
+    } catch {
+      refuse(res, 200, RPCErrorCode.parse, 'parse error: invalid JSON')
+      return
+    }
+    if (nestedDeeperThan(payload, p.maxDepth)) {
+      send(res, 200, errorResponse(null, tooDeepError(p.maxDepth), log))
+      return
+    }
+    p.metrics?.countRequests(payload, p.methods)
+    dispatchRPC(payload, p.methods, {}, p.dispatch).then(
+      (out) => {
+        if (out === undefined) res.writeHead(204).end()
+        else sendText(res, 200, responseText(out))
+      },
+      (err: unknown) => send(res, 500, errorResponse(null, err, log)),
+    )
+  }
+  return (req, res) => {
+    const refusal = p.forbidden(req)
+    if (refusal) {
+      log.debug({ host: req.headers.host, origin: req.headers.origin }, 'RPC request refused')
+      refuse(res, 403, RPCErrorCode.invalidRequest, refusal)
+      req.resume()
+      return
+    }
+    for (const [k, v] of Object.entries(p.originPolicy.corsHeaders(req.headers.origin) ?? {}))
+      res.setHeader(k, v)
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end()
+      return
+    }
+    if (p.metrics && isMetricsRequest(req)) {
+      serveMetrics(p.metrics, res)
+      return
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST')
+      refuse(res, 405, RPCErrorCode.invalidRequest, 'use POST')
+      return
+    }
+    if (!isJSONContentType(req.headers['content-type'])) {
+      refuse(
+        res,
+        415,
+        RPCErrorCode.invalidRequest,
+        `invalid content type ${req.headers['content-type'] === undefined ? '(none)' : `"${req.headers['content-type']}"`}: only ${JSON_CONTENT_TYPES.join(', ')} is accepted`,
+      )
+      req.resume()
+      return
+    }
+    if (Number(req.headers['content-length'] ?? 0) > maxBody) {
+      tooLarge(req, res)
+      return
+    }
+    const chunks: Buffer[] = []
+    let received = 0
+    let aborted = false
+    req.on('data', (chunk: Buffer) => {
+      if (aborted) return
+      received += chunk.length
+      if (received > maxBody) {
+        aborted = true
+        tooLarge(req, res)
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => {
+      if (!aborted) answer(res, Buffer.concat(chunks))
+    })
+    req.on('error', () => undefined)
+  }
+}

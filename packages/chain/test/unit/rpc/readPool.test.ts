@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { RPCError } from '../../../src/errors.js'
+import { createReadPool } from '../../../src/rpc/readPool.js'
+import { createReadRouter } from '../../../src/rpc/readRouter.js'
+import { SerializedResult } from '../../../src/rpc/responseText.js'
+import { storeWithGenesis } from '../helpers.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'chain-read-pool-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('createReadPool and createReadRouter', () => {
+  it('answers reads from the committed store as JSON text, errors as RPC errors, misses on the main thread', async () => {
+    const path = join(dir, 'chain.db')
+    const store = storeWithGenesis(path)
+    const pool = createReadPool({ path, chainId: 31_337n, workers: 1 })
+    try {
+      const genesis = store.getHeaderByNumber(0n)
+      const block = await pool.call('eth_getBlockByNumber', ['latest', false])
+      expect('json' in block && JSON.parse(block.json).hash).toBe(genesis?.hash)
+      expect(await pool.call('eth_getBlockByNumber', ['0xzz'])).toMatchObject({ error: { code: -32602 } })
+      // a hash the store lacks may be pooled: only the main thread can answer it
+      expect(await pool.call('eth_getTransactionByHash', [`0x${'ab'.repeat(32)}`])).toEqual({ miss: true })
+      const main: string[] = []
+      const router = createReadRouter({
+        pool,
+        served: ['eth_getBlockByNumber', 'eth_getTransactionByHash'],
+        methods: { eth_getTransactionByHash: () => 'from the pool' },
+        answered: (thread) => main.push(thread),
+      })
+      expect(router.route('eth_chainId', [])).toBeUndefined() // not a read the workers serve
+      expect(await router.route('eth_getBlockByNumber', ['0x0', false])).toBeInstanceOf(SerializedResult)
+      expect(await router.route('eth_getTransactionByHash', [`0x${'ab'.repeat(32)}`])).toBe('from the pool')
+      await expect(router.route('eth_getBlockByNumber', ['0xzz'])).rejects.toBeInstanceOf(RPCError)
+      expect(main).toEqual(['worker', 'main', 'worker'])
+      expect(pool.inFlight()).toBe(0)
+    } finally {
+      await pool.close()
+      store.close()
+    }
+  })
+
+  it('a worker that cannot read the store answers miss: the main thread serves everything', async () => {
+    const pool = createReadPool({ path: join(dir, 'missing', 'chain.db'), chainId: 1n, workers: 1 })
+    try {
+      expect(await pool.call('eth_getBlockByNumber', ['latest', false])).toMatchObject({ miss: true })
+      expect(await pool.call('eth_getBlockByNumber', ['latest', false])).toMatchObject({ miss: true })
+    } finally {
+      await pool.close()
+    }
+  })
+})
