@@ -56,6 +56,7 @@ export {
 } from './consensus/consensusDriver.js'
 export { consensusVerdict, FAR_FUTURE_HEIGHTS, wireConsensusGossip } from './consensus/consensusGossip.js'
 export { commitJSON, consensusRPCMethods } from './consensus/consensusRPC.js'
+export { CRASH_AFTER_PREVOTE_ENV, withCrashTestHook } from './consensus/crashTestHook.js'
 export { ConsensusConfigError, InvalidProposalBodyError } from './consensus/errors.js'
 export { EvidenceStore, type StoredEvidence } from './consensus/evidenceStore.js'
 export {
@@ -108,4 +109,5 @@ export {
   QUOTE_VERIFIER_INPUT_ABI,
   type QuoteVerifierPrecompileOptions,
 } from './precompile.js'
+export { createTxGossip, type TxGossip, txRefusalVerdict } from './txGossip.js'
 export { verifyingKeyHash } from './vkey.js'

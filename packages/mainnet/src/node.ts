@@ -27,6 +27,7 @@ import { catchUpFromPeers, committedBlocks } from './consensus/commitSync.js'
 import { type ConsensusDriver, createConsensusDriver } from './consensus/consensusDriver.js'
 import { wireConsensusGossip } from './consensus/consensusGossip.js'
 import { consensusRPCMethods } from './consensus/consensusRPC.js'
+import { withCrashTestHook } from './consensus/crashTestHook.js'
 import { EvidenceStore } from './consensus/evidenceStore.js'
 import { type MainnetValidators, mainnetValidators, validatorsExtraData } from './consensus/validatorSetup.js'
 import { SETTLEMENT_VK_HASH } from './contracts.generated.js'
@@ -35,6 +36,7 @@ import { createHeaderGossip, type HeaderGossip } from './headerGossip.js'
 import { createQuoteVerifierPrecompile } from './precompile.js'
 import { mainnetRPCMethods } from './rpcMethods.js'
 import { settlementRewindGuard } from './settlementRewindGuard.js'
+import { createTxGossip, type TxGossip } from './txGossip.js'
 
 export type MainnetNodeInit = {
   config: MainnetConfigInput
@@ -50,7 +52,7 @@ export type MainnetConsensus = {
   evidence: EvidenceStore
 }
 
-type MainnetServices = { gossip: HeaderGossip; consensus: MainnetConsensus }
+type MainnetServices = { gossip: HeaderGossip; consensus: MainnetConsensus; txGossip: TxGossip }
 
 export type MainnetNode = ChainNode<MainnetConfig, P2P, MainnetServices> & {
   /** The validator's address (header signer, coinbase). */
@@ -138,7 +140,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         chainId: config.chainId,
         schedule: validators.schedule,
         self: validators.self,
-        guard: openFileSigningGuard(join(config.dataDir, 'consensus-guard.json')),
+        guard: withCrashTestHook(openFileSigningGuard(join(config.dataDir, 'consensus-guard.json'))),
         timeouts: validators.timeouts,
         blockTimeMs: config.blockTimeMs,
         network: () => (p2p()?.isStarted() ? wired?.network : undefined),
@@ -160,13 +162,14 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
       return {
         gossip: createHeaderGossip({ chain, validatorKey: config.validatorKey, p2p, logger }),
         consensus,
+        txGossip: createTxGossip({ chain, logger }),
       }
     },
-    network: async (options, { chain, services: { gossip, consensus: c } }) => {
+    network: async (options, { chain, services: { gossip, consensus: c, txGossip } }) => {
       const net = await createP2P({
         ...options,
         subscriptions: [
-          { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals'] },
+          { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals', 'txs'] },
         ],
         producers: { [MAINNET_NETWORK]: validators.genesis.map((v) => v.address) },
         syncProvider: { ...gossip.syncProvider, ...committedBlocks(chain) },
@@ -178,6 +181,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         schedule: validators.schedule,
         logger,
       })
+      txGossip.attach(net)
       return net
     },
     methods: ({ chain, services: { gossip, consensus: c } }) => ({
