@@ -4,6 +4,12 @@ import { option } from '../../options/declare.js'
 import type { globalOptions } from '../../options/globals.js'
 import { bool, csv, num, oneOf, text } from '../../options/values.js'
 
+/**
+ * Validators of `mesh up --demo` (and `npm start`) when `--validators` is not given: the largest count
+ * whose `mesh up` stays under 15 s to ready (measured: README, "Quick start").
+ */
+export const DEMO_VALIDATORS = 4
+
 /** `mesh up`'s options, declared once (flag, help, env MESH_*, config key, validation). */
 export const upOptions = {
   spns: option({ flag: '-n, --spns <n>', description: 'number of SPNs', type: num(1, 16), default: 2 }),
@@ -11,8 +17,8 @@ export const upOptions = {
     flag: '--validators <n>',
     description:
       "main-net validator processes (BFT consensus; validator i holds dev account i's key; SPNs use validator 0's RPC)",
-    type: num(1, 16),
-    default: 1,
+    type: num(1, 16).optional(),
+    defaultText: `1; ${DEMO_VALIDATORS} with --demo; a resumed mesh keeps its count`,
   }),
   dataDir: { ...dataDir, description: 'where chains, configs and logs live' },
   blockTime: option({
