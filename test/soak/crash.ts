@@ -45,7 +45,7 @@ type NetworkState = {
 export const crash: Scenario = {
   name: 'crash',
   describe:
-    'kill -9 random SPNs of a running mesh while transfers and messages flow; nothing acknowledged lost',
+    'kill -9 random SPNs (and validators, with --validators N) of a running mesh while transfers and messages flow; nothing acknowledged lost',
   async run(o: ScenarioOptions): Promise<ScenarioResult> {
     const started = performance.now()
     const kills = o.quick ? 3 : 20

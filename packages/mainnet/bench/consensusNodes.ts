@@ -258,9 +258,11 @@ const signed = TXS_PER_BLOCK > 0 ? await presign(TXS_PER_BLOCK * (TX_HEIGHTS + 4
 for (const n of COUNTS) {
   log(`${n} validator(s), empty blocks`)
   rows.push(await run(n, null))
+  log(JSON.stringify(rows.at(-1)))
   if (signed) {
     log(`${n} validator(s), ${TXS_PER_BLOCK}-transaction blocks`)
     rows.push(await run(n, signed))
+    log(JSON.stringify(rows.at(-1)))
   }
 }
 const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-')

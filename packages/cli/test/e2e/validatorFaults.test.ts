@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CRASH_AFTER_PREVOTE_ENV } from '@rollup-mesh/mainnet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, killPid } from './helpers.js'
+import { alive, ensureBuilt, killPid } from './helpers.js'
 import {
   allReach,
   type Cluster,
@@ -38,6 +38,7 @@ describe('BFT validators as real processes: perturbations', () => {
   const pids = new Set<number>()
   let v: ValidatorProc[]
   const figures: Record<string, string> = {}
+  let stillDown: ValidatorProc | undefined
 
   beforeAll(async () => {
     await ensureBuilt()
@@ -106,25 +107,57 @@ describe('BFT validators as real processes: perturbations', () => {
     expect(stuck[0]).toBe(stuck[1])
     const top = stuck[0] as number
     expect(await hashAt(a, top)).toBe(await hashAt(b, top))
-    await restart(cluster, d)
-    const returned = Date.now()
+    // Which one returns: one that did not sign in the round the live two are stuck in (see the open point in
+    // ARCHITECTURE.md, mainnet decisions: a validator restored to the round after its last signed one waits
+    // there alone). The long run returns d whatever its guard says and holds the bound.
     const { round } = await rpc<{ round: number }>(a.rpcUrl, 'mesh_consensusStatus')
+    const guardOf = (x: ValidatorProc) => {
+      try {
+        return JSON.parse(readFileSync(join(x.dataDir, 'consensus-guard.json'), 'utf8')) as {
+          height: number
+          round: number
+        }
+      } catch {
+        return undefined
+      }
+    }
+    const aheadAlone = (x: ValidatorProc) => {
+      const g = guardOf(x)
+      return g !== undefined && g.height === top + 1 && g.round >= round
+    }
+    const returner = STRICT ? d : ([d, c].find((x) => !aheadAlone(x)) ?? d)
+    const other = returner === d ? c : d
+    await restart(cluster, returner)
+    const returned = Date.now()
     // the bound: two rounds at the round the live validators have reached (timeouts grow per round)
     const bound = 2 * roundMs(round + 1)
-    await poll(`a new height after ${d.name} returned`, async () => (await headOf(a)) > top, 180_000)
+    const progressed = async () => (await headOf(a)) > top
+    let note = ''
+    if (!STRICT && aheadAlone(returner)) {
+      // both signed in the stuck round: the open point; bring the other back too rather than hang
+      note = `; both had signed in round ${round}, so ${other.name} returned too`
+      await poll(`a new height after ${returner.name} returned`, progressed, bound).catch(() => undefined)
+      if (!(await progressed())) await restart(cluster, other)
+    }
+    await poll(`a new height after ${returner.name} returned`, progressed, STRICT ? bound : 180_000)
     const tookMs = Date.now() - returned
     figures['2 of 4 down → progress after one returns'] =
-      `${(tookMs / 1000).toFixed(1)} s (bound ${(bound / 1000).toFixed(1)} s, round ${round})`
-    // The bound itself is asserted in the long run (`npm run test:validator-faults`); `npm test` on the shared
-    // machine asserts that progress resumes at all (see the figure printed above for the time).
-    if (STRICT) expect(tookMs, 'progress within two round timeouts of the return').toBeLessThanOrEqual(bound)
-    await allReach([a, b, d], top + 2, 90_000)
-    expect(await hashAt(d, top + 1)).toBe(await hashAt(a, top + 1))
+      `${(tookMs / 1000).toFixed(1)} s (bound ${(bound / 1000).toFixed(1)} s, round ${round}${note})`
+    expect(tookMs, 'progress within two round timeouts of the return').toBeLessThanOrEqual(
+      note ? Number.POSITIVE_INFINITY : bound * (STRICT ? 1 : 3),
+    )
+    await allReach([a, b, returner], top + 2, 90_000)
+    expect(await hashAt(returner, top + 1)).toBe(await hashAt(a, top + 1))
+    stillDown = alive(other.pid) ? undefined : other
   }, 300_000)
 
   it('kill -9 between its prevote and its precommit: after restart it signs no conflicting vote', async () => {
-    const [a, b, c, d] = v as [ValidatorProc, ValidatorProc, ValidatorProc, ValidatorProc]
-    // c is down since the last test; it comes back armed to die right after a prevote two heights on
+    const [a, b] = v as [ValidatorProc, ValidatorProc]
+    // the one still down since the last test (or, if both came back, the last one) is armed to die right
+    // after a prevote two heights on
+    const c = stillDown ?? (v[3] as ValidatorProc)
+    if (!stillDown) await kill9(c)
+    const d = v.find((x) => x !== a && x !== b && x !== c) as ValidatorProc
     const armedAt = (await headOf(a)) + 2
     await restart(cluster, c, { [CRASH_AFTER_PREVOTE_ENV]: String(armedAt) })
     const crashed = c.proc as NonNullable<ValidatorProc['proc']>
@@ -148,11 +181,21 @@ describe('BFT validators as real processes: perturbations', () => {
     await allReach(v, at + 3, 120_000)
     for (const x of v)
       expect(await rpc<unknown[]>(x.rpcUrl, 'mesh_getEvidence'), `${x.name}'s evidence`).toEqual([])
-    const after = JSON.parse(readFileSync(guardFile, 'utf8')) as { height: number; round: number }
-    // the guard moved on from the crash position: later heights, or a later round of that height
-    expect(
-      after.height > signed.height || (after.height === signed.height && after.round > signed.round),
-    ).toBe(true)
+    // it signs again after the restart (a validator catching up by commit sync signs nothing until it is in
+    // step, so poll): its guard moves past the crash position, to a later height or a later round
+    const after = await poll(
+      `${c.name} to sign again after its restart`,
+      async () => {
+        const g = JSON.parse(readFileSync(guardFile, 'utf8')) as { height: number; round: number }
+        return g.height > signed.height || (g.height === signed.height && g.round > signed.round)
+          ? g
+          : undefined
+      },
+      180_000,
+    )
+    expect(after.height).toBeGreaterThanOrEqual(signed.height)
+    for (const x of v)
+      expect(await rpc<unknown[]>(x.rpcUrl, 'mesh_getEvidence'), `${x.name}'s evidence`).toEqual([])
     figures['crash after prevote'] =
       `height ${signed.height} round ${signed.round}; no evidence on 4 validators`
   }, 300_000)
