@@ -140,13 +140,13 @@ describe('planMesh --validators N', () => {
       dataDir: join(dir, 'demo'),
       spns: 1,
       mainnet: true,
-      defaultValidators: DEMO_VALIDATORS,
+      defaultValidators: 4,
     })
-    expect(fresh.filter((p) => p.kind === 'mainnet')).toHaveLength(DEMO_VALIDATORS)
+    expect(fresh.filter((p) => p.kind === 'mainnet')).toHaveLength(4)
     const data = join(dir, 'resume-default')
     for (const p of planMesh({ dataDir: data, spns: 1, mainnet: true, validators: 2 }))
       writeNodeFile(p.configFile, p.file)
-    for (const defaultValidators of [undefined, 1, DEMO_VALIDATORS]) {
+    for (const defaultValidators of [undefined, 1, 4, DEMO_VALIDATORS]) {
       const again = planMesh({ dataDir: data, spns: 1, mainnet: true, defaultValidators })
       expect(again.filter((p) => p.kind === 'mainnet').map((p) => p.resumed)).toEqual([true, true])
     }

@@ -8,7 +8,7 @@ import { bool, csv, num, oneOf, text } from '../../options/values.js'
  * Validators of `mesh up --demo` (and `npm start`) when `--validators` is not given: the largest count
  * whose `mesh up` stays under 15 s to ready (measured: README, "Quick start").
  */
-export const DEMO_VALIDATORS = 4
+export const DEMO_VALIDATORS = 1
 
 /** `mesh up`'s options, declared once (flag, help, env MESH_*, config key, validation). */
 export const upOptions = {
@@ -18,7 +18,7 @@ export const upOptions = {
     description:
       "main-net validator processes (BFT consensus; validator i holds dev account i's key; SPNs use validator 0's RPC)",
     type: num(1, 16).optional(),
-    defaultText: `1; ${DEMO_VALIDATORS} with --demo; a resumed mesh keeps its count`,
+    defaultText: `1 (--demo: ${DEMO_VALIDATORS}); a resumed mesh keeps its count`,
   }),
   dataDir: { ...dataDir, description: 'where chains, configs and logs live' },
   blockTime: option({
