@@ -5,6 +5,7 @@ import { compileSolidityFile } from '@rollup-mesh/dual-vm'
 import { type Abi, encodeDeployData, encodeFunctionData, getContractAddress, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { type ClientNetwork, type SentTx, startSender } from './crashClients.js'
+import { validatorAgreement } from './crashValidators.js'
 import { prng } from './malformed.js'
 import {
   ensureBuilt,
@@ -34,23 +35,27 @@ type NetworkState = {
 /**
  * crash: `mesh up` (main net + 2 SPNs, from source) while clients on both SPNs send value transfers, token
  * transfers and cross-network messages; `kills` times a random SPN is killed with SIGKILL at a random moment and
- * restarted on its data dir (`mesh node start --config`). Then: every acknowledged transaction is in a block
+ * restarted on its data dir (`mesh node start --config`); with `validators` > 1 (`--validators 4`) the main net runs
+ * that many validator processes and validators 1… are victims too (one node down at a time, so never 2
+ * validators; validator 0 is the SPNs' main-net RPC endpoint and stays up). Then: every acknowledged transaction is in a block
  * exactly once, every recipient's balance (ETH and token) is exactly what the included transfers sent, every
- * acknowledged message is delivered exactly once, and `mesh node replay` of each SPN matches.
+ * acknowledged message is delivered exactly once, `mesh node replay` of each SPN matches, and every validator
+ * has the same hash at every main-net height.
  */
 export const crash: Scenario = {
   name: 'crash',
   describe:
-    'kill -9 random SPNs of a running mesh while transfers and messages flow; nothing acknowledged lost',
+    'kill -9 random SPNs (and validators, with --validators N) of a running mesh while transfers and messages flow; nothing acknowledged lost',
   async run(o: ScenarioOptions): Promise<ScenarioResult> {
     const started = performance.now()
     const kills = o.quick ? 3 : 20
+    const validatorCount = o.validators ?? 1
     const r = prng(o.seed)
     const failures: string[] = []
     const figures: Record<string, number | string> = {}
     const dataDir = join(o.workDir, 'crash')
     const running = new Map<string, Started>()
-    let mainnetPid: number | undefined
+    let mainnetPids: number[] = []
     let spnPids: number[] = []
     try {
       ensureBuilt(o.log)
@@ -65,6 +70,8 @@ export const crash: Scenario = {
           '250',
           '--settle-interval',
           '2000',
+          '--validators',
+          String(validatorCount),
           '--data-dir',
           dataDir,
         ],
@@ -74,10 +81,12 @@ export const crash: Scenario = {
       const state = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')) as {
         networks: NetworkState[]
       }
-      mainnetPid = state.networks.find((n) => n.kind === 'mainnet')?.pid
+      const mains = state.networks.filter((n) => n.kind === 'mainnet')
+      mainnetPids = mains.map((n) => n.pid)
       const spns = state.networks.filter((n) => n.kind === 'spn')
       spnPids = spns.map((n) => n.pid)
-      const urls = new Map(spns.map((n) => [n.name, n.rpcUrl]))
+      const victims = [...spns, ...mains.slice(1)]
+      const urls = new Map([...spns, ...mains].map((n) => [n.name, n.rpcUrl]))
       const nets: ClientNetwork[] = spns.map((n, i) => ({
         name: n.name,
         chainId: n.chainId,
@@ -158,9 +167,12 @@ export const crash: Scenario = {
       }
       // the faults
       let survived = 0
+      const killed: string[] = []
       for (let k = 0; k < kills; k++) {
         await sleep(1_500 + r() * 4_000)
-        const victim = spns[Math.floor(r() * spns.length)] as NetworkState
+        // with validators, every other kill is a validator's (so a short run kills one too)
+        const pool = mains.length > 1 && k % 2 === 1 ? mains.slice(1) : victims
+        const victim = pool[Math.floor(r() * pool.length)] as NetworkState
         const current = running.get(victim.name)
         if (current) await killAndWait(current)
         else {
@@ -176,6 +188,7 @@ export const crash: Scenario = {
         running.set(victim.name, restarted)
         urls.set(victim.name, restarted.ready.rpcUrl as string)
         survived++
+        killed.push(victim.name)
         o.log(`crash: kill ${k + 1}/${kills}: ${victim.name} killed and back at ${restarted.ready.rpcUrl}`)
       }
       await sleep(3_000)
@@ -261,10 +274,17 @@ export const crash: Scenario = {
         o.quick ? 240_000 : 600_000,
         'every message to be delivered',
       ).catch(() => undefined)
+      // every main-net validator (restarted ones at their new URLs) agrees on every height
+      const agreement = await validatorAgreement(
+        mains.map((n) => ({ name: n.name, url: () => urls.get(n.name) as string })),
+        120_000,
+      )
+      failures.push(...agreement.failures)
+      const validatorKills = killed.filter((n) => n.startsWith('mainnet')).length
       // replay each SPN's chain (nodes stopped first: the data dirs are quiet)
       for (const p of running.values()) await killAndWait(p)
       for (const pid of spnPids) kill(pid)
-      kill(mainnetPid)
+      for (const pid of mainnetPids) kill(pid)
       const replays: string[] = []
       for (const n of spns) {
         const rep = await runMesh(['node', 'replay', '--config', n.configFile, '--json'], 600_000)
@@ -295,6 +315,9 @@ export const crash: Scenario = {
         'messages included': messages.length,
         'delivered once': delivered,
         replays: replays.join(' '),
+        validators: validatorCount,
+        'validator kills': validatorKills,
+        'validator heights agreed': agreement.heights,
       })
       if (survived < kills) failures.push(`only ${survived} of ${kills} kills were survived`)
       if (lost.length)
@@ -331,13 +354,14 @@ export const crash: Scenario = {
         const left = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')) as {
           networks: { pid: number }[]
         }
-        for (const n of left.networks) if (!spnPids.includes(n.pid)) spnPids.push(n.pid)
+        for (const n of left.networks)
+          if (!spnPids.includes(n.pid) && !mainnetPids.includes(n.pid)) spnPids.push(n.pid)
       } catch {
         // no mesh recorded
       }
       for (const p of running.values()) kill(p.pid)
       for (const pid of spnPids) kill(pid)
-      kill(mainnetPid)
+      for (const pid of mainnetPids) kill(pid)
     }
     return {
       scenario: 'crash',

@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- [--scenario rpc-abuse,crash] [--quick] [--seed N] [--json]`: the fault and abuse suite
+ * `npm run soak -- [--scenario rpc-abuse,crash] [--quick] [--seed N] [--validators N] [--json]`: the fault and abuse suite
  * (issue [reliability]). Each scenario is bounded (a count of requests or faults) and stops by itself; the
  * runner prints a table, and with `--json` one object on the last line. Exit code 1 when a scenario failed.
  */
@@ -21,6 +21,7 @@ export async function runSoak(argv: string[]): Promise<{ code: number; results: 
       json: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       dev: { type: 'boolean', default: false },
+      validators: { type: 'string', default: '1' },
     },
   })
   const names = (values.scenario as string)
@@ -48,6 +49,7 @@ export async function runSoak(argv: string[]): Promise<{ code: number; results: 
           workDir,
           log,
           dev: values.dev === true,
+          validators: Number(values.validators),
         }),
       )
     }

@@ -17,6 +17,8 @@ export type ScenarioOptions = {
   log: (line: string) => void
   /** rpc-abuse: attack a dev network (unsafe and dev methods answer) instead of a public-style node. */
   dev?: boolean
+  /** crash: main-net validator processes (`mesh up --validators N`); validators 1… are killed too. Default 1. */
+  validators?: number
 }
 
 export type Scenario = {

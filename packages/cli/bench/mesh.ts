@@ -7,7 +7,9 @@
  *   - settlement verification on the main net: gas of each accepting `Settlement.submit` (receipts), and
  *     the in-process wall time of `submit` from `bench:mainnet`.
  *
- *   npm run bench:mesh [-- --messages N] [-- --json]
+ *   npm run bench:mesh [-- --messages N] [-- --validators N] [-- --json]
+ *
+ * `--validators N` runs the main net as N BFT validator processes (`mesh up --validators N`).
  */
 import '@rollup-mesh/core/polyfill'
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -36,6 +38,7 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback
 }
 const messages = arg('--messages', 12)
+const validators = arg('--validators', 0)
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 const meshBin = join(root, 'packages/cli/bin/mesh.js')
 const dir = mkdtempSync(join(tmpdir(), 'bench-mesh-'))
@@ -62,7 +65,12 @@ function mesh(args: string[]): string {
 
 async function main(): Promise<void> {
   const startedUp = performance.now()
-  const state = JSON.parse(mesh(['up', '--detach', '--json']).trim().split('\n').at(-1) as string) as {
+  const state = JSON.parse(
+    mesh(['up', '--detach', '--json', ...(validators > 0 ? ['--validators', String(validators)] : [])])
+      .trim()
+      .split('\n')
+      .at(-1) as string,
+  ) as {
     networks: Network[]
   }
   const upMs = performance.now() - startedUp
@@ -181,11 +189,16 @@ async function main(): Promise<void> {
     },
     settlementGas: { settlements: gas.length, median: median(gas), max: Math.max(...gas) },
     submitMs,
+    validators: validators > 0 ? validators : 'default',
     targets: { messageLatencyP50Ms: 5000, verificationMs: 150 },
   }
   if (!json) {
     const rows: [string, string, string][] = [
-      ['mesh up (main net + 2 SPNs) to ready', `${(result.meshUpMs / 1000).toFixed(1)} s`, ''],
+      [
+        `mesh up (main net${validators > 0 ? ` × ${validators} validators` : ''} + 2 SPNs) to ready`,
+        `${(result.meshUpMs / 1000).toFixed(1)} s`,
+        '',
+      ],
       [
         `message latency, spn1 → spn2 (${messages} msgs)`,
         `p50 ${result.messageLatencyMs.p50} ms, p90 ${result.messageLatencyMs.p90} ms`,

@@ -57,6 +57,7 @@ export {
 } from './consensus/consensusDriver.js'
 export { consensusVerdict, FAR_FUTURE_HEIGHTS, wireConsensusGossip } from './consensus/consensusGossip.js'
 export { commitJSON, consensusRPCMethods } from './consensus/consensusRPC.js'
+export { CRASH_AFTER_PREVOTE_ENV, withCrashTestHook } from './consensus/crashTestHook.js'
 export {
   ConsensusConfigError,
   InvalidBlockEvidenceError,
@@ -136,4 +137,5 @@ export {
   type MainnetReplayOptions,
   replayMainnet,
 } from './replay.js'
+export { createTxGossip, type TxGossip, txRefusalVerdict } from './txGossip.js'
 export { verifyingKeyHash } from './vkey.js'

@@ -28,6 +28,7 @@ import { CONSENSUS_ADDRESSES } from './consensus/consensusAddresses.js'
 import { type ConsensusDriver, createConsensusDriver } from './consensus/consensusDriver.js'
 import { wireConsensusGossip } from './consensus/consensusGossip.js'
 import { consensusRPCMethods } from './consensus/consensusRPC.js'
+import { withCrashTestHook } from './consensus/crashTestHook.js'
 import {
   checkBlockEvidence,
   type EvidenceParts,
@@ -44,6 +45,7 @@ import { createHeaderGossip, type HeaderGossip } from './headerGossip.js'
 import { mainnetPrecompiles } from './mainnetPrecompiles.js'
 import { mainnetRPCMethods } from './rpcMethods.js'
 import { settlementRewindGuard } from './settlementRewindGuard.js'
+import { createTxGossip, type TxGossip } from './txGossip.js'
 
 export type MainnetNodeInit = {
   config: MainnetConfigInput
@@ -59,7 +61,7 @@ export type MainnetConsensus = {
   evidence: EvidenceStore
 }
 
-type MainnetServices = { gossip: HeaderGossip; consensus: MainnetConsensus }
+type MainnetServices = { gossip: HeaderGossip; consensus: MainnetConsensus; txGossip: TxGossip }
 
 export type MainnetNode = ChainNode<MainnetConfig, P2P, MainnetServices> & {
   /** The validator's address (header signer, coinbase). */
@@ -186,7 +188,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         chainId: config.chainId,
         schedule: validators.schedule,
         self: validators.self,
-        guard: openFileSigningGuard(join(config.dataDir, 'consensus-guard.json')),
+        guard: withCrashTestHook(openFileSigningGuard(join(config.dataDir, 'consensus-guard.json'))),
         timeouts: validators.timeouts,
         blockTimeMs: config.blockTimeMs,
         network: () => (p2p()?.isStarted() ? wired?.network : undefined),
@@ -216,13 +218,14 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
           signs: () => governed.addresses().includes(validator),
         }),
         consensus,
+        txGossip: createTxGossip({ chain, logger }),
       }
     },
-    network: async (options, { chain, services: { gossip, consensus: c } }) => {
+    network: async (options, { chain, services: { gossip, consensus: c, txGossip } }) => {
       const net = await createP2P({
         ...options,
         subscriptions: [
-          { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals'] },
+          { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals', 'txs'] },
         ],
         producers: { [MAINNET_NETWORK]: validators.governed.addresses() },
         syncProvider: { ...gossip.syncProvider, ...committedBlocks(chain) },
@@ -234,6 +237,7 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         schedule: validators.schedule,
         logger,
       })
+      txGossip.attach(net)
       return net
     },
     methods: ({ chain, services: { gossip, consensus: c } }) => ({

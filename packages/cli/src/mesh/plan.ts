@@ -69,6 +69,11 @@ export type PlanOptions = {
    */
   validators?: number | undefined
   /**
+   * The count when `validators` is not given and the data dir holds no main net yet (`mesh up --demo`: 4);
+   * a resumed main net keeps its own count. Default 1.
+   */
+  defaultValidators?: number | undefined
+  /**
    * Every node's RPC exposure (bind address, browser origins, extra Host names, unsafe methods on a
    * non-loopback bind). Unlike the other run-time fields these are not kept from an earlier run: what
    * this run says (or the safe defaults) is what every node gets, so a node never stays exposed unnoticed.
@@ -143,7 +148,8 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
       }
   }
   if (options.mainnet) {
-    const count = options.validators ?? 1
+    const count =
+      options.validators ?? resumedValidatorCount(options.dataDir) ?? options.defaultValidators ?? 1
     const validators = count > 1 ? localValidators(count) : []
     for (let v = 0; v < count; v++) {
       const name = validatorNetworkName(v)
@@ -233,6 +239,14 @@ function validatorConfig(validators: ReturnType<typeof localValidators>, v: numb
     governance: validators[0]!.entry.address,
     consensus: { validators: validators.map((x) => x.entry), blsSeed: self.blsSeed },
   }
+}
+
+/** How many validators the main net in `dataDir` was created with; undefined when there is none yet. */
+function resumedValidatorCount(dataDir: string): number | undefined {
+  const configFile = join(dataDir, validatorNetworkName(0), 'node.json')
+  if (!existsSync(configFile)) return undefined
+  const file = parseConfig(nodeFileSchema, JSON.parse(readFileSync(configFile, 'utf8')), configFile)
+  return (file.config.consensus as { validators?: unknown[] } | undefined)?.validators?.length ?? 1
 }
 
 /** A resumed main net keeps its validator set: another count needs a fresh one (a new genesis). */

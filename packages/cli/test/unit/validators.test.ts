@@ -10,7 +10,7 @@ import { bytesToHex, concat, type Hex, hexToBytes, keccak256, stringToBytes } fr
 import { afterAll, describe, expect, it } from 'vitest'
 import { consensusLines, consensusStatusOf } from '../../src/cmds/status/consensus.js'
 import { validatorLines } from '../../src/cmds/up/banner.js'
-import { upOptions } from '../../src/cmds/up/options.js'
+import { DEMO_VALIDATORS, upOptions } from '../../src/cmds/up/options.js'
 import type { InvalidOptionError } from '../../src/errors.js'
 import { validatorAddressOf } from '../../src/mesh/launch.js'
 import { wireP2P } from '../../src/mesh/p2p.js'
@@ -134,13 +134,30 @@ describe('planMesh --validators N', () => {
         `This mesh's main net has 2 validator(s); --validators asks for ${n}.`,
       )
   })
+
+  it('without --validators: a new main net gets defaultValidators (the demo: DEMO_VALIDATORS), a resumed one keeps its count', () => {
+    const fresh = planMesh({
+      dataDir: join(dir, 'demo'),
+      spns: 1,
+      mainnet: true,
+      defaultValidators: 4,
+    })
+    expect(fresh.filter((p) => p.kind === 'mainnet')).toHaveLength(4)
+    const data = join(dir, 'resume-default')
+    for (const p of planMesh({ dataDir: data, spns: 1, mainnet: true, validators: 2 }))
+      writeNodeFile(p.configFile, p.file)
+    for (const defaultValidators of [undefined, 1, 4, DEMO_VALIDATORS]) {
+      const again = planMesh({ dataDir: data, spns: 1, mainnet: true, defaultValidators })
+      expect(again.filter((p) => p.kind === 'mainnet').map((p) => p.resumed)).toEqual([true, true])
+    }
+  })
 })
 
 describe('mesh up --validators: option parsing', () => {
   const up = { usage: 'up', section: 'up' }
-  it('defaults to 1 and takes 1..16 from the flag, env or config file', () => {
+  it('is unset unless given (the plan picks 1, the demo 4, a resumed mesh its own) and takes 1..16 from the flag, env or config file', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mesh-noconfig-'))
-    expect(resolveOptions(up, upOptions, {}, {}, cwd).validators).toBe(1)
+    expect(resolveOptions(up, upOptions, {}, {}, cwd).validators).toBeUndefined()
     expect(resolveOptions(up, upOptions, { validators: '4' }, {}, cwd).validators).toBe(4)
     expect(resolveOptions(up, upOptions, {}, { MESH_VALIDATORS: '16' }, cwd).validators).toBe(16)
     for (const bad of ['0', '17', 'four', '2.5']) {

@@ -15,7 +15,7 @@ import { explorerEndpoints } from '../explorer/endpoints.js'
 import { banner } from './banner.js'
 import { liveState, wipe } from './data-dir.js'
 import { hostsOf } from './hosts.js'
-import type { UpOptions } from './options.js'
+import { DEMO_VALIDATORS, type UpOptions } from './options.js'
 import { supervise } from './supervise.js'
 
 /**
@@ -50,6 +50,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
     logLevel: options.logLevel,
     mainnet: options.mainnet,
     validators: options.validators,
+    defaultValidators: options.demo ? DEMO_VALIDATORS : 1,
     rpc: {
       host: options.rpcHost ?? '127.0.0.1',
       corsOrigins: options.cors,

@@ -10,6 +10,11 @@ const fraction = z.coerce
   .number({ error: 'expected a number from 0 to 1' })
   .min(0, { error: 'expected a number from 0 to 1' })
   .max(1, { error: 'expected a number from 0 to 1' })
+/**
+ * Validators of `mesh up --demo` (and `npm start`) when `--validators` is not given: the largest count
+ * whose `mesh up` stays under 15 s to ready (measured: README, "Quick start").
+ */
+export const DEMO_VALIDATORS = 1
 
 /** `mesh up`'s options, declared once (flag, help, env MESH_*, config key, validation). */
 export const upOptions = {
@@ -18,8 +23,8 @@ export const upOptions = {
     flag: '--validators <n>',
     description:
       "main-net validator processes (BFT consensus; validator i holds dev account i's key; SPNs use validator 0's RPC)",
-    type: num(1, 16),
-    default: 1,
+    type: num(1, 16).optional(),
+    defaultText: `1 (--demo: ${DEMO_VALIDATORS}); a resumed mesh keeps its count`,
   }),
   dataDir: { ...dataDir, description: 'where chains, configs and logs live' },
   blockTime: option({

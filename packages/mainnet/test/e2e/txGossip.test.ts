@@ -1,0 +1,172 @@
+import '@rollup-mesh/core/polyfill'
+import { rmSync } from 'node:fs'
+import { devAccounts, MAINNET_NETWORK } from '@rollup-mesh/core'
+import { createP2P, type P2P } from '@rollup-mesh/p2p'
+import { type Hex, hexToBytes } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { blsSeedOf, genesisValidatorOf } from '../../src/consensus/validatorKeys.js'
+import { createMainnetNode, type MainnetNode } from '../../src/node.js'
+import { tempDir } from '../fixtures.js'
+
+const CHAIN_ID = 900
+const keys = devAccounts(6).map((a) => a.privateKey as Hex)
+const validators = keys.slice(0, 4).map((k) => genesisValidatorOf(k))
+const sender = privateKeyToAccount(keys[5] as Hex)
+const dirs: string[] = []
+const nodes: MainnetNode[] = []
+afterAll(async () => {
+  for (const n of nodes) await n.stop().catch(() => undefined)
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+async function startValidator(i: number, bootstrap: string[]): Promise<MainnetNode> {
+  const dataDir = tempDir(`mainnet-txgossip-${i}-`)
+  dirs.push(dataDir)
+  const node = createMainnetNode({
+    config: {
+      dataDir,
+      chainId: CHAIN_ID,
+      validatorKey: keys[i],
+      blockTimeMs: 300,
+      genesisTimestamp: 1_700_000_000,
+      governance: validators[0]!.address,
+      consensus: {
+        validators,
+        blsSeed: blsSeedOf(keys[i] as Hex),
+        timeouts: { proposeMs: 2_000, prevoteMs: 800, precommitMs: 800, deltaMs: 400 },
+      },
+      p2p: { bootstrap },
+    },
+  })
+  nodes.push(node)
+  await node.start()
+  return node
+}
+
+async function rpc(node: MainnetNode, method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(node.rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  })
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
+  if (body.error) throw new Error(`${method}: ${body.error.message}`)
+  return body.result
+}
+
+const transfer = (nonce: number, chainId = CHAIN_ID) =>
+  sender.signTransaction({
+    chainId,
+    type: 'eip1559',
+    nonce,
+    to: '0x00000000000000000000000000000000000c0ffe',
+    value: 1_000n + BigInt(nonce),
+    gas: 21_000n,
+    maxFeePerGas: 10n ** 11n,
+    maxPriorityFeePerGas: 1n,
+  })
+
+describe('main net: transaction gossip between validators', () => {
+  it('a transaction sent to validator 3 reaches every pool and is included once, by whichever validator proposes', async () => {
+    const started: MainnetNode[] = []
+    for (let i = 0; i < 4; i++)
+      started.push(
+        await startValidator(
+          i,
+          started.flatMap((n) => n.p2p?.getMultiaddrs() ?? []),
+        ),
+      )
+    await waitFor(
+      '2 heights on every validator',
+      () => started.every((n) => n.chain.head().number >= 2n),
+      180_000,
+    )
+    const v3 = started[3]!
+    // Distinct transactions, one at a time, until one was included by a block validator 3 did not propose
+    // (without gossip only validator 3's own proposals could include them).
+    const byOthers: { hash: Hex; block: bigint }[] = []
+    const sent: Hex[] = []
+    for (let nonce = 0; nonce < 12 && byOthers.length === 0; nonce++) {
+      const hash = (await rpc(v3, 'eth_sendRawTransaction', [await transfer(nonce)])) as Hex
+      sent.push(hash)
+      let receipt: { blockNumber: Hex } | null = null
+      await waitFor(
+        `transaction ${nonce} to be mined`,
+        async () => {
+          receipt = (await rpc(v3, 'eth_getTransactionReceipt', [hash])) as { blockNumber: Hex } | null
+          return receipt !== null
+        },
+        60_000,
+      )
+      const block = BigInt((receipt as unknown as { blockNumber: Hex }).blockNumber)
+      const header = v3.chain.store.getHeaderByNumber(block)!
+      if (header.coinbase.toLowerCase() !== v3.validator) byOthers.push({ hash, block })
+    }
+    expect(byOthers.length, 'a transaction sent to validator 3 included by another proposer').toBe(1)
+    expect(started.slice(0, 3).reduce((n, v) => n + v.services.txGossip.received(), 0)).toBeGreaterThan(0)
+    expect(v3.services.txGossip.published()).toBeGreaterThanOrEqual(sent.length)
+    // every sent transaction is in exactly one block, the same on every validator, and left every pool
+    const top = byOthers[0]!.block + 2n
+    await waitFor(
+      'every validator past the inclusion',
+      () => started.every((n) => n.chain.head().number >= top),
+      60_000,
+    )
+    const counts = new Map<Hex, number>()
+    for (let b = 1n; b <= top; b++) {
+      const hashes = new Set(started.map((n) => n.chain.store.getHeaderByNumber(b)?.hash))
+      expect(hashes.size, `block ${b} has one hash`).toBe(1)
+      for (const { hash: h } of started[0]!.chain.store.getBlockTxs(b))
+        counts.set(h, (counts.get(h) ?? 0) + 1)
+    }
+    for (const h of sent) expect(counts.get(h), `transaction ${h} included once`).toBe(1)
+    for (const n of started) for (const h of sent) expect(n.chain.mempool.has(h)).toBe(false)
+  }, 420_000)
+
+  it('a malformed or wrong-chain gossiped transaction costs the sender score and enters no pool', async () => {
+    const node = nodes[0]!
+    const attacker: P2P = await createP2P({ subscriptions: [{ network: MAINNET_NETWORK, kinds: ['txs'] }] })
+    await attacker.start()
+    try {
+      await attacker.dial(node.p2p!.getMultiaddrs()[0]!)
+      await waitFor(
+        'the node to subscribe',
+        () => attacker.getSubscribers(MAINNET_NETWORK, 'txs').includes(node.p2p!.peerId),
+        30_000,
+      )
+      const poolBefore = node.chain.mempool.size
+      const peer = attacker.peerId
+      let n = 0
+      // Republish distinct bad messages until the node has marked the sender down.
+      await waitFor(
+        'the attacker to lose score',
+        async () => {
+          n++
+          const wrongChain = hexToBytes(await transfer(1_000 + n, CHAIN_ID + 1))
+          const garbage = new Uint8Array([0x02, 0xde, 0xad, n & 0xff, n >> 8])
+          for (const b of [wrongChain, garbage])
+            void attacker.publishRaw(MAINNET_NETWORK, 'txs', b).catch(() => undefined)
+          return node.p2p!.getScore(peer) < 0 || node.p2p!.isBanned(peer)
+        },
+        60_000,
+      )
+      expect(node.p2p!.getScore(peer) < 0 || node.p2p!.isBanned(peer)).toBe(true)
+      expect(node.chain.mempool.size).toBeLessThanOrEqual(poolBefore)
+    } finally {
+      await attacker.stop()
+    }
+  }, 120_000)
+})
