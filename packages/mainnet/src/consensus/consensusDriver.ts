@@ -154,7 +154,29 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
     candidates.clear()
     invalid.clear()
     await step({ type: 'start' })
+    if (restore && g) await resendLastVote(g)
     await replayFuture()
+  }
+
+  /**
+   * After a restart inside a height, the vote last signed there goes out again (the same message: BLS
+   * signatures are deterministic, and the guard signed exactly this) and counts in this node's own tally:
+   * peers still waiting in that round for one more vote would otherwise wait while this node sits a round
+   * ahead, alone (seen with 2 of 4 validators down and one coming back).
+   */
+  const resendLastVote = async (g: { height: number; round: number; step: string; value: Hex | null }) => {
+    if (!self || (g.step !== 'prevote' && g.step !== 'precommit')) return
+    const set = schedule.setAt(g.height)
+    const validator = set.indexOfKey(self.publicKey)
+    if (validator < 0) return
+    const vote = signVote(
+      { type: g.step, height: g.height, round: g.round, value: g.value, validator },
+      self.secretKey,
+      chainId,
+      set,
+    )
+    publish(vote)
+    await step({ type: 'vote', vote })
   }
 
   const replayFuture = async (): Promise<void> => {
