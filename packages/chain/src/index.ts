@@ -104,6 +104,7 @@ export {
   ReplayScratchNotEmptyError,
   replayChain,
 } from './replay.js'
+export { type NodeReplayOptions, ReplayDataDirError, withReplayStores } from './replayStores.js'
 export { createBlockQueryMethods } from './rpc/blockQueries.js'
 export { createDevBlockMethods, MAX_MINED_BLOCKS } from './rpc/devBlocks.js'
 export { createDevStateMethods } from './rpc/devState.js'

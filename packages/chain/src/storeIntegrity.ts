@@ -28,12 +28,15 @@ export class ChainDbCorruptError extends BaseError {
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0'
+/** A WAL file this size or smaller holds no frames. */
+const WAL_HEADER_BYTES = 32
 
 /**
  * Checks a `chain.db` before the store opens it, so damage is a clear coded error at start instead of an
  * SQLite failure in the middle of a block. Fast (one header read, a read-only connection, a few reads of
  * the schema and the newest block): the header says what size the file must be at least (`page size ×
- * page count`, kept by SQLite at every checkpoint), so a truncated file is caught without reading it. With
+ * page count`, kept by SQLite at every checkpoint), so a truncated file is caught without reading it (unless a
+ * WAL holds frames: an unfinished checkpoint leaves the count ahead of the file, and the WAL has the pages). With
  * `thorough`, SQLite's `quick_check` reads every page too (what `mesh doctor` runs). A missing or empty
  * file, or `:memory:`, passes (a new store). Throws `ChainDbCorruptError` (`CHAIN_DB_CORRUPT`).
  *
@@ -62,7 +65,11 @@ export function checkChainDb(path: string, options: { thorough?: boolean } = {})
   const pages = header.readUInt32BE(28)
   // the page count is valid when the change counter matches "version-valid-for" (SQLite ≥ 3.7.0 files)
   const countValid = header.readUInt32BE(24) === header.readUInt32BE(92)
-  if (countValid && pages > 0 && size < pageSize * pages)
+  // A checkpoint the disk could not finish (full disk, then kill -9) leaves the header's count ahead of the
+  // file, with every missing page still in the WAL: SQLite reads them from there, so only a file short of
+  // its header's size with no WAL frames to cover it is truncated (the reads below catch the rest).
+  const walFrames = existsSync(`${path}-wal`) && statSync(`${path}-wal`).size > WAL_HEADER_BYTES
+  if (countValid && pages > 0 && size < pageSize * pages && !walFrames)
     throw new ChainDbCorruptError(
       path,
       'truncated',

@@ -133,7 +133,6 @@ export {
 } from './precompile.js'
 export {
   certificateDifferences,
-  MainnetReplayDataDirError,
   type MainnetReplayOptions,
   replayMainnet,
 } from './replay.js'

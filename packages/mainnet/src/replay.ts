@@ -1,14 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import {
   BlockCertificates,
-  ChainStore,
+  type NodeReplayOptions,
   type ReplayDifference,
-  type ReplayedBlock,
   type ReplayReport,
   replayChain,
   type StoredHeader,
+  withReplayStores,
 } from '@rollup-mesh/chain'
 import {
   decodeCommitCertificate,
@@ -23,27 +20,8 @@ import { SETTLEMENT_VK_HASH } from './contracts.generated.js'
 import { mainnetPrecompiles } from './mainnetPrecompiles.js'
 import { mainnetGenesisAlloc } from './node.js'
 
-/** The data dir named by a main-net config holds no `chain.db`. */
-export class MainnetReplayDataDirError extends BaseError {
-  constructor(path: string) {
-    super(`No chain store at ${path}.`, {
-      code: 'REPLAY_NO_CHAIN_DB',
-      name: 'MainnetReplayDataDirError',
-      metaMessages: ["- Check the config's `dataDir`, or start the node once so it writes its chain."],
-    })
-  }
-}
-
-export type MainnetReplayOptions = {
-  /** The main net's node config (what `mesh node start --config` reads). */
-  config: MainnetConfigInput
-  /** Where the scratch chain is written (default a new temporary directory, removed afterwards). */
-  scratchDir?: string
-  /** Called after each replayed block. */
-  onBlock?: (block: ReplayedBlock) => void
-  /** Replay at most up to this block. */
-  toBlock?: bigint
-}
+/** What `replayMainnet` takes: the main net's node config, and where and how far to replay. */
+export type MainnetReplayOptions = NodeReplayOptions<MainnetConfigInput>
 
 /**
  * The `certificate` difference of a stored block, if any: its commit certificate must be stored, be for
@@ -91,13 +69,7 @@ export function certificateDifferences(
  */
 export async function replayMainnet(options: MainnetReplayOptions): Promise<ReplayReport> {
   const config = parseMainnetConfig(options.config)
-  const path = join(config.dataDir, 'chain.db')
-  if (!existsSync(path)) throw new MainnetReplayDataDirError(path)
-  const ownScratch = options.scratchDir === undefined
-  const scratchDir = options.scratchDir ?? mkdtempSync(join(tmpdir(), 'mesh-replay-'))
-  const source = new ChainStore({ path })
-  const scratch = new ChainStore({ path: join(scratchDir, 'chain.db'), history: { blocks: 0 } })
-  try {
+  return withReplayStores(config.dataDir, options.scratchDir, async ({ source, scratch }) => {
     const certificates = new BlockCertificates(source)
     // the validator sets as governance changed them, from the stored chain's own governance events
     const { schedule, governed } = mainnetValidators(config)
@@ -112,9 +84,5 @@ export async function replayMainnet(options: MainnetReplayOptions): Promise<Repl
       ...(options.onBlock ? { onBlock: options.onBlock } : {}),
       ...(options.toBlock !== undefined ? { toBlock: options.toBlock } : {}),
     })
-  } finally {
-    scratch.close()
-    source.close()
-    if (ownScratch) rmSync(scratchDir, { recursive: true, force: true })
-  }
+  })
 }

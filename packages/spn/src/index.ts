@@ -54,5 +54,5 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
 export { ChainDbCorruptError, checkChainDb, readyLine, runNode } from '@rollup-mesh/chain'
 export type { InboxMessage, InboxStatus } from './delivery/inbox.js'
 export { type InboxEntryJSON, inboxEntryJSON } from './delivery/rpc.js'
-export { ReplayDataDirError, replaySPN, type SPNReplayOptions } from './replay.js'
+export { replaySPN, type SPNReplayOptions } from './replay.js'
 export { vmOfInitCode }

@@ -1,35 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { ChainStore, type ReplayedBlock, type ReplayReport, replayChain } from '@rollup-mesh/chain'
-import { BaseError } from '@rollup-mesh/core'
+import { type NodeReplayOptions, type ReplayReport, replayChain, withReplayStores } from '@rollup-mesh/chain'
 import { createSerialExecutor, createWasmEngine, genesisWriteSet } from '@rollup-mesh/dual-vm'
 import { parseSPNConfig, type SPNConfigInput } from './config.js'
 import { spnPrecompiles } from './delivery/precompile.js'
 import { spnGenesisAlloc, spnNumericId } from './node.js'
 import { SPNExitTree } from './settlement/exitTree.js'
 
-/** The data dir named by a node config holds no `chain.db`. */
-export class ReplayDataDirError extends BaseError {
-  constructor(path: string) {
-    super(`No chain store at ${path}.`, {
-      code: 'REPLAY_NO_CHAIN_DB',
-      name: 'ReplayDataDirError',
-      metaMessages: ["- Check the config's `dataDir`, or start the node once so it writes its chain."],
-    })
-  }
-}
-
-export type SPNReplayOptions = {
-  /** The SPN's node config (what `mesh node start --config` reads). */
-  config: SPNConfigInput
-  /** Where the scratch chain is written (default a new temporary directory, removed afterwards). */
-  scratchDir?: string
-  /** Called after each replayed block. */
-  onBlock?: (block: ReplayedBlock) => void
-  /** Replay at most up to this block. */
-  toBlock?: bigint
-}
+/** What `replaySPN` takes: the SPN's node config, and where and how far to replay. */
+export type SPNReplayOptions = NodeReplayOptions<SPNConfigInput>
 
 /**
  * Replays an SPN's stored chain from genesis (chain's `replayChain`) with what an SPN executes blocks with:
@@ -48,13 +25,7 @@ export type SPNReplayOptions = {
  */
 export async function replaySPN(options: SPNReplayOptions): Promise<ReplayReport> {
   const config = parseSPNConfig(options.config)
-  const path = join(config.dataDir, 'chain.db')
-  if (!existsSync(path)) throw new ReplayDataDirError(path)
-  const ownScratch = options.scratchDir === undefined
-  const scratchDir = options.scratchDir ?? mkdtempSync(join(tmpdir(), 'mesh-replay-'))
-  const source = new ChainStore({ path })
-  const scratch = new ChainStore({ path: join(scratchDir, 'chain.db'), history: { blocks: 0 } })
-  try {
+  return withReplayStores(config.dataDir, options.scratchDir, async ({ source, scratch }) => {
     const spnId = spnNumericId(config)
     const sourceTree = spnId !== undefined ? new SPNExitTree(source, spnId) : undefined
     const tree = spnId !== undefined ? new SPNExitTree(scratch, spnId) : undefined
@@ -81,9 +52,5 @@ export async function replaySPN(options: SPNReplayOptions): Promise<ReplayReport
       ...(options.onBlock ? { onBlock: options.onBlock } : {}),
       ...(options.toBlock !== undefined ? { toBlock: options.toBlock } : {}),
     })
-  } finally {
-    scratch.close()
-    source.close()
-    if (ownScratch) rmSync(scratchDir, { recursive: true, force: true })
-  }
+  })
 }

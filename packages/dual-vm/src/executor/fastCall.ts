@@ -4,6 +4,7 @@ import type { DualVmEVM } from '../evm/dualEvm.js'
 import { runFastTransaction } from '../evm/fast/engine.js'
 import { FastEVMFallbackError } from '../evm/fast/errors.js'
 import type { JournaledState } from '../state/journal.js'
+import { isWasmInitCode } from '../wasm/initCode.js'
 import type { SimulateCallParameters, SimulateCallResult } from './call.js'
 import { createEvmEngineStats, createFastBlock } from './fastPath.js'
 import { blockHashLookup, toEthBlock } from './serial.js'
@@ -26,6 +27,8 @@ export function simulateOnFast(
   if (gas > BigInt(Number.MAX_SAFE_INTEGER)) return undefined
   const to = params.to ? (params.to.toLowerCase() as Address) : null
   if (to && journal.vmOf(to) === 'wasm') return undefined
+  // a WASM deployment (init code starting with \0asm) runs in the WASM engine: as EVM code it would STOP at once
+  if (!to && params.data && isWasmInitCode(hexToBytes(params.data))) return undefined
   const value = params.value ?? 0n
   const caller = journal.getAccount(from)
   if ((caller?.balance ?? 0n) < value)

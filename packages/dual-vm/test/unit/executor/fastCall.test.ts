@@ -1,7 +1,9 @@
 import { type Abi, type Address, encodeDeployData, encodeFunctionData, type Hex, parseEther } from 'viem'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { compileAssemblyScript } from '../../../src/compile/assemblyscript.js'
 import { estimateGas, type SimulateCallParameters, simulateCall } from '../../../src/index.js'
-import { alice, bob, carol, makeHeader, solidity, TestChain } from '../helpers.js'
+import { createWasmEngine } from '../../../src/wasm/engine.js'
+import { alice, bob, carol, EXAMPLES_DIR, makeHeader, solidity, TestChain } from '../helpers.js'
 
 // eth_call / eth_estimateGas on the fast engine: the same answer as ethereumjs's `runCall` (return data,
 // gas, logs, errors, created address), call by call, over the same state.
@@ -88,6 +90,28 @@ describe('simulateCall on the fast engine equals ethereumjs', () => {
       )
     }
   })
+
+  it('a WASM deployment (to: null, \\0asm init code) goes to the WASM engine on both: the same estimate, and it deploys with it', async () => {
+    const wasm = createWasmEngine()
+    const wasmChain = new TestChain({ [alice]: { balance: parseEther('1000') } }, { wasm })
+    const compiled = await compileAssemblyScript(`${EXAMPLES_DIR}token.ts`)
+    const data = encodeDeployData({ abi: compiled.abi, bytecode: compiled.bytecode, args: ['W', 'W', 5n] })
+    const base = {
+      header: makeHeader(wasmChain.number),
+      state: wasmChain.state,
+      wasm,
+      from: alice,
+      to: null,
+      data,
+    }
+    const fast = await estimateGas({ ...base, evm: 'fast' })
+    expect(fast).toEqual(await estimateGas({ ...base, evm: 'ethereumjs' }))
+    // as EVM code the module's first byte (0x00) would STOP: an estimate near the intrinsic gas
+    if (!fast.success) throw new Error(`estimate failed: ${JSON.stringify(fast)}`)
+    expect(fast.gas).toBeGreaterThan(200_000n)
+    const deployed = await wasmChain.deploy(alice, compiled.abi, compiled.bytecode, ['W', 'W', 5n], fast.gas)
+    expect(deployed.receipt.status).toBe(1)
+  }, 120_000)
 
   it('rejects an unknown engine name, naming the parameter', async () => {
     await expect(
