@@ -7,18 +7,11 @@ import {
   type NodeMetrics,
   publicSignalsToUint,
   type SettlementHeader,
-  settlementHashField,
   settlementHeaderHash,
   settlementReportData,
   settlementSubmitAbi,
 } from '@rollup-mesh/chain'
-import {
-  createSilentLogger,
-  type Groth16Proof,
-  type Logger,
-  type Startable,
-  SYSTEM_ADDRESSES,
-} from '@rollup-mesh/core'
+import { createSilentLogger, type Logger, type Startable, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
 import {
   computeExecutorMeasurement,
   createSimulatedEnclave,
@@ -29,7 +22,6 @@ import {
   createSettlementProver,
   ExitTree,
   releaseZkThreads,
-  type SettlementBatch,
   setZkThreadsIdleTimeout,
 } from '@rollup-mesh/zk-bridge'
 import {
@@ -53,10 +45,8 @@ import { SettlementBlocksMissingError, SettlementExitRootMismatchError } from '.
 import type { SettlementBatchRange, SPNExitTree } from './exitTree.js'
 import { revertReason } from './revertReason.js'
 import { createSettlementMetrics } from './settlementMetrics.js'
+import { NO_PROOF_SIGNALS, proveSettlementBatch } from './settlementProof.js'
 import { headerOfRow, openSettlementRecords, type SettlementRow } from './settlementRecords.js'
-
-/** What a settlement without a proof passes as public signals (Settlement.sol does not read them then). */
-const NO_PROOF_SIGNALS: readonly string[] = ['0', '0', '0', '0', '0']
 
 /** The main net's `Settlement` system contract (packages/mainnet's genesis). */
 
@@ -202,7 +192,10 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       startIndex: BigInt(zk.startIndex),
       leafCount: BigInt(messages.length),
     }
-    const proof = messages.length > 0 ? await proveBatch(batch.index, header, zk) : undefined
+    const proof =
+      messages.length > 0
+        ? await proveSettlementBatch({ prover, log, counters }, batch.index, header, zk)
+        : undefined
     const quote = await (enclave as SimulatedEnclave).attest(settlementReportData(header))
     log.info(
       { batch: batch.index, proved: proof !== undefined, headerHash: settlementHeaderHash(header) },
@@ -221,34 +214,6 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     // Persisted before it is sent: after a crash this exact settlement is sent again.
     records.insert(row)
     return row
-  }
-
-  /** The Groth16 proof of a batch's exit-tree append (in the prover process), timed and counted. */
-  async function proveBatch(
-    index: number,
-    header: SettlementHeader,
-    zk: SettlementBatch,
-  ): Promise<Groth16Proof> {
-    const started = performance.now()
-    log.info(
-      {
-        batch: index,
-        fromBlock: Number(header.fromBlock),
-        toBlock: Number(header.toBlock),
-        leaves: zk.leaves.length,
-      },
-      'proving settlement',
-    )
-    const proof = await prover.prove(
-      { ...zk, settlementHash: settlementHashField(header) },
-      {
-        onProgress: (p) => log.debug({ batch: index, stage: p.stage, done: p.done, total: p.total }, 'prove'),
-      },
-    )
-    const provedMs = Math.round(performance.now() - started)
-    counters.proved(provedMs / 1000, zk.leaves.length)
-    log.info({ batch: index, provedMs }, 'settlement proved')
-    return proof
   }
 
   const markAccepted = (batch: number): void => records.markAccepted(batch)
