@@ -68,8 +68,23 @@ export type ConsensusParams = {
 }
 
 /**
- * A fresh state at `height`, round 0, before `start`. `restore` re-applies a lock read back from the
- * signing guard after a restart, so a restarted validator keeps its lock.
+ * Where a validator restarted inside a height resumes, read back from its signing guard: the round and step
+ * it last signed in, and its lock. It resumes in that very round (not the next): validators still waiting
+ * there need its vote to leave the round, and with fewer than 1/3 of the power ahead of them the round-skip
+ * rule cannot pull them into a later one (2 of 4 live, the third returning, would otherwise wait for ever).
+ */
+export type ConsensusRestore = {
+  readonly round: number
+  /** The step last signed; absent: the round starts from its beginning. */
+  readonly step?: RoundStep | undefined
+  readonly lockedValue: Value | null
+  readonly lockedRound: number
+}
+
+/**
+ * A fresh state at `height`, round 0, before `start`. `restore` resumes a validator restarted inside the
+ * height where it last signed (`ConsensusRestore`), keeping its lock; `start` then resumes that round
+ * instead of starting it (no second proposal; a propose timeout if it had only proposed).
  *
  * @example
  * ```ts
@@ -80,13 +95,13 @@ export type ConsensusParams = {
 export function createConsensusState(
   params: ConsensusParams,
   height: number,
-  restore?: { round: number; lockedValue: Value | null; lockedRound: number } | undefined,
+  restore?: ConsensusRestore | undefined,
 ): ConsensusState {
   const set = params.schedule.setAt(height)
   return {
     height,
     round: restore?.round ?? 0,
-    step: 'propose',
+    step: restore?.step ?? 'propose',
     lockedValue: restore?.lockedValue ?? null,
     lockedRound: restore?.lockedValue ? restore.lockedRound : -1,
     validValue: null,
@@ -98,7 +113,8 @@ export function createConsensusState(
     validUpdatedRounds: new Set(),
     precommitTimeoutRounds: new Set(),
     awaitingValueRound: -1,
-    proposedRound: -1,
+    // Restored: the round's proposal, if this validator was its proposer, already left before the restart.
+    proposedRound: restore ? restore.round : -1,
     buffered: [],
     reportedEvidence: new Set(),
   }

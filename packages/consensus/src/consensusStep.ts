@@ -35,7 +35,8 @@ export function consensusStep(
   const ignored = (reason: string) => ({ state, outputs: [{ type: 'ignored', reason } as const] })
   switch (input.type) {
     case 'start':
-      startRound(params, s, out, s.round)
+      if (s.proposedRound === s.round) resumeRound(params, s, out)
+      else startRound(params, s, out, s.round)
       break
     case 'proposal': {
       const reason = addProposal(params, s, out, input.proposal)
@@ -109,6 +110,15 @@ function startRound(params: ConsensusParams, s: Draft, out: ConsensusOutput[], r
   } else {
     schedule(params, s, out, 'propose')
   }
+}
+
+/**
+ * A restored state (`ConsensusRestore`) resumes its round at the step it had signed: only a validator that
+ * had not voted yet needs a timer (the propose timeout, as a non-proposer sets it); from prevote on, the
+ * quorum rules schedule what follows.
+ */
+function resumeRound(params: ConsensusParams, s: Draft, out: ConsensusOutput[]): void {
+  if (s.step === 'propose') schedule(params, s, out, 'propose')
 }
 
 function sendProposal(s: Draft, out: ConsensusOutput[], value: Value, validRound: number): void {

@@ -23,6 +23,7 @@ export {
 export { type CertifiedHeader, type ConsensusHeader, verifyCertificateChain } from './certificateChain.js'
 export {
   type ConsensusParams,
+  type ConsensusRestore,
   type ConsensusState,
   createConsensusState,
   type RoundVotes,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CRASH_AFTER_PREVOTE_ENV } from '@rollup-mesh/mainnet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { alive, ensureBuilt, killPid } from './helpers.js'
+import { ensureBuilt, killPid } from './helpers.js'
 import {
   allReach,
   type Cluster,
@@ -38,7 +38,6 @@ describe('BFT validators as real processes: perturbations', () => {
   const pids = new Set<number>()
   let v: ValidatorProc[]
   const figures: Record<string, string> = {}
-  let stillDown: ValidatorProc | undefined
 
   beforeAll(async () => {
     await ensureBuilt()
@@ -95,64 +94,14 @@ describe('BFT validators as real processes: perturbations', () => {
     figures['SIGSTOP/SIGCONT → back at head'] = `${(ms / 1000).toFixed(1)} s`
   }, 240_000)
 
-  it('2 of 4 down: no new height and no fork; one returns and progress resumes within two round timeouts', async () => {
+  it('2 of 4 down, one killed between its prevote and its precommit: no new height, no fork; it returns, resumes that round and progress resumes within two round timeouts; it signs no conflicting vote', async () => {
     const [a, b, c, d] = v as [ValidatorProc, ValidatorProc, ValidatorProc, ValidatorProc]
-    await kill9(c)
     await kill9(d)
-    // a decision already under way may land; after that the heads stay put
-    await sleep(4_000)
-    const stuck = await heads([a, b])
-    await sleep(10_000)
-    expect(await heads([a, b])).toEqual(stuck)
-    expect(stuck[0]).toBe(stuck[1])
-    const top = stuck[0] as number
-    expect(await hashAt(a, top)).toBe(await hashAt(b, top))
-    // Which one returns: one that signed in the round the live two are stuck in, when there is one: it
-    // restarts a round ahead of them and must send that vote again (consensusDriver `resendLastVote`), or
-    // the three would wait in different rounds for ever. Else d.
-    const { round } = await rpc<{ round: number }>(a.rpcUrl, 'mesh_consensusStatus')
-    const guardOf = (x: ValidatorProc) => {
-      try {
-        return JSON.parse(readFileSync(join(x.dataDir, 'consensus-guard.json'), 'utf8')) as {
-          height: number
-          round: number
-        }
-      } catch {
-        return undefined
-      }
-    }
-    const signedInStuckRound = (x: ValidatorProc) => {
-      const g = guardOf(x)
-      return g !== undefined && g.height === top + 1 && g.round >= round
-    }
-    const returner = [d, c].find(signedInStuckRound) ?? d
-    const other = returner === d ? c : d
-    const signed = signedInStuckRound(returner)
-    await restart(cluster, returner)
-    const returned = Date.now()
-    // the bound: two rounds at the round the live validators have reached (timeouts grow per round)
-    const bound = 2 * roundMs(round + 1)
-    const progressed = async () => (await headOf(a)) > top
-    await poll(`a new height after ${returner.name} returned`, progressed, STRICT ? bound : 180_000)
-    const tookMs = Date.now() - returned
-    figures['2 of 4 down → progress after one returns'] =
-      `${(tookMs / 1000).toFixed(1)} s (bound ${(bound / 1000).toFixed(1)} s, round ${round}, it had signed in it: ${signed})`
-    expect(tookMs, 'progress within two round timeouts of the return').toBeLessThanOrEqual(
-      bound * (STRICT ? 1 : 3),
-    )
-    await allReach([a, b, returner], top + 2, 90_000)
-    expect(await hashAt(returner, top + 1)).toBe(await hashAt(a, top + 1))
-    stillDown = alive(other.pid) ? undefined : other
-  }, 300_000)
-
-  it('kill -9 between its prevote and its precommit: after restart it signs no conflicting vote', async () => {
-    const [a, b] = v as [ValidatorProc, ValidatorProc]
-    // the one still down since the last test (or, if both came back, the last one) is armed to die right
-    // after a prevote two heights on
-    const c = stillDown ?? (v[3] as ValidatorProc)
-    if (!stillDown) await kill9(c)
-    const d = v.find((x) => x !== a && x !== b && x !== c) as ValidatorProc
-    const armedAt = (await headOf(a)) + 2
+    // c dies right after its prevote two heights on (test hook): its guard then holds a prevote in the very
+    // round a and b wait in, for one more vote. The hardest return: resumed a round ahead, it waits there
+    // alone and the three never finish the height (consensus `ConsensusRestore`; CI failure of session 9).
+    await kill9(c)
+    const armedAt = Math.max(...(await heads([a, b]))) + 2
     await restart(cluster, c, { [CRASH_AFTER_PREVOTE_ENV]: String(armedAt) })
     const crashed = c.proc as NonNullable<ValidatorProc['proc']>
     const signal = await poll(
@@ -167,32 +116,49 @@ describe('BFT validators as real processes: perturbations', () => {
       round: number
       step: string
     }
-    expect(signed.height).toBeGreaterThanOrEqual(armedAt)
     expect(signed.step).toBe('prevote')
-    // restarted unarmed: it rejoins, and nobody saw it sign two different votes
+    // a decision already under way may land; after that the heads stay put
+    await sleep(4_000)
+    const stuck = await heads([a, b])
+    await sleep(10_000)
+    expect(await heads([a, b])).toEqual(stuck)
+    expect(stuck[0]).toBe(stuck[1])
+    const top = stuck[0] as number
+    expect(top + 1, 'they wait at the height c prevoted in').toBe(signed.height)
+    expect(await hashAt(a, top)).toBe(await hashAt(b, top))
+    const { round } = await rpc<{ round: number }>(a.rpcUrl, 'mesh_consensusStatus')
     await restart(cluster, c)
-    const at = Math.max(...(await heads([a, b, d])))
-    await allReach(v, at + 3, 120_000)
-    for (const x of v)
-      expect(await rpc<unknown[]>(x.rpcUrl, 'mesh_getEvidence'), `${x.name}'s evidence`).toEqual([])
-    // it signs again after the restart (a validator catching up by commit sync signs nothing until it is in
-    // step, so poll): its guard moves past the crash position, to a later height or a later round
-    const after = await poll(
-      `${c.name} to sign again after its restart`,
-      async () => {
-        const g = JSON.parse(readFileSync(guardFile, 'utf8')) as { height: number; round: number }
-        return g.height > signed.height || (g.height === signed.height && g.round > signed.round)
-          ? g
-          : undefined
-      },
-      180_000,
+    const returned = Date.now()
+    // the bound: two rounds at the round the live validators have reached (timeouts grow per round)
+    const bound = 2 * roundMs(round + 1)
+    const progressed = async () => (await headOf(a)) > top
+    await poll(`a new height after ${c.name} returned`, progressed, STRICT ? bound : 180_000)
+    const tookMs = Date.now() - returned
+    figures['2 of 4 down → progress after one returns'] =
+      `${(tookMs / 1000).toFixed(1)} s (bound ${(bound / 1000).toFixed(1)} s, round ${round}; it had prevoted in round ${signed.round})`
+    expect(tookMs, 'progress within two round timeouts of the return').toBeLessThanOrEqual(
+      bound * (STRICT ? 1 : 3),
     )
-    expect(after.height).toBeGreaterThanOrEqual(signed.height)
-    for (const x of v)
+    await allReach([a, b, c], top + 2, 90_000)
+    expect(await hashAt(c, top + 1)).toBe(await hashAt(a, top + 1))
+    // it signed again, past its crash position, and nobody saw it sign two different votes
+    const after = JSON.parse(readFileSync(guardFile, 'utf8')) as {
+      height: number
+      round: number
+      step: string
+    }
+    const moved =
+      after.height > signed.height ||
+      (after.height === signed.height && (after.round > signed.round || after.step === 'precommit'))
+    expect(moved, `its guard moved past height ${signed.height} round ${signed.round} prevote`).toBe(true)
+    for (const x of [a, b, c])
       expect(await rpc<unknown[]>(x.rpcUrl, 'mesh_getEvidence'), `${x.name}'s evidence`).toEqual([])
     figures['crash after prevote'] =
-      `height ${signed.height} round ${signed.round}; no evidence on 4 validators`
-  }, 300_000)
+      `height ${signed.height} round ${signed.round}; no evidence on 3 validators`
+    // d comes back for the last check
+    await restart(cluster, d)
+    await allReach(v, Math.max(...(await heads([a, b, c]))) + 1, 120_000)
+  }, 420_000)
 
   it('all agree on every block and every certificate verifies offline', async () => {
     const upto = TARGET_HEIGHTS > 0 ? TARGET_HEIGHTS : Math.min(...(await heads(v)))

@@ -142,12 +142,12 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   const enterHeight = async (): Promise<void> => {
     const height = Number(chain.head().number) + 1
     const g = guard.state
-    // After a restart inside a height: the lock comes back, and the machine starts the round after the one
-    // last signed in, so nothing it must sign there can conflict with what it signed before (a rebuilt
-    // block has another hash; the guard would refuse it and a lone validator would wait forever).
+    // After a restart inside a height: the machine resumes the round and step last signed, with its lock
+    // (`ConsensusRestore`): peers still in that round need its next vote there. It does not propose again
+    // (a rebuilt block would have another hash, which the guard refuses); its last vote goes out again.
     const restore =
       g && g.height === height
-        ? { round: g.round + 1, lockedValue: g.lockedValue, lockedRound: g.lockedRound }
+        ? { round: g.round, step: g.step, lockedValue: g.lockedValue, lockedRound: g.lockedRound }
         : undefined
     state = createConsensusState(params, height, restore)
     enteredAt = Date.now()
@@ -160,9 +160,8 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
 
   /**
    * After a restart inside a height, the vote last signed there goes out again (the same message: BLS
-   * signatures are deterministic, and the guard signed exactly this) and counts in this node's own tally:
-   * peers still waiting in that round for one more vote would otherwise wait while this node sits a round
-   * ahead, alone (seen with 2 of 4 validators down and one coming back).
+   * signatures are deterministic, and the guard signed exactly this) and counts in this node's own tally,
+   * as the resumed state machine expects (it resumes at the step after that vote).
    */
   const resendLastVote = async (g: { height: number; round: number; step: string; value: Hex | null }) => {
     if (!self || (g.step !== 'prevote' && g.step !== 'precommit')) return
