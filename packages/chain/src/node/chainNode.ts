@@ -15,6 +15,7 @@ import { createDevStateMethods } from '../rpc/devState.js'
 import { createEthMethods } from '../rpc/eth.js'
 import { createFilterMethods } from '../rpc/filters.js'
 import { createImpersonationMethods, Impersonation } from '../rpc/impersonation.js'
+import { createSendIngress } from '../rpc/ingress.js'
 import { READ_METHOD_NAMES } from '../rpc/readMethods.js'
 import { createReadPool, type ReadPool } from '../rpc/readPool.js'
 import { createReadRouter, type ReadRouter } from '../rpc/readRouter.js'
@@ -248,6 +249,8 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     metrics,
     logger,
     reads: { route: (method, params) => reads?.route(method, params) },
+    // with decode threads, a body carrying transactions is parsed and decoded there (ARCHITECTURE: throughput)
+    ...(decoder.parseBody ? { ingress: createSendIngress(decoder) } : {}),
   })
   const readsServed = metrics.counter({
     name: 'mesh_rpc_reads_total',
