@@ -26,6 +26,7 @@ import { createStateDumpMethods } from '../rpc/stateDump.js'
 import { createTxpoolMethods } from '../rpc/txpool.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
+import { commitCrashHookFromEnv } from '../storeCrashHook.js'
 import { type ChainNodeConfig, defaultChainNodeConfig } from './config.js'
 import { devAccountsOf, nodeGenesisAlloc } from './genesisAlloc.js'
 import type { NodeNetwork, NodeNetworkOptions } from './network.js'
@@ -153,6 +154,8 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     path: storePath,
     checkpointIntervalMs: defaultChainNodeConfig.checkpointIntervalMs,
     history: { blocks: config.history?.blocks ?? defaultChainNodeConfig.historyBlocks },
+    // crash tests only (MESH_TEST_CRASH_IN_COMMIT): kill -9 inside a block's SQLite transaction
+    inCommit: commitCrashHookFromEnv(),
   })
   const vm = init.vm({ storePath, logger })
   const chainId = BigInt(config.chainId)

@@ -27,6 +27,7 @@ export function tempDir(prefix: string): string {
 /** Starts `spn --config` as a child process (from TS source) and resolves once it prints its RPC URL. */
 export async function startSPN(
   config: Record<string, unknown> & { dataDir: string; chainId: number },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningSPN> {
   const cfgPath = join(config.dataDir, '..', `${config.chainId}-${Date.now()}.json`)
   writeFileSync(cfgPath, JSON.stringify({ logLevel: 'warn', ...config }))
@@ -35,6 +36,7 @@ export async function startSPN(
     ['--import', 'tsx', '--conditions', 'source', bin, '--config', cfgPath],
     {
       cwd: root,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
