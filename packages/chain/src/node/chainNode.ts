@@ -246,14 +246,17 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
   const readWorkers = config.rpc.readWorkers ?? defaultChainNodeConfig.rpcReadWorkers
   let reads: ReadRouter | undefined
   let readPool: ReadPool | undefined
+  const { ingress: ingressOn, ...rpcConfig } = config.rpc
   const rpc = createRPCServer(methods, {
-    ...config.rpc,
+    ...rpcConfig,
     dev: config.dev,
     metrics,
     logger,
     reads: { route: (method, params) => reads?.route(method, params) },
     // with decode threads, a body carrying transactions is parsed and decoded there (ARCHITECTURE: throughput)
-    ...(decoder.parseBody ? { ingress: createSendIngress(decoder) } : {}),
+    ...(decoder.parseBody && (ingressOn ?? defaultChainNodeConfig.rpcIngress)
+      ? { ingress: createSendIngress(decoder) }
+      : {}),
   })
   const readsServed = metrics.counter({
     name: 'mesh_rpc_reads_total',

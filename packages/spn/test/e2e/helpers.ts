@@ -46,7 +46,7 @@ export async function startSPN(
     if (err.length > 100_000) err = err.slice(-50_000)
   })
   const ready = await new Promise<{ rpcUrl: string; wsUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`SPN did not start in 30 s:\n${err}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`SPN did not start in 120 s:\n${err}`)), 120_000)
     proc.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`SPN exited with ${code}:\n${err}`))

@@ -13,8 +13,9 @@ import type { NodeNetwork } from '../../../src/node/network.js'
 import { createSendIngress } from '../../../src/rpc/ingress.js'
 import { CHAIN_ID, signTx } from '../helpers.js'
 
-// Two nodes with the same genesis: one parses transaction-carrying bodies and recovers senders on its decode
-// thread (the ingress), the other does everything on its block thread. Every answer must be the same text.
+// Two nodes with the same genesis and a decode thread each: one parses transaction-carrying bodies there too
+// (the ingress), the other parses them on its block thread and only recovers senders on the decode thread (as
+// before the ingress). Every answer must be the same text.
 
 const dir = mkdtempSync(join(tmpdir(), 'chain-ingress-'))
 const MAX_BATCH = 40
@@ -39,7 +40,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function startNode(name: string, decodeWorkers: number): Promise<Node> {
+async function startNode(name: string, ingressOn: boolean): Promise<Node> {
   const node = createChainNode({
     role: 'test',
     config: configSchema.parse({
@@ -47,8 +48,8 @@ async function startNode(name: string, decodeWorkers: number): Promise<Node> {
       dataDir: join(dir, name),
       devAccounts: 2,
       genesisTimestamp: 1_700_000_000n,
-      decodeWorkers,
-      rpc: { readWorkers: 0, maxBatchSize: MAX_BATCH },
+      decodeWorkers: 1,
+      rpc: { readWorkers: 0, maxBatchSize: MAX_BATCH, ingress: ingressOn },
     }),
     logger: createSilentLogger(),
     clientVersion: 'test/0',
@@ -91,7 +92,7 @@ const tampered = (raw: Hex): Hex => `${raw.slice(0, -2)}${raw.endsWith('00') ? '
 let ingress: Node
 let onThread: Node
 beforeAll(async () => {
-  ;[ingress, onThread] = await Promise.all([startNode('ingress', 1), startNode('on-thread', 0)])
+  ;[ingress, onThread] = await Promise.all([startNode('ingress', true), startNode('on-thread', false)])
 }, 60_000)
 
 describe('RPC ingress: transaction bodies parsed and decoded on the decode thread', () => {
