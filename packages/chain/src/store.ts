@@ -66,8 +66,10 @@ export class ChainStore {
   private readonly maintenance: HistoryMaintenance
   private readonly retention: number | 'all'
   private devVersion: number
+  private readonly inCommit: ((c: BlockCommit) => void) | undefined
 
   constructor(options: ChainStoreOptions) {
+    this.inCommit = options.inCommit
     checkChainDb(options.path)
     const db = new Database(options.path)
     this.#db = db
@@ -203,6 +205,7 @@ export class ChainStore {
       if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet, c.prior)
       applyWriteSet(this.st, c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
+      this.inCommit?.(c)
     })
     this.maintenance.committed(c.txs.length > 0)
   }

@@ -80,6 +80,11 @@ export type ChainStoreOptions = {
    * right either way (they scan the change sets not indexed yet).
    */
   historyIndexing?: HistoryIndexing
+  /**
+   * Tests only: runs inside each block's SQLite transaction after its rows are written, before COMMIT
+   * (`commitCrashHookFromEnv`: kill -9 there).
+   */
+  inCommit?: ((c: BlockCommit) => void) | undefined
 }
 
 /** How many blocks of state history a store keeps. */

@@ -15,6 +15,7 @@ import { createDevStateMethods } from '../rpc/devState.js'
 import { createEthMethods } from '../rpc/eth.js'
 import { createFilterMethods } from '../rpc/filters.js'
 import { createImpersonationMethods, Impersonation } from '../rpc/impersonation.js'
+import { createSendIngress } from '../rpc/ingress.js'
 import { READ_METHOD_NAMES } from '../rpc/readMethods.js'
 import { createReadPool, type ReadPool } from '../rpc/readPool.js'
 import { createReadRouter, type ReadRouter } from '../rpc/readRouter.js'
@@ -25,6 +26,7 @@ import { createStateDumpMethods } from '../rpc/stateDump.js'
 import { createTxpoolMethods } from '../rpc/txpool.js'
 import { recoveryBackend } from '../secp256k1.js'
 import { ChainStore } from '../store.js'
+import { commitCrashHookFromEnv } from '../storeCrashHook.js'
 import { type ChainNodeConfig, defaultChainNodeConfig } from './config.js'
 import { devAccountsOf, nodeGenesisAlloc } from './genesisAlloc.js'
 import type { NodeNetwork, NodeNetworkOptions } from './network.js'
@@ -152,6 +154,8 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     path: storePath,
     checkpointIntervalMs: defaultChainNodeConfig.checkpointIntervalMs,
     history: { blocks: config.history?.blocks ?? defaultChainNodeConfig.historyBlocks },
+    // crash tests only (MESH_TEST_CRASH_IN_COMMIT): kill -9 inside a block's SQLite transaction
+    inCommit: commitCrashHookFromEnv(),
   })
   const vm = init.vm({ storePath, logger })
   const chainId = BigInt(config.chainId)
@@ -242,12 +246,17 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
   const readWorkers = config.rpc.readWorkers ?? defaultChainNodeConfig.rpcReadWorkers
   let reads: ReadRouter | undefined
   let readPool: ReadPool | undefined
+  const { ingress: ingressOn, ...rpcConfig } = config.rpc
   const rpc = createRPCServer(methods, {
-    ...config.rpc,
+    ...rpcConfig,
     dev: config.dev,
     metrics,
     logger,
     reads: { route: (method, params) => reads?.route(method, params) },
+    // with decode threads, a body carrying transactions is parsed and decoded there (ARCHITECTURE: throughput)
+    ...(decoder.parseBody && (ingressOn ?? defaultChainNodeConfig.rpcIngress)
+      ? { ingress: createSendIngress(decoder) }
+      : {}),
   })
   const readsServed = metrics.counter({
     name: 'mesh_rpc_reads_total',

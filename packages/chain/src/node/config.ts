@@ -15,6 +15,11 @@ export const defaultChainNodeConfig = {
    * connection to chain.db, off the thread that seals blocks; 0: on that thread (ARCHITECTURE: throughput).
    */
   rpcReadWorkers: 1,
+  /**
+   * With decode threads, an HTTP body carrying `eth_sendRawTransaction` is JSON-parsed and its transactions
+   * decoded there, not on the thread that seals blocks (ARCHITECTURE: throughput, session 10).
+   */
+  rpcIngress: true,
   maxTxsPerBlock: 5_000,
   mempoolMaxSize: 50_000,
   mempoolMaxNonceGap: 64,
@@ -97,6 +102,8 @@ export const chainNodeConfigFields = {
       maxBatchSize: z.number().int().positive().default(defaultChainNodeConfig.rpcMaxBatchSize),
       /** Read-only RPC worker threads (0: reads on the block thread). */
       readWorkers: z.number().int().min(0).max(16).default(defaultChainNodeConfig.rpcReadWorkers),
+      /** Parse bodies carrying transactions on the decode threads (with `decodeWorkers` > 0); false: here. */
+      ingress: z.boolean().default(defaultChainNodeConfig.rpcIngress),
     })
     .transform(({ corsOrigin, ...rpc }) => ({
       ...rpc,
@@ -148,6 +155,8 @@ export type ChainNodeConfig = {
     maxBatchSize: number
     /** Read-only RPC worker threads (absent: `defaultChainNodeConfig.rpcReadWorkers`; 0: none). */
     readWorkers?: number | undefined
+    /** Transaction bodies parsed on the decode threads (absent: `defaultChainNodeConfig.rpcIngress`). */
+    ingress?: boolean | undefined
   }
   mempool: { maxSize: number; maxNonceGap: number }
   p2p: { enabled: boolean; listen: string[]; announce?: string[] | undefined; bootstrap: string[] }

@@ -4,8 +4,10 @@ import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
 import { type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
+import type { RPCIngress } from './ingress.js'
+import { type ParsedBody, parseRequestBody } from './ingressParse.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
-import { nestedDeeperThan, tooDeepError } from './limits.js'
+import { tooDeepError } from './limits.js'
 import type { OriginPolicy } from './originPolicy.js'
 import { responseText } from './responseText.js'
 import type { RPCMethods } from './server.js'
@@ -20,6 +22,8 @@ export type HTTPHandlerParts = {
   maxBody: number
   maxDepth: number
   metrics?: NodeMetrics | undefined
+  /** Parses transaction-carrying bodies off this thread; absent: every body is parsed here. */
+  ingress?: RPCIngress | undefined
   log: Logger
 }
 
@@ -37,7 +41,7 @@ const refuse = (res: ServerResponse, status: number, code: number, message: stri
 /**
  * The HTTP request handler of the RPC server: Host/Origin guard (403), CORS preflight, `GET /metrics`,
  * POST only (405), JSON bodies only (415), the body size limit (413), JSON parse (-32700) and nesting
- * depth, then `dispatchRPC`; the answer's text comes from `responseText`.
+ * depth (on the ingress thread for a body with transactions: `createSendIngress`), then `dispatchRPC`; the answer's text comes from `responseText`.
  *
  * @example
  * ```ts
@@ -51,26 +55,36 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
     refuse(res, 413, RPCErrorCode.invalidRequest, `request body too large: limit ${maxBody} bytes`)
     req.destroy()
   }
-  const answer = (res: ServerResponse, body: Buffer): void => {
-    let payload: unknown
-    try {
-      payload = JSON.parse(body.toString('utf8'))
-    } catch {
+  const respond = (res: ServerResponse, parsed: ParsedBody, done?: () => void): void => {
+    if ('parseError' in parsed) {
       refuse(res, 200, RPCErrorCode.parse, 'parse error: invalid JSON')
       return
     }
-    if (nestedDeeperThan(payload, p.maxDepth)) {
+    if ('tooDeep' in parsed) {
       send(res, 200, errorResponse(null, tooDeepError(p.maxDepth), log))
       return
     }
+    const { payload } = parsed
     p.metrics?.countRequests(payload, p.methods)
-    dispatchRPC(payload, p.methods, {}, p.dispatch).then(
-      (out) => {
-        if (out === undefined) res.writeHead(204).end()
-        else sendText(res, 200, responseText(out))
-      },
-      (err: unknown) => send(res, 500, errorResponse(null, err, log)),
-    )
+    dispatchRPC(payload, p.methods, {}, p.dispatch)
+      .then(
+        (out) => {
+          if (out === undefined) res.writeHead(204).end()
+          else sendText(res, 200, responseText(out))
+        },
+        (err: unknown) => send(res, 500, errorResponse(null, err, log)),
+      )
+      .finally(done)
+  }
+  const answer = (res: ServerResponse, body: Buffer): void => {
+    // A transaction-carrying body is parsed and decoded off this thread (`createSendIngress`).
+    const taken = p.ingress?.take(body, { maxDepth: p.maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
+    if (taken)
+      taken.then(
+        (parsed) => respond(res, parsed, parsed.done),
+        (err: unknown) => send(res, 500, errorResponse(null, err, log)),
+      )
+    else respond(res, parseRequestBody(body, p.maxDepth))
   }
   return (req, res) => {
     const refusal = p.forbidden(req)

@@ -22,6 +22,8 @@ export type ReadPool = {
   call(method: string, params: readonly unknown[]): Promise<ReadAnswer>
   /** Requests sent to the workers and not answered yet. */
   inFlight(): number
+  /** Messages posted to the workers so far (each carries every request queued since the last). */
+  messages(): number
   close(): Promise<void>
 }
 
@@ -35,7 +37,7 @@ type Slot = {
 /**
  * Read-only JSON-RPC off the block thread: `workers` threads, each with its own read-only better-sqlite3
  * connection to the node's chain.db, answer the methods of `READ_METHOD_NAMES` with their JSON text. The
- * requests queued in one turn (a batch) go to a worker as one message; a worker that dies answers its
+ * requests queued in one event-loop phase (a batch, or many clients' polls) go to a worker as one message; a worker that dies answers its
  * requests `miss` (the main thread serves them) and takes no more. From TypeScript sources (tests) the
  * workers load through tsx, as the decoder's do.
  *
@@ -87,11 +89,13 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
   let closed = false
   let flushing = false
   let inFlight = 0
+  let messages = 0
 
   const flush = (): void => {
     flushing = false
     for (const slot of slots) {
       if (!slot.queue.length) continue
+      messages++
       slot.worker.postMessage(slot.queue)
       slot.queue = []
     }
@@ -108,15 +112,19 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
       inFlight++
       const answered = new Promise<ReadAnswer>((resolve) => slot.pending.set(id, resolve))
       slot.queue.push({ id, method, params: params as unknown[] })
+      // Sent after this event-loop phase, not this microtask: the requests of every HTTP request parsed
+      // in one poll phase (200 polling clients) go as one message (a postMessage was the block thread's
+      // largest RPC cost under polling load).
       if (!flushing) {
         flushing = true
-        queueMicrotask(flush)
+        setImmediate(flush)
       }
       return answered.finally(() => {
         inFlight--
       })
     },
     inFlight: () => inFlight,
+    messages: () => messages,
     async close() {
       closed = true
       await Promise.all(slots.map((s) => s.worker.terminate()))

@@ -8,6 +8,7 @@ import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import type { DispatchOptions } from './dispatch.js'
 import { createHostPolicy, isWildcardHost } from './hostPolicy.js'
 import { createHTTPHandler } from './httpHandler.js'
+import type { RPCIngress } from './ingress.js'
 import { ConnectionCounter, defaultRPCLimits, limitSubscriptions, type RPCLimits } from './limits.js'
 import { createOriginPolicy } from './originPolicy.js'
 import type { ReadRouter } from './readRouter.js'
@@ -62,6 +63,11 @@ export type RPCServerOptions = {
    * runs on the thread that seals blocks.
    */
   reads?: ReadRouter | undefined
+  /**
+   * Parses HTTP bodies that carry transactions off this thread (`createSendIngress`: JSON and sender
+   * recovery on a decode thread); without it every body is parsed on the thread that seals blocks.
+   */
+  ingress?: RPCIngress | undefined
   logger?: Logger
 }
 
@@ -130,6 +136,7 @@ export function createRPCServer(served: RPCMethods, options: RPCServerOptions = 
     maxBody,
     maxDepth: limits.maxDepth,
     metrics: options.metrics,
+    ingress: options.ingress,
     log,
   })
   const onWS = createWSHandler({

@@ -27,6 +27,7 @@ export function tempDir(prefix: string): string {
 /** Starts `spn --config` as a child process (from TS source) and resolves once it prints its RPC URL. */
 export async function startSPN(
   config: Record<string, unknown> & { dataDir: string; chainId: number },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningSPN> {
   const cfgPath = join(config.dataDir, '..', `${config.chainId}-${Date.now()}.json`)
   writeFileSync(cfgPath, JSON.stringify({ logLevel: 'warn', ...config }))
@@ -35,6 +36,7 @@ export async function startSPN(
     ['--import', 'tsx', '--conditions', 'source', bin, '--config', cfgPath],
     {
       cwd: root,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
@@ -44,7 +46,7 @@ export async function startSPN(
     if (err.length > 100_000) err = err.slice(-50_000)
   })
   const ready = await new Promise<{ rpcUrl: string; wsUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`SPN did not start in 30 s:\n${err}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`SPN did not start in 120 s:\n${err}`)), 120_000)
     proc.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`SPN exited with ${code}:\n${err}`))

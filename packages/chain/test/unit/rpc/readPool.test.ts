@@ -36,6 +36,14 @@ describe('createReadPool and createReadRouter', () => {
       await expect(router.route('eth_getBlockByNumber', ['0xzz'])).rejects.toBeInstanceOf(RPCError)
       expect(main).toEqual(['worker', 'main', 'worker'])
       expect(pool.inFlight()).toBe(0)
+      // requests queued in one event-loop phase (separate HTTP requests: separate microtask chains) go as one message
+      const sent = pool.messages()
+      const first = pool.call('eth_getBlockByNumber', ['0x0', false])
+      await Promise.resolve()
+      await Promise.resolve()
+      const second = pool.call('eth_getBlockByNumber', ['latest', false])
+      expect(await Promise.all([first, second])).toHaveLength(2)
+      expect(pool.messages() - sent).toBe(1)
     } finally {
       await pool.close()
       store.close()
