@@ -54,6 +54,24 @@ export function intrinsicGas(tx: Pick<ExecutableTx, 'to' | 'data' | 'accessList'
   return { intrinsic, floor }
 }
 
+/** What a transaction's execution returned, before the transaction rules (refund cap, fees) apply. */
+export type TxExecution = {
+  /** `fast` when the fast engine ran it, `ethereumjs` otherwise (also on a fallback). */
+  engine: EvmEngineName
+  returnValue: Uint8Array
+  executionGasUsed: bigint
+  gasRefund: bigint
+  /** ethereumjs's error text (`revert`, `out of gas`, ...), absent on success. */
+  error: string | undefined
+}
+type EvmEngineName = 'fast' | 'ethereumjs'
+
+/**
+ * Test-only: sees every transaction's execution result (the differential fuzz compares return data and
+ * refunds, which receipts do not carry). Unset in production: one property read per transaction.
+ */
+export const transactionTestHooks: { onExecution?: ((execution: TxExecution) => void) | undefined } = {}
+
 export type TxOutcome =
   | { included: true; receipt: Receipt; bloom: LogsBloom }
   | { included: false; reason: string }
@@ -193,6 +211,13 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
         }))
   const exec = result.execResult
   const success = exec.exceptionError === undefined
+  transactionTestHooks.onExecution?.({
+    engine: fastResult ? 'fast' : 'ethereumjs',
+    returnValue: exec.returnValue,
+    executionGasUsed: exec.executionGasUsed,
+    gasRefund: exec.gasRefund ?? 0n,
+    error: exec.exceptionError?.error,
+  })
 
   let gasUsed = intrinsic + exec.executionGasUsed
   const refund = success ? bigMin(exec.gasRefund ?? 0n, gasUsed / MAX_REFUND_QUOTIENT) : 0n

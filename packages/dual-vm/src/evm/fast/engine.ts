@@ -112,7 +112,13 @@ export function runFastTransaction(
   if (success) for (const a of sub.selfdestructs) selfdestruct.set(a as Hex, a as Hex)
   return {
     execResult: {
-      returnValue: result.status === 'revert' ? result.output : success ? result.output : new Uint8Array(0),
+      // A creation answers with the code it deployed, as ethereumjs's `returnValue` does.
+      returnValue:
+        success && createdAddress !== undefined
+          ? state.getCodeAt(createdAddress)
+          : result.status === 'halt'
+            ? new Uint8Array(0)
+            : result.output,
       executionGasUsed: BigInt(tx.gas - result.gasLeft),
       gasRefund: success ? BigInt(sub.refund) : 0n,
       ...(success
