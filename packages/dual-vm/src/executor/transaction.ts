@@ -7,8 +7,9 @@ import {
   LogsBloom,
   type Receipt,
 } from '@rollup-mesh/core'
-import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
+import { type Address, getContractAddress, type Hex, hexToBytes } from 'viem'
 import type { DualVmEVM } from '../evm/dualEvm.js'
+import { bytesHex } from '../trace/hex.js'
 import { isWasmInitCode } from '../wasm/initCode.js'
 import { type FastBlock, sweepTouched, tryFastTransaction } from './fastPath.js'
 
@@ -259,9 +260,11 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   if (success) {
     for (const [address, topics, logData] of exec.logs ?? []) {
       const log: Log = {
-        address: bytesToHex(address),
-        topics: topics.map((t) => bytesToHex(t)),
-        data: bytesToHex(logData),
+        // Buffer's native hex: viem's bytesToHex concatenates a string per byte (a quarter of an ERC20
+        // transfer's allocations went there).
+        address: bytesHex(address),
+        topics: topics.map((t) => bytesHex(t)),
+        data: bytesHex(logData),
       }
       logs.push(log)
       bloom.addLog(log.address, log.topics)
@@ -283,8 +286,8 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
     effectiveGasPrice: gasPrice,
     contractAddress,
     logs,
-    logsBloom: bloom.toHex(),
-    revertData: success ? '0x' : (bytesToHex(exec.returnValue) as Hex),
+    logsBloom: bytesHex(bloom.bits), // not bloom.toHex(): viem's bytesToHex builds 256 strings
+    revertData: success ? '0x' : bytesHex(exec.returnValue),
     vm,
   }
   if (deposit) receipt.depositNonce = nonce
