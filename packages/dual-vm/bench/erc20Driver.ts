@@ -10,7 +10,15 @@ import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector'
 import { fileURLToPath } from 'node:url'
 import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
-import { type Address, encodeDeployData, encodeFunctionData, type Hex, keccak256, numberToHex, parseEther } from 'viem'
+import {
+  type Address,
+  encodeDeployData,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  numberToHex,
+  parseEther,
+} from 'viem'
 import { parseEvmEngine } from '../src/executor/fastPath.js'
 import { compileSolidityFile, createMemoryState, createSerialExecutor } from '../src/index.js'
 
@@ -102,4 +110,6 @@ if (session && profile) {
 }
 const timed = blocks.reduce((n, b) => n + b.length, 0)
 const seconds = (used.user + used.system) / 1e6
-process.stdout.write(`${engine}: ${timed} ERC20 transfers timed, ${seconds.toFixed(2)} CPU s, ${(timed / seconds).toFixed(0)} tx/cpu-s\n`)
+process.stdout.write(
+  `${engine}: ${timed} ERC20 transfers timed, ${seconds.toFixed(2)} CPU s, ${(timed / seconds).toFixed(0)} tx/cpu-s\n`,
+)

@@ -7,9 +7,9 @@ import {
   LogsBloom,
   type Receipt,
 } from '@rollup-mesh/core'
-import { type Address, getContractAddress, type Hex, hexToBytes } from 'viem'
+import { type Address, getContractAddress } from 'viem'
 import type { DualVmEVM } from '../evm/dualEvm.js'
-import { bytesHex } from '../trace/hex.js'
+import { bytesHex, hexToByteArray } from '../trace/hex.js'
 import { isWasmInitCode } from '../wasm/initCode.js'
 import { type FastBlock, sweepTouched, tryFastTransaction } from './fastPath.js'
 
@@ -117,7 +117,7 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   const state = evm.state
   const from = tx.from.toLowerCase() as Address
   const to = tx.to === null ? null : (tx.to.toLowerCase() as Address)
-  const data = hexToBytes(tx.data)
+  const data = hexToByteArray(tx.data)
 
   if (tx.gas > env.gasRemaining)
     return skip(`gas limit ${tx.gas} exceeds the block's remaining gas ${env.gasRemaining}`)
@@ -267,7 +267,9 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
         data: bytesHex(logData),
       }
       logs.push(log)
-      bloom.addLog(log.address, log.topics)
+      // From the bytes (no hex parse, no cache of every recipient's topic as LogsBloom.addLog keeps).
+      bloom.add(address)
+      for (const t of topics) bloom.add(t)
     }
   }
   const contractAddress =
@@ -316,7 +318,7 @@ function failedDeposit(
     logs: [],
     logsBloom: bloom.toHex(),
     revertData: '0x',
-    vm: to === null ? (isWasmInitCode(hexToBytes(tx.data)) ? 'wasm' : 'evm') : env.evm.state.vmOf(to),
+    vm: to === null ? (isWasmInitCode(hexToByteArray(tx.data)) ? 'wasm' : 'evm') : env.evm.state.vmOf(to),
     depositNonce: nonce,
   }
   return { included: true, receipt, bloom }

@@ -58,11 +58,19 @@ export class Frame {
     readonly depth: number,
     readonly isStatic: boolean,
   ) {
-    const stack = stacks[depth]
+    let stack = stacks[depth]
     if (stack) stack.sp = 0
-    this.stack = stack ?? (stacks[depth] = new Stack())
-    const memory = memories[depth]
+    else {
+      stack = new Stack()
+      stacks[depth] = stack
+    }
+    this.stack = stack
+    let memory = memories[depth]
     if (memory) memory.reset()
-    this.memory = memory ?? (memories[depth] = new Memory())
+    else {
+      memory = new Memory()
+      memories[depth] = memory
+    }
+    this.memory = memory
   }
 }

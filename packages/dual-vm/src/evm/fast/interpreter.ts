@@ -1,4 +1,5 @@
 import { keccak256 } from '@rollup-mesh/core'
+import { hexToByteArray } from '../../trace/hex.js'
 import * as A from './arith.js'
 import { opCall, opCreate, opSelfdestruct } from './calls.js'
 import { copyGas, useFixed, useGas, useMemory } from './charge.js'
@@ -325,8 +326,4 @@ export function wordBytes(v: bigint): Uint8Array {
 }
 
 /** 0x hex to bytes. */
-export function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array((hex.length - 2) >>> 1)
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 + i * 2, 4 + i * 2), 16)
-  return out
-}
+export const hexBytes = hexToByteArray
