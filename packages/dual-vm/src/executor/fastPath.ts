@@ -102,6 +102,8 @@ export function createFastBlock(
 }
 
 const precompileTables = new WeakMap<DualVmEVM, Map<string, PrecompileFunc>>()
+/** The precompile addresses of an EVM as a set: warm in every transaction (EIP-2929). */
+const precompileSets = new WeakMap<DualVmEVM, ReadonlySet<string>>()
 
 /**
  * Runs a validated transaction (gas bought, nonce not yet bumped) on the fast engine, or returns
@@ -127,7 +129,12 @@ export function tryFastTransaction(
     precompiles = evm.precompileFunctions()
     precompileTables.set(evm, precompiles)
   }
-  const warmAddresses: string[] = [from, fast.env.coinbase, ...precompiles.keys()]
+  let alwaysWarm = precompileSets.get(evm)
+  if (!alwaysWarm) {
+    alwaysWarm = new Set(precompiles.keys())
+    precompileSets.set(evm, alwaysWarm)
+  }
+  const warmAddresses: string[] = [from, fast.env.coinbase]
   if (to) warmAddresses.push(to)
   const warmSlots: [Address, Hex][] = []
   for (const entry of tx.accessList ?? []) {
@@ -149,7 +156,7 @@ export function tryFastTransaction(
         precompileEVM: env.ethBlock ? evm.forPrecompiles(env.ethBlock) : evm,
       },
       fast.env,
-      { from, to, value: tx.value, data, gas: Number(gas), warmAddresses, warmSlots },
+      { from, to, value: tx.value, data, gas: Number(gas), warmAddresses, warmSlots, alwaysWarm },
     )
     state.commit()
     fast.stats.fast++

@@ -7,8 +7,9 @@ import {
   LogsBloom,
   type Receipt,
 } from '@rollup-mesh/core'
-import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes } from 'viem'
+import { type Address, getContractAddress } from 'viem'
 import type { DualVmEVM } from '../evm/dualEvm.js'
+import { bytesHex, hexToByteArray } from '../trace/hex.js'
 import { isWasmInitCode } from '../wasm/initCode.js'
 import { type FastBlock, sweepTouched, tryFastTransaction } from './fastPath.js'
 
@@ -54,6 +55,24 @@ export function intrinsicGas(tx: Pick<ExecutableTx, 'to' | 'data' | 'accessList'
   return { intrinsic, floor }
 }
 
+/** What a transaction's execution returned, before the transaction rules (refund cap, fees) apply. */
+export type TxExecution = {
+  /** `fast` when the fast engine ran it, `ethereumjs` otherwise (also on a fallback). */
+  engine: EvmEngineName
+  returnValue: Uint8Array
+  executionGasUsed: bigint
+  gasRefund: bigint
+  /** ethereumjs's error text (`revert`, `out of gas`, ...), absent on success. */
+  error: string | undefined
+}
+type EvmEngineName = 'fast' | 'ethereumjs'
+
+/**
+ * Test-only: sees every transaction's execution result (the differential fuzz compares return data and
+ * refunds, which receipts do not carry). Unset in production: one property read per transaction.
+ */
+export const transactionTestHooks: { onExecution?: ((execution: TxExecution) => void) | undefined } = {}
+
 export type TxOutcome =
   | { included: true; receipt: Receipt; bloom: LogsBloom }
   | { included: false; reason: string }
@@ -98,7 +117,7 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   const state = evm.state
   const from = tx.from.toLowerCase() as Address
   const to = tx.to === null ? null : (tx.to.toLowerCase() as Address)
-  const data = hexToBytes(tx.data)
+  const data = hexToByteArray(tx.data)
 
   if (tx.gas > env.gasRemaining)
     return skip(`gas limit ${tx.gas} exceeds the block's remaining gas ${env.gasRemaining}`)
@@ -193,6 +212,13 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
         }))
   const exec = result.execResult
   const success = exec.exceptionError === undefined
+  transactionTestHooks.onExecution?.({
+    engine: fastResult ? 'fast' : 'ethereumjs',
+    returnValue: exec.returnValue,
+    executionGasUsed: exec.executionGasUsed,
+    gasRefund: exec.gasRefund ?? 0n,
+    error: exec.exceptionError?.error,
+  })
 
   let gasUsed = intrinsic + exec.executionGasUsed
   const refund = success ? bigMin(exec.gasRefund ?? 0n, gasUsed / MAX_REFUND_QUOTIENT) : 0n
@@ -234,12 +260,16 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
   if (success) {
     for (const [address, topics, logData] of exec.logs ?? []) {
       const log: Log = {
-        address: bytesToHex(address),
-        topics: topics.map((t) => bytesToHex(t)),
-        data: bytesToHex(logData),
+        // Buffer's native hex: viem's bytesToHex concatenates a string per byte (a quarter of an ERC20
+        // transfer's allocations went there).
+        address: bytesHex(address),
+        topics: topics.map((t) => bytesHex(t)),
+        data: bytesHex(logData),
       }
       logs.push(log)
-      bloom.addLog(log.address, log.topics)
+      // From the bytes (no hex parse, no cache of every recipient's topic as LogsBloom.addLog keeps).
+      bloom.add(address)
+      for (const t of topics) bloom.add(t)
     }
   }
   const contractAddress =
@@ -258,8 +288,8 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
     effectiveGasPrice: gasPrice,
     contractAddress,
     logs,
-    logsBloom: bloom.toHex(),
-    revertData: success ? '0x' : (bytesToHex(exec.returnValue) as Hex),
+    logsBloom: bytesHex(bloom.bits), // not bloom.toHex(): viem's bytesToHex builds 256 strings
+    revertData: success ? '0x' : bytesHex(exec.returnValue),
     vm,
   }
   if (deposit) receipt.depositNonce = nonce
@@ -288,7 +318,7 @@ function failedDeposit(
     logs: [],
     logsBloom: bloom.toHex(),
     revertData: '0x',
-    vm: to === null ? (isWasmInitCode(hexToBytes(tx.data)) ? 'wasm' : 'evm') : env.evm.state.vmOf(to),
+    vm: to === null ? (isWasmInitCode(hexToByteArray(tx.data)) ? 'wasm' : 'evm') : env.evm.state.vmOf(to),
     depositNonce: nonce,
   }
   return { included: true, receipt, bloom }

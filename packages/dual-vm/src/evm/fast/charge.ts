@@ -2,6 +2,9 @@ import { OUT_OF_GAS } from './errors.js'
 import type { Frame } from './frame.js'
 import { G, words } from './gas.js'
 import type { FastContext } from './host.js'
+import { MAX_MEMORY, memoryCost } from './memory.js'
+
+const MAX_MEMORY_BIG = BigInt(MAX_MEMORY)
 
 /** Charges gas; out of gas halts the frame. */
 export function useGas(f: Frame, amount: number): void {
@@ -17,6 +20,23 @@ export function useMemory(f: Frame, offset: bigint, size: bigint, extra = 0): [n
   const n = Number(size)
   f.memory.grow(o, n)
   return [o, n]
+}
+
+/**
+ * `useMemory` for a fixed, non-zero `size` (MLOAD, MSTORE: 32; MSTORE8: 1): the same charge and growth,
+ * without BigInt arithmetic or a returned pair; returns the offset as a number.
+ */
+export function useFixed(f: Frame, offset: bigint, size: number): number {
+  if (offset >= MAX_MEMORY_BIG) throw OUT_OF_GAS
+  const o = Number(offset)
+  if (o + size > MAX_MEMORY) throw OUT_OF_GAS
+  const memory = f.memory
+  const w = Math.ceil((o + size) / 32)
+  if (w > memory.words) {
+    useGas(f, memoryCost(w) - memoryCost(memory.words))
+    memory.grow(o, size)
+  }
+  return o
 }
 
 /** The per-word copy cost of `size` bytes (unpayable beyond 4 GiB). */

@@ -30,6 +30,8 @@ export type FastTransaction = {
   /** Warm from the start (EIP-2929/2930/3651): sender, recipient, coinbase, precompiles, access list. */
   warmAddresses: Iterable<string>
   warmSlots: Iterable<[Address, Hex]>
+  /** Warm as well, shared between transactions (the block's precompiles); not copied per transaction. */
+  alwaysWarm?: ReadonlySet<string> | undefined
   /**
    * Whether the sender's nonce goes up before the call (a transaction; `eth_call`'s creations). `eth_call`
    * leaves it alone for calls, as ethereumjs's `skipNonceIncrement`. Default true.
@@ -64,7 +66,7 @@ export function runFastTransaction(
   env: FastBlockEnv,
   tx: FastTransaction,
 ): FastTransactionResult {
-  const sub = new Substate()
+  const sub = new Substate(tx.alwaysWarm)
   const ctx: FastContext = {
     state: config.state,
     sub,
@@ -112,7 +114,13 @@ export function runFastTransaction(
   if (success) for (const a of sub.selfdestructs) selfdestruct.set(a as Hex, a as Hex)
   return {
     execResult: {
-      returnValue: result.status === 'revert' ? result.output : success ? result.output : new Uint8Array(0),
+      // A creation answers with the code it deployed, as ethereumjs's `returnValue` does.
+      returnValue:
+        success && createdAddress !== undefined
+          ? state.getCodeAt(createdAddress)
+          : result.status === 'halt'
+            ? new Uint8Array(0)
+            : result.output,
       executionGasUsed: BigInt(tx.gas - result.gasLeft),
       gasRefund: success ? BigInt(sub.refund) : 0n,
       ...(success

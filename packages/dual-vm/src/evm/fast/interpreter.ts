@@ -1,7 +1,8 @@
 import { keccak256 } from '@rollup-mesh/core'
+import { hexToByteArray } from '../../trace/hex.js'
 import * as A from './arith.js'
 import { opCall, opCreate, opSelfdestruct } from './calls.js'
-import { copyGas, useGas, useMemory } from './charge.js'
+import { copyGas, useFixed, useGas, useMemory } from './charge.js'
 import { opEnvironment } from './environment.js'
 import { INVALID_JUMP, INVALID_OPCODE, OUT_OF_GAS, REVERT, STATIC_STATE_CHANGE } from './errors.js'
 import type { Frame } from './frame.js'
@@ -181,21 +182,19 @@ export function run(ctx: FastContext, f: Frame): void {
         s.pop()
         break
       case 0x51: {
-        const [o] = useMemory(f, s.pop(), 32n)
-        s.push(mem.readWord(o))
+        s.push(mem.readWord(useFixed(f, s.pop(), 32)))
         break
       }
       case 0x52: {
         const offset = s.pop()
         const value = s.pop()
-        const [o] = useMemory(f, offset, 32n)
-        mem.writeWord(o, value)
+        mem.writeWord(useFixed(f, offset, 32), value)
         break
       }
       case 0x53: {
         const offset = s.pop()
         const value = s.pop()
-        const [o] = useMemory(f, offset, 1n)
+        const o = useFixed(f, offset, 1) // before reading mem.buf: growing may replace it
         mem.buf[o] = Number(value & 0xffn)
         break
       }
@@ -327,8 +326,4 @@ export function wordBytes(v: bigint): Uint8Array {
 }
 
 /** 0x hex to bytes. */
-export function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array((hex.length - 2) >>> 1)
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 + i * 2, 4 + i * 2), 16)
-  return out
-}
+export const hexBytes = hexToByteArray

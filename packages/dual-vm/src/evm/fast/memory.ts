@@ -1,7 +1,8 @@
 import { OUT_OF_GAS } from './errors.js'
 
 /** Beyond this many bytes the quadratic memory cost exceeds any gas a transaction can hold. */
-const MAX_MEMORY = 0x1_0000_0000
+export const MAX_MEMORY = 0x1_0000_0000
+const MAX_MEMORY_BIG = BigInt(MAX_MEMORY)
 
 /** The gas cost of `words` 32-byte words of memory: 3 per word plus words² / 512. */
 export function memoryCost(words: number): number {
@@ -19,6 +20,15 @@ export class Memory {
   /** Active size in 32-byte words (MSIZE / 32). */
   words = 0
 
+  /** Back to empty (a reused frame's memory): zeroes what was active, drops a buffer grown past 64 KiB. */
+  reset(): void {
+    if (this.buf.length > 0x10000) {
+      this.buf = new Uint8Array(1024)
+      this.dv = new DataView(this.buf.buffer)
+    } else if (this.words > 0) this.buf.fill(0, 0, this.words * 32)
+    this.words = 0
+  }
+
   /**
    * The gas to extend memory to cover [offset, offset+size) and the new word count, or the out-of-gas
    * halt for ranges no gas can pay for. Offsets and sizes are the stack's BigInts.
@@ -26,7 +36,7 @@ export class Memory {
   expansionCost(offset: bigint, size: bigint): number {
     if (size === 0n) return 0
     const end = offset + size
-    if (end > BigInt(MAX_MEMORY)) throw OUT_OF_GAS
+    if (end > MAX_MEMORY_BIG) throw OUT_OF_GAS
     const words = Math.ceil(Number(end) / 32)
     if (words <= this.words) return 0
     return memoryCost(words) - memoryCost(this.words)
@@ -103,9 +113,13 @@ export function bytesToBigInt(bytes: Uint8Array, offset: number, length: number)
     for (let i = offset; i < offset + length; i++) n = n * 256 + (bytes[i] ?? 0)
     return BigInt(n)
   }
-  let hex = '0x'
-  for (let i = offset; i < offset + length; i++) hex += HEX[bytes[i] ?? 0]
-  return length === 0 ? 0n : BigInt(hex)
+  if (offset + length > bytes.length) {
+    let hex = '0x'
+    for (let i = offset; i < offset + length; i++) hex += HEX[bytes[i] ?? 0]
+    return BigInt(hex)
+  }
+  // Buffer's native hex (one string) rather than a string per byte: CALLDATALOAD and wide PUSHes.
+  return BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset + offset, length).toString('hex')}`)
 }
 
 /** `value` as `length` big-endian bytes (the low bytes when it is wider). */

@@ -15,6 +15,8 @@ enum Kind {
 type Undo = { kind: Kind; key: string; prev?: bigint | undefined }
 type Mark = { undo: number; logs: number; refund: number }
 
+const NONE: ReadonlySet<string> = new Set()
+
 /** RIPEMD-160's precompile: a touch of it survives a revert (mainnet block 2675119; geth and ethereumjs agree). */
 const RIPEMD160: Address = '0x0000000000000000000000000000000000000003'
 
@@ -36,16 +38,22 @@ export class Substate {
   private readonly undo: Undo[] = []
   private readonly marks: Mark[] = []
 
+  /**
+   * `alwaysWarm`: addresses warm for the whole transaction without an entry each (the precompiles, shared
+   * by every transaction of a block: adding ~18 addresses to a fresh set per transaction was measurable).
+   */
+  constructor(private readonly alwaysWarm: ReadonlySet<string> = NONE) {}
+
   /** Warms `address`; true when it was cold (the caller charges the cold surcharge). */
   warmAddress(address: string): boolean {
-    if (this.warmAddresses.has(address)) return false
+    if (this.warmAddresses.has(address) || this.alwaysWarm.has(address)) return false
     this.warmAddresses.add(address)
     this.undo.push({ kind: Kind.WarmAddress, key: address })
     return true
   }
 
   isWarmAddress(address: string): boolean {
-    return this.warmAddresses.has(address)
+    return this.warmAddresses.has(address) || this.alwaysWarm.has(address)
   }
 
   /** Warms a storage slot (`address + slot`); true when it was cold. */
