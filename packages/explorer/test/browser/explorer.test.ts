@@ -138,6 +138,8 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
     const rows = await page.locator('[data-testid="networks"] tbody tr').allTextContents()
     expect(rows.join('\n')).toMatch(/spn1.*9001.*EVM \+ WASM/)
     expect(rows.join('\n')).toMatch(/spn2.*9002.*EVM \+ WASM/)
+    // the chart is a lazy chunk: it may arrive after the table
+    await page.locator('[data-testid="tps-chart"] canvas').waitFor({ timeout: 30_000 })
     expect(await page.locator('[data-testid="tps-chart"] canvas').count()).toBe(1)
     expect(await page.locator('[data-testid="topology"] .node').count()).toBe(3)
     await page.screenshot({ path: join(artifacts, 'overview.png'), fullPage: true })
@@ -193,6 +195,15 @@ describe.skipIf(skip !== undefined)('the explorer in Chromium against a 2-SPN me
     expect(await page.locator('nav a', { hasText: 'spn3' }).count()).toBe(1)
     timings.push(`spn add → shown and rising ${since(t0)}`)
     await page.screenshot({ path: join(artifacts, 'spn-added.png'), fullPage: true })
+    // spn3 has been shown; stopped now so that it does not compete with the proving the next tests wait on
+    const state = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8')) as {
+      networks: { name: string; pid: number }[]
+    }
+    const spn3 = state.networks.find((n) => n.name === 'spn3')?.pid
+    if (spn3 && alive(spn3)) {
+      process.kill(spn3, 'SIGTERM')
+      await until(() => (alive(spn3) ? undefined : true), 30_000, 'spn3 to stop').catch(() => undefined)
+    }
   }, 270_000)
 
   it('the block page of the bridge transaction lists it, and its page decodes MessageSent', async () => {
