@@ -28,19 +28,33 @@ export type ExplorerServer = {
   stop(): Promise<void>
 }
 
-/** The origins (http and ws) of every endpoint, for the page's Content-Security-Policy `connect-src`. */
+/**
+ * The page's Content-Security-Policy `connect-src`: every endpoint's host (http and ws) on any port. Any
+ * port, because the page stays open while the mesh grows: an SPN that `mesh spn add` starts later listens
+ * on a port the policy of an already loaded page could not name.
+ */
 function connectSources(endpoints: ExplorerEndpoint[]): string[] {
   const out = new Set<string>(["'self'"])
   for (const e of endpoints)
     for (const u of [e.rpcUrl, e.wsUrl]) {
       try {
         const url = new URL(u)
-        out.add(`${url.protocol}//${url.host}`)
+        out.add(`${url.protocol}//${url.hostname}:*`)
       } catch {
         // an endpoint that is not a URL gets no connect-src entry: the page shows it unreachable
       }
     }
   return [...out]
+}
+
+/** `/mesh.json`'s body written into the page (a data block, not a script), so its first render needs no request. */
+function withDiscovery(html: Buffer, body: MeshDiscovery): Buffer {
+  // `<` escaped: the JSON cannot close the element early, whatever a network's name holds
+  const json = JSON.stringify(body).replace(/</g, '\\u003c')
+  const block = `<script type="application/json" id="mesh-discovery">${json}</script>`
+  const text = html.toString('utf8')
+  const at = text.indexOf('</head>')
+  return Buffer.from(at < 0 ? `${text}${block}` : `${text.slice(0, at)}${block}${text.slice(at)}`)
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean) {
@@ -101,9 +115,10 @@ export async function startExplorerServer(options: ExplorerServerOptions): Promi
       return send(res, 404, 'text/plain; charset=utf-8', 'not found\n', head)
     const info = await stat(file).catch(() => undefined)
     if (!info?.isFile()) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n', head)
-    const body = await readFile(file)
+    let body: Buffer = await readFile(file)
     if (rel === 'index.html') {
-      res.setHeader('Cache-Control', 'no-cache')
+      body = withDiscovery(body, { version: 1, networks: endpoints() })
+      res.setHeader('Cache-Control', 'no-store')
       res.setHeader(
         'Content-Security-Policy',
         [

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { explorerEndpoints } from '../../src/cmds/explorer/endpoints.js'
+import { currentExplorerEndpoints, explorerEndpoints } from '../../src/cmds/explorer/endpoints.js'
 import { upOptions } from '../../src/cmds/up/options.js'
 import { explorerOrigins, planMesh } from '../../src/mesh/plan.js'
-import type { MeshState } from '../../src/mesh/state.js'
+import { type MeshState, stateFile, writeState } from '../../src/mesh/state.js'
 
 const dirs: string[] = []
 const tmp = () => {
@@ -89,5 +89,38 @@ describe('explorerEndpoints', () => {
         wsUrl: 'ws://127.0.0.1:1',
       },
     ])
+  })
+})
+
+describe('currentExplorerEndpoints', () => {
+  const network = (n: number): MeshState['networks'][number] => ({
+    name: `spn${n}`,
+    kind: 'spn',
+    chainId: 9000 + n,
+    vms: ['evm', 'wasm'],
+    rpcUrl: `http://127.0.0.1:${n}`,
+    wsUrl: `ws://127.0.0.1:${n}`,
+    pid: n,
+    dataDir: `/d/spn${n}`,
+    configFile: `/d/spn${n}/node.json`,
+    logFile: `/d/spn${n}/node.log`,
+  })
+  it('reads the state file on every call (an SPN added later is listed), else what the server started with', () => {
+    const dataDir = tmp()
+    const started: MeshState = {
+      version: 1,
+      dataDir,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      networks: [network(1)],
+    }
+    // no state file yet: what it started with
+    expect(currentExplorerEndpoints(dataDir, started).map((e) => e.name)).toEqual(['spn1'])
+    writeState(dataDir, { ...started, networks: [network(1), network(2)] })
+    expect(currentExplorerEndpoints(dataDir, started).map((e) => e.name)).toEqual(['spn1', 'spn2'])
+    writeState(dataDir, { ...started, networks: [network(1), network(2), network(3)] })
+    expect(currentExplorerEndpoints(dataDir, started).map((e) => e.chainId)).toEqual([9001, 9002, 9003])
+    // a file that does not parse (or is not a state): what it started with, no throw
+    writeFileSync(stateFile(dataDir), '{"version": 1, "netw')
+    expect(currentExplorerEndpoints(dataDir, started).map((e) => e.name)).toEqual(['spn1'])
   })
 })

@@ -1,17 +1,23 @@
 import { useEffect, useState } from 'preact/hooks'
 import { Nav } from './components/Nav.js'
+import { lazyComponent } from './lib/lazyComponent.js'
 import type { MeshWatcher } from './lib/meshWatcher.js'
 import { parseRoute, type Route } from './lib/router.js'
 import type { Network } from './lib/types.js'
 import { useMesh } from './lib/useMesh.js'
-import { AddressPage } from './pages/AddressPage.js'
-import { BlockPage } from './pages/BlockPage.js'
-import { MessagesPage } from './pages/MessagesPage.js'
-import { NetworkPage } from './pages/NetworkPage.js'
 import { Overview } from './pages/Overview.js'
-import { SettlementsPage } from './pages/SettlementsPage.js'
-import { TxPage } from './pages/TxPage.js'
-import { ValidatorsPage } from './pages/ValidatorsPage.js'
+
+// Every page but the overview is its own chunk, fetched when first shown: the first load carries only the
+// overview (first paint), not viem's ABI code, the contract forms or the validators' views.
+const NetworkPage = lazyComponent(() => import('./pages/NetworkPage.js').then((m) => m.NetworkPage))
+const BlockPage = lazyComponent(() => import('./pages/BlockPage.js').then((m) => m.BlockPage))
+const TxPage = lazyComponent(() => import('./pages/TxPage.js').then((m) => m.TxPage))
+const AddressPage = lazyComponent(() => import('./pages/AddressPage.js').then((m) => m.AddressPage))
+const SettlementsPage = lazyComponent(() =>
+  import('./pages/SettlementsPage.js').then((m) => m.SettlementsPage),
+)
+const MessagesPage = lazyComponent(() => import('./pages/MessagesPage.js').then((m) => m.MessagesPage))
+const ValidatorsPage = lazyComponent(() => import('./pages/ValidatorsPage.js').then((m) => m.ValidatorsPage))
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash))

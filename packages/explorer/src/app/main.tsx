@@ -1,5 +1,4 @@
 import { render } from 'preact'
-import 'uplot/dist/uPlot.min.css'
 import './styles.css'
 import { App } from './App.js'
 

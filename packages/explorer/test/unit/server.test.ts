@@ -39,18 +39,45 @@ afterAll(async () => {
 const get = (path: string, init?: RequestInit) => fetch(new URL(path, server.url), init)
 
 describe('startExplorerServer', () => {
-  it('listens on 127.0.0.1 and serves index.html at / as HTML with a CSP naming the nodes', async () => {
+  it('listens on 127.0.0.1 and serves index.html at / as HTML with a CSP naming the nodes’ hosts', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
     const res = await get('/')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    // any port of the nodes' hosts: an SPN added while the page is open listens on a port unknown at load
     expect(res.headers.get('content-security-policy')).toContain(
-      "connect-src 'self' http://127.0.0.1:18545 ws://127.0.0.1:18545",
+      "connect-src 'self' http://127.0.0.1:* ws://127.0.0.1:*",
     )
     // the in-page bundle verifier (snarkjs) needs WebAssembly and blob: workers, nothing more
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'")
     expect(res.headers.get('content-security-policy')).toContain("worker-src 'self' blob:")
     expect(await res.text()).toContain('<title>x</title>')
+  })
+
+  it('writes /mesh.json into the page as a data block, escaped, following a growing mesh', async () => {
+    const block = (html: string) =>
+      /<script type="application\/json" id="mesh-discovery">(.*?)<\/script>/s.exec(html)?.[1]
+    const first = block(await (await get('/')).text())
+    expect(JSON.parse(first!)).toEqual({ version: 1, networks: endpoints })
+    endpoints.push({
+      name: 'spn</script><script>alert(1)</script>',
+      kind: 'spn',
+      chainId: 9003,
+      vms: ['evm'],
+      rpcUrl: 'http://localhost:18547',
+      wsUrl: 'ws://localhost:18547',
+    })
+    try {
+      const res = await get('/')
+      const html = await res.text()
+      expect(html).not.toContain('<script>alert(1)')
+      expect(JSON.parse(block(html)!).networks.map((n: ExplorerEndpoint) => n.chainId)).toEqual([9001, 9003])
+      expect(res.headers.get('content-security-policy')).toContain('http://localhost:* ws://localhost:*')
+      expect(((await (await get('/mesh.json')).json()) as { networks: unknown[] }).networks).toHaveLength(2)
+    } finally {
+      endpoints.pop()
+    }
   })
 
   it('serves assets with their MIME types', async () => {

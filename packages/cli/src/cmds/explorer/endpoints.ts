@@ -1,5 +1,5 @@
 import type { ExplorerEndpoint } from '@rollup-mesh/explorer'
-import type { MeshState } from '../../mesh/state.js'
+import { type MeshState, readState } from '../../mesh/state.js'
 
 /** The explorer's `/mesh.json` networks from the mesh's state: names, chain ids, VMs, RPC and WS URLs. */
 export function explorerEndpoints(state: MeshState): ExplorerEndpoint[] {
@@ -13,4 +13,16 @@ export function explorerEndpoints(state: MeshState): ExplorerEndpoint[] {
     wsUrl: n.wsUrl,
     ...(n.contracts ? { contracts: n.contracts } : {}),
   }))
+}
+
+/**
+ * The explorer's networks as the state file lists them now (asked on every request of the page, so an SPN
+ * that `mesh spn add` records appears on an open page); `fallback` while the file is missing or unreadable.
+ */
+export function currentExplorerEndpoints(dataDir: string, fallback: MeshState): ExplorerEndpoint[] {
+  try {
+    return explorerEndpoints(readState(dataDir) ?? fallback)
+  } catch {
+    return explorerEndpoints(fallback)
+  }
 }

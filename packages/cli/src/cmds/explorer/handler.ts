@@ -2,7 +2,7 @@ import { startExplorerServer } from '@rollup-mesh/explorer'
 import { readNodeFile } from '../../mesh/plan.js'
 import { isAlive, requireState, resolveDataDir } from '../../mesh/state.js'
 import { createOut } from '../../output.js'
-import { explorerEndpoints } from './endpoints.js'
+import { currentExplorerEndpoints } from './endpoints.js'
 import { openInBrowser } from './open.js'
 import type { ExplorerOptions } from './options.js'
 
@@ -39,7 +39,10 @@ export async function explorerHandler(options: ExplorerOptions): Promise<number>
     return 0
   }
   const port = options.port ?? state.explorer?.port ?? 0
-  const server = await startExplorerServer({ port, endpoints: explorerEndpoints(state) })
+  const server = await startExplorerServer({
+    port,
+    endpoints: () => currentExplorerEndpoints(dataDir, state),
+  })
   out.line(`Explorer: ${server.url}   (${state.networks.length} networks of ${dataDir}; Ctrl-C stops)`)
   if (
     !nodesAccept(

@@ -40,6 +40,10 @@ export async function spnAddHandler(options: SpnAddOptions): Promise<number> {
       metaMessages: ['- Start the mesh again with `mesh up --spns N` to include it.'],
     })
   if (options.vm) added.file.role = options.vm === 'evm' ? 'EVM-heavy' : 'WASM-heavy'
+  // the RPC exposure of the mesh's other SPNs (bind address, CORS origins with the explorer's, Host names)
+  const { port: _port, ...exposure } = (plan.find((p) => p.kind === 'spn' && p !== added)?.file.config.rpc ??
+    {}) as Record<string, unknown>
+  added.file.config.rpc = { ...exposure, ...((added.file.config.rpc as object | undefined) ?? {}) }
   await wireP2P(plan)
   added.file.config.settlement = settlementSection({
     n: spns + 1,

@@ -11,7 +11,7 @@ import { type Ready, type SpawnedNode, stopPid } from '../../mesh/spawn.js'
 import { type MeshState, type NetworkState, resolveDataDir, writeState } from '../../mesh/state.js'
 import { dumpMeshState, loadMeshState } from '../../mesh/stateDumpFile.js'
 import { createOut } from '../../output.js'
-import { explorerEndpoints } from '../explorer/endpoints.js'
+import { currentExplorerEndpoints } from '../explorer/endpoints.js'
 import { banner } from './banner.js'
 import { liveState, wipe } from './data-dir.js'
 import { hostsOf } from './hosts.js'
@@ -207,7 +207,10 @@ export async function upHandler(options: UpOptions): Promise<number> {
     if (!options.detach)
       try {
         const { startExplorerServer } = await import('@rollup-mesh/explorer')
-        explorer = await startExplorerServer({ port: explorerPort, endpoints: explorerEndpoints(state) })
+        explorer = await startExplorerServer({
+          port: explorerPort,
+          endpoints: () => currentExplorerEndpoints(dataDir, state),
+        })
         state.explorer.url = explorer.url
       } catch (err) {
         out.progress(`  ! the explorer did not start: ${(err as Error).message.split('\n')[0]}`)

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
+import 'uplot/dist/uPlot.min.css'
 import type { NetworkView } from '../lib/meshWatcher.js'
 import { tpsSeries } from '../lib/tps.js'
 

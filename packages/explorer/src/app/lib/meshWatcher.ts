@@ -29,24 +29,66 @@ export type FlowEvent = {
 /** Seconds of blocks kept per network (the TPS chart's window). */
 export const KEEP_SECONDS = 300
 
+/** Runs `fn` before the next paint (one frame later without a DOM): how listeners are told of refreshes. */
+export type FrameScheduler = (fn: () => void) => void
+
+const nextFrame: FrameScheduler = (fn) => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn())
+  else setTimeout(fn, 16)
+}
+
 /**
  * Follows every network of the mesh over JSON-RPC: its head and the blocks since (for height, block time and
  * TPS), its peers and pool (`mesh_nodeInfo`), and for each SPN its settlements, sent messages and inbox
  * (`mesh_getSettlements`, `mesh_getMessages`, `mesh_getInbox`). New settlements and messages become
- * `FlowEvent`s for the topology view. Listeners run after every refresh.
+ * `FlowEvent`s for the topology view. Networks found later (`mesh spn add`) join with `addNetworks`.
+ *
+ * Listeners are told at most once per frame, however many answers arrived in it: under load the nodes
+ * answer many requests a second, and the page re-renders once for all of them (`scheduleFrame`).
+ *
+ * @example
+ * const watcher = new MeshWatcher([{ name: 'spn1', kind: 'spn', chainId: 9001, vms: ['evm'],
+ *   rpcUrl: 'http://127.0.0.1:8545', wsUrl: 'ws://127.0.0.1:8545' }])
+ * watcher.subscribe(() => console.log(watcher.views[0]?.height))
+ * watcher.start()
  */
 export class MeshWatcher {
-  readonly views: NetworkView[]
+  readonly views: NetworkView[] = []
   readonly flows: FlowEvent[] = []
   #listeners = new Set<() => void>()
-  #timers: ReturnType<typeof setTimeout>[] = []
+  #timers = new Set<ReturnType<typeof setTimeout>>()
   #stopped = false
   #started = false
+  #emitPending = false
+  #scheduleFrame: FrameScheduler
   /** SPNs read once: only what appears after that is a flow (not the history found at start). */
   #primed = new WeakSet<NetworkView>()
 
-  constructor(networks: Network[]) {
-    this.views = networks.map((network) => ({ network, samples: [], settlements: [], sent: [], inbox: [] }))
+  constructor(networks: Network[], options: { scheduleFrame?: FrameScheduler } = {}) {
+    this.#scheduleFrame = options.scheduleFrame ?? nextFrame
+    this.addNetworks(networks)
+  }
+
+  /** The networks followed, in the order they were found. */
+  get networks(): Network[] {
+    return this.views.map((v) => v.network)
+  }
+
+  /**
+   * Follows the networks not yet followed (by name; a known name is left as it is) and returns them; a
+   * started watcher starts polling them at once.
+   */
+  addNetworks(networks: readonly Network[]): Network[] {
+    const added: Network[] = []
+    for (const network of networks) {
+      if (this.views.some((v) => v.network.name === network.name)) continue
+      const view: NetworkView = { network, samples: [], settlements: [], sent: [], inbox: [] }
+      this.views.push(view)
+      added.push(network)
+      if (this.#started && !this.#stopped) this.#follow(view)
+    }
+    if (added.length > 0) this.#emit()
+    return added
   }
 
   subscribe(listener: () => void): () => void {
@@ -57,27 +99,37 @@ export class MeshWatcher {
   start(): void {
     if (this.#started) return
     this.#started = true
-    for (const view of this.views) {
-      // the head first, alone: a node answers one request at a time, and the overview's first paint
-      // waits on every network's height; peers, settlements, messages and inbox follow its first answer
-      this.#loop(
-        () => this.#refreshHead(view),
-        1000,
-        () => {
-          this.#loop(() => this.#refreshInfo(view), 3000)
-          if (view.network.kind === 'spn') this.#loop(() => this.#refreshSPN(view), 1500)
-        },
-      )
-    }
+    for (const view of this.views) this.#follow(view)
   }
 
   stop(): void {
     this.#stopped = true
     for (const t of this.#timers) clearTimeout(t)
+    this.#timers.clear()
   }
 
+  #follow(view: NetworkView) {
+    // the head first, alone: a node answers one request at a time, and the overview's first paint
+    // waits on every network's height; peers, settlements, messages and inbox follow its first answer
+    this.#loop(
+      () => this.#refreshHead(view),
+      1000,
+      () => {
+        this.#loop(() => this.#refreshInfo(view), 3000)
+        if (view.network.kind === 'spn') this.#loop(() => this.#refreshSPN(view), 1500)
+      },
+    )
+  }
+
+  /** Tells the listeners in the next frame; the refreshes before it share that one notification. */
   #emit() {
-    for (const l of this.#listeners) l()
+    if (this.#emitPending || this.#stopped) return
+    this.#emitPending = true
+    this.#scheduleFrame(() => {
+      this.#emitPending = false
+      if (this.#stopped) return
+      for (const l of this.#listeners) l()
+    })
   }
 
   #loop(step: () => Promise<void>, everyMs: number, afterFirst?: () => void) {
@@ -88,7 +140,12 @@ export class MeshWatcher {
       this.#emit()
       if (first && afterFirst && !this.#stopped) afterFirst()
       first = false
-      if (!this.#stopped) this.#timers.push(setTimeout(run, everyMs))
+      if (this.#stopped) return
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer)
+        void run()
+      }, everyMs)
+      this.#timers.add(timer)
     }
     void run()
   }

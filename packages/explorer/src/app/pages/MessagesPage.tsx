@@ -1,5 +1,7 @@
+import { useState } from 'preact/hooks'
 import { BundleExport } from '../components/BundleExport.js'
 import { BundleVerify } from '../components/BundleVerify.js'
+import { ROWS_SHOWN, ShowOlder } from '../components/ShowOlder.js'
 import { formatEther, shortHash } from '../lib/format.js'
 import type { MeshWatcher } from '../lib/meshWatcher.js'
 import { messageRows, spnIdOfName } from '../lib/messages.js'
@@ -13,6 +15,7 @@ const STAGES = ['sent', 'settled', 'delivered'] as const
  */
 export function MessagesPage(props: { watcher: MeshWatcher }) {
   useWatcher(props.watcher)
+  const [limit, setLimit] = useState(ROWS_SHOWN)
   const spns = props.watcher.views.filter((v) => v.network.kind === 'spn')
   const nameOf = new Map<number, string>()
   const sent = new Map()
@@ -48,7 +51,7 @@ export function MessagesPage(props: { watcher: MeshWatcher }) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => {
+          {rows.slice(0, limit).map((r) => {
             const reached = r.stage === 'failed' ? 2 : STAGES.indexOf(r.stage) + 1
             return (
               <tr key={r.key} data-message={r.key} data-stage={r.stage}>
@@ -100,6 +103,7 @@ export function MessagesPage(props: { watcher: MeshWatcher }) {
           })}
         </tbody>
       </table>
+      <ShowOlder shown={limit} total={rows.length} onMore={() => setLimit((n) => n + ROWS_SHOWN)} />
       {rows.length === 0 && (
         <p class="muted">No message yet. Send one with `mesh bridge --from spn1 --to spn2 --value 1ether`.</p>
       )}

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatClock, hexToNum, shortHash } from '../lib/format.js'
 import { KNOWN_CONTRACTS } from '../lib/knownContracts.js'
+import { newestTxHashes } from '../lib/newestTxHashes.js'
 import { subscribeNewHeads } from '../lib/newHeads.js'
-import { rpc } from '../lib/rpc.js'
+import { rpc, rpcBatch } from '../lib/rpc.js'
 import type { Network, RPCBlock, RPCTransaction } from '../lib/types.js'
 
 const SHOWN = 20
@@ -11,31 +12,60 @@ const SHOWN = 20
 export function NetworkPage(props: { network: Network }) {
   const { network } = props
   const [blocks, setBlocks] = useState<RPCBlock[]>([])
+  const [txs, setTxs] = useState<RPCTransaction[]>([])
   const [live, setLive] = useState<'open' | 'closed'>('closed')
   useEffect(() => {
     let stopped = false
+    // Blocks come as headers with transaction hashes only: under thousands of tx/s a full block is
+    // megabytes, while the page shows 20 transactions. Those are fetched in one batch, the newest first,
+    // at most one batch in flight (heads arriving meanwhile are caught up by the next).
+    const known = new Map<string, RPCTransaction>()
+    let fetching = false
+    let again = false
+    let latest: RPCBlock[] = []
+    const fillTxs = async () => {
+      if (fetching) {
+        again = true
+        return
+      }
+      fetching = true
+      do {
+        again = false
+        const wanted = newestTxHashes(latest, SHOWN)
+        const missing = wanted.filter((h) => !known.has(h))
+        const got = await rpcBatch<RPCTransaction | null>(
+          network.rpcUrl,
+          missing.map((h) => ['eth_getTransactionByHash', [h]]),
+        ).catch(() => [])
+        for (const t of got) if (t) known.set(t.hash, t)
+        for (const h of [...known.keys()]) if (!wanted.includes(h)) known.delete(h)
+        if (!stopped) setTxs(wanted.flatMap((h) => known.get(h) ?? []))
+      } while (again && !stopped)
+      fetching = false
+    }
     const add = (b: RPCBlock | null) => {
       if (!b || stopped) return
-      setBlocks((old) =>
-        [b, ...old.filter((o) => o.hash !== b.hash)]
-          .sort((x, y) => hexToNum(y.number) - hexToNum(x.number))
-          .slice(0, SHOWN),
-      )
+      latest = [b, ...latest.filter((o) => o.hash !== b.hash)]
+        .sort((x, y) => hexToNum(y.number) - hexToNum(x.number))
+        .slice(0, SHOWN)
+      setBlocks(latest)
+      void fillTxs()
     }
     // the latest blocks first, then every new head as it comes
     rpc<string>(network.rpcUrl, 'eth_blockNumber')
-      .then((head) => {
+      .then(async (head) => {
         const n = hexToNum(head)
-        for (let i = Math.max(0, n - SHOWN + 1); i <= n; i++)
-          void rpc<RPCBlock | null>(network.rpcUrl, 'eth_getBlockByNumber', [
-            `0x${i.toString(16)}`,
-            true,
-          ]).then(add)
+        const numbers = Array.from({ length: Math.min(SHOWN, n + 1) }, (_, i) => n - i)
+        const got = await rpcBatch<RPCBlock | null>(
+          network.rpcUrl,
+          numbers.map((i) => ['eth_getBlockByNumber', [`0x${i.toString(16)}`, false]]),
+        )
+        for (const b of got) add(b ?? null)
       })
       .catch(() => undefined)
     const close = subscribeNewHeads(
       network.wsUrl,
-      (h) => void rpc<RPCBlock | null>(network.rpcUrl, 'eth_getBlockByHash', [h.hash, true]).then(add),
+      (h) => void rpc<RPCBlock | null>(network.rpcUrl, 'eth_getBlockByHash', [h.hash, false]).then(add),
       setLive,
     )
     return () => {
@@ -43,7 +73,6 @@ export function NetworkPage(props: { network: Network }) {
       close()
     }
   }, [network.name])
-  const txs = blocks.flatMap((b) => b.transactions.filter((t): t is RPCTransaction => typeof t === 'object'))
   return (
     <>
       <h1>
@@ -98,7 +127,7 @@ export function NetworkPage(props: { network: Network }) {
               </tr>
             </thead>
             <tbody>
-              {txs.slice(0, SHOWN).map((t) => (
+              {txs.map((t) => (
                 <tr key={t.hash}>
                   <td class="mono">
                     <a href={`#/network/${network.name}/tx/${t.hash}`}>{shortHash(t.hash)}</a>
@@ -110,7 +139,9 @@ export function NetworkPage(props: { network: Network }) {
               ))}
             </tbody>
           </table>
-          {txs.length === 0 && <p class="muted">No transactions in the latest {SHOWN} blocks.</p>}
+          {blocks.every((b) => b.transactions.length === 0) && (
+            <p class="muted">No transactions in the latest {SHOWN} blocks.</p>
+          )}
         </section>
       </div>
     </>

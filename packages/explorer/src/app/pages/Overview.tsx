@@ -1,9 +1,15 @@
 import { Topology } from '../components/Topology.js'
-import { TpsChart } from '../components/TpsChart.js'
 import { formatDuration } from '../lib/format.js'
+import { lazyComponent } from '../lib/lazyComponent.js'
 import type { MeshWatcher } from '../lib/meshWatcher.js'
 import { meanBlockTimeMs } from '../lib/tps.js'
 import { useWatcher } from '../lib/useMesh.js'
+
+// the chart (uPlot) is a chunk of its own: the network table paints without waiting for it
+const TpsChart = lazyComponent(
+  () => import('../components/TpsChart.js').then((m) => m.TpsChart),
+  () => <div class="chart" data-testid="tps-chart-loading" />,
+)
 
 /** Every network at a glance (chain id, VMs, height, block time, peers), live TPS and the topology. */
 export function Overview(props: { watcher: MeshWatcher }) {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { ROWS_SHOWN, ShowOlder } from '../components/ShowOlder.js'
 import { formatDuration, hexToNum, shortHash } from '../lib/format.js'
 import type { MeshWatcher } from '../lib/meshWatcher.js'
 import { rpc } from '../lib/rpc.js'
@@ -36,11 +37,12 @@ async function timingOf(
 export function SettlementsPage(props: { watcher: MeshWatcher }) {
   useWatcher(props.watcher)
   const [, setVersion] = useState(0)
+  const [limit, setLimit] = useState(ROWS_SHOWN)
   const mainnet = props.watcher.views.find((v) => v.network.kind === 'mainnet')
   const spns = props.watcher.views.filter((v) => v.network.kind === 'spn')
   useEffect(() => {
     for (const v of spns)
-      for (const s of v.settlements) {
+      for (const s of v.settlements.slice(-limit)) {
         const key = `${v.network.name}:${s.batch}:${s.status}`
         if (timings.has(key)) continue
         timings.set(key, {})
@@ -83,34 +85,42 @@ export function SettlementsPage(props: { watcher: MeshWatcher }) {
               </tr>
             </thead>
             <tbody>
-              {[...v.settlements].reverse().map((s) => {
-                const t = timings.get(`${v.network.name}:${s.batch}:${s.status}`) ?? {}
-                const leaves = hexToNum(s.leafCount)
-                const start = hexToNum(s.startIndex)
-                return (
-                  <tr key={s.batch} class={s.status}>
-                    <td>{s.batch}</td>
-                    <td>
-                      {hexToNum(s.fromBlock)} – {hexToNum(s.toBlock)}
-                    </td>
-                    <td>{leaves === 0 ? '0' : `${leaves} (${start}–${start + leaves - 1})`}</td>
-                    <td>{leaves === 0 ? '– (no leaves: none needed)' : '✓ Groth16'}</td>
-                    <td>✓ TEE</td>
-                    <td>
-                      {s.status === 'accepted' ? '✓ accepted' : s.transactionHash ? 'submitted' : 'built'}
-                    </td>
-                    <td>{t.mainnetBlock ?? '-'}</td>
-                    <td>
-                      {t.cutAt !== undefined && t.acceptedAt !== undefined
-                        ? formatDuration((t.acceptedAt - t.cutAt) * 1000)
-                        : '-'}
-                    </td>
-                    <td class="mono">{shortHash(s.headerHash)}</td>
-                  </tr>
-                )
-              })}
+              {v.settlements
+                .slice(-limit)
+                .reverse()
+                .map((s) => {
+                  const t = timings.get(`${v.network.name}:${s.batch}:${s.status}`) ?? {}
+                  const leaves = hexToNum(s.leafCount)
+                  const start = hexToNum(s.startIndex)
+                  return (
+                    <tr key={s.batch} class={s.status}>
+                      <td>{s.batch}</td>
+                      <td>
+                        {hexToNum(s.fromBlock)} – {hexToNum(s.toBlock)}
+                      </td>
+                      <td>{leaves === 0 ? '0' : `${leaves} (${start}–${start + leaves - 1})`}</td>
+                      <td>{leaves === 0 ? '– (no leaves: none needed)' : '✓ Groth16'}</td>
+                      <td>✓ TEE</td>
+                      <td>
+                        {s.status === 'accepted' ? '✓ accepted' : s.transactionHash ? 'submitted' : 'built'}
+                      </td>
+                      <td>{t.mainnetBlock ?? '-'}</td>
+                      <td>
+                        {t.cutAt !== undefined && t.acceptedAt !== undefined
+                          ? formatDuration((t.acceptedAt - t.cutAt) * 1000)
+                          : '-'}
+                      </td>
+                      <td class="mono">{shortHash(s.headerHash)}</td>
+                    </tr>
+                  )
+                })}
             </tbody>
           </table>
+          <ShowOlder
+            shown={limit}
+            total={v.settlements.length}
+            onMore={() => setLimit((n) => n + ROWS_SHOWN)}
+          />
           {v.settlements.length === 0 && <p class="muted">No settlement yet.</p>}
         </section>
       ))}
