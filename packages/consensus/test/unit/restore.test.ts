@@ -34,7 +34,8 @@ function createNet() {
         queue.push({
           at: now,
           to,
-          input: 'type' in message ? { type: 'vote', vote: message } : { type: 'proposal', proposal: message },
+          input:
+            'type' in message ? { type: 'vote', vote: message } : { type: 'proposal', proposal: message },
         })
     })
   }
@@ -79,7 +80,7 @@ function createNet() {
       for (const e of due) feed(e.to, e.input)
       if (queue.some((e) => e.at <= now)) continue
       now += 100
-      if (now % 1_000 === 0) nodes.forEach((_, i) => feed(i, { type: 'rebroadcast' }))
+      if (now % 1_000 === 0) for (let i = 0; i < nodes.length; i++) feed(i, { type: 'rebroadcast' })
     }
   }
   return {
@@ -90,7 +91,7 @@ function createNet() {
     start(down: number, crashing: number) {
       nodes[down]!.up = false
       crashAfterPrevote = crashing
-      nodes.forEach((_, i) => feed(i, { type: 'start' }))
+      for (let i = 0; i < nodes.length; i++) feed(i, { type: 'start' })
     },
     restart(i: number, state: ConsensusState) {
       const n = nodes[i]!
