@@ -110,7 +110,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   const invalid = new Set<Hex>()
   const bodies = new Map<Hex, Body>()
   const future: Array<{ proposal: Proposal; body: Body }> = []
-  const proposals = proposalThrottle(init.proposalRebroadcastMs ?? 3_000)
+  const proposals = proposalThrottle(init.proposalRebroadcastMs ?? 3_000, { schedule, key: self?.publicKey })
   const pending = new Set<unknown>()
   const params: ConsensusParams = {
     schedule,
