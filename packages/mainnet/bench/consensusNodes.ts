@@ -5,9 +5,10 @@
 // A passive libp2p observer timestamps each proposal and each committed header as it arrives (both one
 // gossip hop away, so the hop cancels out). Prints a table; `--json` one object on the last line.
 // Options: --validators 1,4,7  --heights 12 (empty runs)  --tx-heights 6  --txs 1000  --block-time 500  --source
+//   --workloads empty,tx  --profile <dir> (validator 1's `--cpu-prof`, stopped by SIGTERM)  --log-dir <dir> (stderr at info)
 import '@rollup-mesh/core/polyfill'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -33,8 +34,14 @@ const { values } = parseArgs({
     txs: { type: 'string', default: '1000' },
     'block-time': { type: 'string', default: '500' },
     source: { type: 'boolean', default: false },
+    workloads: { type: 'string', default: 'empty,tx' },
+    profile: { type: 'string' },
+    'log-dir': { type: 'string' },
   },
 })
+const WORKLOADS = new Set((values.workloads as string).split(','))
+const PROFILE_DIR = values.profile as string | undefined
+const LOG_DIR = values['log-dir'] as string | undefined
 const COUNTS = (values.validators as string).split(',').map(Number)
 const HEIGHTS = Number(values.heights)
 const TX_HEIGHTS = Number(values['tx-heights'])
@@ -66,12 +73,17 @@ async function rpc<T>(url: string, method: string, params: unknown[] = []): Prom
   return body.result as T
 }
 
-function startNode(config: Record<string, unknown>, dir: string): Promise<Proc> {
+function startNode(
+  config: Record<string, unknown>,
+  dir: string,
+  extra: { profile?: string; log?: string } = {},
+): Promise<Proc> {
   const file = join(dir, `node-${Math.random().toString(36).slice(2)}.json`)
-  writeFileSync(file, JSON.stringify(config))
-  const proc = spawn(process.execPath, [...nodeArgs, '--config', file], {
+  writeFileSync(file, JSON.stringify(extra.log ? { ...config, logLevel: 'info' } : config))
+  const prof = extra.profile ? ['--cpu-prof', '--cpu-prof-dir', extra.profile] : []
+  const proc = spawn(process.execPath, [...prof, ...nodeArgs, '--config', file], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', extra.log ? openSync(extra.log, 'w') : 'ignore'],
   })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('validator not ready in 120 s')), 120_000)
@@ -96,9 +108,15 @@ const quantile = (xs: number[], q: number) => {
   return s.length ? (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number) : Number.NaN
 }
 
-/** Transfers from `SENDERS` dev accounts (indexes 20…), signed once and reused by every run (fresh chains). */
+/** The transfers' senders: dev accounts 20… (derived once here, funded in genesis by address). */
+const SENDER_ACCOUNTS = devAccounts(20 + SENDERS).slice(20)
+const SENDER_ALLOC = Object.fromEntries(
+  SENDER_ACCOUNTS.map((a) => [a.address, { balance: (10n ** 22n).toString() }]),
+)
+
+/** Transfers from the `SENDERS` accounts, signed once and reused by every run (fresh chains). */
 async function presign(count: number): Promise<Hex[]> {
-  const accounts = devAccounts(20 + SENDERS).slice(20)
+  const accounts = SENDER_ACCOUNTS
   const perSender = Math.ceil(count / SENDERS)
   const out: Hex[] = []
   for (let nonce = 0; nonce < perSender; nonce++)
@@ -153,13 +171,19 @@ async function run(n: number, txs: Hex[] | null): Promise<Row> {
             blockTimeMs: BLOCK_TIME,
             genesisTimestamp: 1_700_000_000,
             governance: validators[0]?.address,
-            devAccounts: 20 + SENDERS,
+            // the senders funded by address: 520 dev accounts cost each validator ~40 s of start-up (loaded)
+            // deriving them from the mnemonic one by one
+            alloc: SENDER_ALLOC,
             maxTxsPerBlock: TXS_PER_BLOCK,
             logLevel: 'warn',
             ...(n > 1 ? { consensus: { validators, blsSeed: blsSeedOf(key) } } : {}),
             p2p: { bootstrap: procs.flatMap((p) => p.multiaddrs) },
           },
           dir,
+          {
+            ...(PROFILE_DIR && i === Math.min(1, n - 1) ? { profile: PROFILE_DIR } : {}),
+            ...(LOG_DIR ? { log: join(LOG_DIR, `${n}v-${txs ? 'tx' : 'empty'}-v${i}.log`) } : {}),
+          },
         ),
       )
     }
@@ -246,19 +270,27 @@ async function run(n: number, txs: Hex[] | null): Promise<Row> {
     }
   } finally {
     await observer.stop().catch(() => undefined)
-    for (const p of procs) p.proc.kill('SIGKILL')
+    // a profiled validator must exit by itself to write its profile
+    const exits = procs.map((p) => new Promise((r) => p.proc.once('exit', r)))
+    for (const p of procs) p.proc.kill(PROFILE_DIR ? 'SIGTERM' : 'SIGKILL')
+    await Promise.race([Promise.all(exits), sleep(PROFILE_DIR ? 15_000 : 500)])
+    for (const p of procs) if (p.proc.exitCode === null) p.proc.kill('SIGKILL')
     await sleep(500)
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
 const rows: Row[] = []
+for (const d of [PROFILE_DIR, LOG_DIR]) if (d) mkdirSync(d, { recursive: true })
 // enough for the blocks sealed while they are being submitted, then `TX_HEIGHTS` full blocks
-const signed = TXS_PER_BLOCK > 0 ? await presign(TXS_PER_BLOCK * (TX_HEIGHTS + 4)) : null
+const signed =
+  TXS_PER_BLOCK > 0 && WORKLOADS.has('tx') ? await presign(TXS_PER_BLOCK * (TX_HEIGHTS + 4)) : null
 for (const n of COUNTS) {
-  log(`${n} validator(s), empty blocks`)
-  rows.push(await run(n, null))
-  log(JSON.stringify(rows.at(-1)))
+  if (WORKLOADS.has('empty')) {
+    log(`${n} validator(s), empty blocks`)
+    rows.push(await run(n, null))
+    log(JSON.stringify(rows.at(-1)))
+  }
   if (signed) {
     log(`${n} validator(s), ${TXS_PER_BLOCK}-transaction blocks`)
     rows.push(await run(n, signed))

@@ -8,6 +8,7 @@ import {
   logsOfBlock,
   type NodeGenesisAlloc,
   nodeGenesisAlloc,
+  recoverSigner,
 } from '@rollup-mesh/chain'
 import { openFileSigningGuard } from '@rollup-mesh/consensus'
 import { createSilentLogger, type Logger, MAINNET_NETWORK, SYSTEM_ADDRESSES } from '@rollup-mesh/core'
@@ -228,6 +229,8 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
           { network: MAINNET_NETWORK, kinds: ['headers', 'settlements', 'consensus', 'proposals', 'txs'] },
         ],
         producers: { [MAINNET_NETWORK]: validators.governed.addresses() },
+        // gossiped transactions' senders recovered natively, as the pool does (not viem's pure JS)
+        recoverTxSender: recoverSigner,
         syncProvider: { ...gossip.syncProvider, ...committedBlocks(chain) },
       })
       // Validators and the message listener are in place before the first message can arrive.

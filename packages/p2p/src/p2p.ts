@@ -123,7 +123,7 @@ class P2PNode implements P2P {
     this.#events = new TypedEmitter<P2PEvents>({
       onListenerError: (err, event) => log.error({ err, event }, 'p2p event listener threw'),
     })
-    this.#validation = new GossipValidation(log)
+    this.#validation = new GossipValidation(log, init.recoverTxSender)
     const limits = { ...defaultSyncLimits, ...init.syncLimits }
     this.#syncServer = new SyncServer(libp2p, limits, log, init.syncProvider, (peerId) =>
       penalties.record(peerId),

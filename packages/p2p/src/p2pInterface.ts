@@ -11,6 +11,7 @@ import type { CommittedBlock } from './messages/committedBlock.js'
 import type { ConsensusEnvelope, ProposalEnvelope } from './messages/consensus.js'
 import type { SignedHeader } from './messages/header.js'
 import type { SignedSettlement } from './messages/settlement.js'
+import type { TxSenderRecovery } from './messages/tx.js'
 import type { ReconnectOptions } from './reconnect.js'
 import type {
   ExitBatchFromAnyOptions,
@@ -47,6 +48,8 @@ export type P2PInit = {
   subscriptions?: Array<{ network: string; kinds: TopicKind[] }>
   /** Block-producer address(es) per network: headers and settlements on that network must be signed by one. */
   producers?: Record<string, Address | readonly Address[]>
+  /** Sender recovery of gossiped transactions (default viem's pure JS; a node with native secp256k1 passes its own). */
+  recoverTxSender?: TxSenderRecovery
   /** Serves headers, blocks and exit batches to peers catching up. */
   syncProvider?: SyncProvider
   syncLimits?: Partial<SyncLimits>

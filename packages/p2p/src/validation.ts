@@ -9,7 +9,7 @@ import {
 import { decodeHeader, recoverHeaderSigner, type SignedHeader } from './messages/header.js'
 import { MESSAGE_LIMITS } from './messages/limits.js'
 import { decodeSettlement, recoverSettlementSigner, type SignedSettlement } from './messages/settlement.js'
-import { decodeTx, type GossipTx } from './messages/tx.js'
+import { decodeTx, type GossipTx, type TxSenderRecovery } from './messages/tx.js'
 import { assertNetworkName, parseTopic, type TopicKind } from './topics.js'
 
 export type ValidationResult = 'accept' | 'reject' | 'ignore'
@@ -45,9 +45,11 @@ export class GossipValidation {
   readonly #validators = new Map<string, GossipValidator>()
   readonly #producers = new Map<string, readonly Address[]>()
   readonly #decoded = new WeakMap<Uint8Array, GossipMessage>()
+  readonly #recoverTxSender: TxSenderRecovery | undefined
 
-  constructor(log: Logger) {
+  constructor(log: Logger, recoverTxSender?: TxSenderRecovery) {
     this.#log = log
+    this.#recoverTxSender = recoverTxSender
   }
 
   /** Sets (or with `undefined` removes) the node's own check for one topic. */
@@ -124,7 +126,7 @@ export class GossipValidation {
       return { kind, network, from, envelope: decodeConsensusEnvelope(data) }
     }
     if (kind === 'proposals') return { kind, network, from, envelope: decodeProposalEnvelope(data) }
-    return { kind, network, from, tx: await decodeTx(data) }
+    return { kind, network, from, tx: await decodeTx(data, this.#recoverTxSender) }
   }
 
   #verdict(result: ValidationResult, from: string, topic: string, reason?: string): TopicValidatorResult {

@@ -37,5 +37,5 @@ export {
   settlementSigningHash,
   signSettlement,
 } from './messages/settlement.js'
-export { decodeTx, encodeTx, type GossipTx } from './messages/tx.js'
+export { decodeTx, encodeTx, type GossipTx, type TxSenderRecovery } from './messages/tx.js'
 export { PROTOCOL_VERSION, parseTopic, TOPIC_KINDS, type TopicKind, topicName } from './topics.js'

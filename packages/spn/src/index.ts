@@ -54,5 +54,17 @@ export function spnTopics(network: string): { headers: string; txs: string; sett
 export { ChainDbCorruptError, checkChainDb, readyLine, runNode } from '@rollup-mesh/chain'
 export type { InboxMessage, InboxStatus } from './delivery/inbox.js'
 export { type InboxEntryJSON, inboxEntryJSON } from './delivery/rpc.js'
+export { MainnetValidatorsUnavailableError } from './mainnetFollow/errors.js'
+export {
+  createMainnetSignerGate,
+  type MainnetSignerGate,
+  type MainnetSignerGateOptions,
+  UNKNOWN_SIGNER_LAG,
+} from './mainnetFollow/signerGate.js'
+export {
+  type FetchMainnetValidators,
+  type MainnetValidatorSnapshot,
+  mainnetValidatorsOverRPC,
+} from './mainnetFollow/validatorsRPC.js'
 export { replaySPN, type SPNReplayOptions } from './replay.js'
 export { vmOfInitCode }

@@ -24,6 +24,7 @@ import { parseSPNConfig, type SPNConfig, type SPNConfigInput } from './config.js
 import { spnPrecompiles } from './delivery/precompile.js'
 import { exitBatchesOf } from './delivery/provider.js'
 import { createDeliveryService, type DeliveryService } from './delivery/service.js'
+import { followMainnetSigners } from './mainnetFollow/followSigners.js'
 import { spnNodeInfo } from './nodeInfo.js'
 import { spnRPCMethods } from './rpcMethods.js'
 import { numericSpnId } from './settlement/config.js'
@@ -201,6 +202,8 @@ export function createSPNNode(init: SPNNodeInit): SPNNode {
               : [],
         },
       })
+      // only the main net's validators move what the SPN knows of the main net (issue [consensus] item 8)
+      followMainnetSigners(p2p, config.settlement?.mainnetRpcUrl, logger)
       p2p.on('message', (m) => {
         if (m.kind === 'headers' && m.network === 'mainnet') mainnetHead = m.header.number
       })

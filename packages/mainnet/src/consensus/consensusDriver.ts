@@ -22,8 +22,9 @@ import {
 } from '@rollup-mesh/consensus'
 import { createSilentLogger, type Logger } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { decodeBlockHeader, decodeBlockTx, encodeBlockHeader } from './blockBody.js'
+import { decodeBlockHeader, decodeProposedTxs, encodeBlockHeader } from './blockBody.js'
 import type { EvidenceStore } from './evidenceStore.js'
+import { proposalThrottle } from './proposalThrottle.js'
 import type { SelfValidator } from './validatorSetup.js'
 
 /** Where the driver sends what it signs (the p2p topics; nothing when p2p is off). */
@@ -54,11 +55,10 @@ export type ConsensusDriverInit = {
   maxTimestampLeadS?: number
   /** How often this validator's messages of the current round are re-sent. Default 1000 ms. */
   rebroadcastMs?: number
+  /** Least time between two sends of one proposal with its block (`proposalThrottle`). Default 3000 ms. */
+  proposalRebroadcastMs?: number
   network: () => ConsensusNetwork | undefined
-  /**
-   * Commit sync: fetches and commits the finalized blocks after the head from peers (`catchUpFromPeers`);
-   * tried when no height was entered for `catchUpAfterMs`.
-   */
+  /** Commit sync (`catchUpFromPeers`: finalized blocks after the head), tried after `catchUpAfterMs` idle. */
   catchUp?: () => Promise<number>
   /** How long without a new height before commit sync is tried. Default 3000 ms. */
   catchUpAfterMs?: number
@@ -110,6 +110,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   const invalid = new Set<Hex>()
   const bodies = new Map<Hex, Body>()
   const future: Array<{ proposal: Proposal; body: Body }> = []
+  const proposals = proposalThrottle(init.proposalRebroadcastMs ?? 3_000, { schedule, key: self?.publicKey })
   const pending = new Set<unknown>()
   const params: ConsensusParams = {
     schedule,
@@ -228,6 +229,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         const set = schedule.setAt(m.height)
         if (out.type === 'propose') {
           const signed = signProposal(out.proposal, self.secretKey, chainId, set)
+          proposals.seen(signed)
           publish(signed)
           return step({ type: 'proposal', proposal: signed })
         }
@@ -236,6 +238,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         return step({ type: 'vote', vote: signed })
       }
       case 'rebroadcast':
+        if (!('type' in out.message) && !proposals.mayResend(out.message)) return
         return publish(out.message)
       case 'scheduleTimeout':
         return later(out.durationMs, () =>
@@ -309,6 +312,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
       return
     }
     if (proposal.height < state.height) return
+    proposals.arrived(proposal)
     if (!bodies.has(proposal.value)) bodies.set(proposal.value, body)
     if (!candidates.has(proposal.value) && !invalid.has(proposal.value)) {
       invalid.add(proposal.value)
@@ -329,7 +333,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
             'proposed block: timestamp ahead of the clock',
           )
         else {
-          const txs = await Promise.all(body.txs.map((raw) => decodeBlockTx(raw, chain.chainId)))
+          const txs = await decodeProposedTxs(body.txs, chain.chainId, (h) => chain.mempool.get(h))
           const c = await chain.executeBlock({ header, txs })
           if (c.hash === proposal.value) {
             init.checkCandidate?.(c)

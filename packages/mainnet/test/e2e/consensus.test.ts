@@ -1,5 +1,4 @@
 import '@rollup-mesh/core/polyfill'
-import { rmSync } from 'node:fs'
 import {
   blsKeyPairFromSeed,
   decodeCommitCertificate,
@@ -8,32 +7,20 @@ import {
   ValidatorSchedule,
   verifyCommitCertificate,
 } from '@rollup-mesh/consensus'
-import { devAccounts, MAINNET_NETWORK } from '@rollup-mesh/core'
+import { MAINNET_NETWORK } from '@rollup-mesh/core'
 import { createP2P, encodeConsensusEnvelope, type P2P } from '@rollup-mesh/p2p'
 import { type Hex, hexToBytes } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
-import { blsSeedOf, genesisValidatorOf, validatorSetOfConfig } from '../../src/consensus/validatorKeys.js'
+import { blsSeedOf, validatorSetOfConfig } from '../../src/consensus/validatorKeys.js'
 import { createMainnetNode, type MainnetNode } from '../../src/node.js'
 import { tempDir } from '../fixtures.js'
+import { rpc, validatorCluster, waitFor } from './validatorCluster.js'
 
 const CHAIN_ID = 900
-const keys = devAccounts(4).map((a) => a.privateKey as Hex)
-const validators = keys.map((k) => genesisValidatorOf(k))
+const cluster = validatorCluster({ prefix: 'bft' })
+const { keys, genesis: validators, nodes } = cluster
 const set = validatorSetOfConfig(validators)
-const dirs: string[] = []
-const nodes: MainnetNode[] = []
-afterAll(async () => {
-  for (const n of nodes) await n.stop().catch(() => undefined)
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
-
-async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+afterAll(() => cluster.close())
 
 const head = (n: MainnetNode) => n.chain.head().number
 
@@ -45,49 +32,13 @@ function verifyCertificate(n: MainnetNode, number: bigint): number {
   return verifyCommitCertificate(cert, set, { chainId: CHAIN_ID, height: Number(number), blockHash: hash })
 }
 
-async function startValidator(i: number, bootstrap: string[]): Promise<MainnetNode> {
-  const dataDir = tempDir(`mainnet-bft-${i}-`)
-  dirs.push(dataDir)
-  const node = createMainnetNode({
-    config: {
-      dataDir,
-      chainId: CHAIN_ID,
-      validatorKey: keys[i],
-      blockTimeMs: 200,
-      genesisTimestamp: 1_700_000_000,
-      governance: validators[0]!.address,
-      consensus: {
-        validators,
-        blsSeed: blsSeedOf(keys[i] as Hex),
-        timeouts: { proposeMs: 2_000, prevoteMs: 800, precommitMs: 800, deltaMs: 400 },
-      },
-      p2p: { bootstrap },
-    },
-  })
-  nodes.push(node)
-  await node.start()
-  return node
-}
-
 describe('BFT main net: 4 validators in one process', () => {
   it('finalize 20+ heights with identical hashes and >2/3 certificates; a late validator catches up by commit sync; 3 keep going; 2 of 4 stop', async () => {
-    const started: MainnetNode[] = []
-    for (let i = 0; i < 3; i++)
-      started.push(
-        await startValidator(
-          i,
-          started.flatMap((n) => n.p2p?.getMultiaddrs() ?? []),
-        ),
-      )
+    const started = await cluster.startAll(3)
     // Three of four are a quorum: they finalize without the fourth.
     await waitFor('5 heights on 3 validators', () => started.every((n) => head(n) >= 5n), 120_000)
     // The fourth starts behind: it never saw those heights' messages and must fetch them (commit sync).
-    started.push(
-      await startValidator(
-        3,
-        started.flatMap((n) => n.p2p?.getMultiaddrs() ?? []),
-      ),
-    )
+    started.push(await cluster.start(3))
     await waitFor('20 finalized heights on every node', () => started.every((n) => head(n) >= 20n), 240_000)
     const upto = 20n
     for (let b = 1n; b <= upto; b++) {
@@ -102,26 +53,20 @@ describe('BFT main net: 4 validators in one process', () => {
     }
     // RPC: the seam's methods
     const served = 1
-    const rpc = async (method: string, params: unknown[] = []) => {
-      const res = await fetch(started[served]!.rpcUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-      })
-      return ((await res.json()) as { result: unknown }).result as Record<string, unknown>
-    }
-    const commit = await rpc('mesh_getCommit', ['0x5'])
+    const call = async (method: string, params: unknown[] = []) =>
+      (await rpc(started[served]!, method, params)) as Record<string, unknown>
+    const commit = await call('mesh_getCommit', ['0x5'])
     expect(commit.number).toBe('0x5')
     expect(commit.hash).toBe(started[0]!.chain.store.getHeaderByNumber(5n)?.hash)
     expect((commit.signers as string[]).length).toBeGreaterThanOrEqual(3)
     const cert = decodeCommitCertificate(hexToBytes(commit.certificate as Hex))
     verifyCommitCertificate(cert, set, { chainId: CHAIN_ID, height: 5, blockHash: commit.hash as Hex })
-    const vals = await rpc('mesh_getValidators', ['latest'])
+    const vals = await call('mesh_getValidators', ['latest'])
     expect(vals.validatorsHash).toBe(set.hash)
     expect((vals.validators as unknown[]).length).toBe(4)
-    const status = await rpc('mesh_consensusStatus')
+    const status = await call('mesh_consensusStatus')
     expect(status.validator).toBe(validators[served]!.address)
-    expect(await rpc('mesh_getEvidence')).toEqual([])
+    expect(await call('mesh_getEvidence')).toEqual([])
 
     // One validator stops: the other three keep finalizing.
     await started[3]!.stop()
@@ -216,9 +161,10 @@ describe('BFT main net: malformed consensus gossip', () => {
 describe('BFT main net: one validator (no consensus config)', () => {
   it('commits blocks with 1-signer certificates', async () => {
     const dataDir = tempDir('mainnet-single-')
-    dirs.push(dataDir)
-    const node = createMainnetNode({ config: { dataDir, p2p: { enabled: false }, blockTimeMs: 200 } })
-    nodes.push(node)
+    const node = cluster.adopt(
+      createMainnetNode({ config: { dataDir, p2p: { enabled: false }, blockTimeMs: 200 } }),
+      dataDir,
+    )
     await node.start()
     await waitFor('3 blocks', () => head(node) >= 3n, 60_000)
     const single = node.services.consensus.validators.set
@@ -232,8 +178,9 @@ describe('BFT main net: one validator (no consensus config)', () => {
     expect(node.services.consensus.driver.lastCommit()?.signers).toEqual([node.validator])
     await node.stop()
     // Restarted on its data dir: the guard is read back and blocks keep coming, certificates and all.
-    const again = createMainnetNode({ config: { dataDir, p2p: { enabled: false }, blockTimeMs: 200 } })
-    nodes.push(again)
+    const again = cluster.adopt(
+      createMainnetNode({ config: { dataDir, p2p: { enabled: false }, blockTimeMs: 200 } }),
+    )
     await again.start()
     const from = head(again)
     await waitFor('2 more blocks after the restart', () => head(again) >= from + 2n, 60_000)

@@ -1,5 +1,4 @@
 import '@rollup-mesh/core/polyfill'
-import { rmSync } from 'node:fs'
 import { decodeDepositTx } from '@rollup-mesh/chain'
 import {
   blsKeyPairFromSeed,
@@ -10,7 +9,7 @@ import {
   signVote,
   verifyCertificateChain,
 } from '@rollup-mesh/consensus'
-import { devAccounts, MAINNET_NETWORK } from '@rollup-mesh/core'
+import { MAINNET_NETWORK } from '@rollup-mesh/core'
 import { createP2P, encodeConsensusEnvelope, type P2P } from '@rollup-mesh/p2p'
 import { encodeHeader } from '@rollup-mesh/p2p/wire'
 import {
@@ -36,65 +35,23 @@ import { exportBundleCommit, verifyBundleCommit } from '../../src/bundle.js'
 import { CONSENSUS_ADDRESSES } from '../../src/consensus/consensusAddresses.js'
 import { blsSeedOf, genesisValidatorOf, validatorSetOfConfig } from '../../src/consensus/validatorKeys.js'
 import { evidenceRegistryAbi, validatorGovernanceAbi } from '../../src/contracts.generated.js'
-import { createMainnetNode, type MainnetNode } from '../../src/node.js'
+import type { MainnetNode } from '../../src/node.js'
 import { v1Bundle } from '../bundleCommit.js'
-import { tempDir } from '../fixtures.js'
+import { rpc, validatorCluster, waitFor } from './validatorCluster.js'
 
 const CHAIN_ID = 900
 const EPOCH = 4
-const keys = devAccounts(5).map((a) => a.privateKey as Hex)
-const genesis = keys.slice(0, 4).map((k) => genesisValidatorOf(k))
+const cluster = validatorCluster({ prefix: 'gov', keys: 5, epochLength: EPOCH })
+const { keys, genesis } = cluster
 const fifth = genesisValidatorOf(keys[4]!)
 const genesisSet = validatorSetOfConfig(genesis)
 const finalSet = validatorSetOfConfig([genesis[0]!, genesis[1]!, genesis[2]!, fifth])
 const GOV = CONSENSUS_ADDRESSES.validatorGovernance as Address
-const dirs: string[] = []
-const nodes: MainnetNode[] = []
-afterAll(async () => {
-  for (const n of nodes) await n.stop().catch(() => undefined)
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
-
-async function waitFor(
-  what: string,
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
-}
+afterAll(() => cluster.close())
 
 const head = (n: MainnetNode) => Number(n.chain.head().number)
 /** The first epoch boundary at least one full epoch after `h` (ValidatorSchedule.effectiveHeight). */
 const effective = (h: number) => 1 + (Math.floor((h - 1) / EPOCH) + 2) * EPOCH
-
-async function startNode(i: number, bootstrap: string[]): Promise<MainnetNode> {
-  const dataDir = tempDir(`mainnet-gov-${i}-`)
-  dirs.push(dataDir)
-  const node = createMainnetNode({
-    config: {
-      dataDir,
-      chainId: CHAIN_ID,
-      validatorKey: keys[i],
-      blockTimeMs: 200,
-      genesisTimestamp: 1_700_000_000,
-      governance: genesis[0]!.address,
-      consensus: {
-        validators: genesis,
-        blsSeed: blsSeedOf(keys[i]!),
-        epochLength: EPOCH,
-        timeouts: { proposeMs: 2_000, prevoteMs: 800, precommitMs: 800, deltaMs: 400 },
-      },
-      p2p: { bootstrap },
-    },
-  })
-  nodes.push(node)
-  await node.start()
-  return node
-}
 
 function clients(url: string) {
   const chain = defineChain({
@@ -108,25 +65,9 @@ function clients(url: string) {
   return { pub, wallet }
 }
 
-async function rpc(n: MainnetNode, method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(n.rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  })
-  return ((await res.json()) as { result: unknown }).result
-}
-
 describe('BFT main net: validator-set changes by governance, evidence in blocks', () => {
   it('adds a 5th validator (synced from genesis), removes one, certificates chain across both; equivocation is included once', async () => {
-    const started: MainnetNode[] = []
-    for (let i = 0; i < 4; i++)
-      started.push(
-        await startNode(
-          i,
-          started.flatMap((n) => n.p2p?.getMultiaddrs() ?? []),
-        ),
-      )
+    const started = await cluster.startAll()
     await waitFor('2 heights on 4 validators', () => started.every((n) => head(n) >= 2), 120_000)
     const { pub, wallet } = clients(started[0]!.rpcUrl)
 
@@ -158,10 +99,7 @@ describe('BFT main net: validator-set changes by governance, evidence in blocks'
     const effAdd = effective(Number(added.blockNumber))
 
     // The 5th starts from genesis, follows the chain of sets by commit sync and votes from effAdd on.
-    const newcomer = await startNode(
-      4,
-      started.flatMap((n) => n.p2p?.getMultiaddrs() ?? []),
-    )
+    const newcomer = await cluster.start(4)
     const five = [...started, newcomer]
     await waitFor('every node past the boundary', () => five.every((n) => head(n) >= effAdd + 2), 300_000)
     expect(newcomer.services.consensus.validators.schedule.setAt(effAdd).size).toBe(5)

@@ -19,6 +19,7 @@ import { blsSeedOf, genesisValidatorOf, validatorSetOfConfig } from '../../src/c
 import { validatorGovernanceAbi } from '../../src/contracts.generated.js'
 import { createMainnetNode, type MainnetNode } from '../../src/node.js'
 import { tempDir } from '../fixtures.js'
+import { waitFor } from './validatorCluster.js'
 
 const EPOCH = 3
 const key = devAccounts(1)[0]!.privateKey as Hex
@@ -29,14 +30,6 @@ afterAll(async () => {
   for (const n of nodes) await n.stop().catch(() => undefined)
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
-
-async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 const config = (dataDir: string) => ({
   dataDir,

@@ -1,71 +1,16 @@
 import '@rollup-mesh/core/polyfill'
-import { rmSync } from 'node:fs'
-import { devAccounts, MAINNET_NETWORK } from '@rollup-mesh/core'
+import { MAINNET_NETWORK } from '@rollup-mesh/core'
 import { createP2P, type P2P } from '@rollup-mesh/p2p'
 import { type Hex, hexToBytes } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, describe, expect, it } from 'vitest'
-import { blsSeedOf, genesisValidatorOf } from '../../src/consensus/validatorKeys.js'
-import { createMainnetNode, type MainnetNode } from '../../src/node.js'
-import { tempDir } from '../fixtures.js'
+import { rpc, validatorCluster, waitFor } from './validatorCluster.js'
 
 const CHAIN_ID = 900
-const keys = devAccounts(6).map((a) => a.privateKey as Hex)
-const validators = keys.slice(0, 4).map((k) => genesisValidatorOf(k))
-const sender = privateKeyToAccount(keys[5] as Hex)
-const dirs: string[] = []
-const nodes: MainnetNode[] = []
-afterAll(async () => {
-  for (const n of nodes) await n.stop().catch(() => undefined)
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
-
-async function waitFor(
-  what: string,
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
-
-async function startValidator(i: number, bootstrap: string[]): Promise<MainnetNode> {
-  const dataDir = tempDir(`mainnet-txgossip-${i}-`)
-  dirs.push(dataDir)
-  const node = createMainnetNode({
-    config: {
-      dataDir,
-      chainId: CHAIN_ID,
-      validatorKey: keys[i],
-      blockTimeMs: 300,
-      genesisTimestamp: 1_700_000_000,
-      governance: validators[0]!.address,
-      consensus: {
-        validators,
-        blsSeed: blsSeedOf(keys[i] as Hex),
-        timeouts: { proposeMs: 2_000, prevoteMs: 800, precommitMs: 800, deltaMs: 400 },
-      },
-      p2p: { bootstrap },
-    },
-  })
-  nodes.push(node)
-  await node.start()
-  return node
-}
-
-async function rpc(node: MainnetNode, method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(node.rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  })
-  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
-  if (body.error) throw new Error(`${method}: ${body.error.message}`)
-  return body.result
-}
+const cluster = validatorCluster({ prefix: 'txgossip', keys: 6, blockTimeMs: 300 })
+const sender = privateKeyToAccount(cluster.keys[5] as Hex)
+const nodes = cluster.nodes
+afterAll(() => cluster.close())
 
 const transfer = (nonce: number, chainId = CHAIN_ID) =>
   sender.signTransaction({
@@ -81,14 +26,7 @@ const transfer = (nonce: number, chainId = CHAIN_ID) =>
 
 describe('main net: transaction gossip between validators', () => {
   it('a transaction sent to validator 3 reaches every pool and is included once, by whichever validator proposes', async () => {
-    const started: MainnetNode[] = []
-    for (let i = 0; i < 4; i++)
-      started.push(
-        await startValidator(
-          i,
-          started.flatMap((n) => n.p2p?.getMultiaddrs() ?? []),
-        ),
-      )
+    const started = await cluster.startAll()
     await waitFor(
       '2 heights on every validator',
       () => started.every((n) => n.chain.head().number >= 2n),

@@ -103,6 +103,23 @@ describe('transaction codec', () => {
     expect(tx.from).toBe(accounts[2]?.address)
   })
 
+  it("uses the node's sender recovery when given one (same inputs as viem's, its answer kept)", async () => {
+    const raw = await makeTx(3)
+    const seen: unknown[][] = []
+    const viaNode = await decodeTx(hexToBytes(raw), async (hash, r, s, yParity) => {
+      seen.push([hash, r, s, yParity])
+      return accounts[2]!.address.toLowerCase() as `0x${string}`
+    })
+    expect(seen).toHaveLength(1)
+    expect(viaNode.from).toBe(accounts[2]?.address.toLowerCase())
+    // a recovery that fails is a bad signature, as with viem's
+    await expect(
+      decodeTx(hexToBytes(raw), async () => {
+        throw new InvalidMessageError({ what: 'test', field: 'signature', expected: 'x' })
+      }),
+    ).rejects.toThrow(/signature/)
+  })
+
   it('recovers the sender of legacy (EIP-155 and pre-155) and EIP-2930 transactions', async () => {
     const account = privateKeyToAccount(mallory.privateKey)
     const base = { to: producer.address, value: 5n, gas: 21_000n, nonce: 1 }
