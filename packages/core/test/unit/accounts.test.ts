@@ -1,4 +1,4 @@
-import { privateKeyToAddress } from 'viem/accounts'
+import { mnemonicToAccount, privateKeyToAddress } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
 import { devAccounts, InvalidParameterError } from '../../src/index.js'
 
@@ -13,6 +13,16 @@ describe('devAccounts', () => {
     })
     expect(accounts[9]!.address).toBe('0xa0Ee7A142d267C1f36714E4a8F75612F20a79720')
     for (const a of accounts) expect(privateKeyToAddress(a.privateKey)).toBe(a.address)
+  })
+
+  it("matches viem's own per-account derivation far down the list (the seed is derived once)", () => {
+    const accounts = devAccounts(520)
+    for (const index of [1, 255, 519]) {
+      const viaViem = mnemonicToAccount('test test test test test test test test test test test junk', {
+        addressIndex: index,
+      })
+      expect(accounts[index]!.address).toBe(viaViem.address)
+    }
   })
 
   it('rejects a silly count', () => {
