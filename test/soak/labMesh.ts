@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { SPNRegistration } from '../../packages/cli/src/mesh/kinds.js'
+import { registerSPNs } from '../../packages/cli/src/mesh/settle.js'
 import { createNetLab, type NetLab } from './netLab.js'
 import { killAndWait, meshArgs, runMesh, type Started, startReady } from './processes.js'
 
@@ -111,7 +113,20 @@ export async function startLabMesh(o: {
     }
     await Promise.all(nodes.filter((n) => n.kind === 'mainnet').map(start))
     o.log(`partition: ${o.validators} validators up in namespaces ${o.prefix}-n0…`)
-    await Promise.all(nodes.filter((n) => n.kind === 'spn').map(start))
+    const spns = nodes.filter((n) => n.kind === 'spn')
+    await Promise.all(spns.map(start))
+    // what `mesh up` does next: governance registers each SPN on the main net (validator 0's RPC)
+    const main = nodes[0] as LabMeshNode
+    if (spns.length)
+      await registerSPNs({
+        mainnetRpcUrl: main.url,
+        mainnetChainId: main.chainId,
+        spns: spns.map((n) => ({
+          network: n.name,
+          chainId: n.chainId,
+          registration: n.process?.ready.settlement as SPNRegistration,
+        })),
+      })
     return { lab, nodes, stop }
   } catch (err) {
     await stop()

@@ -20,5 +20,5 @@ describe('npm run soak, short version: partition', () => {
     expect(r.figures['0+1|2+3 majority blocks']).toBe('none (no side > 2/3)')
     expect(r.figures['0|1+2+3 majority blocks']).toBeGreaterThanOrEqual(3)
     expect(r.figures['heights agreed']).toBeGreaterThan(0)
-  }, 600_000)
+  }, 900_000)
 })

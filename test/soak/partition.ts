@@ -4,8 +4,10 @@ import type { Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { type SentTx, startSender } from './crashClients.js'
 import { validatorAgreement } from './crashValidators.js'
+import { awaitDelivery } from './delivery.js'
 import { type LabMesh, type LabMeshNode, startLabMesh } from './labMesh.js'
 import { netnsUnavailable } from './netLab.js'
+import { cutSPN, spnNetworks, startMessages } from './partitionSPN.js'
 import { ensureBuilt, sleep, until } from './processes.js'
 import { call } from './rpcClient.js'
 import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario.js'
@@ -53,12 +55,14 @@ function createHeadWatch(validators: readonly LabMeshNode[], failures: string[])
 }
 
 /**
- * partition: main-net validators (4 by default, `--validators N` for more) each in its own Linux network
- * namespace, joined by veths to one bridge (`netLab.ts`); value transfers flow to validators on both sides.
+ * partition: main-net validators (4 by default, `--validators N` for more; the full run adds 2 SPNs settling
+ * through validator 0) each in its own Linux network namespace, joined by veths to one bridge (`netLab.ts`);
+ * value transfers flow to validators on both sides, and messages both ways between the SPNs.
  * Each shape cuts the data network (2|2: no side has more than 2/3 of the power, so no side may finalize;
  * 1|3: the lone validator may not, the three must keep finalizing), then heals it: every validator must
  * pass the highest head within a bound. Then every acknowledged transfer is in exactly one block with exact
- * balances, every validator has one hash per height, and no height ever seen changed its hash. Skips (with
+ * balances, every validator has one hash per height, no height ever seen changed its hash, and (full run,
+ * after spn1 was cut from the main net and healed: `cutSPN`) every message is delivered once. Skips (with
  * the reason) where network namespaces cannot be made (not root, no `ip`).
  */
 export const partition: Scenario = {
@@ -88,7 +92,7 @@ export const partition: Scenario = {
     const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i)
     // 2|2 (halves), 1|3 (a quarter alone); the full soak also cuts other validators off
     const shapes: Shape[] = [
-      [range(0, count / 2), range(count / 2, count)].map((g) => g.map(Math.floor)),
+      [range(0, Math.floor(count / 2)), range(Math.floor(count / 2), count)],
       [range(0, q), range(q, count)],
       ...(o.quick
         ? []
@@ -97,6 +101,8 @@ export const partition: Scenario = {
             [range(0, count).filter((i) => i % 2 === 0), range(0, count).filter((i) => i % 2 === 1)],
           ]),
     ]
+    // the full soak adds 2 SPNs (settling through validator 0, messages both ways) and cuts spn1 off
+    const spns = o.quick ? 0 : 2
     const phaseMs = o.quick ? 8_000 : 30_000
     const resumeBoundMs = o.quick ? 60_000 : 90_000
     let mesh: LabMesh | undefined
@@ -107,16 +113,21 @@ export const partition: Scenario = {
         dir,
         prefix,
         validators: count,
-        spns: 0,
+        spns,
         blockTimeMs: 250,
         settleIntervalMs: 2000,
         log: o.log,
       })
+      const up = mesh
       const validators = mesh.nodes.filter((n) => n.kind === 'mainnet')
+      const spnIndexes = mesh.nodes.filter((n) => n.kind === 'spn').map((n) => n.index)
+      // SPNs stay with validator 0 (their main-net RPC endpoint)
+      const cut = (shape: Shape) =>
+        up.lab.partition(shape.map((g) => (g.includes(0) ? [...g, ...spnIndexes] : g)))
       const watch = createHeadWatch(validators, failures)
       await until(
         async () => (await watch.heads()).every((h) => h >= 2),
-        120_000,
+        300_000,
         'every validator at height 2',
       )
       // traffic: one sender per side of every shape (validator 0 and the last one), fresh recipients
@@ -126,7 +137,7 @@ export const partition: Scenario = {
       const recipient = (i: number) =>
         privateKeyToAccount(`0x${(0xbad0000n + BigInt(i)).toString(16).padStart(64, '0')}` as Hex).address
       const targets = [validators[0], validators.at(-1)] as LabMeshNode[]
-      const senders = targets.map((v, i) =>
+      const senders: Promise<void>[] = targets.map((v, i) =>
         startSender({
           net: { name: v.name, chainId: v.chainId, spnId: 0n, url: () => v.url },
           key: keys[8 + i] as Hex,
@@ -137,12 +148,26 @@ export const partition: Scenario = {
           intervalMs: 250,
         }),
       )
+      const nets = spnNetworks(mesh)
+      senders.push(...startMessages(nets, keys[3] as Hex, sent, () => running))
       const power = validators.length
+      // Bounds scale with the pace measured whole just before each cut (the time per block), so a machine
+      // loaded by other work stretches them instead of failing them: never below the fixed figure.
+      let paceMs = 0
+      const bound = (fixedMs: number, blocks: number) => Math.max(fixedMs, blocks * paceMs)
       for (const shape of shapes) {
         const name = label(shape)
+        const paceFrom = { head: Math.max(...(await watch.heads())), at: performance.now() }
+        await until(
+          async () => Math.max(...(await watch.heads())) >= paceFrom.head + 2,
+          300_000,
+          `2 blocks before cutting ${name}`,
+        )
+        paceMs = (performance.now() - paceFrom.at) / 2
+        figures[`${name} pace before cut s`] = (paceMs / 1000).toFixed(2)
         const atCut = await watch.heads()
         const cutTop = Math.max(...atCut)
-        mesh.lab.partition(shape)
+        cut(shape)
         o.log(`partition: cut ${name} at height ${cutTop}`)
         const majority = shape.find((g) => g.length * 3 > power * 2) ?? []
         const phaseEnd = Date.now() + phaseMs
@@ -155,7 +180,7 @@ export const partition: Scenario = {
               majorityGained = Math.min(...majority.map((i) => hs[i] as number)) - cutTop
               return majorityGained >= 3
             },
-            Math.max(phaseMs, 60_000),
+            bound(Math.max(phaseMs, 60_000), 12),
             `the ${majority.length} validators of ${name} to finalize 3 blocks`,
           ).catch((err: Error) => failures.push(`${name}: majority stalled: ${err.message}`))
         await sleep(Math.max(0, phaseEnd - Date.now()))
@@ -172,54 +197,63 @@ export const partition: Scenario = {
         mesh.lab.heal()
         const healed = performance.now()
         const target = Math.max(...atEnd) + 2
+        const resumeMs = bound(resumeBoundMs, 10)
         await until(
           async () => (await watch.heads()).every((h) => h >= target),
-          resumeBoundMs,
+          resumeMs,
           `every validator past height ${target} after healing ${name}`,
         ).then(
           () => {
             figures[`${name} resumed after s`] = ((performance.now() - healed) / 1000).toFixed(1)
           },
           (err: Error) => {
-            figures[`${name} resumed after s`] = `> ${resumeBoundMs / 1000}`
+            figures[`${name} resumed after s`] = `> ${(resumeMs / 1000).toFixed(0)}`
             failures.push(`${name}: no progress after heal: ${err.message}; heads ${atEnd.join(',')}`)
           },
         )
         o.log(`partition: healed ${name}; heads ${(await watch.heads()).join(',')}`)
       }
+      const spn1 = mesh.nodes.find((n) => n.name === 'spn1')
+      if (spn1) await cutSPN(mesh, spn1, { phaseMs, resumeBoundMs: 300_000, log: o.log }, figures, failures)
       await sleep(2_000)
       running = false
       await Promise.all(senders)
       const acked = sent.filter((t) => t.acked)
       // every acknowledged transfer included (once), balances exact
       const checker = validators[1] as LabMeshNode
-      const included = new Map<Hex, number>()
+      // inclusion from the blocks themselves (one scan per network, resumed where it stopped): cheaper than a
+      // receipt per transfer on a loaded machine, and the count per hash is the exactly-once check
+      const counts = new Map<Hex, number>()
+      const scannedTo = new Map<string, number>()
+      const scan = async (url: string): Promise<number> => {
+        const head = Number(await call(url, 'eth_blockNumber'))
+        for (let n = (scannedTo.get(url) ?? 0) + 1; n <= head; n++) {
+          const b = await call(url, 'eth_getBlockByNumber', [`0x${n.toString(16)}`, false])
+          for (const h of b.transactions as Hex[]) counts.set(h, (counts.get(h) ?? 0) + 1)
+          scannedTo.set(url, n)
+        }
+        return head
+      }
+      const urls = [checker.url, ...nets.map((n) => n.url())]
       await until(
         async () => {
-          for (const t of sent)
-            if (!included.has(t.hash)) {
-              const rc = await call(checker.url, 'eth_getTransactionReceipt', [t.hash])
-              if (rc) included.set(t.hash, Number(rc.blockNumber))
-            }
-          return acked.every((t) => included.has(t.hash))
+          for (const url of urls) await scan(url)
+          return acked.every((t) => counts.has(t.hash))
         },
-        120_000,
+        bound(120_000, 40),
         'every acknowledged transfer in a block',
       ).catch(() => undefined)
+      const included = new Set(sent.filter((t) => counts.has(t.hash)).map((t) => t.hash))
       const lost = acked.filter((t) => !included.has(t.hash))
-      const counts = new Map<Hex, number>()
-      const head = Number(await call(checker.url, 'eth_blockNumber'))
-      for (let n = 1; n <= head; n++) {
-        const b = await call(checker.url, 'eth_getBlockByNumber', [`0x${n.toString(16)}`, false])
-        for (const h of b.transactions as Hex[]) counts.set(h, (counts.get(h) ?? 0) + 1)
-      }
+      const balanceBlock = `0x${(scannedTo.get(checker.url) ?? 0).toString(16)}`
       const twice = [...counts].filter(([, c]) => c > 1)
       const expected = new Map<Hex, bigint>()
       for (const t of sent)
-        if (included.has(t.hash)) expected.set(t.to, (expected.get(t.to) ?? 0n) + t.amount)
+        if (t.kind === 'value' && included.has(t.hash))
+          expected.set(t.to, (expected.get(t.to) ?? 0n) + t.amount)
       const wrong: string[] = []
       for (const [to, amount] of expected) {
-        const got = BigInt(await call(checker.url, 'eth_getBalance', [to, 'latest']))
+        const got = BigInt(await call(checker.url, 'eth_getBalance', [to, balanceBlock]))
         if (got !== amount) wrong.push(`balance of ${to}: ${got}, expected ${amount}`)
       }
       const agreement = await validatorAgreement(
@@ -228,6 +262,8 @@ export const partition: Scenario = {
       )
       failures.push(...agreement.failures)
       const rechecked = await watch.recheck()
+      const messages = sent.filter((t) => t.kind === 'message' && included.has(t.hash))
+      const delivery = await awaitDelivery(nets, messages, 600_000)
       Object.assign(figures, {
         validators: count,
         shapes: shapes.map(label).join(' '),
@@ -239,7 +275,15 @@ export const partition: Scenario = {
         'wrong balances': wrong.length,
         'heights agreed': agreement.heights,
         'finalized hashes rechecked': rechecked,
+        ...(nets.length
+          ? { 'messages included': messages.length, 'delivered once': delivery.delivered }
+          : {}),
       })
+      if (delivery.undelivered.length)
+        failures.push(
+          `${delivery.undelivered.length} messages not delivered exactly once: ${delivery.undelivered.slice(0, 5).join('; ')}`,
+        )
+      if (delivery.twice.length) failures.push(`messages in an inbox twice: ${delivery.twice.slice(0, 5)}`)
       if (lost.length)
         failures.push(`acknowledged transfers lost: ${lost.slice(0, 5).map((t) => `${t.network} ${t.hash}`)}`)
       if (twice.length) failures.push(`transfers in two blocks: ${twice.slice(0, 5).map(([h]) => h)}`)
