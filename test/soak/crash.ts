@@ -6,6 +6,7 @@ import { type Abi, encodeDeployData, encodeFunctionData, getContractAddress, typ
 import { privateKeyToAccount } from 'viem/accounts'
 import { type ClientNetwork, type SentTx, startSender } from './crashClients.js'
 import { validatorAgreement } from './crashValidators.js'
+import { awaitDelivery } from './delivery.js'
 import { prng } from './malformed.js'
 import {
   ensureBuilt,
@@ -249,31 +250,15 @@ export const crash: Scenario = {
       }
       // messages: every included message is delivered exactly once at its destination
       const messages = included.filter((t) => t.kind === 'message')
-      let delivered = 0
-      const undelivered: string[] = []
-      const twice: string[] = []
-      await until(
-        async () => {
-          delivered = 0
-          undelivered.length = 0
-          twice.length = 0
-          for (const net of nets) {
-            const inbox = (await call(net.url(), 'mesh_getInbox', [])) as { data: Hex; status: string }[]
-            const byTag = new Map<string, string[]>()
-            for (const m of inbox)
-              byTag.set(m.data.toLowerCase(), [...(byTag.get(m.data.toLowerCase()) ?? []), m.status])
-            for (const t of messages.filter((x) => x.dstSpn === net.spnId)) {
-              const st = byTag.get((t.tag as Hex).toLowerCase()) ?? []
-              if (st.length > 1) twice.push(`${t.tag} ×${st.length}`)
-              if (st.filter((s) => s === 'delivered').length === 1) delivered++
-              else undelivered.push(`${t.network}→${net.name} ${t.tag} (${st.join(',') || 'not in inbox'})`)
-            }
-          }
-          return undelivered.length === 0
-        },
+      // the main net's pace while delivery is awaited: settlements (and so delivery) need its blocks
+      const mainHead = async () => Number(await call(urls.get('mainnet') as string, 'eth_blockNumber'))
+      const waitFrom = { head: await mainHead(), at: performance.now() }
+      const { delivered, undelivered, twice } = await awaitDelivery(
+        nets,
+        messages,
         o.quick ? 240_000 : 600_000,
-        'every message to be delivered',
-      ).catch(() => undefined)
+      )
+      const mainBlocksWhileWaiting = `${(await mainHead()) - waitFrom.head} in ${((performance.now() - waitFrom.at) / 1000).toFixed(0)} s`
       // every main-net validator (restarted ones at their new URLs) agrees on every height
       const agreement = await validatorAgreement(
         mains.map((n) => ({ name: n.name, url: () => urls.get(n.name) as string })),
@@ -314,6 +299,7 @@ export const crash: Scenario = {
         'wrong balances': wrong.length,
         'messages included': messages.length,
         'delivered once': delivered,
+        'main-net blocks during delivery wait': mainBlocksWhileWaiting,
         replays: replays.join(' '),
         validators: validatorCount,
         'validator kills': validatorKills,

@@ -33,6 +33,8 @@ export function startSender(options: {
   dstSpn?: bigint
   sent: SentTx[]
   isRunning: () => boolean
+  /** Pause after each send (default: 400 ms for messages, 60 ms for transfers). */
+  intervalMs?: number
 }): Promise<void> {
   const { net, kind, recipients, sent } = options
   const account = privateKeyToAccount(options.key)
@@ -104,7 +106,7 @@ export function startSender(options: {
         nonce = undefined
       }
       sent.push(entry)
-      await new Promise((r) => setTimeout(r, kind === 'message' ? 400 : 60))
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? (kind === 'message' ? 400 : 60)))
     }
   })()
 }

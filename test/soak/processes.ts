@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { alive, killPid as kill } from '../../packages/cli/test/e2e/helpers.js'
+import { poll, sleep, spawnReady, tail } from '../../packages/cli/test/e2e/readyProcess.js'
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -67,50 +67,22 @@ export function track(proc: ChildProcess): void {
 export type Started = { proc: ChildProcess; pid: number; ready: Record<string, unknown> }
 
 /**
- * Spawns `args` with Node (from source), stderr appended to `logFile`, and resolves with the first JSON line
- * on stdout whose `event` is `ready` (node bins and `mesh node start --json` print one).
+ * Spawns `args` with Node (from source, or `built`: as given), stderr appended to `logFile`, and resolves with
+ * the first JSON line on stdout whose `event` is `ready` (node bins and `mesh node start --json` print one).
+ * `prefix` runs it through another command first (`ip netns exec <ns>`: the partition scenario).
  */
-export function startReady(
+export async function startReady(
   args: string[],
   logFile: string,
   timeoutMs = 120_000,
   built = false,
+  prefix: readonly string[] = [],
 ): Promise<Started> {
-  const fd = openSync(logFile, 'a')
-  const proc = spawn(process.execPath, built ? args : [...fromSource, ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', fd],
-    env: { ...process.env, MESH_JSON: '' },
-  })
-  closeSync(fd)
-  track(proc)
-  const pid = proc.pid as number
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      kill(pid)
-      reject(new Error(`${args.join(' ')} not ready in ${timeoutMs / 1000} s (log ${logFile})`))
-    }, timeoutMs)
-    proc.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      reject(
-        new Error(
-          `${args.join(' ')} exited while starting (${signal ?? code}); log ${logFile}:\n${tail(logFile)}`,
-        ),
-      )
-    })
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      try {
-        const msg = JSON.parse(line) as Record<string, unknown>
-        if (msg.event === 'ready') {
-          clearTimeout(timer)
-          proc.removeAllListeners('exit')
-          resolve({ proc, pid, ready: msg })
-        }
-      } catch {
-        // not the ready line
-      }
-    })
-  })
+  const argv = [process.execPath, ...(built ? args : [...fromSource, ...args])]
+  const [command, ...rest] = [...prefix, ...argv] as [string, ...string[]]
+  const started = spawnReady(command, rest, { logFile, timeoutMs })
+  track(started.proc)
+  return { proc: started.proc, pid: started.pid, ready: await started.ready }
 }
 
 /** Runs the built `mesh <args>` to completion. */
@@ -161,35 +133,18 @@ export function rssOf(pid: number): number {
   }
 }
 
-export function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
-  } catch {
-    return '(no log)'
-  }
-}
-
 export function writeJSON(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, null, 2))
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+/** Sleep, and the log's tail: the CLI e2e helpers' own (one copy). */
+export { sleep, tail }
 
 /** Polls `fn` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
-export async function until<T>(
+export function until<T>(
   fn: () => Promise<T | undefined | false>,
   timeoutMs: number,
   what: string,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      const v = await fn()
-      if (v !== undefined && v !== false) return v
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)
-    await sleep(250)
-  }
+  return poll(what, fn, timeoutMs)
 }

@@ -1,6 +1,7 @@
 import { crash } from './crash.js'
 import { disk } from './disk.js'
 import { gossipAbuse } from './gossipAbuse.js'
+import { partition } from './partition.js'
 import { rpcAbuse } from './rpcAbuse.js'
 import type { Scenario } from './scenario.js'
 
@@ -10,4 +11,5 @@ export const scenarios: Record<string, Scenario> = {
   crash,
   disk,
   'gossip-abuse': gossipAbuse,
+  partition,
 }

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { decodeCommitCertificate, verifyCommitCertificate } from '@rollup-mesh/consensus'
 import { type GenesisValidatorConfig, validatorSetOfConfig } from '@rollup-mesh/mainnet'
 import { type Hex, hexToBytes } from 'viem'
-import { alive, killPid, mesh, meshArgs, root } from './helpers.js'
+import { alive, killPid, mesh, meshArgs } from './helpers.js'
+import { poll, sleep, spawnReady } from './readyProcess.js'
 
 /** One main-net validator process of a `mesh up --validators N --detach` mesh, restartable on its data dir. */
 export type ValidatorProc = {
@@ -29,26 +29,8 @@ export type Cluster = {
   verify(height: number, hash: Hex, certificate: Hex): number
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
-
-/** Polls `fn` until it returns a value other than undefined/false; throws after `timeoutMs`. */
-export async function poll<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      const v = await fn()
-      if (v !== undefined && v !== false) return v
-    } catch {
-      // not yet (a node restarting refuses connections)
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)
-    await sleep(250)
-  }
-}
+/** Sleep and poll: the one copy the soak shares (readyProcess.ts). */
+export { poll, sleep }
 
 export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
   const res = await fetch(url, {
@@ -142,40 +124,21 @@ export async function kill9(v: ValidatorProc): Promise<void> {
  * Starts `mesh node start --config <its node.json> --json` for `v` (its data dir, as `mesh up` did), with
  * `env` added, log appended to its log file; resolves at its ready line (rpcUrl and pid updated).
  */
-export function restart(cluster: Cluster, v: ValidatorProc, env: Record<string, string> = {}): Promise<void> {
-  const fd = openSync(v.logFile, 'a')
-  const proc = spawn(process.execPath, [...meshArgs, 'node', 'start', '--config', v.configFile, '--json'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', fd],
-    env: { ...process.env, MESH_JSON: '', ...env },
-  })
-  closeSync(fd)
-  v.proc = proc
-  v.pid = proc.pid as number
+export async function restart(
+  cluster: Cluster,
+  v: ValidatorProc,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const started = spawnReady(
+    process.execPath,
+    [...meshArgs, 'node', 'start', '--config', v.configFile, '--json'],
+    { logFile: v.logFile, env, timeoutMs: 120_000 },
+  )
+  v.proc = started.proc
+  v.pid = started.pid
   cluster.pids.add(v.pid)
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killPid(v.pid)
-      reject(new Error(`${v.name} not ready in 120 s (log ${v.logFile})`))
-    }, 120_000)
-    proc.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      reject(new Error(`${v.name} exited while starting (${signal ?? code}); log ${v.logFile}`))
-    })
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      try {
-        const msg = JSON.parse(line) as { event?: string; rpcUrl?: string }
-        if (msg.event === 'ready' && msg.rpcUrl) {
-          clearTimeout(timer)
-          proc.removeAllListeners('exit')
-          v.rpcUrl = msg.rpcUrl
-          resolve()
-        }
-      } catch {
-        // not the ready line
-      }
-    })
-  })
+  const ready = await started.ready
+  v.rpcUrl = ready.rpcUrl as string
 }
 
 /** The heads of `vs` (in order). */
