@@ -1,35 +1,25 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSilentLogger, z } from '@rollup-mesh/core'
+import { createSilentLogger } from '@rollup-mesh/core'
 // The real VM: chain's tests may use dual-vm (chain's src never imports it).
 import { createSerialExecutor, genesisWriteSet, intrinsicGas, simulateCall } from '@rollup-mesh/dual-vm'
 import { type Address, numberToHex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Chain } from '../../../src/chain.js'
 import { createChainNode, type NodeService } from '../../../src/node/chainNode.js'
-import { type ChainNodeConfig, chainNodeConfigFields } from '../../../src/node/config.js'
+import type { ChainNodeConfig } from '../../../src/node/config.js'
 import type { NodeNetwork } from '../../../src/node/network.js'
 import type { NodeVM } from '../../../src/node/vm.js'
 import type { BlockProducer } from '../../../src/producer.js'
 import { keys } from '../helpers.js'
+import { testNodeConfigSchema } from './testNodeConfig.js'
 
 const logger = createSilentLogger()
 const dir = mkdtempSync(join(tmpdir(), 'chain-node-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const configSchema = z.object({
-  ...chainNodeConfigFields,
-  blockTimeMs: z.number().default(50),
-  blockGasLimit: z.bigint().default(30_000_000n),
-  p2p: z
-    .object({
-      enabled: z.boolean().default(false),
-      listen: z.array(z.string()).default([]),
-      bootstrap: z.array(z.string()).default([]),
-    })
-    .prefault({}),
-})
+const configSchema = testNodeConfigSchema(50)
 
 function config(name: string, input: Record<string, unknown> = {}): ChainNodeConfig {
   return configSchema.parse({ chainId: 31_337, dataDir: join(dir, name), devAccounts: 2, ...input })

@@ -1,29 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSilentLogger, z } from '@rollup-mesh/core'
+import { createSilentLogger } from '@rollup-mesh/core'
 // The real VM: chain's tests may use dual-vm (chain's src never imports it).
 import { createSerialExecutor, genesisWriteSet, intrinsicGas, simulateCall } from '@rollup-mesh/dual-vm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createChainNode } from '../../../src/node/chainNode.js'
-import { chainNodeConfigFields } from '../../../src/node/config.js'
 import { keys } from '../helpers.js'
+import { testNodeConfigSchema } from './testNodeConfig.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'chain-node-methods-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const configSchema = z.object({
-  ...chainNodeConfigFields,
-  blockTimeMs: z.number().default(1_000),
-  blockGasLimit: z.bigint().default(30_000_000n),
-  p2p: z
-    .object({
-      enabled: z.boolean().default(false),
-      listen: z.array(z.string()).default([]),
-      bootstrap: z.array(z.string()).default([]),
-    })
-    .prefault({}),
-})
+const configSchema = testNodeConfigSchema(1_000)
 
 async function answers(dev: boolean, requests: [string, unknown[]][]) {
   const node = createChainNode({

@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSilentLogger, z } from '@rollup-mesh/core'
+import { createSilentLogger, type z } from '@rollup-mesh/core'
 // The real VM: chain's tests may use dual-vm (chain's src never imports it).
 import { createSerialExecutor, genesisWriteSet, intrinsicGas, simulateCall } from '@rollup-mesh/dual-vm'
 import type { Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createInlineDecoder, createTxDecoderPool } from '../../../src/decoder.js'
 import { type ChainNode, createChainNode } from '../../../src/node/chainNode.js'
-import { chainNodeConfigFields } from '../../../src/node/config.js'
 import type { NodeNetwork } from '../../../src/node/network.js'
 import { createSendIngress } from '../../../src/rpc/ingress.js'
 import { CHAIN_ID, signTx } from '../helpers.js'
+import { testNodeConfigSchema } from '../node/testNodeConfig.js'
 
 // Two nodes with the same genesis and a decode thread each: one parses transaction-carrying bodies there too
 // (the ingress), the other parses them on its block thread and only recovers senders on the decode thread (as
@@ -19,19 +19,7 @@ import { CHAIN_ID, signTx } from '../helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'chain-ingress-'))
 const MAX_BATCH = 40
-const configSchema = z.object({
-  ...chainNodeConfigFields,
-  decodeWorkers: z.number().default(0),
-  blockTimeMs: z.number().default(1_000),
-  blockGasLimit: z.bigint().default(30_000_000n),
-  p2p: z
-    .object({
-      enabled: z.boolean().default(false),
-      listen: z.array(z.string()).default([]),
-      bootstrap: z.array(z.string()).default([]),
-    })
-    .prefault({}),
-})
+const configSchema = testNodeConfigSchema(1_000)
 
 type Node = ChainNode<z.output<typeof configSchema>, NodeNetwork, Record<never, never>>
 const nodes: Node[] = []

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSilentLogger, z } from '@rollup-mesh/core'
+import { createSilentLogger, type z } from '@rollup-mesh/core'
 // The real VM, WASM included: chain's tests may use dual-vm (chain's src never imports it).
 import {
   compileAssemblyScript,
@@ -22,9 +22,9 @@ import {
 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ChainNode, createChainNode } from '../../../src/node/chainNode.js'
-import { chainNodeConfigFields } from '../../../src/node/config.js'
 import type { NodeNetwork } from '../../../src/node/network.js'
 import { CHAIN_ID, keys, signers, signTx } from '../helpers.js'
+import { testNodeConfigSchema } from '../node/testNodeConfig.js'
 import { logEmitter, signCreate } from './devChain.js'
 
 // Two nodes built from the same transactions at the same timestamps (so the same blocks, hashes included):
@@ -32,18 +32,7 @@ import { logEmitter, signCreate } from './devChain.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'chain-read-workers-'))
 const GENESIS = 1_700_000_000n
-const configSchema = z.object({
-  ...chainNodeConfigFields,
-  blockTimeMs: z.number().default(1_000),
-  blockGasLimit: z.bigint().default(30_000_000n),
-  p2p: z
-    .object({
-      enabled: z.boolean().default(false),
-      listen: z.array(z.string()).default([]),
-      bootstrap: z.array(z.string()).default([]),
-    })
-    .prefault({}),
-})
+const configSchema = testNodeConfigSchema(1_000)
 
 type Node = ChainNode<z.output<typeof configSchema>, NodeNetwork, Record<never, never>>
 const nodes: Node[] = []
