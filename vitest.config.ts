@@ -13,7 +13,7 @@ const packages = readdirSync(join(import.meta.dirname, 'packages')).filter((name
 /** Test folders that start real processes, meshes or browsers: the second group, one file at a time. */
 const END_TO_END = ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts']
 const UNIT_GROUP = { sequence: { groupOrder: 0 }, maxWorkers: 2 }
-const E2E_GROUP = { sequence: { groupOrder: 1 }, maxWorkers: 1 }
+const E2E_GROUP = { sequence: { groupOrder: 1 }, maxWorkers: 1, isolate: false }
 /** Packages whose unit tests replace modules (`vi.mock`): those keep one fresh module graph per file. */
 const MOCKING = new Set(['explorer'])
 
@@ -33,7 +33,8 @@ export default defineConfig({
     // time in one reused worker process each (`isolate: false`: the heavy imports — viem, ethereumjs,
     // libp2p — load once per worker instead of once per file; a file that mocks modules keeps its own
     // process). Then the end-to-end tests (real node processes, meshes, browsers, soaks), one file at a
-    // time: two of them side by side on 2 cores would starve each other's nodes.
+    // time (two of them side by side on 2 cores would starve each other's nodes), also in one reused
+    // worker: each file used to pay ~5 s of process start and imports before its first test.
     projects: [
       ...packages.map((name) => ({
         extends: true as const,
