@@ -11,6 +11,7 @@ import { type ChainNode, createChainNode } from '../../../src/node/chainNode.js'
 import type { NodeNetwork } from '../../../src/node/network.js'
 import { createSendIngress } from '../../../src/rpc/ingress.js'
 import { CHAIN_ID, signTx } from '../helpers.js'
+import { idleProducer } from '../node/idleProducer.js'
 import { testNodeConfigSchema } from '../node/testNodeConfig.js'
 
 // Two nodes with the same genesis and a decode thread each: one parses transaction-carrying bodies there too
@@ -43,18 +44,7 @@ async function startNode(name: string, ingressOn: boolean): Promise<Node> {
     clientVersion: 'test/0',
     vm: () => ({ executor: createSerialExecutor(), simulateCall, intrinsicGas, genesisWriteSet }),
     // no blocks: the pool answers every send
-    producer: () => {
-      let on = false
-      return {
-        start: async () => {
-          on = true
-        },
-        stop: async () => {
-          on = false
-        },
-        isStarted: () => on,
-      }
-    },
+    producer: idleProducer,
   })
   nodes.push(node)
   await node.start()

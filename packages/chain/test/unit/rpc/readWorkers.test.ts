@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ChainNode, createChainNode } from '../../../src/node/chainNode.js'
 import type { NodeNetwork } from '../../../src/node/network.js'
 import { CHAIN_ID, keys, signers, signTx } from '../helpers.js'
+import { idleProducer } from '../node/idleProducer.js'
 import { testNodeConfigSchema } from '../node/testNodeConfig.js'
 import { logEmitter, signCreate } from './devChain.js'
 
@@ -61,18 +62,7 @@ function startNode(name: string, readWorkers: number): Promise<Node> {
       genesisWriteSet,
     }),
     // blocks are sealed by the test, at fixed timestamps
-    producer: () => {
-      let on = false
-      return {
-        start: async () => {
-          on = true
-        },
-        stop: async () => {
-          on = false
-        },
-        isStarted: () => on,
-      }
-    },
+    producer: idleProducer,
   })
   nodes.push(node)
   return node.start().then(() => node)
