@@ -12,6 +12,7 @@ import type { DualVmEVM } from '../evm/dualEvm.js'
 import { bytesHex, hexToByteArray } from '../trace/hex.js'
 import { isWasmInitCode } from '../wasm/initCode.js'
 import { type FastBlock, sweepTouched, tryFastTransaction } from './fastPath.js'
+import { addBloomValue } from './logsBloom.js'
 
 /**
  * Transaction-level rules (Osaka), the part of ethereumjs's `runTx` that
@@ -267,9 +268,10 @@ export async function runTransaction(env: TxEnv, tx: ExecutableTx): Promise<TxOu
         data: bytesHex(logData),
       }
       logs.push(log)
-      // From the bytes (no hex parse, no cache of every recipient's topic as LogsBloom.addLog keeps).
-      bloom.add(address)
-      for (const t of topics) bloom.add(t)
+      // From the bytes; the address and the event signature (topic 0) by a small cache of bit positions.
+      addBloomValue(bloom.bits, address, log.address, true)
+      for (let i = 0; i < topics.length; i++)
+        addBloomValue(bloom.bits, topics[i] as Uint8Array, log.topics[i] as string, i === 0)
     }
   }
   const contractAddress =

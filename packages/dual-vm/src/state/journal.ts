@@ -47,7 +47,7 @@ export class JournaledState implements StateView {
   private readonly undo: UndoEntry[] = []
   private readonly marks: number[] = []
   /** Storage values as they were when the current transaction began (EIP-2200/3529 gas). */
-  private readonly txOriginal = new Map<string, Hex>()
+  private readonly txOriginal = new Map<Address, Map<Hex, Hex>>()
 
   constructor(base: StateView) {
     this._base = base
@@ -122,7 +122,7 @@ export class JournaledState implements StateView {
 
   /** Storage value at the start of the current transaction. */
   getOriginalStorage(address: Address, slot: Hex): Hex {
-    return this.txOriginal.get(address + slot) ?? this.getStorage(address, slot)
+    return this.txOriginal.get(address)?.get(slot) ?? this.getStorage(address, slot)
   }
 
   // --- writes ---
@@ -141,8 +141,12 @@ export class JournaledState implements StateView {
       this.storage.set(address, slots)
     }
     const prev = slots.get(slot)
-    const key = address + slot
-    if (!this.txOriginal.has(key)) this.txOriginal.set(key, prev ?? this._base.getStorage(address, slot))
+    let original = this.txOriginal.get(address)
+    if (original === undefined) {
+      original = new Map()
+      this.txOriginal.set(address, original)
+    }
+    if (!original.has(slot)) original.set(slot, prev ?? this._base.getStorage(address, slot))
     this.undo.push({ kind: 1, address, slot, prev })
     slots.set(slot, value)
   }

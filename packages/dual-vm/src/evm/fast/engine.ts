@@ -78,7 +78,7 @@ export function runFastTransaction(
     delegation: config.common.isActivatedEIP(7702),
   }
   for (const address of tx.warmAddresses) sub.warmAddress(address)
-  for (const [address, slot] of tx.warmSlots) sub.warmSlot(address + slot)
+  for (const [address, slot] of tx.warmSlots) sub.warmSlot(address, slot)
   const state = config.state
   const sender = state.getAccount(tx.from)
   const nonce = sender?.nonce ?? 0n

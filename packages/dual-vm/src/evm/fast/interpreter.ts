@@ -8,8 +8,8 @@ import { INVALID_JUMP, INVALID_OPCODE, OUT_OF_GAS, REVERT, STATIC_STATE_CHANGE }
 import type { Frame } from './frame.js'
 import { G, STATIC_GAS, sstoreCost, words } from './gas.js'
 import { type FastContext, toSlot } from './host.js'
-import { jumpDestinations, pushValues } from './jumpdests.js'
-import { bigIntToBytes, bytesToBigInt } from './memory.js'
+import { jumpDestinations, pushValue, pushValues } from './jumpdests.js'
+import { bigIntToBytes } from './memory.js'
 
 /**
  * Runs a frame's code from its first opcode to STOP, RETURN or the end (success, `f.output` set), REVERT
@@ -19,37 +19,23 @@ export function run(ctx: FastContext, f: Frame): void {
   const code = f.code
   const s = f.stack
   const mem = f.memory
+  const codeSize = BigInt(code.length)
   let jumps: Uint8Array | undefined
-  let pushes: Map<number, bigint> | undefined
+  const pushes = pushValues(code, f.codeHash)
   while (f.pc < code.length) {
     const op = code[f.pc] as number
     const cost = STATIC_GAS[op]
     if (cost === undefined || (op === 0x1e && !ctx.clz)) throw INVALID_OPCODE
     f.gas -= cost
     if (f.gas < 0) throw OUT_OF_GAS
-    f.pc++
+    const pc = f.pc + 1
     if (op >= 0x60 && op <= 0x7f) {
       const n = op - 0x5f
-      const end = f.pc + n
-      let v: bigint | undefined
-      if (n <= 6 && end <= code.length) v = bytesToBigInt(code, f.pc, n)
-      else {
-        pushes ??= pushValues(code, f.codeHash)
-        v = pushes.get(f.pc)
-        if (v === undefined) {
-          if (end <= code.length) v = bytesToBigInt(code, f.pc, n)
-          else {
-            const buf = new Uint8Array(n)
-            buf.set(code.subarray(f.pc))
-            v = bytesToBigInt(buf, 0, n)
-          }
-          pushes.set(f.pc, v)
-        }
-      }
-      s.push(v)
-      f.pc = end
+      s.push(pushes[pc] ?? pushValue(code, pushes, pc, n))
+      f.pc = pc + n
       continue
     }
+    f.pc = pc
     if (op >= 0x80 && op <= 0x8f) {
       s.dup(op - 0x7f)
       continue
@@ -200,7 +186,7 @@ export function run(ctx: FastContext, f: Frame): void {
       }
       case 0x54: {
         const slot = toSlot(s.pop())
-        useGas(f, ctx.sub.warmSlot(f.address + slot) ? G.coldSload : G.warmRead)
+        useGas(f, ctx.sub.warmSlot(f.address, slot) ? G.coldSload : G.warmRead)
         s.push(BigInt(ctx.state.getStorage(f.address, slot)))
         break
       }
@@ -210,7 +196,7 @@ export function run(ctx: FastContext, f: Frame): void {
       case 0x56: {
         const dest = s.pop()
         jumps ??= jumpDestinations(code, f.codeHash)
-        if (dest >= BigInt(code.length) || jumps[Number(dest)] !== 1) throw INVALID_JUMP
+        if (dest >= codeSize || jumps[Number(dest)] !== 1) throw INVALID_JUMP
         f.pc = Number(dest)
         break
       }
@@ -219,7 +205,7 @@ export function run(ctx: FastContext, f: Frame): void {
         const cond = s.pop()
         if (cond !== 0n) {
           jumps ??= jumpDestinations(code, f.codeHash)
-          if (dest >= BigInt(code.length) || jumps[Number(dest)] !== 1) throw INVALID_JUMP
+          if (dest >= codeSize || jumps[Number(dest)] !== 1) throw INVALID_JUMP
           f.pc = Number(dest)
         }
         break
@@ -312,7 +298,7 @@ function sstore(ctx: FastContext, f: Frame): void {
   const state = ctx.state
   const original = BigInt(state.getOriginalStorage(f.address, slot))
   const current = BigInt(state.getStorage(f.address, slot))
-  const cold = ctx.sub.warmSlot(f.address + slot) ? G.coldSload : 0
+  const cold = ctx.sub.warmSlot(f.address, slot) ? G.coldSload : 0
   const { gas, refund } = sstoreCost(original, current, next)
   ctx.sub.refund += refund
   useGas(f, gas + cold)

@@ -1,4 +1,5 @@
 import type { Hex } from 'viem'
+import { bytesToBigInt } from './memory.js'
 
 const byHash = new Map<Hex, Uint8Array>()
 const byCode = new WeakMap<Uint8Array, Uint8Array>()
@@ -37,22 +38,44 @@ export function jumpDestinations(code: Uint8Array, codeHash: Hex | undefined): U
   return valid
 }
 
-const pushesByHash = new Map<Hex, Map<number, bigint>>()
-const pushesByCode = new WeakMap<Uint8Array, Map<number, bigint>>()
+const pushesByHash = new Map<Hex, (bigint | undefined)[]>()
+const pushesByCode = new WeakMap<Uint8Array, (bigint | undefined)[]>()
+/** Code bytes covered by the cached PUSH tables (8 bytes a slot): past this the by-hash cache starts over. */
+const MAX_CACHED_PUSH_SLOTS = 4 * 1024 * 1024
+let cachedPushSlots = 0
 
 /**
- * The parsed values of `code`'s wide PUSH instructions by program counter, filled as they run, kept per
- * code hash (or per init-code array) like the jump destinations.
+ * The values of `code`'s PUSH instructions by the program counter of their first data byte, filled as
+ * they run (`pushValue`), kept per code hash (or per init-code array) like the jump destinations. A dense
+ * array rather than a Map, and for every width: a PUSH that ran once costs an array read afterwards, no
+ * BigInt allocation (a third of a token transfer's instructions are PUSHes).
  */
-export function pushValues(code: Uint8Array, codeHash: Hex | undefined): Map<number, bigint> {
+export function pushValues(code: Uint8Array, codeHash: Hex | undefined): (bigint | undefined)[] {
   let values = codeHash !== undefined ? pushesByHash.get(codeHash) : pushesByCode.get(code)
   if (!values) {
-    values = new Map()
+    values = new Array<bigint | undefined>(code.length)
     if (codeHash === undefined) pushesByCode.set(code, values)
     else {
-      if (pushesByHash.size >= MAX_CACHED) pushesByHash.clear()
+      if (pushesByHash.size >= MAX_CACHED || cachedPushSlots + code.length > MAX_CACHED_PUSH_SLOTS) {
+        pushesByHash.clear()
+        cachedPushSlots = 0
+      }
+      cachedPushSlots += code.length
       pushesByHash.set(codeHash, values)
     }
   }
   return values
+}
+
+/** The `n`-byte PUSH operand starting at `pc` (zero-padded past the end of the code), stored in `values`. */
+export function pushValue(code: Uint8Array, values: (bigint | undefined)[], pc: number, n: number): bigint {
+  let v: bigint
+  if (pc + n <= code.length) v = bytesToBigInt(code, pc, n)
+  else {
+    const buf = new Uint8Array(n)
+    buf.set(code.subarray(pc))
+    v = bytesToBigInt(buf, 0, n)
+  }
+  values[pc] = v
+  return v
 }

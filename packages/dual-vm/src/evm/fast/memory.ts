@@ -86,6 +86,17 @@ export class Memory {
   writeWord(offset: number, value: bigint): void {
     // setBigUint64 keeps the low 64 bits of what it is given.
     const dv = this.dv
+    if (value <= MAX_U64) {
+      // Offsets, lengths, flags, selectors: no shifted BigInt to allocate.
+      dv.setUint32(offset, 0)
+      dv.setUint32(offset + 4, 0)
+      dv.setUint32(offset + 8, 0)
+      dv.setUint32(offset + 12, 0)
+      dv.setUint32(offset + 16, 0)
+      dv.setUint32(offset + 20, 0)
+      dv.setBigUint64(offset + 24, value)
+      return
+    }
     dv.setBigUint64(offset, value >> 192n)
     dv.setBigUint64(offset + 8, value >> 128n)
     dv.setBigUint64(offset + 16, value >> 64n)
@@ -95,6 +106,16 @@ export class Memory {
   /** MLOAD: the 32-byte big-endian word at `offset`. */
   readWord(offset: number): bigint {
     const dv = this.dv
+    if (
+      (dv.getUint32(offset) |
+        dv.getUint32(offset + 4) |
+        dv.getUint32(offset + 8) |
+        dv.getUint32(offset + 12) |
+        dv.getUint32(offset + 16) |
+        dv.getUint32(offset + 20)) ===
+      0
+    )
+      return dv.getBigUint64(offset + 24)
     return (
       (dv.getBigUint64(offset) << 192n) |
       (dv.getBigUint64(offset + 8) << 128n) |
@@ -103,6 +124,8 @@ export class Memory {
     )
   }
 }
+
+const MAX_U64 = (1n << 64n) - 1n
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 

@@ -12,7 +12,8 @@ enum Kind {
   Created = 5,
 }
 
-type Undo = { kind: Kind; key: string; prev?: bigint | undefined }
+/** `slot`: the storage key of a warmed slot (`key` is then its address). */
+type Undo = { kind: Kind; key: string; slot?: string | undefined; prev?: bigint | undefined }
 type Mark = { undo: number; logs: number; refund: number }
 
 const NONE: ReadonlySet<string> = new Set()
@@ -28,7 +29,8 @@ const RIPEMD160: Address = '0x0000000000000000000000000000000000000003'
  */
 export class Substate {
   private readonly warmAddresses = new Set<string>()
-  private readonly warmSlots = new Set<string>()
+  /** Warm slots by address: no `address + slot` string to build and hash per SLOAD/SSTORE. */
+  private readonly warmSlots = new Map<string, Set<string>>()
   private readonly transient = new Map<string, bigint>()
   readonly touched = new Set<string>()
   readonly selfdestructs = new Set<string>()
@@ -56,11 +58,15 @@ export class Substate {
     return this.warmAddresses.has(address) || this.alwaysWarm.has(address)
   }
 
-  /** Warms a storage slot (`address + slot`); true when it was cold. */
-  warmSlot(key: string): boolean {
-    if (this.warmSlots.has(key)) return false
-    this.warmSlots.add(key)
-    this.undo.push({ kind: Kind.WarmSlot, key })
+  /** Warms `address`'s storage slot `slot`; true when it was cold. */
+  warmSlot(address: string, slot: string): boolean {
+    let slots = this.warmSlots.get(address)
+    if (slots === undefined) {
+      slots = new Set()
+      this.warmSlots.set(address, slots)
+    } else if (slots.has(slot)) return false
+    slots.add(slot)
+    this.undo.push({ kind: Kind.WarmSlot, key: address, slot })
     return true
   }
 
@@ -111,7 +117,7 @@ export class Substate {
           this.warmAddresses.delete(entry.key)
           break
         case Kind.WarmSlot:
-          this.warmSlots.delete(entry.key)
+          this.warmSlots.get(entry.key)?.delete(entry.slot as string)
           break
         case Kind.Transient:
           if (entry.prev === undefined) this.transient.delete(entry.key)
