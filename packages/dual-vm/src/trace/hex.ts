@@ -21,9 +21,18 @@ export function hexToByteArray(hex: string): Uint8Array {
   if ((hex.length & 1) !== 0 || hex.charCodeAt(0) !== 48 || (hex.charCodeAt(1) | 32) !== 120)
     return hexToBytes(hex as Hex)
   const length = (hex.length - 2) >>> 1
-  const out = new Uint8Array(length)
-  if (length === 0) return out
-  if (Buffer.from(out.buffer, 0, length).write(hex.slice(2), 0, length, 'hex') !== length)
-    return hexToBytes(hex as Hex)
-  return out
+  if (length === 0) return new Uint8Array(0)
+  if (length > SCRATCH_BYTES) {
+    const out = new Uint8Array(length)
+    if (Buffer.from(out.buffer, 0, length).write(hex.slice(2), 0, length, 'hex') !== length)
+      return hexToBytes(hex as Hex)
+    return out
+  }
+  // Short inputs (calldata, addresses) go through one scratch Buffer: no Buffer object per call.
+  if (scratch.write(hex.slice(2), 0, length, 'hex') !== length) return hexToBytes(hex as Hex)
+  return scratchBytes.slice(0, length)
 }
+
+const SCRATCH_BYTES = 4096
+const scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES)
+const scratchBytes = new Uint8Array(scratch.buffer, scratch.byteOffset, SCRATCH_BYTES)

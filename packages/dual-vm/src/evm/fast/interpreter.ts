@@ -1,4 +1,5 @@
 import { keccak256 } from '@rollup-mesh/core'
+import type { Hex } from 'viem'
 import { hexToByteArray } from '../../trace/hex.js'
 import * as A from './arith.js'
 import { opCall, opCreate, opSelfdestruct } from './calls.js'
@@ -161,7 +162,12 @@ export function run(ctx: FastContext, f: Frame): void {
           size,
           size > 0xffffffffn ? Number.MAX_SAFE_INTEGER : G.keccakWord * words(Number(size)),
         )
-        s.push(BigInt(keccak256(mem.view(o, n))))
+        const hash = keccak256(mem.view(o, n))
+        const word = BigInt(hash)
+        hashWords[lastHash] = word
+        hashKeys[lastHash] = hash
+        lastHash = (lastHash + 1) & 3
+        s.push(word)
         break
       }
       case 0x50:
@@ -185,7 +191,7 @@ export function run(ctx: FastContext, f: Frame): void {
         break
       }
       case 0x54: {
-        const slot = toSlot(s.pop())
+        const slot = slotKey(s.pop())
         useGas(f, ctx.sub.warmSlot(f.address, slot) ? G.coldSload : G.warmRead)
         s.push(BigInt(ctx.state.getStorage(f.address, slot)))
         break
@@ -290,9 +296,23 @@ export function run(ctx: FastContext, f: Frame): void {
   f.output = new Uint8Array(0)
 }
 
+/**
+ * The last four SHA3 results, as words and as the hex the hasher gave: Solidity hashes a mapping key and
+ * then loads or stores that slot, so the slot's key string comes from here instead of a second conversion.
+ */
+const hashWords: bigint[] = [-1n, -1n, -1n, -1n]
+const hashKeys: Hex[] = ['0x', '0x', '0x', '0x']
+let lastHash = 0
+
+/** A stack value as a storage key: a recent SHA3 result's own hex, else `toSlot`. */
+function slotKey(value: bigint): Hex {
+  for (let i = 0; i < 4; i++) if (hashWords[i] === value) return hashKeys[i] as Hex
+  return toSlot(value)
+}
+
 function sstore(ctx: FastContext, f: Frame): void {
   const s = f.stack
-  const slot = toSlot(s.pop())
+  const slot = slotKey(s.pop())
   const next = s.pop()
   if (f.gas <= G.sstoreSentry) throw OUT_OF_GAS
   const state = ctx.state
