@@ -9,37 +9,16 @@
  */
 import '@rollup-mesh/core/polyfill'
 import { fileURLToPath } from 'node:url'
-import type { BlockContext, ExecutableTx } from '@rollup-mesh/core'
-import {
-  type Address,
-  bytesToHex,
-  encodeDeployData,
-  encodeFunctionData,
-  type Hex,
-  hexToBytes,
-  keccak256,
-  numberToHex,
-  parseEther,
-} from 'viem'
-import {
-  compileAssemblyScript,
-  createMemoryState,
-  createSerialExecutor,
-  createWasmEngine,
-  type WasmCallContext,
-  type WasmHost,
-} from '../src/index.js'
+import { type Address, bytesToHex, encodeDeployData, encodeFunctionData, hexToBytes, numberToHex } from 'viem'
+import { compileAssemblyScript, createWasmEngine, type WasmCallContext, type WasmHost } from '../src/index.js'
+import { senders } from './benchChain.js'
+import { benchToken, TOKEN_TRANSFER, type TokenArtifact } from './tokenBench.js'
 
 const args = process.argv.slice(2)
 const json = args.includes('--json')
 const txsArg = args.indexOf('--txs')
 const TXS = txsArg >= 0 ? Number(args[txsArg + 1]) : 4000
-const BLOCK_TXS = 500
 const EXAMPLES = fileURLToPath(new URL('../../../examples/contracts/', import.meta.url))
-const SENDERS = 64
-const senders = Array.from({ length: SENDERS }, (_, i) => numberToHex(0x1000 + i, { size: 20 }) as Address)
-const BASE_FEE = 1_000_000_000n
-let hashCounter = 0
 
 type Row = {
   workload: string
@@ -49,29 +28,6 @@ type Row = {
   cpuSeconds: number
   gasPerTx: number
 }
-
-const header = (number: bigint): BlockContext => ({
-  number,
-  timestamp: 1_700_000_000n + number,
-  coinbase: '0x00000000000000000000000000000000c0ffee00',
-  baseFeePerGas: BASE_FEE,
-  gasLimit: 1_000_000_000n,
-  chainId: 31_337n,
-  prevRandao: numberToHex(number, { size: 32 }),
-})
-
-const tx = (from: Address, nonce: bigint, to: Address | null, data: Hex, gas: bigint): ExecutableTx => ({
-  hash: keccak256(numberToHex(++hashCounter)),
-  from,
-  type: 'eip1559',
-  nonce,
-  to,
-  value: 0n,
-  data,
-  gas,
-  maxFeePerGas: 2n * BASE_FEE,
-  maxPriorityFeePerGas: 1n,
-})
 
 async function timed(workload: string, count: number, body: () => Promise<bigint>): Promise<Row> {
   const start = performance.now()
@@ -93,68 +49,22 @@ const token = await compileAssemblyScript(`${EXAMPLES}token.ts`)
 const transfer = (to: Address, value: bigint) =>
   encodeFunctionData({ abi: token.abi, functionName: 'transfer', args: [to, value] } as never)
 
+/** The serial executor row: `bench:dual-vm`'s token-transfer workload (`bench/tokenBench.ts`) on token.ts. */
 async function benchExecutor(): Promise<Row> {
-  const wasm = createWasmEngine()
-  const state = createMemoryState(
-    Object.fromEntries(senders.map((s) => [s, { balance: parseEther('1000') }])),
+  const row = await benchToken(
+    'WASM token transfer (token.ts), serial executor',
+    { ...token, wasm: createWasmEngine() } as TokenArtifact,
+    'ethereumjs',
+    { txs: TXS, warmup: 1000, shape: { ...TOKEN_TRANSFER, gas: 200_000n } },
   )
-  const executor = createSerialExecutor({ wasm })
-  const nonces = new Map<Address, bigint>()
-  const nextNonce = (a: Address) => {
-    const n = nonces.get(a) ?? 0n
-    nonces.set(a, n + 1n)
-    return n
+  return {
+    workload: row.workload,
+    txs: row.txs,
+    seconds: row.seconds,
+    txPerSecond: row.txPerSecond,
+    cpuSeconds: row.cpuSeconds,
+    gasPerTx: row.gasPerTx,
   }
-  let number = 1n
-  const run = async (txs: ExecutableTx[]) => {
-    const result = await executor.executeBlock({ header: header(number++), txs }, state)
-    state.apply(result.writeSet)
-    const failed = result.skipped[0] ?? result.receipts.find((r) => r.status !== 1)
-    if (failed)
-      throw new Error(
-        `a WASM benchmark transaction failed: ${String((failed as { reason?: string }).reason ?? 'revert')}`,
-      )
-    return result
-  }
-  const deployData = encodeDeployData({
-    abi: token.abi,
-    bytecode: token.bytecode,
-    args: ['Token', 'TKN', 10n ** 30n],
-  } as never)
-  const deployed = await run([tx(senders[0]!, nextNonce(senders[0]!), null, deployData, 15_000_000n)])
-  const address = deployed.receipts[0]!.contractAddress!
-  await run(
-    senders
-      .slice(1)
-      .map((s) => tx(senders[0]!, nextNonce(senders[0]!), address, transfer(s, 10n ** 24n), 200_000n)),
-  )
-  const blocks = (total: number, offset: number) => {
-    const out: ExecutableTx[][] = []
-    for (let i = 0; i < total; i += BLOCK_TXS) {
-      const block: ExecutableTx[] = []
-      for (let j = i; j < Math.min(total, i + BLOCK_TXS); j++) {
-        const from = senders[j % SENDERS]!
-        block.push(
-          tx(
-            from,
-            nextNonce(from),
-            address,
-            transfer(numberToHex(offset + j, { size: 20 }) as Address, 1n),
-            200_000n,
-          ),
-        )
-      }
-      out.push(block)
-    }
-    return out
-  }
-  for (const b of blocks(1000, 0x100000)) await run(b)
-  const measured = blocks(TXS, 0x200000)
-  return timed('WASM token transfer (token.ts), serial executor', TXS, async () => {
-    let gas = 0n
-    for (const b of measured) gas += (await run(b)).gasUsed
-    return gas
-  })
 }
 
 /** The engine alone: a Map-backed host (no journal, no EVM, no receipts). */

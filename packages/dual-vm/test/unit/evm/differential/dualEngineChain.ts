@@ -31,6 +31,13 @@ export class DualEngineChain {
   /** Transactions the fast engine ran itself (not handed to ethereumjs). */
   ranFast = 0
   blocks = 0
+  /**
+   * Whether the error texts must match too. Random bytecode turns it off: an exceptional halt uses all
+   * gas on both engines, but their labels differ on some inputs (ethereumjs says `out of gas` for a
+   * stack underflow after a CREATE, `invalid JUMP at <code hash>/<address>:<pc>` where the fast engine says
+   * `invalid JUMP`); the text reaches `eth_call`'s error only, never a receipt or the state.
+   */
+  errorText = true
   /** Test-only: changes what the fast engine's executions recorded, to show the comparison bites. */
   perturbFast?: ((execution: TxExecution) => void) | undefined
 
@@ -71,8 +78,8 @@ export class DualEngineChain {
     const fast = await this.runOn('fast', header, txs)
     this.blocks++
     this.ranFast += fast.executions.filter((e) => e.engine === 'fast').length
-    const mine = executionsOf(fast)
-    const theirs = executionsOf(reference)
+    const mine = executionsOf(fast, this.errorText)
+    const theirs = executionsOf(reference, this.errorText)
     expect(mine.length, 'executions').toBe(theirs.length)
     mine.forEach((e, i) => {
       for (const field of ['error', 'executionGasUsed', 'gasRefund', 'returnValue'] as const)
@@ -108,12 +115,12 @@ export class DualEngineChain {
 }
 
 /** Return data, execution gas, refund (counted only on success, as the transaction rules do) and error. */
-function executionsOf(run: EngineRun) {
+function executionsOf(run: EngineRun, errorText: boolean) {
   return run.executions.map((e) => ({
     returnValue: bytesToHex(e.returnValue),
     executionGasUsed: e.executionGasUsed,
     gasRefund: e.error === undefined ? e.gasRefund : 0n,
-    error: e.error,
+    error: errorText || e.error === undefined ? e.error : 'failed',
   }))
 }
 
