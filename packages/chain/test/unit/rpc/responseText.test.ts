@@ -19,8 +19,9 @@ describe('responseChunks', () => {
       { jsonrpc: '2.0', id: null, result: new SerializedResult(JSON.stringify(block)) },
       { jsonrpc: '2.0', id: 4, result: '0x1' },
     ]
-    const plain = batch.map((r) => ('result' in r ? { ...r, result: block } : r))
-    plain[3] = batch[3] as JSONRPCResponse
+    const plain: JSONRPCResponse[] = batch.map((r, i) =>
+      'result' in r && i < 3 ? { ...r, result: block } : r,
+    )
     const chunks = responseChunks(batch)
     // text around the one byte result, joined: a string, the bytes, a string
     expect(chunks.map((c) => typeof c)).toEqual(['string', 'object', 'string'])
