@@ -37,6 +37,13 @@ import {
 import { privateKeyToAddress } from 'viem/accounts'
 import { comparisonTable } from './comparisonTable.js'
 import { treeCpuSeconds } from './procCpu.js'
+import {
+  countingFetch,
+  STAGE_BREAKDOWN_COLUMNS,
+  stageBreakdown,
+  type TxTimes,
+  watchHeads,
+} from './txStages.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC replies are indexed freely here
 type Json = any
@@ -63,6 +70,8 @@ export type UserModeOptions = {
 type Target = {
   name: string
   url: string
+  /** Its `newHeads` WebSocket endpoint (the stage breakdown's block announcements). */
+  wsUrl: string
   chainId: number
   /** Pids whose process trees are charged to this node (ours: spn1). */
   pids: number[]
@@ -161,7 +170,14 @@ async function startMesh(
     p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mesh up exited ${code}`))))
   })
   const state = JSON.parse(readFileSync(join(dir, 'mesh.json'), 'utf8')) as {
-    networks: { name: string; rpcUrl: string; pid: number; chainId: number; logFile: string }[]
+    networks: {
+      name: string
+      rpcUrl: string
+      wsUrl: string
+      pid: number
+      chainId: number
+      logFile: string
+    }[]
   }
   const spn1 = state.networks.find((n) => n.name === 'spn1')
   if (!spn1) throw new Error('mesh up started no spn1')
@@ -169,6 +185,7 @@ async function startMesh(
     target: {
       name: 'spn',
       url: spn1.rpcUrl,
+      wsUrl: spn1.wsUrl,
       chainId: spn1.chainId,
       pids: [spn1.pid],
       allPids: state.networks.map((n) => n.pid),
@@ -207,7 +224,7 @@ async function startAnvil(
   })
   const pid = proc.pid as number
   return {
-    target: { name: 'anvil', url, chainId, pids: [pid], allPids: [pid] },
+    target: { name: 'anvil', url, wsUrl: url.replace(/^http/, 'ws'), chainId, pids: [pid], allPids: [pid] },
     version,
     stop: async () => {
       if (proc.exitCode !== null) return
@@ -317,9 +334,12 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
     perSender[i]!.push(keccak256(raw))
     all.push({ raw, sender: i })
   }
-  const postedAt = new Map<Hex, number>()
+  const times = new Map<Hex, TxTimes>()
   const posted = new Map<Hex, PromiseWithResolvers<void>>()
   for (const { raw } of all) posted.set(keccak256(raw), Promise.withResolvers<void>())
+  const heads = await watchHeads(t.wsUrl)
+  const requests = new Map<string, number>()
+  const fetchFn = countingFetch(requests)
 
   const counters0 = await nodeCounters(t.url)
   const cpu0 = cpuOf(t.pids)
@@ -335,7 +355,8 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
       const slice = all.slice(next, next + o.batch)
       next += o.batch
       const at = performance.now()
-      for (const { raw } of slice) postedAt.set(keccak256(raw), at)
+      const hashes = slice.map(({ raw }) => keccak256(raw))
+      for (const h of hashes) times.set(h, { postedAt: at })
       const body = slice.map(({ raw }, j) => req('eth_sendRawTransaction', [raw], j))
       // A dropped connection is retried, as viem's transport does (3 times); a transaction that got in on
       // an earlier try answers `already known` or, once mined, `nonce too low`.
@@ -351,17 +372,27 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
       }
       for (const x of r)
         if (x.error && (retried === 0 || !/already known|nonce too low/.test(x.error.message))) rejected++
-      for (const { raw } of slice) posted.get(keccak256(raw))!.resolve()
+      const acked = performance.now()
+      for (const h of hashes) {
+        times.get(h)!.ackedAt = acked
+        posted.get(h)!.resolve()
+      }
     }
   }
   const latencies: number[] = []
   const sender = async (hashes: Hex[]) => {
     // One viem client per sender, as one app per user: its own block-number polling every 100 ms.
-    const client = createPublicClient({ transport: http(t.url, { timeout: 60_000 }), pollingInterval: 100 })
+    const client = createPublicClient({
+      transport: http(t.url, { timeout: 60_000, fetchFn }),
+      pollingInterval: 100,
+    })
     for (const hash of hashes) {
       await posted.get(hash)!.promise
-      await client.waitForTransactionReceipt({ hash, pollingInterval: 100, timeout: 900_000 })
-      latencies.push(performance.now() - postedAt.get(hash)!)
+      const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 100, timeout: 900_000 })
+      const tt = times.get(hash)!
+      tt.seenAt = performance.now()
+      tt.block = Number(receipt.blockNumber)
+      latencies.push(tt.seenAt - tt.postedAt)
     }
   }
   await Promise.all([
@@ -369,6 +400,7 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
     ...perSender.map((hashes) => sender(hashes)),
   ])
   const seconds = (performance.now() - t0) / 1000
+  heads.close()
   const cpu = cpuOf(t.pids) - cpu0
   const meshCpu = cpuOf(t.allPids) - meshCpu0
   const client = process.cpuUsage(client0)
@@ -388,8 +420,19 @@ async function workload(o: UserModeOptions, t: Target, abi: Abi, bytecode: Hex, 
     receiptP99Ms: pct(latencies, 99),
     ...(settled ? { settlements: settled.count, proveMsMean: settled.meanProveMs } : {}),
     ...stages,
+    ...stageBreakdown(times.values(), heads.seen),
+    clientRequestsPerTx: [...requests.values()].reduce((a, b) => a + b, 0) / o.txs,
+    ...Object.fromEntries([...requests].map(([m, n]) => [`req_${m}`, n / o.txs])),
   }
 }
+
+/** Client JSON-RPC requests per transaction, by method (viem's waitForTransactionReceipt). */
+const REQUEST_COLUMNS = [
+  'req_eth_blockNumber',
+  'req_eth_getTransactionReceipt',
+  'req_eth_getTransactionByHash',
+  'req_eth_getBlockByNumber',
+]
 
 /** Runs user mode: the default mesh's spn1, then anvil, under the same client; prints a table (+ JSON). */
 export async function runUserMode(o: UserModeOptions): Promise<void> {
@@ -439,6 +482,9 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
     'seconds',
     'receiptP50Ms',
     'receiptP99Ms',
+    ...STAGE_BREAKDOWN_COLUMNS,
+    'clientRequestsPerTx',
+    ...REQUEST_COLUMNS,
     'rejected',
     'retriedPosts',
     'clientCpuSeconds',

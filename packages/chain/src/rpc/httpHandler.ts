@@ -9,7 +9,7 @@ import { type ParsedBody, parseRequestBody } from './ingressParse.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
 import { tooDeepError } from './limits.js'
 import type { OriginPolicy } from './originPolicy.js'
-import { responseText } from './responseText.js'
+import { responseChunks } from './responseText.js'
 import type { RPCMethods } from './server.js'
 
 /** What the HTTP side of the RPC server needs. */
@@ -32,6 +32,20 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text)
 }
 
+/** Writes a body of text and byte chunks (`responseChunks`) as one corked write, with its content length. */
+function sendChunks(res: ServerResponse, status: number, chunks: (string | Uint8Array)[]): void {
+  if (chunks.length === 1 && typeof chunks[0] === 'string') {
+    sendText(res, status, chunks[0])
+    return
+  }
+  let length = 0
+  for (const c of chunks) length += typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': length })
+  res.cork()
+  for (const c of chunks) res.write(c)
+  res.end()
+}
+
 const send = (res: ServerResponse, status: number, body: unknown): void =>
   sendText(res, status, JSON.stringify(body))
 
@@ -41,7 +55,7 @@ const refuse = (res: ServerResponse, status: number, code: number, message: stri
 /**
  * The HTTP request handler of the RPC server: Host/Origin guard (403), CORS preflight, `GET /metrics`,
  * POST only (405), JSON bodies only (415), the body size limit (413), JSON parse (-32700) and nesting
- * depth (on the ingress thread for a body with transactions: `createSendIngress`), then `dispatchRPC`; the answer's text comes from `responseText`.
+ * depth (on the ingress thread for a body with transactions: `createSendIngress`), then `dispatchRPC`; the answer's chunks come from `responseChunks` (a read worker's block bytes written as they are).
  *
  * @example
  * ```ts
@@ -70,7 +84,7 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
       .then(
         (out) => {
           if (out === undefined) res.writeHead(204).end()
-          else sendText(res, 200, responseText(out))
+          else sendChunks(res, 200, responseChunks(out))
         },
         (err: unknown) => send(res, 500, errorResponse(null, err, log)),
       )

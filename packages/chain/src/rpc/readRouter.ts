@@ -22,9 +22,10 @@ export type ReadRouterInit = {
 }
 
 /**
- * Routes the read methods `served` to the read workers: their answer comes back as JSON text
- * (`SerializedResult`), an RPC error is thrown as the main thread's would be, and a `miss` (a transaction
- * the store lacks, a stopped worker) is answered by the main thread's method, as without workers.
+ * Routes the read methods `served` to the read workers: their answer comes back as JSON text or bytes (a
+ * memoized block's, in shared memory) in a `SerializedResult`, an RPC error is thrown as the main thread's
+ * would be, and a `miss` (a transaction the store lacks, a stopped worker) is answered by the main thread's
+ * method, as without workers.
  *
  * @example
  * ```ts
@@ -46,6 +47,7 @@ export function createReadRouter(init: ReadRouterInit): ReadRouter {
       return pool.call(method, params).then((answer) => {
         answered('miss' in answer ? 'main' : 'worker')
         if ('json' in answer) return new SerializedResult(answer.json)
+        if ('bytes' in answer) return new SerializedResult(answer.bytes)
         if ('error' in answer) {
           const { code, message, data } = answer.error
           throw new RPCError(code, message, data !== undefined ? { data } : {})

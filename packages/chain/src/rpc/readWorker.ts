@@ -9,16 +9,25 @@ import { SerializedResult } from './responseText.js'
 /** Blocks whose answers a worker keeps (by hash and `full`): the newest few, which polling clients ask for. */
 const BLOCK_MEMO_ENTRIES = 8
 
+/** `text` as UTF-8 bytes in a `SharedArrayBuffer` (posted to another thread without a copy; never written again). */
+function sharedUtf8(text: string): Uint8Array {
+  const bytes = new Uint8Array(new SharedArrayBuffer(Buffer.byteLength(text)))
+  Buffer.from(bytes.buffer, 0, bytes.byteLength).write(text)
+  return bytes
+}
+
 /** What a read worker starts with (`workerData`). */
 export type ReadWorkerInit = { path: string; chainId: string; maxLogRange: string; maxLogResults: number }
 /** One read request: a method of `READ_METHOD_NAMES` and its positional params. */
 export type ReadRequest = { id: number; method: string; params: unknown[] }
 /**
- * One answer: the result's JSON text, an RPC error (code, message, data), or `miss`: the main thread must
- * answer it (a transaction the store lacks, an unexpected failure).
+ * One answer: the result's JSON text (or its UTF-8 bytes in shared memory: a memoized block, handed to the
+ * main thread without a copy), an RPC error (code, message, data), or `miss`: the main thread must answer
+ * it (a transaction the store lacks, an unexpected failure).
  */
 export type ReadAnswer =
   | { json: string }
+  | { bytes: Uint8Array }
   | { error: { code: number; message: string; data?: unknown } }
   | { miss: true; reason?: string }
 export type ReadReply = { id: number } & ReadAnswer
@@ -47,7 +56,8 @@ function startReadWorker(init: ReadWorkerInit): void {
     memo: (key, build) => {
       let text = memoized.get(key)
       if (!text) {
-        text = new SerializedResult(JSON.stringify(build()))
+        // 200 waiting clients fetch each new block: its bytes go to the main thread shared, not copied
+        text = new SerializedResult(sharedUtf8(JSON.stringify(build())))
         memoized.set(key, text)
         if (memoized.size > BLOCK_MEMO_ENTRIES) memoized.delete(memoized.keys().next().value as string)
       }
@@ -59,7 +69,8 @@ function startReadWorker(init: ReadWorkerInit): void {
     if (!method) return { miss: true, reason: `${req.method} is not a read method` }
     const result = method(req.params, {})
     if (result === READ_MISS) return { miss: true }
-    if (result instanceof SerializedResult) return { json: result.json }
+    if (result instanceof SerializedResult)
+      return typeof result.json === 'string' ? { json: result.json } : { bytes: result.json }
     return { json: JSON.stringify(result === undefined ? null : result) }
   })
   parentPort?.on('message', (batch: ReadRequest[]) => {

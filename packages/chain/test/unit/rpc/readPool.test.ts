@@ -12,14 +12,17 @@ const dir = mkdtempSync(join(tmpdir(), 'chain-read-pool-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('createReadPool and createReadRouter', () => {
-  it('answers reads from the committed store as JSON text, errors as RPC errors, misses on the main thread', async () => {
+  it('answers reads from the committed store as JSON (a block as shared bytes), errors as RPC errors, misses on the main thread', async () => {
     const path = join(dir, 'chain.db')
     const store = storeWithGenesis(path)
     const pool = createReadPool({ path, chainId: 31_337n, workers: 1 })
     try {
       const genesis = store.getHeaderByNumber(0n)
       const block = await pool.call('eth_getBlockByNumber', ['latest', false])
-      expect('json' in block && JSON.parse(block.json).hash).toBe(genesis?.hash)
+      // a block's answer (memoized: every waiting client fetches it) comes as UTF-8 bytes in shared memory
+      if (!('bytes' in block)) throw new Error(`expected bytes, got ${JSON.stringify(block)}`)
+      expect(block.bytes.buffer).toBeInstanceOf(SharedArrayBuffer)
+      expect(JSON.parse(new TextDecoder().decode(block.bytes)).hash).toBe(genesis?.hash)
       expect(await pool.call('eth_getBlockByNumber', ['0xzz'])).toMatchObject({ error: { code: -32602 } })
       // a hash the store lacks may be pooled: only the main thread can answer it
       expect(await pool.call('eth_getTransactionByHash', [`0x${'ab'.repeat(32)}`])).toEqual({ miss: true })
