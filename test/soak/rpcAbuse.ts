@@ -4,6 +4,7 @@ import type { Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import WebSocket from 'ws'
 import { type AbuseRequest, createAbuseGenerator, methodNames } from './malformed.js'
+import { createPhaseClock } from './phaseClock.js'
 import { kill, root, rssOf, type Started, sleep, startReady, until, writeJSON } from './processes.js'
 import { call } from './rpcClient.js'
 import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario.js'
@@ -165,6 +166,7 @@ export const rpcAbuse: Scenario = {
     const failures: string[] = []
     const figures: Record<string, number | string> = {}
     let node: Started | undefined
+    const clock = createPhaseClock()
     try {
       node = await startReady(
         [join(root, 'packages/spn/src/bin.ts'), '--config', cfg],
@@ -194,6 +196,7 @@ export const rpcAbuse: Scenario = {
         sink,
         ...keys.slice(0, 4),
       ])
+      clock.mark('node start')
       await sleep(2_000) // senders warm up
       const baselineRss = rssOf(pid)
       let stopBase = traffic.measure()
@@ -206,6 +209,7 @@ export const rpcAbuse: Scenario = {
       const sampler = setInterval(() => {
         peakRss = Math.max(peakRss, rssOf(pid))
       }, 250)
+      clock.mark('traffic+baseline')
       const stopAbuse = traffic.measure()
       const classes = new Map<string, number>()
       const byKind = new Map<string, number>()
@@ -246,7 +250,9 @@ export const rpcAbuse: Scenario = {
       const during = stopAbuse()
       clearInterval(sampler)
       // the limits on connections and subscriptions per client
+      clock.mark('hostile requests')
       const limits = await probeLimits(wsUrl)
+      clock.mark('limits')
       stopBase = traffic.measure()
       await traffic.stop()
       await sleep(1_000)
@@ -266,6 +272,7 @@ export const rpcAbuse: Scenario = {
         60_000,
         'every acknowledged transfer to be included',
       ).catch(() => undefined)
+      clock.mark('inclusion')
       const alive = await call(url, 'eth_chainId')
         .then((c) => Number(c) === CHAIN_ID)
         .catch(() => false)
@@ -313,6 +320,7 @@ export const rpcAbuse: Scenario = {
       failures.push(`scenario aborted: ${(err as Error).message}`)
     } finally {
       kill(node?.pid)
+      figures['time s'] = clock.figure()
     }
     return {
       scenario: 'rpc-abuse',
