@@ -105,7 +105,8 @@ export const crash: Scenario = {
         .Token as { abi: Abi; bytecode: Hex }
       const tokenOwner = privateKeyToAccount(keys[2] as Hex)
       const tokens = new Map<string, Hex>()
-      for (const net of nets) {
+      // both networks' tokens deployed side by side
+      const deploy = async (net: ClientNetwork) => {
         const nonce = Number(
           await call(net.url(), 'eth_getTransactionCount', [tokenOwner.address, 'pending']),
         )
@@ -130,6 +131,7 @@ export const crash: Scenario = {
         )
         tokens.set(net.name, getContractAddress({ from: tokenOwner.address, nonce: BigInt(nonce) }))
       }
+      await Promise.all(nets.map(deploy))
       clock.mark('token')
       // fresh recipients per network and kind, so every balance is this run's alone
       const recipient = (i: number) =>

@@ -61,7 +61,7 @@ export const gossipAbuse: Scenario = {
     const started = performance.now()
     const figures: Record<string, number | string> = {}
     const failures: string[] = []
-    const perPhase = o.quick ? 30 : 150
+    const perPhase = o.quick ? 20 : 150
     const gapMs = 100
     const nodes: P2P[] = []
     let hostilePid: number | undefined
@@ -76,7 +76,8 @@ export const gossipAbuse: Scenario = {
       nodes.push(P, R, C)
       // the hostile peer starts now (its own process: imports, libp2p) and waits for "go" to dial R and C,
       // so its start overlaps the honest warm-up and baseline
-      const floodMs = Math.round(perPhase * gapMs * 1.5)
+      // the flood outlasts the measured phase, and lasts at least 4.5 s (a loaded node takes ~2 s to ban)
+      const floodMs = Math.max(4_500, Math.round(perPhase * gapMs * 1.5))
       const hostile = spawn(
         process.execPath,
         [
@@ -154,7 +155,7 @@ export const gossipAbuse: Scenario = {
       // warm-up (not measured): gossipsub builds its mesh on heartbeats; before that, messages travel by
       // IHAVE/IWANT gossip at heartbeat pace
       clock.mark('honest mesh')
-      await sleep(2_000)
+      await sleep(o.quick ? 1_000 : 2_000)
       await phase()
       clock.mark('warm-up')
       // the hostile process has started (its CPU-heavy start is over) before the baseline is measured
