@@ -18,7 +18,10 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }))
 describe('npm run soak, short version: partition', () => {
   it('partition: 2|2 and 1|3 cuts under traffic, healed: no fork, no minority block after the cut, majority finalizes, progress resumes, nothing doubled', async (ctx) => {
     const r = await partition.run({ quick: true, seed: 7, workDir, log: () => {} })
-    console.log(`soak partition (quick): ${r.seconds.toFixed(1)} s: ${r.figures['time s']}`)
+    const f = r.figures
+    console.log(
+      `soak partition (quick): ${r.seconds.toFixed(1)} s: ${f['time s']}; 1|3 majority +${f['0|1+2+3 majority blocks']}, resumed after 2|2 ${f['0+1|2+3 resumed after s']} s, after 1|3 ${f['0|1+2+3 resumed after s']} s; pace ${f['0+1|2+3 pace before cut s']}/${f['0|1+2+3 pace before cut s']} s a block`,
+    )
     if (r.figures.skipped) ctx.skip()
     expect(r.ok, `${r.failures.join('\n')}\n${JSON.stringify(r.figures)}`).toBe(true)
     // the 2|2 cut happened and no side had a majority

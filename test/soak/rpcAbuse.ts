@@ -211,7 +211,10 @@ export const rpcAbuse: Scenario = {
         ...keys.slice(0, 4),
       ])
       clock.mark('node start')
-      await sleep(o.quick ? 1_000 : 2_000) // senders warm up
+      // senders warm up: until the first transfer is acknowledged (the traffic process starts from source)
+      const warm = traffic.measure()
+      await until(async () => warm().acked > 0, 120_000, 'the first valid transfer acknowledged')
+      await sleep(o.quick ? 500 : 2_000)
       const baselineRss = rssOf(pid)
       let stopBase = traffic.measure()
       await sleep(o.quick ? 4_000 : 15_000)
@@ -247,7 +250,8 @@ export const rpcAbuse: Scenario = {
             o.log(
               `rpc-abuse: slow ${req.kind}/${req.transport} ${(ms / 1000).toFixed(1)} s (${v.class}) ${String(req.body).slice(0, 100)}`,
             )
-            if (bad.length < 30)
+            // quick (npm test, a shared machine): counted in `over 5 s`, asserted by the full soak only
+            if (bad.length < 30 && !o.quick)
               bad.push(`${req.kind}/${req.transport} answered in ${(ms / 1000).toFixed(1)} s`)
           }
           classes.set(v.class, (classes.get(v.class) ?? 0) + 1)
