@@ -10,6 +10,7 @@ import { awaitDelivery } from './delivery.js'
 import { prng } from './malformed.js'
 import { createPhaseClock } from './phaseClock.js'
 import {
+  alive,
   ensureBuilt,
   kill,
   killAndWait,
@@ -186,7 +187,7 @@ export const crash: Scenario = {
         if (current) await killAndWait(current)
         else {
           kill(victim.pid)
-          await until(async () => !isAlive(victim.pid), 10_000, `${victim.name} to die`)
+          await until(async () => !alive(victim.pid), 10_000, `${victim.name} to die`)
         }
         const restarted = await startReady(
           [...meshArgs, 'node', 'start', '--config', victim.configFile, '--json'],
@@ -271,10 +272,15 @@ export const crash: Scenario = {
       // the main net's pace while delivery is awaited: settlements (and so delivery) need its blocks
       const mainHead = async () => Number(await call(urls.get('mainnet') as string, 'eth_blockNumber'))
       const waitFrom = { head: await mainHead(), at: performance.now() }
+      // past the wait, on while deliveries keep coming (proofs queue up on a loaded machine)
       const { delivered, undelivered, twice } = await awaitDelivery(
         nets,
         messages,
         o.quick ? 240_000 : 600_000,
+        {
+          stallMs: 120_000,
+          maxMs: o.quick ? 780_000 : 1_500_000,
+        },
       )
       clock.mark('delivery')
       const mainBlocksWhileWaiting = `${(await mainHead()) - waitFrom.head} in ${((performance.now() - waitFrom.at) / 1000).toFixed(0)} s`
@@ -291,7 +297,7 @@ export const crash: Scenario = {
       for (const pid of spnPids) kill(pid)
       for (const pid of mainnetPids) kill(pid)
       for (const pid of [...spnPids, ...mainnetPids])
-        await until(async () => !isAlive(pid), 10_000, `pid ${pid} to exit`)
+        await until(async () => !alive(pid), 10_000, `pid ${pid} to exit`)
       // the SPNs' replays side by side (each is one process on its own stopped data dir)
       const reps = await Promise.all(
         spns.map((n) => runMesh(['node', 'replay', '--config', n.configFile, '--json'], 600_000)),
@@ -385,14 +391,4 @@ export const crash: Scenario = {
       failures,
     }
   },
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z'
-  } catch {
-    return false
-  }
 }
