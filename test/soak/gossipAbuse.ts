@@ -70,12 +70,8 @@ export const gossipAbuse: Scenario = {
       const published = new Map<bigint, SignedHeader>()
       const storedR = new Map<bigint, SignedHeader>()
       const storedC = new Map<bigint, SignedHeader>()
-      const P = await honestNode(new Map())
-      const R = await honestNode(storedR)
-      const C = await honestNode(storedC)
-      nodes.push(P, R, C)
-      // the hostile peer starts now (its own process: imports, libp2p) and waits for "go" to dial R and C,
-      // so its start overlaps the honest warm-up and baseline
+      // the hostile peer starts first (its own process: imports, libp2p) and waits for "go" (with R's and C's
+      // addresses) to dial, so its start overlaps the honest nodes' start and warm-up
       // the flood outlasts the measured phase, and lasts at least 4.5 s (a loaded node takes ~2 s to ban)
       const floodMs = Math.max(4_500, Math.round(perPhase * gapMs * 1.5))
       const hostile = spawn(
@@ -84,7 +80,7 @@ export const gossipAbuse: Scenario = {
           ...fromSource,
           'test/soak/hostilePeer.ts',
           JSON.stringify({
-            targets: [R, C].map((x) => `${x.getMultiaddrs()[0]}`),
+            targets: [],
             networks: NETWORKS,
             durationMs: floodMs,
             perSecond: o.quick ? 200 : 400,
@@ -111,6 +107,10 @@ export const gossipAbuse: Scenario = {
           // not ours
         }
       })
+      const P = await honestNode(new Map())
+      const R = await honestNode(storedR)
+      const C = await honestNode(storedC)
+      nodes.push(P, R, C)
       await P.dial(R.getMultiaddrs()[0] as string)
       await C.dial(R.getMultiaddrs()[0] as string)
       await until(
@@ -175,7 +175,7 @@ export const gossipAbuse: Scenario = {
           banned.set(e.peerId, list)
           o.log(`gossip-abuse: ${name} banned ${e.peerId.slice(-8)} at score ${e.score.toFixed(1)}`)
         })
-      hostile.stdin?.write('go\n')
+      hostile.stdin?.write(`${JSON.stringify({ targets: [R, C].map((x) => `${x.getMultiaddrs()[0]}`) })}\n`)
       await until(async () => hostileId !== '', 60_000, 'the hostile peer')
       const attackStart = performance.now()
       // the ban holds: while the hostile peer keeps redialling, a node that banned it never lists it again

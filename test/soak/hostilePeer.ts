@@ -3,8 +3,9 @@
  * gossipsub): it dials the targets, joins every topic of every network and floods them with random,
  * oversized, truncated, wrongly signed and replayed messages, and sends malformed requests on every sync
  * protocol; it keeps redialling to show the ban holds. Config: argv[2] as JSON. JSON lines on stdout.
- * With `waitForGo`, it starts (imports, libp2p) and prints `started`, then waits for a line on stdin before
- * dialling: the scenario spawns it while the honest baseline runs, so its start costs no extra time.
+ * With `waitForGo`, it starts (imports, libp2p) and prints `started`, then waits for a line on stdin (JSON
+ * `{"targets": [...]}`, replacing the config's) before dialling: the scenario spawns it before its honest
+ * nodes exist, so its start overlaps theirs and the warm-up.
  */
 import { createInterface } from 'node:readline'
 import '@rollup-mesh/core/polyfill'
@@ -44,7 +45,10 @@ if (config.waitForGo) {
   const lines = createInterface({ input: process.stdin })
   // "go", or the parent gone (stdin closed): then exit, never flood on our own
   const go = await new Promise<boolean>((resolve) => {
-    lines.once('line', () => resolve(true))
+    lines.once('line', (line) => {
+      config.targets = (JSON.parse(line) as { targets: string[] }).targets
+      resolve(true)
+    })
     lines.once('close', () => resolve(false))
   })
   lines.close()
