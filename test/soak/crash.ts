@@ -8,7 +8,9 @@ import { type ClientNetwork, type SentTx, startSender } from './crashClients.js'
 import { validatorAgreement } from './crashValidators.js'
 import { awaitDelivery } from './delivery.js'
 import { prng } from './malformed.js'
+import { createPhaseClock } from './phaseClock.js'
 import {
+  alive,
   ensureBuilt,
   kill,
   killAndWait,
@@ -20,7 +22,7 @@ import {
   startReady,
   until,
 } from './processes.js'
-import { call } from './rpcClient.js'
+import { call, callBatch } from './rpcClient.js'
 import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario.js'
 
 type NetworkState = {
@@ -49,7 +51,9 @@ export const crash: Scenario = {
     'kill -9 random SPNs (and validators, with --validators N) of a running mesh while transfers and messages flow; nothing acknowledged lost',
   async run(o: ScenarioOptions): Promise<ScenarioResult> {
     const started = performance.now()
-    const kills = o.quick ? 3 : 20
+    // quick (npm test): 2 kills (with validators: an SPN and a validator) at 0.5–2 s intervals; full: 20 at 1.5–5.5 s
+    const kills = o.quick ? 2 : 20
+    const clock = createPhaseClock()
     const validatorCount = o.validators ?? 1
     const r = prng(o.seed)
     const failures: string[] = []
@@ -60,6 +64,7 @@ export const crash: Scenario = {
     let spnPids: number[] = []
     try {
       ensureBuilt(o.log)
+      clock.mark('build')
       const up = await runMesh(
         [
           'up',
@@ -94,13 +99,15 @@ export const crash: Scenario = {
         spnId: BigInt(i + 1),
         url: () => urls.get(n.name) as string,
       }))
+      clock.mark('mesh up')
       o.log(`crash: mesh up (${spns.map((n) => n.name).join(', ')}); deploying the token`)
       const keys = devAccounts(8).map((a) => a.privateKey as Hex)
       const Token = (await compileSolidityFile(join(root, 'examples/contracts/Token.sol'))).contracts
         .Token as { abi: Abi; bytecode: Hex }
       const tokenOwner = privateKeyToAccount(keys[2] as Hex)
       const tokens = new Map<string, Hex>()
-      for (const net of nets) {
+      // both networks' tokens deployed side by side
+      const deploy = async (net: ClientNetwork) => {
         const nonce = Number(
           await call(net.url(), 'eth_getTransactionCount', [tokenOwner.address, 'pending']),
         )
@@ -125,6 +132,8 @@ export const crash: Scenario = {
         )
         tokens.set(net.name, getContractAddress({ from: tokenOwner.address, nonce: BigInt(nonce) }))
       }
+      await Promise.all(nets.map(deploy))
+      clock.mark('token')
       // fresh recipients per network and kind, so every balance is this run's alone
       const recipient = (i: number) =>
         privateKeyToAccount(`0x${(0xabc0000n + BigInt(i)).toString(16).padStart(64, '0')}` as Hex).address
@@ -170,7 +179,7 @@ export const crash: Scenario = {
       let survived = 0
       const killed: string[] = []
       for (let k = 0; k < kills; k++) {
-        await sleep(1_500 + r() * 4_000)
+        await sleep(o.quick ? 500 + r() * 1_500 : 1_500 + r() * 4_000)
         // with validators, every other kill is a validator's (so a short run kills one too)
         const pool = mains.length > 1 && k % 2 === 1 ? mains.slice(1) : victims
         const victim = pool[Math.floor(r() * pool.length)] as NetworkState
@@ -178,7 +187,7 @@ export const crash: Scenario = {
         if (current) await killAndWait(current)
         else {
           kill(victim.pid)
-          await until(async () => !isAlive(victim.pid), 10_000, `${victim.name} to die`)
+          await until(async () => !alive(victim.pid), 10_000, `${victim.name} to die`)
         }
         const restarted = await startReady(
           [...meshArgs, 'node', 'start', '--config', victim.configFile, '--json'],
@@ -192,9 +201,10 @@ export const crash: Scenario = {
         killed.push(victim.name)
         o.log(`crash: kill ${k + 1}/${kills}: ${victim.name} killed and back at ${restarted.ready.rpcUrl}`)
       }
-      await sleep(3_000)
+      await sleep(o.quick ? 1_000 : 3_000)
       clientsRunning = false
       await Promise.all(clients)
+      clock.mark('kills')
       const acked = sent.filter((t) => t.acked)
       o.log(
         `crash: ${sent.length} transactions sent (${acked.length} acknowledged); waiting for inclusion and delivery`,
@@ -203,11 +213,19 @@ export const crash: Scenario = {
       const receipts = new Map<Hex, { block: number; status: string }>()
       await until(
         async () => {
-          for (const t of sent) {
-            if (receipts.has(t.hash)) continue
-            const net = nets.find((n) => n.name === t.network) as ClientNetwork
-            const rc = await call(net.url(), 'eth_getTransactionReceipt', [t.hash])
-            if (rc) receipts.set(t.hash, { block: Number(rc.blockNumber), status: rc.status })
+          for (const net of nets) {
+            const pending = sent.filter((t) => t.network === net.name && !receipts.has(t.hash))
+            const rcs = await callBatch(
+              net.url(),
+              'eth_getTransactionReceipt',
+              pending.map((t) => [t.hash]),
+            )
+            for (const [i, rc] of rcs.entries())
+              if (rc)
+                receipts.set((pending[i] as SentTx).hash, {
+                  block: Number(rc.blockNumber),
+                  status: rc.status,
+                })
           }
           return acked.every((t) => receipts.has(t.hash))
         },
@@ -215,13 +233,13 @@ export const crash: Scenario = {
         'every acknowledged transaction to be included',
       ).catch(() => undefined)
       const lost = acked.filter((t) => !receipts.has(t.hash))
+      clock.mark('inclusion')
       const seen = new Map<Hex, number>()
       for (const net of nets) {
         const head = Number(await call(net.url(), 'eth_blockNumber'))
-        for (let n = 1; n <= head; n++) {
-          const b = await call(net.url(), 'eth_getBlockByNumber', [`0x${n.toString(16)}`, false])
+        const heights = Array.from({ length: head }, (_, i) => [`0x${(i + 1).toString(16)}`, false])
+        for (const b of await callBatch(net.url(), 'eth_getBlockByNumber', heights))
           for (const h of b.transactions as Hex[]) seen.set(h, (seen.get(h) ?? 0) + 1)
-        }
       }
       const duplicated = [...seen].filter(([, n]) => n > 1)
       const included = sent.filter((t) => receipts.has(t.hash))
@@ -248,16 +266,23 @@ export const crash: Scenario = {
           if (got !== amount) wrong.push(`${net.name} ${kind} balance of ${to}: ${got}, expected ${amount}`)
         }
       }
+      clock.mark('blocks+balances')
       // messages: every included message is delivered exactly once at its destination
       const messages = included.filter((t) => t.kind === 'message')
       // the main net's pace while delivery is awaited: settlements (and so delivery) need its blocks
       const mainHead = async () => Number(await call(urls.get('mainnet') as string, 'eth_blockNumber'))
       const waitFrom = { head: await mainHead(), at: performance.now() }
+      // past the wait, on while deliveries keep coming (proofs queue up on a loaded machine)
       const { delivered, undelivered, twice } = await awaitDelivery(
         nets,
         messages,
         o.quick ? 240_000 : 600_000,
+        {
+          stallMs: 120_000,
+          maxMs: o.quick ? 780_000 : 1_500_000,
+        },
       )
+      clock.mark('delivery')
       const mainBlocksWhileWaiting = `${(await mainHead()) - waitFrom.head} in ${((performance.now() - waitFrom.at) / 1000).toFixed(0)} s`
       // every main-net validator (restarted ones at their new URLs) agrees on every height
       const agreement = await validatorAgreement(
@@ -265,14 +290,22 @@ export const crash: Scenario = {
         120_000,
       )
       failures.push(...agreement.failures)
+      clock.mark('validator agreement')
       const validatorKills = killed.filter((n) => n.startsWith('mainnet')).length
       // replay each SPN's chain (nodes stopped first: the data dirs are quiet)
       for (const p of running.values()) await killAndWait(p)
       for (const pid of spnPids) kill(pid)
       for (const pid of mainnetPids) kill(pid)
+      for (const pid of [...spnPids, ...mainnetPids])
+        await until(async () => !alive(pid), 10_000, `pid ${pid} to exit`)
+      // the SPNs' replays side by side (each is one process on its own stopped data dir)
+      const reps = await Promise.all(
+        spns.map((n) => runMesh(['node', 'replay', '--config', n.configFile, '--json'], 600_000)),
+      )
+      clock.mark('replay')
       const replays: string[] = []
-      for (const n of spns) {
-        const rep = await runMesh(['node', 'replay', '--config', n.configFile, '--json'], 600_000)
+      for (const [i, n] of spns.entries()) {
+        const rep = reps[i] as Awaited<ReturnType<typeof runMesh>>
         const last = rep.stdout.trim().split('\n').at(-1) ?? ''
         try {
           const j = JSON.parse(last) as { ok: boolean; blocks: number; firstDifference?: unknown }
@@ -348,6 +381,7 @@ export const crash: Scenario = {
       for (const p of running.values()) kill(p.pid)
       for (const pid of spnPids) kill(pid)
       for (const pid of mainnetPids) kill(pid)
+      figures['time s'] = clock.figure()
     }
     return {
       scenario: 'crash',
@@ -357,14 +391,4 @@ export const crash: Scenario = {
       failures,
     }
   },
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z'
-  } catch {
-    return false
-  }
 }

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem'
 import { until } from './processes.js'
-import { call } from './rpcClient.js'
+import { call, callBatch } from './rpcClient.js'
 
 /** A main-net validator of the crash mesh, by name with its current RPC URL. */
 export type ValidatorEndpoint = { name: string; url: () => string }
@@ -31,10 +31,17 @@ export async function validatorAgreement(
     failures.push(`validators did not all reach height ${top}: ${(err as Error).message}`)
     return { heights: 0, failures }
   }
+  // every validator's blocks 1..top, in batches
+  const heights = Array.from({ length: top }, (_, i) => [`0x${(i + 1).toString(16)}`, false])
+  const chains = await Promise.all(
+    validators.map(
+      async (v) => (await callBatch(v.url(), 'eth_getBlockByNumber', heights)) as { hash: Hex }[],
+    ),
+  )
   for (let n = 1; n <= top; n++) {
     const hashes = new Map<Hex, string[]>()
-    for (const v of validators) {
-      const b = (await call(v.url(), 'eth_getBlockByNumber', [`0x${n.toString(16)}`, false])) as { hash: Hex }
+    for (const [i, v] of validators.entries()) {
+      const b = chains[i]?.[n - 1] as { hash: Hex }
       hashes.set(b.hash, [...(hashes.get(b.hash) ?? []), v.name])
     }
     if (hashes.size > 1)

@@ -12,6 +12,7 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }))
 describe('npm run soak, short version: disk', () => {
   it('disk: a full data dir is refused with "disk full", loses nothing acknowledged and resumes when space returns', async (ctx) => {
     const r = await disk.run({ quick: true, seed: 7, workDir, log: () => {} })
+    console.log(`soak disk (quick): ${r.seconds.toFixed(1)} s: ${r.figures['time s']}`)
     if (r.figures.skipped) ctx.skip()
     expect(r.ok, `${r.failures.join('\n')}\n${JSON.stringify(r.figures)}`).toBe(true)
     expect(r.figures['acked txs lost']).toBe(0)

@@ -4,6 +4,7 @@ import { devAccounts } from '@rollup-mesh/core'
 import { createP2P, type P2P, type SignedHeader, TOPIC_KINDS } from '@rollup-mesh/p2p'
 import type { Hex } from 'viem'
 import { soakHeader } from './gossipMessages.js'
+import { createPhaseClock } from './phaseClock.js'
 import { fromSource, kill, root, sleep, track, until } from './processes.js'
 import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario.js'
 
@@ -60,14 +61,52 @@ export const gossipAbuse: Scenario = {
     const started = performance.now()
     const figures: Record<string, number | string> = {}
     const failures: string[] = []
-    const perPhase = o.quick ? 30 : 150
+    const perPhase = o.quick ? 20 : 150
     const gapMs = 100
     const nodes: P2P[] = []
     let hostilePid: number | undefined
+    const clock = createPhaseClock()
     try {
       const published = new Map<bigint, SignedHeader>()
       const storedR = new Map<bigint, SignedHeader>()
       const storedC = new Map<bigint, SignedHeader>()
+      // the hostile peer starts first (its own process: imports, libp2p) and waits for "go" (with R's and C's
+      // addresses) to dial, so its start overlaps the honest nodes' start and warm-up
+      // the flood outlasts the measured phase, and lasts at least 4.5 s (a loaded node takes ~2 s to ban)
+      const floodMs = Math.max(4_500, Math.round(perPhase * gapMs * 1.5))
+      const hostile = spawn(
+        process.execPath,
+        [
+          ...fromSource,
+          'test/soak/hostilePeer.ts',
+          JSON.stringify({
+            targets: [],
+            networks: NETWORKS,
+            durationMs: floodMs,
+            perSecond: o.quick ? 200 : 400,
+            seed: o.seed,
+            key: hostileKey,
+            waitForGo: true,
+          }),
+        ],
+        { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
+      )
+      track(hostile)
+      hostilePid = hostile.pid
+      let hostileStarted = false
+      let hostileId = ''
+      let last: Record<string, unknown> = {}
+      const exited = new Promise<void>((r) => hostile.once('exit', () => r()))
+      createInterface({ input: hostile.stdout }).on('line', (line) => {
+        try {
+          const m = JSON.parse(line) as Record<string, unknown>
+          if (m.event === 'started') hostileStarted = true
+          if (m.event === 'ready') hostileId = m.peerId as string
+          if (m.event === 'stats' || m.event === 'done') last = m
+        } catch {
+          // not ours
+        }
+      })
       const P = await honestNode(new Map())
       const R = await honestNode(storedR)
       const C = await honestNode(storedC)
@@ -115,9 +154,15 @@ export const gossipAbuse: Scenario = {
       }
       // warm-up (not measured): gossipsub builds its mesh on heartbeats; before that, messages travel by
       // IHAVE/IWANT gossip at heartbeat pace
-      await sleep(2_000)
+      clock.mark('honest mesh')
+      await sleep(o.quick ? 1_000 : 2_000)
       await phase()
+      clock.mark('warm-up')
+      // the hostile process has started (its CPU-heavy start is over) before the baseline is measured
+      await until(async () => hostileStarted, 60_000, 'the hostile peer process')
+      clock.mark('hostile start')
       const baseline = await phase()
+      clock.mark('baseline')
       // the attack
       const banned = new Map<string, { score: number; at: number }[]>()
       for (const [name, node] of [
@@ -130,37 +175,7 @@ export const gossipAbuse: Scenario = {
           banned.set(e.peerId, list)
           o.log(`gossip-abuse: ${name} banned ${e.peerId.slice(-8)} at score ${e.score.toFixed(1)}`)
         })
-      const floodMs = Math.round(perPhase * gapMs * 1.5)
-      const hostile = spawn(
-        process.execPath,
-        [
-          ...fromSource,
-          'test/soak/hostilePeer.ts',
-          JSON.stringify({
-            targets: [R, C].map((x) => `${x.getMultiaddrs()[0]}`),
-            networks: NETWORKS,
-            durationMs: floodMs,
-            perSecond: o.quick ? 200 : 400,
-            seed: o.seed,
-            key: hostileKey,
-          }),
-        ],
-        { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-      )
-      track(hostile)
-      hostilePid = hostile.pid
-      let hostileId = ''
-      let last: Record<string, unknown> = {}
-      const exited = new Promise<void>((r) => hostile.once('exit', () => r()))
-      createInterface({ input: hostile.stdout }).on('line', (line) => {
-        try {
-          const m = JSON.parse(line) as Record<string, unknown>
-          if (m.event === 'ready') hostileId = m.peerId as string
-          if (m.event === 'stats' || m.event === 'done') last = m
-        } catch {
-          // not ours
-        }
-      })
+      hostile.stdin?.write(`${JSON.stringify({ targets: [R, C].map((x) => `${x.getMultiaddrs()[0]}`) })}\n`)
       await until(async () => hostileId !== '', 60_000, 'the hostile peer')
       const attackStart = performance.now()
       // the ban holds: while the hostile peer keeps redialling, a node that banned it never lists it again
@@ -172,7 +187,9 @@ export const gossipAbuse: Scenario = {
             if (x.getPeers().includes(hostileId)) backIn++
         }
       }, 100)
+      clock.mark('hostile dial')
       const underAttack = await phase()
+      clock.mark('attack')
       await Promise.race([exited, sleep(floodMs + 30_000)])
       clearInterval(watch)
       // graylisted, disconnected and banned by both
@@ -224,12 +241,15 @@ export const gossipAbuse: Scenario = {
         served.some((h, i) => h.signature !== published.get(BigInt(i + 1))?.signature)
       )
         failures.push(`R serves ${served.length} headers by sync, not the ${n} published`)
+      clock.mark('checks')
       figures['honest headers'] = Number(n) - perPhase
     } catch (err) {
       failures.push((err as Error).message)
     } finally {
       if (hostilePid) kill(hostilePid)
       for (const x of nodes) await x.stop().catch(() => {})
+      clock.mark('stop')
+      figures['time s'] = clock.figure()
     }
     o.log(`gossip-abuse: ${failures.length ? 'FAIL' : 'held'} ${JSON.stringify(figures)}`)
     return {

@@ -3,7 +3,11 @@
  * gossipsub): it dials the targets, joins every topic of every network and floods them with random,
  * oversized, truncated, wrongly signed and replayed messages, and sends malformed requests on every sync
  * protocol; it keeps redialling to show the ban holds. Config: argv[2] as JSON. JSON lines on stdout.
+ * With `waitForGo`, it starts (imports, libp2p) and prints `started`, then waits for a line on stdin (JSON
+ * `{"targets": [...]}`, replacing the config's) before dialling: the scenario spawns it before its honest
+ * nodes exist, so its start overlaps theirs and the warm-up.
  */
+import { createInterface } from 'node:readline'
 import '@rollup-mesh/core/polyfill'
 import type { GossipsubMessage } from '@libp2p/gossipsub'
 import { lpStream } from '@libp2p/utils'
@@ -18,6 +22,7 @@ const config = JSON.parse(process.argv[2] ?? '{}') as {
   perSecond: number
   seed: number
   key: Hex
+  waitForGo?: boolean
 }
 const out = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`)
 const next = rng(config.seed)
@@ -35,6 +40,23 @@ pubsub.addEventListener('gossipsub:message', (e) => {
 })
 p2p.on('peer:disconnect', ({ peerId }) => out({ event: 'disconnect', peerId }))
 p2p.on('peer:connect', ({ peerId }) => out({ event: 'connect', peerId }))
+if (config.waitForGo) {
+  out({ event: 'started' })
+  const lines = createInterface({ input: process.stdin })
+  // "go", or the parent gone (stdin closed): then exit, never flood on our own
+  const go = await new Promise<boolean>((resolve) => {
+    lines.once('line', (line) => {
+      config.targets = (JSON.parse(line) as { targets: string[] }).targets
+      resolve(true)
+    })
+    lines.once('close', () => resolve(false))
+  })
+  lines.close()
+  if (!go) {
+    await p2p.stop()
+    process.exit(0)
+  }
+}
 for (const t of config.targets) await p2p.dial(t).catch(() => {})
 out({ event: 'ready', peerId: p2p.peerId, peers: p2p.getPeers() })
 
