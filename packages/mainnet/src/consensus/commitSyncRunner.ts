@@ -55,6 +55,7 @@ export function commitSyncRunner(host: CommitSyncHost) {
         for (const b of answer.blocks) {
           const ok = await host
             .inQueue(async () => {
+              if (!host.running()) return false // stopped meanwhile: nothing more is committed
               const head = chain.head().number
               if (b.number <= head) return true // decided here meanwhile
               if (b.number !== head + 1n) return false

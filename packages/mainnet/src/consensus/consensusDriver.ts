@@ -99,10 +99,17 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
       })
       .catch((err: unknown) => log.error({ err }, 'consensus step failed'))
   }
-  /** Runs `fn` in the queue and hands back its result (commit sync applies blocks this way). */
+  /** Runs `fn` in the queue and hands back its result or its error (commit sync applies blocks this way). */
   const inQueue = <T>(fn: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      enqueue(() => fn().then(resolve, reject))
+      queue = queue.then(async () => {
+        try {
+          if (running) await ensureHeight()
+          resolve(await fn())
+        } catch (err) {
+          reject(err)
+        }
+      })
     })
 
   /**
