@@ -1,7 +1,9 @@
 /**
  * `npm run bench:mesh`: the default mesh (`mesh up`: main net + 2 SPNs, 500 ms blocks, 2 s settlement
  * interval), started detached in a temp dir, measured end to end:
- *   - message latency: `sendMessage` submitted on spn1 → delivered and executed on spn2 (its inbox entry);
+ *   - message latency: `sendMessage` submitted on spn1 → delivered and executed on spn2 (its inbox entry),
+ *     and its p50 per stage (`STAGES`: spn1 block, proved, sent, finalized on the main net, in spn2's
+ *     inbox, delivered);
  *   - settlement latency: the block holding the message committed on spn1 → its settlement accepted on
  *     the main net (Settlement.tipOf covers the block);
  *   - settlement verification on the main net: gas of each accepting `Settlement.submit` (receipts), and
@@ -56,6 +58,24 @@ const pct = (xs: number[], p: number) => {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/**
+ * A message's way, each stage timed from the end of the previous one: the SPN block with the send
+ * (receipt), the settlement covering it recorded by spn1 (batch cut + Groth16 proof + TEE quote:
+ * `mesh_getSettlements`), its main-net transaction sent, accepted on the main net (`Settlement.tipOf`; with
+ * BFT consensus included = finalized: a block is committed with its certificate), the destination's
+ * inbox entry (spn2 followed the finalized main-net block and fetched the batch), executed there.
+ */
+const STAGES = ['spnBlock', 'proved', 'submitted', 'finalized', 'seenByDestination', 'delivered'] as const
+type StageName = (typeof STAGES)[number]
+const STAGE_LABELS: Record<StageName, string> = {
+  spnBlock: 'send → in an spn1 block',
+  proved: '→ settlement cut, proved, attested',
+  submitted: '→ settlement tx sent to the main net',
+  finalized: '→ accepted in a finalized main-net block',
+  seenByDestination: "→ in spn2's inbox",
+  delivered: '→ delivered on spn2',
+}
+
 function mesh(args: string[]): string {
   return execFileSync(process.execPath, [meshBin, ...args, '--data-dir', dataDir], {
     encoding: 'utf8',
@@ -106,6 +126,12 @@ async function main(): Promise<void> {
 
   const messageMs: number[] = []
   const settleMs: number[] = []
+  const stageMs: Record<StageName, number[]> = Object.fromEntries(STAGES.map((s) => [s, []])) as never
+  type SettlementRow = { toBlock: Hex; transactionHash: Hex | null }
+  const settlements = async () =>
+    (await spn1.request({
+      method: 'mesh_getSettlements' as 'eth_chainId',
+    })) as unknown as SettlementRow[]
   for (let i = 0; i < messages; i++) {
     const sentAt = performance.now()
     const hash = await wallet.writeContract({
@@ -123,18 +149,41 @@ async function main(): Promise<void> {
       params: [hash] as unknown as undefined,
     })) as unknown as { position: number }[]
     let settled = false
+    // when each stage was first seen (polling: a stage seen in the same poll as the next one counts 0)
+    const seen: Partial<Record<StageName, number>> = { spnBlock: committedAt }
+    const mark = (stage: StageName) => {
+      seen[stage] ??= performance.now()
+    }
     for (;;) {
+      if (seen.submitted === undefined) {
+        const mine = (await settlements()).find((x) => BigInt(x.toBlock) >= receipt.blockNumber)
+        if (mine) mark('proved')
+        if (mine?.transactionHash) mark('submitted')
+      }
       if (!settled && (await tip(1n))[1] >= receipt.blockNumber) {
         settled = true
         settleMs.push(performance.now() - committedAt)
+        mark('proved')
+        mark('submitted')
+        mark('finalized')
       }
       const inbox = (await spn2.request({
         method: 'mesh_getInbox' as 'eth_chainId',
       })) as unknown as { srcSpn: Hex; position: Hex; status: string }[]
       const e = inbox.find((x) => BigInt(x.srcSpn) === 1n && Number(BigInt(x.position)) === byTx?.position)
+      if (e) {
+        for (const st of ['proved', 'submitted', 'finalized', 'seenByDestination'] as const) mark(st)
+      }
       if (e && e.status !== 'queued') {
         messageMs.push(performance.now() - sentAt)
         if (!settled) settleMs.push(performance.now() - committedAt)
+        mark('delivered')
+        let prev = sentAt
+        for (const st of STAGES) {
+          const at = seen[st] as number
+          stageMs[st].push(at - prev)
+          prev = at
+        }
         break
       }
       if (performance.now() - sentAt > 60_000) throw new Error(`message ${i} not delivered in 60 s`)
@@ -187,6 +236,7 @@ async function main(): Promise<void> {
       p90: Math.round(pct(settleMs, 90)),
       max: Math.round(Math.max(...settleMs)),
     },
+    stagesMsP50: Object.fromEntries(STAGES.map((st) => [st, Math.round(median(stageMs[st]))])),
     settlementGas: { settlements: gas.length, median: median(gas), max: Math.max(...gas) },
     submitMs,
     validators: validators > 0 ? validators : 'default',
@@ -204,6 +254,11 @@ async function main(): Promise<void> {
         `p50 ${result.messageLatencyMs.p50} ms, p90 ${result.messageLatencyMs.p90} ms`,
         'p50 ≤ 5,000 ms',
       ],
+      ...STAGES.map((st): [string, string, string] => [
+        `  ${STAGE_LABELS[st]}`,
+        `p50 ${result.stagesMsP50[st]} ms`,
+        '',
+      ]),
       [
         'settlement latency (block committed → accepted)',
         `p50 ${result.settlementLatencyMs.p50} ms, p90 ${result.settlementLatencyMs.p90} ms`,

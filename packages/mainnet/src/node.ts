@@ -24,7 +24,7 @@ import { createP2P, type P2P, type SignedHeader } from '@rollup-mesh/p2p'
 import type { Address, Hash } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { type MainnetConfig, type MainnetConfigInput, parseMainnetConfig } from './config.js'
-import { catchUpFromPeers, committedBlocks } from './consensus/commitSync.js'
+import { commitSyncSource, committedBlocks } from './consensus/commitSync.js'
 import { CONSENSUS_ADDRESSES } from './consensus/consensusAddresses.js'
 import { type ConsensusDriver, createConsensusDriver } from './consensus/consensusDriver.js'
 import { wireConsensusGossip } from './consensus/consensusGossip.js'
@@ -193,17 +193,13 @@ export function createMainnetNode(init: MainnetNodeInit): MainnetNode {
         timeouts: validators.timeouts,
         blockTimeMs: config.blockTimeMs,
         network: () => (p2p()?.isStarted() ? wired?.network : undefined),
-        catchUp: async () => {
-          const net = p2p()
-          if (!net?.isStarted()) return 0
-          return catchUpFromPeers({
-            chain,
-            chainId: config.chainId,
-            schedule: validators.schedule,
-            p2p: net,
-            logger,
-          })
-        },
+        catchUp: commitSyncSource({
+          chain,
+          chainId: config.chainId,
+          schedule: validators.schedule,
+          p2p: () => p2p(),
+          logger,
+        }),
         evidence,
         checkCandidate: (c) => void checkBlockEvidence(evidenceParts, c),
         logger,

@@ -10,7 +10,10 @@ import { decodeBlockHeader, decodeBlockTx, encodeBlockHeader } from './blockBody
 import { InvalidCommittedBlockError } from './errors.js'
 
 /** Most committed blocks asked of a peer at once. */
-const BATCH = 32
+export const BATCH = 32
+
+/** How many peers one commit-sync request goes to at once. */
+const FANOUT = 3
 
 /**
  * What this node serves to a lagging validator: its finalized blocks from `from` with their full headers,
@@ -62,49 +65,80 @@ async function applyCommitted(chain: Chain, chainId: number, schedule: Validator
   chain.commitCandidate(candidate, { certificate: b.certificate })
 }
 
+/** What one peer answered to a commit-sync request. */
+export type CommitAnswer = { peer: string; blocks: CommittedBlock[] }
+
 /**
- * A lagging validator's catch-up: asks connected peers, in turn, for the finalized blocks after its head
- * (with certificates), verifies each certificate against the validator set of its height, re-executes the
- * block and commits it, until a peer has nothing newer. A peer whose answer does not check is left for the
- * next one. Returns how many blocks were committed.
+ * Where the consensus driver's commit sync gets finalized blocks (`fetch`, network only: the driver calls
+ * it outside its queue, so a silent peer never holds back vote processing) and how it commits one (`apply`:
+ * certificate checked against the set of its height, block re-executed, committed; the driver calls it
+ * inside its queue, one block per step).
+ */
+export type CommitSource = {
+  fetch(from: bigint, hints: readonly string[]): Promise<CommitAnswer | null>
+  apply(block: CommittedBlock): Promise<void>
+}
+
+/** Asks `peers` at once; the first non-empty answer wins (null when every one failed or had nothing). */
+function firstAnswer(
+  peers: readonly string[],
+  ask: (peer: string) => Promise<CommittedBlock[]>,
+): Promise<CommitAnswer | null> {
+  return new Promise((resolve) => {
+    let left = peers.length
+    if (left === 0) resolve(null)
+    for (const peer of peers)
+      ask(peer).then(
+        (blocks) => {
+          if (blocks.length > 0) resolve({ peer, blocks })
+          else if (--left === 0) resolve(null)
+        },
+        () => {
+          if (--left === 0) resolve(null)
+        },
+      )
+  })
+}
+
+/**
+ * A lagging validator's source of finalized blocks over `/rollup-mesh/1/sync/commits_by_range`: `fetch`
+ * asks the hinted peers (those whose gossip showed a later height) at once, then the other connected
+ * peers `FANOUT` at a time, each with `timeoutMs`; the first non-empty answer is returned. `apply` verifies
+ * a block's certificate against the validator set of its height, re-executes it and commits it.
  *
  * @example
  * ```ts
- * const caughtUp = await catchUpFromPeers({ chain, chainId: 900, schedule, p2p, logger })
+ * const source = commitSyncSource({ chain, chainId: 900, schedule, p2p: () => net, logger })
+ * const answer = await source.fetch(chain.head().number + 1n, [])
+ * if (answer) for (const b of answer.blocks) await source.apply(b)
  * ```
  */
-export async function catchUpFromPeers(parts: {
+export function commitSyncSource(parts: {
   chain: Chain
   chainId: number
   schedule: ValidatorSchedule
-  p2p: P2P
+  p2p: () => P2P | undefined
   logger: Logger
-}): Promise<number> {
-  const { chain, chainId, schedule, p2p, logger } = parts
-  let applied = 0
-  for (const peer of p2p.getPeers()) {
-    for (;;) {
-      let blocks: CommittedBlock[]
-      try {
-        blocks = await p2p.requestCommits(peer, MAINNET_NETWORK, chain.head().number + 1n, BATCH, {
-          timeoutMs: 5_000,
-        })
-      } catch {
-        break // not a main-net validator, or nothing newer: the next peer
+  timeoutMs?: number
+}): CommitSource {
+  const { chain, chainId, schedule } = parts
+  return {
+    async fetch(from, hints) {
+      const net = parts.p2p()
+      if (!net?.isStarted()) return null
+      const peers = net.getPeers()
+      const first = hints.filter((h) => peers.includes(h)).slice(0, FANOUT)
+      const rest = peers.filter((p) => !first.includes(p))
+      const groups = [first]
+      for (let i = 0; i < rest.length; i += FANOUT) groups.push(rest.slice(i, i + FANOUT))
+      const ask = (peer: string) =>
+        net.requestCommits(peer, MAINNET_NETWORK, from, BATCH, { timeoutMs: parts.timeoutMs ?? 5_000 })
+      for (const group of groups) {
+        const answer = await firstAnswer(group, ask)
+        if (answer) return answer
       }
-      if (blocks.length === 0) break
-      try {
-        for (const b of blocks) {
-          await applyCommitted(chain, chainId, schedule, b)
-          applied++
-        }
-      } catch (err) {
-        logger.warn({ peer, err: (err as Error).message.split('\n')[0] }, 'commit sync: block refused')
-        break
-      }
-      if (blocks.length < BATCH) break
-    }
+      return null
+    },
+    apply: (block) => applyCommitted(chain, chainId, schedule, block),
   }
-  if (applied) logger.info({ blocks: applied, head: Number(chain.head().number) }, 'caught up by commit sync')
-  return applied
 }

@@ -1,4 +1,4 @@
-import { type BlockCandidate, type BlockProducer, type Chain, shouldSealAt } from '@rollup-mesh/chain'
+import { type BlockCandidate, shouldSealAt } from '@rollup-mesh/chain'
 import {
   type ConsensusInput,
   type ConsensusOutput,
@@ -13,71 +13,29 @@ import {
   encodeProposal,
   encodeVote,
   type Proposal,
-  type SigningGuard,
   signProposal,
   signVote,
-  type TimeoutParams,
-  type ValidatorSchedule,
   type Vote,
 } from '@rollup-mesh/consensus'
-import { createSilentLogger, type Logger } from '@rollup-mesh/core'
+import { createSilentLogger } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import { decodeBlockHeader, decodeProposedTxs, encodeBlockHeader } from './blockBody.js'
-import type { EvidenceStore } from './evidenceStore.js'
+import { commitSyncRunner } from './commitSyncRunner.js'
+import type {
+  ConsensusDriver,
+  ConsensusDriverInit,
+  ConsensusTimers,
+  LastCommit,
+} from './consensusDriverApi.js'
 import { proposalThrottle } from './proposalThrottle.js'
-import type { SelfValidator } from './validatorSetup.js'
 
-/** Where the driver sends what it signs (the p2p topics; nothing when p2p is off). */
-export type ConsensusNetwork = {
-  publishVote(bytes: Uint8Array): void
-  publishProposal(proposal: Uint8Array, header: Uint8Array, txs: Hex[]): void
-}
-
-/** Timers, injectable for tests. */
-export type ConsensusTimers = {
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-/** The last committed height as `mesh_consensusStatus` shows it. */
-export type LastCommit = { number: bigint; round: number; signers: Address[] }
-
-export type ConsensusDriverInit = {
-  chain: Chain
-  chainId: number
-  schedule: ValidatorSchedule
-  self: SelfValidator | undefined
-  guard: SigningGuard
-  timeouts: TimeoutParams
-  /** Least time between the starts of two blocks (the interval producer's block time). */
-  blockTimeMs: number
-  /** Seconds a block's timestamp may run ahead of the clock (as the interval producer). Default 2. */
-  maxTimestampLeadS?: number
-  /** How often this validator's messages of the current round are re-sent. Default 1000 ms. */
-  rebroadcastMs?: number
-  /** Least time between two sends of one proposal with its block (`proposalThrottle`). Default 3000 ms. */
-  proposalRebroadcastMs?: number
-  network: () => ConsensusNetwork | undefined
-  /** Commit sync (`catchUpFromPeers`: finalized blocks after the head), tried after `catchUpAfterMs` idle. */
-  catchUp?: () => Promise<number>
-  /** How long without a new height before commit sync is tried. Default 3000 ms. */
-  catchUpAfterMs?: number
-  evidence: EvidenceStore
-  /** Checks beyond re-execution of a proposed block (its evidence); a throw makes the block invalid. */
-  checkCandidate?: (candidate: BlockCandidate) => void
-  logger?: Logger
-  timers?: ConsensusTimers
-}
-
-/** The consensus-driven block producer of the main net (and what RPC and gossip ask of it). */
-export type ConsensusDriver = BlockProducer & {
-  /** The height being decided, its round and step. */
-  status(): { height: number; round: number; step: ConsensusState['step'] }
-  lastCommit(): LastCommit | null
-  /** A vote or proposal that passed `validateConsensusMessage` (from gossip). */
-  onVote(vote: Vote): void
-  onProposal(proposal: Proposal, header: Uint8Array, txs: readonly Hex[]): void
-}
+export type {
+  ConsensusDriver,
+  ConsensusDriverInit,
+  ConsensusNetwork,
+  ConsensusTimers,
+  LastCommit,
+} from './consensusDriverApi.js'
 
 const nodeTimers: ConsensusTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -123,10 +81,8 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   let queue: Promise<void> = Promise.resolve()
   let last: LastCommit | null = null
   let lastBlockAt = 0
-  /** When the current height was entered (commit sync starts when this gets old). */
-  let enteredAt = Date.now()
-  /** Set while this driver commits, so a block committed otherwise (dev methods) restarts the height. */
-  let committing = false
+  /** The head the state machine's height was entered on (a block committed otherwise moves past it). */
+  let enteredHead = -1n
 
   const later = (ms: number, fn: () => void): void => {
     const handle = timers.setTimeout(() => {
@@ -136,8 +92,44 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
     pending.add(handle)
   }
   const enqueue = (fn: () => Promise<void> | void): void => {
-    queue = queue.then(fn).catch((err: unknown) => log.error({ err }, 'consensus step failed'))
+    queue = queue
+      .then(async () => {
+        if (running) await ensureHeight()
+        await fn()
+      })
+      .catch((err: unknown) => log.error({ err }, 'consensus step failed'))
   }
+  /** Runs `fn` in the queue and hands back its result or its error (commit sync applies blocks this way). */
+  const inQueue = <T>(fn: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue = queue.then(async () => {
+        try {
+          if (running) await ensureHeight()
+          resolve(await fn())
+        } catch (err) {
+          reject(err)
+        }
+      })
+    })
+
+  /**
+   * A block committed outside this driver's decisions (commit sync, dev methods) moves the state machine to
+   * the new head's next height BEFORE any further input: votes and proposals queued for the old height
+   * would otherwise execute a proposal against the wrong parent or decide a block already committed.
+   */
+  const ensureHeight = async (): Promise<void> => {
+    if (chain.head().number !== enteredHead) await enterHeight()
+  }
+  const sync = commitSyncRunner({
+    chain,
+    source: init.catchUp,
+    log,
+    height: () => state.height,
+    running: () => running,
+    inQueue,
+    catchUpAfterMs: init.catchUpAfterMs,
+    catchUpGraceMs: init.catchUpGraceMs,
+  })
 
   /** Restarts the state machine at head + 1 (start, or a block committed by sync or a dev method). */
   const enterHeight = async (): Promise<void> => {
@@ -151,7 +143,8 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         ? { round: g.round, step: g.step, lockedValue: g.lockedValue, lockedRound: g.lockedRound }
         : undefined
     state = createConsensusState(params, height, restore)
-    enteredAt = Date.now()
+    enteredHead = chain.head().number
+    sync.entered(height)
     candidates.clear()
     invalid.clear()
     await step({ type: 'start' })
@@ -264,14 +257,19 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
       log.error({ height: out.height, value: out.value }, 'decided a block this node has not executed')
       return
     }
+    if (chain.head().number >= BigInt(out.height)) {
+      // Not reachable while every queued input first enters the head's next height (`ensureHeight`);
+      // kept so a block committed otherwise is reported, never a StaleCandidateError.
+      const stored = chain.store.getHeaderByNumber(BigInt(out.height))
+      log.warn({ height: out.height, same: stored?.hash === out.value }, 'decided a height already committed')
+      return
+    }
     const set = schedule.setAt(out.height)
     const cert = createCommitCertificate({ chainId, set, precommits: out.precommits })
-    committing = true
-    try {
-      chain.commitCandidate(candidate, { certificate: encodeCommitCertificate(cert) })
-    } finally {
-      committing = false
-    }
+    chain.commitCandidate(candidate, { certificate: encodeCommitCertificate(cert) })
+    // the state machine is already at the next height: this head is the one it was entered on
+    enteredHead = chain.head().number
+    sync.entered(state.height)
     candidates.clear()
     invalid.clear()
     for (const v of [...bodies.keys()]) if (!future.some((f) => f.proposal.value === v)) bodies.delete(v)
@@ -348,23 +346,11 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
     if (proposal.height === state.height) await step({ type: 'proposal', proposal })
   }
 
-  /** Behind the others (they decided heights this node never saw): commit sync, in the queue. */
-  const maybeCatchUp = (): void => {
-    const catchUp = init.catchUp
-    if (!catchUp || Date.now() - enteredAt < (init.catchUpAfterMs ?? 3_000)) return
-    enqueue(async () => {
-      if (!running || Date.now() - enteredAt < (init.catchUpAfterMs ?? 3_000)) return
-      // A failed attempt waits a full interval before the next.
-      enteredAt = Date.now()
-      await catchUp()
-    })
-  }
-
   let rebroadcastTimer = (): void => {}
   rebroadcastTimer = () =>
     later(init.rebroadcastMs ?? 1000, () => {
       enqueue(() => step({ type: 'rebroadcast' }))
-      maybeCatchUp()
+      sync.tick()
       rebroadcastTimer()
     })
 
@@ -374,9 +360,9 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
       running = true
       lastBlockAt = Date.now()
       chain.events.on('block', () => {
-        if (!committing && running) enqueue(enterHeight)
+        if (running) enqueue(() => undefined) // ensureHeight: a block committed otherwise
       })
-      enqueue(enterHeight)
+      enqueue(() => undefined) // ensureHeight enters head + 1
       rebroadcastTimer()
       await queue
     },
@@ -395,5 +381,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
     onProposal(proposal, header, txs) {
       enqueue(() => (running ? acceptProposal(proposal, { header, txs: [...txs] }) : undefined))
     },
+    onAhead: (height, peer) => sync.onAhead(height, peer),
+    syncedBlocks: () => sync.synced(),
   }
 }

@@ -37,14 +37,15 @@ export type VerifiedMessages = ReturnType<typeof verifiedMessages>
  * The gossip verdict on one consensus message (pure: nothing changes): a bad encoding, another chain, an
  * unknown validator, a non-proposer's proposal, a bad signature or a height more than
  * `FAR_FUTURE_HEIGHTS` ahead is `reject` (the sender's score pays); an old height or one beyond the next is
- * `ignore`; the current and the next height are `accept`.
+ * `ignore`; the current and the next height are `accept`. `ahead` is the height of a verified message later
+ * than the current one (its sender's validator has decided the heights before it).
  */
 export function consensusVerdict(
   bytes: Uint8Array,
   expect: ConsensusMessage['kind'],
   ctx: { chainId: number; height: number; schedule: ValidatorSchedule },
   verified?: VerifiedMessages,
-): { result: ValidationResult; message?: ConsensusMessage; reason?: string } {
+): { result: ValidationResult; message?: ConsensusMessage; reason?: string; ahead?: number } {
   let msg: ConsensusMessage
   try {
     msg = decodeConsensusMessage(bytes)
@@ -71,8 +72,8 @@ export function consensusVerdict(
     }
     verified?.add(bytes)
   }
-  if (height > ctx.height + 1) return { result: 'ignore', reason: `height ${height} not yet` }
-  return { result: 'accept', message: msg }
+  if (height > ctx.height + 1) return { result: 'ignore', reason: `height ${height} not yet`, ahead: height }
+  return { result: 'accept', message: msg, ...(height > ctx.height ? { ahead: height } : {}) }
 }
 
 /**
@@ -92,6 +93,7 @@ export function wireConsensusGossip(
     if (m.kind === 'consensus') {
       const v = consensusVerdict(m.envelope.message, 'vote', ctx(), verified)
       if (v.result === 'reject') log.debug({ from: m.from, reason: v.reason }, 'consensus message rejected')
+      if (v.ahead !== undefined) driver.onAhead(v.ahead, m.from)
       return v.result
     }
     if (m.kind === 'proposals') {
@@ -101,6 +103,7 @@ export function wireConsensusGossip(
           log.debug({ from: m.from }, 'proposal header does not hash to the proposed value')
           return 'reject'
         }
+      if (v.ahead !== undefined) driver.onAhead(v.ahead, m.from)
       return v.result
     }
     return 'ignore'

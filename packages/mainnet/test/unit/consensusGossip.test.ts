@@ -45,6 +45,15 @@ describe('consensusVerdict (the gossip check of a consensus message)', () => {
     expect(consensusVerdict(good, 'proposal', ctx).result).toBe('reject')
   })
 
+  it('names a verified later height as `ahead` (commit sync starts from it), never an unverified one', () => {
+    expect(consensusVerdict(vote(10, 1), 'vote', ctx).ahead).toBeUndefined()
+    expect(consensusVerdict(vote(11, 2), 'vote', ctx).ahead).toBe(11)
+    expect(consensusVerdict(vote(30, 2), 'vote', ctx)).toMatchObject({ result: 'ignore', ahead: 30 })
+    const forged = vote(30, 2, keys[4] as `0x${string}`) // validator 2's index, another key's signature
+    expect(consensusVerdict(forged, 'vote', ctx)).toEqual(expect.objectContaining({ result: 'reject' }))
+    expect(consensusVerdict(forged, 'vote', ctx).ahead).toBeUndefined()
+  })
+
   it('ignores (no penalty) old heights and heights beyond the next within the window', () => {
     expect(consensusVerdict(vote(9, 1), 'vote', ctx).result).toBe('ignore')
     expect(consensusVerdict(vote(12, 1), 'vote', ctx).result).toBe('ignore')

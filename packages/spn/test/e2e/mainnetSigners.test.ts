@@ -14,6 +14,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { SPNNode } from '../../src/index.js'
 import { createSPNNode } from '../../src/index.js'
+import { mainnetHeaderFields } from '../fixtures/mainnetHeader.js'
 import { tempDir } from './helpers.js'
 
 const MAIN_CHAIN_ID = 900
@@ -24,7 +25,6 @@ const v0 = { ...genesisValidatorOf(govKey), power: 10 }
 const added = genesisValidatorOf(addedKey)
 const strangerAddress = privateKeyToAccount(strangerKey).address
 const GOV = '0x0000000000000000000000000000000000001005' as Address
-const zero = `0x${'00'.repeat(32)}` as const
 const dirs: string[] = []
 const stops: Array<() => Promise<void>> = []
 afterAll(async () => {
@@ -40,23 +40,7 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, tim
   }
 }
 
-const fakeHeader = (number: bigint, key: Hex) =>
-  signHeader(
-    MAINNET_NETWORK,
-    {
-      number,
-      parentHash: zero,
-      stateRoot: zero,
-      txRoot: zero,
-      receiptsRoot: zero,
-      exitRoot: zero,
-      timestamp: 1_700_000_000n + number,
-      gasLimit: 30_000_000n,
-      gasUsed: 0n,
-      baseFee: 1n,
-    },
-    key,
-  )
+const fakeHeader = (number: bigint, key: Hex) => signHeader(MAINNET_NETWORK, mainnetHeaderFields(number), key)
 
 async function peerOf(spn: SPNNode): Promise<P2P> {
   const p = await createP2P({ subscriptions: [{ network: MAINNET_NETWORK, kinds: ['headers'] }] })

@@ -7,24 +7,11 @@ import {
   type MainnetValidatorSnapshot,
   UNKNOWN_SIGNER_LAG,
 } from '../../src/index.js'
+import { mainnetHeaderFields } from '../fixtures/mainnetHeader.js'
 
 const [v0, v1, v2, stranger] = devAccounts(4).map((a) => a.address) as [Address, Address, Address, Address]
-const zero = `0x${'00'.repeat(32)}` as const
-
 function header(number: bigint, signer: Address): GossipMessage {
-  const h: SignedHeader = {
-    number,
-    parentHash: zero,
-    stateRoot: zero,
-    txRoot: zero,
-    receiptsRoot: zero,
-    exitRoot: zero,
-    timestamp: 1_700_000_000n,
-    gasLimit: 30_000_000n,
-    gasUsed: 0n,
-    baseFee: 1n,
-    signature: `0x${'11'.repeat(65)}`,
-  }
+  const h: SignedHeader = { ...mainnetHeaderFields(number), signature: `0x${'11'.repeat(65)}` }
   return { kind: 'headers', network: 'mainnet', from: 'peer', header: h, signer }
 }
 
