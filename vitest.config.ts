@@ -77,7 +77,7 @@ export default defineConfig({
         extends: true as const,
         test: {
           name,
-          root: `packages/${name}`,
+          root: join(import.meta.dirname, 'packages', name),
           include: ['test/**/*.test.ts'],
           exclude: END_TO_END,
           ...UNIT_GROUP,
@@ -94,7 +94,7 @@ export default defineConfig({
           extends: true as const,
           test: {
             name: `${name}-e2e`,
-            root: `packages/${name}`,
+            root: join(import.meta.dirname, 'packages', name),
             include: END_TO_END,
             exclude: light(`packages/${name}`),
             ...E2E_GROUP,
@@ -102,13 +102,19 @@ export default defineConfig({
         })),
       {
         extends: true as const,
-        test: { name: 'e2e', root: 'test', include: ['**/*.test.ts'], exclude: light('test'), ...E2E_GROUP },
+        test: {
+          name: 'e2e',
+          root: join(import.meta.dirname, 'test'),
+          include: ['**/*.test.ts'],
+          exclude: light('test'),
+          ...E2E_GROUP,
+        },
       },
       {
         extends: true as const,
         test: {
           name: 'examples',
-          root: 'examples',
+          root: join(import.meta.dirname, 'examples'),
           include: ['test/**/*.test.ts'],
           exclude: light('examples'),
           ...E2E_GROUP,
@@ -118,7 +124,7 @@ export default defineConfig({
         extends: true as const,
         test: {
           name: `${heavyProjectOf(root)}-light`,
-          root,
+          root: join(import.meta.dirname, root),
           include: files,
           ...E2E_LIGHT_GROUP,
         },
