@@ -49,15 +49,10 @@ describe('mesh up --export-configs --hosts: two nodes on 127.0.0.2 and 127.0.0.3
   })
 
   it('writes configs that name each node’s host, fixed ports and the other nodes as bootstrap peers', async () => {
-    const r = await mesh([
-      'up',
-      '--export-configs',
-      dir,
-      '--spns',
-      '1',
-      '--hosts',
-      '127.0.0.2,127.0.0.3',
-      '--json',
+    // the configs, and (side by side) bad --hosts input, which is a clear error
+    const [r, bad] = await Promise.all([
+      mesh(['up', '--export-configs', dir, '--spns', '1', '--hosts', '127.0.0.2,127.0.0.3', '--json']),
+      mesh(['up', '--export-configs', join(dir, 'x'), '--spns', '1', '--hosts', '127.0.0.2,nope']),
     ])
     expect(r.code).toBe(0)
     const main = JSON.parse(readFileSync(join(dir, 'mainnet.json'), 'utf8')) as NodeFile
@@ -72,16 +67,6 @@ describe('mesh up --export-configs --hosts: two nodes on 127.0.0.2 and 127.0.0.3
       expect.stringMatching(new RegExp(`^${main.config.p2p.listen[0]}/p2p/12D3Koo`)),
     ])
     expect(spn.config.settlement?.mainnetRpcUrl).toBe(`http://127.0.0.2:${main.config.rpc.port}`)
-    // bad --hosts input is a clear error
-    const bad = await mesh([
-      'up',
-      '--export-configs',
-      join(dir, 'x'),
-      '--spns',
-      '1',
-      '--hosts',
-      '127.0.0.2,nope',
-    ])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain('"nope" is not an IPv4 address')
   }, 60_000)

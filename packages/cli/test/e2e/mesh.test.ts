@@ -12,8 +12,8 @@ const CAROL = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' // dev account 3
 const SUPPLY = (1000n * 10n ** 18n).toString()
 
 // One mesh for the whole file: up (detached) → status → deploy on both VMs →
-// call/send → bad input → down → up again in the foreground (resumes) → a node
-// crash is reported with its log.
+// call/send → bad input → settle → bridge → proof → spn add → down → up again in
+// the foreground (resumes) → a node crash is reported with its log.
 describe('mesh CLI against a real mesh', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mesh-cli-'))
   const dataDir = join(dir, 'data')
@@ -202,8 +202,9 @@ describe('mesh CLI against a real mesh', () => {
         '--data-dir',
         join(dir, 'none'),
       ]),
+      mesh(['spn', 'add', '--data-dir', join(dir, 'none')]),
     ])
-    const [revert, unknown, missing, broken, unreachable, badOption, noMesh] = cases
+    const [revert, unknown, missing, broken, unreachable, badOption, noMesh, addNoMesh] = cases
     expect(revert!.stderr).toContain('reverted: ERC20: transfer amount exceeds balance')
     expect(unknown!.stderr).toContain('Unknown network "spn7"')
     expect(unknown!.stderr).toContain('spn1, spn2')
@@ -213,6 +214,8 @@ describe('mesh CLI against a real mesh', () => {
     expect(badOption!.stderr).toMatch(/spns/)
     expect(noMesh!.stderr).toContain('start one with `mesh up`')
     expect(lastJson(noMesh!.stdout)).toMatchObject({ error: { code: 'UNKNOWN_NETWORK' } })
+    // `mesh spn add` without a running mesh
+    expect(addNoMesh!.stderr).toMatch(/mesh/i)
     for (const c of cases) {
       expect(c!.code).toBe(1)
       expect(c!.stderr).not.toMatch(/\n\s+at /)
@@ -449,6 +452,51 @@ describe('mesh CLI against a real mesh', () => {
       `mesh proof verify: ${v.ms} ms in the command (cold curve), whole command ${(ok.ms / 1000).toFixed(1)} s`,
     )
   }, 90_000)
+
+  // Adding an SPN to a running mesh (supersim users ask for adding L2s to a running L1): the new SPN is
+  // registered on the main net, joins the libp2p mesh and settles like the others; `down` stops it with the
+  // rest and `up` resumes it. (Its own file once; it shares this file's mesh now.)
+  it('spn add starts spn3 next to the running SPNs: registered, peered, settling, listed by status', async () => {
+    const add = await mesh(['spn', 'add', '--vm', 'wasm', '--json', ...d])
+    expect(add.stderr).not.toMatch(/\n\s+at /)
+    expect(add.code).toBe(0)
+    const added = lastJson(add.stdout)
+    expect(added).toMatchObject({
+      event: 'added',
+      spnId: '3',
+      network: { name: 'spn3', chainId: 9003, role: 'WASM-heavy' },
+    })
+    expect(added.registrationTx).toMatch(/^0x[0-9a-f]{64}$/)
+    pids.add(added.network.pid)
+    const state = JSON.parse(readFileSync(join(dataDir, 'mesh.json'), 'utf8'))
+    expect(state.networks.map((n: { name: string }) => n.name)).toEqual(['mainnet', 'spn1', 'spn2', 'spn3'])
+    // spn1's config now lists spn3 for its next start (next to the main net and spn2)
+    const spn1 = JSON.parse(readFileSync(join(dataDir, 'spn1', 'node.json'), 'utf8'))
+    expect(spn1.config.p2p.bootstrap).toHaveLength(3)
+    type Row = {
+      network: string
+      up: boolean
+      peers?: number
+      settlementsAccepted?: number
+      height?: number
+      messagesPending?: number
+      messagesDelivered?: number
+    }
+    const deadline = Date.now() + 60_000
+    let row: Row | undefined
+    for (;;) {
+      const r = await mesh(['status', '--json', ...d])
+      row = (lastJson(r.stdout)?.networks as Row[] | undefined)?.find((n) => n.network === 'spn3')
+      if (row?.up && (row.settlementsAccepted ?? 0) >= 1 && (row.peers ?? 0) >= 2) break
+      if (Date.now() > deadline)
+        throw new Error(`spn3 did not peer and settle in 60 s: ${JSON.stringify(row)}`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    expect(row?.height).toBeGreaterThan(0)
+    // the messages column: nothing sent to spn3 yet
+    expect(row).toMatchObject({ messagesPending: 0, messagesDelivered: 0 })
+    expect((await mesh(['status', ...d])).stdout).toContain('msgs pending/delivered')
+  }, 120_000)
 
   it('down stops every node by pid', async () => {
     const r = await mesh(['down', ...d])

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { devAccounts } from '@rollup-mesh/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, killPid, lastJson, mesh } from './helpers.js'
+import { poll, rpc } from './validatorCluster.js'
 
 const ALICE = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
 const TARGET = '0x1000000000000000000000000000000000000001'
@@ -11,17 +12,6 @@ const TARGET = '0x1000000000000000000000000000000000000001'
 const RUNTIME = '0x5f545f523415600c57345f555b60205ff3'
 
 type Net = { name: string; rpcUrl: string; pid: number }
-
-async function rpc(url: string, method: string, params: unknown[] = []) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  })
-  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
-  if (body.error) throw new Error(`${method}: ${body.error.message}`)
-  return body.result
-}
 
 // One SPN without the main net, twice: state set up, dumped by `mesh down`, loaded by a new mesh.
 describe('mesh up --dump-state / --load-state', () => {
@@ -63,12 +53,14 @@ describe('mesh up --dump-state / --load-state', () => {
       maxPriorityFeePerGas: 1n,
     })
     const hash = await rpc(first.rpcUrl, 'eth_sendRawTransaction', [signed])
-    let receipt = null as { status: string } | null
-    for (let i = 0; i < 200 && !receipt; i++) {
-      receipt = (await rpc(first.rpcUrl, 'eth_getTransactionReceipt', [hash])) as typeof receipt
-      if (!receipt) await new Promise((r) => setTimeout(r, 100))
-    }
-    expect({ hash, receipt: receipt?.status }).toEqual({ hash, receipt: '0x1' })
+    const receipt = await poll(
+      `the receipt of ${hash}`,
+      async () =>
+        (await rpc<{ status: string } | null>(first.rpcUrl, 'eth_getTransactionReceipt', [hash])) ??
+        undefined,
+      60_000,
+    )
+    expect({ hash, receipt: receipt.status }).toEqual({ hash, receipt: '0x1' })
     expect(await rpc(first.rpcUrl, 'eth_getStorageAt', [TARGET, '0x0', 'latest'])).toBe(
       `0x${'00'.repeat(31)}07`,
     )

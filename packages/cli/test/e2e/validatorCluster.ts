@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { decodeCommitCertificate, verifyCommitCertificate } from '@rollup-mesh/consensus'
 import { type GenesisValidatorConfig, validatorSetOfConfig } from '@rollup-mesh/mainnet'
 import { type Hex, hexToBytes } from 'viem'
-import { alive, killPid, mesh, meshArgs } from './helpers.js'
+import { alive, killPid, type MeshRun, mesh, meshArgs } from './helpers.js'
 import { poll, sleep, spawnReady } from './readyProcess.js'
 
 /** One main-net validator process of a `mesh up --validators N --detach` mesh, restartable on its data dir. */
@@ -21,6 +21,8 @@ export type ValidatorProc = {
 }
 
 export type Cluster = {
+  /** The `mesh up --detach` run that started the cluster (its banner on stdout, its duration). */
+  up: MeshRun
   validators: ValidatorProc[]
   /** Every pid the mesh or the test started (validators and SPNs), for cleanup. */
   pids: Set<number>
@@ -102,6 +104,7 @@ export async function upCluster(
   }
   const set = validatorSetOfConfig(config.consensus.validators)
   return {
+    up: r,
     validators,
     pids,
     chainId: config.chainId,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CRASH_AFTER_PREVOTE_ENV } from '@rollup-mesh/mainnet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, killPid } from './helpers.js'
+import { rpcRequest } from '../../src/mesh/rpc.js'
+import { alive, ensureBuilt, killPid, lastJson, mesh } from './helpers.js'
 import {
   allReach,
   type Cluster,
@@ -21,8 +22,10 @@ import {
 } from './validatorCluster.js'
 
 /**
- * Perturbations of real validator processes over libp2p on 127.0.0.1, as CometBFT's e2e suite does them:
+ * `mesh up --validators 4` against real processes (banner, agreement, status, down), and perturbations of
+ * its validator processes over libp2p on 127.0.0.1, as CometBFT's e2e suite does them:
  * kill -9 and restart, SIGSTOP/SIGCONT, 2 of 4 down, kill -9 between a prevote and its precommit.
+ * One cluster start for the file (it was two files, each starting the same 4-validator mesh).
  * `npm test` runs this short version; `npm run test:validator-faults` (MESH_VALIDATOR_FAULTS_HEIGHTS=100)
  * also runs the mesh to 100 heights and checks every certificate of every validator offline.
  */
@@ -69,6 +72,44 @@ describe('BFT validators as real processes: perturbations', () => {
     expect(await hashAt(x, target)).toBe(await hashAt(live[0] as ValidatorProc, target))
     return Date.now() - from
   }
+
+  it('starts 4 validators and an SPN; the banner lists every validator; all agree on the chain', async () => {
+    const state = JSON.parse(readFileSync(join(dir, 'data', 'mesh.json'), 'utf8'))
+    const names = state.networks.map((n: { name: string }) => n.name)
+    expect(names).toEqual(['mainnet', 'mainnet-v1', 'mainnet-v2', 'mainnet-v3', 'spn1'])
+    // the banner: every validator with its address and RPC URL
+    expect(cluster.up.stdout).toContain('Main-net validators (4, BFT')
+    for (const [i, n] of state.networks.slice(0, 4).entries())
+      expect(cluster.up.stdout).toContain(`(${i}) ${n.validator}  ${n.rpcUrl}  (${n.name})`)
+    console.log(
+      `mesh up --detach --validators 4 --spns 1: ${(cluster.up.ms / 1000).toFixed(1)} s, ready after ${(state.readyMs / 1000).toFixed(1)} s`,
+    )
+    const hashes = await Promise.all(
+      v.map((n) =>
+        rpcRequest<{ hash: string }>({ network: n.name, rpcUrl: n.rpcUrl }, 'eth_getBlockByNumber', [
+          '0x2',
+          false,
+        ]),
+      ),
+    )
+    expect(new Set(hashes.map((b) => b.hash)).size).toBe(1)
+  })
+
+  it('status shows each validator with its round and the last commit signers', async () => {
+    const s = await mesh(['status', '--json', '--data-dir', join(dir, 'data')])
+    const rows = lastJson(s.stdout).validators as {
+      network: string
+      mode: string
+      lastCommit: { signers: string[] } | null
+    }[]
+    expect(rows.map((x) => x.network)).toEqual(['mainnet', 'mainnet-v1', 'mainnet-v2', 'mainnet-v3'])
+    for (const x of rows) {
+      expect(x.mode).toBe('bft')
+      expect(x.lastCommit?.signers.length).toBeGreaterThanOrEqual(3)
+    }
+    const human = await mesh(['status', '--data-dir', join(dir, 'data')])
+    expect(human.stdout).toContain('Main-net validators')
+  }, 60_000)
 
   it('kill -9 one: the other three keep finalizing; restarted on its data dir it is back at the head within 20 s', async () => {
     const [a, b, c, d] = v as [ValidatorProc, ValidatorProc, ValidatorProc, ValidatorProc]
@@ -167,4 +208,15 @@ describe('BFT validators as real processes: perturbations', () => {
     figures['certificates verified'] = `${checked} (${upto} heights × ${v.length} validators)`
     expect(checked).toBe(upto * v.length)
   }, 900_000)
+
+  it('down stops every node `mesh up` started', async () => {
+    // the validators this file restarted run outside the mesh's record (`mesh node start`): stopped here
+    for (const x of v) if (x.proc) killPid(x.pid)
+    const recorded = (
+      JSON.parse(readFileSync(join(dir, 'data', 'mesh.json'), 'utf8')) as { networks: { pid: number }[] }
+    ).networks.map((n) => n.pid)
+    const down = await mesh(['down', '--data-dir', join(dir, 'data')])
+    expect(down.code).toBe(0)
+    for (const pid of recorded) expect(alive(pid)).toBe(false)
+  }, 60_000)
 })
