@@ -81,7 +81,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: END_TO_END,
           ...UNIT_GROUP,
-          isolate: !MOCKING.has(name),
+          isolate: MOCKING.has(name),
         },
       })),
       ...packages
