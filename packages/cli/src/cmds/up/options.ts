@@ -14,7 +14,7 @@ const fraction = z.coerce
  * Validators of `mesh up --demo` (and `npm start`) when `--validators` is not given: the largest count
  * whose `mesh up` stays under 15 s to ready (measured: README, "Quick start").
  */
-export const DEMO_VALIDATORS = 1
+export const DEMO_VALIDATORS = 3
 
 /** `mesh up`'s options, declared once (flag, help, env MESH_*, config key, validation). */
 export const upOptions = {
