@@ -14,11 +14,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { bytesToHex, type Hex, hexToBytes, keccak256, serializeTransaction, toHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { treeCpuSeconds } from './procCpu.js'
+import { readyUrl } from './readyUrl.js'
 
 const { values } = parseArgs({
   options: { txs: { type: 'string', default: '600' }, rounds: { type: 'string', default: '10' } },
@@ -72,15 +72,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      proc.once('exit', (c) => reject(new Error(`spn exited ${c}`)))
-      createInterface({ input: proc.stdout! }).on('line', (l) => {
-        try {
-          const m = JSON.parse(l)
-          if (m.event === 'ready') resolve(m.rpcUrl)
-        } catch {}
-      })
-    })
+    const url = await readyUrl(proc)
     const rpc = async (body: unknown): Promise<string> =>
       (
         await fetch(url, {

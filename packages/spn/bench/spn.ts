@@ -23,7 +23,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { devAccounts } from '@rollup-mesh/core'
@@ -41,6 +40,7 @@ import {
   type TransactionSerializableEIP1559,
 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
+import { readyUrl } from './readyUrl.js'
 import { runUserMode } from './userMode.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC replies are indexed freely here
@@ -169,15 +169,7 @@ async function startSPN(dir: string, senders: Address[]): Promise<Target> {
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.once('exit', (c) => reject(new Error(`spn exited ${c}`)))
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      try {
-        const m = JSON.parse(l)
-        if (m.event === 'ready') resolve(m.rpcUrl)
-      } catch {}
-    })
-  })
+  const url = await readyUrl(proc)
   return { name: 'spn', url, proc, stop: () => kill(proc) }
 }
 
