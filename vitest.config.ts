@@ -36,7 +36,6 @@ const LIGHT_E2E: Record<string, string[]> = {
   'packages/p2p': [
     'test/e2e/events.test.ts',
     'test/e2e/exitBatches.test.ts',
-    'test/e2e/mesh.test.ts',
     'test/e2e/syncAbuse.test.ts',
   ],
   'packages/explorer': ['test/browser/bundleVerify.test.ts'],
