@@ -33,11 +33,7 @@ const LIGHT_E2E: Record<string, string[]> = {
     'test/e2e/rpc-security.test.ts',
     'test/e2e/settlement-exit-tree.test.ts',
   ],
-  'packages/p2p': [
-    'test/e2e/events.test.ts',
-    'test/e2e/exitBatches.test.ts',
-    'test/e2e/syncAbuse.test.ts',
-  ],
+  'packages/p2p': ['test/e2e/events.test.ts', 'test/e2e/exitBatches.test.ts', 'test/e2e/syncAbuse.test.ts'],
   'packages/explorer': ['test/browser/bundleVerify.test.ts'],
   test: ['e2e/architecture.test.ts', 'e2e/cli.test.ts'],
   examples: ['test/scripts.test.ts'],
