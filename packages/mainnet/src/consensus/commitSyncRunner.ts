@@ -1,6 +1,7 @@
 import type { Chain } from '@rollup-mesh/chain'
 import type { Logger } from '@rollup-mesh/core'
 import { BATCH, type CommitSource } from './commitSync.js'
+import { errorLine } from './errorLine.js'
 
 /** What the runner needs of the consensus driver. */
 export type CommitSyncHost = {
@@ -66,8 +67,7 @@ export function commitSyncRunner(host: CommitSyncHost) {
             })
             .catch((err: unknown) => {
               hints = hints.filter((h) => h !== answer.peer)
-              const reason = (err as Error).message.split('\n')[0]
-              log.warn({ peer: answer.peer, err: reason }, 'commit sync: block refused')
+              log.warn({ peer: answer.peer, err: errorLine(err) }, 'commit sync: block refused')
               return false
             })
           if (!ok) {
@@ -78,7 +78,7 @@ export function commitSyncRunner(host: CommitSyncHost) {
         if (!complete || answer.blocks.length < BATCH) break
       }
     } catch (err) {
-      log.warn({ err: (err as Error).message.split('\n')[0] }, 'commit sync failed')
+      log.warn({ err: errorLine(err) }, 'commit sync failed')
     }
     if (applied) log.info({ blocks: applied, head: Number(chain.head().number) }, 'caught up by commit sync')
   }

@@ -27,6 +27,7 @@ import type {
   ConsensusTimers,
   LastCommit,
 } from './consensusDriverApi.js'
+import { errorLine } from './errorLine.js'
 import { proposalThrottle } from './proposalThrottle.js'
 
 export type {
@@ -46,7 +47,8 @@ type Body = { header: Uint8Array; txs: Hex[] }
 
 /**
  * Runs `consensusStep` for the main net: one input at a time (a serial queue), performing its outputs in
- * order. `getValue` → `chain.buildBlock` once the block time has passed; a proposal's block is executed
+ * order. `getValue` → `chain.buildBlock` once the block time has passed (with blocks faster than 1 s, an
+ * empty block waits for the clock, and a transaction arriving in the pool meanwhile builds at once); a proposal's block is executed
  * (`chain.executeBlock`, the candidate cached by hash) before the proposal enters the state machine, so
  * `isValid` is a lookup; `propose`/`vote` → the signing guard persists first, then sign, publish, feed back;
  * `decide` → `createCommitCertificate` and `chain.commitCandidate(candidate, { certificate })`; `evidence` →
@@ -81,6 +83,14 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   let queue: Promise<void> = Promise.resolve()
   let last: LastCommit | null = null
   let lastBlockAt = 0
+  /** The proposer's build attempt that found nothing to seal: the next pool transaction runs it again. */
+  let buildOnTx: (() => void) | undefined
+  const unsubscribe: Array<() => void> = []
+  const onPoolTx = (): void => {
+    const attempt = buildOnTx
+    buildOnTx = undefined
+    if (running) attempt?.()
+  }
   /** The head the state machine's height was entered on (a block committed otherwise moves past it). */
   let enteredHead = -1n
 
@@ -91,16 +101,11 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
     }, ms)
     pending.add(handle)
   }
-  const enqueue = (fn: () => Promise<void> | void): void => {
-    queue = queue
-      .then(async () => {
-        if (running) await ensureHeight()
-        await fn()
-      })
-      .catch((err: unknown) => log.error({ err }, 'consensus step failed'))
-  }
-  /** Runs `fn` in the queue and hands back its result or its error (commit sync applies blocks this way). */
-  const inQueue = <T>(fn: () => Promise<T>): Promise<T> =>
+  /**
+   * The driver's one serial queue: runs `fn` after every earlier input, first entering the head's next height
+   * (`ensureHeight`), and hands back its result or its error (commit sync applies blocks this way).
+   */
+  const inQueue = <T>(fn: () => Promise<T> | T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       queue = queue.then(async () => {
         try {
@@ -111,6 +116,10 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         }
       })
     })
+  /** `inQueue` for inputs nobody awaits: a failed step is logged. */
+  const enqueue = (fn: () => Promise<void> | void): void => {
+    inQueue(fn).catch((err: unknown) => log.error({ err }, 'consensus step failed'))
+  }
 
   /**
    * A block committed outside this driver's decisions (commit sync, dev methods) moves the state machine to
@@ -292,8 +301,12 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         const nowS = BigInt(Math.floor(nowMs / 1000))
         // With blocks faster than 1 s an empty block waits for the clock (as the interval producer does);
         // from round 1 on, liveness matters more than an empty block's timestamp.
-        if (round === 0 && !shouldSealAt(chain, nowS, maxLead))
+        if (round === 0 && !shouldSealAt(chain, nowS, maxLead)) {
+          // a transaction arriving meanwhile tries again at once (`onPoolTx`), not at the next tick
+          buildOnTx = attempt
           return later(Math.min(init.blockTimeMs, 1000 - (nowMs % 1000)), attempt)
+        }
+        buildOnTx = undefined
         lastBlockAt = nowMs
         const c = await chain.buildBlock(nowS)
         candidates.set(c.hash, c)
@@ -340,7 +353,7 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
           }
         }
       } catch (err) {
-        log.warn({ ...where, err: (err as Error).message.split('\n')[0] }, 'proposed block invalid')
+        log.warn({ ...where, err: errorLine(err) }, 'proposed block invalid')
       }
     }
     if (proposal.height === state.height) await step({ type: 'proposal', proposal })
@@ -359,15 +372,20 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
       if (running) return
       running = true
       lastBlockAt = Date.now()
-      chain.events.on('block', () => {
-        if (running) enqueue(() => undefined) // ensureHeight: a block committed otherwise
-      })
+      unsubscribe.push(
+        chain.events.on('block', () => {
+          if (running) enqueue(() => undefined) // ensureHeight: a block committed otherwise
+        }),
+        chain.mempool.events.on('tx', onPoolTx),
+      )
       enqueue(() => undefined) // ensureHeight enters head + 1
       rebroadcastTimer()
       await queue
     },
     async stop() {
       running = false
+      for (const off of unsubscribe.splice(0)) off()
+      buildOnTx = undefined
       for (const h of pending) timers.clearTimeout(h)
       pending.clear()
       await queue

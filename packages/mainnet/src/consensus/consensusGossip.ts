@@ -8,6 +8,7 @@ import { type Logger, MAINNET_NETWORK } from '@rollup-mesh/core'
 import type { GossipMessage, P2P, ValidationResult } from '@rollup-mesh/p2p'
 import { bytesToHex, keccak256 } from 'viem'
 import type { ConsensusDriver, ConsensusNetwork } from './consensusDriver.js'
+import { errorLine } from './errorLine.js'
 
 /** Messages further ahead than this many heights are refused (and cost the sender score); nearer ones wait. */
 export const FAR_FUTURE_HEIGHTS = 64
@@ -50,7 +51,7 @@ export function consensusVerdict(
   try {
     msg = decodeConsensusMessage(bytes)
   } catch (err) {
-    return { result: 'reject', reason: (err as Error).message.split('\n')[0] }
+    return { result: 'reject', reason: errorLine(err) }
   }
   if (msg.kind !== expect) return { result: 'reject', reason: `a ${msg.kind} where a ${expect} belongs` }
   const height = msg.kind === 'vote' ? msg.vote.height : msg.proposal.height
@@ -68,7 +69,7 @@ export function consensusVerdict(
     try {
       validateConsensusMessage(bytes, { ...ctx, heightWindow: FAR_FUTURE_HEIGHTS })
     } catch (err) {
-      return { result: 'reject', reason: (err as Error).message.split('\n')[0] }
+      return { result: 'reject', reason: errorLine(err) }
     }
     verified?.add(bytes)
   }
