@@ -75,7 +75,7 @@ export type SettlementServiceOptions = {
   proverNiceness?: number
   /** The node's metrics: settlements proved, submitted and accepted, proof times. */
   metrics?: NodeMetrics
-  /** How often the service looks for work (default 250 ms): waiting messages settle on the next look. */
+  /** How often the service looks for work (default 250 ms); a block with messages starts a round at once. */
   pollMs?: number
   /** The executor build that is measured (default dual-vm's dist/). */
   executorDir?: string
@@ -321,8 +321,37 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     await submit(row)
   }
 
-  const loop = createRoundLoop({ what: 'settlement', pollMs, log, round })
+  /** Whether a round is running (a wake-up during one needs a round after it). */
+  let inRound = false
+  const loop = createRoundLoop({
+    what: 'settlement',
+    pollMs,
+    log,
+    round: async () => {
+      inRound = true
+      try {
+        await round()
+      } finally {
+        inRound = false
+      }
+    },
+  })
   const tick = loop.tick
+  let woken = false
+  /**
+   * Cut on exit: a block with messages starts a round at once rather than at the next poll (a message is
+   * what settlement latency is for). A round already running finishes first, then one more runs for it.
+   */
+  const cutNow = (): void => {
+    if (woken || !started) return
+    woken = true
+    const busy = inRound
+    void tick()
+      .then(() => (busy && started ? tick() : undefined))
+      .finally(() => {
+        woken = false
+      })
+  }
 
   return {
     get enclave() {
@@ -360,6 +389,7 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       lastCut = Date.now()
       unsubscribe = opts.chain.events.on('block', (b) => {
         if (b.txs.length > 0) active = true
+        if (opts.exitTree.status.openCount > 0) cutNow()
       })
       loop.start()
     },
