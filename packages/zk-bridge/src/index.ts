@@ -33,6 +33,8 @@ export {
   settlementPublicSignals,
   setZkThreadsIdleTimeout,
   verifySettlement,
+  warmZkProver,
+  zkCurveStarts,
 } from './prover.js'
 export {
   createProverProcess,

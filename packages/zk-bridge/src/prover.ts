@@ -267,6 +267,29 @@ export async function releaseZkThreads(): Promise<void> {
 }
 
 /**
+ * Loads the artifacts and starts the curve's worker threads now, so the next proof waits for neither: a
+ * long-running prover calls it at start (the threads then stay up for `setZkThreadsIdleTimeout`).
+ *
+ * @example
+ * ```ts
+ * import { releaseZkThreads, warmZkProver, zkCurveStarts } from '@rollup-mesh/zk-bridge'
+ *
+ * await warmZkProver()
+ * console.log(zkCurveStarts()) // 1: the next proof in this process starts no threads
+ * await releaseZkThreads()
+ * ```
+ */
+export async function warmZkProver(): Promise<void> {
+  await defaultArtifacts()
+  await withCurve(() => snarkjs.curves.getCurveFromName('bn128'))
+}
+
+/** How many times this process has started the curve's worker threads (once while it stays warm). */
+export function zkCurveStarts(): number {
+  return curveStarts
+}
+
+/**
  * How long the curve's worker threads stay up after the last proof or verification finishes
  * (default 1000 ms). Raise it in a long-running prover to avoid respawning them for every batch.
  */
@@ -285,11 +308,13 @@ export function setZkThreadsIdleTimeout(ms: number): void {
 // goes through withCurve, and once none is in flight for idleMs the curve is terminated.
 let idleMs = 1000
 let curveLive = false
+let curveStarts = 0
 let idleTimer: NodeJS.Timeout | undefined
 const inFlight = new Set<Promise<unknown>>()
 
 async function withCurve<T>(fn: () => Promise<T>): Promise<T> {
   clearIdleTimer()
+  if (!curveLive) curveStarts++
   curveLive = true
   const op = fn()
   const tracked = op.then(

@@ -1,6 +1,6 @@
 /**
  * The settlement prover's child process (started by `proverProcess.ts:createProverProcess`): lowers its
- * own threads' OS priority, then proves each batch the parent sends over IPC with `proveSettlement` and
+ * own threads' OS priority, loads the artifacts and starts the curve's threads (`warmZkProver`), then proves each batch the parent sends over IPC with `proveSettlement` and
  * answers with the proof, progress or a coded error. It exits when the parent goes (IPC disconnect).
  */
 import '@rollup-mesh/core/polyfill'
@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import type { BaseError } from '@rollup-mesh/core'
 import type { SettlementBatch } from './exit-tree.js'
-import { getSettlementArtifacts, proveSettlement, setZkThreadsIdleTimeout } from './prover.js'
+import { proveSettlement, setZkThreadsIdleTimeout, warmZkProver, zkCurveStarts } from './prover.js'
 import type { ProverRequest, ProverResponse } from './proverMessages.js'
 
 /** Every thread of this process at `niceness` (Linux keeps a nice value per thread; elsewhere the process). */
@@ -35,17 +35,16 @@ process.on('message', (msg: ProverRequest) => {
   if (msg.type === 'init') {
     lowerPriority(msg.niceness)
     setZkThreadsIdleTimeout(msg.threadsIdleMs)
-    // Loaded (and checked against the manifest) before the first proof is asked for.
-    getSettlementArtifacts().then(
-      () => send({ type: 'ready', pid: process.pid }),
-      () => send({ type: 'ready', pid: process.pid }),
-    )
+    // Artifacts loaded (and checked against the manifest) and the curve's threads started before the first
+    // proof is asked for; a failure here is the first proof's to report.
+    const ready = () => send({ type: 'ready', pid: process.pid, curveStarts: zkCurveStarts() })
+    warmZkProver().then(ready, ready)
     return
   }
   if (msg.type !== 'prove') return
   const batch: SettlementBatch = msg.batch
   proveSettlement(batch, { onProgress: (p) => send({ type: 'progress', id: msg.id, progress: p }) }).then(
-    (proof) => send({ type: 'proof', id: msg.id, proof }),
+    (proof) => send({ type: 'proof', id: msg.id, proof, curveStarts: zkCurveStarts() }),
     (err: unknown) => {
       const e = err as Partial<BaseError> & Error
       send({

@@ -8,9 +8,9 @@ export type ProverRequest =
 
 /** Prover child → parent. */
 export type ProverResponse =
-  | { type: 'ready'; pid: number }
+  | { type: 'ready'; pid: number; curveStarts: number }
   | { type: 'progress'; id: number; progress: ProgressEvent }
-  | { type: 'proof'; id: number; proof: Groth16Proof }
+  | { type: 'proof'; id: number; proof: Groth16Proof; curveStarts: number }
   | {
       type: 'error'
       id: number

@@ -27,7 +27,15 @@ export type ProverProcess = Prover<SettlementBatch> & {
   readonly pid: number | undefined
   /** The nice value the child was given (undefined before the first proof). */
   readonly niceness: number | undefined
-  /** Starts the child now (loading snarkjs and the artifacts), so the first proof does not wait for it. */
+  /**
+   * How many times the child has started the curve's worker threads (as it last reported; undefined before
+   * it is ready): 1 while it stays warm, one more each time they idled out (`threadsIdleMs`).
+   */
+  readonly curveStarts: number | undefined
+  /**
+   * Starts the child now (loading snarkjs and the artifacts, starting the curve's threads), so the first
+   * proof waits for none of it.
+   */
   warm(): Promise<void>
   /** Stops the child (by pid); proofs in flight reject with `ProverProcessError`. */
   close(): Promise<void>
@@ -70,6 +78,7 @@ export function createProverProcess(init: ProverProcessOptions = {}): ProverProc
   let child: ChildProcess | undefined
   let ready: Promise<void> | undefined
   let niceness: number | undefined
+  let curveStarts: number | undefined
   let nextId = 1
   let idleTimer: NodeJS.Timeout | undefined
   const pending = new Map<number, Pending>()
@@ -101,13 +110,18 @@ export function createProverProcess(init: ProverProcessOptions = {}): ProverProc
     } catch {}
     return new Promise<void>((resolve, reject) => {
       proc.on('message', (msg: ProverResponse) => {
-        if (msg.type === 'ready') return resolve()
+        if (msg.type === 'ready') {
+          curveStarts = msg.curveStarts
+          return resolve()
+        }
         const p = pending.get(msg.id)
         if (!p) return
         if (msg.type === 'progress') return p.onProgress?.(msg.progress)
         pending.delete(msg.id)
-        if (msg.type === 'proof') p.resolve(msg.proof)
-        else
+        if (msg.type === 'proof') {
+          curveStarts = msg.curveStarts
+          p.resolve(msg.proof)
+        } else
           p.reject(
             new ProverProcessError({
               reason: `${msg.error.name}${msg.error.code ? ` (${msg.error.code})` : ''}: ${msg.error.shortMessage ?? msg.error.message}`,
@@ -122,6 +136,7 @@ export function createProverProcess(init: ProverProcessOptions = {}): ProverProc
         if (child === proc) {
           child = undefined
           ready = undefined
+          curveStarts = undefined
         }
         const reason = `it exited (${signal ?? `code ${code}`})`
         reject(new ProverProcessError({ reason }))
@@ -154,6 +169,9 @@ export function createProverProcess(init: ProverProcessOptions = {}): ProverProc
     },
     get niceness() {
       return niceness
+    },
+    get curveStarts() {
+      return curveStarts
     },
     async prove(batch, options = {}) {
       options.signal?.throwIfAborted()

@@ -48,7 +48,11 @@ import { createSettlementMetrics } from './settlementMetrics.js'
 import { NO_PROOF_SIGNALS, proveSettlementBatch } from './settlementProof.js'
 import { headerOfRow, openSettlementRecords, type SettlementRow } from './settlementRecords.js'
 
-/** The main net's `Settlement` system contract (packages/mainnet's genesis). */
+/**
+ * How long the settlement prover's child and its curve threads stay up between proofs (the most
+ * `createProverProcess` takes, a day): while the service runs it never proves cold.
+ */
+const PROVER_KEEP_WARM_MS = 86_400_000
 
 export type SettlementServiceOptions = {
   chain: Chain
@@ -138,8 +142,16 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
   const intervalMs = opts.intervalMs ?? defaultSettlementCadence.intervalMs
   const idleIntervalMs = Math.max(intervalMs, opts.idleIntervalMs ?? defaultSettlementCadence.idleIntervalMs)
   const cadence = { intervalMs, idleIntervalMs }
+  // The prover stays warm while the service runs (child up, artifacts loaded, curve threads started at
+  // `start`): a message after a quiet minute is proved as fast as one in a busy stream.
   const processProver =
-    opts.proverProcess === false ? undefined : createProverProcess({ niceness: opts.proverNiceness ?? 10 })
+    opts.proverProcess === false
+      ? undefined
+      : createProverProcess({
+          niceness: opts.proverNiceness ?? 10,
+          idleMs: PROVER_KEEP_WARM_MS,
+          threadsIdleMs: PROVER_KEEP_WARM_MS,
+        })
   const prover = processProver ?? createSettlementProver()
   const counters = createSettlementMetrics(opts.metrics)
   const pollMs = opts.pollMs ?? 250

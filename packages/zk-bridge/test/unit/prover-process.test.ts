@@ -75,6 +75,22 @@ describe('createProverProcess', () => {
     await expect(prover.prove(batch, { signal: AbortSignal.abort() })).rejects.toThrow()
   }, 120_000)
 
+  it('warm() readies the child with its curve threads started; proofs then start none and keep the child', async () => {
+    const prover = createProverProcess()
+    provers.push(prover)
+    expect(prover.curveStarts).toBeUndefined()
+    await prover.warm()
+    const pid = prover.pid as number
+    expect(prover.curveStarts).toBe(1)
+    const { vkey } = await getSettlementArtifacts()
+    for (const leaf of [11n, 12n]) {
+      const { proof, publicSignals } = await prover.prove(new ExitTree().appendBatch([leaf], 9n))
+      expect(await verifySettlement(vkey, proof, publicSignals)).toBe(true)
+      expect(prover.curveStarts).toBe(1)
+      expect(prover.pid).toBe(pid)
+    }
+  }, 240_000)
+
   it('refuses bad options, naming the field', () => {
     expect(() => createProverProcess({ niceness: 20 })).toThrow(InvalidParameterError)
     expect(() => createProverProcess({ idleMs: -1 })).toThrow(/idleMs/)
