@@ -47,10 +47,10 @@ type Body = { header: Uint8Array; txs: Hex[] }
 
 /**
  * Runs `consensusStep` for the main net: one input at a time (a serial queue), performing its outputs in
- * order. `getValue` → `chain.buildBlock` once the block time has passed (with blocks faster than 1 s, an
- * empty block waits for the clock, and a transaction arriving in the pool meanwhile builds at once); a proposal's block is executed
- * (`chain.executeBlock`, the candidate cached by hash) before the proposal enters the state machine, so
- * `isValid` is a lookup; `propose`/`vote` → the signing guard persists first, then sign, publish, feed back;
+ * order. `getValue` → `chain.buildBlock` once the block time has passed (with blocks faster than 1 s an
+ * empty block waits for the clock; a transaction entering the pool meanwhile builds at once); a proposal's
+ * block is executed (`chain.executeBlock`, the candidate cached by hash) before the proposal enters the state
+ * machine, so `isValid` is a lookup; `propose`/`vote` → the signing guard persists first, then sign, publish, feed back;
  * `decide` → `createCommitCertificate` and `chain.commitCandidate(candidate, { certificate })`; `evidence` →
  * the evidence store. Timers are Node timers (injectable). A restart reads the guard back: the round and
  * lock of the height it last signed.
@@ -83,23 +83,30 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
   let queue: Promise<void> = Promise.resolve()
   let last: LastCommit | null = null
   let lastBlockAt = 0
-  /** The proposer's build attempt that found nothing to seal: the next pool transaction runs it again. */
-  let buildOnTx: (() => void) | undefined
+  /**
+   * The proposer's build attempt that found nothing to seal, and its timer: the next pool transaction runs it
+   * at once in the timer's place (one attempt chain per round, however many transactions arrive).
+   */
+  let buildOnTx: { attempt: () => void; handle: unknown } | undefined
   const unsubscribe: Array<() => void> = []
   const onPoolTx = (): void => {
-    const attempt = buildOnTx
+    const waiting = buildOnTx
+    if (!waiting || !running) return
     buildOnTx = undefined
-    if (running) attempt?.()
+    timers.clearTimeout(waiting.handle)
+    pending.delete(waiting.handle)
+    waiting.attempt()
   }
   /** The head the state machine's height was entered on (a block committed otherwise moves past it). */
   let enteredHead = -1n
 
-  const later = (ms: number, fn: () => void): void => {
+  const later = (ms: number, fn: () => void): unknown => {
     const handle = timers.setTimeout(() => {
       pending.delete(handle)
       if (running) fn()
     }, ms)
     pending.add(handle)
+    return handle
   }
   /**
    * The driver's one serial queue: runs `fn` after every earlier input, first entering the head's next height
@@ -243,9 +250,10 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         if (!('type' in out.message) && !proposals.mayResend(out.message)) return
         return publish(out.message)
       case 'scheduleTimeout':
-        return later(out.durationMs, () =>
+        later(out.durationMs, () =>
           enqueue(() => step({ type: 'timeout', kind: out.kind, height: out.height, round: out.round })),
         )
+        return
       case 'decide':
         return commit(out)
       case 'evidence':
@@ -297,14 +305,18 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
         if (state.height !== height || state.round !== round || state.awaitingValueRound !== round) return
         const nowMs = Date.now()
         const wait = lastBlockAt + init.blockTimeMs - nowMs
-        if (wait > 0) return later(wait, attempt)
+        if (wait > 0) {
+          later(wait, attempt)
+          return
+        }
         const nowS = BigInt(Math.floor(nowMs / 1000))
         // With blocks faster than 1 s an empty block waits for the clock (as the interval producer does);
         // from round 1 on, liveness matters more than an empty block's timestamp.
         if (round === 0 && !shouldSealAt(chain, nowS, maxLead)) {
           // a transaction arriving meanwhile tries again at once (`onPoolTx`), not at the next tick
-          buildOnTx = attempt
-          return later(Math.min(init.blockTimeMs, 1000 - (nowMs % 1000)), attempt)
+          const handle = later(Math.min(init.blockTimeMs, 1000 - (nowMs % 1000)), attempt)
+          buildOnTx = { attempt, handle }
+          return
         }
         buildOnTx = undefined
         lastBlockAt = nowMs
