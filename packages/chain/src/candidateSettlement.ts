@@ -5,6 +5,7 @@ import type { Mempool } from './mempool.js'
 import type { SealedBlock } from './sealedBlock.js'
 import type { PriorState } from './stateHistory.js'
 import type { ChainStore } from './store.js'
+import type { BlockCommit, StoreRowWrite } from './storeTypes.js'
 
 /**
  * After a candidate's commit: the mempool drops what the block included (and re-checks what it skipped),
@@ -71,31 +72,40 @@ function roundStages(stages: SealedBlock['stages']): SealedBlock['stages'] {
 }
 
 /**
- * Commits a candidate's block, the exit-root hook's state and `also` (its certificate) in ONE store
- * transaction; `prior` (the state cache, before the block) gives history its before-values without reads.
- * Returns the commit's milliseconds.
+ * A candidate's block commit as data (`BlockCommit`): header, transactions, receipts, write set, the pool
+ * removals (its mempool transactions; block-start ones never were in the pool) and `rows` (extension rows:
+ * the certificate). What a writer thread can apply on its own connection; the exit-root hook's `commit`
+ * closure is not in it (`persistCandidate` runs it).
+ */
+export function candidateCommit(c: BlockCandidate, rows: readonly StoreRowWrite[] = []): BlockCommit {
+  const first = c.firstHashes
+  const poolTxs = first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
+  return {
+    header: c.header,
+    hash: c.hash,
+    txs: c.txs,
+    receipts: c.receipts,
+    writeSet: c.writeSet,
+    mempoolRemovals: poolTxs.map((t) => t.hash),
+    ...(rows.length ? { rows } : {}),
+  }
+}
+
+/**
+ * Commits a candidate's block, its extension rows (`rows`: the certificate) and the exit-root hook's state
+ * in ONE store transaction; `prior` (the state cache, before the block) gives history its before-values
+ * without reads. Returns the commit's milliseconds.
  */
 export function persistCandidate(
   store: ChainStore,
   c: BlockCandidate,
   prior: PriorState,
-  also: () => void,
+  rows: readonly StoreRowWrite[] = [],
 ): number {
   const started = performance.now()
-  const first = c.firstHashes
-  const poolTxs = first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
   store.transaction(() => {
-    store.commitBlock({
-      header: c.header,
-      hash: c.hash,
-      txs: c.txs,
-      receipts: c.receipts,
-      writeSet: c.writeSet,
-      mempoolRemovals: poolTxs.map((t) => t.hash),
-      prior,
-    })
+    store.commitBlock({ ...candidateCommit(c, rows), prior })
     c.exitCommit?.()
-    also()
   })
   return performance.now() - started
 }

@@ -349,9 +349,8 @@ export class Chain {
       throw new StaleCandidateError(header.number, header.parentHash, parent.hash)
     this.mining = false
     const number = header.number
-    const commitMs = persistCandidate(this.store, c, this.state, () => {
-      if (options.certificate) this.certificates.put(number, hash, options.certificate)
-    })
+    const rows = options.certificate ? [this.certificates.row(number, hash, options.certificate)] : []
+    const commitMs = persistCandidate(this.store, c, this.state, rows)
     this.clock.sealed(header.timestamp, c.builtAt, c.follow)
     this.state.apply(c.writeSet)
     const stored = this.store.getHeaderByNumber(number) as StoredHeader

@@ -29,6 +29,7 @@ export {
   type RewindHook,
 } from './chain.js'
 export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
+export { type CommitDone, CommitWriter, type CommitWriterOptions } from './commitWriter.js'
 export {
   createInlineDecoder,
   createTxDecoderPool,
@@ -203,6 +204,7 @@ export { ChainStore } from './store.js'
 export { DiskFullError, guardDiskFull, isDiskFull } from './storeDiskFull.js'
 export {
   ChainRewindError,
+  CommitWriterError,
   HistoryWindowError,
   InvalidStoreExtensionError,
   StoreExtensionTooNewError,
@@ -221,9 +223,11 @@ export type {
   ChainStoreOptions,
   HistoryRetention,
   LogQuery,
+  SqlValue,
   StoredLog,
   StoredPoolTx,
   StoredTx,
+  StoreRowWrite,
 } from './storeTypes.js'
 export {
   DEPOSIT_TX_TYPE,

@@ -1,0 +1,165 @@
+import { Worker } from 'node:worker_threads'
+import type { CommitWriterInit, CommitWriterRequest, CommitWriterResponse } from './commitWriterWorker.js'
+import { CommitWriterError } from './storeErrors.js'
+import type { BlockCommit, HistoryRetention } from './storeTypes.js'
+
+export type CommitWriterOptions = {
+  /** The chain store's SQLite file (the node's `chain.db`; not `:memory:`: the thread opens its own connection). */
+  path: string
+  /** The block thread's store's history retention (the writer records change sets the same way). */
+  history?: HistoryRetention
+}
+
+/** A commit the writer made durable: the block and the thread's milliseconds for its transaction. */
+export type CommitDone = { block: bigint; ms: number }
+
+type Pending = { block: bigint; resolve: (d: CommitDone) => void; reject: (e: Error) => void }
+
+/**
+ * A writer thread with its own better-sqlite3 connection that applies block commits given as data
+ * (`BlockCommit`, extension rows in `rows`, no closures), in order, each in one SQLite transaction, so the
+ * block thread can execute block N+1 while block N commits ([throughput] item 1). `commit` resolves once
+ * the block is durable (COMMIT returned: it survives kill -9) and rejects with `CommitWriterError` when its
+ * transaction failed (rolled back whole; the blocks before it stay). `depth` is how many commits are
+ * queued or in flight.
+ *
+ * @example
+ * ```ts
+ * const writer = await CommitWriter.open({ path: join(dataDir, 'chain.db') })
+ * const durable = writer.commit(candidateCommit(candidate)) // the block thread goes on executing
+ * writer.depth // 1
+ * await durable // { block: 12n, ms: 31.5 }
+ * await writer.close()
+ * ```
+ */
+export class CommitWriter {
+  readonly #worker: Worker
+  readonly #pending = new Map<number, Pending>()
+  #nextId = 1
+  #failed: CommitWriterError | undefined
+  #closing: Promise<void> | undefined
+
+  private constructor(worker: Worker) {
+    this.#worker = worker
+    worker.on('message', (m: CommitWriterResponse) => {
+      if ('ready' in m) return
+      const p = this.#pending.get(m.id)
+      if (!p) return
+      this.#pending.delete(m.id)
+      if (m.ok) p.resolve({ block: p.block, ms: m.ms })
+      else p.reject(new CommitWriterError(p.block, m.message, m.code))
+    })
+    worker.on('error', (err) => this.#fail(`its thread threw: ${err.message}`))
+    worker.on('exit', (code) => this.#fail(`its thread exited (code ${code})`))
+  }
+
+  /** Starts the writer thread on `options.path` and resolves once its connection is open. */
+  static open(options: CommitWriterOptions): Promise<CommitWriter> {
+    if (options.path === ':memory:' || options.path === '')
+      return Promise.reject(
+        new CommitWriterError(undefined, `path must be a database file, got "${options.path}"`),
+      )
+    const fromSource = import.meta.url.endsWith('.ts')
+    const url = new URL(fromSource ? './commitWriterWorker.ts' : './commitWriterWorker.js', import.meta.url)
+    const init: CommitWriterInit = {
+      path: options.path,
+      ...(options.history ? { history: options.history } : {}),
+    }
+    // Node 20 workers ignore `--import tsx` for their entry module: register tsx from a JS bootstrap instead.
+    const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`
+    const worker = fromSource
+      ? new Worker(bootstrap, { eval: true, execArgv: ['--conditions', 'source'], workerData: init })
+      : new Worker(url, { workerData: init })
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: CommitWriterResponse) => {
+        if (!('ready' in m)) return
+        worker.off('error', onError)
+        worker.off('exit', onExit)
+        worker.off('message', onMessage)
+        resolve(new CommitWriter(worker))
+      }
+      const onError = (err: Error) => {
+        worker.off('exit', onExit)
+        reject(new CommitWriterError(undefined, `its thread did not start: ${err.message}`))
+      }
+      const onExit = (code: number) =>
+        reject(new CommitWriterError(undefined, `its thread exited while starting (code ${code})`))
+      worker.on('message', onMessage)
+      worker.once('error', onError)
+      worker.once('exit', onExit)
+    })
+  }
+
+  /** Commits queued or in flight. */
+  get depth(): number {
+    return this.#pending.size
+  }
+
+  /**
+   * Queues `c` after the commits already queued; resolves when it is durable. Only the data crosses the
+   * thread: `prior` (a cache on this thread) is left behind (the writer reads before-values from its own
+   * connection, which holds every earlier block), and transactions travel as their stored fields.
+   */
+  commit(c: BlockCommit): Promise<CommitDone> {
+    const block = c.header.number
+    if (this.#failed) return Promise.reject(new CommitWriterError(block, this.#failed.shortMessage))
+    if (this.#closing) return Promise.reject(new CommitWriterError(block, 'the writer is closed'))
+    const data: BlockCommit = {
+      header: c.header,
+      hash: c.hash,
+      txs: c.txs.map((t) => ({ hash: t.hash, raw: t.raw, from: t.from, to: t.to })),
+      receipts: c.receipts,
+      writeSet: c.writeSet,
+      mempoolRemovals: c.mempoolRemovals,
+      ...(c.rows?.length ? { rows: c.rows } : {}),
+    }
+    const id = this.#nextId++
+    return new Promise<CommitDone>((resolve, reject) => {
+      this.#pending.set(id, { block, resolve, reject })
+      this.#worker.postMessage({ id, type: 'commit', commit: data } satisfies CommitWriterRequest)
+    })
+  }
+
+  /** Resolves when every commit queued so far has been answered (durable or failed). */
+  async drain(): Promise<void> {
+    const waits = [...this.#pending.values()].map(
+      (p) =>
+        new Promise<void>((done) => {
+          const { resolve, reject } = p
+          p.resolve = (d) => {
+            resolve(d)
+            done()
+          }
+          p.reject = (e) => {
+            reject(e)
+            done()
+          }
+        }),
+    )
+    await Promise.all(waits)
+  }
+
+  /** Lets queued commits finish, closes the thread's connection and ends the thread. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#failed) return
+      const id = this.#nextId++
+      const closed = new Promise<void>((resolve) => {
+        this.#pending.set(id, { block: -1n, resolve: () => resolve(), reject: () => resolve() })
+      })
+      this.#worker.postMessage({ id, type: 'close' } satisfies CommitWriterRequest)
+      await closed
+      await this.#worker.terminate()
+    })()
+    return this.#closing
+  }
+
+  #fail(reason: string): void {
+    if (this.#closing && this.#pending.size === 0) return
+    this.#failed ??= new CommitWriterError(undefined, reason)
+    for (const [id, p] of this.#pending) {
+      this.#pending.delete(id)
+      p.reject(new CommitWriterError(p.block, reason))
+    }
+  }
+}
