@@ -38,31 +38,53 @@ export class CommitWriter {
   #nextId = 1
   #failed: CommitWriterError | undefined
   #closing: Promise<void> | undefined
+  readonly #executing: Int32Array
+  readonly #ready: Promise<void>
 
-  private constructor(worker: Worker) {
+  private constructor(worker: Worker, executing: Int32Array) {
     this.#worker = worker
+    this.#executing = executing
+    let ready: () => void = () => undefined
+    let notReady: (e: Error) => void = () => undefined
+    this.#ready = new Promise<void>((resolve, reject) => {
+      ready = resolve
+      notReady = reject
+    })
+    this.#ready.catch(() => undefined)
     worker.on('message', (m: CommitWriterResponse) => {
-      if ('ready' in m) return
+      if ('ready' in m) {
+        ready()
+        return
+      }
       const p = this.#pending.get(m.id)
       if (!p) return
       this.#pending.delete(m.id)
       if (m.ok) p.resolve({ block: p.block, ms: m.ms })
       else p.reject(new CommitWriterError(p.block, m.message, m.code))
     })
-    worker.on('error', (err) => this.#fail(`its thread threw: ${err.message}`))
-    worker.on('exit', (code) => this.#fail(`its thread exited (code ${code})`))
+    worker.on('error', (err) => {
+      notReady(new CommitWriterError(undefined, `its thread did not start: ${err.message}`))
+      this.#fail(`its thread threw: ${err.message}`)
+    })
+    worker.on('exit', (code) => {
+      notReady(new CommitWriterError(undefined, `its thread exited while starting (code ${code})`))
+      this.#fail(`its thread exited (code ${code})`)
+    })
   }
 
-  /** Starts the writer thread on `options.path` and resolves once its connection is open. */
-  static open(options: CommitWriterOptions): Promise<CommitWriter> {
+  /**
+   * Starts the writer thread on `options.path` without waiting for it (commits sent meanwhile queue in its
+   * port); a thread that cannot open the database fails every commit with `CommitWriterError`.
+   */
+  static start(options: CommitWriterOptions): CommitWriter {
     if (options.path === ':memory:' || options.path === '')
-      return Promise.reject(
-        new CommitWriterError(undefined, `path must be a database file, got "${options.path}"`),
-      )
+      throw new CommitWriterError(undefined, `path must be a database file, got "${options.path}"`)
     const fromSource = import.meta.url.endsWith('.ts')
     const url = new URL(fromSource ? './commitWriterWorker.ts' : './commitWriterWorker.js', import.meta.url)
+    const executing = new Int32Array(new SharedArrayBuffer(4))
     const init: CommitWriterInit = {
       path: options.path,
+      executing,
       ...(options.history ? { history: options.history } : {}),
     }
     // Node 20 workers ignore `--import tsx` for their entry module: register tsx from a JS bootstrap instead.
@@ -70,24 +92,23 @@ export class CommitWriter {
     const worker = fromSource
       ? new Worker(bootstrap, { eval: true, execArgv: ['--conditions', 'source'], workerData: init })
       : new Worker(url, { workerData: init })
-    return new Promise((resolve, reject) => {
-      const onMessage = (m: CommitWriterResponse) => {
-        if (!('ready' in m)) return
-        worker.off('error', onError)
-        worker.off('exit', onExit)
-        worker.off('message', onMessage)
-        resolve(new CommitWriter(worker))
-      }
-      const onError = (err: Error) => {
-        worker.off('exit', onExit)
-        reject(new CommitWriterError(undefined, `its thread did not start: ${err.message}`))
-      }
-      const onExit = (code: number) =>
-        reject(new CommitWriterError(undefined, `its thread exited while starting (code ${code})`))
-      worker.on('message', onMessage)
-      worker.once('error', onError)
-      worker.once('exit', onExit)
-    })
+    return new CommitWriter(worker, executing)
+  }
+
+  /** `start`, resolving once the thread's connection is open (rejects with `CommitWriterError` otherwise). */
+  static async open(options: CommitWriterOptions): Promise<CommitWriter> {
+    const writer = CommitWriter.start(options)
+    await writer.#ready
+    return writer
+  }
+
+  /**
+   * The block thread began executing block `block` (the crash hook of `MESH_TEST_CRASH_IN_COMMIT` waits
+   * for the block after the one it kills in, so the kill lands while that block executes).
+   */
+  executing(block: bigint): void {
+    Atomics.store(this.#executing, 0, Number(block))
+    Atomics.notify(this.#executing, 0)
   }
 
   /** Commits queued or in flight. */

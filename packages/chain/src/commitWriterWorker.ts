@@ -5,7 +5,12 @@ import { commitCrashHookFromEnv } from './storeCrashHook.js'
 import type { BlockCommit, HistoryRetention } from './storeTypes.js'
 
 /** What `CommitWriter` starts its thread with. */
-export type CommitWriterInit = { path: string; history?: HistoryRetention }
+export type CommitWriterInit = {
+  path: string
+  history?: HistoryRetention
+  /** The block the block thread is executing (`CommitWriter.executing`), for the crash hook. */
+  executing: Int32Array
+}
 
 /** A request to the writer thread. */
 export type CommitWriterRequest =
@@ -35,7 +40,7 @@ const store = new ChainStore({
   path: init.path,
   ...(init.history ? { history: init.history } : {}),
   historyIndexing: 'manual',
-  inCommit: commitCrashHookFromEnv(),
+  inCommit: commitCrashHookFromEnv(process.env, { nextBlock: init.executing }),
 })
 port.on('message', (m: CommitWriterRequest) => {
   if (m.type === 'close') {

@@ -27,6 +27,7 @@ export {
   type ChainOptions,
   type ChainSnapshot,
   type RewindHook,
+  type SealedBlockStart,
 } from './chain.js'
 export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
 export { type CommitDone, CommitWriter, type CommitWriterOptions } from './commitWriter.js'

@@ -237,6 +237,14 @@ export class ChainStore {
     }
   }
 
+  /**
+   * A block was committed on another connection (the commit writer's): the history's background work
+   * hears of it as of its own commits.
+   */
+  committedElsewhere(withTxs: boolean): void {
+    this.maintenance.committed(withTxs)
+  }
+
   // ---- state history ----
 
   /**
