@@ -128,6 +128,10 @@ export class Chain {
         store: this.store,
         decoder: components.decoder,
         logger: components.logger,
+        // with the commit writer, the pool's flushes queue behind its block commit, on its connection
+        ...(components.commitWriter
+          ? { persist: components.commitWriter.pool.bind(components.commitWriter) }
+          : {}),
       },
     )
   }

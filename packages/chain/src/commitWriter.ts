@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads'
+import type { Hex } from 'viem'
 import type { CommitWriterInit, CommitWriterRequest, CommitWriterResponse } from './commitWriterWorker.js'
 import { CommitWriterError } from './storeErrors.js'
-import type { BlockCommit, HistoryRetention } from './storeTypes.js'
+import type { BlockCommit, HistoryRetention, StoredPoolTx } from './storeTypes.js'
 
 export type CommitWriterOptions = {
   /** The chain store's SQLite file (the node's `chain.db`; not `:memory:`: the thread opens its own connection). */
@@ -13,7 +14,8 @@ export type CommitWriterOptions = {
 /** A commit the writer made durable: the block and the thread's milliseconds for its transaction. */
 export type CommitDone = { block: bigint; ms: number }
 
-type Pending = { block: bigint; resolve: (d: CommitDone) => void; reject: (e: Error) => void }
+/** A request waiting for the thread: a block commit (`block`), or a pool flush (`block` undefined). */
+type Pending = { block: bigint | undefined; resolve: (d: CommitDone) => void; reject: (e: Error) => void }
 
 /**
  * A writer thread with its own better-sqlite3 connection that applies block commits given as data
@@ -59,7 +61,7 @@ export class CommitWriter {
       const p = this.#pending.get(m.id)
       if (!p) return
       this.#pending.delete(m.id)
-      if (m.ok) p.resolve({ block: p.block, ms: m.ms })
+      if (m.ok) p.resolve({ block: p.block ?? -1n, ms: m.ms })
       else p.reject(new CommitWriterError(p.block, m.message, m.code))
     })
     worker.on('error', (err) => {
@@ -98,8 +100,13 @@ export class CommitWriter {
   /** `start`, resolving once the thread's connection is open (rejects with `CommitWriterError` otherwise). */
   static async open(options: CommitWriterOptions): Promise<CommitWriter> {
     const writer = CommitWriter.start(options)
-    await writer.#ready
+    await writer.ready()
     return writer
+  }
+
+  /** Resolves once the thread's connection is open; rejects with `CommitWriterError` when it could not start. */
+  ready(): Promise<void> {
+    return this.#ready
   }
 
   /**
@@ -111,9 +118,26 @@ export class CommitWriter {
     Atomics.notify(this.#executing, 0)
   }
 
-  /** Commits queued or in flight. */
+  /** Block commits queued or in flight. */
   get depth(): number {
-    return this.#pending.size
+    let n = 0
+    for (const p of this.#pending.values()) if (p.block !== undefined) n++
+    return n
+  }
+
+  /**
+   * Persists pool changes (a `Mempool` flush) on the writer's connection, after the commits queued before
+   * it, in one transaction: the block thread does not wait on SQLite's write lock while a block commits.
+   * Resolves once durable.
+   */
+  pool(deletes: readonly Hex[], writes: readonly StoredPoolTx[]): Promise<void> {
+    if (this.#failed) return Promise.reject(new CommitWriterError(undefined, this.#failed.shortMessage))
+    if (this.#closing) return Promise.reject(new CommitWriterError(undefined, 'the writer is closed'))
+    const id = this.#nextId++
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.set(id, { block: undefined, resolve: () => resolve(), reject })
+      this.#worker.postMessage({ id, type: 'pool', deletes, writes } satisfies CommitWriterRequest)
+    })
   }
 
   /**
@@ -166,7 +190,7 @@ export class CommitWriter {
       if (this.#failed) return
       const id = this.#nextId++
       const closed = new Promise<void>((resolve) => {
-        this.#pending.set(id, { block: -1n, resolve: () => resolve(), reject: () => resolve() })
+        this.#pending.set(id, { block: undefined, resolve: () => resolve(), reject: () => resolve() })
       })
       this.#worker.postMessage({ id, type: 'close' } satisfies CommitWriterRequest)
       await closed

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads'
+import type { Hex } from 'viem'
 import { ChainStoreError } from './errors.js'
 import { ChainStore } from './store.js'
 import { commitCrashHookFromEnv } from './storeCrashHook.js'
-import type { BlockCommit, HistoryRetention } from './storeTypes.js'
+import type { BlockCommit, HistoryRetention, StoredPoolTx } from './storeTypes.js'
 
 /** What `CommitWriter` starts its thread with. */
 export type CommitWriterInit = {
@@ -15,6 +16,7 @@ export type CommitWriterInit = {
 /** A request to the writer thread. */
 export type CommitWriterRequest =
   | { id: number; type: 'commit'; commit: BlockCommit }
+  | { id: number; type: 'pool'; deletes: readonly Hex[]; writes: readonly StoredPoolTx[] }
   | { id: number; type: 'close' }
 
 /** The writer thread's answer: the commit's milliseconds inside the thread, or the error it hit. */
@@ -51,7 +53,12 @@ port.on('message', (m: CommitWriterRequest) => {
   }
   const started = performance.now()
   try {
-    store.commitBlock(m.commit)
+    if (m.type === 'pool')
+      store.transaction(() => {
+        if (m.deletes.length) store.poolDelete(m.deletes)
+        if (m.writes.length) store.poolPut(m.writes)
+      })
+    else store.commitBlock(m.commit)
     port.postMessage({ id: m.id, ok: true, ms: performance.now() - started } satisfies CommitWriterResponse)
   } catch (err) {
     const e = err as { shortMessage?: string; message?: string; code?: unknown }

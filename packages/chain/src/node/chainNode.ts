@@ -316,6 +316,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       }
       // Worker threads start (and warm up) now, not when the first block needs them.
       await vm.executor.start?.()
+      await commitWriter?.ready()
       if (readWorkers > 0) {
         readPool = createReadPool({ path: storePath, chainId, workers: readWorkers, logger })
         reads = createReadRouter({

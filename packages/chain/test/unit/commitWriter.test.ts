@@ -175,6 +175,27 @@ describe('CommitWriter', () => {
     }
   })
 
+  it('persists pool flushes on its connection, in order behind the commits queued before them', async () => {
+    const { path, store, commits } = prepared('pool.db')
+    const writer = await CommitWriter.open({ path })
+    try {
+      const extra = { hash: `0x${'ee'.repeat(32)}` as Hex, raw: '0x02c9' as Hex, from: FROM, seq: 9 }
+      const committed = writer.commit(commits[0]!)
+      // block 1 removes its two transactions; the flush after it deletes one more and adds one
+      const flushed = writer.pool([commits[1]!.txs[0]!.hash], [extra])
+      expect(writer.depth).toBe(1)
+      await Promise.all([committed, flushed])
+      const left = store.poolAll().map((e) => e.hash)
+      expect(left).toHaveLength(4)
+      expect(left).toContain(extra.hash)
+      expect(left).not.toContain(commits[1]!.txs[0]!.hash)
+      expect(left).not.toContain(commits[0]!.txs[0]!.hash)
+    } finally {
+      await writer.close()
+      store.close()
+    }
+  })
+
   it('refuses a query as an extension row, and an in-memory database, with clear errors', async () => {
     const { store, commits } = prepared('query.db')
     try {
