@@ -1,6 +1,7 @@
 import type { Receipt, SkippedTx, WriteSet } from '@rollup-mesh/core'
 import type { Hex } from 'viem'
 import type { BlockHeader } from './block.js'
+import type { StoreRowWrite } from './storeTypes.js'
 import type { SignedTx } from './tx.js'
 
 /**
@@ -18,8 +19,12 @@ export type BlockCandidate = {
   readonly skipped: readonly SkippedTx[]
   /** Hashes of the block-start (hook) transactions placed first; they never were in the mempool. */
   readonly firstHashes: ReadonlySet<Hex>
-  /** Persists the exit-root hook's state inside the block's store transaction. */
+  /** Persists the exit-root hook's state inside the block's store transaction (a closure: inline commits only). */
   readonly exitCommit?: (() => void) | undefined
+  /** The exit-root hook's rows, as data, for the block's store transaction. */
+  readonly exitRows?: readonly StoreRowWrite[] | undefined
+  /** Moves the exit-root hook's in-memory state to this block (run when the block becomes the tip). */
+  readonly exitApplied?: (() => void) | undefined
   /** The wall-clock second it was built at, and whether the block clock follows its timestamp. */
   readonly builtAt: bigint
   readonly follow: boolean

@@ -1,6 +1,9 @@
 import type { Hex } from 'viem'
 import type { ChainStore } from './store.js'
 import type { StoreExtensionHandle, StoreStatement } from './storeExtension.js'
+import type { StoreRowWrite } from './storeTypes.js'
+
+const PUT_SQL = 'INSERT OR REPLACE INTO chain_certificates (number, hash, certificate) VALUES (?, ?, ?)'
 
 /** A block's finality certificate as stored with it (opaque bytes to the chain: consensus encodes them). */
 export type StoredCertificate = { number: bigint; hash: Hex; certificate: Uint8Array }
@@ -33,9 +36,7 @@ export class BlockCertificates {
       ],
     })
     const h = this.#handle
-    this.#put = h.prepare(
-      'INSERT OR REPLACE INTO chain_certificates (number, hash, certificate) VALUES (?, ?, ?)',
-    )
+    this.#put = h.prepare(PUT_SQL)
     this.#get = h.prepare('SELECT number, hash, certificate FROM chain_certificates WHERE number = ?')
     this.#latest = h.prepare('SELECT MAX(number) FROM chain_certificates').pluck()
     this.#deleteAbove = h.prepare('DELETE FROM chain_certificates WHERE number > ?')
@@ -43,7 +44,15 @@ export class BlockCertificates {
 
   /** Stores a certificate (call inside the block's store transaction). */
   put(number: bigint, hash: Hex, certificate: Uint8Array): void {
-    this.#put.run(Number(number), hash.toLowerCase(), Buffer.from(certificate))
+    this.#put.run(...this.row(number, hash, certificate).params)
+  }
+
+  /**
+   * The certificate's row as data (`BlockCommit.rows`): what `put` writes, for a commit applied on another
+   * connection (the writer thread's).
+   */
+  row(number: bigint, hash: Hex, certificate: Uint8Array): StoreRowWrite {
+    return { sql: PUT_SQL, params: [Number(number), hash.toLowerCase(), Buffer.from(certificate)] }
   }
 
   get(number: bigint): StoredCertificate | undefined {

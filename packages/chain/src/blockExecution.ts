@@ -69,6 +69,8 @@ export async function executeCandidate(
     skipped: result.skipped,
     firstHashes: meta.firstHashes,
     exitCommit: exit?.commit,
+    exitRows: exit?.rows,
+    exitApplied: exit?.applied,
     builtAt: meta.now,
     follow: meta.follow,
     timing: {

@@ -1,13 +1,18 @@
 import type { Receipt } from '@rollup-mesh/core'
 import type { Hex } from 'viem'
+import type { StoreRowWrite } from './storeTypes.js'
 import type { SignedTx } from './tx.js'
 
 /**
- * Computes a block's `exitRoot` from its receipts (see `Chain.setExitRootHook`). `commit` persists the
- * hook's state inside the block's store transaction.
+ * Computes a block's `exitRoot` from its receipts (see `Chain.setExitRootHook`). What the hook persists
+ * lands in the block's store transaction: as data (`rows`: what a commit on the writer thread can carry),
+ * with `applied` run once the block is the chain's tip (its in-memory state follows the block); or as a
+ * closure `commit` run inside the transaction (inline commits only: `commit: 'writer'` refuses it).
  */
 export type ExitRootHook = (block: { number: bigint; receipts: readonly Receipt[] }) => {
   exitRoot: Hex
+  rows?: readonly StoreRowWrite[]
+  applied?: () => void
   commit?: () => void
 }
 

@@ -11,7 +11,7 @@ import type { SignedTx } from './tx.js'
  */
 export async function blockStartTxs(
   hook: BlockStartHook | undefined,
-  parts: { store: ChainStore; log: Logger },
+  parts: { store: ChainStore; log: Logger; unwritten?: ((hash: Hex) => boolean) | undefined },
   number: bigint,
   timestamp: bigint,
 ): Promise<SignedTx[]> {
@@ -28,7 +28,7 @@ export async function blockStartTxs(
   for (const tx of supplied) {
     if (seen.has(tx.hash)) continue
     seen.add(tx.hash)
-    if (parts.store.getTx(tx.hash)) {
+    if (parts.unwritten?.(tx.hash) || parts.store.getTx(tx.hash)) {
       parts.log.warn({ block: Number(number), tx: tx.hash }, 'block start tx already on chain; dropped')
       continue
     }
@@ -49,6 +49,8 @@ export type SelectionParts = {
   mempool: Mempool
   blockGasLimit: bigint
   maxTxs: number
+  /** Whether a transaction is in a block the commit writer holds (on chain, not in the store yet). */
+  unwritten?: (hash: Hex) => boolean
 }
 
 export async function selectBlockTxs(

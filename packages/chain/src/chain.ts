@@ -16,10 +16,17 @@ import {
 import type { BlockStartHook, ExitRootHook } from './blockHooks.js'
 import { type SelectionParts, selectBlockTxs } from './blockTxSelection.js'
 import type { CallSimulator } from './callSimulator.js'
-import { persistCandidate, settleCandidate } from './candidateSettlement.js'
+import {
+  candidateCommit,
+  persistCandidate,
+  sealedBlockOf,
+  settleCandidate,
+  settlePool,
+} from './candidateSettlement.js'
 import { openChainStore } from './chainGenesis.js'
 import { rewindChainStore, takeChainSnapshot } from './chainRewind.js'
 import type { ChainComponents, ChainOptions, ChainSnapshot, RewindHook } from './chainTypes.js'
+import type { CommitWriter } from './commitWriter.js'
 import { ChainStoreError } from './errors.js'
 import type { GenesisSpec } from './genesis.js'
 import { Mempool } from './mempool.js'
@@ -27,9 +34,13 @@ import type { ChainEvents, SealedBlock } from './sealedBlock.js'
 import { SnapshotRegistry } from './snapshots.js'
 import { SQLiteStateView } from './state.js'
 import type { ChainStore } from './store.js'
+import { storedHeaderOf } from './storeWrites.js'
 import type { SignedTx } from './tx.js'
 
 export type { ChainComponents, ChainOptions, ChainSnapshot, RewindHook } from './chainTypes.js'
+
+/** A block `sealBlock` made the tip: its number, and its commit (resolves once durable and announced). */
+export type SealedBlockStart = { block: bigint; durable: Promise<SealedBlock> }
 
 /**
  * One chain: the store, its cached `StateView`, the mempool and the executor,
@@ -68,9 +79,20 @@ export class Chain {
   readonly snapshots: SnapshotRegistry
   private readonly log: Logger
   private readonly opts: ChainOptions
+  /** The newest durable block: what RPC serves as the head. */
   private headHeader: StoredHeader | undefined
+  /** The newest executed block (blocks build on it): the head, or the block the commit writer holds. */
+  private tipHeader: StoredHeader | undefined
+  /** Hashes of the tip's last 256 blocks, oldest first. */
   private readonly recent: Hex[] = []
-  private producing: Promise<SealedBlock> | null = null
+  /** A block being built and handed over (`sealBlock`). */
+  private producing: Promise<SealedBlockStart> | null = null
+  /** The commit writer (`ChainComponents.commitWriter`), or undefined: inline commits. */
+  private readonly writer: CommitWriter | undefined
+  /** Settles when the block the writer holds is durable or failed (never rejects); null when none. */
+  private writing: Promise<void> | null = null
+  /** Transactions of blocks the writer holds (not in the store yet, no longer in the pool). */
+  private readonly unwritten = new Set<Hex>()
   /** The next sealed block is a dev method's (`mineBlock`): the clock follows its timestamp. */
   private mining = false
   private exitRootHook: ExitRootHook | undefined
@@ -89,6 +111,7 @@ export class Chain {
     this.executor = components.executor
     this.simulateCall = components.simulateCall
     this.commitment = components.commitWriteSet
+    this.writer = components.commitWriter
     this.snapshots = new SnapshotRegistry(this)
     this.certificates = new BlockCertificates(this.store)
     this.rewindHooks.push({ rewind: (block) => this.certificates.deleteAbove(block) })
@@ -105,6 +128,10 @@ export class Chain {
         store: this.store,
         decoder: components.decoder,
         logger: components.logger,
+        // with the commit writer, the pool's flushes queue behind its block commit, on its connection
+        ...(components.commitWriter
+          ? { persist: components.commitWriter.pool.bind(components.commitWriter) }
+          : {}),
       },
     )
   }
@@ -131,26 +158,45 @@ export class Chain {
   private loadHead(): void {
     const stored = this.store.head() as StoredHeader
     this.headHeader = stored
+    this.tipHeader = stored
     const from = stored.number > 255n ? stored.number - 255n : 0n
     this.recent.length = 0
     this.recent.push(...this.store.getHashes(from, stored.number))
   }
 
+  /** The newest durable block (what RPC serves as `latest`). */
   head(): StoredHeader {
     if (!this.headHeader)
       throw new ChainStoreError('Chain is not open.', ['- Call chain.open(genesis) first.'])
     return this.headHeader
   }
 
-  /** The base fee of the next block. */
+  /**
+   * The newest executed block, the next one's parent: the head, or with the commit writer the block it is
+   * making durable (one at most). `chain.state` and the pool are at the tip.
+   */
+  tip(): StoredHeader {
+    if (!this.tipHeader)
+      throw new ChainStoreError('Chain is not open.', ['- Call chain.open(genesis) first.'])
+    return this.tipHeader
+  }
+
+  /** Blocks queued or in flight on the commit writer (0 without one). */
+  get commitQueueDepth(): number {
+    return this.writer?.depth ?? 0
+  }
+
+  /** The base fee of the next block (built on the tip). */
   nextBaseFee(): bigint {
-    const h = this.head()
+    const h = this.tip()
     return nextBaseFee(h, this.opts.baseFee ?? defaultBaseFeeParams)
   }
 
   /** The execution context of a block on top of the head (what `eth_call` runs against). */
   callContext(): BlockContext {
     const h = this.head()
+    // with the writer holding a block, `recent` runs ahead of the head by it
+    const ahead = Number(this.tip().number - h.number)
     return {
       number: h.number,
       timestamp: h.timestamp,
@@ -159,7 +205,7 @@ export class Chain {
       gasLimit: h.gasLimit,
       chainId: this.chainId,
       prevRandao: prevRandaoOf(h.parentHash, h.number),
-      recentHashes: this.recent.slice(0, -1),
+      recentHashes: this.recent.slice(0, this.recent.length - 1 - ahead),
     }
   }
 
@@ -168,7 +214,7 @@ export class Chain {
    * `eth_estimateGas` with no block, or `pending`, run against).
    */
   pendingContext(nowS: bigint = wallClockSeconds()): BlockContext {
-    const h = this.head()
+    const h = this.tip()
     const timestamp = this.clock.next({ parentTimestamp: h.timestamp, nowS })
     return this.blockContext(h, {
       number: h.number + 1n,
@@ -178,15 +224,118 @@ export class Chain {
     })
   }
 
-  /** Seals one block from the mempool (waits for one already in progress instead of overlapping it). */
+  /**
+   * Seals one block from the mempool (waits for one already in progress instead of overlapping it) and
+   * resolves once it is committed (durable), after its `block` event.
+   */
   produceBlock(now: bigint = wallClockSeconds()): Promise<SealedBlock> {
+    return this.sealBlock(now).then((s) => s.durable)
+  }
+
+  /**
+   * Seals one block from the mempool (or joins the one in progress) and resolves as soon as it is the tip:
+   * inline, committed; with the commit writer, executed and handed to the writer, so the next block can be
+   * built while this one commits (what the interval producer calls). `durable` resolves with the sealed
+   * block once it is committed, after its `block` event, or rejects when its commit failed (the chain is
+   * then back at the durable head, its transactions back in the pool).
+   *
+   * @example
+   * ```ts
+   * const { block, durable } = await chain.sealBlock() // block N executed; N+1 may be built now
+   * const sealed = await durable // N is in the store, the head, and announced
+   * ```
+   */
+  sealBlock(now: bigint = wallClockSeconds()): Promise<SealedBlockStart> {
     if (this.producing) return this.producing
     this.producing = this.buildBlock(now)
-      .then((candidate) => this.commitCandidate(candidate))
+      .then((candidate) => this.startCommit(candidate))
       .finally(() => {
         this.producing = null
       })
     return this.producing
+  }
+
+  /** Commits a built block: inline, or on the writer once the block before it is durable. */
+  private async startCommit(c: BlockCandidate): Promise<SealedBlockStart> {
+    const writer = this.writer
+    if (!writer) {
+      const sealed = this.commitCandidate(c)
+      return { block: sealed.header.number, durable: Promise.resolve(sealed) }
+    }
+    const started = performance.now()
+    // at most one block in flight: this one's commit waits for the previous one's durability
+    while (this.writing) await this.writing
+    const parent = this.tip()
+    const { header, hash } = c
+    if (header.parentHash.toLowerCase() !== parent.hash.toLowerCase())
+      throw new StaleCandidateError(header.number, header.parentHash, parent.hash)
+    if (c.exitCommit)
+      throw new ChainStoreError(
+        'The exit-root hook persists through a closure; the commit writer needs its rows as data.',
+        ['- Return `rows` (and `applied`) from the hook instead of `commit`, or commit inline.'],
+      )
+    this.mining = false
+    const number = header.number
+    const commit = candidateCommit(c)
+    const done = writer.commit(commit)
+    // the tip moves now: the state (its writes kept aside until durable), the clock, the recent hashes, the
+    // exit hook's state and the pool; the head, the store and the `block` event wait for the writer
+    const stored = storedHeaderOf(commit)
+    this.state.applyPending(number, c.writeSet)
+    this.clock.sealed(header.timestamp, c.builtAt, c.follow)
+    this.tipHeader = stored
+    this.recent.push(hash)
+    if (this.recent.length > 256) this.recent.shift()
+    for (const t of c.txs) this.unwritten.add(t.hash)
+    c.exitApplied?.()
+    const pool = settlePool(c, this.mempool)
+    const executor = this.executor.stats
+    const commitMs = performance.now() - started
+    const durable = done.then(
+      (d) => {
+        this.headHeader = stored
+        this.state.durable(number)
+        for (const t of c.txs) this.unwritten.delete(t.hash)
+        this.store.committedElsewhere(c.txs.length > 0)
+        const sealed = sealedBlockOf(c, stored, {
+          log: this.log,
+          commitMs,
+          pool,
+          executor,
+          writer: { ms: d.ms, depth: writer.depth },
+        })
+        this.events.emit('block', sealed)
+        return sealed
+      },
+      (err: unknown) => {
+        this.backToDurable(number, err)
+        throw err
+      },
+    )
+    const writing: Promise<void> = durable.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.writing = writing
+    void writing.then(() => {
+      if (this.writing === writing) this.writing = null
+    })
+    return { block: number, durable }
+  }
+
+  /**
+   * The writer failed block `number` (rolled back whole): the tip goes back to the durable head, the
+   * state cache starts over, the pool reloads its table (which still holds the block's transactions).
+   */
+  private backToDurable(number: bigint, err: unknown): void {
+    this.log.error(
+      { err, block: Number(number) },
+      'block commit failed on the writer; back to the durable head',
+    )
+    this.state.clear()
+    this.unwritten.clear()
+    this.loadHead()
+    this.mempool.reset()
   }
 
   /**
@@ -197,7 +346,7 @@ export class Chain {
   async mineBlock(options: { timestamp?: bigint } = {}): Promise<SealedBlock> {
     for (;;) {
       await this.idle()
-      if (this.producing) continue
+      if (this.producing || this.writing) continue
       if (options.timestamp !== undefined)
         this.clock.setNextTimestamp(options.timestamp, this.head().timestamp)
       this.mining = true
@@ -282,9 +431,12 @@ export class Chain {
     this.log.info({ block: Number(to.block) }, 'chain rewound')
   }
 
-  /** Resolves when no block is being sealed. */
+  /** Resolves when no block is being sealed, nor held by the commit writer (the tip is the durable head). */
   async idle(): Promise<void> {
-    while (this.producing) await this.producing.catch(() => undefined)
+    while (this.producing || this.writing) {
+      if (this.producing) await this.producing.catch(() => undefined)
+      else if (this.writing) await this.writing
+    }
   }
 
   /**
@@ -299,9 +451,10 @@ export class Chain {
    * ```
    */
   async buildBlock(now: bigint = wallClockSeconds()): Promise<BlockCandidate> {
-    const parent = this.head()
+    const parent = this.tip()
     const baseFee = this.nextBaseFee()
     const number = parent.number + 1n
+    this.writer?.executing(number)
     const timestamp = this.clock.next({ parentTimestamp: parent.timestamp, nowS: now })
     const follow = this.mining || this.clock.pinned
     // The clock never gives less; a dev method's fixed timestamp is checked when it is set.
@@ -330,7 +483,7 @@ export class Chain {
    * ```
    */
   async executeBlock(proposed: { header: BlockHeader; txs: readonly SignedTx[] }): Promise<BlockCandidate> {
-    const parent = this.head()
+    const parent = this.tip()
     return executeProposedBlock(this.executionParts(), parent, this.nextBaseFee(), proposed, (at) =>
       this.blockContext(parent, at),
     )
@@ -340,22 +493,27 @@ export class Chain {
    * Commits a candidate from `buildBlock`/`executeBlock`: block, receipts, state writes, the exit-root
    * hook's state and (when given) its finality certificate in ONE store transaction; then the state cache,
    * the head, the mempool, and the `block` event. Throws `StaleCandidateError` when it no longer extends
-   * the head.
+   * the head. Always inline (consensus needs the block committed when it moves on); refused while the commit
+   * writer holds a block (`ChainStoreError`: `await chain.idle()` first).
    */
   commitCandidate(c: BlockCandidate, options: { certificate?: Uint8Array } = {}): SealedBlock {
+    if (this.writing)
+      throw new ChainStoreError('A block is being committed on the writer; an inline commit must wait.', [
+        '- Await chain.idle() first.',
+      ])
     const parent = this.head()
     const { header, hash } = c
     if (header.parentHash.toLowerCase() !== parent.hash.toLowerCase())
       throw new StaleCandidateError(header.number, header.parentHash, parent.hash)
     this.mining = false
     const number = header.number
-    const commitMs = persistCandidate(this.store, c, this.state, () => {
-      if (options.certificate) this.certificates.put(number, hash, options.certificate)
-    })
+    const rows = options.certificate ? [this.certificates.row(number, hash, options.certificate)] : []
+    const commitMs = persistCandidate(this.store, c, this.state, rows)
     this.clock.sealed(header.timestamp, c.builtAt, c.follow)
     this.state.apply(c.writeSet)
     const stored = this.store.getHeaderByNumber(number) as StoredHeader
     this.headHeader = stored
+    this.tipHeader = stored
     this.recent.push(hash)
     if (this.recent.length > 256) this.recent.shift()
     const sealed = settleCandidate(c, stored, {
@@ -379,6 +537,7 @@ export class Chain {
       state: this.state,
       blockGasLimit: this.blockGasLimit,
       exitRootHook: this.exitRootHook,
+      unwritten: (hash) => this.unwritten.has(hash),
       extraData: (n) => this.extraDataHook?.(n) ?? this.opts.extraData ?? '0x',
     }
   }

@@ -2,6 +2,7 @@ import type { Executor, Logger, StateView, WriteSet } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import type { BaseFeeParams } from './basefee.js'
 import type { CallSimulator } from './callSimulator.js'
+import type { CommitWriter } from './commitWriter.js'
 import type { TxDecoder } from './decoder.js'
 import type { MempoolOptions } from './mempool.js'
 import type { ChainStore } from './store.js'
@@ -33,6 +34,12 @@ export type ChainComponents = {
    * next block's pre-state root covers them; without it those writes leave the root as it was.
    */
   commitWriteSet?: (base: StateView, ws: WriteSet) => Hex
+  /**
+   * Blocks sealed by `produceBlock`/`sealBlock` commit on this writer thread (`commit: 'writer'`): block N
+   * commits while N+1 executes; the head, the `block` event and receipts advance once N is durable.
+   * Absent: every block commits inline, in `commitCandidate` (what consensus calls).
+   */
+  commitWriter?: CommitWriter
 }
 
 /** Where a snapshot of the chain stands: what `Chain.rewind` brings back. */

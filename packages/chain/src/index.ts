@@ -27,8 +27,10 @@ export {
   type ChainOptions,
   type ChainSnapshot,
   type RewindHook,
+  type SealedBlockStart,
 } from './chain.js'
 export { type CommittedState, type CommittedStateOptions, openCommittedState } from './committedState.js'
+export { type CommitDone, CommitWriter, type CommitWriterOptions } from './commitWriter.js'
 export {
   createInlineDecoder,
   createTxDecoderPool,
@@ -203,6 +205,7 @@ export { ChainStore } from './store.js'
 export { DiskFullError, guardDiskFull, isDiskFull } from './storeDiskFull.js'
 export {
   ChainRewindError,
+  CommitWriterError,
   HistoryWindowError,
   InvalidStoreExtensionError,
   StoreExtensionTooNewError,
@@ -221,9 +224,11 @@ export type {
   ChainStoreOptions,
   HistoryRetention,
   LogQuery,
+  SqlValue,
   StoredLog,
   StoredPoolTx,
   StoredTx,
+  StoreRowWrite,
 } from './storeTypes.js'
 export {
   DEPOSIT_TX_TYPE,

@@ -8,6 +8,7 @@ import { isImpersonated } from './impersonatedTx.js'
 import { MaxHeap } from './maxHeap.js'
 import { type MempoolContent, poolContent, poolStats } from './mempoolContent.js'
 import type { ChainStore } from './store.js'
+import type { StoredPoolTx } from './storeTypes.js'
 import { decodeSignedTx, intrinsicGas, type SignedTx, signedTxWithSender } from './tx.js'
 
 export type MempoolOptions = {
@@ -37,6 +38,12 @@ export type MempoolDeps = {
   decoder?: TxDecoder | undefined
   /** Where a throwing `events` listener is logged; default silent. */
   logger?: Logger | undefined
+  /**
+   * Persists a flush elsewhere than on the store's own connection (the commit writer's thread, behind the
+   * block it is committing): the block thread then never waits on SQLite's write lock. `flushNow` still
+   * writes through `store`.
+   */
+  persist?: ((deletes: readonly Hex[], writes: readonly StoredPoolTx[]) => Promise<void>) | undefined
 }
 
 export type { MempoolContent } from './mempoolContent.js'
@@ -188,6 +195,10 @@ export class Mempool {
       this.flushPromise = new Promise<void>((resolve, reject) => {
         setImmediate(() => {
           this.flushPromise = null
+          if (this.deps.persist) {
+            this.flushElsewhere(this.deps.persist).then(resolve, reject)
+            return
+          }
           try {
             this.flushNow()
             resolve()
@@ -198,6 +209,28 @@ export class Mempool {
       })
     }
     return this.flushPromise
+  }
+
+  /** Persists what is pending through `persist` (one transaction there); a failure undoes as `flushNow`'s does. */
+  private async flushElsewhere(
+    persist: (deletes: readonly Hex[], writes: readonly StoredPoolTx[]) => Promise<void>,
+  ): Promise<void> {
+    const writes = this.pendingWrites.filter((e) => this.byHash.get(e.hash) === e)
+    const deletes = this.pendingDeletes
+    this.pendingWrites = []
+    this.pendingDeletes = []
+    if (writes.length === 0 && deletes.length === 0) return
+    try {
+      await persist(
+        deletes,
+        writes.map((e) => ({ hash: e.hash, raw: e.raw, from: e.from, seq: e.seq })),
+      )
+    } catch (err) {
+      // Not persisted, so not acknowledged (`add` rejects): forget the new entries, keep the removals pending.
+      for (const e of writes) if (this.byHash.get(e.hash) === e) this.remove(e.hash, false)
+      this.pendingDeletes.push(...deletes)
+      throw err
+    }
   }
 
   /** Synchronously persists what is pending. */

@@ -26,8 +26,8 @@ export type IntervalBlockProducerOptions = {
  */
 export function shouldSealAt(chain: Chain, nowS: bigint, maxLeadS: bigint): boolean {
   if (chain.clock.pinned) return true
-  const head = chain.head()
-  const lead = chain.clock.next({ parentTimestamp: head.timestamp, nowS }) - chain.clock.now(nowS)
+  const tip = chain.tip()
+  const lead = chain.clock.next({ parentTimestamp: tip.timestamp, nowS }) - chain.clock.now(nowS)
   if (lead <= 0n) return true
   if (lead > maxLeadS) return false
   if (hasPendingBlockStartWork(chain)) return true
@@ -69,8 +69,13 @@ export function createIntervalBlockProducer(
       timer = setTimeout(tick, Math.min(blockTimeMs, 1000 - (started % 1000)))
       return
     }
+    // `sealBlock` resolves once the block is the tip: with the commit writer the next one is built while it
+    // commits (its failure is the chain's to log and undo)
     inFlight = chain
-      .produceBlock(nowS)
+      .sealBlock(nowS)
+      .then((s) => {
+        s.durable.catch(() => undefined)
+      })
       .catch((err: unknown) => log.error({ err }, 'block production failed'))
       .finally(() => {
         inFlight = undefined
@@ -91,6 +96,7 @@ export function createIntervalBlockProducer(
       if (timer) clearTimeout(timer)
       timer = undefined
       await inFlight
+      await chain.idle()
     },
     isStarted: () => running,
   }

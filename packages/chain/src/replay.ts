@@ -195,9 +195,11 @@ export async function replayChain(options: ReplayOptions): Promise<ReplayReport>
         receipts: result.receipts as Receipt[],
         writeSet: result.writeSet,
         mempoolRemovals: [],
+        ...(exit?.rows?.length ? { rows: exit.rows } : {}),
       })
       exit?.commit?.()
     })
+    exit?.applied?.()
     state.apply(result.writeSet)
     options.afterBlock?.(n)
     recent.push(stored.hash)

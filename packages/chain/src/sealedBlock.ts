@@ -16,10 +16,19 @@ export type BlockStageTimes = {
   receipts: number
   commit: number
   settle: number
+  /**
+   * With the commit writer (`commit: 'writer'`): the writer thread's milliseconds for the block's SQLite
+   * transaction (overlapping the next block's execution; `commit` is then the block thread's part: handing
+   * the block over and waiting for the previous one to be durable). Absent for inline commits.
+   */
+  write?: number
 }
 
-/** Queue depths when a block was sealed: the pool at its commit (its own transactions included) and after. */
-export type BlockQueues = { poolAtCommit: number; pool: number }
+/**
+ * Queue depths when a block was sealed: the pool at its commit (its own transactions included) and after;
+ * with the commit writer, `writer`: blocks queued or in flight on it when this one became durable.
+ */
+export type BlockQueues = { poolAtCommit: number; pool: number; writer?: number }
 
 export type SealedBlock = {
   header: StoredHeader

@@ -11,6 +11,14 @@ import { normSlot } from './storeRows.js'
 
 const EMPTY_CODE = new Uint8Array(0)
 
+/** A not-durable block's writes, keyed as the cache keys them (lower-case; slots address + 32-byte slot). */
+type PendingLayer = {
+  block: bigint
+  accounts: Map<string, AccountState | null>
+  slots: Map<string, Hex>
+  code: Map<string, Uint8Array>
+}
+
 export type SQLiteStateViewOptions = {
   /** Cached accounts + slots before the cache is dropped and refilled. Default 500,000. */
   maxEntries?: number
@@ -26,6 +34,11 @@ export class SQLiteStateView implements StateView {
   private slots = new Map<string, Hex>()
   private readonly code = new Map<string, Uint8Array | null>()
   private readonly maxEntries: number
+  /**
+   * Write sets of blocks executed but not durable yet (the commit writer's queue), oldest first: a cache
+   * miss reads them before the store, whose connection does not see those blocks until their COMMIT.
+   */
+  private pending: PendingLayer[] = []
   hits = 0
   misses = 0
 
@@ -44,7 +57,8 @@ export class SQLiteStateView implements StateView {
       return cached ?? undefined
     }
     this.misses++
-    const acc = this.store.readAccount(key as Address)
+    const pending = this.pendingAccount(key)
+    const acc = pending !== undefined ? (pending ?? undefined) : this.store.readAccount(key as Address)
     this.remember()
     this.accounts.set(key, acc ?? null)
     return acc
@@ -55,7 +69,7 @@ export class SQLiteStateView implements StateView {
     if (key === EMPTY_CODE_HASH) return EMPTY_CODE
     const cached = this.code.get(key)
     if (cached !== undefined) return cached ?? undefined
-    const code = this.store.readCode(key as Hex)
+    const code = this.pendingCode(key) ?? this.store.readCode(key as Hex)
     this.code.set(key, code ?? null)
     return code
   }
@@ -68,7 +82,7 @@ export class SQLiteStateView implements StateView {
       return cached
     }
     this.misses++
-    const v = this.store.readStorage(address, slot)
+    const v = this.pendingStorage(key.slice(0, 42), key) ?? this.store.readStorage(address, slot)
     this.remember()
     this.slots.set(key, v)
     return v
@@ -104,11 +118,67 @@ export class SQLiteStateView implements StateView {
     this.remember()
   }
 
-  /** Drops everything cached (after an external change to the store). */
+  /**
+   * `apply` for a block whose commit is queued, not durable: its writes are also kept aside until
+   * `durable(block)`, so that reads missing the cache (it may drop them when full) still see them.
+   */
+  applyPending(block: bigint, ws: WriteSet): void {
+    const layer: PendingLayer = { block, accounts: new Map(), slots: new Map(), code: new Map() }
+    for (const [hash, code] of ws.code) layer.code.set(hash.toLowerCase(), code)
+    for (const [addr, acc] of ws.accounts) layer.accounts.set(addr.toLowerCase(), acc)
+    for (const [addr, slots] of ws.storage) {
+      const a = addr.toLowerCase()
+      for (const [slot, value] of slots)
+        layer.slots.set(a + normSlot(slot).slice(2), BigInt(value) === 0n ? ZERO_WORD : normSlot(value))
+    }
+    this.pending.push(layer)
+    this.apply(ws)
+  }
+
+  /** Block `block` (and every one before it) is durable in the store: its kept-aside writes can go. */
+  durable(block: bigint): void {
+    this.pending = this.pending.filter((p) => p.block > block)
+  }
+
+  /** Blocks whose writes are kept aside (not durable yet). */
+  get pendingBlocks(): number {
+    return this.pending.length
+  }
+
+  /** Drops everything cached (after an external change to the store), kept-aside writes included. */
   clear(): void {
     this.accounts = new Map()
     this.slots = new Map()
     this.code.clear()
+    this.pending = []
+  }
+
+  /** The newest not-durable value of an account (`null`: deleted), or undefined when none wrote it. */
+  private pendingAccount(key: string): AccountState | null | undefined {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const acc = (this.pending[i] as PendingLayer).accounts.get(key)
+      if (acc !== undefined) return acc
+    }
+    return undefined
+  }
+
+  private pendingCode(key: string): Uint8Array | undefined {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const code = (this.pending[i] as PendingLayer).code.get(key)
+      if (code !== undefined) return code
+    }
+    return undefined
+  }
+
+  /** The newest not-durable value of a slot (`key`: address + slot), ZERO_WORD after its account was deleted. */
+  private pendingStorage(address: string, key: string): Hex | undefined {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const layer = this.pending[i] as PendingLayer
+      const v = layer.slots.get(key)
+      if (v !== undefined) return v
+      if (layer.accounts.get(address) === null) return ZERO_WORD
+    }
+    return undefined
   }
 
   private remember(): void {

@@ -27,6 +27,7 @@ import type {
   StoredLog,
   StoredPoolTx,
   StoredTx,
+  StoreRowWrite,
 } from './storeTypes.js'
 import { applyWriteSet, insertBlockRows, restoreChanges } from './storeWrites.js'
 
@@ -67,6 +68,8 @@ export class ChainStore {
   private readonly retention: number | 'all'
   private devVersion: number
   private readonly inCommit: ((c: BlockCommit) => void) | undefined
+  /** Statements of the extension rows commits carry as data (`BlockCommit.rows`), by SQL text. */
+  private readonly rowStatements = new Map<string, Database.Statement>()
 
   constructor(options: ChainStoreOptions) {
     this.inCommit = options.inCommit
@@ -205,9 +208,41 @@ export class ChainStore {
       if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet, c.prior)
       applyWriteSet(this.st, c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
+      if (c.rows) this.writeRows(c.rows)
       this.inCommit?.(c)
     })
     this.maintenance.committed(c.txs.length > 0)
+  }
+
+  /** Writes extension rows given as data (inside the caller's transaction); statements are prepared once. */
+  private writeRows(rows: readonly StoreRowWrite[]): void {
+    for (const row of rows) {
+      let st = this.rowStatements.get(row.sql)
+      if (!st) {
+        st = this.#db.prepare(row.sql)
+        if (st.reader)
+          throw new ChainStoreError(`A commit's extension row is a query, not a write: ${row.sql}`, [
+            '- `BlockCommit.rows` holds INSERT, UPDATE or DELETE statements.',
+          ])
+        this.rowStatements.set(row.sql, st)
+      }
+      // a BLOB that crossed a thread arrives as a plain Uint8Array; better-sqlite3 binds Buffers
+      st.run(
+        ...row.params.map((p) =>
+          p instanceof Uint8Array && !Buffer.isBuffer(p)
+            ? Buffer.from(p.buffer, p.byteOffset, p.byteLength)
+            : p,
+        ),
+      )
+    }
+  }
+
+  /**
+   * A block was committed on another connection (the commit writer's): the history's background work
+   * hears of it as of its own commits.
+   */
+  committedElsewhere(withTxs: boolean): void {
+    this.maintenance.committed(withTxs)
   }
 
   // ---- state history ----

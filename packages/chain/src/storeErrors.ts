@@ -82,3 +82,30 @@ export class ChainRewindError extends RPCError {
     })
   }
 }
+
+/**
+ * The commit writer thread (`CommitWriter`) did not make a block durable: its SQLite transaction failed
+ * (rolled back: nothing of the block landed), or the thread is gone or closed. `causeCode` is the code
+ * of the error the thread hit, when it had one (`CHAIN_STORE`, `DISK_FULL`, ...).
+ */
+export class CommitWriterError extends BaseError {
+  readonly block: bigint | undefined
+  readonly causeCode: string | undefined
+  constructor(block: bigint | undefined, reason: string, causeCode?: string) {
+    super(
+      block === undefined
+        ? `The commit writer failed: ${reason}`
+        : `The commit writer did not commit block ${block}: ${reason}`,
+      {
+        code: 'COMMIT_WRITER',
+        name: 'CommitWriterError',
+        metaMessages: [
+          '- A failed block commit rolls back whole: the store holds the blocks before it.',
+          ...(causeCode ? [`- The writer's error code: ${causeCode}.`] : []),
+        ],
+      },
+    )
+    this.block = block
+    this.causeCode = causeCode
+  }
+}

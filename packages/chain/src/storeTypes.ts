@@ -54,7 +54,19 @@ export type BlockCommit = {
    * store's state): the change set reads only what it lacks from SQLite.
    */
   prior?: PriorState
+  /**
+   * Rows of store extensions (the exit tree, the finality certificate) to write in the block's transaction,
+   * as data: a commit that crosses to the writer thread (`CommitWriter`) cannot carry closures over the
+   * block thread's connection. Applied after the block's own rows, in order.
+   */
+  rows?: readonly StoreRowWrite[]
 }
+
+/** A value SQLite stores (a `Uint8Array` is written as a BLOB). */
+export type SqlValue = string | number | bigint | Uint8Array | null
+
+/** One extension write as data: a statement of a registered extension's table and its parameters. */
+export type StoreRowWrite = { readonly sql: string; readonly params: readonly SqlValue[] }
 
 /** A persisted mempool entry. */
 export type StoredPoolTx = { hash: Hex; raw: Hex; from: Address; seq: number }

@@ -1,19 +1,36 @@
 import type { WriteSet } from '@rollup-mesh/core'
 import { numberToHex } from 'viem'
-import { encodeHeader } from './block.js'
+import { encodeHeader, type StoredHeader } from './block.js'
 import { headerToJSON } from './codec.js'
 import { ChainStoreError } from './errors.js'
 import type { StateChangesSince } from './stateHistory.js'
-import { normSlot, storedReceipt } from './storeRows.js'
+import { normSlot, rowToHeader, storedReceipt } from './storeRows.js'
 import type { ChainStatements } from './storeStatements.js'
 import type { BlockCommit } from './storeTypes.js'
+
+/** A block's size in bytes as stored (its encoded header and raw transactions). */
+export function blockSizeOf(c: Pick<BlockCommit, 'header' | 'txs'>): number {
+  let size = (encodeHeader(c.header).length - 2) / 2
+  for (const t of c.txs) size += (t.raw.length - 2) / 2
+  return size
+}
+
+/** The header as the store will read it back once `c` is committed (what the block thread serves before). */
+export function storedHeaderOf(c: Pick<BlockCommit, 'header' | 'hash' | 'txs'>): StoredHeader {
+  // the same JSON round trip as a read of the row, so both are equal field for field
+  return rowToHeader({
+    number: Number(c.header.number),
+    hash: c.hash.toLowerCase(),
+    header: headerToJSON(c.header),
+    tx_count: c.txs.length,
+    size: blockSizeOf(c),
+  })
+}
 
 /** Writes a block's header row, its transactions with their receipts, and its logs (inside the caller's transaction). */
 export function insertBlockRows(st: ChainStatements, c: BlockCommit): void {
   const n = Number(c.header.number)
-  const encoded = encodeHeader(c.header)
-  let size = (encoded.length - 2) / 2
-  for (const t of c.txs) size += (t.raw.length - 2) / 2
+  const size = blockSizeOf(c)
   st.insertBlock.run(n, c.hash.toLowerCase(), headerToJSON(c.header), c.txs.length, size)
   let logIndex = 0
   c.txs.forEach((t, i) => {

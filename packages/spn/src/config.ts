@@ -41,6 +41,12 @@ export const spnConfigSchema = z
     verifyEvm: z.number().min(0).max(1).default(0),
     /** Worker threads for sender recovery (0 = on the main thread). */
     decodeWorkers: z.number().int().min(0).max(16).default(1),
+    /**
+     * Where sealed blocks commit: `writer`, chain's `CommitWriter` thread with its own SQLite connection
+     * (block N commits while N+1 executes; the head, receipts and `newHeads` advance once N is durable),
+     * or `inline` on the block thread.
+     */
+    commit: z.enum(['writer', 'inline']).default('inline'),
     coinbase: addressSchema.optional(),
     /**
      * libp2p (p2p's `p2pConfigSchema` plus `enabled`, default off): the SPN follows the main net's gossip and

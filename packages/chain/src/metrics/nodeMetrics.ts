@@ -84,7 +84,7 @@ export function createNodeMetrics(init: NodeMetricsInit): NodeMetrics {
   })
   const stages = new Histogram({
     name: 'mesh_block_stage_seconds',
-    help: 'Time per block in each stage, as Chain measures it: select (hook and pool selection), execute (the executor), receipts (roots, header, hash), commit (the SQLite transaction), settle (the pool update).',
+    help: "Time per block in each stage, as Chain measures it: select (hook and pool selection), execute (the executor), receipts (roots, header, hash), commit (the SQLite transaction; with the commit writer, handing the block over and waiting for the one before), settle (the pool update), write (the commit writer thread's SQLite transaction, overlapping the next block).",
     labelNames: ['stage'],
     buckets: STAGE_BUCKETS,
     registers,
@@ -95,6 +95,14 @@ export function createNodeMetrics(init: NodeMetricsInit): NodeMetrics {
     registers,
     collect() {
       this.set(init.chain.mempool.size)
+    },
+  })
+  new Gauge({
+    name: 'mesh_commit_writer_queue',
+    help: 'Blocks handed to the commit writer thread and not durable yet (0 or 1; always 0 with inline commits).',
+    registers,
+    collect() {
+      this.set(init.chain.commitQueueDepth)
     },
   })
   const requests = new Counter({

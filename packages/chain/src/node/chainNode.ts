@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { DevAccount, Logger, Startable } from '@rollup-mesh/core'
 import type { Address } from 'viem'
 import { Chain } from '../chain.js'
+import { CommitWriter } from '../commitWriter.js'
 import { createInlineDecoder, createTxDecoderPool } from '../decoder.js'
 import { createNodeMetrics, type NodeMetrics } from '../metrics/nodeMetrics.js'
 import { type BlockProducer, createIntervalBlockProducer } from '../producer.js'
@@ -157,6 +158,14 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     // crash tests only (MESH_TEST_CRASH_IN_COMMIT): kill -9 inside a block's SQLite transaction
     inCommit: commitCrashHookFromEnv(),
   })
+  // blocks commit on a thread of their own (block N while N+1 executes): `commit: 'writer'`
+  const commitWriter =
+    config.commit === 'writer'
+      ? CommitWriter.start({
+          path: storePath,
+          history: { blocks: config.history?.blocks ?? defaultChainNodeConfig.historyBlocks },
+        })
+      : undefined
   const vm = init.vm({ storePath, logger })
   const chainId = BigInt(config.chainId)
   const decoder =
@@ -183,6 +192,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       decoder,
       logger,
       ...(vm.commitWriteSet ? { commitWriteSet: vm.commitWriteSet } : {}),
+      ...(commitWriter ? { commitWriter } : {}),
     },
   )
   // the history index is built while nothing waits in the pool (ARCHITECTURE: history off the block path)
@@ -306,6 +316,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       }
       // Worker threads start (and warm up) now, not when the first block needs them.
       await vm.executor.start?.()
+      await commitWriter?.ready()
       if (readWorkers > 0) {
         readPool = createReadPool({ path: storePath, chainId, workers: readWorkers, logger })
         reads = createReadRouter({
@@ -334,6 +345,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
     async stop() {
       if (!started) {
         await decoder.close()
+        await commitWriter?.close()
         store.close()
         return
       }
@@ -349,6 +361,7 @@ export function createChainNode<C extends ChainNodeConfig, N extends NodeNetwork
       chain.mempool.flushNow()
       await vm.executor.close?.()
       await decoder.close()
+      await commitWriter?.close()
       store.close()
     },
     isStarted: () => started,

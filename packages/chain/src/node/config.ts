@@ -145,6 +145,12 @@ export type ChainNodeConfig = {
   genesisTimestamp?: bigint | undefined
   /** Worker threads for sender recovery (0 or absent: on the main thread). */
   decodeWorkers?: number
+  /**
+   * Where the blocks the node seals commit: `'writer'`, a thread of their own (`CommitWriter`: block N
+   * commits while N+1 executes), or `'inline'` (absent: inline; the main net's consensus always commits
+   * inline).
+   */
+  commit?: 'writer' | 'inline' | undefined
   rpc: {
     host: string
     port: number

@@ -36,8 +36,9 @@ export function createBlockStateResolver(chain: Chain): BlockStateResolver {
           ? `header not found: no block with hash ${ref.hash} (argument ${argIndex})`
           : `header not found (argument ${argIndex})`,
       )
-    if (h.number === head.number) {
-      const pending = 'tag' in ref && ref.tag === 'pending'
+    const pending = 'tag' in ref && ref.tag === 'pending'
+    // the cached state is the tip's: the head's only while the commit writer holds no block
+    if (h.number === head.number && (pending || chain.tip().number === head.number)) {
       return {
         header: head,
         context: pending ? chain.pendingContext() : chain.callContext(),

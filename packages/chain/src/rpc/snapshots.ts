@@ -17,8 +17,10 @@ import type { RPCMethods } from './server.js'
  */
 export function createSnapshotMethods(chain: Chain): RPCMethods {
   return {
-    evm_snapshot: (p) => {
+    evm_snapshot: async (p) => {
       expectCount(p, 0, 0)
+      // a block the commit writer holds is durable first: the snapshot is of the head
+      await chain.idle()
       return numberToHex(chain.snapshots.take())
     },
     evm_revert: (p) => {

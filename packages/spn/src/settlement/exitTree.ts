@@ -1,4 +1,10 @@
-import { type Chain, ChainRewindError, type ChainStore, type RewindHook } from '@rollup-mesh/chain'
+import {
+  type Chain,
+  ChainRewindError,
+  type ChainStore,
+  type RewindHook,
+  type StoreRowWrite,
+} from '@rollup-mesh/chain'
 import {
   type ExitMessage,
   InvalidParameterError,
@@ -148,14 +154,17 @@ export class SPNExitTree {
         transactionHash: l.transactionHash,
         logs: [{ address: l.address, topics: l.topics, data: l.data }],
       })) as unknown as Receipt[]
-      this.onBlock({ number: n, receipts }).commit()
+      const caught = this.onBlock({ number: n, receipts })
+      this.#tables.transaction(() => this.#tables.writeRows(caught.rows))
+      caught.applied()
     }
   }
 
   /** The chain hook: leaves of the block's messages, the header's root, and what to persist with the block. */
   onBlock: (block: { number: bigint; receipts: readonly Receipt[] }) => {
     exitRoot: Hex
-    commit: () => void
+    rows: StoreRowWrite[]
+    applied: () => void
   } = ({ number, receipts }) => {
     // The last block's commit ran this tree's `commit`, then its store transaction rolled back (a full
     // disk): the stored state is the truth.
@@ -180,8 +189,8 @@ export class SPNExitTree {
       const exitRoot = this.#root.root
       return {
         exitRoot,
-        commit: () => {
-          this.#tables.saveState(next)
+        rows: this.#tables.blockRows(undefined, [], next),
+        applied: () => {
           this.#state = next
           this.#root = { state: next, root: exitRoot }
         },
@@ -212,10 +221,8 @@ export class SPNExitTree {
     const exitRoot = numberToHex(tree.root, { size: 32 })
     return {
       exitRoot,
-      commit: () => {
-        if (closed) this.#tables.closeBatch(closed.batch, closed.toBlock, closed.frontier)
-        this.#tables.insertLeaves(leaves)
-        this.#tables.saveState(next)
+      rows: this.#tables.blockRows(closed, leaves, next),
+      applied: () => {
         this.#state = next
         this.#root = { state: next, root: exitRoot }
         if (leaves.length)
@@ -226,7 +233,8 @@ export class SPNExitTree {
 
   /**
    * Ends the open batch at the newest block in the tree (what the settlement service calls before settling
-   * it). Returns the closed batch, or undefined when it covers no block yet.
+   * it). Returns the closed batch, or undefined when it covers no block yet, or while the chain's commit
+   * writer holds a block (the settlement round tries again).
    */
   /**
    * The chain's rewind hook for dev snapshots (`evm_revert`): a rewind to `block` is refused with
@@ -265,6 +273,10 @@ export class SPNExitTree {
   }
 
   closeBatch(): SettlementBatchRange | undefined {
+    // While the commit writer holds a block, that block's rows (the tree's state after it) are not written
+    // yet: a cut now would be overwritten by them, or outlive a crash that loses the block. Later.
+    const chain = this.#chain
+    if (chain && chain.tip().number !== chain.head().number) return undefined
     const s = this.#state
     const open = this.batch(s.batch)
     if (!open || s.processed < open.fromBlock) return undefined

@@ -1,4 +1,4 @@
-import type { ChainStore, StoreExtension } from '@rollup-mesh/chain'
+import type { ChainStore, StoreExtension, StoreRowWrite } from '@rollup-mesh/chain'
 import { EXIT_TREE_DEPTH } from '@rollup-mesh/zk-bridge'
 import type { Address, Hash, Hex } from 'viem'
 import type { ExitTreeMessage, SettlementBatchRange } from './exitTree.js'
@@ -23,6 +23,12 @@ export const exitTreeExtension: StoreExtension = {
   ],
 }
 
+const SAVE_STATE = 'INSERT OR REPLACE INTO spn_exit_state (id, state) VALUES (1, ?)'
+const INSERT_LEAF = 'INSERT INTO spn_exit_leaves (position, batch, block, message) VALUES (?, ?, ?, ?)'
+const INSERT_BATCH =
+  'INSERT INTO spn_exit_batches (batch, from_block, to_block, start_frontier) VALUES (?, ?, NULL, ?)'
+const CLOSE_BATCH = 'UPDATE spn_exit_batches SET to_block = ? WHERE batch = ?'
+
 const json = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))
 
 /** The exit tree's reads and writes, over statements prepared once. */
@@ -33,10 +39,7 @@ export function openExitTreeTables(store: ChainStore) {
   const ext = store.registerExtension(exitTreeExtension)
   const st = {
     state: ext.prepare('SELECT state FROM spn_exit_state WHERE id = 1').pluck(),
-    saveState: ext.prepare('INSERT OR REPLACE INTO spn_exit_state (id, state) VALUES (1, ?)'),
-    insertLeaf: ext.prepare(
-      'INSERT INTO spn_exit_leaves (position, batch, block, message) VALUES (?, ?, ?, ?)',
-    ),
+    saveState: ext.prepare(SAVE_STATE),
     leavesOfBatch: ext
       .prepare('SELECT message FROM spn_exit_leaves WHERE batch = ? ORDER BY position')
       .pluck(),
@@ -49,10 +52,8 @@ export function openExitTreeTables(store: ChainStore) {
     batch: ext.prepare(
       'SELECT batch, from_block, to_block, start_frontier FROM spn_exit_batches WHERE batch = ?',
     ),
-    insertBatch: ext.prepare(
-      'INSERT INTO spn_exit_batches (batch, from_block, to_block, start_frontier) VALUES (?, ?, NULL, ?)',
-    ),
-    closeBatch: ext.prepare('UPDATE spn_exit_batches SET to_block = ? WHERE batch = ?'),
+    insertBatch: ext.prepare(INSERT_BATCH),
+    closeBatch: ext.prepare(CLOSE_BATCH),
   }
   const parseAll = (rows: unknown[]): ExitTreeMessage[] => (rows as string[]).map(parseMessage)
   return {
@@ -72,13 +73,36 @@ export function openExitTreeTables(store: ChainStore) {
     saveState(s: ExitTreeState): void {
       st.saveState.run(json(s))
     },
-    insertLeaves(leaves: readonly ExitTreeMessage[]): void {
-      for (const l of leaves) st.insertLeaf.run(l.position, l.batch, Number(l.block), json(l))
-    },
     /** Closes `batch` at `toBlock` and opens the next one from the block after, at `nextFrontier`. */
     closeBatch(batch: number, toBlock: bigint, nextFrontier: readonly bigint[]): void {
       st.closeBatch.run(Number(toBlock), batch)
       st.insertBatch.run(batch + 1, Number(toBlock + 1n), json(nextFrontier))
+    },
+    /**
+     * What a block writes to the tree, as data for the block's commit (`BlockCommit.rows`): the batch it
+     * closes (when its messages overflow the open one), its leaves, the tree's state after it.
+     */
+    blockRows(
+      closed: { batch: number; toBlock: bigint; frontier: readonly bigint[] } | undefined,
+      leaves: readonly ExitTreeMessage[],
+      next: ExitTreeState,
+    ): StoreRowWrite[] {
+      const rows: StoreRowWrite[] = []
+      if (closed) {
+        rows.push({ sql: CLOSE_BATCH, params: [Number(closed.toBlock), closed.batch] })
+        rows.push({
+          sql: INSERT_BATCH,
+          params: [closed.batch + 1, Number(closed.toBlock + 1n), json(closed.frontier)],
+        })
+      }
+      for (const l of leaves)
+        rows.push({ sql: INSERT_LEAF, params: [l.position, l.batch, Number(l.block), json(l)] })
+      rows.push({ sql: SAVE_STATE, params: [json(next)] })
+      return rows
+    },
+    /** Writes rows from `blockRows` on the store's own connection (inside the caller's transaction). */
+    writeRows(rows: readonly StoreRowWrite[]): void {
+      for (const r of rows) ext.prepare(r.sql).run(...r.params)
     },
     /** The first batch, from block 1 at the empty tree's frontier. */
     insertFirstBatch(): void {
