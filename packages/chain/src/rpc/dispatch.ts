@@ -16,7 +16,29 @@ export type DispatchOptions = {
   unsafe?: UnsafeMethodsPolicy | undefined
   /** Read methods answered by the read workers (`createReadRouter`); absent: every method runs here. */
   reads?: ReadRouter | undefined
+  /**
+   * Longest run of a batch on this thread before it lets other clients' requests in (`setImmediate`), in
+   * milliseconds: one client's 1,000-request batch of expensive methods cannot hold the block thread for
+   * its whole length. Default `defaultRPCLimits.batchSliceMs`; 0 yields after every request.
+   */
+  batchSliceMs?: number | undefined
 }
+
+/** The error answer of a batch longer than `max` (from `dispatchRPC`, or a scan of the bytes before parsing). */
+export function batchTooLarge(length: number, max: number): JSONRPCResponse {
+  return errorObject(null, RPCErrorCode.invalidRequest, `batch too large: ${length} requests, limit ${max}`)
+}
+
+/** A JSON-RPC error answer built directly (no `Error`, no stack captured): the refusals of bad envelopes. */
+function errorObject(id: string | number | null, code: number, message: string): JSONRPCResponse {
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code, message: clampMessage(message, defaultRPCLimits.maxErrorMessageChars) },
+  }
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** The JSON-RPC error object of `err`: an `RPCError`'s code, message and data, else a logged internal error. */
 export function errorResponse(id: string | number | null, err: unknown, log: Logger): JSONRPCResponse {
@@ -58,30 +80,28 @@ export async function dispatchRPC(
   opts: DispatchOptions,
 ): Promise<JSONRPCResponse | JSONRPCResponse[] | undefined> {
   if (Array.isArray(payload)) {
-    if (payload.length === 0)
-      return errorResponse(null, new RPCError(RPCErrorCode.invalidRequest, 'empty batch'), opts.log)
-    if (payload.length > opts.maxBatchSize)
-      return errorResponse(
-        null,
-        new RPCError(
-          RPCErrorCode.invalidRequest,
-          `batch too large: ${payload.length} requests, limit ${opts.maxBatchSize}`,
-        ),
-        opts.log,
-      )
-    const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts)))
+    if (payload.length === 0) return errorObject(null, RPCErrorCode.invalidRequest, 'empty batch')
+    if (payload.length > opts.maxBatchSize) return batchTooLarge(payload.length, opts.maxBatchSize)
+    // started in order; past the slice budget the rest waits a turn so other clients' requests run between
+    const slice = opts.batchSliceMs ?? defaultRPCLimits.batchSliceMs
+    const started: Promise<JSONRPCResponse | undefined>[] = []
+    let since = performance.now()
+    for (const r of payload) {
+      if (performance.now() - since >= slice) {
+        await nextTurn()
+        since = performance.now()
+      }
+      started.push(dispatchOne(r, methods, ctx, opts))
+    }
+    const out = await Promise.all(started)
     const responses = out.filter((r): r is JSONRPCResponse => r !== undefined)
     return responses.length ? responses : undefined
   }
   return dispatchOne(payload, methods, ctx, opts)
 }
 
-const invalid = (
-  id: string | number | null,
-  message: string,
-  log: Logger,
-  code: number = RPCErrorCode.invalidRequest,
-) => errorResponse(id, new RPCError(code, message), log)
+const invalid = (id: string | number | null, message: string, code: number = RPCErrorCode.invalidRequest) =>
+  errorObject(id, code, message)
 
 async function dispatchOne(
   req: unknown,
@@ -91,21 +111,20 @@ async function dispatchOne(
 ): Promise<JSONRPCResponse | undefined> {
   const { log, unsafe } = opts
   if (typeof req !== 'object' || req === null || Array.isArray(req))
-    return invalid(null, 'invalid request: expected an object', log)
+    return invalid(null, 'invalid request: expected an object')
   const r = req as Partial<JSONRPCRequest>
   const hasId = 'id' in r
   const id = r.id
   if (hasId && id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id)))
-    return invalid(null, 'invalid request: id must be a string, number or null', log)
+    return invalid(null, 'invalid request: id must be a string, number or null')
   const rid = (id ?? null) as string | number | null
-  if (r.jsonrpc !== '2.0') return invalid(rid, 'invalid request: jsonrpc must be "2.0"', log)
+  if (r.jsonrpc !== '2.0') return invalid(rid, 'invalid request: jsonrpc must be "2.0"')
   if (typeof r.method !== 'string' || r.method.length === 0)
-    return invalid(rid, 'invalid request: method must be a string', log)
+    return invalid(rid, 'invalid request: method must be a string')
   if (r.params !== undefined && r.params !== null && !Array.isArray(r.params))
     return invalid(
       rid,
       'invalid params: expected an array of positional parameters',
-      log,
       RPCErrorCode.invalidParams,
     )
   const method = Object.hasOwn(methods, r.method) ? methods[r.method] : undefined
@@ -116,7 +135,6 @@ async function dispatchOne(
     response = invalid(
       rid,
       `the method ${r.method} does not exist/is not available`,
-      log,
       RPCErrorCode.methodNotFound,
     )
   } else {
