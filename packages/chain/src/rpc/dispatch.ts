@@ -16,12 +16,6 @@ export type DispatchOptions = {
   unsafe?: UnsafeMethodsPolicy | undefined
   /** Read methods answered by the read workers (`createReadRouter`); absent: every method runs here. */
   reads?: ReadRouter | undefined
-  /**
-   * Longest run of a batch on this thread before it lets other clients' requests in (`setImmediate`), in
-   * milliseconds: one client's 1,000-request batch of expensive methods cannot hold the block thread for
-   * its whole length. Default `defaultRPCLimits.batchSliceMs`; 0 yields after every request.
-   */
-  batchSliceMs?: number | undefined
 }
 
 /** The error answer of a batch longer than `max` (from `dispatchRPC`, or a scan of the bytes before parsing). */
@@ -37,8 +31,6 @@ function errorObject(id: string | number | null, code: number, message: string):
     error: { code, message: clampMessage(message, defaultRPCLimits.maxErrorMessageChars) },
   }
 }
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** The JSON-RPC error object of `err`: an `RPCError`'s code, message and data, else a logged internal error. */
 export function errorResponse(id: string | number | null, err: unknown, log: Logger): JSONRPCResponse {
@@ -82,18 +74,7 @@ export async function dispatchRPC(
   if (Array.isArray(payload)) {
     if (payload.length === 0) return errorObject(null, RPCErrorCode.invalidRequest, 'empty batch')
     if (payload.length > opts.maxBatchSize) return batchTooLarge(payload.length, opts.maxBatchSize)
-    // started in order; past the slice budget the rest waits a turn so other clients' requests run between
-    const slice = opts.batchSliceMs ?? defaultRPCLimits.batchSliceMs
-    const started: Promise<JSONRPCResponse | undefined>[] = []
-    let since = performance.now()
-    for (const r of payload) {
-      if (performance.now() - since >= slice) {
-        await nextTurn()
-        since = performance.now()
-      }
-      started.push(dispatchOne(r, methods, ctx, opts))
-    }
-    const out = await Promise.all(started)
+    const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts)))
     const responses = out.filter((r): r is JSONRPCResponse => r !== undefined)
     return responses.length ? responses : undefined
   }

@@ -14,11 +14,6 @@ export type RPCLimits = {
   maxSubscriptionsPerConnection: number
   /** Longest error message sent back (longer ones are cut, so echoed input cannot inflate answers). Default 1,024. */
   maxErrorMessageChars: number
-  /**
-   * Milliseconds a batch runs on the block thread before other clients' requests get a turn (the rest of the
-   * batch waits one `setImmediate`). Default 5; 0 yields after every request.
-   */
-  batchSliceMs: number
 }
 
 export const defaultRPCLimits: RPCLimits = {
@@ -26,7 +21,6 @@ export const defaultRPCLimits: RPCLimits = {
   maxConnectionsPerClient: 128,
   maxSubscriptionsPerConnection: 256,
   maxErrorMessageChars: 1_024,
-  batchSliceMs: 5,
 }
 
 /**

@@ -54,7 +54,7 @@ export type RPCServerOptions = {
   dev?: boolean | undefined
   /** Let the unsafe methods answer on a non-loopback bind too. Default false. */
   allowUnsafe?: boolean | undefined
-  /** Nesting depth, WebSocket connections per client, subscriptions per connection, error length, batch slice (`limits.ts`). */
+  /** Nesting depth, WebSocket connections per client, subscriptions per connection, error length (`limits.ts`). */
   limits?: Partial<RPCLimits> | undefined
   /** The node's metrics: served on `GET /metrics` (same Host and Origin rules), RPC requests counted. */
   metrics?: NodeMetrics | undefined
@@ -126,13 +126,7 @@ export function createRPCServer(served: RPCMethods, options: RPCServerOptions = 
   let wss: WebSocketServer | undefined
   let port = 0
   const sockets = new Set<WebSocket>()
-  const dispatch: DispatchOptions = {
-    maxBatchSize,
-    log,
-    unsafe,
-    reads: options.reads,
-    batchSliceMs: limits.batchSliceMs,
-  }
+  const dispatch: DispatchOptions = { maxBatchSize, log, unsafe, reads: options.reads }
   const forbidden = createRequestGuard(hostPolicy, originPolicy)
   const onHTTP = createHTTPHandler({
     methods,

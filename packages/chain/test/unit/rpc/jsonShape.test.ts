@@ -1,7 +1,5 @@
-import { createSilentLogger } from '@rollup-mesh/core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
-import { dispatchRPC } from '../../../src/rpc/dispatch.js'
 import { scanJSONShape } from '../../../src/rpc/jsonShape.js'
 import { nestedDeeperThan } from '../../../src/rpc/limits.js'
 import { createRPCServer, type RPCServer } from '../../../src/rpc/server.js'
@@ -112,23 +110,5 @@ describe('the RPC server refuses over-limit bodies before parsing them', () => {
     } finally {
       parse.mockRestore()
     }
-  })
-})
-
-describe('dispatchRPC: a batch yields to other work past its slice', () => {
-  it('lets a waiting callback run between the requests of a batch', async () => {
-    const order: string[] = []
-    const methods = { work: () => order.push('request') }
-    const batch = Array.from({ length: 4 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'work' }))
-    setImmediate(() => order.push('other client'))
-    const out = await dispatchRPC(
-      batch,
-      methods,
-      {},
-      { maxBatchSize: 10, log: createSilentLogger(), batchSliceMs: 0 },
-    )
-    expect(out).toHaveLength(4)
-    // every request past the (zero) budget waits a turn: the other client's callback runs before the last one
-    expect(order.slice(0, order.lastIndexOf('request'))).toContain('other client')
   })
 })
