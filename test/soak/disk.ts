@@ -174,29 +174,29 @@ export const disk: Scenario = {
         )
         return hashes.filter((_, i) => !receipts[i]?.blockNumber)
       }
-      let lost: Hex[] = []
-      await until(
-        async () => {
-          lost = await missing()
-          return lost.length === 0
-        },
-        120_000,
-        'every acknowledged transaction in a block',
-      ).catch(() => {})
+      // waits up to `ms` until every acked hash has a receipt; the last answer counts (a node just
+      // restarted on a loaded machine may answer slowly): returns the hashes still without one
+      const awaitIncluded = async (ms: number, label: string): Promise<Hex[]> => {
+        let left: Hex[] = [...senders.acked.keys()]
+        await until(
+          async () => {
+            left = await missing()
+            return left.length === 0
+          },
+          ms,
+          label,
+        ).catch(() => {})
+        return left
+      }
+      const lost = await awaitIncluded(120_000, 'every acknowledged transaction in a block')
       clock.mark('sealed')
       await killAndWait(node!)
       url = await start()
       clock.mark('restart')
-      // a node just restarted on a loaded machine may answer slowly: retried, the last answer counts
-      let lostAfterRestart: Hex[] = [...senders.acked.keys()]
-      await until(
-        async () => {
-          lostAfterRestart = await missing()
-          return lostAfterRestart.length === 0
-        },
+      const lostAfterRestart = await awaitIncluded(
         60_000,
         'every acknowledged transaction in a block after the restart',
-      ).catch(() => {})
+      )
       figures['acked txs'] = senders.acked.size
       figures['acked txs lost'] = Math.max(lost.length, lostAfterRestart.length)
       if (lost.length) failures.push(`${lost.length} acknowledged transactions never sealed, e.g. ${lost[0]}`)

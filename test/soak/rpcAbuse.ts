@@ -26,6 +26,12 @@ const CHAIN_ID = 9131
 const MAX_BODY = 16 * 1024 * 1024
 const ANSWER_LIMIT_MS = 5_000
 const STACK_RE = /\n\s+at \S|at [\w.<>]+ \(\/|node:internal/
+/**
+ * Node flags for the SPN under test (`SPN_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`): with any, the
+ * node is stopped with SIGTERM (so a profile is written) before the SIGKILL.
+ */
+export const spnNodeFlags = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  (env.SPN_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 
 type Verdict = { ok: boolean; class: string; detail?: string }
 
@@ -178,10 +184,11 @@ export const rpcAbuse: Scenario = {
     const figures: Record<string, number | string> = {}
     let node: Started | undefined
     const clock = createPhaseClock()
+    const nodeFlags = spnNodeFlags()
     try {
       ensureBuilt(o.log) // the built bin starts in about half the time of tsx from source
       node = await startReady(
-        [join(root, 'packages/spn/dist/bin.js'), '--config', cfg],
+        [...nodeFlags, join(root, 'packages/spn/dist/bin.js'), '--config', cfg],
         join(o.workDir, 'rpc-abuse.log'),
         120_000,
         true,
@@ -337,6 +344,7 @@ export const rpcAbuse: Scenario = {
     } catch (err) {
       failures.push(`scenario aborted: ${(err as Error).message}`)
     } finally {
+      if (node && nodeFlags.length) await stopGently(node)
       kill(node?.pid)
       figures['time s'] = clock.figure()
     }
@@ -348,6 +356,14 @@ export const rpcAbuse: Scenario = {
       failures,
     }
   },
+}
+
+/** SIGTERM, then up to 30 s for the node to exit (it writes its `--cpu-prof` profile on exit). */
+async function stopGently(node: Started): Promise<void> {
+  if (node.proc.exitCode !== null || node.proc.signalCode !== null) return
+  const exited = new Promise((r) => node.proc.once('exit', r))
+  node.proc.kill('SIGTERM')
+  await Promise.race([exited, sleep(30_000)])
 }
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(0)

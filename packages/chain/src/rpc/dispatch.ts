@@ -18,6 +18,20 @@ export type DispatchOptions = {
   reads?: ReadRouter | undefined
 }
 
+/** The error answer of a batch longer than `max` (from `dispatchRPC`, or a scan of the bytes before parsing). */
+export function batchTooLarge(length: number, max: number): JSONRPCResponse {
+  return errorObject(null, RPCErrorCode.invalidRequest, `batch too large: ${length} requests, limit ${max}`)
+}
+
+/** A JSON-RPC error answer built directly (no `Error`, no stack captured): the refusals of bad envelopes. */
+function errorObject(id: string | number | null, code: number, message: string): JSONRPCResponse {
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code, message: clampMessage(message, defaultRPCLimits.maxErrorMessageChars) },
+  }
+}
+
 /** The JSON-RPC error object of `err`: an `RPCError`'s code, message and data, else a logged internal error. */
 export function errorResponse(id: string | number | null, err: unknown, log: Logger): JSONRPCResponse {
   if (err instanceof RPCError) {
@@ -58,17 +72,8 @@ export async function dispatchRPC(
   opts: DispatchOptions,
 ): Promise<JSONRPCResponse | JSONRPCResponse[] | undefined> {
   if (Array.isArray(payload)) {
-    if (payload.length === 0)
-      return errorResponse(null, new RPCError(RPCErrorCode.invalidRequest, 'empty batch'), opts.log)
-    if (payload.length > opts.maxBatchSize)
-      return errorResponse(
-        null,
-        new RPCError(
-          RPCErrorCode.invalidRequest,
-          `batch too large: ${payload.length} requests, limit ${opts.maxBatchSize}`,
-        ),
-        opts.log,
-      )
+    if (payload.length === 0) return errorObject(null, RPCErrorCode.invalidRequest, 'empty batch')
+    if (payload.length > opts.maxBatchSize) return batchTooLarge(payload.length, opts.maxBatchSize)
     const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts)))
     const responses = out.filter((r): r is JSONRPCResponse => r !== undefined)
     return responses.length ? responses : undefined
@@ -76,12 +81,8 @@ export async function dispatchRPC(
   return dispatchOne(payload, methods, ctx, opts)
 }
 
-const invalid = (
-  id: string | number | null,
-  message: string,
-  log: Logger,
-  code: number = RPCErrorCode.invalidRequest,
-) => errorResponse(id, new RPCError(code, message), log)
+const invalid = (id: string | number | null, message: string, code: number = RPCErrorCode.invalidRequest) =>
+  errorObject(id, code, message)
 
 async function dispatchOne(
   req: unknown,
@@ -91,21 +92,20 @@ async function dispatchOne(
 ): Promise<JSONRPCResponse | undefined> {
   const { log, unsafe } = opts
   if (typeof req !== 'object' || req === null || Array.isArray(req))
-    return invalid(null, 'invalid request: expected an object', log)
+    return invalid(null, 'invalid request: expected an object')
   const r = req as Partial<JSONRPCRequest>
   const hasId = 'id' in r
   const id = r.id
   if (hasId && id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id)))
-    return invalid(null, 'invalid request: id must be a string, number or null', log)
+    return invalid(null, 'invalid request: id must be a string, number or null')
   const rid = (id ?? null) as string | number | null
-  if (r.jsonrpc !== '2.0') return invalid(rid, 'invalid request: jsonrpc must be "2.0"', log)
+  if (r.jsonrpc !== '2.0') return invalid(rid, 'invalid request: jsonrpc must be "2.0"')
   if (typeof r.method !== 'string' || r.method.length === 0)
-    return invalid(rid, 'invalid request: method must be a string', log)
+    return invalid(rid, 'invalid request: method must be a string')
   if (r.params !== undefined && r.params !== null && !Array.isArray(r.params))
     return invalid(
       rid,
       'invalid params: expected an array of positional parameters',
-      log,
       RPCErrorCode.invalidParams,
     )
   const method = Object.hasOwn(methods, r.method) ? methods[r.method] : undefined
@@ -116,7 +116,6 @@ async function dispatchOne(
     response = invalid(
       rid,
       `the method ${r.method} does not exist/is not available`,
-      log,
       RPCErrorCode.methodNotFound,
     )
   } else {

@@ -3,10 +3,11 @@ import type { Logger } from '@rollup-mesh/core'
 import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
-import { type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
+import { batchTooLarge, type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
 import type { RPCIngress } from './ingress.js'
 import { type ParsedBody, parseRequestBody } from './ingressParse.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
+import { scanJSONShape } from './jsonShape.js'
 import { tooDeepError } from './limits.js'
 import type { OriginPolicy } from './originPolicy.js'
 import { responseChunks } from './responseText.js'
@@ -91,6 +92,13 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
       .finally(done)
   }
   const answer = (res: ServerResponse, body: Buffer): void => {
+    // Over the depth or batch limit: refused from a scan of the bytes, before any parse or decode-thread trip.
+    const over = scanJSONShape(body, { maxDepth: p.maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
+    if (over) {
+      if ('tooDeep' in over) send(res, 200, errorResponse(null, tooDeepError(p.maxDepth), log))
+      else send(res, 200, batchTooLarge(over.batchTooLarge, p.dispatch.maxBatchSize))
+      return
+    }
     // A transaction-carrying body is parsed and decoded off this thread (`createSendIngress`).
     const taken = p.ingress?.take(body, { maxDepth: p.maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
     if (taken)

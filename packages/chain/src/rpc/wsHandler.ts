@@ -2,7 +2,8 @@ import type { Logger } from '@rollup-mesh/core'
 import type { WebSocket } from 'ws'
 import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
-import { type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
+import { batchTooLarge, type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
+import { scanJSONShape } from './jsonShape.js'
 import { nestedDeeperThan, tooDeepError } from './limits.js'
 import { responseText } from './responseText.js'
 import type { RPCConnection, RPCMethods } from './server.js'
@@ -44,10 +45,27 @@ export function createWSHandler(p: WSHandlerParts): (ws: WebSocket) => void {
         closers.push(fn)
       },
     }
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', (data) => {
+      const bytes = Buffer.isBuffer(data)
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.from(data as ArrayBuffer)
+      // Over the depth or batch limit: refused from a scan of the bytes, before any parse.
+      const over = scanJSONShape(bytes, { maxDepth: p.maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
+      if (over) {
+        ws.send(
+          JSON.stringify(
+            'tooDeep' in over
+              ? errorResponse(null, tooDeepError(p.maxDepth), log)
+              : batchTooLarge(over.batchTooLarge, p.dispatch.maxBatchSize),
+          ),
+        )
+        return
+      }
       let payload: unknown
       try {
-        payload = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString())
+        payload = JSON.parse(bytes.toString('utf8'))
       } catch {
         ws.send(
           JSON.stringify({
