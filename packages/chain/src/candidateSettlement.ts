@@ -20,10 +20,9 @@ export function settlePool(c: BlockCandidate, mempool: Mempool): PoolSettlement 
   const settling = performance.now()
   const poolAtCommit = mempool.size
   const first = c.firstHashes
-  const poolTxs = first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
   const skippedPool = first.size ? c.skipped.filter((s) => !first.has(s.hash)) : c.skipped
   const dropped = mempool.onBlock(
-    poolTxs.map((t) => t.hash),
+    poolTxsOf(c).map((t) => t.hash),
     skippedPool.map((s) => s.hash),
   )
   return { poolAtCommit, pool: mempool.size, dropped: dropped.length, settleMs: performance.now() - settling }
@@ -127,8 +126,6 @@ function roundStages(stages: SealedBlock['stages']): SealedBlock['stages'] {
  * connection; the exit-root hook's `commit` closure is not in it (`persistCandidate` runs it).
  */
 export function candidateCommit(c: BlockCandidate, extra: readonly StoreRowWrite[] = []): BlockCommit {
-  const first = c.firstHashes
-  const poolTxs = first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
   const rows = c.exitRows?.length ? [...c.exitRows, ...extra] : extra
   return {
     header: c.header,
@@ -136,7 +133,7 @@ export function candidateCommit(c: BlockCandidate, extra: readonly StoreRowWrite
     txs: c.txs,
     receipts: c.receipts,
     writeSet: c.writeSet,
-    mempoolRemovals: poolTxs.map((t) => t.hash),
+    mempoolRemovals: poolTxsOf(c).map((t) => t.hash),
     ...(rows.length ? { rows } : {}),
   }
 }
@@ -159,4 +156,10 @@ export function persistCandidate(
   })
   c.exitApplied?.()
   return performance.now() - started
+}
+
+/** The block's transactions that came from the pool (block-start ones, `firstHashes`, never were in it). */
+function poolTxsOf(c: BlockCandidate): BlockCandidate['txs'] {
+  const first = c.firstHashes
+  return first.size ? c.txs.filter((t) => !first.has(t.hash)) : c.txs
 }

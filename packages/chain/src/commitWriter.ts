@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { Hex } from 'viem'
 import type { CommitWriterInit, CommitWriterRequest, CommitWriterResponse } from './commitWriterWorker.js'
+import { startModuleWorker } from './moduleWorker.js'
 import { CommitWriterError } from './storeErrors.js'
 import type { BlockCommit, HistoryRetention, StoredPoolTx } from './storeTypes.js'
 
@@ -81,19 +82,13 @@ export class CommitWriter {
   static start(options: CommitWriterOptions): CommitWriter {
     if (options.path === ':memory:' || options.path === '')
       throw new CommitWriterError(undefined, `path must be a database file, got "${options.path}"`)
-    const fromSource = import.meta.url.endsWith('.ts')
-    const url = new URL(fromSource ? './commitWriterWorker.ts' : './commitWriterWorker.js', import.meta.url)
     const executing = new Int32Array(new SharedArrayBuffer(4))
     const init: CommitWriterInit = {
       path: options.path,
       executing,
       ...(options.history ? { history: options.history } : {}),
     }
-    // Node 20 workers ignore `--import tsx` for their entry module: register tsx from a JS bootstrap instead.
-    const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`
-    const worker = fromSource
-      ? new Worker(bootstrap, { eval: true, execArgv: ['--conditions', 'source'], workerData: init })
-      : new Worker(url, { workerData: init })
+    const worker = startModuleWorker('commitWriterWorker', import.meta.url, { workerData: init })
     return new CommitWriter(worker, executing)
   }
 
@@ -163,25 +158,6 @@ export class CommitWriter {
       this.#pending.set(id, { block, resolve, reject })
       this.#worker.postMessage({ id, type: 'commit', commit: data } satisfies CommitWriterRequest)
     })
-  }
-
-  /** Resolves when every commit queued so far has been answered (durable or failed). */
-  async drain(): Promise<void> {
-    const waits = [...this.#pending.values()].map(
-      (p) =>
-        new Promise<void>((done) => {
-          const { resolve, reject } = p
-          p.resolve = (d) => {
-            resolve(d)
-            done()
-          }
-          p.reject = (e) => {
-            reject(e)
-            done()
-          }
-        }),
-    )
-    await Promise.all(waits)
   }
 
   /** Lets queued commits finish, closes the thread's connection and ends the thread. */

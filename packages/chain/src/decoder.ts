@@ -1,7 +1,8 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { Hex } from 'viem'
 import { type DecodeOutcome, outcomeResult } from './decodeOutcome.js'
 import type { DecodeRequest, DecodeResponse } from './decodeWorker.js'
+import { startModuleWorker } from './moduleWorker.js'
 import type { ParsedBody } from './rpc/ingressParse.js'
 import { decodeSignedTx, type SignedTx } from './tx.js'
 
@@ -55,15 +56,7 @@ type PendingBody = { resolve: (b: ParsedBody & { primed?: Hex[] }) => void; reje
 export function createTxDecoderPool(options: TxDecoderPoolOptions): TxDecoder {
   const n = Math.max(1, options.workers ?? 1)
   const maxBatch = options.maxBatch ?? 256
-  const fromSource = import.meta.url.endsWith('.ts')
-  const url = new URL(fromSource ? './decodeWorker.ts' : './decodeWorker.js', import.meta.url)
-  // Node 20 workers ignore `--import tsx` for their entry module: register tsx from a JS bootstrap instead.
-  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`
-  const workers = Array.from({ length: n }, () =>
-    fromSource
-      ? new Worker(bootstrap, { eval: true, execArgv: ['--conditions', 'source'] })
-      : new Worker(url),
-  )
+  const workers = Array.from({ length: n }, () => startModuleWorker('decodeWorker', import.meta.url))
   const inflight = new Map<number, Pending[]>()
   const bodies = new Map<number, PendingBody>()
   /** Transactions decoded by `parseBody`, by raw encoding, with how many requests carry them. */

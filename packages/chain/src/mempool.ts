@@ -215,20 +215,12 @@ export class Mempool {
   private async flushElsewhere(
     persist: (deletes: readonly Hex[], writes: readonly StoredPoolTx[]) => Promise<void>,
   ): Promise<void> {
-    const writes = this.pendingWrites.filter((e) => this.byHash.get(e.hash) === e)
-    const deletes = this.pendingDeletes
-    this.pendingWrites = []
-    this.pendingDeletes = []
-    if (writes.length === 0 && deletes.length === 0) return
+    const pending = this.takePending()
+    if (!pending) return
     try {
-      await persist(
-        deletes,
-        writes.map((e) => ({ hash: e.hash, raw: e.raw, from: e.from, seq: e.seq })),
-      )
+      await persist(pending.deletes, pending.writes.map(storedPoolTx))
     } catch (err) {
-      // Not persisted, so not acknowledged (`add` rejects): forget the new entries, keep the removals pending.
-      for (const e of writes) if (this.byHash.get(e.hash) === e) this.remove(e.hash, false)
-      this.pendingDeletes.push(...deletes)
+      this.unflushed(pending)
       throw err
     }
   }
@@ -237,23 +229,33 @@ export class Mempool {
   flushNow(): void {
     const store = this.deps.store
     if (!store) return
+    const pending = this.takePending()
+    if (!pending) return
+    const { deletes, writes } = pending
+    try {
+      store.transaction(() => {
+        if (deletes.length) store.poolDelete(deletes)
+        if (writes.length) store.poolPut(writes.map(storedPoolTx))
+      })
+    } catch (err) {
+      this.unflushed(pending)
+      throw err
+    }
+  }
+
+  /** Takes what a flush persists: the pending writes still in the pool and the removals; undefined when none. */
+  private takePending(): { writes: Entry[]; deletes: Hex[] } | undefined {
     const writes = this.pendingWrites.filter((e) => this.byHash.get(e.hash) === e)
     const deletes = this.pendingDeletes
     this.pendingWrites = []
     this.pendingDeletes = []
-    if (writes.length === 0 && deletes.length === 0) return
-    try {
-      store.transaction(() => {
-        if (deletes.length) store.poolDelete(deletes)
-        if (writes.length)
-          store.poolPut(writes.map((e) => ({ hash: e.hash, raw: e.raw, from: e.from, seq: e.seq })))
-      })
-    } catch (err) {
-      // Not persisted, so not acknowledged (`add` rejects): forget the new entries, keep the removals pending.
-      for (const e of writes) if (this.byHash.get(e.hash) === e) this.remove(e.hash, false)
-      this.pendingDeletes.push(...deletes)
-      throw err
-    }
+    return writes.length === 0 && deletes.length === 0 ? undefined : { writes, deletes }
+  }
+
+  /** A flush failed: not persisted, so not acknowledged (`add` rejects): forget the new entries, keep the removals pending. */
+  private unflushed(pending: { writes: Entry[]; deletes: Hex[] }): void {
+    for (const e of pending.writes) if (this.byHash.get(e.hash) === e) this.remove(e.hash, false)
+    this.pendingDeletes.push(...pending.deletes)
   }
 
   /** Reloads the persisted pool (after a restart), dropping what the state has made stale. */
@@ -420,4 +422,9 @@ export class Mempool {
     }
     return worst
   }
+}
+
+/** A pool entry's persisted row. */
+function storedPoolTx(e: Entry): StoredPoolTx {
+  return { hash: e.hash, raw: e.raw, from: e.from, seq: e.seq }
 }

@@ -140,11 +140,6 @@ export class SQLiteStateView implements StateView {
     this.pending = this.pending.filter((p) => p.block > block)
   }
 
-  /** Blocks whose writes are kept aside (not durable yet). */
-  get pendingBlocks(): number {
-    return this.pending.length
-  }
-
   /** Drops everything cached (after an external change to the store), kept-aside writes included. */
   clear(): void {
     this.accounts = new Map()

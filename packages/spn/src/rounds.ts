@@ -4,6 +4,11 @@ import type { Logger } from '@rollup-mesh/core'
 export type RoundLoop = {
   /** Runs a round now, or joins the one in progress; never rejects (a failure is logged). */
   tick(): Promise<void>
+  /**
+   * Something to do has arrived: runs a round now, or, while one is in progress (it may have looked before
+   * the news), one more after it; wakes while one is owed coalesce. Nothing before `start`.
+   */
+  wake(): void
   /** Starts the periodic rounds. */
   start(): void
   /** Stops them and waits for the round in progress. */
@@ -25,6 +30,7 @@ export function createRoundLoop(options: {
   let running: Promise<void> | undefined
   let started = false
   let lastFailure = ''
+  let owed = false
   const tick = (): Promise<void> => {
     running ??= options
       .round()
@@ -39,6 +45,10 @@ export function createRoundLoop(options: {
       })
       .finally(() => {
         running = undefined
+        if (owed && started) {
+          owed = false
+          void tick()
+        }
       })
     return running
   }
@@ -50,6 +60,11 @@ export function createRoundLoop(options: {
   }
   return {
     tick,
+    wake() {
+      if (!started) return
+      if (running) owed = true
+      else void tick()
+    },
     start() {
       if (started) return
       started = true
@@ -57,6 +72,7 @@ export function createRoundLoop(options: {
     },
     async stop() {
       started = false
+      owed = false
       if (timer) clearTimeout(timer)
       await running
     },

@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { Logger } from '@rollup-mesh/core'
 import { createSilentLogger } from '@rollup-mesh/core'
+import { startModuleWorker } from '../moduleWorker.js'
 import { defaultReadLimits } from './readMethods.js'
 import type { ReadAnswer, ReadReply, ReadRequest, ReadWorkerInit } from './readWorker.js'
 
@@ -51,10 +52,6 @@ type Slot = {
 export function createReadPool(options: ReadPoolOptions): ReadPool {
   const log = (options.logger ?? createSilentLogger()).child({ module: 'rpc-read' })
   const n = Math.max(1, options.workers)
-  const fromSource = import.meta.url.endsWith('.ts')
-  const url = new URL(fromSource ? './readWorker.ts' : './readWorker.js', import.meta.url)
-  // Node 20 workers ignore `--import tsx` for their entry module: register tsx from a JS bootstrap instead.
-  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`
   const workerData: ReadWorkerInit = {
     path: options.path,
     chainId: options.chainId.toString(),
@@ -62,9 +59,7 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
     maxLogResults: options.maxLogResults ?? defaultReadLimits.maxLogResults,
   }
   const slots: Slot[] = Array.from({ length: n }, () => {
-    const worker = fromSource
-      ? new Worker(bootstrap, { eval: true, execArgv: ['--conditions', 'source'], workerData })
-      : new Worker(url, { workerData })
+    const worker = startModuleWorker('readWorker', import.meta.url, { workerData })
     const slot: Slot = { worker, alive: true, pending: new Map(), queue: [] }
     worker.unref()
     worker.on('message', (replies: ReadReply[]) => {

@@ -232,11 +232,6 @@ export class SPNExitTree {
   }
 
   /**
-   * Ends the open batch at the newest block in the tree (what the settlement service calls before settling
-   * it). Returns the closed batch, or undefined when it covers no block yet, or while the chain's commit
-   * writer holds a block (the settlement round tries again).
-   */
-  /**
    * The chain's rewind hook for dev snapshots (`evm_revert`): a rewind to `block` is refused with
    * `ChainRewindError` naming the block when a newer block already left the node (its messages are exit
    * leaves, or it was cut into a settlement batch); otherwise the tree forgets the blocks above (they left
@@ -272,6 +267,11 @@ export class SPNExitTree {
     }
   }
 
+  /**
+   * Ends the open batch at the newest block in the tree (what the settlement service calls before settling
+   * it). Returns the closed batch, or undefined when it covers no block yet, or while the chain's commit
+   * writer holds a block (the settlement round tries again).
+   */
   closeBatch(): SettlementBatchRange | undefined {
     // While the commit writer holds a block, that block's rows (the tree's state after it) are not written
     // yet: a cut now would be overwritten by them, or outlive a crash that loses the block. Later.

@@ -333,37 +333,8 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
     await submit(row)
   }
 
-  /** Whether a round is running (a wake-up during one needs a round after it). */
-  let inRound = false
-  const loop = createRoundLoop({
-    what: 'settlement',
-    pollMs,
-    log,
-    round: async () => {
-      inRound = true
-      try {
-        await round()
-      } finally {
-        inRound = false
-      }
-    },
-  })
+  const loop = createRoundLoop({ what: 'settlement', pollMs, log, round })
   const tick = loop.tick
-  let woken = false
-  /**
-   * Cut on exit: a block with messages starts a round at once rather than at the next poll (a message is
-   * what settlement latency is for). A round already running finishes first, then one more runs for it.
-   */
-  const cutNow = (): void => {
-    if (woken || !started) return
-    woken = true
-    const busy = inRound
-    void tick()
-      .then(() => (busy && started ? tick() : undefined))
-      .finally(() => {
-        woken = false
-      })
-  }
 
   return {
     get enclave() {
@@ -401,7 +372,9 @@ export function createSettlementService(opts: SettlementServiceOptions): Settlem
       lastCut = Date.now()
       unsubscribe = opts.chain.events.on('block', (b) => {
         if (b.txs.length > 0) active = true
-        if (opts.exitTree.status.openCount > 0) cutNow()
+        // cut on exit: a block with messages starts a round at once, not at the next poll (a round in
+        // progress finishes first, then one more runs for it)
+        if (opts.exitTree.status.openCount > 0) loop.wake()
       })
       loop.start()
     },
