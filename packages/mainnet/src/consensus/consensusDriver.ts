@@ -19,7 +19,7 @@ import {
 } from '@rollup-mesh/consensus'
 import { createSilentLogger } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
-import { decodeBlockHeader, decodeProposedTxs, encodeBlockHeader } from './blockBody.js'
+import { encodeBlockHeader } from './blockBody.js'
 import { commitSyncRunner } from './commitSyncRunner.js'
 import type {
   ConsensusDriver,
@@ -27,8 +27,8 @@ import type {
   ConsensusTimers,
   LastCommit,
 } from './consensusDriverApi.js'
-import { errorLine } from './errorLine.js'
 import { proposalThrottle } from './proposalThrottle.js'
+import { executeProposedBlock } from './proposedBlock.js'
 
 export type {
   ConsensusDriver,
@@ -339,33 +339,18 @@ export function createConsensusDriver(init: ConsensusDriverInit): ConsensusDrive
     if (!bodies.has(proposal.value)) bodies.set(proposal.value, body)
     if (!candidates.has(proposal.value) && !invalid.has(proposal.value)) {
       invalid.add(proposal.value)
-      const where = { height: proposal.height, round: proposal.round }
-      try {
-        const header = decodeBlockHeader(body.header)
-        const proposer = schedule.setAt(proposal.height).validators[proposal.proposer]?.address.toLowerCase()
-        const nowS = BigInt(Math.floor(Date.now() / 1000))
-        const lead = BigInt(init.maxTimestampLeadS ?? 2) + 2n
-        if (header.coinbase !== proposer)
-          log.warn(
-            { ...where, coinbase: header.coinbase, proposer },
-            'proposed block: coinbase is not the proposer',
-          )
-        else if (header.timestamp > nowS + lead)
-          log.warn(
-            { ...where, timestamp: Number(header.timestamp) },
-            'proposed block: timestamp ahead of the clock',
-          )
-        else {
-          const txs = await decodeProposedTxs(body.txs, chain.chainId, (h) => chain.mempool.get(h))
-          const c = await chain.executeBlock({ header, txs })
-          if (c.hash === proposal.value) {
-            init.checkCandidate?.(c)
-            candidates.set(c.hash, c)
-            invalid.delete(c.hash)
-          }
-        }
-      } catch (err) {
-        log.warn({ ...where, err: errorLine(err) }, 'proposed block invalid')
+      const c = await executeProposedBlock({
+        chain,
+        schedule,
+        proposal,
+        body,
+        maxTimestampLeadS: init.maxTimestampLeadS ?? 2,
+        log,
+        ...(init.checkCandidate ? { check: init.checkCandidate } : {}),
+      })
+      if (c) {
+        candidates.set(c.hash, c)
+        invalid.delete(c.hash)
       }
     }
     if (proposal.height === state.height) await step({ type: 'proposal', proposal })
