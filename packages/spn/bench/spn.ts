@@ -12,9 +12,9 @@
  *     [--executor serial|parallel] [--recipients fresh|next-sender] [--warmup 2000] [--rounds 3] [--no-anvil]
  *     [--commit inline|writer] [--json]
  *   npm run bench:spn -- --mode user [--txs 10000] [--senders 200] [--cpu-prof DIR] [--anvil-block-time S]
- *     [--read-workers N]
+ *     [--read-workers N] [--workload erc20|wasm-token|both]
  *     what a user gets: spn1 of a default `mesh up` (main net settling) and anvil, each sender waiting
- *     on its receipts with viem (see userMode.ts)
+ *     on its receipts with viem (see userMode.ts); `wasm-token`: the AssemblyScript token, ours only
  */
 import { comparisonTable } from './comparisonTable.js'
 import '@rollup-mesh/core/polyfill'
@@ -25,7 +25,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, InvalidParameterError } from '@rollup-mesh/core'
 import { compileSolidityFile } from '@rollup-mesh/dual-vm'
 import {
   type Abi,
@@ -62,6 +62,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
     mode: { type: 'string', default: 'tuned' },
+    workload: { type: 'string', default: 'erc20' },
     'cpu-prof': { type: 'string' },
     'anvil-block-time': { type: 'string' },
     'read-workers': { type: 'string' },
@@ -72,6 +73,20 @@ if (values.commit !== 'inline' && values.commit !== 'writer')
   throw new Error(`--commit: expected inline or writer, got ${values.commit}`)
 if (values.mode !== 'tuned' && values.mode !== 'user')
   throw new Error(`--mode: expected tuned or user, got ${values.mode}`)
+const WORKLOADS = ['erc20', 'wasm-token', 'both'] as const
+const workload = WORKLOADS.find((w) => w === values.workload)
+if (!workload)
+  throw new InvalidParameterError({
+    param: '--workload',
+    expected: WORKLOADS.join(', '),
+    got: values.workload,
+  })
+if (workload !== 'erc20' && values.mode !== 'user')
+  throw new InvalidParameterError({
+    param: '--workload',
+    expected: 'erc20 in tuned mode (the WASM token runs with --mode user)',
+    got: workload,
+  })
 const N = Number(values.txs)
 if (values.recipients !== 'fresh' && values.recipients !== 'next-sender')
   throw new Error(`--recipients: expected fresh or next-sender, got ${values.recipients}`)
@@ -519,6 +534,7 @@ const entry =
           batch: BATCH,
           inflight: INFLIGHT,
           json: values.json,
+          workload,
           cpuProfDir: values['cpu-prof'],
           anvilBlockTime: values['anvil-block-time'],
           noAnvil: values['no-anvil'],
