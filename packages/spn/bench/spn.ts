@@ -12,9 +12,12 @@
  *     [--executor serial|parallel] [--recipients fresh|next-sender] [--warmup 2000] [--rounds 3] [--no-anvil]
  *     [--commit inline|writer] [--json]
  *   npm run bench:spn -- --mode user [--txs 10000] [--senders 200] [--cpu-prof DIR] [--anvil-block-time S]
- *     [--read-workers N] [--workload erc20|wasm-token|both]
+ *     [--read-workers N]
  *     what a user gets: spn1 of a default `mesh up` (main net settling) and anvil, each sender waiting
- *     on its receipts with viem (see userMode.ts); `wasm-token`: the AssemblyScript token, ours only
+ *     on its receipts with viem (see userMode.ts)
+ *
+ *     user mode's `--workload erc20|wasm-token|both` (default erc20): `wasm-token`, the AssemblyScript
+ *     token (examples/contracts/token.ts), ours only; `both`, the ERC20 pair then the WASM token
  */
 import { comparisonTable } from './comparisonTable.js'
 import '@rollup-mesh/core/polyfill'
@@ -73,6 +76,9 @@ if (values.commit !== 'inline' && values.commit !== 'writer')
   throw new Error(`--commit: expected inline or writer, got ${values.commit}`)
 if (values.mode !== 'tuned' && values.mode !== 'user')
   throw new Error(`--mode: expected tuned or user, got ${values.mode}`)
+const N = Number(values.txs)
+if (values.recipients !== 'fresh' && values.recipients !== 'next-sender')
+  throw new Error(`--recipients: expected fresh or next-sender, got ${values.recipients}`)
 const WORKLOADS = ['erc20', 'wasm-token', 'both'] as const
 const workload = WORKLOADS.find((w) => w === values.workload)
 if (!workload)
@@ -87,9 +93,6 @@ if (workload !== 'erc20' && values.mode !== 'user')
     expected: 'erc20 in tuned mode (the WASM token runs with --mode user)',
     got: workload,
   })
-const N = Number(values.txs)
-if (values.recipients !== 'fresh' && values.recipients !== 'next-sender')
-  throw new Error(`--recipients: expected fresh or next-sender, got ${values.recipients}`)
 /**
  * Who the n-th transfer (by sender `i`) pays: `fresh`, a new address per transfer (independent
  * transfers, each a zero-to-non-zero balance store); `next-sender`, the next sender in the

@@ -46,7 +46,8 @@ describe('bench:spn user-mode workload on the WASM token (in-process SPN, viem r
       pids: [process.pid],
       allPids: [process.pid],
     }
-  })
+    // asc's optimizer takes seconds on a quiet machine, over a minute at load 10+ (measured): room for both.
+  }, 180_000)
   afterAll(async () => {
     await node?.stop()
     rmSync(dir, { recursive: true, force: true })
@@ -79,7 +80,7 @@ describe('bench:spn user-mode workload on the WASM token (in-process SPN, viem r
       'latest',
     ])
     expect(BigInt(balance)).toBe(1n)
-  }, 60_000)
+  }, 120_000)
 
   it('fails loudly when the transfers revert (too little gas for WASM) instead of counting them', async () => {
     const starved = { ...token, transferGas: 30_000n }
@@ -94,5 +95,5 @@ describe('bench:spn user-mode workload on the WASM token (in-process SPN, viem r
     expect((err as UserModeError).shortMessage).toMatch(
       /^20 of 20 WASM token .* transfers reverted on spn\.$/,
     )
-  }, 60_000)
+  }, 120_000)
 })
