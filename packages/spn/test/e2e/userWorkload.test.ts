@@ -96,4 +96,19 @@ describe('bench:spn user-mode workload on the WASM token (in-process SPN, viem r
       /^20 of 20 WASM token .* transfers reverted on spn\.$/,
     )
   }, 120_000)
+
+  it('fails at once when the node rejects a transfer (its sender would wait 15 min for a receipt otherwise)', async () => {
+    // 21,000 gas is below a token transfer's intrinsic gas (calldata): the pool rejects every one.
+    const rejected = { ...token, transferGas: 21_000n }
+    const err = await runUserWorkload(
+      { txs: 10, batch: 10, inflight: 1 },
+      target,
+      rejected,
+      keys.slice(0, 5),
+    ).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(UserModeError)
+    expect((err as UserModeError).shortMessage).toMatch(
+      /^spn rejected WASM token .* transfer 0x[0-9a-f]{64}: /,
+    )
+  }, 60_000)
 })
