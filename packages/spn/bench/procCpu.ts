@@ -44,3 +44,7 @@ export function treeCpuSeconds(pid: number): number {
   }
   return total
 }
+
+/** CPU seconds of several process trees together (a deployment of several nodes). */
+export const cpuSecondsOf = (pids: readonly number[]): number =>
+  pids.reduce((a, p) => a + treeCpuSeconds(p), 0)

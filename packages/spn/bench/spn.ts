@@ -15,6 +15,9 @@
  *     [--read-workers N]
  *     what a user gets: spn1 of a default `mesh up` (main net settling) and anvil, each sender waiting
  *     on its receipts with viem (see userMode.ts)
+ *
+ *     user mode's `--workload erc20|wasm-token|both` (default erc20): `wasm-token`, the AssemblyScript
+ *     token (examples/contracts/token.ts), ours only; `both`, the ERC20 pair then the WASM token
  */
 import { comparisonTable } from './comparisonTable.js'
 import '@rollup-mesh/core/polyfill'
@@ -25,7 +28,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { devAccounts } from '@rollup-mesh/core'
+import { devAccounts, InvalidParameterError } from '@rollup-mesh/core'
 import { compileSolidityFile } from '@rollup-mesh/dual-vm'
 import {
   type Abi,
@@ -62,6 +65,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
     mode: { type: 'string', default: 'tuned' },
+    workload: { type: 'string', default: 'erc20' },
     'cpu-prof': { type: 'string' },
     'anvil-block-time': { type: 'string' },
     'read-workers': { type: 'string' },
@@ -75,6 +79,20 @@ if (values.mode !== 'tuned' && values.mode !== 'user')
 const N = Number(values.txs)
 if (values.recipients !== 'fresh' && values.recipients !== 'next-sender')
   throw new Error(`--recipients: expected fresh or next-sender, got ${values.recipients}`)
+const WORKLOADS = ['erc20', 'wasm-token', 'both'] as const
+const workload = WORKLOADS.find((w) => w === values.workload)
+if (!workload)
+  throw new InvalidParameterError({
+    param: '--workload',
+    expected: WORKLOADS.join(', '),
+    got: values.workload,
+  })
+if (workload !== 'erc20' && values.mode !== 'user')
+  throw new InvalidParameterError({
+    param: '--workload',
+    expected: 'erc20 in tuned mode (the WASM token runs with --mode user)',
+    got: workload,
+  })
 /**
  * Who the n-th transfer (by sender `i`) pays: `fresh`, a new address per transfer (independent
  * transfers, each a zero-to-non-zero balance store); `next-sender`, the next sender in the
@@ -519,6 +537,7 @@ const entry =
           batch: BATCH,
           inflight: INFLIGHT,
           json: values.json,
+          workload,
           cpuProfDir: values['cpu-prof'],
           anvilBlockTime: values['anvil-block-time'],
           noAnvil: values['no-anvil'],

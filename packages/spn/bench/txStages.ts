@@ -61,7 +61,8 @@ export async function watchHeads(wsUrl: string): Promise<HeadWatch> {
   return { seen, close: () => ws.close() }
 }
 
-const pct = (xs: number[], p: number) => {
+/** The `p`-th percentile of `xs` (nearest rank; 0 for none). */
+export const percentile = (xs: readonly number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0
 }
@@ -88,12 +89,12 @@ export function stageBreakdown(txs: Iterable<TxTimes>, heads: Map<number, number
   const times = nums.map((n) => heads.get(n)).filter((x): x is number => x !== undefined)
   const gaps = times.slice(1).map((x, i) => x - times[i]!)
   return {
-    acceptP50Ms: pct(accept, 50),
-    acceptP99Ms: pct(accept, 99),
-    toBlockP50Ms: pct(toBlock, 50),
-    toBlockP99Ms: pct(toBlock, 99),
-    toClientP50Ms: pct(toClient, 50),
-    toClientP99Ms: pct(toClient, 99),
+    acceptP50Ms: percentile(accept, 50),
+    acceptP99Ms: percentile(accept, 99),
+    toBlockP50Ms: percentile(toBlock, 50),
+    toBlockP99Ms: percentile(toBlock, 99),
+    toClientP50Ms: percentile(toClient, 50),
+    toClientP99Ms: percentile(toClient, 99),
     blocks: nums.length,
     txsPerBlock: nums.length ? accept.length / nums.length : 0,
     blockGapMeanMs: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0,
