@@ -32,6 +32,7 @@ const LIGHT_E2E: Record<string, string[]> = {
     'test/e2e/rpc-security-browser.test.ts',
     'test/e2e/rpc-security.test.ts',
     'test/e2e/settlement-exit-tree.test.ts',
+    'test/e2e/userWorkload.test.ts',
   ],
   'packages/p2p': ['test/e2e/events.test.ts', 'test/e2e/exitBatches.test.ts', 'test/e2e/syncAbuse.test.ts'],
   'packages/explorer': ['test/browser/bundleVerify.test.ts'],
