@@ -140,7 +140,10 @@ export class CommitPipeline {
     this.parts.sealing()
     const number = header.number
     const commit = candidateCommit(c)
-    const done = writer.commit(commit)
+    // the history's before-values from the state cache (at N-1, the block's pre-state; a miss reads this
+    // thread's connection, where N-1 is durable now): the writer would read every one from SQLite
+    const changeSet = this.parts.store.changeSetOf(number, c.writeSet, state)
+    const done = writer.commit(changeSet === undefined ? commit : { ...commit, changeSet })
     // the tip moves now: the state (its writes kept aside until durable), the clock, the recent hashes, the
     // exit hook's state and the pool; the head, the store and the `block` event wait for the writer
     const stored = storedHeaderOf(commit)

@@ -137,8 +137,10 @@ export class CommitWriter {
 
   /**
    * Queues `c` after the commits already queued; resolves when it is durable. Only the data crosses the
-   * thread: `prior` (a cache on this thread) is left behind (the writer reads before-values from its own
-   * connection, which holds every earlier block), and transactions travel as their stored fields.
+   * thread: `prior` (a cache on this thread) is left behind, and transactions travel as their stored
+   * fields. Give `changeSet` (`ChainStore.changeSetOf` on the block thread, from its cache) and the writer
+   * reads no before-values; without it the writer reads them from its own connection, which holds every
+   * earlier block.
    */
   commit(c: BlockCommit): Promise<CommitDone> {
     const block = c.header.number
@@ -152,6 +154,7 @@ export class CommitWriter {
       writeSet: c.writeSet,
       mempoolRemovals: c.mempoolRemovals,
       ...(c.rows?.length ? { rows: c.rows } : {}),
+      ...(c.changeSet !== undefined ? { changeSet: c.changeSet } : {}),
     }
     const id = this.#nextId++
     return new Promise<CommitDone>((resolve, reject) => {

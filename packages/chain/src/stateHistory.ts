@@ -123,6 +123,26 @@ export class StateHistory {
    * applying `ws`, inside its transaction). Values come from `prior` when it holds them, else the store.
    */
   record(version: number, ws: WriteSet, prior?: PriorState): void {
+    this.insert(version, this.changeSetOf(ws, prior))
+  }
+
+  /**
+   * Records a change set encoded before (`changeSetOf`, maybe on another connection that held the same
+   * state); `null`: nothing changed, nothing recorded.
+   */
+  insert(version: number, bytes: Uint8Array | null): void {
+    if (!bytes) return
+    this.st.insertSet.run(
+      version,
+      Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    )
+  }
+
+  /**
+   * The change set `record` stores for `ws`, encoded (`null` when `ws` changes nothing): the current value
+   * of everything `ws` writes, from `prior` when it holds it, else the store (call before applying `ws`).
+   */
+  changeSetOf(ws: WriteSet, prior?: PriorState): Buffer | null {
     const set = new ChangeSetBuilder()
     /** Slots a deleted account had (all recorded): a write of the same slot is not recorded twice. */
     let recorded: Set<string> | undefined
@@ -153,7 +173,7 @@ export class StateHistory {
         set.slot(key, before === ZERO_WORD ? null : before)
       }
     }
-    if (set.size > 0) this.st.insertSet.run(version, set.bytes())
+    return set.size > 0 ? set.bytes() : null
   }
 
   /**

@@ -7,7 +7,9 @@ import type { Address, Hex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashHeader } from '../../src/block.js'
 import { BlockCertificates } from '../../src/blockCertificates.js'
+import { encodeChangeSet } from '../../src/changeSet.js'
 import { CommitWriter } from '../../src/commitWriter.js'
+import { blockVersion } from '../../src/stateHistory.js'
 import type { ChainStore } from '../../src/store.js'
 import { CommitWriterError } from '../../src/storeErrors.js'
 import type { BlockCommit } from '../../src/storeTypes.js'
@@ -190,6 +192,33 @@ describe('CommitWriter', () => {
       expect(left).toContain(extra.hash)
       expect(left).not.toContain(commits[1]!.txs[0]!.hash)
       expect(left).not.toContain(commits[0]!.txs[0]!.hash)
+    } finally {
+      await writer.close()
+      store.close()
+    }
+  })
+
+  it('records the history change set a commit carries (encoded on the block thread) instead of building one', async () => {
+    const { path, store, commits } = prepared('changeset.db')
+    const writer = await CommitWriter.open({ path })
+    // not what block 1 changes: only a carried set can be the stored one
+    const carried = encodeChangeSet({
+      accounts: new Map([[`0x${'dd'.repeat(20)}`, null]]),
+      storage: new Map(),
+    })
+    try {
+      await writer.commit({ ...commits[0]!, changeSet: new Uint8Array(carried) })
+      await writer.commit({ ...commits[1]!, changeSet: null })
+      const db = new Database(path, { readonly: true })
+      const sets = db.prepare('SELECT version, data FROM change_sets ORDER BY version').all() as {
+        version: number
+        data: Buffer
+      }[]
+      db.close()
+      // block 1's is the carried one; block 2 carried `null` (nothing changed): no row
+      expect(sets.map((r) => [r.version, r.data.toString('hex')])).toEqual([
+        [blockVersion(1), carried.toString('hex')],
+      ])
     } finally {
       await writer.close()
       store.close()
