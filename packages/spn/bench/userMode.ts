@@ -65,6 +65,8 @@ export type UserModeOptions = {
   noAnvil: boolean
   /** `mesh up --rpc-read-workers N` (absent: the nodes' default). */
   readWorkers?: string | undefined
+  /** `mesh up --commit writer|inline` (absent: the SPNs' default). */
+  commit?: string | undefined
 }
 
 type Target = {
@@ -162,7 +164,8 @@ async function startMesh(
   log('mesh up --detach (main net + 2 SPNs, defaults) ...')
   await new Promise<void>((resolve, reject) => {
     const readWorkers = o.readWorkers !== undefined ? ['--rpc-read-workers', o.readWorkers] : []
-    const args = [...nodeArgs, mesh, 'up', '--detach', '--data-dir', dir, ...readWorkers]
+    const commit = o.commit !== undefined ? ['--commit', o.commit] : []
+    const args = [...nodeArgs, mesh, 'up', '--detach', '--data-dir', dir, ...readWorkers, ...commit]
     const p = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'inherit'],
     })
@@ -495,7 +498,7 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
     'readsOnMain',
   ]
   const lines = [
-    `SPN user-mode benchmark: spn1 of a default \`mesh up\`${o.readWorkers !== undefined ? ` --rpc-read-workers ${o.readWorkers}` : ''} (main net settling) vs ${anvilVersion || 'anvil'} (${anvilMining(o)}); ${o.txs} ERC20 transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
+    `SPN user-mode benchmark: spn1 of a default \`mesh up\`${o.readWorkers !== undefined ? ` --rpc-read-workers ${o.readWorkers}` : ''}${o.commit !== undefined ? ` --commit ${o.commit}` : ''} (main net settling) vs ${anvilVersion || 'anvil'} (${anvilMining(o)}); ${o.txs} ERC20 transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     ...comparisonTable(results, cols, 16),
