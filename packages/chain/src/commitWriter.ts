@@ -3,6 +3,7 @@ import type { Hex } from 'viem'
 import type { CommitWriterInit, CommitWriterRequest, CommitWriterResponse } from './commitWriterWorker.js'
 import { startModuleWorker } from './moduleWorker.js'
 import { CommitWriterError } from './storeErrors.js'
+import { storedReceiptFields } from './storeRows.js'
 import type { BlockCommit, HistoryRetention, StoredPoolTx } from './storeTypes.js'
 
 export type CommitWriterOptions = {
@@ -150,7 +151,7 @@ export class CommitWriter {
       header: c.header,
       hash: c.hash,
       txs: c.txs.map((t) => ({ hash: t.hash, raw: t.raw, from: t.from, to: t.to })),
-      receipts: c.receipts,
+      receipts: c.receipts.map(storedReceiptFields),
       writeSet: c.writeSet,
       mempoolRemovals: c.mempoolRemovals,
       ...(c.rows?.length ? { rows: c.rows } : {}),

@@ -1,6 +1,7 @@
-import type { Receipt, WriteSet } from '@rollup-mesh/core'
+import type { WriteSet } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import type { BlockHeader } from './block.js'
+import type { StoredReceiptFields } from './codec.js'
 import type { HistoryIndexing } from './historyIndexer.js'
 import type { PriorState } from './stateHistory.js'
 
@@ -45,7 +46,8 @@ export type BlockCommit = {
   header: BlockHeader
   hash: Hex
   txs: readonly { hash: Hex; raw: Hex; from: Address; to: Address | null }[]
-  receipts: readonly Receipt[]
+  /** The receipts' stored fields (a full `Receipt` is one). */
+  receipts: readonly StoredReceiptFields[]
   writeSet: WriteSet
   /** Mempool entries to delete in the same transaction (included or dropped). */
   mempoolRemovals: readonly Hex[]

@@ -39,6 +39,8 @@ function receipt(hash: Hex, i: number): Receipt {
     logsBloom: LogsBloom.ofLogs(logs).toHex(),
     revertData: '0x',
     vm: 'evm',
+    // a deposit's receipt keeps the nonce it used (the writer gets receipts' stored fields only)
+    ...(i === 1 ? { depositNonce: 5n } : {}),
   }
 }
 
