@@ -5,6 +5,7 @@ import {
   accountKey,
   ChangeSetBuilder,
   ChangeSetReader,
+  changeSetFromHex,
   decodeAccountValue,
   decodeSlotValue,
   slotKey,
@@ -127,22 +128,19 @@ export class StateHistory {
   }
 
   /**
-   * Records a change set encoded before (`changeSetOf`, maybe on another connection that held the same
-   * state); `null`: nothing changed, nothing recorded.
+   * Records a change set encoded before as hex (`changeSetOf`, maybe on another connection that held the
+   * same state); `null`: nothing changed, nothing recorded.
    */
-  insert(version: number, bytes: Uint8Array | null): void {
-    if (!bytes) return
-    this.st.insertSet.run(
-      version,
-      Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    )
+  insert(version: number, hex: string | null): void {
+    if (hex !== null) this.st.insertSet.run(version, changeSetFromHex(hex))
   }
 
   /**
-   * The change set `record` stores for `ws`, encoded (`null` when `ws` changes nothing): the current value
-   * of everything `ws` writes, from `prior` when it holds it, else the store (call before applying `ws`).
+   * The change set `record` stores for `ws`, encoded as hex (`null` when `ws` changes nothing): the current
+   * value of everything `ws` writes, from `prior` when it holds it, else the store (call before applying
+   * `ws`).
    */
-  changeSetOf(ws: WriteSet, prior?: PriorState): Buffer | null {
+  changeSetOf(ws: WriteSet, prior?: PriorState): string | null {
     const set = new ChangeSetBuilder()
     /** Slots a deleted account had (all recorded): a write of the same slot is not recorded twice. */
     let recorded: Set<string> | undefined
@@ -173,7 +171,7 @@ export class StateHistory {
         set.slot(key, before === ZERO_WORD ? null : before)
       }
     }
-    return set.size > 0 ? set.bytes() : null
+    return set.size > 0 ? set.hex() : null
   }
 
   /**

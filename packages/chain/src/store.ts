@@ -218,12 +218,12 @@ export class ChainStore {
   }
 
   /**
-   * Block `number`'s history change set for `ws`, encoded here (`BlockCommit.changeSet`) so a commit applied
+   * Block `number`'s history change set for `ws`, encoded here as hex (`BlockCommit.changeSet`) so a commit applied
    * on another connection (the writer thread's) needs no before-value reads: each from `prior` when it holds
    * it, else this connection's committed state, which must be the block's pre-state (every earlier block
    * durable). `null`: nothing changed; `undefined`: this store records no history for the block.
    */
-  changeSetOf(number: bigint, ws: WriteSet, prior?: PriorState): Buffer | null | undefined {
+  changeSetOf(number: bigint, ws: WriteSet, prior?: PriorState): string | null | undefined {
     if (number <= 0n || this.retention === 0) return undefined
     return this.history.changeSetOf(ws, prior)
   }

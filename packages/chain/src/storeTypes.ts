@@ -57,11 +57,11 @@ export type BlockCommit = {
    */
   prior?: PriorState
   /**
-   * The history change set already encoded by the block thread (`ChainStore.changeSetOf`, its before-values
+   * The history change set already encoded, as hex, by the block thread (`ChainStore.changeSetOf`, its before-values
    * from its state cache): the store inserts it instead of building one (no before-value reads); `null`:
    * the block changed nothing. Absent: the store builds it (from `prior`, else its own reads).
    */
-  changeSet?: Uint8Array | null
+  changeSet?: string | null
   /**
    * Rows of store extensions (the exit tree, the finality certificate) to write in the block's transaction,
    * as data: a commit that crosses to the writer thread (`CommitWriter`) cannot carry closures over the

@@ -209,7 +209,7 @@ describe('CommitWriter', () => {
       storage: new Map(),
     })
     try {
-      await writer.commit({ ...commits[0]!, changeSet: new Uint8Array(carried) })
+      await writer.commit({ ...commits[0]!, changeSet: carried.toString('hex') })
       await writer.commit({ ...commits[1]!, changeSet: null })
       const db = new Database(path, { readonly: true })
       const sets = db.prepare('SELECT version, data FROM change_sets ORDER BY version').all() as {
