@@ -57,7 +57,7 @@ export const upOptions = {
     description:
       "where each SPN's sealed blocks commit: writer (a thread with its own SQLite connection; block N commits while N+1 executes) or inline (on the thread that executes)",
     type: oneOf(['writer', 'inline']).optional(),
-    defaultText: 'inline',
+    defaultText: 'writer',
   }),
   evm: option({
     flag: '--evm <engine>',
