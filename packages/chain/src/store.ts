@@ -280,17 +280,24 @@ export class ChainStore {
     if (n < oldest) throw new HistoryWindowError(n, oldest)
   }
 
-  /** An account as it was after block `n` was sealed (uncached; check the window first). */
+  /**
+   * An account as it was after block `n` was sealed (uncached; check the window first). The current value is
+   * read BEFORE the history: a block the commit writer commits between the two reads (its state and change
+   * set are one transaction) then shows in the history, which wins; read the other way round, that block's
+   * value would pass for block `n`'s.
+   */
   accountAt(address: Address, n: bigint): AccountState | undefined {
+    const current = this.reads.readAccount(address)
     const past = this.history.accountAt(address, blockVersion(n))
-    if (past === undefined) return this.reads.readAccount(address)
+    if (past === undefined) return current
     return past ?? undefined
   }
 
-  /** A storage slot as it was after block `n` was sealed (uncached; check the window first). */
+  /** A storage slot as it was after block `n` was sealed (uncached; check the window first; reads as `accountAt`). */
   storageAt(address: Address, slot: Hex, n: bigint): Hex {
+    const current = this.reads.readStorage(address, slot)
     const past = this.history.storageAt(address, slot, blockVersion(n))
-    if (past === undefined) return this.reads.readStorage(address, slot)
+    if (past === undefined) return current
     return past === null ? ZERO_WORD : past
   }
 

@@ -10,7 +10,7 @@ import { BlockCertificates } from '../../src/blockCertificates.js'
 import { encodeChangeSet } from '../../src/changeSet.js'
 import { CommitWriter } from '../../src/commitWriter.js'
 import { blockVersion } from '../../src/stateHistory.js'
-import type { ChainStore } from '../../src/store.js'
+import { ChainStore } from '../../src/store.js'
 import { CommitWriterError } from '../../src/storeErrors.js'
 import type { BlockCommit } from '../../src/storeTypes.js'
 import { header, keys, storeWithGenesis } from './helpers.js'
@@ -223,6 +223,37 @@ describe('CommitWriter', () => {
       ])
     } finally {
       await writer.close()
+      store.close()
+    }
+  })
+
+  it('a read at an older block is right while another connection commits the next block mid-read', () => {
+    const { path, store, commits } = prepared('midread.db')
+    const writer = new ChainStore({ path })
+    // the commit writer's COMMIT of `next` lands right after the history lookup of a read at an older block
+    let next: BlockCommit | undefined
+    type Lookup = (...args: unknown[]) => unknown
+    const history = (store as unknown as { history: Record<'accountAt' | 'storageAt', Lookup> }).history
+    for (const name of ['accountAt', 'storageAt'] as const) {
+      const lookup = history[name].bind(history)
+      history[name] = (...args) => {
+        const past = lookup(...args)
+        if (next) writer.commitBlock(next)
+        next = undefined
+        return past
+      }
+    }
+    try {
+      next = commits[0]
+      expect(store.accountAt(A, 0n)).toBeUndefined()
+      expect(store.head()?.number).toBe(1n)
+      expect(store.readAccount(A)?.nonce).toBe(1n)
+      next = commits[1]
+      expect(store.storageAt(A, slot(2), 1n)).toBe(slot(0))
+      expect(store.head()?.number).toBe(2n)
+      expect(store.readStorage(A, slot(2))).toBe(slot(42))
+    } finally {
+      writer.close()
       store.close()
     }
   })
