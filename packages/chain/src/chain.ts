@@ -6,7 +6,6 @@ import { type BlockHeader, prevRandaoOf, type StoredHeader } from './block.js'
 import type { BlockCandidate } from './blockCandidate.js'
 import { BlockCertificates } from './blockCertificates.js'
 import { BlockClock, BlockTimestampError } from './blockClock.js'
-import { StaleCandidateError } from './blockErrors.js'
 import {
   type BlockExecutionParts,
   executeCandidate,
@@ -16,31 +15,20 @@ import {
 import type { BlockStartHook, ExitRootHook } from './blockHooks.js'
 import { type SelectionParts, selectBlockTxs } from './blockTxSelection.js'
 import type { CallSimulator } from './callSimulator.js'
-import {
-  candidateCommit,
-  persistCandidate,
-  sealedBlockOf,
-  settleCandidate,
-  settlePool,
-} from './candidateSettlement.js'
 import { openChainStore } from './chainGenesis.js'
 import { rewindChainStore, takeChainSnapshot } from './chainRewind.js'
 import type { ChainComponents, ChainOptions, ChainSnapshot, RewindHook } from './chainTypes.js'
-import type { CommitWriter } from './commitWriter.js'
-import { ChainStoreError } from './errors.js'
+import { CommitPipeline, type SealedBlockStart } from './commitPipeline.js'
 import type { GenesisSpec } from './genesis.js'
 import { Mempool } from './mempool.js'
 import type { ChainEvents, SealedBlock } from './sealedBlock.js'
 import { SnapshotRegistry } from './snapshots.js'
 import { SQLiteStateView } from './state.js'
 import type { ChainStore } from './store.js'
-import { storedHeaderOf } from './storeWrites.js'
 import type { SignedTx } from './tx.js'
 
 export type { ChainComponents, ChainOptions, ChainSnapshot, RewindHook } from './chainTypes.js'
-
-/** A block `sealBlock` made the tip: its number, and its commit (resolves once durable and announced). */
-export type SealedBlockStart = { block: bigint; durable: Promise<SealedBlock> }
+export type { SealedBlockStart } from './commitPipeline.js'
 
 /**
  * One chain: the store, its cached `StateView`, the mempool and the executor,
@@ -79,20 +67,10 @@ export class Chain {
   readonly snapshots: SnapshotRegistry
   private readonly log: Logger
   private readonly opts: ChainOptions
-  /** The newest durable block: what RPC serves as the head. */
-  private headHeader: StoredHeader | undefined
-  /** The newest executed block (blocks build on it): the head, or the block the commit writer holds. */
-  private tipHeader: StoredHeader | undefined
-  /** Hashes of the tip's last 256 blocks, oldest first. */
-  private readonly recent: Hex[] = []
+  /** The tip and the durable head, the recent hashes, and each block's commit (inline or on the writer). */
+  private readonly pipeline: CommitPipeline
   /** A block being built and handed over (`sealBlock`). */
   private producing: Promise<SealedBlockStart> | null = null
-  /** The commit writer (`ChainComponents.commitWriter`), or undefined: inline commits. */
-  private readonly writer: CommitWriter | undefined
-  /** Settles when the block the writer holds is durable or failed (never rejects); null when none. */
-  private writing: Promise<void> | null = null
-  /** Transactions of blocks the writer holds (not in the store yet, no longer in the pool). */
-  private readonly unwritten = new Set<Hex>()
   /** The next sealed block is a dev method's (`mineBlock`): the clock follows its timestamp. */
   private mining = false
   private exitRootHook: ExitRootHook | undefined
@@ -111,7 +89,6 @@ export class Chain {
     this.executor = components.executor
     this.simulateCall = components.simulateCall
     this.commitment = components.commitWriteSet
-    this.writer = components.commitWriter
     this.snapshots = new SnapshotRegistry(this)
     this.certificates = new BlockCertificates(this.store)
     this.rewindHooks.push({ rewind: (block) => this.certificates.deleteAbove(block) })
@@ -134,6 +111,19 @@ export class Chain {
           : {}),
       },
     )
+    this.pipeline = new CommitPipeline({
+      store: this.store,
+      state: this.state,
+      mempool: this.mempool,
+      events: this.events,
+      clock: this.clock,
+      executor: this.executor,
+      log: this.log,
+      writer: components.commitWriter,
+      sealing: () => {
+        this.mining = false
+      },
+    })
   }
 
   /**
@@ -148,27 +138,15 @@ export class Chain {
       genesis,
       log: this.log,
     })
-    this.loadHead()
+    this.pipeline.load()
     const { restored, dropped } = await this.mempool.restore()
     if (restored || dropped) this.log.info({ restored, dropped }, 'mempool restored')
     return { head, restoredTxs: restored }
   }
 
-  /** Reads the head and the last 256 block hashes back from the store. */
-  private loadHead(): void {
-    const stored = this.store.head() as StoredHeader
-    this.headHeader = stored
-    this.tipHeader = stored
-    const from = stored.number > 255n ? stored.number - 255n : 0n
-    this.recent.length = 0
-    this.recent.push(...this.store.getHashes(from, stored.number))
-  }
-
   /** The newest durable block (what RPC serves as `latest`). */
   head(): StoredHeader {
-    if (!this.headHeader)
-      throw new ChainStoreError('Chain is not open.', ['- Call chain.open(genesis) first.'])
-    return this.headHeader
+    return this.pipeline.head()
   }
 
   /**
@@ -176,14 +154,12 @@ export class Chain {
    * making durable (one at most). `chain.state` and the pool are at the tip.
    */
   tip(): StoredHeader {
-    if (!this.tipHeader)
-      throw new ChainStoreError('Chain is not open.', ['- Call chain.open(genesis) first.'])
-    return this.tipHeader
+    return this.pipeline.tip()
   }
 
   /** Blocks queued or in flight on the commit writer (0 without one). */
   get commitQueueDepth(): number {
-    return this.writer?.depth ?? 0
+    return this.pipeline.depth
   }
 
   /** The base fee of the next block (built on the tip). */
@@ -205,7 +181,7 @@ export class Chain {
       gasLimit: h.gasLimit,
       chainId: this.chainId,
       prevRandao: prevRandaoOf(h.parentHash, h.number),
-      recentHashes: this.recent.slice(0, this.recent.length - 1 - ahead),
+      recentHashes: this.pipeline.recent.slice(0, this.pipeline.recent.length - 1 - ahead),
     }
   }
 
@@ -248,94 +224,11 @@ export class Chain {
   sealBlock(now: bigint = wallClockSeconds()): Promise<SealedBlockStart> {
     if (this.producing) return this.producing
     this.producing = this.buildBlock(now)
-      .then((candidate) => this.startCommit(candidate))
+      .then((candidate) => this.pipeline.startCommit(candidate))
       .finally(() => {
         this.producing = null
       })
     return this.producing
-  }
-
-  /** Commits a built block: inline, or on the writer once the block before it is durable. */
-  private async startCommit(c: BlockCandidate): Promise<SealedBlockStart> {
-    const writer = this.writer
-    if (!writer) {
-      const sealed = this.commitCandidate(c)
-      return { block: sealed.header.number, durable: Promise.resolve(sealed) }
-    }
-    const started = performance.now()
-    // at most one block in flight: this one's commit waits for the previous one's durability
-    while (this.writing) await this.writing
-    const parent = this.tip()
-    const { header, hash } = c
-    if (header.parentHash.toLowerCase() !== parent.hash.toLowerCase())
-      throw new StaleCandidateError(header.number, header.parentHash, parent.hash)
-    if (c.exitCommit)
-      throw new ChainStoreError(
-        'The exit-root hook persists through a closure; the commit writer needs its rows as data.',
-        ['- Return `rows` (and `applied`) from the hook instead of `commit`, or commit inline.'],
-      )
-    this.mining = false
-    const number = header.number
-    const commit = candidateCommit(c)
-    const done = writer.commit(commit)
-    // the tip moves now: the state (its writes kept aside until durable), the clock, the recent hashes, the
-    // exit hook's state and the pool; the head, the store and the `block` event wait for the writer
-    const stored = storedHeaderOf(commit)
-    this.state.applyPending(number, c.writeSet)
-    this.clock.sealed(header.timestamp, c.builtAt, c.follow)
-    this.tipHeader = stored
-    this.recent.push(hash)
-    if (this.recent.length > 256) this.recent.shift()
-    for (const t of c.txs) this.unwritten.add(t.hash)
-    c.exitApplied?.()
-    const pool = settlePool(c, this.mempool)
-    const executor = this.executor.stats
-    const commitMs = performance.now() - started
-    const durable = done.then(
-      (d) => {
-        this.headHeader = stored
-        this.state.durable(number)
-        for (const t of c.txs) this.unwritten.delete(t.hash)
-        this.store.committedElsewhere(c.txs.length > 0)
-        const sealed = sealedBlockOf(c, stored, {
-          log: this.log,
-          commitMs,
-          pool,
-          executor,
-          writer: { ms: d.ms, depth: writer.depth },
-        })
-        this.events.emit('block', sealed)
-        return sealed
-      },
-      (err: unknown) => {
-        this.backToDurable(number, err)
-        throw err
-      },
-    )
-    const writing: Promise<void> = durable.then(
-      () => undefined,
-      () => undefined,
-    )
-    this.writing = writing
-    void writing.then(() => {
-      if (this.writing === writing) this.writing = null
-    })
-    return { block: number, durable }
-  }
-
-  /**
-   * The writer failed block `number` (rolled back whole): the tip goes back to the durable head, the
-   * state cache starts over, the pool reloads its table (which still holds the block's transactions).
-   */
-  private backToDurable(number: bigint, err: unknown): void {
-    this.log.error(
-      { err, block: Number(number) },
-      'block commit failed on the writer; back to the durable head',
-    )
-    this.state.clear()
-    this.unwritten.clear()
-    this.loadHead()
-    this.mempool.reset()
   }
 
   /**
@@ -346,7 +239,7 @@ export class Chain {
   async mineBlock(options: { timestamp?: bigint } = {}): Promise<SealedBlock> {
     for (;;) {
       await this.idle()
-      if (this.producing || this.writing) continue
+      if (this.producing || this.pipeline.holding) continue
       if (options.timestamp !== undefined)
         this.clock.setNextTimestamp(options.timestamp, this.head().timestamp)
       this.mining = true
@@ -426,16 +319,16 @@ export class Chain {
     await this.idle()
     rewindChainStore({ store: this.store, mempool: this.mempool, hooks: this.rewindHooks }, this.head(), to)
     this.state.clear()
-    this.loadHead()
+    this.pipeline.load()
     this.mempool.reset()
     this.log.info({ block: Number(to.block) }, 'chain rewound')
   }
 
   /** Resolves when no block is being sealed, nor held by the commit writer (the tip is the durable head). */
   async idle(): Promise<void> {
-    while (this.producing || this.writing) {
+    while (this.producing || this.pipeline.holding) {
       if (this.producing) await this.producing.catch(() => undefined)
-      else if (this.writing) await this.writing
+      else await this.pipeline.drained()
     }
   }
 
@@ -454,7 +347,7 @@ export class Chain {
     const parent = this.tip()
     const baseFee = this.nextBaseFee()
     const number = parent.number + 1n
-    this.writer?.executing(number)
+    this.pipeline.executing(number)
     const timestamp = this.clock.next({ parentTimestamp: parent.timestamp, nowS: now })
     const follow = this.mining || this.clock.pinned
     // The clock never gives less; a dev method's fixed timestamp is checked when it is set.
@@ -497,33 +390,10 @@ export class Chain {
    * writer holds a block (`ChainStoreError`: `await chain.idle()` first).
    */
   commitCandidate(c: BlockCandidate, options: { certificate?: Uint8Array } = {}): SealedBlock {
-    if (this.writing)
-      throw new ChainStoreError('A block is being committed on the writer; an inline commit must wait.', [
-        '- Await chain.idle() first.',
-      ])
-    const parent = this.head()
-    const { header, hash } = c
-    if (header.parentHash.toLowerCase() !== parent.hash.toLowerCase())
-      throw new StaleCandidateError(header.number, header.parentHash, parent.hash)
-    this.mining = false
-    const number = header.number
-    const rows = options.certificate ? [this.certificates.row(number, hash, options.certificate)] : []
-    const commitMs = persistCandidate(this.store, c, this.state, rows)
-    this.clock.sealed(header.timestamp, c.builtAt, c.follow)
-    this.state.apply(c.writeSet)
-    const stored = this.store.getHeaderByNumber(number) as StoredHeader
-    this.headHeader = stored
-    this.tipHeader = stored
-    this.recent.push(hash)
-    if (this.recent.length > 256) this.recent.shift()
-    const sealed = settleCandidate(c, stored, {
-      mempool: this.mempool,
-      log: this.log,
-      commitMs,
-      executor: this.executor.stats,
-    })
-    this.events.emit('block', sealed)
-    return sealed
+    const rows = options.certificate
+      ? [this.certificates.row(c.header.number, c.hash, options.certificate)]
+      : []
+    return this.pipeline.commitInline(c, rows)
   }
 
   private executionParts(): BlockExecutionParts & SelectionParts {
@@ -537,7 +407,7 @@ export class Chain {
       state: this.state,
       blockGasLimit: this.blockGasLimit,
       exitRootHook: this.exitRootHook,
-      unwritten: (hash) => this.unwritten.has(hash),
+      unwritten: (hash) => this.pipeline.isUnwritten(hash),
       extraData: (n) => this.extraDataHook?.(n) ?? this.opts.extraData ?? '0x',
     }
   }
@@ -553,7 +423,7 @@ export class Chain {
       gasLimit: this.blockGasLimit,
       chainId: this.chainId,
       prevRandao: prevRandaoOf(parent.hash, number),
-      recentHashes: this.recent,
+      recentHashes: this.pipeline.recent,
     }
   }
 }

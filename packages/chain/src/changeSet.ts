@@ -66,18 +66,35 @@ export class ChangeSetBuilder {
   }
 
   bytes(): Buffer {
+    return changeSetFromHex(this.hex())
+  }
+
+  /**
+   * The encoded change set as hex (no `0x`), before its one conversion to bytes (`changeSetFromHex`): what
+   * the block thread sends the commit writer, whose thread then pays the conversion.
+   */
+  hex(): string {
     const a = this.accountKeys.length
     const s = this.slotKeys.length
-    const hex = `${FORMAT.toString(16).padStart(2, '0')}${hex32(a)}${hex32(s)}${this.accountKeys.join('')}${this.slotKeys.join('')}${this.accountValues.join('')}${this.slotValues.join('')}`
-    const buf = Buffer.from(hex, 'hex')
-    const expected =
-      HEADER_BYTES + a * (ACCOUNT_KEY_BYTES + ACCOUNT_VALUE_BYTES) + s * (SLOT_KEY_BYTES + SLOT_VALUE_BYTES)
-    if (buf.length !== expected || hex.length !== 2 * expected)
-      throw new ChainStoreError(`A state change set encoded to ${buf.length} bytes, expected ${expected}.`, [
-        '- Every address must be 20 bytes, every slot, value and code hash 32 bytes, in hex.',
-      ])
-    return buf
+    return `${FORMAT.toString(16).padStart(2, '0')}${hex32(a)}${hex32(s)}${this.accountKeys.join('')}${this.slotKeys.join('')}${this.accountValues.join('')}${this.slotValues.join('')}`
   }
+}
+
+/**
+ * An encoded change set from its hex (`ChangeSetBuilder.hex`), checked against the counts in its header:
+ * `ChainStoreError` when a field was not the size it must be.
+ */
+export function changeSetFromHex(hex: string): Buffer {
+  const buf = Buffer.from(hex, 'hex')
+  const a = buf.length >= HEADER_BYTES ? buf.readUInt32BE(1) : 0
+  const s = buf.length >= HEADER_BYTES ? buf.readUInt32BE(5) : 0
+  const expected =
+    HEADER_BYTES + a * (ACCOUNT_KEY_BYTES + ACCOUNT_VALUE_BYTES) + s * (SLOT_KEY_BYTES + SLOT_VALUE_BYTES)
+  if (buf.length !== expected || hex.length !== 2 * expected)
+    throw new ChainStoreError(`A state change set encoded to ${buf.length} bytes, expected ${expected}.`, [
+      '- Every address must be 20 bytes, every slot, value and code hash 32 bytes, in hex.',
+    ])
+  return buf
 }
 
 const NO_ACCOUNT = '00'.repeat(ACCOUNT_VALUE_BYTES)

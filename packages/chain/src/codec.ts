@@ -20,6 +20,20 @@ export function headerFromJSON(s: string): BlockHeader {
   return h as BlockHeader
 }
 
+/** The receipt fields a store writes (the others come from the transaction row, the bloom from the logs). */
+export type StoredReceiptFields = Pick<
+  Receipt,
+  | 'status'
+  | 'gasUsed'
+  | 'cumulativeGasUsed'
+  | 'effectiveGasPrice'
+  | 'contractAddress'
+  | 'logs'
+  | 'revertData'
+  | 'vm'
+  | 'depositNonce'
+>
+
 type ReceiptJSON = {
   status: 0 | 1
   gasUsed: string
@@ -38,7 +52,7 @@ type ReceiptJSON = {
  * logs, recomputed on read): its 512 hex digits were most of a stored receipt and a third of a block
  * commit's time.
  */
-export function receiptToJSON(r: Receipt): string {
+export function receiptToJSON(r: StoredReceiptFields): string {
   const o: ReceiptJSON = {
     status: r.status,
     gasUsed: `0x${r.gasUsed.toString(16)}`,

@@ -3,6 +3,7 @@ import type { Hex } from 'viem'
 import type { CommitWriterInit, CommitWriterRequest, CommitWriterResponse } from './commitWriterWorker.js'
 import { startModuleWorker } from './moduleWorker.js'
 import { CommitWriterError } from './storeErrors.js'
+import { storedReceiptFields } from './storeRows.js'
 import type { BlockCommit, HistoryRetention, StoredPoolTx } from './storeTypes.js'
 
 export type CommitWriterOptions = {
@@ -137,8 +138,10 @@ export class CommitWriter {
 
   /**
    * Queues `c` after the commits already queued; resolves when it is durable. Only the data crosses the
-   * thread: `prior` (a cache on this thread) is left behind (the writer reads before-values from its own
-   * connection, which holds every earlier block), and transactions travel as their stored fields.
+   * thread: `prior` (a cache on this thread) is left behind, and transactions travel as their stored
+   * fields. Give `changeSet` (`ChainStore.changeSetOf` on the block thread, from its cache) and the writer
+   * reads no before-values; without it the writer reads them from its own connection, which holds every
+   * earlier block.
    */
   commit(c: BlockCommit): Promise<CommitDone> {
     const block = c.header.number
@@ -148,10 +151,11 @@ export class CommitWriter {
       header: c.header,
       hash: c.hash,
       txs: c.txs.map((t) => ({ hash: t.hash, raw: t.raw, from: t.from, to: t.to })),
-      receipts: c.receipts,
+      receipts: c.receipts.map(storedReceiptFields),
       writeSet: c.writeSet,
       mempoolRemovals: c.mempoolRemovals,
       ...(c.rows?.length ? { rows: c.rows } : {}),
+      ...(c.changeSet !== undefined ? { changeSet: c.changeSet } : {}),
     }
     const id = this.#nextId++
     return new Promise<CommitDone>((resolve, reject) => {

@@ -132,7 +132,14 @@ export class SQLiteStateView implements StateView {
         layer.slots.set(a + normSlot(slot).slice(2), BigInt(value) === 0n ? ZERO_WORD : normSlot(value))
     }
     this.pending.push(layer)
-    this.apply(ws)
+    // `apply(ws)` from the layer: its keys and values are already normalized (half the work)
+    for (const [hash, code] of layer.code) this.code.set(hash, code)
+    for (const [a, acc] of layer.accounts) {
+      this.accounts.set(a, acc)
+      if (acc === null) for (const k of this.slots.keys()) if (k.startsWith(a)) this.slots.delete(k)
+    }
+    for (const [key, value] of layer.slots) this.slots.set(key, value)
+    this.remember()
   }
 
   /** Block `block` (and every one before it) is durable in the store: its kept-aside writes can go. */

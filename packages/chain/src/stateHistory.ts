@@ -5,6 +5,7 @@ import {
   accountKey,
   ChangeSetBuilder,
   ChangeSetReader,
+  changeSetFromHex,
   decodeAccountValue,
   decodeSlotValue,
   slotKey,
@@ -123,6 +124,23 @@ export class StateHistory {
    * applying `ws`, inside its transaction). Values come from `prior` when it holds them, else the store.
    */
   record(version: number, ws: WriteSet, prior?: PriorState): void {
+    this.insert(version, this.changeSetOf(ws, prior))
+  }
+
+  /**
+   * Records a change set encoded before as hex (`changeSetOf`, maybe on another connection that held the
+   * same state); `null`: nothing changed, nothing recorded.
+   */
+  insert(version: number, hex: string | null): void {
+    if (hex !== null) this.st.insertSet.run(version, changeSetFromHex(hex))
+  }
+
+  /**
+   * The change set `record` stores for `ws`, encoded as hex (`null` when `ws` changes nothing): the current
+   * value of everything `ws` writes, from `prior` when it holds it, else the store (call before applying
+   * `ws`).
+   */
+  changeSetOf(ws: WriteSet, prior?: PriorState): string | null {
     const set = new ChangeSetBuilder()
     /** Slots a deleted account had (all recorded): a write of the same slot is not recorded twice. */
     let recorded: Set<string> | undefined
@@ -153,7 +171,7 @@ export class StateHistory {
         set.slot(key, before === ZERO_WORD ? null : before)
       }
     }
-    if (set.size > 0) this.st.insertSet.run(version, set.bytes())
+    return set.size > 0 ? set.hex() : null
   }
 
   /**

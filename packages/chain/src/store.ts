@@ -6,7 +6,7 @@ import { BlockReads } from './blockReads.js'
 import { Checkpointer } from './checkpointer.js'
 import { ChainStoreError } from './errors.js'
 import { HistoryMaintenance } from './historyMaintenance.js'
-import { blockVersion, HISTORY_VERSION_STRIDE, StateHistory } from './stateHistory.js'
+import { blockVersion, HISTORY_VERSION_STRIDE, type PriorState, StateHistory } from './stateHistory.js'
 import { StateReads } from './stateReads.js'
 import { guardDiskFull } from './storeDiskFull.js'
 import { HistoryWindowError } from './storeErrors.js'
@@ -205,13 +205,27 @@ export class ChainStore {
     this.transaction(() => {
       const n = Number(c.header.number)
       insertBlockRows(this.st, c)
-      if (n > 0 && this.retention !== 0) this.history.record(blockVersion(n), c.writeSet, c.prior)
+      if (n > 0 && this.retention !== 0) {
+        if (c.changeSet === undefined) this.history.record(blockVersion(n), c.writeSet, c.prior)
+        else this.history.insert(blockVersion(n), c.changeSet)
+      }
       applyWriteSet(this.st, c.writeSet)
       for (const h of c.mempoolRemovals) this.st.poolDelete.run(h)
       if (c.rows) this.writeRows(c.rows)
       this.inCommit?.(c)
     })
     this.maintenance.committed(c.txs.length > 0)
+  }
+
+  /**
+   * Block `number`'s history change set for `ws`, encoded here as hex (`BlockCommit.changeSet`) so a commit applied
+   * on another connection (the writer thread's) needs no before-value reads: each from `prior` when it holds
+   * it, else this connection's committed state, which must be the block's pre-state (every earlier block
+   * durable). `null`: nothing changed; `undefined`: this store records no history for the block.
+   */
+  changeSetOf(number: bigint, ws: WriteSet, prior?: PriorState): string | null | undefined {
+    if (number <= 0n || this.retention === 0) return undefined
+    return this.history.changeSetOf(ws, prior)
   }
 
   /** Writes extension rows given as data (inside the caller's transaction); statements are prepared once. */
@@ -266,17 +280,24 @@ export class ChainStore {
     if (n < oldest) throw new HistoryWindowError(n, oldest)
   }
 
-  /** An account as it was after block `n` was sealed (uncached; check the window first). */
+  /**
+   * An account as it was after block `n` was sealed (uncached; check the window first). The current value is
+   * read BEFORE the history: a block the commit writer commits between the two reads (its state and change
+   * set are one transaction) then shows in the history, which wins; read the other way round, that block's
+   * value would pass for block `n`'s.
+   */
   accountAt(address: Address, n: bigint): AccountState | undefined {
+    const current = this.reads.readAccount(address)
     const past = this.history.accountAt(address, blockVersion(n))
-    if (past === undefined) return this.reads.readAccount(address)
+    if (past === undefined) return current
     return past ?? undefined
   }
 
-  /** A storage slot as it was after block `n` was sealed (uncached; check the window first). */
+  /** A storage slot as it was after block `n` was sealed (uncached; check the window first; reads as `accountAt`). */
   storageAt(address: Address, slot: Hex, n: bigint): Hex {
+    const current = this.reads.readStorage(address, slot)
     const past = this.history.storageAt(address, slot, blockVersion(n))
-    if (past === undefined) return this.reads.readStorage(address, slot)
+    if (past === undefined) return current
     return past === null ? ZERO_WORD : past
   }
 

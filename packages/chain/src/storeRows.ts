@@ -1,7 +1,6 @@
-import type { Receipt } from '@rollup-mesh/core'
 import { type Address, type Hex, numberToHex } from 'viem'
 import type { StoredHeader } from './block.js'
-import { headerFromJSON, receiptToJSON } from './codec.js'
+import { headerFromJSON, receiptToJSON, type StoredReceiptFields } from './codec.js'
 import type { StoredTx } from './storeTypes.js'
 
 export type BlockRow = { number: number; hash: string; header: string; tx_count: number; size: number }
@@ -43,12 +42,32 @@ export function normSlot(slot: Hex): Hex {
   return `0x${slot.slice(2).padStart(64, '0').toLowerCase()}` as Hex
 }
 
+/**
+ * Only the fields `storedReceipt` and the logs table use, as a new object: what a receipt costs to send to
+ * the commit writer (the hash, index, sender, recipient and the 512-digit bloom stay behind; structured
+ * cloning writes every key of every object).
+ */
+export function storedReceiptFields(r: StoredReceiptFields): StoredReceiptFields {
+  const o: StoredReceiptFields = {
+    status: r.status,
+    gasUsed: r.gasUsed,
+    cumulativeGasUsed: r.cumulativeGasUsed,
+    effectiveGasPrice: r.effectiveGasPrice,
+    contractAddress: r.contractAddress,
+    logs: r.logs,
+    revertData: r.revertData,
+    vm: r.vm,
+  }
+  if (r.depositNonce !== undefined) o.depositNonce = r.depositNonce
+  return o
+}
+
 export function rowToHeader(row: BlockRow): StoredHeader {
   return { ...headerFromJSON(row.header), hash: row.hash as Hex, txCount: row.tx_count, size: row.size }
 }
 
 /** The receipt column: codec's JSON, plus `depositNonce` for deposits. */
-export function storedReceipt(r: Receipt): string {
+export function storedReceipt(r: StoredReceiptFields): string {
   const json = receiptToJSON(r)
   if (r.depositNonce === undefined) return json
   return JSON.stringify({ ...JSON.parse(json), depositNonce: numberToHex(r.depositNonce) })

@@ -1,6 +1,7 @@
-import type { Receipt, WriteSet } from '@rollup-mesh/core'
+import type { WriteSet } from '@rollup-mesh/core'
 import type { Address, Hex } from 'viem'
 import type { BlockHeader } from './block.js'
+import type { StoredReceiptFields } from './codec.js'
 import type { HistoryIndexing } from './historyIndexer.js'
 import type { PriorState } from './stateHistory.js'
 
@@ -45,7 +46,8 @@ export type BlockCommit = {
   header: BlockHeader
   hash: Hex
   txs: readonly { hash: Hex; raw: Hex; from: Address; to: Address | null }[]
-  receipts: readonly Receipt[]
+  /** The receipts' stored fields (a full `Receipt` is one). */
+  receipts: readonly StoredReceiptFields[]
   writeSet: WriteSet
   /** Mempool entries to delete in the same transaction (included or dropped). */
   mempoolRemovals: readonly Hex[]
@@ -54,6 +56,12 @@ export type BlockCommit = {
    * store's state): the change set reads only what it lacks from SQLite.
    */
   prior?: PriorState
+  /**
+   * The history change set already encoded, as hex, by the block thread (`ChainStore.changeSetOf`, its before-values
+   * from its state cache): the store inserts it instead of building one (no before-value reads); `null`:
+   * the block changed nothing. Absent: the store builds it (from `prior`, else its own reads).
+   */
+  changeSet?: string | null
   /**
    * Rows of store extensions (the exit tree, the finality certificate) to write in the block's transaction,
    * as data: a commit that crosses to the writer thread (`CommitWriter`) cannot carry closures over the

@@ -31,7 +31,8 @@ export async function startMesh(
   log('mesh up --detach (main net + 2 SPNs, defaults) ...')
   await new Promise<void>((resolve, reject) => {
     const readWorkers = o.readWorkers !== undefined ? ['--rpc-read-workers', o.readWorkers] : []
-    const args = [...nodeArgs, mesh, 'up', '--detach', '--data-dir', dir, ...readWorkers]
+    const commit = o.commit !== undefined ? ['--commit', o.commit] : []
+    const args = [...nodeArgs, mesh, 'up', '--detach', '--data-dir', dir, ...readWorkers, ...commit]
     const p = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'inherit'],
     })

@@ -12,7 +12,7 @@
  *     [--executor serial|parallel] [--recipients fresh|next-sender] [--warmup 2000] [--rounds 3] [--no-anvil]
  *     [--commit inline|writer] [--json]
  *   npm run bench:spn -- --mode user [--txs 10000] [--senders 200] [--cpu-prof DIR] [--anvil-block-time S]
- *     [--read-workers N]
+ *     [--read-workers N] [--commit inline|writer]
  *     what a user gets: spn1 of a default `mesh up` (main net settling) and anvil, each sender waiting
  *     on its receipts with viem (see userMode.ts)
  *
@@ -69,10 +69,10 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'anvil-block-time': { type: 'string' },
     'read-workers': { type: 'string' },
-    commit: { type: 'string', default: 'inline' },
+    commit: { type: 'string' },
   },
 })
-if (values.commit !== 'inline' && values.commit !== 'writer')
+if (values.commit !== undefined && values.commit !== 'inline' && values.commit !== 'writer')
   throw new Error(`--commit: expected inline or writer, got ${values.commit}`)
 if (values.mode !== 'tuned' && values.mode !== 'user')
   throw new Error(`--mode: expected tuned or user, got ${values.mode}`)
@@ -172,7 +172,7 @@ async function startSPN(dir: string, senders: Address[]): Promise<Target> {
       blockTimeMs: Number(values['block-time']),
       blockGasLimit: values['gas-limit'],
       executor: values.executor,
-      commit: values.commit,
+      ...(values.commit ? { commit: values.commit } : {}),
       alloc,
       logLevel: process.env.SPN_LOG_LEVEL ?? 'warn',
       mempool: { maxSize: Math.max(50_000, N * 2) },
@@ -513,7 +513,7 @@ async function main() {
     'callP99Ms',
   ]
   const lines = [
-    `SPN end-to-end benchmark: median of ${ROUNDS} rounds of ${N} ERC20 transfers after ${WARMUP} unmeasured warm-up transfers, ${S} senders, ${values.recipients} recipients, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, block gas limit ${values['gas-limit']}, ${values.executor} executor, ${values.commit} commits; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks; load average ${loadavg()
+    `SPN end-to-end benchmark: median of ${ROUNDS} rounds of ${N} ERC20 transfers after ${WARMUP} unmeasured warm-up transfers, ${S} senders, ${values.recipients} recipients, JSON-RPC batches of ${BATCH} (${INFLIGHT} in flight), block time ${values['block-time']} ms, block gas limit ${values['gas-limit']}, ${values.executor} executor, ${values.commit ?? 'default'} commits; anvil with ${Math.max(1, Math.round(Number(values['block-time']) / 1000))} s blocks; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     ...comparisonTable(results, cols, 14),
@@ -542,6 +542,7 @@ const entry =
           anvilBlockTime: values['anvil-block-time'],
           noAnvil: values['no-anvil'],
           readWorkers: values['read-workers'],
+          commit: values.commit,
         })
     : main
 entry().catch((err) => {

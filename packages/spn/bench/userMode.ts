@@ -41,6 +41,8 @@ export type UserModeOptions = {
   noAnvil: boolean
   /** `mesh up --rpc-read-workers N` (absent: the nodes' default). */
   readWorkers?: string | undefined
+  /** `mesh up --commit writer|inline` (absent: the SPNs' default). */
+  commit?: string | undefined
 }
 
 const log = (s: string) => process.stderr.write(`${s}\n`)

@@ -44,9 +44,10 @@ export const spnConfigSchema = z
     /**
      * Where sealed blocks commit: `writer`, chain's `CommitWriter` thread with its own SQLite connection
      * (block N commits while N+1 executes; the head, receipts and `newHeads` advance once N is durable),
-     * or `inline` on the block thread.
+     * or `inline` on the block thread. Default `writer` since session 13: not slower in user mode, measured
+     * (ARCHITECTURE.md "The pipelined commit", packages/spn/BENCHMARKS.md).
      */
-    commit: z.enum(['writer', 'inline']).default('inline'),
+    commit: z.enum(['writer', 'inline']).default('writer'),
     coinbase: addressSchema.optional(),
     /**
      * libp2p (p2p's `p2pConfigSchema` plus `enabled`, default off): the SPN follows the main net's gossip and

@@ -11,6 +11,7 @@ import { CommitWriter } from '../../src/commitWriter.js'
 import { createEthMethods } from '../../src/rpc/eth.js'
 import type { SealedBlock } from '../../src/sealedBlock.js'
 import { ChainStore } from '../../src/store.js'
+import type { BlockCommit } from '../../src/storeTypes.js'
 import { CHAIN_ID, keys, signTx } from './helpers.js'
 
 // [throughput] item 1: with a commit writer, block N commits on its own thread while N+1 executes. The
@@ -29,16 +30,30 @@ const senders = [0, 1]
 const recipient = (round: number, s: number): Address =>
   `0x${(0xbeef0000 + round * 16 + s).toString(16).padStart(40, '0')}` as Address
 
-async function openChain(name: string, writer: boolean): Promise<{ chain: Chain; path: string }> {
+async function openChain(
+  name: string,
+  writer: boolean,
+  cacheEntries = 2,
+): Promise<{ chain: Chain; path: string; sent: BlockCommit[] }> {
   const path = join(dir, name)
   const store = new ChainStore({ path })
   const commitWriter = writer ? await CommitWriter.open({ path }) : undefined
+  // what the block thread hands the writer
+  const sent: BlockCommit[] = []
+  if (commitWriter) {
+    const commit = commitWriter.commit.bind(commitWriter)
+    commitWriter.commit = (c) => {
+      sent.push(c)
+      return commit(c)
+    }
+  }
   const { writeSet, stateRoot } = genesisWriteSet(
     Object.fromEntries(senders.map((s) => [keys[s]!.address.toLowerCase(), { balance: parseEther('100') }])),
   )
   const chain = new Chain(
-    // a tiny state cache: reads of the block the writer holds must come from its kept-aside writes
-    { chainId: CHAIN_ID, blockGasLimit: 30_000_000n, stateCacheEntries: 2 },
+    // a tiny state cache (the default here): reads of the block the writer holds must come from its
+    // kept-aside writes; a large one: the history's before-values come from the cache
+    { chainId: CHAIN_ID, blockGasLimit: 30_000_000n, stateCacheEntries: cacheEntries },
     {
       store,
       executor: createSerialExecutor(),
@@ -52,7 +67,7 @@ async function openChain(name: string, writer: boolean): Promise<{ chain: Chain;
     await commitWriter?.close()
     store.close()
   })
-  return { chain, path }
+  return { chain, path, sent }
 }
 
 /** Round `r`'s transfers: each sender pays a fresh recipient (its nonce is the round). */
@@ -65,46 +80,52 @@ function roundTxs(r: number): Promise<Hex[]> {
 const ROUNDS = 4
 
 describe('commit writer: block N commits while N+1 executes', () => {
-  it('builds the same chain as inline commits: block hashes, state roots, receipts, stored rows', async () => {
-    const inline = await openChain('inline.db', false)
-    const writer = await openChain('writer.db', true)
-    const rounds = await Promise.all(Array.from({ length: ROUNDS }, (_, r) => roundTxs(r)))
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const raw of rounds[r]!) await inline.chain.mempool.add(raw)
-      await inline.chain.produceBlock(GENESIS_TIME + BigInt(r + 1))
-    }
-    const durable: Promise<SealedBlock>[] = []
-    for (let r = 0; r < ROUNDS; r++) {
-      // accepted against the tip: the nonce of the block the writer holds counts
-      for (const raw of rounds[r]!) await writer.chain.mempool.add(raw)
-      const { block, durable: d } = await writer.chain.sealBlock(GENESIS_TIME + BigInt(r + 1))
-      durable.push(d)
-      // the block is the tip; the head (what RPC serves) waits for the writer
-      expect(block).toBe(BigInt(r + 1))
-      expect(writer.chain.tip().number).toBe(BigInt(r + 1))
-      expect(writer.chain.head().number).toBe(BigInt(r))
-    }
-    const sealed = await Promise.all(durable)
-    expect(sealed.map((b) => b.header.number)).toEqual([1n, 2n, 3n, 4n])
-    expect(sealed.every((b) => b.stages.write !== undefined && b.queues.writer !== undefined)).toBe(true)
-    expect(writer.chain.head().number).toBe(BigInt(ROUNDS))
-    for (let n = 1n; n <= BigInt(ROUNDS); n++) {
-      const a = inline.chain.store.getHeaderByNumber(n)!
-      const b = writer.chain.store.getHeaderByNumber(n)!
-      expect(b.hash).toBe(a.hash)
-      expect(b.stateRoot).toBe(a.stateRoot)
-      expect(b.txCount).toBe(2)
-      for (const t of inline.chain.store.getBlockTxs(n))
-        expect(writer.chain.store.getReceipt(t.hash)?.receipt).toEqual(
-          inline.chain.store.getReceipt(t.hash)?.receipt,
-        )
-    }
-    expect(writer.chain.head()).toEqual(inline.chain.head())
-    await inline.chain.idle()
-    await writer.chain.idle()
-    for (const table of ['blocks', 'txs', 'logs', 'accounts', 'storage', 'code', 'change_sets', 'mempool'])
-      expect(rows(writer.path, table), table).toEqual(rows(inline.path, table))
-  })
+  it.each([2, 500_000])(
+    'builds the same chain as inline commits: block hashes, state roots, receipts, stored rows (state cache of %i entries)',
+    async (cacheEntries) => {
+      const inline = await openChain(`inline-${cacheEntries}.db`, false, cacheEntries)
+      const writer = await openChain(`writer-${cacheEntries}.db`, true, cacheEntries)
+      const rounds = await Promise.all(Array.from({ length: ROUNDS }, (_, r) => roundTxs(r)))
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const raw of rounds[r]!) await inline.chain.mempool.add(raw)
+        await inline.chain.produceBlock(GENESIS_TIME + BigInt(r + 1))
+      }
+      const durable: Promise<SealedBlock>[] = []
+      for (let r = 0; r < ROUNDS; r++) {
+        // accepted against the tip: the nonce of the block the writer holds counts
+        for (const raw of rounds[r]!) await writer.chain.mempool.add(raw)
+        const { block, durable: d } = await writer.chain.sealBlock(GENESIS_TIME + BigInt(r + 1))
+        durable.push(d)
+        // the block is the tip; the head (what RPC serves) waits for the writer
+        expect(block).toBe(BigInt(r + 1))
+        expect(writer.chain.tip().number).toBe(BigInt(r + 1))
+        expect(writer.chain.head().number).toBe(BigInt(r))
+      }
+      const sealed = await Promise.all(durable)
+      expect(sealed.map((b) => b.header.number)).toEqual([1n, 2n, 3n, 4n])
+      expect(sealed.every((b) => b.stages.write !== undefined && b.queues.writer !== undefined)).toBe(true)
+      expect(writer.chain.head().number).toBe(BigInt(ROUNDS))
+      for (let n = 1n; n <= BigInt(ROUNDS); n++) {
+        const a = inline.chain.store.getHeaderByNumber(n)!
+        const b = writer.chain.store.getHeaderByNumber(n)!
+        expect(b.hash).toBe(a.hash)
+        expect(b.stateRoot).toBe(a.stateRoot)
+        expect(b.txCount).toBe(2)
+        for (const t of inline.chain.store.getBlockTxs(n))
+          expect(writer.chain.store.getReceipt(t.hash)?.receipt).toEqual(
+            inline.chain.store.getReceipt(t.hash)?.receipt,
+          )
+      }
+      expect(writer.chain.head()).toEqual(inline.chain.head())
+      await inline.chain.idle()
+      await writer.chain.idle()
+      for (const table of ['blocks', 'txs', 'logs', 'accounts', 'storage', 'code', 'change_sets', 'mempool'])
+        expect(rows(writer.path, table), table).toEqual(rows(inline.path, table))
+      // the history's change sets went with the commits, encoded on the block thread (from its cache,
+      // misses read on its own connection): the writer read no before-values
+      expect(writer.sent.map((c) => typeof c.changeSet === 'string')).toEqual([true, true, true, true])
+    },
+  )
 
   it('announces a block only once durable: a read in the `block` listener sees head, receipt, balance', async () => {
     const { chain, path } = await openChain('announce.db', true)

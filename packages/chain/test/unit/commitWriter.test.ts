@@ -7,8 +7,10 @@ import type { Address, Hex } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashHeader } from '../../src/block.js'
 import { BlockCertificates } from '../../src/blockCertificates.js'
+import { encodeChangeSet } from '../../src/changeSet.js'
 import { CommitWriter } from '../../src/commitWriter.js'
-import type { ChainStore } from '../../src/store.js'
+import { blockVersion } from '../../src/stateHistory.js'
+import { ChainStore } from '../../src/store.js'
 import { CommitWriterError } from '../../src/storeErrors.js'
 import type { BlockCommit } from '../../src/storeTypes.js'
 import { header, keys, storeWithGenesis } from './helpers.js'
@@ -37,6 +39,8 @@ function receipt(hash: Hex, i: number): Receipt {
     logsBloom: LogsBloom.ofLogs(logs).toHex(),
     revertData: '0x',
     vm: 'evm',
+    // a deposit's receipt keeps the nonce it used (the writer gets receipts' stored fields only)
+    ...(i === 1 ? { depositNonce: 5n } : {}),
   }
 }
 
@@ -192,6 +196,64 @@ describe('CommitWriter', () => {
       expect(left).not.toContain(commits[0]!.txs[0]!.hash)
     } finally {
       await writer.close()
+      store.close()
+    }
+  })
+
+  it('records the history change set a commit carries (encoded on the block thread) instead of building one', async () => {
+    const { path, store, commits } = prepared('changeset.db')
+    const writer = await CommitWriter.open({ path })
+    // not what block 1 changes: only a carried set can be the stored one
+    const carried = encodeChangeSet({
+      accounts: new Map([[`0x${'dd'.repeat(20)}`, null]]),
+      storage: new Map(),
+    })
+    try {
+      await writer.commit({ ...commits[0]!, changeSet: carried.toString('hex') })
+      await writer.commit({ ...commits[1]!, changeSet: null })
+      const db = new Database(path, { readonly: true })
+      const sets = db.prepare('SELECT version, data FROM change_sets ORDER BY version').all() as {
+        version: number
+        data: Buffer
+      }[]
+      db.close()
+      // block 1's is the carried one; block 2 carried `null` (nothing changed): no row
+      expect(sets.map((r) => [r.version, r.data.toString('hex')])).toEqual([
+        [blockVersion(1), carried.toString('hex')],
+      ])
+    } finally {
+      await writer.close()
+      store.close()
+    }
+  })
+
+  it('a read at an older block is right while another connection commits the next block mid-read', () => {
+    const { path, store, commits } = prepared('midread.db')
+    const writer = new ChainStore({ path })
+    // the commit writer's COMMIT of `next` lands right after the history lookup of a read at an older block
+    let next: BlockCommit | undefined
+    type Lookup = (...args: unknown[]) => unknown
+    const history = (store as unknown as { history: Record<'accountAt' | 'storageAt', Lookup> }).history
+    for (const name of ['accountAt', 'storageAt'] as const) {
+      const lookup = history[name].bind(history)
+      history[name] = (...args) => {
+        const past = lookup(...args)
+        if (next) writer.commitBlock(next)
+        next = undefined
+        return past
+      }
+    }
+    try {
+      next = commits[0]
+      expect(store.accountAt(A, 0n)).toBeUndefined()
+      expect(store.head()?.number).toBe(1n)
+      expect(store.readAccount(A)?.nonce).toBe(1n)
+      next = commits[1]
+      expect(store.storageAt(A, slot(2), 1n)).toBe(slot(0))
+      expect(store.head()?.number).toBe(2n)
+      expect(store.readStorage(A, slot(2))).toBe(slot(42))
+    } finally {
+      writer.close()
       store.close()
     }
   })

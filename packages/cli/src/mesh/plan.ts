@@ -56,6 +56,8 @@ export type PlanOptions = {
   workers?: number | undefined
   /** With workers: every SPN also executes each block serially and refuses a block whose results differ. */
   verifyParallel?: boolean | undefined
+  /** Where every SPN's sealed blocks commit (`writer` thread or `inline`; the SPN config's `commit`). */
+  commit?: 'writer' | 'inline' | undefined
   /** Every node's EVM engine (`fast` or `ethereumjs`; the main net's too). */
   evm?: 'fast' | 'ethereumjs' | undefined
   /** Every node's `verifyEvm` fraction (transactions also run on ethereumjs and compared). */
@@ -217,6 +219,7 @@ export function planMesh(options: PlanOptions): PlannedNode[] {
       else delete config.executorWorkers
     }
     if (options.verifyParallel !== undefined) config.verifyParallel = options.verifyParallel
+    if (options.commit !== undefined) config.commit = options.commit
     nodes.push({ name, kind: 'spn', configFile, nodeDir, logFile: join(nodeDir, 'node.log'), file, resumed })
   }
   return nodes

@@ -26,6 +26,23 @@ describe('planMesh: run-time options land in each SPN config', () => {
   })
 })
 
+describe('planMesh: --commit lands in each SPN config', () => {
+  it("sets the SPNs' commit mode (not the main net's) and keeps it on a later run without the flag", () => {
+    const sub = mkdtempSync(join(dir, 'commit-'))
+    const plan = (options: { commit?: 'writer' | 'inline' }) =>
+      planMesh({ dataDir: sub, spns: 2, mainnet: true, ...options })
+    const first = plan({ commit: 'writer' })
+    for (const node of first) writeNodeFile(node.configFile, node.file)
+    for (const node of first.filter((n) => n.kind === 'spn'))
+      expect(parseSPNConfig(node.file.config).commit).toBe('writer')
+    expect(first.find((n) => n.kind === 'mainnet')?.file.config.commit).toBeUndefined()
+    for (const node of plan({}).filter((n) => n.kind === 'spn'))
+      expect(node.file.config.commit).toBe('writer')
+    for (const node of plan({ commit: 'inline' }).filter((n) => n.kind === 'spn'))
+      expect(parseSPNConfig(node.file.config).commit).toBe('inline')
+  })
+})
+
 describe('planMesh: --evm and --verify-evm land in every node config (the main net too)', () => {
   it('sets both keys on each node and keeps them on a later run without the flags', () => {
     const sub = mkdtempSync(join(dir, 'evm-'))

@@ -11,6 +11,8 @@ describe('SPN config', () => {
       blockGasLimit: 1_000_000_000n,
       devAccounts: 10,
       executor: 'serial',
+      // block N commits on the writer thread while N+1 executes (session 13's measured default)
+      commit: 'writer',
       decodeWorkers: 1,
       rpc: { host: '127.0.0.1', port: 0, maxBatchSize: 2_000 },
       mempool: { maxSize: 50_000, maxNonceGap: 64 },

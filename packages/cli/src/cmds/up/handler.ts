@@ -45,6 +45,7 @@ export async function upHandler(options: UpOptions): Promise<number> {
     port: options.port,
     workers: options.workers,
     verifyParallel: options.verifyParallel,
+    commit: options.commit,
     evm: options.evm,
     verifyEvm: options.verifyEvm,
     logLevel: options.logLevel,

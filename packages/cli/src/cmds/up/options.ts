@@ -52,6 +52,13 @@ export const upOptions = {
       'with --workers: also execute every block serially; a difference is logged (first differing tx and field) and the block is not produced',
     type: bool.optional(),
   }),
+  commit: option({
+    flag: '--commit <mode>',
+    description:
+      "where each SPN's sealed blocks commit: writer (a thread with its own SQLite connection; block N commits while N+1 executes) or inline (on the thread that executes)",
+    type: oneOf(['writer', 'inline']).optional(),
+    defaultText: 'writer',
+  }),
   evm: option({
     flag: '--evm <engine>',
     description:
