@@ -18,6 +18,7 @@ import {
 } from './processes.js'
 import { call } from './rpcClient.js'
 import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario.js'
+import { cpuUse, type ProcessTimes, processTimes } from './threadTimes.js'
 import { startTrafficProcess } from './trafficClient.js'
 import { probeLimits } from './wsLimits.js'
 
@@ -223,9 +224,12 @@ export const rpcAbuse: Scenario = {
       await until(async () => warm().acked > 0, 120_000, 'the first valid transfer acknowledged')
       await sleep(o.quick ? 500 : 2_000)
       const baselineRss = rssOf(pid)
+      const processes = { node: pid, runner: process.pid, sender: traffic.pid }
+      const timesAtBase = timesOf(processes)
       let stopBase = traffic.measure()
       await sleep(o.quick ? 4_000 : 15_000)
       const baseline = stopBase()
+      const timesAtHostile = timesOf(processes)
       o.log(
         `rpc-abuse: baseline ${baseline.perSecond.toFixed(0)} transfers/s, node RSS ${(baselineRss / 2 ** 20).toFixed(0)} MiB; ${requests} hostile requests over ${methods.length} methods`,
       )
@@ -273,6 +277,7 @@ export const rpcAbuse: Scenario = {
       }
       await Promise.all(Array.from({ length: concurrency }, () => worker()))
       const during = stopAbuse()
+      const timesAtEnd = timesOf(processes)
       clearInterval(sampler)
       // the limits on connections and subscriptions per client
       clock.mark('hostile requests')
@@ -316,6 +321,7 @@ export const rpcAbuse: Scenario = {
         'valid tx/s before': Number(baseline.perSecond.toFixed(1)),
         'valid tx/s during': Number(during.perSecond.toFixed(1)),
         'throughput kept': Number(ratio.toFixed(2)),
+        ...phaseFigures(baseline, during, [timesAtBase, timesAtHostile, timesAtEnd], sent),
         'acked txs lost': lost.length,
         'RSS MiB base/peak/after': `${mib(baselineRss)}/${mib(peakRss)}/${mib(afterRss)}`,
         classes: [...classes].map(([c, n]) => `${c}:${n}`).join(' '),
@@ -364,6 +370,50 @@ async function stopGently(node: Started): Promise<void> {
   const exited = new Promise((r) => node.proc.once('exit', r))
   node.proc.kill('SIGTERM')
   await Promise.race([exited, sleep(30_000)])
+}
+
+type Times = Record<'node' | 'runner' | 'sender', ProcessTimes>
+const timesOf = (pids: Record<keyof Times, number>): Times => ({
+  node: processTimes(pids.node),
+  runner: processTimes(pids.runner),
+  sender: processTimes(pids.sender),
+})
+type Window = { sign: { p50: number; p99: number }; send: { p50: number; p99: number } }
+
+/**
+ * Where the valid traffic's time goes, baseline → hostile phase: each transfer's signing and request
+ * (p50/p99 ms), and each process's CPU and run-queue wait in cores (`/proc` schedstat): the node's main
+ * thread and its other threads, the runner (the flood generator) and the valid sender.
+ */
+function phaseFigures(
+  base: Window,
+  hostile: Window,
+  [t0, t1, t2]: [Times, Times, Times],
+  requests: number,
+): Record<string, string | number> {
+  const ms = (x: number) => x.toFixed(1)
+  const cores = (x: number) => x.toFixed(2)
+  const b = {
+    node: cpuUse(t0.node, t1.node),
+    runner: cpuUse(t0.runner, t1.runner),
+    sender: cpuUse(t0.sender, t1.sender),
+  }
+  const h = {
+    node: cpuUse(t1.node, t2.node),
+    runner: cpuUse(t1.runner, t2.runner),
+    sender: cpuUse(t1.sender, t2.sender),
+  }
+  const hostileSeconds = (t2.node.at - t1.node.at) / 1000
+  return {
+    'valid send ms p50/p99 base→hostile': `${ms(base.send.p50)}/${ms(base.send.p99)} → ${ms(hostile.send.p50)}/${ms(hostile.send.p99)}`,
+    'valid sign ms p50/p99 base→hostile': `${ms(base.sign.p50)}/${ms(base.sign.p99)} → ${ms(hostile.sign.p50)}/${ms(hostile.sign.p99)}`,
+    'node CPU main/other base→hostile': `${cores(b.node.mainCpu)}/${cores(b.node.cpu - b.node.mainCpu)} → ${cores(h.node.mainCpu)}/${cores(h.node.cpu - h.node.mainCpu)}`,
+    'node main wait base→hostile': `${cores(b.node.mainWait)} → ${cores(h.node.mainWait)}`,
+    'sender CPU/wait base→hostile': `${cores(b.sender.cpu)}/${cores(b.sender.wait)} → ${cores(h.sender.cpu)}/${cores(h.sender.wait)}`,
+    'sender main CPU/wait base→hostile': `${cores(b.sender.mainCpu)}/${cores(b.sender.mainWait)} → ${cores(h.sender.mainCpu)}/${cores(h.sender.mainWait)}`,
+    'runner CPU/wait base→hostile': `${cores(b.runner.cpu)}/${cores(b.runner.wait)} → ${cores(h.runner.cpu)}/${cores(h.runner.wait)}`,
+    'node CPU ms per hostile request (main)': `${ms((h.node.cpu * hostileSeconds * 1000) / Math.max(requests, 1))} (${ms((h.node.mainCpu * hostileSeconds * 1000) / Math.max(requests, 1))})`,
+  }
 }
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(0)
