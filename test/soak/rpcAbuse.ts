@@ -33,6 +33,21 @@ const STACK_RE = /\n\s+at \S|at [\w.<>]+ \(\/|node:internal/
  */
 export const spnNodeFlags = (env: NodeJS.ProcessEnv = process.env): string[] =>
   (env.SPN_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+/**
+ * The control run (`MESH_SOAK_ABUSE_TARGET=sink`): the same flood goes to `sinkServer.ts` (one fixed error
+ * for everything) while the valid traffic goes to the node, which isolates what the generator's own CPU
+ * costs the valid sender on the shared machine. Its verdicts on answers mean nothing; its figures are the point.
+ */
+/**
+ * A diagnosis of one part of the flood: `MESH_SOAK_ABUSE_KINDS=huge-batch,deep-object` sends only those
+ * kinds (`malformed.ts`), `MESH_SOAK_ABUSE_REQUESTS=2000` that many; the scenario's size otherwise.
+ */
+const abuseKinds = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  (env.MESH_SOAK_ABUSE_KINDS ?? '').split(',').filter(Boolean)
+const abuseRequests = (quick: boolean, env: NodeJS.ProcessEnv = process.env): number =>
+  Number(env.MESH_SOAK_ABUSE_REQUESTS) || (quick ? 600 : 10_000)
+const abuseTarget = (env: NodeJS.ProcessEnv = process.env): 'node' | 'sink' =>
+  env.MESH_SOAK_ABUSE_TARGET === 'sink' ? 'sink' : 'node'
 
 type Verdict = { ok: boolean; class: string; detail?: string }
 
@@ -168,7 +183,7 @@ export const rpcAbuse: Scenario = {
   describe: 'hostile HTTP and WebSocket JSON-RPC requests while valid transfers flow',
   async run(o: ScenarioOptions): Promise<ScenarioResult> {
     const started = performance.now()
-    const requests = o.quick ? 600 : 10_000
+    const requests = abuseRequests(o.quick)
     const concurrency = 4
     const dataDir = join(o.workDir, 'rpc-abuse')
     const cfg = join(o.workDir, 'rpc-abuse.json')
@@ -184,6 +199,7 @@ export const rpcAbuse: Scenario = {
     const failures: string[] = []
     const figures: Record<string, number | string> = {}
     let node: Started | undefined
+    let sinkServer: Started | undefined
     const clock = createPhaseClock()
     const nodeFlags = spnNodeFlags()
     try {
@@ -195,7 +211,15 @@ export const rpcAbuse: Scenario = {
         true,
       )
       const url = node.ready.rpcUrl as string
-      const wsUrl = node.ready.wsUrl as string
+      if (abuseTarget() === 'sink')
+        sinkServer = await startReady(
+          [join(root, 'test/soak/sinkServer.ts')],
+          join(o.workDir, 'sink.log'),
+          60_000,
+        )
+      const hostileUrl = (sinkServer?.ready.rpcUrl as string | undefined) ?? url
+      const wsUrl = (sinkServer ?? node).ready.wsUrl as string
+      figures['hostile target'] = sinkServer ? 'sink (control run)' : 'node'
       const pid = node.pid
       const keys = devAccounts(6).map((a) => a.privateKey as Hex)
       const sink = privateKeyToAccount(keys[5] as Hex).address
@@ -210,7 +234,14 @@ export const rpcAbuse: Scenario = {
         maxPriorityFeePerGas: 1n,
       })
       const methods = methodNames()
-      const gen = createAbuseGenerator({ seed: o.seed, methods, validTx, maxBodyBytes: MAX_BODY })
+      const gen = createAbuseGenerator({
+        seed: o.seed,
+        methods,
+        validTx,
+        maxBodyBytes: MAX_BODY,
+        kinds: abuseKinds(),
+      })
+      if (abuseKinds().length) figures['hostile kinds'] = abuseKinds().join(',')
       const traffic = await startTrafficProcess([
         join(root, 'test/soak/trafficProcess.ts'),
         url,
@@ -224,7 +255,7 @@ export const rpcAbuse: Scenario = {
       await until(async () => warm().acked > 0, 120_000, 'the first valid transfer acknowledged')
       await sleep(o.quick ? 500 : 2_000)
       const baselineRss = rssOf(pid)
-      const processes = { node: pid, runner: process.pid, sender: traffic.pid }
+      const processes = { node: pid, runner: process.pid, sender: traffic.pid, sink: sinkServer?.pid ?? 0 }
       const timesAtBase = timesOf(processes)
       let stopBase = traffic.measure()
       await sleep(o.quick ? 4_000 : 15_000)
@@ -253,7 +284,7 @@ export const rpcAbuse: Scenario = {
           const req = gen.next()
           byKind.set(req.kind, (byKind.get(req.kind) ?? 0) + 1)
           const t0 = performance.now()
-          const v = req.transport === 'ws' ? await ws.send(req) : await sendHTTP(url, req)
+          const v = req.transport === 'ws' ? await ws.send(req) : await sendHTTP(hostileUrl, req)
           const ms = performance.now() - t0
           slowest = Math.max(slowest, ms)
           if (ms > ANSWER_LIMIT_MS) {
@@ -281,7 +312,7 @@ export const rpcAbuse: Scenario = {
       clearInterval(sampler)
       // the limits on connections and subscriptions per client
       clock.mark('hostile requests')
-      const limits = await probeLimits(wsUrl)
+      const limits = await probeLimits(node.ready.wsUrl as string)
       clock.mark('limits')
       stopBase = traffic.measure()
       await traffic.stop()
@@ -352,6 +383,7 @@ export const rpcAbuse: Scenario = {
     } finally {
       if (node && nodeFlags.length) await stopGently(node)
       kill(node?.pid)
+      kill(sinkServer?.pid)
       figures['time s'] = clock.figure()
     }
     return {
@@ -372,13 +404,14 @@ async function stopGently(node: Started): Promise<void> {
   await Promise.race([exited, sleep(30_000)])
 }
 
-type Times = Record<'node' | 'runner' | 'sender', ProcessTimes>
+type Times = Record<'node' | 'runner' | 'sender' | 'sink', ProcessTimes>
 const timesOf = (pids: Record<keyof Times, number>): Times => ({
   node: processTimes(pids.node),
   runner: processTimes(pids.runner),
   sender: processTimes(pids.sender),
+  sink: processTimes(pids.sink),
 })
-type Window = { sign: { p50: number; p99: number }; send: { p50: number; p99: number } }
+type Window = { sign: { p50: number; p99: number }; send: { p50: number; p99: number; mean: number } }
 
 /**
  * Where the valid traffic's time goes, baseline → hostile phase: each transfer's signing and request
@@ -405,13 +438,14 @@ function phaseFigures(
   }
   const hostileSeconds = (t2.node.at - t1.node.at) / 1000
   return {
-    'valid send ms p50/p99 base→hostile': `${ms(base.send.p50)}/${ms(base.send.p99)} → ${ms(hostile.send.p50)}/${ms(hostile.send.p99)}`,
+    'valid send ms p50/p99/mean base→hostile': `${ms(base.send.p50)}/${ms(base.send.p99)}/${ms(base.send.mean)} → ${ms(hostile.send.p50)}/${ms(hostile.send.p99)}/${ms(hostile.send.mean)}`,
     'valid sign ms p50/p99 base→hostile': `${ms(base.sign.p50)}/${ms(base.sign.p99)} → ${ms(hostile.sign.p50)}/${ms(hostile.sign.p99)}`,
     'node CPU main/other base→hostile': `${cores(b.node.mainCpu)}/${cores(b.node.cpu - b.node.mainCpu)} → ${cores(h.node.mainCpu)}/${cores(h.node.cpu - h.node.mainCpu)}`,
     'node main wait base→hostile': `${cores(b.node.mainWait)} → ${cores(h.node.mainWait)}`,
     'sender CPU/wait base→hostile': `${cores(b.sender.cpu)}/${cores(b.sender.wait)} → ${cores(h.sender.cpu)}/${cores(h.sender.wait)}`,
     'sender main CPU/wait base→hostile': `${cores(b.sender.mainCpu)}/${cores(b.sender.mainWait)} → ${cores(h.sender.mainCpu)}/${cores(h.sender.mainWait)}`,
     'runner CPU/wait base→hostile': `${cores(b.runner.cpu)}/${cores(b.runner.wait)} → ${cores(h.runner.cpu)}/${cores(h.runner.wait)}`,
+    ...(t2.sink.threads.size ? { 'sink CPU hostile': cores(cpuUse(t1.sink, t2.sink).cpu) } : {}),
     'node CPU ms per hostile request (main)': `${ms((h.node.cpu * hostileSeconds * 1000) / Math.max(requests, 1))} (${ms((h.node.mainCpu * hostileSeconds * 1000) / Math.max(requests, 1))})`,
   }
 }
