@@ -21,7 +21,7 @@ export type DispatchOptions = {
 /**
  * Requests of a batch started in one event-loop turn. A 1,000-request batch of refusals and cheap reads
  * costs the thread tens of ms in one piece; in slices of 100, a request from another connection waits for
- * at most a slice of it (`BENCHMARKS.md`, rpc-abuse).
+ * at most a slice of it (measured: test/soak/README.md, session 13).
  */
 export const BATCH_SLICE = 100
 
