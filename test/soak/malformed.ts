@@ -108,6 +108,8 @@ export function createAbuseGenerator(options: {
   methods: string[]
   validTx: string
   maxBodyBytes: number
+  /** Only these kinds (a diagnosis: `MESH_SOAK_ABUSE_KINDS`); default all. */
+  kinds?: readonly string[] | undefined
 }) {
   const r = prng(options.seed)
   const { methods, validTx } = options
@@ -239,7 +241,8 @@ export function createAbuseGenerator(options: {
       return { kind: 'prototype', transport: pick(r, ['http', 'ws'] as const), body: pick(r, bodies) }
     },
   }
-  const kinds = Object.keys(generators)
+  const kinds = Object.keys(generators).filter((k) => !options.kinds?.length || options.kinds.includes(k))
+  if (kinds.length === 0) throw new Error(`no such kinds of hostile request: ${options.kinds?.join(', ')}`)
   return {
     kinds,
     next(): AbuseRequest {

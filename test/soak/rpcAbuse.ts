@@ -18,6 +18,7 @@ import {
 } from './processes.js'
 import { call } from './rpcClient.js'
 import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario.js'
+import { cpuUse, type ProcessTimes, processTimes } from './threadTimes.js'
 import { startTrafficProcess } from './trafficClient.js'
 import { probeLimits } from './wsLimits.js'
 
@@ -32,6 +33,21 @@ const STACK_RE = /\n\s+at \S|at [\w.<>]+ \(\/|node:internal/
  */
 export const spnNodeFlags = (env: NodeJS.ProcessEnv = process.env): string[] =>
   (env.SPN_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+/**
+ * The control run (`MESH_SOAK_ABUSE_TARGET=sink`): the same flood goes to `sinkServer.ts` (one fixed error
+ * for everything) while the valid traffic goes to the node, which isolates what the generator's own CPU
+ * costs the valid sender on the shared machine. Its verdicts on answers mean nothing; its figures are the point.
+ */
+/**
+ * A diagnosis of one part of the flood: `MESH_SOAK_ABUSE_KINDS=huge-batch,deep-object` sends only those
+ * kinds (`malformed.ts`), `MESH_SOAK_ABUSE_REQUESTS=2000` that many; the scenario's size otherwise.
+ */
+const abuseKinds = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  (env.MESH_SOAK_ABUSE_KINDS ?? '').split(',').filter(Boolean)
+const abuseRequests = (quick: boolean, env: NodeJS.ProcessEnv = process.env): number =>
+  Number(env.MESH_SOAK_ABUSE_REQUESTS) || (quick ? 600 : 10_000)
+const abuseTarget = (env: NodeJS.ProcessEnv = process.env): 'node' | 'sink' =>
+  env.MESH_SOAK_ABUSE_TARGET === 'sink' ? 'sink' : 'node'
 
 type Verdict = { ok: boolean; class: string; detail?: string }
 
@@ -167,7 +183,7 @@ export const rpcAbuse: Scenario = {
   describe: 'hostile HTTP and WebSocket JSON-RPC requests while valid transfers flow',
   async run(o: ScenarioOptions): Promise<ScenarioResult> {
     const started = performance.now()
-    const requests = o.quick ? 600 : 10_000
+    const requests = abuseRequests(o.quick)
     const concurrency = 4
     const dataDir = join(o.workDir, 'rpc-abuse')
     const cfg = join(o.workDir, 'rpc-abuse.json')
@@ -183,6 +199,7 @@ export const rpcAbuse: Scenario = {
     const failures: string[] = []
     const figures: Record<string, number | string> = {}
     let node: Started | undefined
+    let sinkServer: Started | undefined
     const clock = createPhaseClock()
     const nodeFlags = spnNodeFlags()
     try {
@@ -194,7 +211,15 @@ export const rpcAbuse: Scenario = {
         true,
       )
       const url = node.ready.rpcUrl as string
-      const wsUrl = node.ready.wsUrl as string
+      if (abuseTarget() === 'sink')
+        sinkServer = await startReady(
+          [join(root, 'test/soak/sinkServer.ts')],
+          join(o.workDir, 'sink.log'),
+          60_000,
+        )
+      const hostileUrl = (sinkServer?.ready.rpcUrl as string | undefined) ?? url
+      const wsUrl = (sinkServer ?? node).ready.wsUrl as string
+      figures['hostile target'] = sinkServer ? 'sink (control run)' : 'node'
       const pid = node.pid
       const keys = devAccounts(6).map((a) => a.privateKey as Hex)
       const sink = privateKeyToAccount(keys[5] as Hex).address
@@ -209,7 +234,14 @@ export const rpcAbuse: Scenario = {
         maxPriorityFeePerGas: 1n,
       })
       const methods = methodNames()
-      const gen = createAbuseGenerator({ seed: o.seed, methods, validTx, maxBodyBytes: MAX_BODY })
+      const gen = createAbuseGenerator({
+        seed: o.seed,
+        methods,
+        validTx,
+        maxBodyBytes: MAX_BODY,
+        kinds: abuseKinds(),
+      })
+      if (abuseKinds().length) figures['hostile kinds'] = abuseKinds().join(',')
       const traffic = await startTrafficProcess([
         join(root, 'test/soak/trafficProcess.ts'),
         url,
@@ -223,9 +255,12 @@ export const rpcAbuse: Scenario = {
       await until(async () => warm().acked > 0, 120_000, 'the first valid transfer acknowledged')
       await sleep(o.quick ? 500 : 2_000)
       const baselineRss = rssOf(pid)
+      const processes = { node: pid, runner: process.pid, sender: traffic.pid, sink: sinkServer?.pid ?? 0 }
+      const timesAtBase = timesOf(processes)
       let stopBase = traffic.measure()
       await sleep(o.quick ? 4_000 : 15_000)
       const baseline = stopBase()
+      const timesAtHostile = timesOf(processes)
       o.log(
         `rpc-abuse: baseline ${baseline.perSecond.toFixed(0)} transfers/s, node RSS ${(baselineRss / 2 ** 20).toFixed(0)} MiB; ${requests} hostile requests over ${methods.length} methods`,
       )
@@ -249,7 +284,7 @@ export const rpcAbuse: Scenario = {
           const req = gen.next()
           byKind.set(req.kind, (byKind.get(req.kind) ?? 0) + 1)
           const t0 = performance.now()
-          const v = req.transport === 'ws' ? await ws.send(req) : await sendHTTP(url, req)
+          const v = req.transport === 'ws' ? await ws.send(req) : await sendHTTP(hostileUrl, req)
           const ms = performance.now() - t0
           slowest = Math.max(slowest, ms)
           if (ms > ANSWER_LIMIT_MS) {
@@ -273,10 +308,11 @@ export const rpcAbuse: Scenario = {
       }
       await Promise.all(Array.from({ length: concurrency }, () => worker()))
       const during = stopAbuse()
+      const timesAtEnd = timesOf(processes)
       clearInterval(sampler)
       // the limits on connections and subscriptions per client
       clock.mark('hostile requests')
-      const limits = await probeLimits(wsUrl)
+      const limits = await probeLimits(node.ready.wsUrl as string)
       clock.mark('limits')
       stopBase = traffic.measure()
       await traffic.stop()
@@ -316,6 +352,7 @@ export const rpcAbuse: Scenario = {
         'valid tx/s before': Number(baseline.perSecond.toFixed(1)),
         'valid tx/s during': Number(during.perSecond.toFixed(1)),
         'throughput kept': Number(ratio.toFixed(2)),
+        ...phaseFigures(baseline, during, [timesAtBase, timesAtHostile, timesAtEnd], sent),
         'acked txs lost': lost.length,
         'RSS MiB base/peak/after': `${mib(baselineRss)}/${mib(peakRss)}/${mib(afterRss)}`,
         classes: [...classes].map(([c, n]) => `${c}:${n}`).join(' '),
@@ -346,6 +383,7 @@ export const rpcAbuse: Scenario = {
     } finally {
       if (node && nodeFlags.length) await stopGently(node)
       kill(node?.pid)
+      kill(sinkServer?.pid)
       figures['time s'] = clock.figure()
     }
     return {
@@ -364,6 +402,52 @@ async function stopGently(node: Started): Promise<void> {
   const exited = new Promise((r) => node.proc.once('exit', r))
   node.proc.kill('SIGTERM')
   await Promise.race([exited, sleep(30_000)])
+}
+
+type Times = Record<'node' | 'runner' | 'sender' | 'sink', ProcessTimes>
+const timesOf = (pids: Record<keyof Times, number>): Times => ({
+  node: processTimes(pids.node),
+  runner: processTimes(pids.runner),
+  sender: processTimes(pids.sender),
+  sink: processTimes(pids.sink),
+})
+type Window = { sign: { p50: number; p99: number }; send: { p50: number; p99: number; mean: number } }
+
+/**
+ * Where the valid traffic's time goes, baseline → hostile phase: each transfer's signing and request
+ * (p50/p99 ms), and each process's CPU and run-queue wait in cores (`/proc` schedstat): the node's main
+ * thread and its other threads, the runner (the flood generator) and the valid sender.
+ */
+function phaseFigures(
+  base: Window,
+  hostile: Window,
+  [t0, t1, t2]: [Times, Times, Times],
+  requests: number,
+): Record<string, string | number> {
+  const ms = (x: number) => x.toFixed(1)
+  const cores = (x: number) => x.toFixed(2)
+  const b = {
+    node: cpuUse(t0.node, t1.node),
+    runner: cpuUse(t0.runner, t1.runner),
+    sender: cpuUse(t0.sender, t1.sender),
+  }
+  const h = {
+    node: cpuUse(t1.node, t2.node),
+    runner: cpuUse(t1.runner, t2.runner),
+    sender: cpuUse(t1.sender, t2.sender),
+  }
+  const hostileSeconds = (t2.node.at - t1.node.at) / 1000
+  return {
+    'valid send ms p50/p99/mean base→hostile': `${ms(base.send.p50)}/${ms(base.send.p99)}/${ms(base.send.mean)} → ${ms(hostile.send.p50)}/${ms(hostile.send.p99)}/${ms(hostile.send.mean)}`,
+    'valid sign ms p50/p99 base→hostile': `${ms(base.sign.p50)}/${ms(base.sign.p99)} → ${ms(hostile.sign.p50)}/${ms(hostile.sign.p99)}`,
+    'node CPU main/other base→hostile': `${cores(b.node.mainCpu)}/${cores(b.node.cpu - b.node.mainCpu)} → ${cores(h.node.mainCpu)}/${cores(h.node.cpu - h.node.mainCpu)}`,
+    'node main wait base→hostile': `${cores(b.node.mainWait)} → ${cores(h.node.mainWait)}`,
+    'sender CPU/wait base→hostile': `${cores(b.sender.cpu)}/${cores(b.sender.wait)} → ${cores(h.sender.cpu)}/${cores(h.sender.wait)}`,
+    'sender main CPU/wait base→hostile': `${cores(b.sender.mainCpu)}/${cores(b.sender.mainWait)} → ${cores(h.sender.mainCpu)}/${cores(h.sender.mainWait)}`,
+    'runner CPU/wait base→hostile': `${cores(b.runner.cpu)}/${cores(b.runner.wait)} → ${cores(h.runner.cpu)}/${cores(h.runner.wait)}`,
+    ...(t2.sink.threads.size ? { 'sink CPU hostile': cores(cpuUse(t1.sink, t2.sink).cpu) } : {}),
+    'node CPU ms per hostile request (main)': `${ms((h.node.cpu * hostileSeconds * 1000) / Math.max(requests, 1))} (${ms((h.node.mainCpu * hostileSeconds * 1000) / Math.max(requests, 1))})`,
+  }
 }
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(0)

@@ -10,6 +10,8 @@ export async function startTrafficProcess(args: string[]) {
   })
   track(proc)
   let count = 0
+  const signMs: number[] = []
+  const sendMs: number[] = []
   let final:
     | { acked: Record<string, number>; startNonce: Record<string, number>; errors: string[] }
     | undefined
@@ -19,11 +21,20 @@ export async function startTrafficProcess(args: string[]) {
   })
   createInterface({ input: proc.stdout }).on('line', (line) => {
     try {
-      const m = JSON.parse(line) as { acked: number | Record<string, number>; done?: boolean }
+      const m = JSON.parse(line) as {
+        acked: number | Record<string, number>
+        done?: boolean
+        sign?: number[]
+        send?: number[]
+      }
       if (m.done) {
         final = m as typeof final
         resolveDone()
-      } else count = m.acked as number
+      } else {
+        count = m.acked as number
+        signMs.push(...(m.sign ?? []))
+        sendMs.push(...(m.send ?? []))
+      }
     } catch {
       // not ours
     }
@@ -33,13 +44,26 @@ export async function startTrafficProcess(args: string[]) {
     acked: new Map<string, number>(),
     startNonce: new Map<string, number>(),
     errors: [] as string[],
+    /** The traffic process's pid (its CPU: `processTimes`). */
+    pid: proc.pid as number,
+    /**
+     * Starts counting; the returned function stops and gives tx/s and the window's times (ms, p50/p99): a
+     * transfer's signing (the sender's own CPU) and its `eth_sendRawTransaction` round trip.
+     */
     measure() {
       const start = performance.now()
       const from = count
+      const [signFrom, sendFrom] = [signMs.length, sendMs.length]
       return () => {
         const seconds = (performance.now() - start) / 1000
         const n = count - from
-        return { acked: n, seconds, perSecond: n / seconds }
+        return {
+          acked: n,
+          seconds,
+          perSecond: n / seconds,
+          sign: percentiles(signMs.slice(signFrom)),
+          send: percentiles(sendMs.slice(sendFrom)),
+        }
       }
     },
     async stop() {
@@ -51,4 +75,12 @@ export async function startTrafficProcess(args: string[]) {
     },
   }
   return state
+}
+
+/** p50 and p99 of `xs` (0 when empty). */
+export function percentiles(xs: number[]): { p50: number; p99: number; mean: number } {
+  if (xs.length === 0) return { p50: 0, p99: 0, mean: 0 }
+  const sorted = [...xs].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
+  return { p50: at(0.5), p99: at(0.99), mean: xs.reduce((a, b) => a + b, 0) / xs.length }
 }

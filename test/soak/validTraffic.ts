@@ -12,6 +12,8 @@ export type ValidTraffic = {
   /** Each sender's pending nonce when the traffic started. */
   startNonce: Map<string, number>
   errors: string[]
+  /** The times (ms) of the transfers acknowledged since the last call: signing each, and its request. */
+  drainTimes(): { sign: number[]; send: number[] }
 }
 
 export function startValidTraffic(options: {
@@ -25,12 +27,15 @@ export function startValidTraffic(options: {
   const acked = new Map<string, number>()
   const startNonce = new Map<string, number>()
   const errors: string[] = []
+  let sign: number[] = []
+  let send: number[] = []
   const loops = options.keys.map(async (key) => {
     const account = privateKeyToAccount(key)
     let nonce = Number(await call(options.url, 'eth_getTransactionCount', [account.address, 'pending']))
     acked.set(account.address.toLowerCase(), 0)
     startNonce.set(account.address.toLowerCase(), nonce)
     while (running) {
+      const t0 = performance.now()
       const raw = await account.signTransaction({
         chainId: options.chainId,
         type: 'eip1559',
@@ -42,7 +47,10 @@ export function startValidTraffic(options: {
         maxPriorityFeePerGas: 1n,
       })
       try {
+        const t1 = performance.now()
         await call(options.url, 'eth_sendRawTransaction', [raw], 20_000)
+        sign.push(t1 - t0)
+        send.push(performance.now() - t1)
         nonce++
         count++
         acked.set(account.address.toLowerCase(), (acked.get(account.address.toLowerCase()) ?? 0) + 1)
@@ -59,6 +67,12 @@ export function startValidTraffic(options: {
     acked,
     startNonce,
     errors,
+    drainTimes() {
+      const out = { sign, send }
+      sign = []
+      send = []
+      return out
+    },
     measure() {
       const start = performance.now()
       const from = count

@@ -58,8 +58,9 @@ export function createDebugMethods(chain: Chain, tracer: NodeTracer): RPCMethods
     const txs = chain.store.getBlockTxs(h.number).map((t) => executableOf(chain, t))
     if (txs.length === 0) return []
     const parent = stateAt({ number: h.number - 1n }, 0)
+    let traced: Awaited<ReturnType<NodeTracer['traceBlock']>>
     try {
-      return await tracer.traceBlock({
+      traced = await tracer.traceBlock({
         header: blockContextOf(chain, h),
         state: parent.state,
         txs,
@@ -69,6 +70,11 @@ export function createDebugMethods(chain: Chain, tracer: NodeTracer): RPCMethods
     } catch (error) {
       throw traceRPCError(error)
     }
+    // The trace gives the thread back between transactions (blocks keep sealing meanwhile): if the parent's
+    // state left the history window during it, what it read may be gone, so it is refused as if it had
+    // started then (`HistoryWindowError`).
+    chain.store.checkStateAvailable(h.number - 1n)
+    return traced
   }
 
   const traceBlock = async (h: StoredHeader | undefined, options: unknown) => {

@@ -18,6 +18,16 @@ export type DispatchOptions = {
   reads?: ReadRouter | undefined
 }
 
+/**
+ * Requests of a batch started in one event-loop turn. A 1,000-request batch of refusals and cheap reads
+ * costs the thread tens of ms in one piece; in slices of 100, a request from another connection waits for
+ * at most a slice of it (measured: test/soak/README.md, session 13).
+ */
+export const BATCH_SLICE = 100
+
+/** Resolves on the event loop's next turn (after pending I/O callbacks), not in this microtask queue. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 /** The error answer of a batch longer than `max` (from `dispatchRPC`, or a scan of the bytes before parsing). */
 export function batchTooLarge(length: number, max: number): JSONRPCResponse {
   return errorObject(null, RPCErrorCode.invalidRequest, `batch too large: ${length} requests, limit ${max}`)
@@ -51,7 +61,8 @@ export function errorResponse(id: string | number | null, err: unknown, log: Log
 
 /**
  * Dispatches one parsed JSON-RPC payload (a request or a batch) to `methods`; a batch's requests run
- * concurrently (reads on the read workers) and their answers come back in request order.
+ * concurrently (reads on the read workers), started `BATCH_SLICE` at a time with an event-loop turn
+ * between slices, and their answers come back in request order.
  * Returns undefined when nothing is to be sent (notifications only).
  *
  * @example
@@ -74,7 +85,14 @@ export async function dispatchRPC(
   if (Array.isArray(payload)) {
     if (payload.length === 0) return errorObject(null, RPCErrorCode.invalidRequest, 'empty batch')
     if (payload.length > opts.maxBatchSize) return batchTooLarge(payload.length, opts.maxBatchSize)
-    const out = await Promise.all(payload.map((r) => dispatchOne(r, methods, ctx, opts)))
+    const pending: Promise<JSONRPCResponse | undefined>[] = []
+    for (let from = 0; from < payload.length; from += BATCH_SLICE) {
+      // A long batch starts in slices, one event-loop turn apart: other clients' requests get in between.
+      if (from > 0) await nextTurn()
+      for (const r of payload.slice(from, from + BATCH_SLICE))
+        pending.push(dispatchOne(r, methods, ctx, opts))
+    }
+    const out = await Promise.all(pending)
     const responses = out.filter((r): r is JSONRPCResponse => r !== undefined)
     return responses.length ? responses : undefined
   }

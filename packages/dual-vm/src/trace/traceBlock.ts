@@ -33,6 +33,12 @@ export type TraceBlockParameters = TraceEnvironment & {
 /** geth's `debug_traceBlock*` entries: each traced transaction's hash and its tracer's result. */
 export type TraceBlockResult = { txHash: Hex; result: unknown }[]
 
+/** Transactions traced (or run before the traced one) between two event-loop turns. */
+export const TRACE_TXS_PER_TURN = 16
+
+/** Resolves on the event loop's next turn (after pending I/O callbacks), not in this microtask queue. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 /** Writes `ws` into `journal` (a traced transaction's changes, for the transactions after it). */
 function applyWriteSet(journal: JournaledState, ws: WriteSet): void {
   journal.beginTransaction()
@@ -53,6 +59,9 @@ function applyWriteSet(journal: JournaledState, ws: WriteSet): void {
  * Re-executes a block's transactions over the state before it, exactly as the serial executor runs them,
  * and traces them with the tracer `options` names (all of them, or the one at `index` after running the
  * ones before it untraced). Only the traced transactions' EVMs get listeners; the state is never written.
+ * Every `TRACE_TXS_PER_TURN` transactions it waits for the event loop's next turn, so other work on the
+ * thread (a node's RPC clients) goes on during a long trace; `state` must stay valid meanwhile (a past block's, not a head
+ * that moves).
  *
  * @example
  * ```ts
@@ -101,13 +110,19 @@ export async function traceBlock(params: TraceBlockParameters): Promise<TraceBlo
       blockHash: blockHashLookup(header),
       precompiles: params.precompiles,
     })
-  const untraced = evmOf(base)
+  // the EVM of the transactions before `index` (run untraced): built only when there are some (a
+  // `debug_traceCall` or a block's first transaction has none, and an EVM costs ~1 ms to build)
+  let untraced: DualVmEVM | undefined
+  let traced: { journal: JournaledState; evm: DualVmEVM } | undefined
   const ethBlock = toEthBlock(header)
   const results: TraceBlockResult = []
   let gasUsed = 0n
   let position = 0
   for (let i = 0; i < txs.length; i++) {
     if (index !== undefined && i > index) break
+    // An event-loop turn every `TRACE_TXS_PER_TURN` transactions: a block's trace (hundreds of
+    // transactions) would otherwise hold the node's thread from start to end, every other client waiting.
+    if (i > 0 && i % TRACE_TXS_PER_TURN === 0) await nextTurn()
     const tx = txs[i] as ExecutableTx
     const env = {
       header,
@@ -117,6 +132,7 @@ export async function traceBlock(params: TraceBlockParameters): Promise<TraceBlo
       index: position,
     }
     if (index !== undefined && i < index) {
+      untraced ??= evmOf(base)
       const outcome = await runTransaction({ ...env, evm: untraced }, tx)
       if (outcome.included) {
         gasUsed = outcome.receipt.cumulativeGasUsed
@@ -124,9 +140,16 @@ export async function traceBlock(params: TraceBlockParameters): Promise<TraceBlo
       }
       continue
     }
+    // One EVM for every traced transaction of the call, its journal rebased over each one's recorded
+    // prestate (as the serial executor reuses one EVM for a block): not an EVM per transaction.
     const prestate = new RecordingState(base)
-    const journal = new JournaledState(prestate)
-    const evm = evmOf(journal)
+    if (traced) traced.journal.rebase(prestate)
+    else {
+      const fresh = new JournaledState(prestate)
+      traced = { journal: fresh, evm: evmOf(fresh) }
+    }
+    // (`runTransaction` cleans the EVM's own journal and the call clears transient storage)
+    const { journal, evm } = traced
     const tracer = createTracer(params.options, journal)
     let returnValue: Uint8Array = new Uint8Array(0)
     const detach = attachTraceHooks(evm, {

@@ -104,14 +104,18 @@ export class SPNExitTree {
     }
   }
 
-  /** The exit root now (a 32-byte word). */
+  /**
+   * The exit root now (a 32-byte word). Computed once per tree state (24 Poseidon hashes) and kept until
+   * the state changes: a block with messages, a batch cut, a rewind (`mesh_nodeInfo` asks on every call).
+   */
   get root(): Hash {
-    return numberToHex(
-      ExitTree.fromFrontier({ size: this.#state.size, frontier: this.#state.frontier }).root,
-      {
-        size: 32,
-      },
-    )
+    const state = this.#state
+    if (this.#root?.state === state) return this.#root.root
+    const root = numberToHex(ExitTree.fromFrontier({ size: state.size, frontier: state.frontier }).root, {
+      size: 32,
+    })
+    this.#root = { state, root }
+    return root
   }
 
   /** The open batch's index (= number of closed batches), its real leaves, the last block in the tree. */
