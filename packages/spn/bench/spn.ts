@@ -23,27 +23,16 @@ import { comparisonTable } from './comparisonTable.js'
 import '@rollup-mesh/core/polyfill'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { devAccounts, InvalidParameterError } from '@rollup-mesh/core'
 import { compileSolidityFile } from '@rollup-mesh/dual-vm'
-import {
-  type Abi,
-  type Address,
-  bytesToHex,
-  encodeDeployData,
-  encodeFunctionData,
-  type Hex,
-  hexToBytes,
-  keccak256,
-  serializeTransaction,
-  type TransactionSerializableEIP1559,
-} from 'viem'
+import { type Abi, type Address, encodeDeployData, encodeFunctionData, type Hex, keccak256 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { readyUrl } from './readyUrl.js'
+import { signTx } from './signTx.js'
 import { runUserMode } from './userMode.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC replies are indexed freely here
@@ -112,23 +101,6 @@ const ROUNDS = Math.max(1, Number(values.rounds))
 const CHAIN_ID = 31_999
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 const log = (s: string) => process.stderr.write(`${s}\n`)
-
-const secp = createRequire(import.meta.url)('secp256k1') as {
-  ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number }
-}
-
-/** Signs with the native addon (viem's pure-JS signer would dominate the setup time). */
-function sign(tx: TransactionSerializableEIP1559, key: Hex): Hex {
-  const { signature, recid } = secp.ecdsaSign(
-    hexToBytes(keccak256(serializeTransaction(tx))),
-    hexToBytes(key),
-  )
-  return serializeTransaction(tx, {
-    r: bytesToHex(signature.subarray(0, 32)),
-    s: bytesToHex(signature.subarray(32)),
-    yParity: recid,
-  })
-}
 
 async function rpc(url: string, body: unknown): Promise<Json> {
   try {
@@ -264,7 +236,7 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
   const fee = { maxFeePerGas: 100n * 10n ** 9n, maxPriorityFeePerGas: 10n ** 9n }
   // Deploy the token and give every sender tokens (setup, not measured).
   const deployHash = await one(t.url, 'eth_sendRawTransaction', [
-    sign(
+    signTx(
       {
         type: 'eip1559',
         chainId: CHAIN_ID,
@@ -279,7 +251,7 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
   const token = (await waitReceipt(t.url, deployHash)).contractAddress as Address
   const baseNonce = Number(await one(t.url, 'eth_getTransactionCount', [deployer.address, 'pending']))
   const funding = keys.map((k, i) =>
-    sign(
+    signTx(
       {
         type: 'eip1559',
         chainId: CHAIN_ID,
@@ -314,7 +286,7 @@ async function run(t: Target, abi: Abi, bytecode: Hex, keys: Hex[]): Promise<Rec
     while (txs.length < count)
       for (const [i, k] of keys.entries()) {
         if (txs.length >= count) break
-        const raw = sign(
+        const raw = signTx(
           {
             type: 'eip1559',
             chainId: CHAIN_ID,

@@ -4,32 +4,24 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryState } from '../../../src/index.js'
 import { parseTraceOptions } from '../../../src/trace/options.js'
 import { traceBlock } from '../../../src/trace/traceBlock.js'
+import { makeHeader, makeTx } from '../helpers.js'
 
 const alice = '0x00000000000000000000000000000000000a11ce'
 const counter = '0x00000000000000000000000000000000000c0de1'
 // returns TLOAD(0) (0 in a fresh transaction), then TSTORE(0, 1) and SSTORE(0, SLOAD(0) + 1)
 const COUNTER_CODE: Hex = '0x60005c600160005d60005460010160005560005260206000f3'
-const header = {
-  number: 1n,
-  timestamp: 1_700_000_000n,
-  coinbase: '0x000000000000000000000000000000000000c0de',
-  baseFeePerGas: 1n,
-  gasLimit: 30_000_000n,
-  chainId: 1n,
-  prevRandao: `0x${'00'.repeat(32)}`,
-} as const
-const bump = (nonce: number): ExecutableTx => ({
-  hash: `0x${(nonce + 1).toString(16).padStart(64, '0')}` as Hex,
-  from: alice,
-  type: 'eip1559',
-  nonce: BigInt(nonce),
-  to: counter,
-  value: 0n,
-  data: '0x',
-  gas: 100_000n,
-  maxFeePerGas: 2n,
-  maxPriorityFeePerGas: 1n,
-})
+const header = makeHeader(1n, { baseFeePerGas: 1n })
+const bump = (nonce: number): ExecutableTx =>
+  makeTx({
+    from: alice,
+    nonce: BigInt(nonce),
+    to: counter,
+    value: 0n,
+    data: '0x',
+    gas: 100_000n,
+    maxFeePerGas: 2n,
+    maxPriorityFeePerGas: 1n,
+  })
 
 describe('traceBlock reuses one EVM for the traced transactions of a call', () => {
   it.each([
