@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads'
 import type { Hex } from 'viem'
 import type { CommitWriterInit, CommitWriterRequest, CommitWriterResponse } from './commitWriterWorker.js'
 import { startModuleWorker } from './moduleWorker.js'
+import { DiskFullError } from './storeDiskFull.js'
 import { CommitWriterError } from './storeErrors.js'
 import { storedReceiptFields } from './storeRows.js'
 import type { BlockCommit, HistoryRetention, StoredPoolTx } from './storeTypes.js'
@@ -45,7 +46,11 @@ export class CommitWriter {
   readonly #executing: Int32Array
   readonly #ready: Promise<void>
 
-  private constructor(worker: Worker, executing: Int32Array) {
+  private constructor(
+    worker: Worker,
+    executing: Int32Array,
+    readonly path: string,
+  ) {
     this.#worker = worker
     this.#executing = executing
     let ready: () => void = () => undefined
@@ -64,6 +69,8 @@ export class CommitWriter {
       if (!p) return
       this.#pending.delete(m.id)
       if (m.ok) p.resolve({ block: p.block ?? -1n, ms: m.ms })
+      // a full disk is refused as the inline store refuses it ("disk full", -32000 over JSON-RPC)
+      else if (m.code === 'CHAIN_DISK_FULL' || m.code === 'SQLITE_FULL') p.reject(new DiskFullError(path))
       else p.reject(new CommitWriterError(p.block, m.message, m.code))
     })
     worker.on('error', (err) => {
@@ -90,7 +97,7 @@ export class CommitWriter {
       ...(options.history ? { history: options.history } : {}),
     }
     const worker = startModuleWorker('commitWriterWorker', import.meta.url, { workerData: init })
-    return new CommitWriter(worker, executing)
+    return new CommitWriter(worker, executing, options.path)
   }
 
   /** `start`, resolving once the thread's connection is open (rejects with `CommitWriterError` otherwise). */
