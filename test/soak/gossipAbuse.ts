@@ -6,17 +6,13 @@ import type { Hex } from 'viem'
 import { soakHeader } from './gossipMessages.js'
 import { createPhaseClock } from './phaseClock.js'
 import { fromSource, kill, root, sleep, track, until } from './processes.js'
+import { quantile } from './quantile.js'
 import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario.js'
 
 const NETWORKS = ['spn1', 'mainnet']
 const GRAYLIST = -80
 const [producer, , , hostileKey] = devAccounts(4).map((a) => a.privateKey as Hex) as [Hex, Hex, Hex, Hex]
 const producerAddress = devAccounts(1)[0]?.address as Hex
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN
-}
 
 /** An honest node: every topic of both networks, the producer's key for headers and settlements. */
 async function honestNode(stored: Map<bigint, SignedHeader>): Promise<P2P> {

@@ -34,11 +34,6 @@ const STACK_RE = /\n\s+at \S|at [\w.<>]+ \(\/|node:internal/
 export const spnNodeFlags = (env: NodeJS.ProcessEnv = process.env): string[] =>
   (env.SPN_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 /**
- * The control run (`MESH_SOAK_ABUSE_TARGET=sink`): the same flood goes to `sinkServer.ts` (one fixed error
- * for everything) while the valid traffic goes to the node, which isolates what the generator's own CPU
- * costs the valid sender on the shared machine. Its verdicts on answers mean nothing; its figures are the point.
- */
-/**
  * A diagnosis of one part of the flood: `MESH_SOAK_ABUSE_KINDS=huge-batch,deep-object` sends only those
  * kinds (`malformed.ts`), `MESH_SOAK_ABUSE_REQUESTS=2000` that many; the scenario's size otherwise.
  */
@@ -46,6 +41,11 @@ const abuseKinds = (env: NodeJS.ProcessEnv = process.env): string[] =>
   (env.MESH_SOAK_ABUSE_KINDS ?? '').split(',').filter(Boolean)
 const abuseRequests = (quick: boolean, env: NodeJS.ProcessEnv = process.env): number =>
   Number(env.MESH_SOAK_ABUSE_REQUESTS) || (quick ? 600 : 10_000)
+/**
+ * The control run (`MESH_SOAK_ABUSE_TARGET=sink`): the same flood goes to `sinkServer.ts` (one fixed error
+ * for everything) while the valid traffic goes to the node, which isolates what the generator's own CPU
+ * costs the valid sender on the shared machine. Its verdicts on answers mean nothing; its figures are the point.
+ */
 const abuseTarget = (env: NodeJS.ProcessEnv = process.env): 'node' | 'sink' =>
   env.MESH_SOAK_ABUSE_TARGET === 'sink' ? 'sink' : 'node'
 
@@ -234,14 +234,15 @@ export const rpcAbuse: Scenario = {
         maxPriorityFeePerGas: 1n,
       })
       const methods = methodNames()
+      const kinds = abuseKinds()
       const gen = createAbuseGenerator({
         seed: o.seed,
         methods,
         validTx,
         maxBodyBytes: MAX_BODY,
-        kinds: abuseKinds(),
+        kinds,
       })
-      if (abuseKinds().length) figures['hostile kinds'] = abuseKinds().join(',')
+      if (kinds.length) figures['hostile kinds'] = kinds.join(',')
       const traffic = await startTrafficProcess([
         join(root, 'test/soak/trafficProcess.ts'),
         url,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fromSource, root, track } from './processes.js'
+import { quantile } from './quantile.js'
 
 /** The parent's view of `trafficProcess.ts`: the same surface as `startValidTraffic`, counted from its lines. */
 export async function startTrafficProcess(args: string[]) {
@@ -77,10 +78,8 @@ export async function startTrafficProcess(args: string[]) {
   return state
 }
 
-/** p50 and p99 of `xs` (0 when empty). */
+/** p50, p99 and mean of `xs` (0 when empty). */
 export function percentiles(xs: number[]): { p50: number; p99: number; mean: number } {
   if (xs.length === 0) return { p50: 0, p99: 0, mean: 0 }
-  const sorted = [...xs].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
-  return { p50: at(0.5), p99: at(0.99), mean: xs.reduce((a, b) => a + b, 0) / xs.length }
+  return { p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), mean: xs.reduce((a, b) => a + b, 0) / xs.length }
 }

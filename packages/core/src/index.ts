@@ -68,6 +68,7 @@ export type {
 } from './interfaces/proving.js'
 export { type AccountState, EMPTY_CODE_HASH, type StateView, type VmKind } from './interfaces/state.js'
 export { createLogger, createSilentLogger, type Logger, type LoggerOptions } from './logger.js'
+export { nextTurn } from './nextTurn.js'
 export { SYSTEM_ADDRESSES } from './protocol/addresses.js'
 export { type ListenerErrorHandler, TypedEmitter } from './protocol/emitter.js'
 export type { ExitBatch, ExitMessage } from './protocol/exits.js'

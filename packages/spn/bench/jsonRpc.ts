@@ -8,13 +8,13 @@ import { UserModeError } from './userModeError.js'
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC replies are indexed freely here
 export type Json = any
 
-/** POSTs one JSON-RPC body (a request or a batch) and returns the parsed reply; 120 s timeout. */
-export async function rpc(url: string, body: unknown): Promise<Json> {
+/** POSTs one JSON-RPC body (a request or a batch) and returns the parsed reply (default timeout 120 s). */
+export async function rpc(url: string, body: unknown, timeoutMs = 120_000): Promise<Json> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(120_000),
+    signal: AbortSignal.timeout(timeoutMs),
   })
   return res.json()
 }

@@ -31,12 +31,10 @@ import { devAccounts, InvalidParameterError } from '@rollup-mesh/core'
 import { compileSolidityFile } from '@rollup-mesh/dual-vm'
 import { type Abi, type Address, encodeDeployData, encodeFunctionData, type Hex, keccak256 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
+import { type Json, rpc as postJSONRPC } from './jsonRpc.js'
 import { readyUrl } from './readyUrl.js'
 import { signTx } from './signTx.js'
 import { runUserMode } from './userMode.js'
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON-RPC replies are indexed freely here
-type Json = any
 
 const { values } = parseArgs({
   options: {
@@ -104,19 +102,10 @@ const log = (s: string) => process.stderr.write(`${s}\n`)
 
 async function rpc(url: string, body: unknown): Promise<Json> {
   try {
-    return await rpcOnce(url, body)
+    return await postJSONRPC(url, body, 60_000)
   } catch (err) {
     throw new Error(`POST ${url} failed: ${(err as Error).cause ?? err}`)
   }
-}
-async function rpcOnce(url: string, body: unknown): Promise<Json> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  })
-  return res.json()
 }
 async function one(url: string, method: string, params: unknown[] = []): Promise<Json> {
   const r = await rpc(url, { jsonrpc: '2.0', id: 1, method, params })

@@ -1,3 +1,4 @@
+import { nextTurn } from '@rollup-mesh/core'
 import type { Hex } from 'viem'
 import { BlockTimestampError } from '../blockClock.js'
 import type { Chain } from '../chain.js'
@@ -47,7 +48,7 @@ async function mine(chain: Chain, count: bigint, first?: bigint, interval?: bigi
     const block = await chain.mineBlock(timestamp !== undefined ? { timestamp } : {})
     timestamp = interval !== undefined ? block.header.timestamp + interval : undefined
     // Let I/O in between blocks: sealing resolves without I/O, so a long run would starve RPC for minutes.
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    await nextTurn()
   }
 }
 

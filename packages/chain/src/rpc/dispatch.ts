@@ -1,4 +1,4 @@
-import type { Logger } from '@rollup-mesh/core'
+import { type Logger, nextTurn } from '@rollup-mesh/core'
 import { RPCError, RPCErrorCode } from '../errors.js'
 import { clampMessage, defaultRPCLimits } from './limits.js'
 import type { ReadRouter } from './readRouter.js'
@@ -24,9 +24,6 @@ export type DispatchOptions = {
  * at most a slice of it (measured: test/soak/README.md, session 13).
  */
 export const BATCH_SLICE = 100
-
-/** Resolves on the event loop's next turn (after pending I/O callbacks), not in this microtask queue. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** The error answer of a batch longer than `max` (from `dispatchRPC`, or a scan of the bytes before parsing). */
 export function batchTooLarge(length: number, max: number): JSONRPCResponse {

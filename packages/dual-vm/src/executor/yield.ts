@@ -1,3 +1,5 @@
+import { nextTurn } from '@rollup-mesh/core'
+
 /**
  * Lets the event loop turn (one `setImmediate`) at least every `everyMs` of a long run of microtask-only
  * work, such as executing a block: a node's RPC shares the thread that executes, and would otherwise stop
@@ -22,7 +24,7 @@ export class EventLoopYield {
 
   /** One turn of the event loop. */
   async take(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    await nextTurn()
     this.next = performance.now() + this.everyMs
   }
 }

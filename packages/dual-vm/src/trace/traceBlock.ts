@@ -1,4 +1,10 @@
-import type { BlockContext, ExecutableTx, StateView, WriteSet } from '@rollup-mesh/core'
+import {
+  type BlockContext,
+  type ExecutableTx,
+  nextTurn,
+  type StateView,
+  type WriteSet,
+} from '@rollup-mesh/core'
 import type { Hex } from 'viem'
 import { DualVmEVM } from '../evm/dualEvm.js'
 import type { CustomPrecompiles } from '../evm/precompiles.js'
@@ -35,9 +41,6 @@ export type TraceBlockResult = { txHash: Hex; result: unknown }[]
 
 /** Transactions traced (or run before the traced one) between two event-loop turns. */
 export const TRACE_TXS_PER_TURN = 16
-
-/** Resolves on the event loop's next turn (after pending I/O callbacks), not in this microtask queue. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** Writes `ws` into `journal` (a traced transaction's changes, for the transactions after it). */
 function applyWriteSet(journal: JournaledState, ws: WriteSet): void {
