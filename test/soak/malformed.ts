@@ -95,6 +95,20 @@ function wrongValue(r: () => number, depth = 0): unknown {
 const env = (method: unknown, params: unknown, id: unknown = 1): string =>
   JSON.stringify({ jsonrpc: '2.0', id, method, params })
 
+/**
+ * The bytes of `env(method, ['a'.repeat(size)])`, written straight into one buffer: the same body without
+ * building a string of up to 16 MiB, stringifying it and encoding it again (the generator's main cost).
+ */
+export function hugeStringBody(method: string, size: number): Buffer {
+  const head = `{"jsonrpc":"2.0","id":1,"method":${JSON.stringify(method)},"params":["`
+  const tail = '"]}'
+  const out = Buffer.allocUnsafe(head.length + size + tail.length)
+  out.write(head, 0, 'latin1')
+  out.fill(0x61, head.length, head.length + size)
+  out.write(tail, head.length + size, 'latin1')
+  return out
+}
+
 /** Text of a JSON object with `__proto__` as an own key (JSON.stringify drops it from literals). */
 const protoJSON = (inner: string): string =>
   `{"jsonrpc":"2.0","id":7,"__proto__":{"polluted":true,"jsonrpc":"1.0"},"constructor":{"prototype":{"polluted":true}},${inner}}`
@@ -182,7 +196,7 @@ export function createAbuseGenerator(options: {
       return {
         kind: 'huge-string',
         transport: pick(r, ['http', 'http', 'ws'] as const),
-        body: env(pick(r, methods), ['a'.repeat(size)]),
+        body: hugeStringBody(pick(r, methods), size),
       }
     },
     'bad-raw-tx': () => {

@@ -2,8 +2,9 @@ import { join } from 'node:path'
 import { devAccounts } from '@rollup-mesh/core'
 import type { Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import WebSocket from 'ws'
-import { type AbuseRequest, createAbuseGenerator, methodNames } from './malformed.js'
+import { HTTPSender, MAX_BODY, preview, WSClient } from './abuseSender.js'
+import { isolateAttacker } from './cpuAffinity.js'
+import { createAbuseGenerator, methodNames } from './malformed.js'
 import { createPhaseClock } from './phaseClock.js'
 import {
   ensureBuilt,
@@ -23,10 +24,7 @@ import { startTrafficProcess } from './trafficClient.js'
 import { probeLimits } from './wsLimits.js'
 
 const CHAIN_ID = 9131
-/** The node's request body / WebSocket message limit (chain's default). */
-const MAX_BODY = 16 * 1024 * 1024
 const ANSWER_LIMIT_MS = 5_000
-const STACK_RE = /\n\s+at \S|at [\w.<>]+ \(\/|node:internal/
 /**
  * Node flags for the SPN under test (`SPN_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`): with any, the
  * node is stopped with SIGTERM (so a profile is written) before the SIGKILL.
@@ -41,6 +39,8 @@ const abuseKinds = (env: NodeJS.ProcessEnv = process.env): string[] =>
   (env.MESH_SOAK_ABUSE_KINDS ?? '').split(',').filter(Boolean)
 const abuseRequests = (quick: boolean, env: NodeJS.ProcessEnv = process.env): number =>
   Number(env.MESH_SOAK_ABUSE_REQUESTS) || (quick ? 600 : 10_000)
+/** `MESH_SOAK_ABUSE_PIN=1`: the attacker on a core of its own (`cpuAffinity.ts:isolateAttacker`). */
+const isolated = (env: NodeJS.ProcessEnv = process.env): boolean => env.MESH_SOAK_ABUSE_PIN === '1'
 /**
  * The control run (`MESH_SOAK_ABUSE_TARGET=sink`): the same flood goes to `sinkServer.ts` (one fixed error
  * for everything) while the valid traffic goes to the node, which isolates what the generator's own CPU
@@ -48,127 +48,6 @@ const abuseRequests = (quick: boolean, env: NodeJS.ProcessEnv = process.env): nu
  */
 const abuseTarget = (env: NodeJS.ProcessEnv = process.env): 'node' | 'sink' =>
   env.MESH_SOAK_ABUSE_TARGET === 'sink' ? 'sink' : 'node'
-
-type Verdict = { ok: boolean; class: string; detail?: string }
-
-/** Classifies one HTTP answer: a JSON-RPC error (or result) body, or a 4xx, never a stack trace or a 5xx. */
-function judgeHTTP(status: number, text: string): Verdict {
-  if (STACK_RE.test(text)) return { ok: false, class: 'stack-trace', detail: text.slice(0, 300) }
-  if (status >= 500) return { ok: false, class: `http-${status}`, detail: text.slice(0, 300) }
-  if (status >= 400) return { ok: true, class: `http-${status}` }
-  if (status === 204) return { ok: true, class: 'no-content' }
-  return judgeJSON(text)
-}
-
-function judgeJSON(text: string): Verdict {
-  if (STACK_RE.test(text)) return { ok: false, class: 'stack-trace', detail: text.slice(0, 300) }
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    return { ok: false, class: 'not-json', detail: text.slice(0, 200) }
-  }
-  const items = Array.isArray(body) ? body : [body]
-  let cls = 'rpc-error'
-  for (const item of items as Record<string, unknown>[]) {
-    if (typeof item !== 'object' || item === null || item.jsonrpc !== '2.0' || !('id' in item))
-      return { ok: false, class: 'not-json-rpc', detail: text.slice(0, 200) }
-    const error = item.error as { code?: unknown; message?: unknown } | undefined
-    if (error) {
-      if (typeof error.code !== 'number' || typeof error.message !== 'string')
-        return { ok: false, class: 'bad-error-object', detail: text.slice(0, 200) }
-      if (error.code === -32603) cls = 'internal-error'
-    } else if (!('result' in item)) return { ok: false, class: 'not-json-rpc', detail: text.slice(0, 200) }
-    else if (cls === 'rpc-error') cls = 'result'
-  }
-  return {
-    ok: cls !== 'internal-error',
-    class: cls,
-    ...(cls === 'internal-error' ? { detail: text.slice(0, 200) } : {}),
-  }
-}
-
-async function sendHTTP(url: string, req: AbuseRequest): Promise<Verdict> {
-  const method = req.httpMethod ?? 'POST'
-  const headers: Record<string, string> = {}
-  const ct = 'contentType' in req ? req.contentType : 'application/json'
-  if (ct !== undefined) headers['content-type'] = ct
-  const body =
-    method === 'GET' || method === 'HEAD'
-      ? undefined
-      : typeof req.body === 'string'
-        ? Buffer.from(req.body)
-        : req.body
-  try {
-    const res = await fetch(url, {
-      method,
-      headers,
-      ...(body ? { body } : {}),
-      signal: AbortSignal.timeout(15_000),
-    })
-    return judgeHTTP(res.status, await res.text())
-  } catch (err) {
-    // An oversized body is answered 413 and the connection closed: the upload may see the close first.
-    if (req.kind === 'huge-string' && req.body.length > MAX_BODY)
-      return { ok: true, class: 'closed-over-limit' }
-    return {
-      ok: false,
-      class: 'transport',
-      detail: `${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`,
-    }
-  }
-}
-
-/** One WebSocket per worker, reopened after the server closes it. */
-class WSClient {
-  private ws: WebSocket | undefined
-  constructor(private readonly url: string) {}
-  private async open(): Promise<WebSocket> {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) return this.ws
-    const ws = new WebSocket(this.url)
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve())
-      ws.once('error', reject)
-    })
-    ws.on('error', () => undefined)
-    this.ws = ws
-    return ws
-  }
-  async send(req: AbuseRequest): Promise<Verdict> {
-    let ws: WebSocket
-    try {
-      ws = await this.open()
-    } catch (err) {
-      return { ok: false, class: 'ws-connect', detail: (err as Error).message }
-    }
-    return new Promise<Verdict>((resolve) => {
-      const done = (v: Verdict) => {
-        clearTimeout(timer)
-        ws.off('message', onMessage)
-        ws.off('close', onClose)
-        resolve(v)
-      }
-      const onMessage = (data: WebSocket.RawData) => {
-        const text = data.toString()
-        if (text.includes('"eth_subscription"')) return
-        done(judgeJSON(text))
-      }
-      const onClose = (code: number) => {
-        this.ws = undefined
-        if (code === 1009 || (req.kind === 'huge-string' && req.body.length > MAX_BODY))
-          done({ ok: true, class: `ws-close-${code}` })
-        else done({ ok: false, class: `ws-close-${code}` })
-      }
-      const timer = setTimeout(() => done({ ok: false, class: 'ws-timeout' }), 15_000)
-      ws.on('message', onMessage)
-      ws.on('close', onClose)
-      ws.send(req.body)
-    })
-  }
-  close(): void {
-    this.ws?.terminate()
-  }
-}
 
 /**
  * rpc-abuse: a node (SPN, the built bin) gets `requests` hostile HTTP and WebSocket JSON-RPC requests from
@@ -255,6 +134,10 @@ export const rpcAbuse: Scenario = {
       const warm = traffic.measure()
       await until(async () => warm().acked > 0, 120_000, 'the first valid transfer acknowledged')
       await sleep(o.quick ? 500 : 2_000)
+      if (isolated()) {
+        const layout = isolateAttacker({ node: pid, sender: traffic.pid, runner: process.pid })
+        if (layout) figures['CPU layout'] = layout
+      }
       const baselineRss = rssOf(pid)
       const processes = { node: pid, runner: process.pid, sender: traffic.pid, sink: sinkServer?.pid ?? 0 }
       const timesAtBase = timesOf(processes)
@@ -278,6 +161,7 @@ export const rpcAbuse: Scenario = {
       let slowest = 0
       let sent = 0
       let logged = 0
+      const http = new HTTPSender(hostileUrl)
       const worker = async () => {
         const ws = new WSClient(wsUrl)
         while (sent < requests) {
@@ -285,13 +169,13 @@ export const rpcAbuse: Scenario = {
           const req = gen.next()
           byKind.set(req.kind, (byKind.get(req.kind) ?? 0) + 1)
           const t0 = performance.now()
-          const v = req.transport === 'ws' ? await ws.send(req) : await sendHTTP(hostileUrl, req)
+          const v = req.transport === 'ws' ? await ws.send(req) : await http.send(req)
           const ms = performance.now() - t0
           slowest = Math.max(slowest, ms)
           if (ms > ANSWER_LIMIT_MS) {
             slow++
             o.log(
-              `rpc-abuse: slow ${req.kind}/${req.transport} ${(ms / 1000).toFixed(1)} s (${v.class}) ${String(req.body).slice(0, 100)}`,
+              `rpc-abuse: slow ${req.kind}/${req.transport} ${(ms / 1000).toFixed(1)} s (${v.class}) ${preview(req.body, 100)}`,
             )
             // quick (npm test, a shared machine): counted in `over 5 s`, asserted by the full soak only
             if (bad.length < 30 && !o.quick)
@@ -300,7 +184,7 @@ export const rpcAbuse: Scenario = {
           classes.set(v.class, (classes.get(v.class) ?? 0) + 1)
           if (!v.ok && bad.length < 30)
             bad.push(
-              `${req.kind}/${req.transport}: ${v.class} ${v.detail ?? ''} <- ${String(req.body).slice(0, 160)}`,
+              `${req.kind}/${req.transport}: ${v.class} ${v.detail ?? ''} <- ${preview(req.body, 160)}`,
             )
           if (sent % (o.quick ? 100 : 1000) === 0 && sent === ++logged * (o.quick ? 100 : 1000))
             o.log(`rpc-abuse: ${sent}/${requests}`)
@@ -308,6 +192,7 @@ export const rpcAbuse: Scenario = {
         ws.close()
       }
       await Promise.all(Array.from({ length: concurrency }, () => worker()))
+      http.close()
       const during = stopAbuse()
       const timesAtEnd = timesOf(processes)
       clearInterval(sampler)

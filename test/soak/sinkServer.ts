@@ -12,6 +12,11 @@ const MAX_BODY = 16 * 1024 * 1024
 const answer = '{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"sink"}}'
 
 const server = createServer((req, res) => {
+  if (req.method !== 'POST') {
+    res.writeHead(405, { allow: 'POST' }).end()
+    req.resume()
+    return
+  }
   req.on('data', () => undefined)
   req.on('end', () => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length })

@@ -8,7 +8,9 @@
  *
  * Workload (`userWorkload.ts`): N pre-signed token transfers from S senders, posted as JSON-RPC batches;
  * every sender waits for each of its transactions, in nonce order, with viem's `waitForTransactionReceipt`
- * on its own public client (`pollingInterval: 100`), as a viem app would. The table: `userModeTable.ts`.
+ * on its own public client (`pollingInterval: 100`), as a viem app would. Each target's run has a client
+ * process of its own (`freshClient.ts`), after `--warmup` unmeasured transfers, so neither target meets a
+ * client the other warmed. The table: `userModeTable.ts`.
  */
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -16,11 +18,12 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { keccak256 } from 'viem'
 import { anvilMining, startAnvil } from './anvilTarget.js'
+import { inFreshClient } from './freshClient.js'
 import { startMesh } from './meshTarget.js'
 import type { Target } from './target.js'
 import { userModeTable } from './userModeTable.js'
 import { loadUserToken, type UserToken } from './userToken.js'
-import { runUserWorkload } from './userWorkload.js'
+import type { UserWorkloadJob } from './userWorkloadProcess.js'
 
 export type UserModeOptions = {
   root: string
@@ -43,9 +46,28 @@ export type UserModeOptions = {
   readWorkers?: string | undefined
   /** `mesh up --commit writer|inline` (absent: the SPNs' default). */
   commit?: string | undefined
+  /**
+   * Unmeasured transfers through the same path before each target's measured run (`--warmup`, default
+   * 2,000), in that target's own client process: the node's JIT and the client's are warm for the run.
+   */
+  warmup?: number | undefined
 }
 
 const log = (s: string) => process.stderr.write(`${s}\n`)
+
+/** One target's run for `inFreshClient`: the workload's options, the target, the token, the senders. */
+const jobOf = (
+  o: UserModeOptions,
+  target: Target,
+  token: UserToken,
+  keys: `0x${string}`[],
+): UserWorkloadJob => ({
+  options: { txs: o.txs, batch: o.batch, inflight: o.inflight, warmup: o.warmup },
+  target,
+  token: token.kind,
+  keys,
+  root: o.root,
+})
 
 /** Runs `token`'s workload on spn1 of a fresh default mesh in `dir`; spn1's measurements. */
 async function onMesh(
@@ -57,9 +79,9 @@ async function onMesh(
   const mesh = await startMesh(o, dir)
   try {
     log(
-      `running spn1 of the mesh (${o.txs} ${token.label} transfers from ${o.senders} senders, viem clients) ...`,
+      `running spn1 of the mesh (${o.warmup ? `${o.warmup} unmeasured, then ` : ''}${o.txs} ${token.label} transfers from ${o.senders} senders, viem clients) ...`,
     )
-    const { row } = await runUserWorkload(o, mesh.target, token, keys)
+    const row = await inFreshClient(jobOf(o, mesh.target, token, keys))
     if (o.cpuProfDir)
       log(`spn1 pid ${mesh.target.pids[0]}: its profile is CPU.*.${mesh.target.pids[0]}.*.cpuprofile`)
     return { row, target: mesh.target }
@@ -101,8 +123,8 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
       const anvil = await startAnvil(o, spn.target.chainId)
       anvilVersion = anvil.version
       try {
-        log('running anvil ...')
-        results.anvil = (await runUserWorkload(o, anvil.target, token, keys)).row
+        log(`running anvil (${o.warmup ? `${o.warmup} unmeasured, then ` : ''}${o.txs} transfers) ...`)
+        results.anvil = await inFreshClient(jobOf(o, anvil.target, token, keys))
       } catch (err) {
         log(`anvil failed: ${(err as Error).message}`)
       } finally {
@@ -119,7 +141,7 @@ export async function runUserMode(o: UserModeOptions): Promise<void> {
     const ratio = results.anvil && results.spn ? results.spn.txPerSec! / results.anvil.txPerSec! : null
     const wasmRatio = results.wasm && results.spn ? results.wasm.txPerSec! / results.spn.txPerSec! : null
     process.stdout.write(
-      `${JSON.stringify({ bench: 'spn', mode: 'user', workload: o.workload, txs: o.txs, senders: o.senders, anvil: anvilVersion, anvilMining: anvilMining(o), loadAverage: loadavg(), results, spnToAnvilTxPerSec: ratio, wasmToErc20TxPerSec: wasmRatio })}\n`,
+      `${JSON.stringify({ bench: 'spn', mode: 'user', workload: o.workload, txs: o.txs, warmup: o.warmup ?? 0, senders: o.senders, anvil: anvilVersion, anvilMining: anvilMining(o), loadAverage: loadavg(), results, spnToAnvilTxPerSec: ratio, wasmToErc20TxPerSec: wasmRatio })}\n`,
     )
   }
 }

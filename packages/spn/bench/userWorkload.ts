@@ -28,6 +28,11 @@ import type { UserToken } from './userToken.js'
 export type UserWorkloadOptions = {
   /** Transfers in the measured run. */
   txs: number
+  /**
+   * Transfers of an unmeasured run first, through the same path on the same target (its own token): the
+   * benchmark client's JIT and the node's are warm for the measured run, whichever target runs first.
+   */
+  warmup?: number | undefined
   /** Transactions per `eth_sendRawTransaction` batch. */
   batch: number
   /** Batches in flight at once. */
@@ -59,6 +64,7 @@ export async function runUserWorkload(
   if (!Number.isInteger(o.txs) || o.txs < 1)
     throw new UserModeError(`--txs: expected a positive integer, got ${o.txs}.`)
   if (keys.length < 1) throw new UserModeError('--senders: expected at least 1 sender.')
+  if (o.warmup) await runUserWorkload({ ...o, txs: o.warmup, warmup: 0 }, t, token, keys)
   const address = await deployAndFund(t, token, keys)
   const nonces = await batchResults(
     t,

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { encodeFunctionData, type Hex, keccak256 } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inFreshClient } from '../../bench/freshClient.js'
 import { one } from '../../bench/jsonRpc.js'
 import type { Target } from '../../bench/target.js'
 import { UserModeError } from '../../bench/userModeError.js'
-import { loadUserToken, type UserToken } from '../../bench/userToken.js'
+import { loadUserToken, type TokenKind, type UserToken } from '../../bench/userToken.js'
 import { runUserWorkload } from '../../bench/userWorkload.js'
 import { createSPNNode, type SPNNode } from '../../src/index.js'
 
@@ -81,6 +83,36 @@ describe('bench:spn user-mode workload on the WASM token (in-process SPN, viem r
     ])
     expect(BigInt(balance)).toBe(1n)
   }, 120_000)
+
+  it('runs a target in a client process of its own: the warm-up first, then the measured run only', async () => {
+    const senders = keys.slice(0, 10)
+    const nonceOf = async () =>
+      Number(await one(node.rpcUrl, 'eth_getTransactionCount', [privateKeyToAddress(senders[0]!), 'latest']))
+    const before = await nonceOf()
+    const row = await inFreshClient({
+      options: { txs: 60, batch: 30, inflight: 2, warmup: 40 },
+      target,
+      token: 'wasm-token',
+      keys: senders,
+      root,
+    })
+    expect(row.txs).toBe(60)
+    expect(row.rejected).toBe(0)
+    expect(row.txPerSec).toBeGreaterThan(0)
+    // each of the 10 senders sent 4 warm-up and 6 measured transfers
+    expect((await nonceOf()) - before).toBe(10)
+    // a failing run rejects with the child's error, not a hang or a half row
+    const err = await inFreshClient({
+      options: { txs: 1, batch: 1, inflight: 1 },
+      target,
+      token: 'no-such-token' as TokenKind,
+      keys: senders,
+      root,
+    }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(UserModeError)
+    expect((err as UserModeError).shortMessage).toBe('The spn client process exited with 1.')
+    expect((err as UserModeError).metaMessages?.join('\n')).toMatch(/Unknown token kind "no-such-token"/)
+  }, 240_000)
 
   it('fails loudly when the transfers revert (too little gas for WASM) instead of counting them', async () => {
     const starved = { ...token, transferGas: 30_000n }
