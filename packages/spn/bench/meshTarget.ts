@@ -32,7 +32,18 @@ export async function startMesh(
   await new Promise<void>((resolve, reject) => {
     const readWorkers = o.readWorkers !== undefined ? ['--rpc-read-workers', o.readWorkers] : []
     const commit = o.commit !== undefined ? ['--commit', o.commit] : []
-    const args = [...nodeArgs, mesh, 'up', '--detach', '--data-dir', dir, ...readWorkers, ...commit]
+    const workers = o.workers !== undefined ? ['--workers', o.workers] : []
+    const args = [
+      ...nodeArgs,
+      mesh,
+      'up',
+      '--detach',
+      '--data-dir',
+      dir,
+      ...readWorkers,
+      ...commit,
+      ...workers,
+    ]
     const p = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'inherit'],
     })

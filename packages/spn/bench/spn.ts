@@ -12,7 +12,7 @@
  *     [--executor serial|parallel] [--recipients fresh|next-sender] [--warmup 2000] [--rounds 3] [--no-anvil]
  *     [--commit inline|writer] [--json]
  *   npm run bench:spn -- --mode user [--txs 10000] [--senders 200] [--cpu-prof DIR] [--anvil-block-time S]
- *     [--read-workers N] [--commit inline|writer] [--warmup 2000]
+ *     [--read-workers N] [--commit inline|writer] [--workers N] [--warmup 2000]
  *     what a user gets: spn1 of a default `mesh up` (main net settling) and anvil, each sender waiting
  *     on its receipts with viem (see userMode.ts)
  *
@@ -57,6 +57,7 @@ const { values } = parseArgs({
     'anvil-block-time': { type: 'string' },
     'read-workers': { type: 'string' },
     commit: { type: 'string' },
+    workers: { type: 'string' },
   },
 })
 if (values.commit !== undefined && values.commit !== 'inline' && values.commit !== 'writer')
@@ -504,6 +505,7 @@ const entry =
           noAnvil: values['no-anvil'],
           readWorkers: values['read-workers'],
           commit: values.commit,
+          workers: values.workers,
           warmup: WARMUP,
         })
     : main

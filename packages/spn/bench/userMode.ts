@@ -46,6 +46,8 @@ export type UserModeOptions = {
   readWorkers?: string | undefined
   /** `mesh up --commit writer|inline` (absent: the SPNs' default). */
   commit?: string | undefined
+  /** `mesh up --workers N`: the parallel executor with N threads (absent: the SPNs' default, serial). */
+  workers?: string | undefined
   /**
    * Unmeasured transfers through the same path before each target's measured run (`--warmup`, default
    * 2,000), in that target's own client process: the node's JIT and the client's are warm for the run.

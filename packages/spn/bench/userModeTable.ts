@@ -52,7 +52,7 @@ export function userModeTable(
   anvilVersion: string,
   results: Record<string, Record<string, number>>,
 ): string[] {
-  const readWorkers = `${o.readWorkers !== undefined ? ` --rpc-read-workers ${o.readWorkers}` : ''}${o.commit !== undefined ? ` --commit ${o.commit}` : ''}`
+  const readWorkers = `${o.readWorkers !== undefined ? ` --rpc-read-workers ${o.readWorkers}` : ''}${o.commit !== undefined ? ` --commit ${o.commit}` : ''}${o.workers !== undefined ? ` --workers ${o.workers}` : ''}`
   const runs = [
     ...(results.spn ? [`spn: ERC20 (Token.sol) on spn1`] : []),
     ...(results.anvil ? [`anvil: the same ERC20 on ${anvilVersion || 'anvil'} (${anvilMining(o)})`] : []),
