@@ -1,6 +1,7 @@
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import WebSocket from 'ws'
 import type { AbuseRequest } from './malformed.js'
+import { httpRequest } from './rpcClient.js'
 
 /** The node's request body / WebSocket message limit (chain's default). */
 export const MAX_BODY = 16 * 1024 * 1024
@@ -52,11 +53,15 @@ export function judgeJSON(text: string): Verdict {
   }
 }
 
+/** An over-limit huge string: the node may close the connection before the client finished sending it. */
+const overLimit = (req: AbuseRequest): boolean =>
+  req.kind === 'huge-string' && Buffer.byteLength(req.body) > MAX_BODY
+
 /**
- * Sends hostile requests over HTTP with `node:http` and keep-alive sockets: the body goes to the socket as
- * it is (a string or the generator's buffer), with its length, and the answer is read as bytes. fetch
- * (undici) copied every body twice more (`extractBody`, `cloneAsUint8Array`), which on two cores made the
- * flood generator itself the valid traffic's main competitor for a core (soak README, session 14).
+ * Sends hostile requests over HTTP through `rpcClient.ts:httpRequest` on a pool of keep-alive sockets of
+ * its own: bodies go out as they are (fetch copied every body twice more, `extractBody` and
+ * `cloneAsUint8Array`, which on two cores made the flood generator itself the valid traffic's main
+ * competitor for a core: soak README, session 14).
  */
 export class HTTPSender {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 })
@@ -64,34 +69,21 @@ export class HTTPSender {
 
   send(req: AbuseRequest): Promise<Verdict> {
     const method = req.httpMethod ?? 'POST'
-    const headers: Record<string, string | number> = {}
     const ct = 'contentType' in req ? req.contentType : 'application/json'
-    if (ct !== undefined) headers['content-type'] = ct
-    const body = method === 'GET' || method === 'HEAD' ? undefined : req.body
-    if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
-    return new Promise<Verdict>((resolve) => {
-      let settled = false
-      const done = (v: Verdict) => {
-        if (settled) return
-        settled = true
-        resolve(v)
-      }
-      const onError = (err: Error) => {
-        // An oversized body is answered 413 and the connection closed: the upload may see the close first.
-        if (req.kind === 'huge-string' && Buffer.byteLength(req.body) > MAX_BODY)
-          done({ ok: true, class: 'closed-over-limit' })
-        else done({ ok: false, class: 'transport', detail: err.message })
-      }
-      const r = request(this.url, { method, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => done(judgeHTTP(res.statusCode ?? 0, Buffer.concat(chunks).toString())))
-        res.on('error', onError)
-      })
-      r.setTimeout(ANSWER_TIMEOUT_MS, () => r.destroy(new Error(`no answer in ${ANSWER_TIMEOUT_MS} ms`)))
-      r.on('error', onError)
-      r.end(body)
-    })
+    return httpRequest(this.url, {
+      method,
+      headers: ct !== undefined ? { 'content-type': ct } : {},
+      body: method === 'GET' || method === 'HEAD' ? undefined : req.body,
+      timeoutMs: ANSWER_TIMEOUT_MS,
+      agent: this.agent,
+    }).then(
+      (answer) => judgeHTTP(answer.status, answer.text),
+      // An oversized body is answered 413 and the connection closed: the upload may see the close first.
+      (err: Error): Verdict =>
+        overLimit(req)
+          ? { ok: true, class: 'closed-over-limit' }
+          : { ok: false, class: 'transport', detail: err.message },
+    )
   }
 
   close(): void {
@@ -135,8 +127,7 @@ export class WSClient {
       }
       const onClose = (code: number) => {
         this.ws = undefined
-        if (code === 1009 || (req.kind === 'huge-string' && Buffer.byteLength(req.body) > MAX_BODY))
-          done({ ok: true, class: `ws-close-${code}` })
+        if (code === 1009 || overLimit(req)) done({ ok: true, class: `ws-close-${code}` })
         else done({ ok: false, class: `ws-close-${code}` })
       }
       const timer = setTimeout(() => done({ ok: false, class: 'ws-timeout' }), ANSWER_TIMEOUT_MS)

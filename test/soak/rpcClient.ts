@@ -5,38 +5,55 @@ type Json = any
 
 const agent = new Agent({ keepAlive: true })
 
+/** An HTTP answer: its status and its body as text. */
+export type HTTPAnswer = { status: number; text: string }
+
 /**
- * POSTs a JSON text and parses the answer, over keep-alive sockets (`node:http`: a fraction of fetch's
- * CPU per request, which the scenarios' clients spend on the same two cores as the nodes they measure).
- * Throws on transport errors, on no answer within `timeoutMs`, and on an answer that is not JSON.
+ * One HTTP request over keep-alive sockets (`node:http`: a fraction of fetch's CPU per request, which the
+ * scenarios' clients spend on the same two cores as the nodes they measure; the body goes to the socket as
+ * it is, with its length). Rejects on transport errors and on no answer within `timeoutMs`.
  */
-export function postJSON(url: string, text: string, timeoutMs: number): Promise<Json> {
+export function httpRequest(
+  url: string,
+  o: {
+    method?: string
+    headers?: Record<string, string | number>
+    body?: string | Buffer | undefined
+    timeoutMs: number
+    agent?: Agent
+  },
+): Promise<HTTPAnswer> {
+  const headers = { ...o.headers }
+  if (o.body !== undefined) headers['content-length'] = Buffer.byteLength(o.body)
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST',
-      agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
-    })
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    const req = request(url, { method: o.method ?? 'POST', headers, agent: o.agent ?? agent })
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs)
+    const fail = (err: Error) => {
+      clearTimeout(timer)
+      reject(err)
+    }
     req.on('response', (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
         clearTimeout(timer)
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString()))
-        } catch (err) {
-          reject(err)
-        }
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() })
       })
-      res.on('error', reject)
+      res.on('error', fail)
     })
-    req.on('error', (err) => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    req.end(text)
+    req.on('error', fail)
+    req.end(o.body)
   })
+}
+
+/** POSTs a JSON text and parses the answer (`httpRequest`); throws on an answer that is not JSON. */
+export async function postJSON(url: string, text: string, timeoutMs: number): Promise<Json> {
+  const answer = await httpRequest(url, {
+    headers: { 'content-type': 'application/json' },
+    body: text,
+    timeoutMs,
+  })
+  return JSON.parse(answer.text)
 }
 
 /** One JSON-RPC call over HTTP; throws on transport errors and JSON-RPC errors (message kept). */

@@ -52,7 +52,7 @@ export function userModeTable(
   anvilVersion: string,
   results: Record<string, Record<string, number>>,
 ): string[] {
-  const readWorkers = `${o.readWorkers !== undefined ? ` --rpc-read-workers ${o.readWorkers}` : ''}${o.commit !== undefined ? ` --commit ${o.commit}` : ''}${o.workers !== undefined ? ` --workers ${o.workers}` : ''}`
+  const meshFlags = `${o.readWorkers !== undefined ? ` --rpc-read-workers ${o.readWorkers}` : ''}${o.commit !== undefined ? ` --commit ${o.commit}` : ''}${o.workers !== undefined ? ` --workers ${o.workers}` : ''}`
   const runs = [
     ...(results.spn ? [`spn: ERC20 (Token.sol) on spn1`] : []),
     ...(results.anvil ? [`anvil: the same ERC20 on ${anvilVersion || 'anvil'} (${anvilMining(o)})`] : []),
@@ -63,7 +63,7 @@ export function userModeTable(
       : []),
   ]
   const header = [
-    `SPN user-mode benchmark: spn1 of a default \`mesh up\`${readWorkers} (main net settling); ${o.warmup ? `${o.warmup} unmeasured transfers on each target, then ` : ''}${o.txs} token transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
+    `SPN user-mode benchmark: spn1 of a default \`mesh up\`${meshFlags} (main net settling); ${o.warmup ? `${o.warmup} unmeasured transfers on each target, then ` : ''}${o.txs} token transfers from ${o.senders} senders in JSON-RPC batches of ${o.batch} (${o.inflight} in flight), each sender waiting on every receipt with viem waitForTransactionReceipt (pollingInterval 100 ms); load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     ...runs.map((r) => `  ${r}`),
