@@ -332,7 +332,8 @@ function phaseFigures(
     'sender main CPU/wait base→hostile': `${cores(b.sender.mainCpu)}/${cores(b.sender.mainWait)} → ${cores(h.sender.mainCpu)}/${cores(h.sender.mainWait)}`,
     'runner CPU/wait base→hostile': `${cores(b.runner.cpu)}/${cores(b.runner.wait)} → ${cores(h.runner.cpu)}/${cores(h.runner.wait)}`,
     ...(t2.sink.threads.size ? { 'sink CPU hostile': cores(cpuUse(t1.sink, t2.sink).cpu) } : {}),
-    'node CPU ms per hostile request (main)': `${ms((h.node.cpu * hostileSeconds * 1000) / Math.max(requests, 1))} (${ms((h.node.mainCpu * hostileSeconds * 1000) / Math.max(requests, 1))})`,
+    // what the node spent beyond its baseline rate (the valid traffic's share), per hostile request
+    'node CPU ms per hostile request over base (main)': `${ms((Math.max(0, h.node.cpu - b.node.cpu) * hostileSeconds * 1000) / Math.max(requests, 1))} (${ms((Math.max(0, h.node.mainCpu - b.node.mainCpu) * hostileSeconds * 1000) / Math.max(requests, 1))})`,
   }
 }
 

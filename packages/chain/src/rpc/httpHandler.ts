@@ -4,11 +4,12 @@ import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
 import { batchTooLarge, type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
+import { type HeavyLane, laneBusyError } from './heavyLane.js'
 import type { RPCIngress } from './ingress.js'
 import { type ParsedBody, parseRequestBody } from './ingressParse.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
-import { scanJSONShape } from './jsonShape.js'
-import { tooDeepError } from './limits.js'
+import { scanJSONShape, shapeRefusal } from './jsonShape.js'
+import { type RPCLimits, tooDeepError } from './limits.js'
 import type { OriginPolicy } from './originPolicy.js'
 import { responseChunks } from './responseText.js'
 import type { RPCMethods } from './server.js'
@@ -21,7 +22,10 @@ export type HTTPHandlerParts = {
   forbidden: (req: IncomingMessage) => string | undefined
   originPolicy: OriginPolicy
   maxBody: number
-  maxDepth: number
+  /** Nesting depth and what makes a request large (`heavyRequestBytes`, `heavyBatchLength`, `heavyMaxWaitMs`). */
+  limits: Pick<RPCLimits, 'maxDepth' | 'heavyRequestBytes' | 'heavyBatchLength' | 'heavyMaxWaitMs'>
+  /** Where large requests wait their turn (`createHeavyLane`), shared with the WebSocket side. */
+  lane: HeavyLane
   metrics?: NodeMetrics | undefined
   /** Parses transaction-carrying bodies off this thread; absent: every body is parsed here. */
   ingress?: RPCIngress | undefined
@@ -56,27 +60,36 @@ const refuse = (res: ServerResponse, status: number, code: number, message: stri
 /**
  * The HTTP request handler of the RPC server: Host/Origin guard (403), CORS preflight, `GET /metrics`,
  * POST only (405), JSON bodies only (415), the body size limit (413), JSON parse (-32700) and nesting
- * depth (on the ingress thread for a body with transactions: `createSendIngress`), then `dispatchRPC`; the answer's chunks come from `responseChunks` (a read worker's block bytes written as they are).
+ * depth (on the ingress thread for a body with transactions: `createSendIngress`), then `dispatchRPC`; the
+ * answer's chunks come from `responseChunks` (a read worker's block bytes written as they are). A large
+ * request (a `Content-Length` of `heavyRequestBytes` or more: before its body is read; a long batch: once
+ * read) waits its turn in the large-request lane (`heavyLane.ts`), or is refused with 429 when it is full.
  *
  * @example
  * ```ts
- * const server = createServer(createHTTPHandler({ methods, dispatch: { maxBatchSize: 2_000, log }, forbidden, originPolicy, maxBody: 1 << 24, maxDepth: 64, log }))
+ * const lane = createHeavyLane({ share: 0.25, maxWaitMs: 1_000, maxWaiting: 16, busyWindowMs: 250 })
+ * const server = createServer(createHTTPHandler({ methods, dispatch: { maxBatchSize: 2_000, log }, forbidden, originPolicy, maxBody: 1 << 24, limits: defaultRPCLimits, lane, log }))
  * ```
  */
 export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, res: ServerResponse) => void {
-  const { log, maxBody } = p
+  const { log, maxBody, lane, limits } = p
+  const { maxDepth } = limits
+  /** 413, and the connection closed without reading the rest of the body. */
   const tooLarge = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('connection', 'close')
     refuse(res, 413, RPCErrorCode.invalidRequest, `request body too large: limit ${maxBody} bytes`)
     req.destroy()
   }
-  const respond = (res: ServerResponse, parsed: ParsedBody, done?: () => void): void => {
+  const busy = (): unknown => errorResponse(null, laneBusyError({ maxWaitMs: limits.heavyMaxWaitMs }), log)
+  const respond = (res: ServerResponse, parsed: ParsedBody, done: () => void): void => {
     if ('parseError' in parsed) {
       refuse(res, 200, RPCErrorCode.parse, 'parse error: invalid JSON')
+      done()
       return
     }
     if ('tooDeep' in parsed) {
-      send(res, 200, errorResponse(null, tooDeepError(p.maxDepth), log))
+      send(res, 200, errorResponse(null, tooDeepError(maxDepth), log))
+      done()
       return
     }
     const { payload } = parsed
@@ -91,22 +104,85 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
       )
       .finally(done)
   }
-  const answer = (res: ServerResponse, body: Buffer): void => {
-    // Over the depth or batch limit: refused from a scan of the bytes, before any parse or decode-thread trip.
-    const over = scanJSONShape(body, { maxDepth: p.maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
-    if (over) {
-      if ('tooDeep' in over) send(res, 200, errorResponse(null, tooDeepError(p.maxDepth), log))
-      else send(res, 200, batchTooLarge(over.batchTooLarge, p.dispatch.maxBatchSize))
-      return
-    }
+  /** Parses (here or on the ingress thread) and answers `body`; `release` ends its turn in the lane. */
+  const run = (res: ServerResponse, body: Buffer, release: () => void): void => {
     // A transaction-carrying body is parsed and decoded off this thread (`createSendIngress`).
-    const taken = p.ingress?.take(body, { maxDepth: p.maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
+    const taken = p.ingress?.take(body, { maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
     if (taken)
       taken.then(
-        (parsed) => respond(res, parsed, parsed.done),
-        (err: unknown) => send(res, 500, errorResponse(null, err, log)),
+        (parsed) =>
+          respond(res, parsed, () => {
+            parsed.done()
+            release()
+          }),
+        (err: unknown) => {
+          send(res, 500, errorResponse(null, err, log))
+          release()
+        },
       )
-    else respond(res, parseRequestBody(body, p.maxDepth))
+    else respond(res, parseRequestBody(body, maxDepth), release)
+  }
+  const answer = (res: ServerResponse, body: Buffer, release: (() => void) | undefined): void => {
+    // Over the depth or batch limit: refused from a scan of the bytes, before any parse or decode-thread trip.
+    const shape = scanJSONShape(body, { maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
+    const over = shapeRefusal(shape)
+    if (over) {
+      if ('tooDeep' in over) send(res, 200, errorResponse(null, tooDeepError(maxDepth), log))
+      else send(res, 200, batchTooLarge(over.batchTooLarge, p.dispatch.maxBatchSize))
+      release?.()
+      return
+    }
+    if (release) {
+      run(res, body, release)
+      return
+    }
+    const large =
+      body.length >= limits.heavyRequestBytes ||
+      ('requests' in shape && shape.requests >= limits.heavyBatchLength)
+    if (!large) {
+      lane.noteLight()
+      run(res, body, nothing)
+      return
+    }
+    const turn = lane.enter()
+    if (turn) turn.then((r) => run(res, body, r))
+    else {
+      res.setHeader('retry-after', '1')
+      send(res, 429, busy())
+    }
+  }
+  /** Reads the body (within `maxBody`) and answers it; `release`: it already holds a turn in the lane. */
+  const receive = (req: IncomingMessage, res: ServerResponse, release: (() => void) | undefined): void => {
+    if (req.destroyed) {
+      release?.()
+      return
+    }
+    const chunks: Buffer[] = []
+    let received = 0
+    let finished = false
+    req.on('data', (chunk: Buffer) => {
+      if (finished) return
+      received += chunk.length
+      if (received > maxBody) {
+        finished = true
+        release?.()
+        tooLarge(req, res)
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => {
+      if (finished) return
+      finished = true
+      answer(res, Buffer.concat(chunks), release)
+    })
+    // the client left before its body was complete: its turn ends
+    req.on('close', () => {
+      if (finished) return
+      finished = true
+      release?.()
+    })
+    req.on('error', () => undefined)
   }
   return (req, res) => {
     const refusal = p.forbidden(req)
@@ -141,26 +217,27 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
       req.resume()
       return
     }
-    if (Number(req.headers['content-length'] ?? 0) > maxBody) {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > maxBody) {
       tooLarge(req, res)
       return
     }
-    const chunks: Buffer[] = []
-    let received = 0
-    let aborted = false
-    req.on('data', (chunk: Buffer) => {
-      if (aborted) return
-      received += chunk.length
-      if (received > maxBody) {
-        aborted = true
-        tooLarge(req, res)
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => {
-      if (!aborted) answer(res, Buffer.concat(chunks))
-    })
-    req.on('error', () => undefined)
+    if (declared < limits.heavyRequestBytes) {
+      receive(req, res, undefined)
+      return
+    }
+    // A large body waits for its turn unread (the client's bytes stay in its socket meanwhile).
+    const turn = lane.enter()
+    if (turn) {
+      turn.then((release) => receive(req, res, release))
+      return
+    }
+    // refused: answered at once, the body read and dropped, so the client sees the 429 (not a reset) and
+    // the connection stays usable
+    res.setHeader('retry-after', '1')
+    send(res, 429, busy())
+    req.resume()
   }
 }
+
+const nothing = (): void => undefined

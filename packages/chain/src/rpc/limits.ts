@@ -14,6 +14,16 @@ export type RPCLimits = {
   maxSubscriptionsPerConnection: number
   /** Longest error message sent back (longer ones are cut, so echoed input cannot inflate answers). Default 1,024. */
   maxErrorMessageChars: number
+  /** A request (HTTP body or WebSocket message) this large goes through the large-request lane (`heavyLane.ts`). Default 256 KiB. */
+  heavyRequestBytes: number
+  /** A batch this long goes through the large-request lane. Default 100. */
+  heavyBatchLength: number
+  /** The share of wall time large requests may take while small ones are flowing. Default 0.25. */
+  heavyShare: number
+  /** A large request that would wait longer than this for its turn is refused (HTTP 429 / -32005). Default 1,000 ms. */
+  heavyMaxWaitMs: number
+  /** Small requests count as flowing (the lane rations large ones) when one arrived this recently. Default 250 ms. */
+  heavyBusyWindowMs: number
 }
 
 export const defaultRPCLimits: RPCLimits = {
@@ -21,6 +31,11 @@ export const defaultRPCLimits: RPCLimits = {
   maxConnectionsPerClient: 128,
   maxSubscriptionsPerConnection: 256,
   maxErrorMessageChars: 1_024,
+  heavyRequestBytes: 256 * 1024,
+  heavyBatchLength: 100,
+  heavyShare: 0.25,
+  heavyMaxWaitMs: 1_000,
+  heavyBusyWindowMs: 250,
 }
 
 /**

@@ -6,6 +6,7 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import type { DispatchOptions } from './dispatch.js'
+import { createHeavyLane } from './heavyLane.js'
 import { createHostPolicy, isWildcardHost } from './hostPolicy.js'
 import { createHTTPHandler } from './httpHandler.js'
 import type { RPCIngress } from './ingress.js'
@@ -15,6 +16,9 @@ import type { ReadRouter } from './readRouter.js'
 import { createRequestGuard } from './requestGuard.js'
 import { isLoopbackHost, type UnsafeMethodsPolicy, unsafeMethodsPolicy } from './unsafeMethods.js'
 import { createWSHandler } from './wsHandler.js'
+
+/** Most large requests waiting in the lane at once (each WebSocket one holds its message). */
+const HEAVY_MAX_WAITING = 16
 
 /** One client connection: HTTP requests have none, WebSocket ones can push notifications. */
 export type RPCConnection = {
@@ -54,7 +58,10 @@ export type RPCServerOptions = {
   dev?: boolean | undefined
   /** Let the unsafe methods answer on a non-loopback bind too. Default false. */
   allowUnsafe?: boolean | undefined
-  /** Nesting depth, WebSocket connections per client, subscriptions per connection, error length (`limits.ts`). */
+  /**
+   * Nesting depth, WebSocket connections per client, subscriptions per connection, error length, and the
+   * large-request lane (`limits.ts`, `heavyLane.ts`).
+   */
   limits?: Partial<RPCLimits> | undefined
   /** The node's metrics: served on `GET /metrics` (same Host and Origin rules), RPC requests counted. */
   metrics?: NodeMetrics | undefined
@@ -128,13 +135,20 @@ export function createRPCServer(served: RPCMethods, options: RPCServerOptions = 
   const sockets = new Set<WebSocket>()
   const dispatch: DispatchOptions = { maxBatchSize, log, unsafe, reads: options.reads }
   const forbidden = createRequestGuard(hostPolicy, originPolicy)
+  const lane = createHeavyLane({
+    share: limits.heavyShare,
+    maxWaitMs: limits.heavyMaxWaitMs,
+    maxWaiting: HEAVY_MAX_WAITING,
+    busyWindowMs: limits.heavyBusyWindowMs,
+  })
   const onHTTP = createHTTPHandler({
     methods,
     dispatch,
     forbidden,
     originPolicy,
     maxBody,
-    maxDepth: limits.maxDepth,
+    limits,
+    lane,
     metrics: options.metrics,
     ingress: options.ingress,
     log,
@@ -142,7 +156,8 @@ export function createRPCServer(served: RPCMethods, options: RPCServerOptions = 
   const onWS = createWSHandler({
     methods,
     dispatch,
-    maxDepth: limits.maxDepth,
+    limits,
+    lane,
     sockets,
     metrics: options.metrics,
     log,

@@ -43,12 +43,12 @@ describe('scanJSONShape: depth and batch length from the bytes', () => {
         if (tooDeep) expect(over, text).toEqual({ tooDeep: true })
         else if (Array.isArray(value) && value.length > maxBatchSize)
           expect(over, text).toEqual({ batchTooLarge: value.length })
-        else expect(over, text).toBeUndefined()
+        else expect(over, text).toEqual({ requests: Array.isArray(value) ? value.length : 1 })
       }
     }
   })
 
-  it('refuses a 200,000-deep body and a 5,000-request batch, and counts `[]` as no batch', () => {
+  it('refuses a 200,000-deep body and a 5,000-request batch, and counts the requests of a batch (`[]`: none)', () => {
     const limits = { maxDepth: 64, maxBatchSize: 2_000 }
     expect(scanJSONShape(bytes(`${'['.repeat(200_000)}${']'.repeat(200_000)}`), limits)).toEqual({
       tooDeep: true,
@@ -57,10 +57,11 @@ describe('scanJSONShape: depth and batch length from the bytes', () => {
     expect(scanJSONShape(bytes(`{"params":${'{"a":'.repeat(65)}`), limits)).toEqual({ tooDeep: true })
     const batch = JSON.stringify(Array.from({ length: 5_000 }, (_, i) => ({ jsonrpc: '2.0', id: i })))
     expect(scanJSONShape(bytes(batch), limits)).toEqual({ batchTooLarge: 5_000 })
-    expect(scanJSONShape(bytes('[]'), { maxDepth: 64, maxBatchSize: 0 })).toBeUndefined()
+    expect(scanJSONShape(bytes('[]'), { maxDepth: 64, maxBatchSize: 0 })).toEqual({ requests: 0 })
     expect(scanJSONShape(bytes(' [ 1 ] '), { maxDepth: 64, maxBatchSize: 0 })).toEqual({ batchTooLarge: 1 })
     // a string never closed: left to the parse
-    expect(scanJSONShape(bytes('["[[[[[[[[[['), { maxDepth: 3, maxBatchSize: 2 })).toBeUndefined()
+    expect(scanJSONShape(bytes('["[[[[[[[[[['), { maxDepth: 3, maxBatchSize: 2 })).toEqual({ requests: 1 })
+    expect(scanJSONShape(bytes(batch), { maxDepth: 64, maxBatchSize: 5_000 })).toEqual({ requests: 5_000 })
   })
 })
 

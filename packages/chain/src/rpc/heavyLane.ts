@@ -1,0 +1,124 @@
+import { RPCError, RPCErrorCode } from '../errors.js'
+
+/** How the RPC server bounds what large requests take from the others (`RPCLimits`, chain README "RPC limits"). */
+export type HeavyLaneOptions = {
+  /**
+   * The share of wall time large requests may take while small ones are flowing (0 < share ≤ 1): after a
+   * large request that took `t` ms, the next one waits `t × (1 / share − 1)` ms.
+   */
+  share: number
+  /** While small requests flow, a large request whose expected wait is longer than this is refused at once. */
+  maxWaitMs: number
+  /** Most large requests waiting at once (each may hold a received message); beyond it, refused. */
+  maxWaiting: number
+  /** Small requests count as flowing when one arrived within this many ms. */
+  busyWindowMs: number
+  /** The clock (ms); `performance.now` by default. */
+  now?: () => number
+}
+
+/** Lets one large request run at a time, and while small ones are flowing, for at most a share of the time. */
+export type HeavyLane = {
+  /** A small request arrived: the lane is contended for the next `busyWindowMs`. */
+  noteLight(): void
+  /**
+   * Admits a large request: resolves with `release` (call it once the answer is sent) when its turn comes;
+   * undefined when the lane is full (answer with `laneBusyError`).
+   */
+  enter(): Promise<() => void> | undefined
+  /** Requests waiting for their turn (for tests and metrics). */
+  readonly waiting: number
+}
+
+/** The first estimate of a large request's wall time, before any has run. */
+const FIRST_ESTIMATE_MS = 20
+
+/**
+ * The large-request lane of the RPC server. Small requests (transactions, calls, polls) run as they arrive;
+ * a large one (a body or message of `heavyRequestBytes`, a batch of `heavyBatchLength`) runs one at a time,
+ * and while small requests keep arriving each waits its turn so that large ones take at most `share` of the
+ * wall time. With no small traffic a large request runs at once. A client that sends large requests faster
+ * than its share is queued, then refused (`laneBusyError`: HTTP 429 / JSON-RPC -32005) when its expected
+ * wait passes `maxWaitMs` (or `maxWaiting` are waiting), so a flood of huge batches costs the others a bounded share of the thread
+ * instead of most of it, and no answer waits longer than that.
+ *
+ * @example
+ * ```ts
+ * const lane = createHeavyLane({ share: 0.25, maxWaitMs: 1_000, maxWaiting: 16, busyWindowMs: 250 })
+ * const release = await lane.enter()
+ * if (release) {
+ *   // … parse, dispatch and answer the large request …
+ *   release()
+ * }
+ * ```
+ */
+export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
+  const now = o.now ?? (() => performance.now())
+  const restFactor = 1 / Math.min(1, Math.max(o.share, 0.01)) - 1
+  const queue: ((release: () => void) => void)[] = []
+  let running = false
+  let lastLight = Number.NEGATIVE_INFINITY
+  let restUntil = 0
+  let estimate = FIRST_ESTIMATE_MS
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const contended = (): boolean => now() - lastLight < o.busyWindowMs
+
+  const pump = (): void => {
+    if (running || timer || queue.length === 0) return
+    // rest until the share allows, or until small requests have stopped flowing, whichever comes first
+    const t = now()
+    const rest = Math.min(restUntil - t, lastLight + o.busyWindowMs - t)
+    if (rest > 0) {
+      timer = setTimeout(() => {
+        timer = undefined
+        pump()
+      }, Math.ceil(rest))
+      timer.unref?.()
+      return
+    }
+    running = true
+    const started = now()
+    let released = false
+    const turn = queue.shift() as (release: () => void) => void
+    turn(() => {
+      if (released) return
+      released = true
+      const took = now() - started
+      estimate = estimate * 0.8 + took * 0.2
+      restUntil = now() + took * restFactor
+      running = false
+      pump()
+    })
+  }
+
+  return {
+    noteLight() {
+      lastLight = now()
+    },
+    enter() {
+      if (queue.length >= o.maxWaiting) return undefined
+      // while small requests flow, a turn costs its run and its rest; without them large requests only
+      // queue behind each other (a client's own concurrent batches), bounded by `maxWaiting`
+      const ahead = queue.length + (running ? 1 : 0)
+      if (ahead > 0 && contended()) {
+        const expectedWait = ahead * estimate * (1 + restFactor) + Math.max(0, restUntil - now())
+        if (expectedWait > o.maxWaitMs) return undefined
+      }
+      const turn = new Promise<() => void>((resolve) => queue.push(resolve))
+      pump()
+      return turn
+    },
+    get waiting() {
+      return queue.length
+    },
+  }
+}
+
+/** The answer to a large request the lane has no room for (HTTP 429 with it as the body; -32005 as geth's limits). */
+export function laneBusyError(o: Pick<HeavyLaneOptions, 'maxWaitMs'>): RPCError {
+  return new RPCError(
+    RPCErrorCode.limitExceeded,
+    `server busy: large requests (big bodies, long batches) are queued and this one would wait over ${o.maxWaitMs} ms; retry later or send smaller requests`,
+    { code: 'RPC_LARGE_REQUEST_BUSY' },
+  )
+}
