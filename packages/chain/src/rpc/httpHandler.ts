@@ -23,7 +23,10 @@ export type HTTPHandlerParts = {
   originPolicy: OriginPolicy
   maxBody: number
   /** Nesting depth and what makes a request large (`heavyRequestBytes`, `heavyBatchLength`, `heavyMaxWaitMs`). */
-  limits: Pick<RPCLimits, 'maxDepth' | 'heavyRequestBytes' | 'heavyBatchLength' | 'heavyMaxWaitMs'>
+  limits: Pick<
+    RPCLimits,
+    'maxDepth' | 'heavyRequestBytes' | 'heavyBatchLength' | 'heavyMaxWaitMs' | 'heavyReadTimeoutMs'
+  >
   /** Where large requests wait their turn (`createHeavyLane`), shared with the WebSocket side. */
   lane: HeavyLane
   metrics?: NodeMetrics | undefined
@@ -63,7 +66,8 @@ const refuse = (res: ServerResponse, status: number, code: number, message: stri
  * depth (on the ingress thread for a body with transactions: `createSendIngress`), then `dispatchRPC`; the
  * answer's chunks come from `responseChunks` (a read worker's block bytes written as they are). A large
  * request (a `Content-Length` of `heavyRequestBytes` or more: before its body is read; a long batch: once
- * read) waits its turn in the large-request lane (`heavyLane.ts`), or is refused with 429 when it is full.
+ * read) waits its turn in the large-request lane (`heavyLane.ts`), or is refused with 429 when it is full;
+ * once admitted, its body must arrive within `heavyReadTimeoutMs` (408 otherwise).
  *
  * @example
  * ```ts
@@ -160,11 +164,34 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
     const chunks: Buffer[] = []
     let received = 0
     let finished = false
+    // A body in the lane must arrive in time: a client that sends its headers and then trickles (or
+    // withholds) the body would otherwise hold every large request's turn.
+    const deadline = release
+      ? setTimeout(() => {
+          if (finished) return
+          finished = true
+          release()
+          res.setHeader('connection', 'close')
+          refuse(
+            res,
+            408,
+            RPCErrorCode.invalidRequest,
+            `request body not received within ${limits.heavyReadTimeoutMs} ms (large requests must arrive in time)`,
+          )
+          req.destroy()
+        }, limits.heavyReadTimeoutMs)
+      : undefined
+    const finish = (): boolean => {
+      if (finished) return false
+      finished = true
+      clearTimeout(deadline)
+      return true
+    }
     req.on('data', (chunk: Buffer) => {
       if (finished) return
       received += chunk.length
       if (received > maxBody) {
-        finished = true
+        finish()
         release?.()
         tooLarge(req, res)
         return
@@ -172,15 +199,11 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
       chunks.push(chunk)
     })
     req.on('end', () => {
-      if (finished) return
-      finished = true
-      answer(res, Buffer.concat(chunks), release)
+      if (finish()) answer(res, Buffer.concat(chunks), release)
     })
     // the client left before its body was complete: its turn ends
     req.on('close', () => {
-      if (finished) return
-      finished = true
-      release?.()
+      if (finish()) release?.()
     })
     req.on('error', () => undefined)
   }

@@ -24,6 +24,8 @@ export type RPCLimits = {
   heavyMaxWaitMs: number
   /** Small requests count as flowing (the lane rations large ones) when one arrived this recently. Default 250 ms. */
   heavyBusyWindowMs: number
+  /** A large HTTP body whose turn came must be received within this (HTTP 408 otherwise, the turn freed). Default 10,000 ms. */
+  heavyReadTimeoutMs: number
 }
 
 export const defaultRPCLimits: RPCLimits = {
@@ -36,6 +38,7 @@ export const defaultRPCLimits: RPCLimits = {
   heavyShare: 0.25,
   heavyMaxWaitMs: 1_000,
   heavyBusyWindowMs: 250,
+  heavyReadTimeoutMs: 10_000,
 }
 
 /**

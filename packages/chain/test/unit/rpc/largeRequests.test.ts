@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http'
+import { connect } from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { RPCLimits } from '../../../src/rpc/limits.js'
@@ -142,5 +143,29 @@ describe('the large-request lane', () => {
     expect(await holding).toHaveLength(5)
     // the lane is free again: a large request runs
     expect((await post(s.url, largeBody(10))).status).toBe(200)
+  })
+
+  it('a large body that does not arrive in time is answered 408 and frees the lane', async () => {
+    const held = gate()
+    const s = await serve(held, { heavyReadTimeoutMs: 200 })
+    const { port } = new URL(s.url)
+    // headers for a 4,000-byte body, then 10 bytes of it, then nothing
+    const socket = connect(Number(port), '127.0.0.1')
+    let text = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (d: string) => {
+      text += d
+    })
+    const closed = new Promise((r) => socket.once('close', r))
+    socket.write(
+      `POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 4000\r\n\r\n{"jsonrpc"`,
+    )
+    await closed
+    expect(text).toMatch(/^HTTP\/1\.1 408 /)
+    expect(text).toContain('request body not received within 200 ms')
+    // the turn it held is free: the next large request runs at once
+    const answer = await post(s.url, largeBody(11))
+    expect(answer.status).toBe(200)
+    expect(JSON.parse(answer.body).id).toBe(11)
   })
 })
