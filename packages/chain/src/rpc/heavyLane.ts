@@ -1,4 +1,6 @@
 import { RPCError, RPCErrorCode } from '../errors.js'
+import type { JSONShape } from './jsonShape.js'
+import type { RPCLimits } from './limits.js'
 
 /** How the RPC server bounds what large requests take from the others (`RPCLimits`, chain README "RPC limits"). */
 export type HeavyLaneOptions = {
@@ -120,5 +122,27 @@ export function laneBusyError(o: Pick<HeavyLaneOptions, 'maxWaitMs'>): RPCError 
     RPCErrorCode.limitExceeded,
     `server busy: large requests (big bodies, long batches) are queued and this one would wait over ${o.maxWaitMs} ms; retry later or send smaller requests`,
     { code: 'RPC_LARGE_REQUEST_BUSY' },
+  )
+}
+
+/**
+ * Whether a request goes through the lane: `byteLength` (an HTTP body or WebSocket message) of
+ * `heavyRequestBytes` or more, or a batch (`scanJSONShape`'s count) of `heavyBatchLength` or more.
+ *
+ * @example
+ * ```ts
+ * isLargeRequest(300 * 1024, { requests: 1 }, defaultRPCLimits) // true
+ * isLargeRequest(2_000, { requests: 150 }, defaultRPCLimits) // true
+ * isLargeRequest(2_000, { requests: 1 }, defaultRPCLimits) // false
+ * ```
+ */
+export function isLargeRequest(
+  byteLength: number,
+  shape: JSONShape,
+  limits: Pick<RPCLimits, 'heavyRequestBytes' | 'heavyBatchLength'>,
+): boolean {
+  return (
+    byteLength >= limits.heavyRequestBytes ||
+    ('requests' in shape && shape.requests >= limits.heavyBatchLength)
   )
 }

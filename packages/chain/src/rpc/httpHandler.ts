@@ -4,7 +4,7 @@ import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
 import { batchTooLarge, type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
-import { type HeavyLane, laneBusyError } from './heavyLane.js'
+import { type HeavyLane, isLargeRequest, laneBusyError } from './heavyLane.js'
 import type { RPCIngress } from './ingress.js'
 import { type ParsedBody, parseRequestBody } from './ingressParse.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
@@ -140,10 +140,7 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
       run(res, body, release)
       return
     }
-    const large =
-      body.length >= limits.heavyRequestBytes ||
-      ('requests' in shape && shape.requests >= limits.heavyBatchLength)
-    if (!large) {
+    if (!isLargeRequest(body.length, shape, limits)) {
       lane.noteLight()
       run(res, body, nothing)
       return

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws'
 import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import { batchTooLarge, type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
-import { type HeavyLane, laneBusyError } from './heavyLane.js'
+import { type HeavyLane, isLargeRequest, laneBusyError } from './heavyLane.js'
 import { scanJSONShape, shapeRefusal } from './jsonShape.js'
 import { nestedDeeperThan, type RPCLimits, tooDeepError } from './limits.js'
 import { responseText } from './responseText.js'
@@ -107,10 +107,7 @@ export function createWSHandler(p: WSHandlerParts): (ws: WebSocket) => void {
         )
         return
       }
-      const large =
-        bytes.length >= limits.heavyRequestBytes ||
-        ('requests' in shape && shape.requests >= limits.heavyBatchLength)
-      if (!large) {
+      if (!isLargeRequest(bytes.length, shape, limits)) {
         lane.noteLight()
         run(bytes, nothing)
         return

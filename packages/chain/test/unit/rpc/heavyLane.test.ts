@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createHeavyLane, type HeavyLane, laneBusyError } from '../../../src/rpc/heavyLane.js'
+import { createHeavyLane, type HeavyLane, isLargeRequest, laneBusyError } from '../../../src/rpc/heavyLane.js'
+import { defaultRPCLimits } from '../../../src/rpc/limits.js'
 
 // The lane on a fake clock: turns, rests and refusals are exact.
 const options = { share: 0.25, maxWaitMs: 1_000, maxWaiting: 3, busyWindowMs: 250, now: () => Date.now() }
@@ -86,6 +87,13 @@ describe('createHeavyLane', () => {
     const quiet = createHeavyLane({ ...options, maxWaiting: 100 })
     await quiet.enter()
     expect(Array.from({ length: 20 }, () => quiet.enter()).filter(Boolean)).toHaveLength(20)
+  })
+
+  it('takes requests of 256 KiB and batches of 100 by default', () => {
+    expect(isLargeRequest(256 * 1024, { requests: 1 }, defaultRPCLimits)).toBe(true)
+    expect(isLargeRequest(256 * 1024 - 1, { requests: 99 }, defaultRPCLimits)).toBe(false)
+    expect(isLargeRequest(2_000, { requests: 100 }, defaultRPCLimits)).toBe(true)
+    expect(isLargeRequest(2_000, { tooDeep: true }, defaultRPCLimits)).toBe(false)
   })
 
   it('answers a refusal as -32005 with what to do', () => {
