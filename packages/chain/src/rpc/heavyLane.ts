@@ -1,12 +1,14 @@
 import { RPCError, RPCErrorCode } from '../errors.js'
+import type { JSONRPCResponse } from './dispatch.js'
 import type { JSONShape } from './jsonShape.js'
 import type { RPCLimits } from './limits.js'
 
 /** How the RPC server bounds what large requests take from the others (`RPCLimits`, chain README "RPC limits"). */
 export type HeavyLaneOptions = {
   /**
-   * The share of wall time large requests may take while small ones are flowing (0 < share ≤ 1): after a
-   * large request that took `t` ms, the next one waits `t × (1 / share − 1)` ms.
+   * The share of wall time failing large requests may take while small ones are flowing (0 < share ≤ 1):
+   * after a large request that took `t` ms and whose answers were errors in the fraction `f` (1 for a body
+   * that is not JSON, the errors' share of a batch's answers), the next one waits `t × f × (1 / share − 1)` ms.
    */
   share: number
   /** While small requests flow, a large request whose expected wait is longer than this is refused at once. */
@@ -19,18 +21,22 @@ export type HeavyLaneOptions = {
   now?: () => number
 }
 
-/** Lets one large request run at a time, and while small ones are flowing, for at most a share of the time. */
+/** Lets one large request run at a time, and while small ones are flowing, failing ones for at most a share of the time. */
 export type HeavyLane = {
   /** A small request arrived: the lane is contended for the next `busyWindowMs`. */
   noteLight(): void
   /**
-   * Admits a large request: resolves with `release` (call it once the answer is sent) when its turn comes;
-   * undefined when the lane is full (answer with `laneBusyError`).
+   * Admits a large request: resolves with `release` when its turn comes; undefined when the lane is full
+   * (answer with `laneBusyError`). Call `release` once the answer is sent, with the fraction of its answers
+   * that were errors (default 1: a turn that ends without answers, a parse error).
    */
-  enter(): Promise<() => void> | undefined
+  enter(): Promise<Release> | undefined
   /** Requests waiting for their turn (for tests and metrics). */
   readonly waiting: number
 }
+
+/** Ends a turn in the lane; `errorShare` (0–1): how much of the answer was errors. */
+export type Release = (errorShare?: number) => void
 
 /** The first estimate of a large request's wall time, before any has run. */
 const FIRST_ESTIMATE_MS = 20
@@ -38,8 +44,10 @@ const FIRST_ESTIMATE_MS = 20
 /**
  * The large-request lane of the RPC server. Small requests (transactions, calls, polls) run as they arrive;
  * a large one (a body or message of `heavyRequestBytes`, a batch of `heavyBatchLength`) runs one at a time,
- * and while small requests keep arriving each waits its turn so that large ones take at most `share` of the
- * wall time. With no small traffic a large request runs at once. A client that sends large requests faster
+ * and while small requests keep arriving each waits its turn so that failing large ones take at most `share`
+ * of the wall time: a turn is charged for its errors (a huge batch of invalid requests in full, a batch of
+ * accepted transactions not at all, so bulk senders keep their speed). With no small traffic a large
+ * request runs at once. A client that sends large requests faster
  * than its share is queued, then refused (`laneBusyError`: HTTP 429 / JSON-RPC -32005) when its expected
  * wait passes `maxWaitMs` (or `maxWaiting` are waiting), so a flood of huge batches costs the others a bounded share of the thread
  * instead of most of it, and no answer waits longer than that.
@@ -47,17 +55,18 @@ const FIRST_ESTIMATE_MS = 20
  * @example
  * ```ts
  * const lane = createHeavyLane({ share: 0.25, maxWaitMs: 1_000, maxWaiting: 16, busyWindowMs: 250 })
- * const release = await lane.enter()
- * if (release) {
- *   // … parse, dispatch and answer the large request …
- *   release()
+ * const turn = lane.enter()
+ * if (turn) {
+ *   const release = await turn
+ *   // … parse, dispatch and answer the large request: 3 of its 10 answers were errors …
+ *   release(0.3)
  * }
  * ```
  */
 export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
   const now = o.now ?? (() => performance.now())
   const restFactor = 1 / Math.min(1, Math.max(o.share, 0.01)) - 1
-  const queue: ((release: () => void) => void)[] = []
+  const queue: ((release: Release) => void)[] = []
   let running = false
   let lastLight = Number.NEGATIVE_INFINITY
   let restUntil = 0
@@ -81,13 +90,13 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
     running = true
     const started = now()
     let released = false
-    const turn = queue.shift() as (release: () => void) => void
-    turn(() => {
+    const turn = queue.shift() as (release: Release) => void
+    turn((errorShare = 1) => {
       if (released) return
       released = true
       const took = now() - started
       estimate = estimate * 0.8 + took * 0.2
-      restUntil = now() + took * restFactor
+      restUntil = now() + took * restFactor * Math.min(1, Math.max(0, errorShare))
       running = false
       pump()
     })
@@ -106,7 +115,7 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
         const expectedWait = ahead * estimate * (1 + restFactor) + Math.max(0, restUntil - now())
         if (expectedWait > o.maxWaitMs) return undefined
       }
-      const turn = new Promise<() => void>((resolve) => queue.push(resolve))
+      const turn = new Promise<Release>((resolve) => queue.push(resolve))
       pump()
       return turn
     },
@@ -145,4 +154,21 @@ export function isLargeRequest(
     byteLength >= limits.heavyRequestBytes ||
     ('requests' in shape && shape.requests >= limits.heavyBatchLength)
   )
+}
+
+/**
+ * The fraction of an answer that is errors: a response's (0 or 1), a batch's share of error responses;
+ * 0 for no answer (notifications only).
+ *
+ * @example
+ * ```ts
+ * errorShareOf([{ jsonrpc: '2.0', id: 1, result: '0x1' }, { jsonrpc: '2.0', id: 2, error: { code: -32602, message: 'x' } }]) // 0.5
+ * ```
+ */
+export function errorShareOf(out: JSONRPCResponse | JSONRPCResponse[] | undefined): number {
+  if (out === undefined) return 0
+  if (!Array.isArray(out)) return 'error' in out ? 1 : 0
+  let errors = 0
+  for (const r of out) if ('error' in r) errors++
+  return out.length ? errors / out.length : 0
 }

@@ -4,7 +4,7 @@ import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import { isMetricsRequest, serveMetrics } from '../metrics/serveMetrics.js'
 import { batchTooLarge, type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
-import { type HeavyLane, isLargeRequest, laneBusyError } from './heavyLane.js'
+import { errorShareOf, type HeavyLane, isLargeRequest, laneBusyError, type Release } from './heavyLane.js'
 import type { RPCIngress } from './ingress.js'
 import { type ParsedBody, parseRequestBody } from './ingressParse.js'
 import { isJSONContentType, JSON_CONTENT_TYPES } from './jsonContentType.js'
@@ -85,48 +85,51 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
     req.destroy()
   }
   const busy = (): unknown => errorResponse(null, laneBusyError({ maxWaitMs: limits.heavyMaxWaitMs }), log)
-  const respond = (res: ServerResponse, parsed: ParsedBody, done: () => void): void => {
+  /** Answers a parsed body; `done` gets the share of the answer that was errors (the lane's charge). */
+  const respond = (res: ServerResponse, parsed: ParsedBody, done: Release): void => {
     if ('parseError' in parsed) {
       refuse(res, 200, RPCErrorCode.parse, 'parse error: invalid JSON')
-      done()
+      done(1)
       return
     }
     if ('tooDeep' in parsed) {
       send(res, 200, errorResponse(null, tooDeepError(maxDepth), log))
-      done()
+      done(1)
       return
     }
     const { payload } = parsed
     p.metrics?.countRequests(payload, p.methods)
-    dispatchRPC(payload, p.methods, {}, p.dispatch)
-      .then(
-        (out) => {
-          if (out === undefined) res.writeHead(204).end()
-          else sendChunks(res, 200, responseChunks(out))
-        },
-        (err: unknown) => send(res, 500, errorResponse(null, err, log)),
-      )
-      .finally(done)
+    dispatchRPC(payload, p.methods, {}, p.dispatch).then(
+      (out) => {
+        if (out === undefined) res.writeHead(204).end()
+        else sendChunks(res, 200, responseChunks(out))
+        done(errorShareOf(out))
+      },
+      (err: unknown) => {
+        send(res, 500, errorResponse(null, err, log))
+        done(1)
+      },
+    )
   }
   /** Parses (here or on the ingress thread) and answers `body`; `release` ends its turn in the lane. */
-  const run = (res: ServerResponse, body: Buffer, release: () => void): void => {
+  const run = (res: ServerResponse, body: Buffer, release: Release): void => {
     // A transaction-carrying body is parsed and decoded off this thread (`createSendIngress`).
     const taken = p.ingress?.take(body, { maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
     if (taken)
       taken.then(
         (parsed) =>
-          respond(res, parsed, () => {
+          respond(res, parsed, (errorShare) => {
             parsed.done()
-            release()
+            release(errorShare)
           }),
         (err: unknown) => {
           send(res, 500, errorResponse(null, err, log))
-          release()
+          release(1)
         },
       )
     else respond(res, parseRequestBody(body, maxDepth), release)
   }
-  const answer = (res: ServerResponse, body: Buffer, release: (() => void) | undefined): void => {
+  const answer = (res: ServerResponse, body: Buffer, release: Release | undefined): void => {
     // Over the depth or batch limit: refused from a scan of the bytes, before any parse or decode-thread trip.
     const shape = scanJSONShape(body, { maxDepth, maxBatchSize: p.dispatch.maxBatchSize })
     const over = shapeRefusal(shape)
@@ -153,7 +156,7 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
     }
   }
   /** Reads the body (within `maxBody`) and answers it; `release`: it already holds a turn in the lane. */
-  const receive = (req: IncomingMessage, res: ServerResponse, release: (() => void) | undefined): void => {
+  const receive = (req: IncomingMessage, res: ServerResponse, release: Release | undefined): void => {
     if (req.destroyed) {
       release?.()
       return

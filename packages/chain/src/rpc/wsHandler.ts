@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws'
 import { RPCErrorCode } from '../errors.js'
 import type { NodeMetrics } from '../metrics/nodeMetrics.js'
 import { batchTooLarge, type DispatchOptions, dispatchRPC, errorResponse } from './dispatch.js'
-import { type HeavyLane, isLargeRequest, laneBusyError } from './heavyLane.js'
+import { errorShareOf, type HeavyLane, isLargeRequest, laneBusyError, type Release } from './heavyLane.js'
 import { scanJSONShape, shapeRefusal } from './jsonShape.js'
 import { nestedDeeperThan, type RPCLimits, tooDeepError } from './limits.js'
 import { responseText } from './responseText.js'
@@ -53,8 +53,8 @@ export function createWSHandler(p: WSHandlerParts): (ws: WebSocket) => void {
         closers.push(fn)
       },
     }
-    /** Parses and dispatches one message; `release` ends its turn in the lane. */
-    const run = (bytes: Buffer, release: () => void): void => {
+    /** Parses and dispatches one message; `release` ends its turn in the lane (charged for its errors). */
+    const run = (bytes: Buffer, release: Release): void => {
       if (ws.readyState !== ws.OPEN) {
         release()
         return
@@ -79,14 +79,16 @@ export function createWSHandler(p: WSHandlerParts): (ws: WebSocket) => void {
         return
       }
       p.metrics?.countRequests(payload, p.methods)
-      dispatchRPC(payload, p.methods, { connection }, p.dispatch)
-        .then(
-          (out) => {
-            if (out !== undefined && ws.readyState === ws.OPEN) ws.send(responseText(out))
-          },
-          (err: unknown) => log.error({ err }, 'ws dispatch failed'),
-        )
-        .finally(release)
+      dispatchRPC(payload, p.methods, { connection }, p.dispatch).then(
+        (out) => {
+          if (out !== undefined && ws.readyState === ws.OPEN) ws.send(responseText(out))
+          release(errorShareOf(out))
+        },
+        (err: unknown) => {
+          log.error({ err }, 'ws dispatch failed')
+          release(1)
+        },
+      )
     }
     ws.on('message', (data) => {
       const bytes = Buffer.isBuffer(data)

@@ -1,12 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createHeavyLane, type HeavyLane, isLargeRequest, laneBusyError } from '../../../src/rpc/heavyLane.js'
+import {
+  createHeavyLane,
+  errorShareOf,
+  type HeavyLane,
+  isLargeRequest,
+  laneBusyError,
+  type Release,
+} from '../../../src/rpc/heavyLane.js'
 import { defaultRPCLimits } from '../../../src/rpc/limits.js'
 
 // The lane on a fake clock: turns, rests and refusals are exact.
 const options = { share: 0.25, maxWaitMs: 1_000, maxWaiting: 3, busyWindowMs: 250, now: () => Date.now() }
 
 /** Enters the lane and records when (fake ms) the turn came. */
-function enterAt(lane: HeavyLane, started: number[]): Promise<() => void> {
+function enterAt(lane: HeavyLane, started: number[]): Promise<Release> {
   const turn = lane.enter()
   if (!turn) throw new Error('refused')
   return turn.then((release) => {
@@ -65,6 +72,38 @@ describe('createHeavyLane', () => {
     await vi.advanceTimersByTimeAsync(1)
     ;(await third)()
     expect(started).toEqual([0, 400, 650])
+  })
+
+  it('charges a turn for its errors only: accepted work does not slow the next', async () => {
+    const lane = createHeavyLane(options)
+    const started: number[] = []
+    lane.noteLight()
+    const first = enterAt(lane, started)
+    const second = enterAt(lane, started)
+    const third = enterAt(lane, started)
+    const releaseFirst = await first
+    await vi.advanceTimersByTimeAsync(100)
+    lane.noteLight()
+    releaseFirst(0) // every answer a result (a batch of accepted transactions): no rest
+    const releaseSecond = await second
+    expect(started).toEqual([0, 100])
+    await vi.advanceTimersByTimeAsync(100)
+    lane.noteLight()
+    releaseSecond(0.5) // half errors: 100 × 0.5 × 3 = 150 ms of rest
+    await vi.advanceTimersByTimeAsync(149)
+    expect(started).toEqual([0, 100])
+    await vi.advanceTimersByTimeAsync(1)
+    ;(await third)()
+    expect(started).toEqual([0, 100, 350])
+  })
+
+  it('measures the errors of an answer', () => {
+    const ok = { jsonrpc: '2.0', id: 1, result: '0x1' } as const
+    const bad = { jsonrpc: '2.0', id: 2, error: { code: -32602, message: 'x' } } as const
+    expect(errorShareOf(undefined)).toBe(0)
+    expect(errorShareOf(ok)).toBe(0)
+    expect(errorShareOf(bad)).toBe(1)
+    expect(errorShareOf([ok, bad, bad, ok])).toBe(0.5)
   })
 
   it('refuses a large request that would wait over maxWaitMs while small ones flow, or past maxWaiting', async () => {
