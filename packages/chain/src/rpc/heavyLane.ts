@@ -21,7 +21,7 @@ export type HeavyLaneOptions = {
   now?: () => number
 }
 
-/** Lets one large request run at a time, and while small ones are flowing, failing ones for at most a share of the time. */
+/** Lets large requests run, and while small ones are flowing, failing ones for at most a share of the time. */
 export type HeavyLane = {
   /** A small request arrived: the lane is contended for the next `busyWindowMs`. */
   noteLight(): void
@@ -42,15 +42,16 @@ export type Release = (errorShare?: number) => void
 const FIRST_ESTIMATE_MS = 20
 
 /**
- * The large-request lane of the RPC server. Small requests (transactions, calls, polls) run as they arrive;
- * a large one (a body or message of `heavyRequestBytes`, a batch of `heavyBatchLength`) runs one at a time,
- * and while small requests keep arriving each waits its turn so that failing large ones take at most `share`
- * of the wall time: a turn is charged for its errors (a huge batch of invalid requests in full, a batch of
- * accepted transactions not at all, so bulk senders keep their speed). With no small traffic a large
- * request runs at once. A client that sends large requests faster
- * than its share is queued, then refused (`laneBusyError`: HTTP 429 / JSON-RPC -32005) when its expected
- * wait passes `maxWaitMs` (or `maxWaiting` are waiting), so a flood of huge batches costs the others a bounded share of the thread
- * instead of most of it, and no answer waits longer than that.
+ * The large-request lane of the RPC server. Small requests (transactions, calls, polls) run as they arrive,
+ * and so do large ones (a body or message of `heavyRequestBytes`, a batch of `heavyBatchLength`) until
+ * failing large requests have used their share: each finished large request is charged for its errors
+ * (`t × f × (1 / share − 1)` ms of rest after one that took `t` ms with errors in the fraction `f`), and while
+ * small requests keep arriving, large ones that come during the rest wait for it to end and then run one at
+ * a time, each charged in turn. So a flood of huge invalid batches takes at most `share` of the wall time
+ * from the others, while a bulk sender's batches of accepted transactions (no errors, no rest) keep their
+ * speed, side by side. With no small traffic nothing rests. A large request that would wait over
+ * `maxWaitMs` (or with `maxWaiting` waiting) is refused at once (`laneBusyError`: HTTP 429 / JSON-RPC
+ * -32005), so no answer waits long and nothing queues without bound.
  *
  * @example
  * ```ts
@@ -67,39 +68,50 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
   const now = o.now ?? (() => performance.now())
   const restFactor = 1 / Math.min(1, Math.max(o.share, 0.01)) - 1
   const queue: ((release: Release) => void)[] = []
-  let running = false
+  let running = 0
   let lastLight = Number.NEGATIVE_INFINITY
   let restUntil = 0
-  let estimate = FIRST_ESTIMATE_MS
+  /** What a waiting request is expected to cost the ones behind it: its run and its rest (ms). */
+  let turnEstimate = FIRST_ESTIMATE_MS * (1 + restFactor)
   let timer: ReturnType<typeof setTimeout> | undefined
   const contended = (): boolean => now() - lastLight < o.busyWindowMs
+  /** Whether large requests must wait now: small ones flow and failing large ones used their share. */
+  const resting = (): boolean => contended() && now() < restUntil
 
-  const pump = (): void => {
-    if (running || timer || queue.length === 0) return
-    // rest until the share allows, or until small requests have stopped flowing, whichever comes first
-    const t = now()
-    const rest = Math.min(restUntil - t, lastLight + o.busyWindowMs - t)
-    if (rest > 0) {
-      timer = setTimeout(() => {
-        timer = undefined
-        pump()
-      }, Math.ceil(rest))
-      timer.unref?.()
-      return
-    }
-    running = true
+  const admit = (turn: (release: Release) => void): void => {
+    running++
     const started = now()
     let released = false
-    const turn = queue.shift() as (release: Release) => void
     turn((errorShare = 1) => {
       if (released) return
       released = true
+      running--
       const took = now() - started
-      estimate = estimate * 0.8 + took * 0.2
-      restUntil = now() + took * restFactor * Math.min(1, Math.max(0, errorShare))
-      running = false
+      const rest = took * restFactor * Math.min(1, Math.max(0, errorShare))
+      turnEstimate = turnEstimate * 0.8 + (took + rest) * 0.2
+      restUntil = Math.max(restUntil, now()) + rest
       pump()
     })
+  }
+
+  /** Lets the first waiting request run once the rest is over and no charged turn is still running. */
+  const pump = (): void => {
+    if (timer || queue.length === 0 || running > 0) return
+    if (resting()) {
+      // until the share allows, or until small requests have stopped flowing, whichever comes first
+      const t = now()
+      const wait = Math.min(restUntil - t, lastLight + o.busyWindowMs - t)
+      timer = setTimeout(
+        () => {
+          timer = undefined
+          pump()
+        },
+        Math.max(1, Math.ceil(wait)),
+      )
+      timer.unref?.()
+      return
+    }
+    admit(queue.shift() as (release: Release) => void)
   }
 
   return {
@@ -107,12 +119,12 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
       lastLight = now()
     },
     enter() {
+      // no rest owed (or no small traffic) and nobody waiting: runs at once, beside any others
+      if (queue.length === 0 && !resting()) return new Promise<Release>((resolve) => admit(resolve))
       if (queue.length >= o.maxWaiting) return undefined
-      // while small requests flow, a turn costs its run and its rest; without them large requests only
-      // queue behind each other (a client's own concurrent batches), bounded by `maxWaiting`
-      const ahead = queue.length + (running ? 1 : 0)
-      if (ahead > 0 && contended()) {
-        const expectedWait = ahead * estimate * (1 + restFactor) + Math.max(0, restUntil - now())
+      if (contended()) {
+        const expectedWait =
+          Math.max(0, restUntil - now()) + (queue.length + (running > 0 ? 1 : 0)) * turnEstimate
         if (expectedWait > o.maxWaitMs) return undefined
       }
       const turn = new Promise<Release>((resolve) => queue.push(resolve))

@@ -30,71 +30,99 @@ describe('createHeavyLane', () => {
     vi.useRealTimers()
   })
 
-  it('runs one large request at a time, back to back while no small requests flow', async () => {
+  it('without small traffic, large requests run at once, side by side, failing or not', async () => {
     const lane = createHeavyLane(options)
     const started: number[] = []
-    const first = enterAt(lane, started)
-    const second = enterAt(lane, started)
-    const releaseFirst = await first
-    expect(started).toEqual([0])
-    expect(lane.waiting).toBe(1)
-    await vi.advanceTimersByTimeAsync(400) // the first takes 400 ms
-    releaseFirst()
-    releaseFirst() // a second release changes nothing
-    ;(await second)()
-    expect(started).toEqual([0, 400])
+    const turns = [enterAt(lane, started), enterAt(lane, started)]
+    const [first, second] = await Promise.all(turns)
+    expect(started).toEqual([0, 0])
+    await vi.advanceTimersByTimeAsync(400)
+    ;(first as Release)() // all errors, 400 ms: a rest is owed, but nothing small is flowing
+    ;(second as Release)()
+    ;(await enterAt(lane, started))()
+    expect(started).toEqual([0, 0, 400])
     expect(lane.waiting).toBe(0)
   })
 
-  it('while small requests flow, rests after each large one so that they take at most `share` of the time', async () => {
+  it('while small requests flow, a failing one makes the next wait its rest, then they run one at a time', async () => {
     const lane = createHeavyLane(options)
     const started: number[] = []
     lane.noteLight()
-    const first = enterAt(lane, started)
-    const second = enterAt(lane, started)
-    const releaseFirst = await first
+    const releaseFirst = await enterAt(lane, started)
     await vi.advanceTimersByTimeAsync(100)
     lane.noteLight()
-    releaseFirst() // took 100 ms: the next waits 100 × (1 / 0.25 − 1) = 300 ms
+    releaseFirst() // took 100 ms, all errors: the next waits 100 × (1 / 0.25 − 1) = 300 ms
+    releaseFirst() // a second release changes nothing
+    const second = enterAt(lane, started)
+    const third = enterAt(lane, started)
+    expect(lane.waiting).toBe(2)
     await vi.advanceTimersByTimeAsync(200)
     lane.noteLight()
     await vi.advanceTimersByTimeAsync(99)
     expect(started).toEqual([0])
     await vi.advanceTimersByTimeAsync(1)
     const releaseSecond = await second
-    expect(started).toEqual([0, 400])
-    lane.noteLight() // the last small request (400)
-    await vi.advanceTimersByTimeAsync(100)
-    releaseSecond() // took 100 ms again: a rest until 800, but the small requests stop flowing at 650
-    const third = enterAt(lane, started)
+    expect(started).toEqual([0, 400]) // the third waits for the second's charge
+    lane.noteLight()
+    await vi.advanceTimersByTimeAsync(50)
+    releaseSecond() // took 50 ms: a rest until 600 (the small requests flow until 650)
     await vi.advanceTimersByTimeAsync(149)
     expect(started).toEqual([0, 400])
     await vi.advanceTimersByTimeAsync(1)
-    ;(await third)()
-    expect(started).toEqual([0, 400, 650])
+    const releaseThird = await third
+    expect(started).toEqual([0, 400, 600])
+    await vi.advanceTimersByTimeAsync(20)
+    releaseThird() // took 20: a rest until 680, but the last small request was at 400: it ends at 650
+    const fourth = enterAt(lane, started)
+    await vi.advanceTimersByTimeAsync(29)
+    expect(started).toEqual([0, 400, 600])
+    await vi.advanceTimersByTimeAsync(1)
+    ;(await fourth)()
+    expect(started).toEqual([0, 400, 600, 650])
   })
 
   it('charges a turn for its errors only: accepted work does not slow the next', async () => {
     const lane = createHeavyLane(options)
     const started: number[] = []
     lane.noteLight()
-    const first = enterAt(lane, started)
-    const second = enterAt(lane, started)
-    const third = enterAt(lane, started)
-    const releaseFirst = await first
+    const releaseFirst = await enterAt(lane, started)
     await vi.advanceTimersByTimeAsync(100)
     lane.noteLight()
     releaseFirst(0) // every answer a result (a batch of accepted transactions): no rest
-    const releaseSecond = await second
+    const releaseSecond = await enterAt(lane, started)
     expect(started).toEqual([0, 100])
     await vi.advanceTimersByTimeAsync(100)
     lane.noteLight()
     releaseSecond(0.5) // half errors: 100 × 0.5 × 3 = 150 ms of rest
+    const third = enterAt(lane, started)
     await vi.advanceTimersByTimeAsync(149)
     expect(started).toEqual([0, 100])
     await vi.advanceTimersByTimeAsync(1)
     ;(await third)()
     expect(started).toEqual([0, 100, 350])
+  })
+
+  it('while small requests flow, refuses a large request that would wait over maxWaitMs, or past maxWaiting', async () => {
+    const rest = async (lane: HeavyLane) => {
+      lane.noteLight()
+      const release = await (lane.enter() as Promise<Release>)
+      await vi.advanceTimersByTimeAsync(100)
+      lane.noteLight()
+      release() // a rest until 400 (now 100); a waiting turn is estimated at 0.8 × 80 + 0.2 × 400 = 144 ms
+    }
+    const wide = createHeavyLane({ ...options, maxWaiting: 100 })
+    await rest(wide)
+    // the k-th in line waits 300 + k × 144 ms: k = 0…4 within 1,000 ms, k = 5 (1,020 ms) refused
+    const turns = Array.from({ length: 7 }, () => wide.enter())
+    expect(turns.map((t) => t !== undefined)).toEqual([true, true, true, true, true, false, false])
+    const narrow = createHeavyLane(options)
+    await rest(narrow)
+    expect(Array.from({ length: 4 }, () => narrow.enter() !== undefined)).toEqual([true, true, true, false])
+    // the small requests stopped flowing: nothing rests, nobody is refused for the wait
+    const quiet = createHeavyLane({ ...options, maxWaiting: 100 })
+    await rest(quiet)
+    await vi.advanceTimersByTimeAsync(250)
+    expect(Array.from({ length: 20 }, () => quiet.enter()).filter(Boolean)).toHaveLength(20)
   })
 
   it('measures the errors of an answer', () => {
@@ -104,28 +132,6 @@ describe('createHeavyLane', () => {
     expect(errorShareOf(ok)).toBe(0)
     expect(errorShareOf(bad)).toBe(1)
     expect(errorShareOf([ok, bad, bad, ok])).toBe(0.5)
-  })
-
-  it('refuses a large request that would wait over maxWaitMs while small ones flow, or past maxWaiting', async () => {
-    const lane = createHeavyLane(options)
-    const release = await lane.enter()
-    expect(release).toBeTypeOf('function')
-    lane.noteLight()
-    // first estimate 20 ms a request: a turn costs 20 × 4 = 80 ms while contended, so the 13th in line
-    // would wait 1,040 ms
-    const turns = Array.from({ length: 3 }, () => lane.enter())
-    expect(turns.every((t) => t instanceof Promise)).toBe(true)
-    expect(lane.enter()).toBeUndefined() // maxWaiting (3) are waiting
-    const wide = createHeavyLane({ ...options, maxWaiting: 100 })
-    await wide.enter()
-    wide.noteLight()
-    const admitted = Array.from({ length: 20 }, () => wide.enter()).filter(Boolean).length
-    expect(admitted).toBe(12) // 12 ahead × 80 ms = 960 ≤ 1,000; 13 × 80 = 1,040 > 1,000
-    ;(release as () => void)()
-    // without small requests flowing, only maxWaiting bounds the queue (a client's own concurrent batches)
-    const quiet = createHeavyLane({ ...options, maxWaiting: 100 })
-    await quiet.enter()
-    expect(Array.from({ length: 20 }, () => quiet.enter()).filter(Boolean)).toHaveLength(20)
   })
 
   it('takes requests of 256 KiB and batches of 100 by default', () => {

@@ -2,14 +2,16 @@ import { Agent, request } from 'node:http'
 import { connect } from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { RPCError, RPCErrorCode } from '../../../src/errors.js'
 import type { RPCLimits } from '../../../src/rpc/limits.js'
 import { createRPCServer, type RPCServer } from '../../../src/rpc/server.js'
 
-// The RPC server's large-request lane end to end: a large request (a body of `heavyRequestBytes`, a batch
-// of `heavyBatchLength`) waits while another holds the lane, small ones are answered meanwhile, and a full
-// lane answers 429 / -32005 at once.
+// The RPC server's large-request lane end to end (a large request: a body of `heavyRequestBytes`, a batch
+// of `heavyBatchLength`): while small requests flow, a large request that failed makes the next large one
+// wait its rest (small ones are answered meanwhile), a large one that succeeded does not, a lane in its rest
+// answers 429 / -32005 at once, and a body that does not arrive in time frees its turn.
 
-/** A method that answers when the test lets it: it holds the lane for as long as the test wants. */
+/** Methods that answer (`hold`) or fail (`fail`) when the test lets them: a large request as long as wanted. */
 function gate() {
   let open: () => void = () => undefined
   const opened = new Promise<void>((r) => {
@@ -17,10 +19,15 @@ function gate() {
   })
   let entered = 0
   return {
-    method: async () => {
+    hold: async () => {
       entered++
       await opened
       return 'held'
+    },
+    fail: async () => {
+      entered++
+      await opened
+      throw new RPCError(RPCErrorCode.invalidParams, 'failed on purpose')
     },
     open: () => open(),
     entered: () => entered,
@@ -33,9 +40,9 @@ afterEach(async () => {
   server = undefined
 })
 
-async function serve(held: ReturnType<typeof gate>, limits: Partial<RPCLimits>): Promise<RPCServer> {
+async function serve(g: ReturnType<typeof gate>, limits: Partial<RPCLimits>): Promise<RPCServer> {
   server = createRPCServer(
-    { hold: held.method, echo: (p) => p },
+    { hold: g.hold, fail: g.fail, echo: (p) => p },
     { limits: { heavyRequestBytes: 2_048, heavyBatchLength: 5, ...limits } },
   )
   await server.start()
@@ -76,45 +83,60 @@ const until = async (ok: () => boolean) => {
   expect(ok()).toBe(true)
 }
 
+/** Posts a long batch of `method` (held by `g`) and lets it finish after `ms`: a large request of that length. */
+async function longRequest(url: string, g: ReturnType<typeof gate>, method: 'hold' | 'fail', ms = 60) {
+  const before = g.entered()
+  const answer = post(url, longBatch(method), true)
+  await until(() => g.entered() === before + 5)
+  await new Promise((r) => setTimeout(r, ms))
+  g.open()
+  const out = JSON.parse((await answer).body) as { result?: unknown; error?: unknown }[]
+  expect(out).toHaveLength(5)
+  return out
+}
+const small = async (url: string, n: number) =>
+  JSON.parse((await post(url, JSON.stringify(call('echo', [n], n)))).body).result
+
 describe('the large-request lane', () => {
-  it('a large request waits its turn while small ones are answered, then runs', async () => {
-    const held = gate()
-    const s = await serve(held, { heavyMaxWaitMs: 60_000 })
-    const holding = fetch(s.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: longBatch('hold'),
-    }).then((r) => r.json())
-    await until(() => held.entered() === 5) // the long batch of holds has the lane
+  // share 0.01: a turn that took 60 ms and failed owes 60 × 99 ≈ 6 s of rest
+  it('a large request that succeeded owes nothing: the next large one runs at once', async () => {
+    const g = gate()
+    const s = await serve(g, { heavyShare: 0.01, heavyBusyWindowMs: 600_000, heavyMaxWaitMs: 60_000 })
+    expect(await small(s.url, 1)).toEqual([1]) // small requests are flowing (for the rest of the test)
+    const out = await longRequest(s.url, g, 'hold')
+    expect(out.every((r) => r.result === 'held')).toBe(true)
+    const t0 = performance.now()
+    const answer = await post(s.url, largeBody(7))
+    expect(JSON.parse(answer.body).id).toBe(7)
+    expect(performance.now() - t0).toBeLessThan(3_000) // a rest would be ≥ 5.9 s
+  })
+
+  it('a large request that failed makes the next large one wait while small ones are answered', async () => {
+    const g = gate()
+    // small requests count as flowing for 1 s after the last one: then the rest ends early
+    const s = await serve(g, { heavyShare: 0.01, heavyBusyWindowMs: 1_000, heavyMaxWaitMs: 60_000 })
+    expect(await small(s.url, 1)).toEqual([1])
+    const out = await longRequest(s.url, g, 'fail')
+    expect(out.every((r) => r.error)).toBe(true)
     let waited: string | undefined
     const waiting = post(s.url, largeBody(7), true).then((a) => {
       waited = a.body
       return a
     })
-    // small requests pass meanwhile; the large one still waits
-    const small = await post(s.url, JSON.stringify(call('echo', [1], 3)))
-    expect(JSON.parse(small.body)).toEqual({ jsonrpc: '2.0', id: 3, result: [1] })
-    await new Promise((r) => setTimeout(r, 50))
+    expect(await small(s.url, 2)).toEqual([2]) // answered during the rest
+    await new Promise((r) => setTimeout(r, 300))
     expect(waited).toBeUndefined()
-    held.open()
-    expect(await holding).toHaveLength(5)
-    const answer = await waiting
+    const answer = await waiting // once the small requests have stopped for 1 s
     expect(answer.status).toBe(200)
     expect(JSON.parse(answer.body).id).toBe(7)
   })
 
-  it('while small requests flow, a full lane refuses large bodies (429, the connection still usable), long batches and large WebSocket messages (-32005)', async () => {
-    const held = gate()
-    const s = await serve(held, { heavyMaxWaitMs: 0, heavyBusyWindowMs: 600_000 })
-    const holding = fetch(s.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: longBatch('hold'),
-    }).then((r) => r.json())
-    await until(() => held.entered() === 5)
+  it('during a rest, refuses large bodies (429, the connection still usable), long batches and large WebSocket messages (-32005)', async () => {
+    const g = gate()
+    const s = await serve(g, { heavyShare: 0.01, heavyBusyWindowMs: 600_000, heavyMaxWaitMs: 0 })
+    expect(await small(s.url, 1)).toEqual([1])
+    await longRequest(s.url, g, 'fail')
     const busy = /server busy: large requests .* retry later/
-    // small requests are flowing (the lane refuses by expected wait only then)
-    expect((await post(s.url, JSON.stringify(call('echo', [0], 2)))).status).toBe(200)
     // a large body (by Content-Length, refused unread) and a long batch (small in bytes): 429
     for (const body of [largeBody(8), longBatch('echo')]) {
       const refused = await post(s.url, body)
@@ -124,8 +146,7 @@ describe('the large-request lane', () => {
       expect(error.code).toBe(-32005)
       expect(error.message).toMatch(busy)
       // the same keep-alive socket answers the next request
-      const next = await post(s.url, JSON.stringify(call('echo', [2], 4)))
-      expect(JSON.parse(next.body).result).toEqual([2])
+      expect(await small(s.url, 4)).toEqual([4])
     }
     const ws = new WebSocket(s.wsUrl)
     await new Promise((r) => ws.once('open', r))
@@ -139,17 +160,20 @@ describe('the large-request lane', () => {
     expect(refused.error?.message).toMatch(busy)
     expect((await viaWS(JSON.stringify(call('echo', [5], 5)))).result).toEqual([5])
     ws.terminate()
-    held.open()
-    expect(await holding).toHaveLength(5)
-    // the lane is free again: a large request runs
-    expect((await post(s.url, largeBody(10))).status).toBe(200)
   })
 
-  it('a large body that does not arrive in time is answered 408 and frees the lane', async () => {
-    const held = gate()
-    const s = await serve(held, { heavyReadTimeoutMs: 200 })
+  it('a large body that does not arrive in time is answered 408 and frees its turn', async () => {
+    const g = gate()
+    // share 0.5: a failed turn of 60 ms owes 60 ms; then a waiting request also waits for the running ones
+    const s = await serve(g, {
+      heavyShare: 0.5,
+      heavyBusyWindowMs: 600_000,
+      heavyMaxWaitMs: 60_000,
+      heavyReadTimeoutMs: 400,
+    })
+    expect(await small(s.url, 1)).toEqual([1])
     const { port } = new URL(s.url)
-    // headers for a 4,000-byte body, then 10 bytes of it, then nothing
+    // headers for a 4,000-byte body, then 10 bytes of it, then nothing: it runs (nothing owed yet) and stalls
     const socket = connect(Number(port), '127.0.0.1')
     let text = ''
     socket.setEncoding('utf8')
@@ -160,12 +184,12 @@ describe('the large-request lane', () => {
     socket.write(
       `POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 4000\r\n\r\n{"jsonrpc"`,
     )
-    await closed
-    expect(text).toMatch(/^HTTP\/1\.1 408 /)
-    expect(text).toContain('request body not received within 200 ms')
-    // the turn it held is free: the next large request runs at once
-    const answer = await post(s.url, largeBody(11))
+    await longRequest(s.url, g, 'fail') // now a rest is owed: the next large request waits for the stalled one
+    const answer = await post(s.url, largeBody(11), true)
     expect(answer.status).toBe(200)
     expect(JSON.parse(answer.body).id).toBe(11)
+    await closed
+    expect(text).toMatch(/^HTTP\/1\.1 408 /)
+    expect(text).toContain('request body not received within 400 ms')
   })
 })
