@@ -46,8 +46,8 @@ const FIRST_ESTIMATE_MS = 20
  * and so do large ones (a body or message of `heavyRequestBytes`, a batch of `heavyBatchLength`) until
  * failing large requests have used their share: each finished large request is charged for its errors
  * (`t × f × (1 / share − 1)` ms of rest after one that took `t` ms with errors in the fraction `f`), and while
- * small requests keep arriving, large ones that come during the rest wait for it to end and then run one at
- * a time, each charged in turn. So a flood of huge invalid batches takes at most `share` of the wall time
+ * small requests keep arriving, large ones that come during the rest wait for it to end and then, while the
+ * last to finish was mostly errors, run one at a time, each charged before the next starts. So a flood of huge invalid batches takes at most `share` of the wall time
  * from the others, while a bulk sender's batches of accepted transactions (no errors, no rest) keep their
  * speed, side by side. With no small traffic nothing rests. A large request that would wait over
  * `maxWaitMs` (or with `maxWaiting` waiting) is refused at once (`laneBusyError`: HTTP 429 / JSON-RPC
@@ -71,6 +71,8 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
   let running = 0
   let lastLight = Number.NEGATIVE_INFINITY
   let restUntil = 0
+  /** Whether the last large request to finish was mostly errors: then they run one at a time. */
+  let failing = false
   /** What a waiting request is expected to cost the ones behind it: its run and its rest (ms). */
   let turnEstimate = FIRST_ESTIMATE_MS * (1 + restFactor)
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -90,6 +92,7 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
       const rest = took * restFactor * Math.min(1, Math.max(0, errorShare))
       turnEstimate = turnEstimate * 0.8 + (took + rest) * 0.2
       restUntil = Math.max(restUntil, now()) + rest
+      failing = errorShare > 0.5
       pump()
     })
   }
@@ -119,8 +122,10 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
       lastLight = now()
     },
     enter() {
-      // no rest owed (or no small traffic) and nobody waiting: runs at once, beside any others
-      if (queue.length === 0 && !resting()) return new Promise<Release>((resolve) => admit(resolve))
+      // no rest owed (or no small traffic) and nobody waiting: runs at once, beside any others, unless
+      // the last one failed (then one at a time, so that each is charged before the next starts)
+      if (queue.length === 0 && !resting() && !(failing && running > 0 && contended()))
+        return new Promise<Release>((resolve) => admit(resolve))
       if (queue.length >= o.maxWaiting) return undefined
       if (contended()) {
         const expectedWait =

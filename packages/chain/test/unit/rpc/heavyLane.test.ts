@@ -81,6 +81,24 @@ describe('createHeavyLane', () => {
     expect(started).toEqual([0, 400, 600, 650])
   })
 
+  it('while the last one to finish failed, large requests run one at a time; after a clean one, side by side', async () => {
+    const lane = createHeavyLane(options)
+    const started: number[] = []
+    lane.noteLight()
+    ;(await enterAt(lane, started))() // failed at once: no time, so no rest, but failing
+    const releaseB = await enterAt(lane, started)
+    const c = enterAt(lane, started)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(lane.waiting).toBe(1) // waits for B, running
+    await vi.advanceTimersByTimeAsync(10)
+    releaseB(0) // clean
+    const releaseC = await c
+    const releaseD = await enterAt(lane, started) // beside C
+    expect(started).toEqual([0, 0, 10, 10])
+    releaseC(0)
+    releaseD(0)
+  })
+
   it('charges a turn for its errors only: accepted work does not slow the next', async () => {
     const lane = createHeavyLane(options)
     const started: number[] = []
