@@ -18,7 +18,7 @@ export type RPCLimits = {
   heavyRequestBytes: number
   /** A batch this long goes through the large-request lane. Default 100. */
   heavyBatchLength: number
-  /** The share of wall time large requests may take while small ones are flowing. Default 0.25. */
+  /** The share of wall time failing large requests may take while small ones are flowing (charged for their errors). Default 0.25. */
   heavyShare: number
   /** A large request that would wait longer than this for its turn is refused (HTTP 429 / -32005). Default 1,000 ms. */
   heavyMaxWaitMs: number
