@@ -101,9 +101,12 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
     p.metrics?.countRequests(payload, p.methods)
     dispatchRPC(payload, p.methods, {}, p.dispatch).then(
       (out) => {
-        if (out === undefined) res.writeHead(204).end()
-        else sendChunks(res, 200, responseChunks(out))
-        done(errorShareOf(out))
+        try {
+          if (out === undefined) res.writeHead(204).end()
+          else sendChunks(res, 200, responseChunks(out))
+        } finally {
+          done(errorShareOf(out)) // whatever the write did, the turn ends
+        }
       },
       (err: unknown) => {
         send(res, 500, errorResponse(null, err, log))

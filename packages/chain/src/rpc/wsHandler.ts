@@ -81,8 +81,11 @@ export function createWSHandler(p: WSHandlerParts): (ws: WebSocket) => void {
       p.metrics?.countRequests(payload, p.methods)
       dispatchRPC(payload, p.methods, { connection }, p.dispatch).then(
         (out) => {
-          if (out !== undefined && ws.readyState === ws.OPEN) ws.send(responseText(out))
-          release(errorShareOf(out))
+          try {
+            if (out !== undefined && ws.readyState === ws.OPEN) ws.send(responseText(out))
+          } finally {
+            release(errorShareOf(out)) // whatever the send did, the turn ends
+          }
         },
         (err: unknown) => {
           log.error({ err }, 'ws dispatch failed')
