@@ -122,6 +122,18 @@ export function verifyChainLinks(chain: readonly X509Certificate[], now: Date): 
   return null
 }
 
+/**
+ * Parses DER certificates, each exactly one certificate: node:crypto's parser ignores bytes after the
+ * outer SEQUENCE, so a certificate with trailing bytes (a base64 `=` pad turned into a letter adds one) would
+ * otherwise verify as the same certificate from different bytes — a malleable quote.
+ */
 export function parseCertificates(ders: readonly Uint8Array[]): X509Certificate[] {
-  return ders.map((d) => new X509Certificate(d))
+  return ders.map((d, i) => {
+    const cert = new X509Certificate(d)
+    if (!bytesEqual(new Uint8Array(cert.raw), d))
+      throw new CertificateFormatError(
+        `certificate ${i} has ${d.length - cert.raw.length} byte(s) after its DER encoding`,
+      )
+    return cert
+  })
 }

@@ -158,4 +158,26 @@ describe('verifier property', () => {
       { numRuns: 400 },
     )
   })
+
+  it('fails closed when a PEM pad `=` becomes a letter (one byte after a certificate DER, found by the property)', () => {
+    const reportData = reportDataForSettlement('0x78')
+    const quote = enclave.quote(reportData)
+    const policy = {
+      allowSimulated: true,
+      simulatedRoots: [enclave.rootCertificateDer],
+      allowedMeasurements: [enclave.measurement],
+      expectedReportData: reportData,
+    }
+    // the '=' pads of the PEM chain (the certification data is the quote's last part)
+    const pem = Buffer.from(quote).indexOf('-----BEGIN CERTIFICATE-----')
+    const pads = [...quote.keys()].filter((i) => i > pem && quote[i] === 0x3d && quote[i + 1] === 0x0a)
+    expect(pads.length).toBeGreaterThan(0)
+    for (const at of pads) {
+      const bad = quote.slice()
+      bad[at] = 0x79 // 'y': still canonical base64, one more byte of DER
+      const r = verifyQuote(bad, policy)
+      expect(r.ok, `pad at ${at}`).toBe(false)
+      expect(r.status).toBe('certificate-invalid')
+    }
+  })
 })
