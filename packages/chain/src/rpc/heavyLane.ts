@@ -97,9 +97,9 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
     })
   }
 
-  /** Lets waiting requests run once the rest is over: all of them, or one at a time while the last failed. */
+  /** Lets the first waiting request run once the rest is over and no charged turn is still running. */
   const pump = (): void => {
-    if (timer || queue.length === 0 || (failing && running > 0)) return
+    if (timer || queue.length === 0 || running > 0) return
     if (resting()) {
       // until the share allows, or until small requests have stopped flowing, whichever comes first
       const t = now()
@@ -115,7 +115,6 @@ export function createHeavyLane(o: HeavyLaneOptions): HeavyLane {
       return
     }
     admit(queue.shift() as (release: Release) => void)
-    pump()
   }
 
   return {

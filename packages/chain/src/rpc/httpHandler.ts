@@ -161,7 +161,7 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
   /** Reads the body (within `maxBody`) and answers it; `release`: it already holds a turn in the lane. */
   const receive = (req: IncomingMessage, res: ServerResponse, release: Release | undefined): void => {
     if (req.destroyed) {
-      release?.(0) // the client left while waiting: nothing ran
+      release?.()
       return
     }
     const chunks: Buffer[] = []
@@ -173,7 +173,7 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
       ? setTimeout(() => {
           if (finished) return
           finished = true
-          release(0) // the client's fault, not work done: no rest charged to the others
+          release()
           res.setHeader('connection', 'close')
           refuse(
             res,
@@ -206,7 +206,7 @@ export function createHTTPHandler(p: HTTPHandlerParts): (req: IncomingMessage, r
     })
     // the client left before its body was complete: its turn ends
     req.on('close', () => {
-      if (finish()) release?.(0)
+      if (finish()) release?.()
     })
     req.on('error', () => undefined)
   }

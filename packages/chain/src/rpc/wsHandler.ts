@@ -56,7 +56,7 @@ export function createWSHandler(p: WSHandlerParts): (ws: WebSocket) => void {
     /** Parses and dispatches one message; `release` ends its turn in the lane (charged for its errors). */
     const run = (bytes: Buffer, release: Release): void => {
       if (ws.readyState !== ws.OPEN) {
-        release(0) // the client left while waiting: nothing ran
+        release()
         return
       }
       let payload: unknown
