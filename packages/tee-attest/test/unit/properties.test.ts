@@ -135,17 +135,21 @@ describe('verifier property', () => {
     enclave = await createSimulatedEnclave({ dataDir: tmp.dir, measurement: new Uint8Array(32).fill(3) })
   })
   afterAll(() => tmp.cleanup())
-
-  it('fails closed on any changed byte of a simulated (v5) quote, certificates included', () => {
-    expect(enclave.quoteVersion).toBe(5)
-    const reportData = reportDataForSettlement('0x77')
-    const quote = enclave.quote(reportData)
+  /** A fresh quote of the enclave for `settlement`, and the policy that accepts exactly it. */
+  const quoteAndPolicy = (settlement: `0x${string}`) => {
+    const reportData = reportDataForSettlement(settlement)
     const policy = {
       allowSimulated: true,
       simulatedRoots: [enclave.rootCertificateDer],
       allowedMeasurements: [enclave.measurement],
       expectedReportData: reportData,
     }
+    return { quote: enclave.quote(reportData), policy }
+  }
+
+  it('fails closed on any changed byte of a simulated (v5) quote, certificates included', () => {
+    expect(enclave.quoteVersion).toBe(5)
+    const { quote, policy } = quoteAndPolicy('0x77')
     expect(verifyQuote(quote, policy).status).toBe('ok-simulated')
     fc.assert(
       fc.property(fc.nat({ max: quote.length - 1 }), fc.integer({ min: 1, max: 255 }), (offset, mask) => {
@@ -160,14 +164,7 @@ describe('verifier property', () => {
   })
 
   it('fails closed when a PEM pad `=` becomes a letter (one byte after a certificate DER, found by the property)', () => {
-    const reportData = reportDataForSettlement('0x78')
-    const quote = enclave.quote(reportData)
-    const policy = {
-      allowSimulated: true,
-      simulatedRoots: [enclave.rootCertificateDer],
-      allowedMeasurements: [enclave.measurement],
-      expectedReportData: reportData,
-    }
+    const { quote, policy } = quoteAndPolicy('0x78')
     // the '=' pads of the PEM chain (the certification data is the quote's last part)
     const pem = Buffer.from(quote).indexOf('-----BEGIN CERTIFICATE-----')
     const pads = [...quote.keys()].filter((i) => i > pem && quote[i] === 0x3d && quote[i + 1] === 0x0a)
